@@ -1,0 +1,205 @@
+/**
+ * The model of DESIGN.md section 3, declared once.
+ *
+ * These TypeBox schemas are the single source of truth: the API validates
+ * request bodies with them, the code takes its types from them (`Static`),
+ * the OpenAPI document is generated from them, and the Terraform provider
+ * reuses their descriptions. Semantic checks that JSON Schema cannot state
+ * (canonical CIDRs, port ranges low <= high, references to other objects)
+ * live in `validate.ts`.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]{0,63}$';
+/** Category values may start with a digit ("2024", "v1"). */
+export const VALUE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+
+export const Name = (description: string) => Type.String({ pattern: NAME_PATTERN, description });
+const CategoryValue = Type.String({ pattern: VALUE_PATTERN, description: 'A value of the category.' });
+const Description = Type.String({ maxLength: 1024, default: '', description: 'Free text for humans.' });
+
+export const Protocol = Type.Union(
+  [Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('icmp'), Type.Literal('icmpv6'), Type.Literal('any')],
+  { description: 'IP protocol: tcp, udp, icmp, icmpv6, or any.' },
+);
+export const Mode = Type.Union([Type.Literal('monitor'), Type.Literal('apply')], {
+  description: '`monitor` forwards and records would-deny connections; `apply` enforces.',
+});
+
+export const Service = Type.Object(
+  {
+    protocol: Protocol,
+    ports: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[0-9]{1,5}(-[0-9]{1,5})?$', description: 'A port ("443") or an inclusive range ("8000-8080"), 1-65535.' }), {
+        description: 'Destination ports for tcp/udp; empty or absent means every port.',
+      }),
+    ),
+    icmp_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP type (icmp/icmpv6 only); absent means every type.' })),
+    icmp_code: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP code (icmp/icmpv6 only, requires icmp_type); absent means every code.' })),
+  },
+  { additionalProperties: false, description: 'One protocol with its ports or ICMP type/code.' },
+);
+
+const CategoryMatch = Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Array(CategoryValue, { minItems: 1 }), {
+  description: 'Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.',
+});
+
+export const Selector = Type.Object(
+  { categories: CategoryMatch },
+  { additionalProperties: false, description: 'Selects entities by their categories.' },
+);
+
+export const Peer = Type.Object(
+  {
+    categories: Type.Optional(CategoryMatch),
+    address_groups: Type.Optional(Type.Array(Name('Address group name.'), { description: 'Address groups whose CIDRs are part of the peer.' })),
+    cidrs: Type.Optional(Type.Array(Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' }), { description: 'CIDRs that are part of the peer.' })),
+    any: Type.Optional(Type.Boolean({ description: 'true: every address, entity or external.' })),
+  },
+  { additionalProperties: false, description: 'The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.' },
+);
+
+const ServiceFields = {
+  services: Type.Optional(Type.Array(Service, { description: 'Services allowed. With no services and no service_groups every protocol and port is allowed.' })),
+  service_groups: Type.Optional(Type.Array(Name('Service group name.'), { description: 'Service groups allowed, by name.' })),
+};
+
+export const InboundEntry = Type.Object(
+  {
+    from: Peer,
+    to: Type.Optional(Selector),
+    ...ServiceFields,
+  },
+  { additionalProperties: false, description: 'Allows connections from a peer into the target (or the part of it that `to` selects).' },
+);
+export const OutboundEntry = Type.Object(
+  {
+    from: Type.Optional(Selector),
+    to: Peer,
+    ...ServiceFields,
+  },
+  { additionalProperties: false, description: 'Allows connections from the target (or the part of it that `from` selects) to a peer.' },
+);
+
+/** Fields every stored object carries, added by the service. */
+export const Meta = {
+  id: Type.String({ description: 'Server-assigned identifier.' }),
+  version: Type.Integer({ description: 'Optimistic concurrency version; send it back as If-Match or `version` when updating.' }),
+  created_at: Type.String({ description: 'Creation time, RFC 3339.' }),
+  updated_at: Type.String({ description: 'Last update time, RFC 3339.' }),
+};
+
+const common = (nameDescription: string) => ({
+  name: Name(nameDescription),
+  description: Type.Optional(Description),
+});
+
+export const CategoryInput = Type.Object(
+  { ...common('Category name (the key), e.g. AppTier. Unique; the import ID.'), values: Type.Array(CategoryValue, { description: 'The values entities may take.' }) },
+  { additionalProperties: false },
+);
+export const AddressGroupInput = Type.Object(
+  { ...common('Address group name. Unique; the import ID.'), cidrs: Type.Array(Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' }), { description: 'The networks in the group.' }) },
+  { additionalProperties: false },
+);
+export const ServiceGroupInput = Type.Object(
+  { ...common('Service group name. Unique; the import ID.'), services: Type.Array(Service, { minItems: 1, description: 'The services in the group.' }) },
+  { additionalProperties: false },
+);
+export const HostInput = Type.Object(
+  {
+    ...common('Host name. Unique; the import ID.'),
+    bridge: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$', default: 'br.microseg', description: 'The Open vSwitch bridge microseg owns on this host.' })),
+    ovs_rundir: Type.Optional(Type.String({ minLength: 1, description: "Set: the service's embedded agent programs this host's OVS through unix:<ovs_rundir>/<bridge>.mgmt. Unset: a standalone microseg-agent serves it." })),
+    uplinks: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' }), { default: [], description: 'Bridge ports that face the network.' })),
+  },
+  { additionalProperties: false },
+);
+export const EntityInput = Type.Object(
+  {
+    ...common('Entity (VM NIC) name. Unique; the import ID.'),
+    host: Name('The host whose bridge the NIC is on.'),
+    port: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$', description: "The OVS interface name on the host's bridge." }),
+    mac: Type.Optional(Type.String({ description: 'The NIC MAC address, lower-case colon form; the only source MAC it may send.' })),
+    ips: Type.Array(Type.String({ description: 'IPv4 or IPv6 address.' }), { description: 'The IP addresses of the NIC; the only source addresses it may send.' }),
+    categories: Type.Optional(Type.Record(Type.String({ pattern: NAME_PATTERN }), CategoryValue, { default: {}, description: 'Category name → value.' })),
+  },
+  { additionalProperties: false },
+);
+export const ApplicationRuleInput = Type.Object(
+  {
+    ...common('Rule name. Unique; the import ID.'),
+    mode: Mode,
+    target: Selector,
+    inbound: Type.Optional(Type.Array(InboundEntry, { default: [], description: 'What may connect to the target.' })),
+    outbound_policy: Type.Optional(
+      Type.Union([Type.Literal('allow_all'), Type.Literal('allow_listed')], { default: 'allow_all', description: '`allow_all`: the target may connect anywhere; `allow_listed`: only to what `outbound` lists.' }),
+    ),
+    outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the target may connect (with outbound_policy allow_listed).' })),
+  },
+  { additionalProperties: false },
+);
+export const IsolationRuleInput = Type.Object(
+  { ...common('Rule name. Unique; the import ID.'), mode: Mode, first: Selector, second: Selector },
+  { additionalProperties: false },
+);
+export const DEFAULT_QUARANTINE_TARGET = { categories: { Quarantine: ['Strict', 'Forensic'] } };
+export const QuarantineRuleInput = Type.Object(
+  {
+    ...common('Rule name. Unique; the import ID.'),
+    mode: Mode,
+    target: Type.Optional(Type.Composite([Selector], { default: DEFAULT_QUARANTINE_TARGET, description: 'The quarantined entities; default Quarantine in [Strict, Forensic].' })),
+    inbound: Type.Optional(Type.Array(InboundEntry, { default: [], description: 'What may still connect to the quarantined entities (forensic tools).' })),
+    outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the quarantined entities may still connect.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const HostStatus = Type.Object({
+  reachable: Type.Boolean(),
+  desired_generation: Type.Integer(),
+  realized_generation: Type.Union([Type.Integer(), Type.Null()]),
+  flow_count: Type.Union([Type.Integer(), Type.Null()]),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  updated_at: Type.Union([Type.String(), Type.Null()]),
+}, { description: 'Realization state reported by the host agent.' });
+
+/** A stored object as the API returns it: the input plus Meta (and, for hosts, status). */
+const stored = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta)]);
+
+export const Category = stored(CategoryInput);
+export const AddressGroup = stored(AddressGroupInput);
+export const ServiceGroup = stored(ServiceGroupInput);
+export const Host = Type.Composite([HostInput, Type.Object(Meta), Type.Object({ status: HostStatus })]);
+export const Entity = stored(EntityInput);
+export const ApplicationRule = stored(ApplicationRuleInput);
+export const IsolationRule = stored(IsolationRuleInput);
+export const QuarantineRule = stored(QuarantineRuleInput);
+
+export type ServiceT = Static<typeof Service>;
+export type SelectorT = Static<typeof Selector>;
+export type PeerT = Static<typeof Peer>;
+export type InboundEntryT = Static<typeof InboundEntry>;
+export type OutboundEntryT = Static<typeof OutboundEntry>;
+export type ModeT = Static<typeof Mode>;
+export type CategoryInputT = Static<typeof CategoryInput>;
+export type AddressGroupInputT = Static<typeof AddressGroupInput>;
+export type ServiceGroupInputT = Static<typeof ServiceGroupInput>;
+export type HostInputT = Static<typeof HostInput>;
+export type EntityInputT = Static<typeof EntityInput>;
+export type ApplicationRuleInputT = Static<typeof ApplicationRuleInput>;
+export type IsolationRuleInputT = Static<typeof IsolationRuleInput>;
+export type QuarantineRuleInputT = Static<typeof QuarantineRuleInput>;
+
+/** The kinds, with their URL collection names (`/v1/<collection>`). */
+export const KINDS = {
+  category: { collection: 'categories', input: CategoryInput, output: Category },
+  address_group: { collection: 'address-groups', input: AddressGroupInput, output: AddressGroup },
+  service_group: { collection: 'service-groups', input: ServiceGroupInput, output: ServiceGroup },
+  host: { collection: 'hosts', input: HostInput, output: Host },
+  entity: { collection: 'entities', input: EntityInput, output: Entity },
+  application_rule: { collection: 'application-rules', input: ApplicationRuleInput, output: ApplicationRule },
+  isolation_rule: { collection: 'isolation-rules', input: IsolationRuleInput, output: IsolationRule },
+  quarantine_rule: { collection: 'quarantine-rules', input: QuarantineRuleInput, output: QuarantineRule },
+} as const;
+export type Kind = keyof typeof KINDS;
