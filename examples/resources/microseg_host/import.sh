@@ -1,0 +1,2 @@
+# Every microseg object imports by its name.
+terraform import microseg_host.a host-a

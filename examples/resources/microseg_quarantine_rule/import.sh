@@ -1,0 +1,2 @@
+# Every microseg object imports by its name.
+terraform import microseg_quarantine_rule.forensic forensic
