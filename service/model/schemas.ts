@@ -161,6 +161,7 @@ export const HostStatus = Type.Object({
   realized_generation: Type.Union([Type.Integer(), Type.Null()]),
   flow_count: Type.Union([Type.Integer(), Type.Null()]),
   last_error: Type.Union([Type.String(), Type.Null()]),
+  drift_repairs: Type.Integer({ description: 'Out-of-band bridge changes the agent has repaired.' }),
   updated_at: Type.Union([Type.String(), Type.Null()]),
 }, { description: 'Realization state reported by the host agent.' });
 

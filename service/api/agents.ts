@@ -1,0 +1,51 @@
+/**
+ * What standalone host agents call: the policy snapshot (optionally waiting
+ * for a newer generation) and their realization status.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { NAME_PATTERN } from '../model/schemas';
+import type { PolicyStore } from '../store/store';
+import type { AgentStatusReport } from '../store/host-status';
+
+const StatusBody = Type.Object({
+  realized_generation: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'The generation now programmed on the bridge, or null.' }),
+  flow_count: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Flows on the bridge, or null when unknown.' }),
+  reachable: Type.Boolean({ description: "Whether the agent can reach the host's Open vSwitch." }),
+  last_error: Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], { description: 'The last error, or null.' }),
+  drift_repairs: Type.Integer({ minimum: 0, description: 'How many times the agent repaired out-of-band changes.' }),
+}, { additionalProperties: false });
+
+const PolicyQuery = Type.Object({
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Long poll: answer once the generation is above this one (or at `wait`).' })),
+  wait: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$', description: 'Long poll: seconds to wait at most (0-60, default 30).' })),
+});
+
+/** Resolves when the store's generation exceeds `after`, or after `seconds`. */
+function waitForGeneration(store: PolicyStore, after: number, seconds: number): Promise<void> {
+  if (store.generation() > after || seconds <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); off(); resolve(); };
+    const off = store.onGeneration((g) => { if (g > after) done(); });
+    const timer = setTimeout(done, seconds * 1000);
+  });
+}
+
+export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): void {
+  app.get('/v1/agents/policy', {
+    config: { access: 'agent' },
+    schema: { tags: ['agents'], summary: 'The normalized policy snapshot (PolicySnapshot) every agent compiles from', querystring: PolicyQuery },
+  }, async (request) => {
+    const q = request.query as { after?: string; wait?: string };
+    if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)));
+    return store.getSnapshot();
+  });
+
+  app.post('/v1/agents/hosts/:name/status', {
+    config: { access: 'agent' },
+    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: StatusBody },
+  }, async (request, reply) => {
+    await store.reportHostStatus((request.params as { name: string }).name, request.body as AgentStatusReport);
+    reply.code(204).send();
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Create, read, update, delete and list for every kind under /v1/<collection>,
+ * objects addressed by name. Request schemas are the TypeBox inputs of
+ * schemas.ts, so the same definitions validate, type and document.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
+import type { Bodies } from '../model/validate';
+import type { PolicyStore } from '../store/store';
+import { ServiceError } from '../store/errors';
+
+const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The version you read (ETag); the change is refused with 409 if the object has changed since.' })),
+});
+export const ErrorSchema = Type.Object({
+  error: Type.String({ description: 'Machine-readable code: bad_request, invalid, unauthorized, forbidden, not_found, already_exists, conflict, in_use, version_conflict.' }),
+  message: Type.String({ description: 'What is wrong, for humans.' }),
+  field: Type.Union([Type.String(), Type.Null()], { description: 'The field at fault, as a path like inbound[0].from.cidrs[1].' }),
+  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'Further errors of the same request.' })),
+}, { description: 'An error.' });
+
+/** The PUT body: the whole object, optionally with the version it was read at. */
+function replaceBody(input: TSchema): TSchema {
+  const props = (input as unknown as { properties: Record<string, TSchema> }).properties;
+  return Type.Object({ ...props, version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; 409 if it is stale (alternative to If-Match).' })) }, { additionalProperties: false });
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"` → 3; `*` or absent → undefined. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const m = header.trim().match(/^(?:W\/)?"?([1-9][0-9]{0,14})"?$/);
+  if (!m) throw new ServiceError(400, 'bad_request', 'If-Match must be a version number such as "3"', 'If-Match');
+  return Number(m[1]);
+}
+
+function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
+  const header = parseIfMatch((request.headers as Record<string, string | undefined>)['if-match']);
+  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
+    throw new ServiceError(400, 'bad_request', `If-Match (${header}) and version (${bodyVersion}) disagree`, 'version');
+  }
+  return header ?? bodyVersion;
+}
+
+export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): void {
+  for (const kind of Object.keys(KINDS) as Kind[]) {
+    const { collection, input, output } = KINDS[kind];
+    const base = `/v1/${collection}`;
+    const tags = [collection];
+    const withEtag = <T extends { version: number }>(reply: { header(k: string, v: string): unknown }, obj: T) => {
+      reply.header('etag', `"${obj.version}"`);
+      return obj;
+    };
+
+    app.get(base, {
+      schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } },
+    }, async () => ({ items: await store.list(kind) }));
+
+    app.post(base, {
+      schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
+    }, async (request, reply) => {
+      const created = await store.create(kind, request.body as Bodies[typeof kind]);
+      reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
+      return withEtag(reply, created);
+    });
+
+    app.get(`${base}/:name`, {
+      schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } },
+    }, async (request, reply) => withEtag(reply, await store.get(kind, (request.params as { name: string }).name)));
+
+    app.put(`${base}/:name`, {
+      schema: { tags, summary: `Replace a ${kind} (may rename it)`, params: NameParams, headers: IfMatchHeaders, body: replaceBody(input), response: { 200: output, '4xx': ErrorSchema } },
+    }, async (request, reply) => {
+      const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
+      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version));
+      return withEtag(reply, updated);
+    });
+
+    app.delete(`${base}/:name`, {
+      schema: { tags, summary: `Delete a ${kind}`, params: NameParams, headers: IfMatchHeaders, response: { '4xx': ErrorSchema } },
+    }, async (request, reply) => {
+      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined));
+      reply.code(204).send();
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/** /healthz, /v1/status (generation and host realization) and /v1/reachability (the reference evaluator). */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { isIP } from 'node:net';
+import type { PolicyStore } from '../store/store';
+import type { PolicySnapshot } from '../model/snapshot';
+import { ServiceError } from '../store/errors';
+
+/** The contract of service/policy/explain.ts (engineer B). */
+export interface ExplainQuery { src: string; dst: string; protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
+export interface ExplainResult { verdict: 'allow' | 'deny' | 'would-deny'; layer: string; rule: string | null; mode: 'monitor' | 'apply' | null }
+export type Explain = (snapshot: PolicySnapshot, query: ExplainQuery) => ExplainResult;
+
+/** Loaded on first use, so the service starts even while the evaluator module is being built. */
+function loadExplain(): Explain {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../policy/explain') as { explain: Explain }).explain;
+  } catch {
+    throw new ServiceError(404, 'not_found', 'the reachability evaluator is not available in this build', null);
+  }
+}
+
+const ReachabilityQuery = Type.Object({
+  src: Type.String({ minLength: 1, maxLength: 64, description: 'Source: an entity name or an IP address.' }),
+  dst: Type.String({ minLength: 1, maxLength: 64, description: 'Destination: an entity name or an IP address.' }),
+  protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('icmp'), Type.Literal('icmpv6')], { description: 'The connection protocol.' }),
+  port: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Destination port (tcp/udp), 1-65535.' })),
+  icmp_type: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'ICMP type (icmp/icmpv6), 0-255.' })),
+  icmp_code: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'ICMP code (icmp/icmpv6), 0-255.' })),
+}, { additionalProperties: false });
+
+const ReachabilityResult = Type.Object({
+  verdict: Type.String({ description: 'allow, deny or would-deny.' }),
+  layer: Type.String({ description: 'quarantine, isolation, application or default.' }),
+  rule: Type.Union([Type.String(), Type.Null()], { description: 'The deciding rule, or null.' }),
+  mode: Type.Union([Type.String(), Type.Null()], { description: 'The deciding rule mode, or null.' }),
+});
+
+function numberParam(value: string | undefined, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (n < min || n > max) throw new ServiceError(422, 'invalid', `${field} must be ${min}-${max}`, field);
+  return n;
+}
+
+export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
+  app.get('/healthz', { config: { access: 'open' }, schema: { tags: ['status'], summary: 'Liveness: no token needed' } }, async () => ({ ok: true, generation: store.generation() }));
+
+  app.get('/v1/status', { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } }, async () => {
+    const hosts = await store.list('host');
+    return { generation: store.generation(), hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
+  });
+
+  app.get('/v1/reachability', {
+    schema: { tags: ['status'], summary: 'Explain whether a connection is allowed, and by which layer and rule', querystring: ReachabilityQuery, response: { 200: ReachabilityResult } },
+  }, async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const snapshot = await store.getSnapshot();
+    for (const field of ['src', 'dst'] as const) {
+      const value = q[field] as string;
+      if (isIP(value) === 0 && !snapshot.entities.some((e) => e.name === value)) {
+        throw new ServiceError(404, 'not_found', `${field}: "${value}" is neither an IP address nor an entity name`, field);
+      }
+    }
+    const query: ExplainQuery = {
+      src: q.src as string, dst: q.dst as string, protocol: q.protocol as ExplainQuery['protocol'],
+      port: numberParam(q.port, 'port', 1, 65535), icmp_type: numberParam(q.icmp_type, 'icmp_type', 0, 255), icmp_code: numberParam(q.icmp_code, 'icmp_code', 0, 255),
+    };
+    for (const k of Object.keys(query) as (keyof ExplainQuery)[]) if (query[k] === undefined) delete query[k];
+    try {
+      return (explainImpl ?? loadExplain())(snapshot, query);
+    } catch (err) {
+      // ExplainInputError (B) names the field at fault.
+      if (err instanceof Error && (err.name === 'ExplainInputError' || err.constructor?.name === 'ExplainInputError')) throw new ServiceError(422, 'invalid', err.message, (err as Error & { field?: string }).field ?? null);
+      throw err;
+    }
+  });
+}

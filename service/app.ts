@@ -1,0 +1,76 @@
+/**
+ * Builds the fastify app (without listening): auth, error format, OpenAPI,
+ * the CRUD, status and agent routes, then the plugins of service/plugins.ts
+ * and any given in the options. Tests and the demo start it in process.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { PolicyStore } from './store/store';
+import { allows, authenticate, type Access, type Token } from './auth';
+import { inProcessAgentLink, type AgentLink } from './agent-link';
+import { installErrorHandlers } from './api/errors';
+import { registerOpenApi } from './api/openapi';
+import { registerCrudRoutes } from './api/crud';
+import { registerAgentRoutes } from './api/agents';
+import { registerStatusRoutes, type Explain } from './api/status';
+import { ServiceError } from './store/errors';
+
+export interface ServiceContext {
+  store: PolicyStore;
+  agentLink: AgentLink;
+}
+
+export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
+
+export interface BuildOptions {
+  store: PolicyStore;
+  tokens: readonly Token[];
+  /** false (default in tests) or pino options. Authorization headers are always redacted. */
+  logger?: FastifyServerOptions['logger'];
+  /** Extra plugins, after those of service/plugins.ts. */
+  plugins?: ServicePlugin[];
+  /** false: skip service/plugins.ts (unit tests of the core service). Default true. */
+  defaultPlugins?: boolean;
+  /** Replaces the reference evaluator (tests). */
+  explain?: Explain;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig { access?: Access }
+  interface FastifyRequest { token?: Token }
+}
+
+function accessOf(method: string, config: { access?: Access } | undefined, url: string): Access {
+  if (config?.access) return config.access;
+  if (url.startsWith('/docs')) return 'open';
+  return method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+}
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const logger = options.logger === undefined || options.logger === false ? false
+    : { ...(options.logger === true ? {} : (options.logger as object)), redact: ['req.headers.authorization', 'headers.authorization'] };
+  const app = Fastify({
+    logger,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } },
+    bodyLimit: 1024 * 1024,
+  });
+  installErrorHandlers(app);
+
+  app.addHook('onRequest', async (request) => {
+    const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
+    if (access === 'open') return;
+    const token = authenticate(options.tokens, request.headers.authorization);
+    if (!token) throw new ServiceError(401, 'unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
+    if (!allows(token.role, access)) throw new ServiceError(403, 'forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
+    request.token = token;
+  });
+
+  await registerOpenApi(app);
+  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store) };
+  registerCrudRoutes(app, options.store);
+  registerStatusRoutes(app, options.store, options.explain);
+  registerAgentRoutes(app, options.store);
+
+  const plugins = [...(options.defaultPlugins === false ? [] : (await import('./plugins')).servicePlugins), ...(options.plugins ?? [])];
+  for (const plugin of plugins) await plugin(app, ctx);
+  return app;
+}

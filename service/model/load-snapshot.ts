@@ -1,0 +1,51 @@
+/**
+ * Builds the normalized PolicySnapshot (snapshot.ts) from the stored model:
+ * every optional list filled with its default, descriptions dropped, every
+ * list of objects sorted by name so equal models give equal snapshots.
+ * `buildSnapshot` is pure; `loadSnapshot` reads through the store.
+ */
+import type { PolicySnapshot, SnapshotInbound, SnapshotOutbound } from './snapshot';
+import type { InboundEntryT, OutboundEntryT } from './schemas';
+import { DEFAULT_QUARANTINE_TARGET } from './schemas';
+import type { ModelIndex } from './validate';
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const sorted = <T extends { name: string }>(m: Map<string, T>): T[] => [...m.values()].sort(byName);
+
+function inbound(e: InboundEntryT): SnapshotInbound {
+  return { from: e.from, ...(e.to ? { to: e.to } : {}), services: e.services ?? [], service_groups: e.service_groups ?? [] };
+}
+function outbound(e: OutboundEntryT): SnapshotOutbound {
+  return { ...(e.from ? { from: e.from } : {}), to: e.to, services: e.services ?? [], service_groups: e.service_groups ?? [] };
+}
+
+export function buildSnapshot(generation: number, model: ModelIndex): PolicySnapshot {
+  return {
+    generation,
+    categories: sorted(model.category).map((c) => ({ name: c.name, values: c.values })),
+    address_groups: sorted(model.address_group).map((g) => ({ name: g.name, cidrs: g.cidrs })),
+    service_groups: sorted(model.service_group).map((g) => ({ name: g.name, services: g.services })),
+    hosts: sorted(model.host).map((h) => ({
+      name: h.name, bridge: h.bridge ?? 'br.microseg', ...(h.ovs_rundir ? { ovs_rundir: h.ovs_rundir } : {}), uplinks: h.uplinks ?? [],
+    })),
+    entities: sorted(model.entity).map((e) => ({
+      name: e.name, host: e.host, port: e.port, ...(e.mac ? { mac: e.mac } : {}), ips: e.ips, categories: e.categories ?? {},
+    })),
+    application_rules: sorted(model.application_rule).map((r) => ({
+      name: r.name, mode: r.mode, target: r.target, inbound: (r.inbound ?? []).map(inbound),
+      outbound_policy: r.outbound_policy ?? 'allow_all', outbound: (r.outbound ?? []).map(outbound),
+    })),
+    isolation_rules: sorted(model.isolation_rule).map((r) => ({ name: r.name, mode: r.mode, first: r.first, second: r.second })),
+    quarantine_rules: sorted(model.quarantine_rule).map((r) => ({
+      name: r.name, mode: r.mode, target: r.target ?? DEFAULT_QUARANTINE_TARGET, inbound: (r.inbound ?? []).map(inbound), outbound: (r.outbound ?? []).map(outbound),
+    })),
+  };
+}
+
+/** What the snapshot is read from (the store implements it). */
+export interface ModelSource { loadModel(): Promise<{ generation: number; model: ModelIndex }> }
+
+export async function loadSnapshot(source: ModelSource): Promise<PolicySnapshot> {
+  const { generation, model } = await source.loadModel();
+  return buildSnapshot(generation, model);
+}

@@ -1,0 +1,13 @@
+/**
+ * Extensions the service loads into every app that `buildApp` makes
+ * (monitoring routes, embedded agents…). Add yours with one line here.
+ *
+ * A plugin gets the fastify instance (register routes; declare
+ * `config: { access: 'open' | 'read' | 'write' | 'agent' }` — default: GET
+ * read, other methods write) and the service context (store, agent link).
+ * Start background work in an `onReady` hook and stop it in `onClose`.
+ */
+import type { ServicePlugin } from './app';
+
+export const servicePlugins: ServicePlugin[] = [
+];

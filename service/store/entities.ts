@@ -1,0 +1,46 @@
+/**
+ * Table mapping (TypeORM EntitySchema, no decorators).
+ *
+ * One generic `objects` table holds every kind: all kinds share the same
+ * lifecycle (name, version, timestamps, a nested body), integrity checks run
+ * over the whole model in code anyway, and new kinds or fields then need no
+ * schema migration. Bodies are JSON text, which works the same on SQLite
+ * and PostgreSQL. `meta` holds the policy generation.
+ */
+import { EntitySchema } from 'typeorm';
+
+export interface ObjectRow {
+  id: string;
+  kind: string;
+  name: string;
+  version: number;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MetaRow { key: string; value: string }
+
+export const ObjectEntity = new EntitySchema<ObjectRow>({
+  name: 'ObjectRow',
+  tableName: 'objects',
+  columns: {
+    id: { type: 'varchar', length: 36, primary: true },
+    kind: { type: 'varchar', length: 32 },
+    name: { type: 'varchar', length: 64 },
+    version: { type: 'integer' },
+    body: { type: 'text' },
+    created_at: { type: 'varchar', length: 32 },
+    updated_at: { type: 'varchar', length: 32 },
+  },
+  uniques: [{ name: 'UQ_objects_kind_name', columns: ['kind', 'name'] }],
+});
+
+export const MetaEntity = new EntitySchema<MetaRow>({
+  name: 'MetaRow',
+  tableName: 'meta',
+  columns: {
+    key: { type: 'varchar', length: 64, primary: true },
+    value: { type: 'text' },
+  },
+});
