@@ -1,0 +1,164 @@
+/**
+ * The program that runs inside each lab VM namespace (spawned by vm.ts with
+ * `ip netns exec <vm> node -e <this file, transpiled>`). Uses node built-ins only.
+ *
+ * - Serves: TCP echo on every port in argv `--tcp`, UDP echo on every `--udp`
+ *   port, so "open" is measured by a reply, not just by a packet leaving.
+ * - Probes on request (JSON lines on stdin, answers on stdout with the same id):
+ *   { id, op: 'tcp'|'udp'|'ping', ip, port?, timeoutMs } → { id, open }
+ *   { id, op: 'hold', ip, port } → keeps a TCP connection, echoing a byte every
+ *     100 ms → { id, ok } once connected;
+ *   { id, op: 'holdStatus', hold } → { id, connected, lastEchoMs (ms since last echo), closed }
+ *   { id, op: 'holdClose', hold } → { id, ok }
+ */
+import * as net from 'node:net';
+import * as dgram from 'node:dgram';
+import { execFile } from 'node:child_process';
+import * as readline from 'node:readline';
+
+type Req = { id: number; op: string; ip?: string; port?: number; timeoutMs?: number; hold?: number; src?: string };
+
+function listFrom(flag: string): number[] {
+  const i = process.argv.indexOf(flag);
+  if (i < 0 || !process.argv[i + 1]) return [];
+  return process.argv[i + 1].split(',').filter(Boolean).map(Number);
+}
+
+function send(msg: object) {
+  process.stdout.write(JSON.stringify(msg) + '\n');
+}
+
+async function serve(): Promise<void> {
+  const waits: Promise<void>[] = [];
+  for (const port of listFrom('--tcp')) {
+    const srv = net.createServer((s) => {
+      s.on('error', () => s.destroy());
+      s.pipe(s);
+    });
+    waits.push(new Promise((res, rej) => srv.once('error', rej).listen(port, '0.0.0.0', () => res())));
+  }
+  for (const port of listFrom('--udp')) {
+    const sock = dgram.createSocket('udp4');
+    sock.on('message', (msg, rinfo) => sock.send(msg, rinfo.port, rinfo.address));
+    waits.push(new Promise((res, rej) => sock.once('error', rej).bind(port, '0.0.0.0', () => res())));
+  }
+  await Promise.all(waits);
+}
+
+function probeTcp(ip: string, port: number, timeoutMs: number, localAddress?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: ip, port, localAddress });
+    const done = (open: boolean) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(open);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.on('connect', () => s.write('x'));
+    s.on('data', () => done(true));
+    s.on('error', () => done(false));
+  });
+}
+
+function probeUdp(ip: string, port: number, timeoutMs: number, localAddress?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    let finished = false;
+    const done = (open: boolean) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(again);
+      clearTimeout(t);
+      s.close();
+      resolve(open);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.on('message', () => done(true));
+    s.on('error', () => done(false));
+    const payload = Buffer.from('probe');
+    const fire = () => s.send(payload, port, ip, () => undefined);
+    // A first datagram may be lost while ARP resolves: resend a few times within the timeout.
+    const again = setInterval(fire, Math.max(100, Math.floor(timeoutMs / 4)));
+    s.bind({ port: 0, address: localAddress }, fire);
+  });
+}
+
+function probePing(ip: string, timeoutMs: number): Promise<boolean> {
+  const secs = Math.max(1, Math.round(timeoutMs / 1000));
+  return new Promise((resolve) => {
+    execFile('ping', ['-n', '-q', '-c', '1', '-W', String(secs), ip], { timeout: timeoutMs + 2000 }, (err) => resolve(!err));
+  });
+}
+
+interface Hold { sock: net.Socket; connected: boolean; lastEcho: number; closed: boolean; timer?: NodeJS.Timeout }
+const holds = new Map<number, Hold>();
+
+function startHold(id: number, ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: ip, port });
+    const h: Hold = { sock, connected: false, lastEcho: 0, closed: false };
+    holds.set(id, h);
+    const fail = setTimeout(() => { if (!h.connected) { sock.destroy(); resolve(false); } }, 3000);
+    sock.on('connect', () => {
+      h.timer = setInterval(() => sock.write('.'), 100);
+      sock.write('.');
+    });
+    sock.on('data', () => {
+      h.lastEcho = Date.now();
+      if (!h.connected) {
+        h.connected = true;
+        clearTimeout(fail);
+        resolve(true);
+      }
+    });
+    const closed = () => {
+      h.closed = true;
+      if (h.timer) clearInterval(h.timer);
+    };
+    sock.on('error', closed);
+    sock.on('close', closed);
+  });
+}
+
+async function handle(req: Req): Promise<object> {
+  const timeoutMs = req.timeoutMs ?? 1000;
+  switch (req.op) {
+    case 'tcp': return { open: await probeTcp(req.ip!, req.port!, timeoutMs, req.src) };
+    case 'udp': return { open: await probeUdp(req.ip!, req.port!, timeoutMs, req.src) };
+    case 'ping': return { open: await probePing(req.ip!, timeoutMs) };
+    case 'hold': return { ok: await startHold(req.id, req.ip!, req.port!) };
+    case 'holdStatus': {
+      const h = holds.get(req.hold!);
+      if (!h) return { error: `no hold ${req.hold}` };
+      return { connected: h.connected, closed: h.closed, lastEchoMs: h.lastEcho ? Date.now() - h.lastEcho : null };
+    }
+    case 'holdClose': {
+      const h = holds.get(req.hold!);
+      if (h) {
+        if (h.timer) clearInterval(h.timer);
+        h.sock.destroy();
+        holds.delete(req.hold!);
+      }
+      return { ok: true };
+    }
+    default: return { error: `unknown op ${req.op}` };
+  }
+}
+
+serve().then(
+  () => {
+    send({ ready: true });
+    readline.createInterface({ input: process.stdin }).on('line', (line) => {
+      let req: Req;
+      try { req = JSON.parse(line); } catch { return send({ error: 'bad json' }); }
+      handle(req).then((r) => send({ id: req.id, ...r }), (e) => send({ id: req.id, error: String(e) }));
+    }).on('close', () => {
+      // Started by a test: its end ends us. Started by `lab up` (--persist): keep serving until `lab down`.
+      if (!process.argv.includes('--persist')) process.exit(0);
+    });
+  },
+  (e) => {
+    send({ fatal: String(e) });
+    process.exit(1);
+  },
+);
