@@ -1,0 +1,83 @@
+/**
+ * A throwaway PostgreSQL 15 cluster for tests: initdb into a temp dir (as the
+ * postgres user, since the tests run as root), pg_ctl start on a free port
+ * with its unix socket in that dir, one database per call of `createDatabase`.
+ * `stop()` stops the server and removes the dir.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, chownSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const BIN = '/usr/lib/postgresql/15/bin';
+
+export interface PgCluster {
+  port: number;
+  dir: string;
+  /** A new empty database; returns its postgres:// URL. */
+  createDatabase(name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function asPostgres(args: string[]): void {
+  execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60_000 });
+}
+
+export async function startPostgres(): Promise<PgCluster> {
+  const dir = mkdtempSync(join(tmpdir(), `microseg-pg-${process.pid}-`));
+  const ids = execFileSync('id', ['-u', 'postgres']).toString().trim();
+  const gid = execFileSync('id', ['-g', 'postgres']).toString().trim();
+  chownSync(dir, Number(ids), Number(gid));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  let started = false;
+  try {
+    asPostgres([`${BIN}/initdb`, '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    // Small and fast: no fsync, tiny footprint, only local connections.
+    writeFileSync(join(data, 'postgresql.auto.conf'), [
+      `port = ${port}`, `unix_socket_directories = '${dir}'`, "listen_addresses = '127.0.0.1'",
+      'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 30', 'shared_buffers = 16MB',
+    ].join('\n') + '\n');
+    asPostgres([`${BIN}/pg_ctl`, '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+    started = true;
+  } catch (err) {
+    if (started) asPostgres([`${BIN}/pg_ctl`, '-D', data, '-m', 'immediate', 'stop']);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  let counter = 0;
+  return {
+    port,
+    dir,
+    async createDatabase(name = `microseg_${++counter}`) {
+      const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await admin.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async stop() {
+      try {
+        asPostgres([`${BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
