@@ -1,0 +1,110 @@
+/**
+ * The service as `npm start` runs it, as a real process: first start makes
+ * the admin token file (0600, path logged, secret never), data survives a
+ * restart of the SQLite file, SIGTERM closes gracefully, bad env is a clear
+ * error without a stack trace.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(__dirname, '..', '..');
+// Inside node_modules so the bundle resolves the installed packages; removed afterwards.
+const bundleDir = join(root, 'node_modules', '.cache', `microseg-service-test-${process.pid}`);
+const bundle = join(bundleDir, 'main.js');
+const work = mkdtempSync(join(tmpdir(), `microseg-proc-${process.pid}-`));
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  await build({ entryPoints: [join(root, 'service', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, packages: 'external', external: ['../policy/explain'], logLevel: 'error' });
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(bundleDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Running { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
+
+async function startProcess(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [bundle], { cwd: work, env: { PATH: process.env.PATH ?? '', MICROSEG_PORT: '0', MICROSEG_HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = out.match(/listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearInterval(timer); resolve(m[1]); }
+    }, 50);
+    void exited.then((code) => { clearInterval(timer); reject(new Error(`service exited ${code}: ${out}`)); });
+  });
+  return { child, url, output: () => out, exited };
+}
+
+const call = async (url: string, token: string, method = 'GET', body?: unknown) => {
+  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+};
+
+test('first start writes the admin token file; data survives a restart; SIGTERM is graceful', async () => {
+  const database = join(work, 'data', 'policy.sqlite');
+  mkdirSync(join(work, 'data'));
+  const first = await startProcess({ MICROSEG_DATABASE: database });
+  const tokenFile = join(work, 'data', 'microseg.admin.token');
+  expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+  const secret = readFileSync(tokenFile, 'utf8').trim();
+  expect(secret.length).toBeGreaterThanOrEqual(20);
+  expect(first.output()).toContain(tokenFile);
+
+  expect((await call(`${first.url}/v1/categories`, secret, 'POST', { name: 'Kept', values: ['a'] })).status).toBe(201);
+  expect((await call(`${first.url}/v1/hosts`, secret, 'POST', { name: 'hv1' })).status).toBe(201);
+  const generation = (await call(`${first.url}/v1/status`, secret)).body.generation;
+  expect((await call(`${first.url}/v1/categories`, 'not-the-secret')).status).toBe(401);
+  first.child.kill('SIGTERM');
+  expect(await first.exited).toBe(0);
+  expect(first.output()).toContain('shutting down');
+  expect(first.output()).not.toContain(secret);
+
+  const second = await startProcess({ MICROSEG_DATABASE: database });
+  expect(readFileSync(tokenFile, 'utf8').trim()).toBe(secret);
+  const kept = await call(`${second.url}/v1/categories/Kept`, secret);
+  expect([kept.status, kept.body.values]).toEqual([200, ['a']]);
+  const status = (await call(`${second.url}/v1/status`, secret)).body;
+  expect(status.generation).toBe(generation);
+  expect(status.hosts).toEqual([{ name: 'hv1', status: expect.objectContaining({ reachable: false, realized_generation: null }) }]);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+  expect(second.output()).not.toContain(secret);
+});
+
+test('MICROSEG_TOKENS replaces the token file; a reader cannot write', async () => {
+  const run = await startProcess({ MICROSEG_DATABASE: join(work, 'tokens.sqlite'), MICROSEG_TOKENS: 'ops:ops-secret-123:admin, viewer:viewer-secret-1:reader' });
+  expect(existsSync(join(work, 'microseg.admin.token'))).toBe(false);
+  expect((await call(`${run.url}/v1/categories`, 'viewer-secret-1')).status).toBe(200);
+  expect((await call(`${run.url}/v1/categories`, 'viewer-secret-1', 'POST', { name: 'X', values: [] })).status).toBe(403);
+  expect((await call(`${run.url}/v1/categories`, 'ops-secret-123', 'POST', { name: 'X', values: [] })).status).toBe(201);
+  run.child.kill('SIGTERM');
+  expect(await run.exited).toBe(0);
+  expect(run.output()).not.toMatch(/ops-secret-123|viewer-secret-1/);
+});
+
+test.each([
+  [{ MICROSEG_PORT: 'http' }, /MICROSEG_PORT must be a port number/],
+  [{ MICROSEG_TOKENS: 'admin:short:admin' }, /MICROSEG_TOKENS entry 1 \(admin\): the secret must be at least 8/],
+  [{ MICROSEG_TOKENS: 'admin:long-enough-secret:root' }, /role must be one of admin, reader, agent/],
+])('bad environment %j is a clear error without a stack trace', async (env, message) => {
+  await expect(startProcess({ MICROSEG_DATABASE: join(work, 'bad.sqlite'), ...env })).rejects.toThrow(message);
+  const last = children[children.length - 1];
+  expect(last.exitCode).toBe(2);
+});
+
+test('an unreachable PostgreSQL is a clear error naming no password', async () => {
+  const failure = startProcess({ MICROSEG_DATABASE: 'postgres://user:hunter2-secret@127.0.0.1:1/db' });
+  await expect(failure).rejects.toThrow(/cannot start/);
+  await expect(failure).rejects.not.toThrow(/hunter2-secret|\n\s+at /);
+});
