@@ -6,6 +6,7 @@
 import type { PolicySnapshot } from './model/snapshot';
 import type { PolicyStore } from './store/store';
 import type { AgentStatusReport } from './store/host-status';
+import type { ObservationReportT } from './observations/types';
 
 export type { AgentStatusReport };
 
@@ -14,6 +15,8 @@ export interface AgentLink {
   reportStatus(host: string, status: AgentStatusReport): Promise<void>;
   /** Calls `listener` with each new policy generation; returns the unsubscribe function. */
   onGeneration(listener: (generation: number) => void): () => void;
+  /** Set by the monitoring plugin (service/observations/monitoring.ts): in-process observation reports. */
+  reportObservations?(host: string, report: ObservationReportT): Promise<void>;
 }
 
 export function inProcessAgentLink(store: PolicyStore): AgentLink {

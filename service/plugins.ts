@@ -8,6 +8,8 @@
  * Start background work in an `onReady` hook and stop it in `onClose`.
  */
 import type { ServicePlugin } from './app';
+import { monitoringPlugin } from './observations/monitoring';
 
 export const servicePlugins: ServicePlugin[] = [
+  monitoringPlugin, // before embedded agents: it adds agentLink.reportObservations
 ];

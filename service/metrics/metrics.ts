@@ -1,0 +1,86 @@
+/**
+ * Prometheus metrics of one service instance (its own prom-client Registry,
+ * so several apps in one process, as in tests, do not collide). Host gauges
+ * are computed at scrape time from the store's host status board.
+ */
+import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { ObservedVerdict } from '../observations/types';
+
+export interface HostStatusSample {
+  host: string;
+  desired_generation: number;
+  realized_generation: number | null;
+  flow_count: number | null;
+  reachable: boolean;
+  last_error: string | null;
+  drift_repairs: number;
+}
+
+export interface MetricsSources {
+  generation: () => number;
+  hosts: () => Promise<HostStatusSample[]>;
+  flowStore: () => { entries: number; max: number; dropped: number; expired: number };
+}
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requestSeconds: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly observed: Counter<'verdict'>;
+  private readonly agentErrors: Counter<'host'>;
+  private readonly lastErrors = new Map<string, string | null>();
+
+  constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'microseg_' });
+
+    new Gauge({ name: 'microseg_policy_generation', help: 'The current policy generation.', registers, collect() { this.set(sources.generation()); } });
+
+    const hostGauge = (name: string, help: string, value: (s: HostStatusSample) => number | null) =>
+      new Gauge({
+        name, help, labelNames: ['host'], registers,
+        async collect() {
+          this.reset();
+          for (const s of await sources.hosts()) {
+            const v = value(s);
+            if (v !== null) this.set({ host: s.host }, v);
+          }
+        },
+      });
+    hostGauge('microseg_host_realization_lag', 'Desired minus realized policy generation per host (the desired generation when nothing is realized yet).',
+      (s) => s.desired_generation - (s.realized_generation ?? 0));
+    hostGauge('microseg_host_realized_generation', 'The policy generation programmed on the host bridge (absent until reported).', (s) => s.realized_generation);
+    hostGauge('microseg_host_drift_repairs', 'Out-of-band bridge changes the host agent repaired (cumulative, as the agent reports).', (s) => s.drift_repairs);
+    hostGauge('microseg_host_flows', 'Flows on the host bridge.', (s) => s.flow_count);
+    hostGauge('microseg_host_reachable', '1 when the host agent reaches its Open vSwitch.', (s) => (s.reachable ? 1 : 0));
+    hostGauge('microseg_host_agent_error', '1 when the host agent reports an error now.', (s) => (s.last_error ? 1 : 0));
+
+    this.agentErrors = new Counter({ name: 'microseg_agent_errors_total', help: 'Distinct errors reported by host agents (a repeated identical error counts once).', labelNames: ['host'], registers });
+    this.requestSeconds = new Histogram({
+      name: 'microseg_http_request_duration_seconds', help: 'API latency by route.', labelNames: ['method', 'route', 'status_code'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
+    this.observed = new Counter({ name: 'microseg_connections_observed_total', help: 'Connections observed in conntrack, by verdict.', labelNames: ['verdict'], registers });
+    for (const v of ['allow', 'deny', 'would-deny']) this.observed.inc({ verdict: v }, 0);
+
+    const flowGauge = (name: string, help: string, pick: (f: ReturnType<MetricsSources['flowStore']>) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(pick(sources.flowStore())); } });
+    flowGauge('microseg_flow_records', 'Aggregated observed-connection rows held.', (f) => f.entries);
+    flowGauge('microseg_flow_records_max', 'The configured bound on aggregated rows.', (f) => f.max);
+    flowGauge('microseg_flow_records_dropped', 'Rows dropped (oldest first) because the history was full.', (f) => f.dropped);
+    flowGauge('microseg_flow_records_expired', 'Rows removed after the retention period.', (f) => f.expired);
+  }
+
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.requestSeconds.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  connectionsObserved(counts: Record<ObservedVerdict, number>): void {
+    for (const [verdict, n] of Object.entries(counts)) if (n > 0) this.observed.inc({ verdict }, n);
+  }
+
+  /** Called with each agent status report; counts an error when it differs from the host's previous one. */
+  agentStatus(host: string, lastError: string | null): void {
+    if (lastError && this.lastErrors.get(host) !== lastError) this.agentErrors.inc({ host });
+    this.lastErrors.set(host, lastError);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Parsers for what Open vSwitch prints about a bridge's state, used by the
+ * agent-side reporter: `ovs-appctl dpctl/dump-conntrack [-m] [-s]` lines and
+ * `ovs-ofctl dump-flows` counters. Pure functions, no I/O.
+ *
+ * A conntrack line looks like (OVS 3.1, userspace datapath):
+ *   tcp,orig=(src=10.0.0.1,dst=10.0.0.2,sport=40000,dport=5432),reply=(…),id=0,zone=5,
+ *   status=0,timeout=29,mark=42,labels=0x1000000020000000300000004,protoinfo=(state=…)
+ * `mark` is decimal, `labels` hex; both are absent when zero.
+ */
+
+export interface ConntrackEntry {
+  /** tcp, udp, icmp, icmpv6, sctp…, or the IP protocol number as text. */
+  protocol: string;
+  src: string;
+  dst: string;
+  sport: number | null;
+  dport: number | null;
+  icmp_type: number | null;
+  icmp_code: number | null;
+  zone: number;
+  mark: number;
+  labels: bigint;
+  /** TCP state in the original direction, when printed. */
+  state: string | null;
+}
+
+type Value = string | Fields;
+interface Fields { [key: string]: Value }
+
+/** Splits `a=1,b=(c=2,d=3),e` at top-level commas. */
+function splitTop(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+    if (depth < 0) throw new Error('unbalanced parentheses');
+  }
+  if (depth !== 0) throw new Error('unbalanced parentheses');
+  parts.push(text.slice(start));
+  return parts;
+}
+
+function parseFields(text: string): Fields {
+  const out: Fields = {};
+  for (const part of splitTop(text)) {
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      if (part) out[part] = '';
+      continue;
+    }
+    const key = part.slice(0, eq);
+    const value = part.slice(eq + 1);
+    out[key] = value.startsWith('(') && value.endsWith(')') ? parseFields(value.slice(1, -1)) : value;
+  }
+  return out;
+}
+
+const str = (v: Value | undefined): string | null => (typeof v === 'string' ? v : null);
+const int = (v: Value | undefined): number | null => {
+  const s = str(v);
+  return s !== null && /^[0-9]+$/.test(s) ? Number(s) : null;
+};
+
+/** One line of dump-conntrack; throws an Error saying what is wrong. */
+export function parseConntrackLine(line: string): ConntrackEntry {
+  const text = line.trim();
+  const comma = text.indexOf(',');
+  if (comma <= 0) throw new Error(`not a conntrack entry: "${text.slice(0, 80)}"`);
+  const protocol = text.slice(0, comma);
+  const f = parseFields(text.slice(comma + 1));
+  const orig = f.orig;
+  if (typeof orig !== 'object') throw new Error(`conntrack entry without orig=(…): "${text.slice(0, 80)}"`);
+  const src = str(orig.src);
+  const dst = str(orig.dst);
+  if (!src || !dst) throw new Error(`conntrack entry without orig src/dst: "${text.slice(0, 80)}"`);
+  const labelsText = str(f.labels);
+  if (labelsText !== null && !/^0x[0-9a-fA-F]{1,32}$/.test(labelsText)) throw new Error(`bad labels "${labelsText}"`);
+  const proto = f.protoinfo;
+  const state = typeof proto === 'object' ? str(proto.state) ?? str(proto.state_orig) : null;
+  return {
+    protocol,
+    src,
+    dst,
+    sport: int(orig.sport),
+    dport: int(orig.dport),
+    icmp_type: int(orig.type),
+    icmp_code: int(orig.code),
+    zone: int(f.zone) ?? 0,
+    mark: int(f.mark) ?? 0,
+    labels: labelsText === null ? 0n : BigInt(labelsText),
+    state,
+  };
+}
+
+/** Every entry of a dump; lines that are not entries (blank, headers) are skipped, malformed ones reported. */
+export function parseConntrackDump(text: string): { entries: ConntrackEntry[]; errors: string[] } {
+  const entries: ConntrackEntry[] = [];
+  const errors: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!/^[a-z0-9]+,orig=\(/.test(line.trim())) continue;
+    try {
+      entries.push(parseConntrackLine(line));
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  return { entries, errors };
+}
+
+export interface FlowCounter { cookie: string; table: number; packets: number; bytes: number }
+
+/** Counters of `ovs-ofctl dump-flows` lines (any OpenFlow version), cookie as lower-case hex `0x…`. */
+export function parseFlowCounters(text: string): FlowCounter[] {
+  const out: FlowCounter[] = [];
+  for (const line of text.split('\n')) {
+    const cookie = line.match(/\bcookie=(0x[0-9a-fA-F]+)/);
+    const packets = line.match(/\bn_packets=([0-9]+)/);
+    const bytes = line.match(/\bn_bytes=([0-9]+)/);
+    if (!cookie || !packets || !bytes) continue;
+    const table = line.match(/\btable=([0-9]+)/);
+    out.push({ cookie: `0x${BigInt(cookie[1]).toString(16)}`, table: table ? Number(table[1]) : 0, packets: Number(packets[1]), bytes: Number(bytes[1]) });
+  }
+  return out;
+}

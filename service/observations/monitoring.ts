@@ -1,0 +1,73 @@
+/**
+ * The monitoring service plugin: observation ingestion and queries, metrics,
+ * and the web page, sharing one flow store and one metrics registry.
+ *
+ * Env: MICROSEG_FLOWS_MAX (aggregated rows kept, default 50000) and
+ * MICROSEG_FLOWS_RETENTION (seconds a row is kept after it was last seen,
+ * default 86400). The history is in memory (one replica; nothing on disk).
+ */
+import type { ServiceContext, ServicePlugin } from '../app';
+import type { FastifyInstance } from 'fastify';
+import { FlowStore } from './flow-store';
+import { registerObservationRoutes } from './routes';
+import { ServiceMetrics } from '../metrics/metrics';
+import { registerMetricsRoutes } from '../metrics/routes';
+import { registerUiRoutes } from '../ui/routes';
+import type { ObservationReportT } from './types';
+
+export interface MonitoringOptions { maxEntries: number; retentionMs: number }
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+export function readMonitoringOptions(env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
+  return {
+    maxEntries: positiveInt(env, 'MICROSEG_FLOWS_MAX', 50_000),
+    retentionMs: positiveInt(env, 'MICROSEG_FLOWS_RETENTION', 86_400) * 1000,
+  };
+}
+
+/** What the plugin leaves on the context for embedded agents and tests. */
+export interface Monitoring {
+  flows: FlowStore;
+  metrics: ServiceMetrics;
+  ingest: (host: string, report: ObservationReportT) => Promise<void>;
+}
+
+const registry = new WeakMap<FastifyInstance, Monitoring>();
+/** The monitoring parts of an app built with this plugin (tests, embedded agents). */
+export function monitoringOf(app: FastifyInstance): Monitoring | undefined {
+  return registry.get(app);
+}
+
+export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): ServicePlugin {
+  return (app: FastifyInstance, ctx: ServiceContext) => {
+    const opts = { ...readMonitoringOptions(), ...options };
+    const { store } = ctx;
+    const flows = new FlowStore({ maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
+    const metrics = new ServiceMetrics({
+      generation: () => store.generation(),
+      hosts: async () => (await store.getSnapshot()).hosts.map((h) => ({ host: h.name, ...store.hostStatus(h.name) })),
+      flowStore: () => ({ entries: flows.size, max: flows.options.maxEntries, dropped: flows.dropped, expired: flows.expired }),
+    });
+    const { ingest } = registerObservationRoutes(app, { store, flows, onIngest: (c) => metrics.connectionsObserved(c) });
+    registerMetricsRoutes(app, metrics);
+    registerUiRoutes(app);
+
+    // Embedded agents report through the agent link: count their errors, and give them the in-process ingestion.
+    const link = ctx.agentLink;
+    const reportStatus = link.reportStatus.bind(link);
+    link.reportStatus = async (host, status) => {
+      await reportStatus(host, status);
+      metrics.agentStatus(host, status.last_error);
+    };
+    link.reportObservations = ingest;
+    registry.set(app, { flows, metrics, ingest });
+  };
+}
+
+export const monitoringPlugin: ServicePlugin = createMonitoringPlugin();

@@ -1,0 +1,120 @@
+/**
+ * Observation routes: agents report (POST …/observations); operators read the
+ * aggregated history (GET /v1/flows), per-rule hits, and the rule flow view.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { NAME_PATTERN } from '../model/schemas';
+import type { PolicyStore } from '../store/store';
+import { ServiceError } from '../store/errors';
+import { EntityIndexCache } from './entity-index';
+import type { FlowFilter, FlowStore } from './flow-store';
+import { buildRuleView } from './rule-view';
+import { ObservationReport, VERDICTS, type ObservationReportT, type ObservedVerdict, type RuleKind } from './types';
+
+export interface ObservationDeps {
+  store: PolicyStore;
+  flows: FlowStore;
+  /** Told how many connections per verdict each report added. */
+  onIngest?: (counts: Record<ObservedVerdict, number>) => void;
+}
+
+const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
+
+const FlowsQuery = Type.Object({
+  rule: Type.Optional(Type.String({ pattern: NAME_PATTERN, description: 'Only connections decided by this rule.' })),
+  rule_kind: Type.Optional(Type.Union([Type.Literal('application'), Type.Literal('isolation'), Type.Literal('quarantine')], { description: 'Only rules of this kind.' })),
+  entity: Type.Optional(Type.String({ maxLength: 64, description: 'Only connections from or to this entity (or external IP).' })),
+  category: Type.Optional(Type.String({ maxLength: 130, description: 'Key:Value — only connections whose source or destination entity carries it.' })),
+  verdict: Type.Optional(Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'allow, deny or would-deny.' })),
+  since: Type.Optional(Type.String({ maxLength: 40, description: 'Only rows last seen at or after: an RFC 3339 time, or a duration ago such as 30s, 5m, 2h.' })),
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'At most this many rows (default 1000, max 10000).' })),
+}, { additionalProperties: false });
+
+/** `since` as ms since the epoch; throws a ServiceError naming the field. */
+export function parseSince(text: string, now = Date.now()): number {
+  const rel = text.match(/^([0-9]{1,9})(ms|s|m|h|d)$/);
+  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms']!;
+  const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
+  return t;
+}
+
+export function parseCategory(text: string): { key: string; value: string } {
+  const m = text.match(/^([A-Za-z][A-Za-z0-9_.-]{0,63}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/);
+  if (!m) throw new ServiceError(400, 'bad_request', 'category must be Key:Value, e.g. AppTier:web', 'category');
+  return { key: m[1], value: m[2] };
+}
+
+const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
+  { collection: 'application-rules', kind: 'application', snapshotKey: 'application_rules' },
+  { collection: 'isolation-rules', kind: 'isolation', snapshotKey: 'isolation_rules' },
+  { collection: 'quarantine-rules', kind: 'quarantine', snapshotKey: 'quarantine_rules' },
+];
+
+export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
+  const { store, flows } = deps;
+  const index = new EntityIndexCache(() => store.getSnapshot());
+
+  /** Shared by the HTTP route and embedded agents. */
+  const ingest = async (host: string, report: ObservationReportT) => {
+    const idx = await index.get();
+    if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
+    const result = flows.ingest(host, report, idx);
+    deps.onIngest?.(result.connections);
+  };
+
+  app.post('/v1/agents/hosts/:name/observations', {
+    config: { access: 'agent' },
+    bodyLimit: 8 * 1024 * 1024,
+    schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
+  }, async (request, reply) => {
+    await ingest((request.params as { name: string }).name, request.body as ObservationReportT);
+    reply.code(204).send();
+  });
+
+  app.get('/v1/flows', {
+    schema: { tags: ['observations'], summary: 'Observed connections, aggregated by (source, destination, protocol, port, verdict, rule), most recent first', querystring: FlowsQuery },
+  }, async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const filter: FlowFilter = {
+      rule: q.rule, rule_kind: q.rule_kind as RuleKind | undefined, entity: q.entity, verdict: q.verdict as ObservedVerdict | undefined,
+      category: q.category !== undefined ? parseCategory(q.category) : undefined,
+      since: q.since !== undefined ? parseSince(q.since) : undefined,
+      limit: q.limit !== undefined ? Math.min(10000, Math.max(1, Number(q.limit))) : undefined,
+    };
+    const items = flows.query(filter, await index.get());
+    return { items, stats: { entries: flows.size, max_entries: flows.options.maxEntries, retention_seconds: flows.options.retentionMs / 1000, dropped: flows.dropped, expired: flows.expired } };
+  });
+
+  for (const { collection, kind, snapshotKey } of RULE_COLLECTIONS) {
+    app.get(`/v1/${collection}/:name/hits`, {
+      schema: { tags: ['observations'], summary: `Observed connections and flow counters of one ${kind} rule`, params: NameParams },
+    }, async (request) => {
+      const { name } = request.params as { name: string };
+      const snapshot = await store.getSnapshot();
+      const rule = snapshot[snapshotKey].find((r) => r.name === name);
+      if (!rule) throw new ServiceError(404, 'not_found', `${kind} rule "${name}" does not exist`, 'name');
+      const rows = flows.query({ rule: name, rule_kind: kind, limit: 10000 }, null).filter((r) => r.rule_kind === kind || r.rule_kind === null);
+      const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+      for (const r of rows) connections[r.verdict] += r.count;
+      const counters = flows.ruleCounters(name, kind);
+      return {
+        rule: name, kind, mode: rule.mode, connections, last_seen: rows[0]?.last_seen ?? null,
+        packets: counters.packets, bytes: counters.bytes, counters: counters.by_host, flows: rows.slice(0, 100),
+      };
+    });
+  }
+
+  app.get('/v1/application-rules/:name/flow-view', {
+    schema: { tags: ['observations'], summary: 'The rule as inbound sources → target tiers → outbound destinations, with observed connections (for the web page)', params: NameParams },
+  }, async (request) => {
+    const { name } = request.params as { name: string };
+    const idx = await index.get();
+    const rule = idx.snapshot.application_rules.find((r) => r.name === name);
+    if (!rule) throw new ServiceError(404, 'not_found', `application rule "${name}" does not exist`, 'name');
+    return buildRuleView(idx.snapshot, rule, flows.query({ limit: 10000 }, idx));
+  });
+
+  return { ingest };
+}

@@ -1,0 +1,46 @@
+/**
+ * The web page at /ui: three static files served as they are (no build step,
+ * no server-side rendering). The page asks for a token and calls the API.
+ */
+import type { FastifyInstance } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ServiceError } from '../store/errors';
+
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/** The static folder: beside this module in the source tree; from a tsc build (dist/service/ui) the source one. */
+function staticDir(): string {
+  const candidates = [join(__dirname, 'static'), resolve(__dirname, '../../../service/ui/static')];
+  const found = candidates.find((d) => existsSync(join(d, 'index.html')));
+  if (!found) throw new Error(`web page files not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export function registerUiRoutes(app: FastifyInstance): void {
+  const dir = staticDir();
+  // Read once: the files are small and never change while the service runs.
+  const content = new Map(Object.keys(FILES).map((f) => [f, readFileSync(join(dir, f))]));
+  const headers = (reply: { header(k: string, v: string): unknown }, file: string) => {
+    reply.header('content-type', FILES[file]);
+    reply.header('cache-control', 'no-cache');
+    // The page only talks to its own origin; no inline script, no framing.
+    reply.header('content-security-policy', "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    reply.header('x-content-type-options', 'nosniff');
+  };
+  app.get('/ui', { config: { access: 'open' }, schema: { hide: true } }, async (_req, reply) => {
+    headers(reply, 'index.html');
+    return reply.send(content.get('index.html'));
+  });
+  app.get('/ui/:file', { config: { access: 'open' }, schema: { hide: true } }, async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const body = content.get(file);
+    if (!body) throw new ServiceError(404, 'not_found', `no such page file: ${file}`, 'file');
+    headers(reply, file);
+    return reply.send(body);
+  });
+}
