@@ -52,6 +52,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     logger,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } },
     bodyLimit: 1024 * 1024,
+    // Errors fastify raises before routing (a malformed URL…) get our error format too.
+    frameworkErrors: (err, _request, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      reply.code(status).send({ error: 'bad_request', message: err.message, field: null });
+    },
   });
   installErrorHandlers(app);
 

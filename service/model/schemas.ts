@@ -40,7 +40,9 @@ export const Service = Type.Object(
   { additionalProperties: false, description: 'One protocol with its ports or ICMP type/code.' },
 );
 
+// additionalProperties: false, because TypeBox emits only patternProperties: keys not matching the name pattern would pass unchecked.
 const CategoryMatch = Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Array(CategoryValue, { minItems: 1 }), {
+  additionalProperties: false,
   description: 'Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.',
 });
 
@@ -122,7 +124,7 @@ export const EntityInput = Type.Object(
     port: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$', description: "The OVS interface name on the host's bridge." }),
     mac: Type.Optional(Type.String({ description: 'The NIC MAC address, lower-case colon form; the only source MAC it may send.' })),
     ips: Type.Array(Type.String({ description: 'IPv4 or IPv6 address.' }), { description: 'The IP addresses of the NIC; the only source addresses it may send.' }),
-    categories: Type.Optional(Type.Record(Type.String({ pattern: NAME_PATTERN }), CategoryValue, { default: {}, description: 'Category name → value.' })),
+    categories: Type.Optional(Type.Record(Type.String({ pattern: NAME_PATTERN }), CategoryValue, { additionalProperties: false, default: {}, description: 'Category name → value.' })),
   },
   { additionalProperties: false },
 );
