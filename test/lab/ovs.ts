@@ -25,7 +25,8 @@ export function vsctl(rundir: string, args: string[], timeoutMs = 10000): Promis
   return run('ovs-vsctl', [`--db=unix:${rundir}/db.sock`, `--timeout=${Math.ceil(timeoutMs / 1000)}`, ...args], { env: ovsEnv(rundir), timeoutMs: timeoutMs + 2000 });
 }
 
-export async function startOvsdb(ns: string, rundir: string): Promise<number> {
+/** `ns` undefined: in the current namespace (dummy-datapath instances need no namespace). */
+export async function startOvsdb(ns: string | undefined, rundir: string): Promise<number> {
   const env = ovsEnv(rundir);
   await run('ovsdb-tool', ['create', `${rundir}/conf.db`, SCHEMA], { env });
   await run('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${rundir}/ovsdb-server.pid`, `--log-file=${rundir}/ovsdb-server.log`, `--remote=punix:${rundir}/db.sock`, `${rundir}/conf.db`], { ns, env });
@@ -33,8 +34,9 @@ export async function startOvsdb(ns: string, rundir: string): Promise<number> {
   return mustPid(rundir, 'ovsdb-server');
 }
 
-export async function startVswitchd(ns: string, rundir: string): Promise<number> {
-  await run('ovs-vswitchd', ['--detach', '--no-chdir', `--pidfile=${rundir}/ovs-vswitchd.pid`, `--log-file=${rundir}/ovs-vswitchd.log`, '--disable-system', `unix:${rundir}/db.sock`], { ns, env: ovsEnv(rundir) });
+/** `extra`: e.g. ['--enable-dummy=override'] for simulated ports. */
+export async function startVswitchd(ns: string | undefined, rundir: string, extra: string[] = []): Promise<number> {
+  await run('ovs-vswitchd', ['--detach', '--no-chdir', `--pidfile=${rundir}/ovs-vswitchd.pid`, `--log-file=${rundir}/ovs-vswitchd.log`, '--disable-system', ...extra, `unix:${rundir}/db.sock`], { ns, env: ovsEnv(rundir) });
   return mustPid(rundir, 'ovs-vswitchd');
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Pure helpers over ovs-ofctl text: the port map from `show`, and the
+ * normalized flow list from `dump-flows --no-stats` (what the agent compares).
+ */
+import type { HostPorts } from './types';
+
+/** `ovs-ofctl show` lines like ` 3(vm-web1): addr:…` → { 'vm-web1': 3 }; LOCAL is left out. */
+export function parsePorts(show: string): HostPorts {
+  const ports: HostPorts = {};
+  for (const line of show.split('\n')) {
+    const m = /^\s*(\d+)\(([^)]+)\):/.exec(line);
+    if (m) ports[m[2]] = Number(m[1]);
+  }
+  return ports;
+}
+
+/** The flow lines of a dump, trimmed and sorted: headers (`NXST_FLOW reply…`) dropped. */
+export function normalizeDump(dump: string): string[] {
+  return dump
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !/^(NXST|OFPST)_FLOW reply/.test(l))
+    .sort();
+}
+
+export function sameFlows(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+/** How two normalized dumps differ, briefly (for logs). */
+export function describeDiff(expected: readonly string[], actual: readonly string[]): string {
+  const want = new Set(expected);
+  const have = new Set(actual);
+  const missing = expected.filter((l) => !have.has(l)).length;
+  const extra = actual.filter((l) => !want.has(l)).length;
+  return `${missing} missing, ${extra} unexpected`;
+}

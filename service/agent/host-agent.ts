@@ -1,0 +1,166 @@
+/**
+ * The reconcile loop for one host: fetch the policy → read the bridge's ports →
+ * compile → compare with the bridge → program atomically if different → verify →
+ * report. Runs every `intervalMs` on its own timer, so a slow or unreachable
+ * host holds no other host back; `poke()` runs a pass now (policy changed).
+ *
+ * Drift: right after programming, the agent keeps the bridge's own dump of the
+ * flows it loaded (OVS rewrites flow text into its canonical form); any later
+ * difference while the desired set is unchanged is drift, repaired and counted.
+ */
+import { describeDiff, sameFlows } from './flows';
+import type { AgentStatus, BridgeDriver, CompileHost, PolicyLink, HostPorts } from './types';
+
+export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+export interface HostAgentOptions {
+  host: string;
+  link: PolicyLink;
+  driver: BridgeDriver;
+  compile: CompileHost;
+  /** Between the end of one pass and the start of the next (default 2000 ms). */
+  intervalMs?: number;
+  /** Called after a pass that changed the desired flows (not on drift repair); e.g. conntrack handling. */
+  onPolicyChange?: (driver: BridgeDriver) => Promise<void>;
+  log?: AgentLog;
+}
+
+/** What the last pass found (tests and the CLI read it). */
+export interface PassResult extends AgentStatus { action: 'none' | 'programmed' | 'repaired' | 'error' }
+
+interface Programmed { key: string; dump: string[]; generation: number }
+
+export class HostAgent {
+  private programmed: Programmed | null = null;
+  private driftRepairs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private readonly intervalMs: number;
+  private readonly log: AgentLog;
+  last: PassResult | null = null;
+
+  constructor(private readonly opts: HostAgentOptions) {
+    this.intervalMs = opts.intervalMs ?? 2000;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  get host(): string {
+    return this.opts.host;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops the timer and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs a pass as soon as possible (right after the current one, if one is running). */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.pass().then(() => undefined);
+      void this.running.finally(() => {
+        this.running = null;
+        if (this.stopped) return;
+        const now = this.again;
+        this.again = false;
+        this.schedule(now ? 0 : this.intervalMs);
+      });
+    }, ms);
+  }
+
+  /** One reconcile pass; never throws (errors go into the status). */
+  async pass(): Promise<PassResult> {
+    const result = await this.reconcile();
+    this.last = result;
+    const { action: _action, ...status } = result;
+    try {
+      await this.opts.link.reportStatus(this.opts.host, status);
+    } catch (e) {
+      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
+    }
+    return result;
+  }
+
+  private async reconcile(): Promise<PassResult> {
+    const host = this.opts.host;
+    let snapshot;
+    try {
+      snapshot = await this.opts.link.fetchPolicy();
+    } catch (e) {
+      return this.failed(`cannot fetch the policy: ${(e as Error).message}`, this.last?.reachable ?? false);
+    }
+    if (!snapshot.hosts.some((h) => h.name === host)) return this.failed(`host "${host}" is not in the policy`, this.last?.reachable ?? false);
+
+    const { driver } = this.opts;
+    let ports: HostPorts;
+    let dump: string[];
+    try {
+      ports = await driver.readPorts();
+      dump = await driver.dumpFlows();
+    } catch (e) {
+      return this.failed(`cannot reach Open vSwitch: ${(e as Error).message}`, false);
+    }
+
+    let compiled;
+    try {
+      compiled = this.opts.compile(snapshot, host, ports);
+    } catch (e) {
+      return this.failed(`cannot compile the policy for this host: ${(e as Error).message}`, true);
+    }
+    const key = compiled.flows.join('\n');
+    const p = this.programmed;
+    if (p && p.key === key && sameFlows(p.dump, dump)) {
+      p.generation = compiled.generation;
+      return this.ok('none', compiled.generation, dump.length);
+    }
+    const drift = p !== null && p.key === key;
+    if (drift) this.log('warn', 'bridge drifted from the desired flows: repairing', { host, diff: describeDiff(p.dump, dump) });
+    try {
+      await driver.replaceFlows(compiled.flows);
+      const after = await driver.dumpFlows();
+      if (after.length !== compiled.flows.length) {
+        this.programmed = null;
+        return this.failed(`verify: loaded ${compiled.flows.length} flows but the bridge holds ${after.length}`, true);
+      }
+      this.programmed = { key, dump: after, generation: compiled.generation };
+      if (drift) this.driftRepairs++;
+      else {
+        this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
+        if (p !== null && this.opts.onPolicyChange) await this.opts.onPolicyChange(driver);
+      }
+      return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length);
+    } catch (e) {
+      return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
+    }
+  }
+
+  private ok(action: PassResult['action'], generation: number, flowCount: number): PassResult {
+    return { action, realized_generation: generation, flow_count: flowCount, reachable: true, last_error: null, drift_repairs: this.driftRepairs };
+  }
+
+  private failed(error: string, reachable: boolean): PassResult {
+    if (error !== this.last?.last_error) this.log('error', error, { host: this.opts.host });
+    // What is on the bridge is unknown once it cannot be read: claim no generation then.
+    const realized = reachable ? this.programmed?.generation ?? null : null;
+    if (!reachable) this.programmed = null;
+    return { action: 'error', realized_generation: realized, flow_count: null, reachable, last_error: error, drift_repairs: this.driftRepairs };
+  }
+}

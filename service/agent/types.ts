@@ -1,0 +1,38 @@
+/**
+ * What the agent needs from others, stated structurally so the agent does not
+ * depend on how the compiler and the service are put together.
+ */
+import type { PolicySnapshot } from '../model/snapshot';
+
+/** OpenFlow port numbers by OVS interface name, read from the bridge (same shape as the compiler's HostPorts). */
+export interface HostPorts { [ovsInterfaceName: string]: number }
+
+/** The compiler's answer for one host (service/compiler: compileHost). */
+export interface CompiledFlows { host: string; generation: number; flows: string[] }
+export type CompileHost = (snapshot: PolicySnapshot, host: string, ports: HostPorts) => CompiledFlows;
+
+/** What an agent reports after each pass (POST /v1/agents/hosts/:name/status). */
+export interface AgentStatus {
+  realized_generation: number | null;
+  flow_count: number | null;
+  reachable: boolean;
+  last_error: string | null;
+  drift_repairs: number;
+}
+
+/** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
+export interface PolicyLink {
+  fetchPolicy(): Promise<PolicySnapshot>;
+  reportStatus(host: string, status: AgentStatus): Promise<void>;
+}
+
+/** The bridge operations the reconcile loop uses (ovs-driver.ts implements them with ovs-ofctl). */
+export interface BridgeDriver {
+  readPorts(): Promise<HostPorts>;
+  /** Flows now on the bridge, normalized (flows.ts: normalizeDump). */
+  dumpFlows(): Promise<string[]>;
+  /** Atomically makes the bridge hold exactly `flows` (one bundle). */
+  replaceFlows(flows: string[]): Promise<void>;
+  /** Drops conntrack entries (all, or one zone). */
+  flushConntrack(zone?: number): Promise<void>;
+}
