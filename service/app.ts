@@ -3,7 +3,7 @@
  * the CRUD, status and agent routes, then the plugins of service/plugins.ts
  * and any given in the options. Tests and the demo start it in process.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { PolicyStore } from './store/store';
 import { allows, authenticate, type Access, type Token } from './auth';
 import { inProcessAgentLink, type AgentLink } from './agent-link';
@@ -55,7 +55,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Errors fastify raises before routing (a malformed URL…) get our error format too.
     frameworkErrors: (err, _request, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      reply.code(status).send({ error: 'bad_request', message: err.message, field: null });
+      (reply as unknown as FastifyReply).code(status).send({ error: 'bad_request', message: err.message, field: null });
     },
   });
   installErrorHandlers(app);

@@ -47,6 +47,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly status = new HostStatusBoard();
   private currentGeneration = 1;
   private snapshotCache: PolicySnapshot | null = null;
+  /**
+   * The model as committed, kept in memory so a write need not re-read every
+   * row: this process is the only writer of its database (one service per
+   * database), and the cache changes only after a commit.
+   */
+  private modelCache: ModelIndex | null = null;
 
   private constructor(private readonly ds: DataSource) {
     super();
@@ -94,8 +100,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** The normalized policy agents and the evaluator use; cached until the next write. */
   async getSnapshot(): Promise<PolicySnapshot> {
     if (this.snapshotCache) return this.snapshotCache;
-    const { generation, model } = await this.loadModel();
-    const snapshot = buildSnapshot(generation, model);
+    const model = this.modelCache ?? (this.modelCache = (await this.loadModel()).model);
+    const snapshot = buildSnapshot(this.currentGeneration, model);
     this.snapshotCache = snapshot;
     return snapshot;
   }
@@ -185,13 +191,18 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
   ): Promise<StoredObject> {
     return this.writes.run(async () => {
+      const model = this.modelCache ?? (this.modelCache = (await this.loadModel()).model);
       const { row, bump, generation } = await this.ds.transaction(async (em) => {
-        const { generation: current, model } = await this.loadModel(em);
+        const current = await this.readGeneration(em);
         const outcome = await apply(em, model);
         const next = outcome.bump ? current + 1 : current;
         if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(next) });
         return { ...outcome, generation: next };
       });
+      // Committed: bring the cached model up to date.
+      const objects = model[kind] as Map<string, AnyBody>;
+      if (action !== 'create') objects.delete(name);
+      if (row) objects.set(row.name, JSON.parse(row.body));
       this.snapshotCache = null;
       const bumped = generation !== this.currentGeneration;
       this.currentGeneration = generation;
