@@ -1,0 +1,106 @@
+/** The `microseg` CLI as operators run it (node cli/microseg.js), against a real service. */
+import { spawn, execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { createMonitoringPlugin } from '../../service/observations/monitoring';
+import { parseService } from '../../cli/format';
+
+/** A port nothing listens on (bound, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
+let svc: TestService;
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret, ...env }, timeout: 30000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+const report = (port: number, verdict = 'would-deny') => svc.api('POST', '/v1/agents/hosts/ha/observations', {
+  connections: [{ src: '10.0.0.11', dst: '10.0.0.31', protocol: 'tcp', port, verdict, rule: 'shop', rule_kind: 'application', new: 1, active: 1 }],
+}, { as: 'agent' });
+
+beforeAll(async () => {
+  svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: 100, retentionMs: 3_600_000 })] });
+  for (const [path, body] of [
+    ['/v1/categories', { name: 'AppTier', values: ['web', 'db'] }],
+    ['/v1/hosts', { name: 'ha' }],
+    ['/v1/entities', { name: 'web-1', host: 'ha', port: 'vm-web1', ips: ['10.0.0.11'], categories: { AppTier: 'web' } }],
+    ['/v1/entities', { name: 'db-1', host: 'ha', port: 'vm-db1', ips: ['10.0.0.31'], categories: { AppTier: 'db' } }],
+    ['/v1/application-rules', { name: 'shop', mode: 'monitor', target: { categories: { AppTier: ['db'] } }, inbound: [] }],
+  ] as const) {
+    const r = await svc.api('POST', path, body);
+    if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent' });
+  await report(5432);
+}, 60_000);
+afterAll(async () => { await svc?.close(); });
+
+test('microseg status: generation and each host with its realization state', async () => {
+  const r = await run(['status']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`policy generation ${svc.store.generation()}`);
+  expect(r.stdout).toMatch(/^ha\s+LAGGING\s+\d+\s+1\s+12/m);
+}, 30_000);
+
+test('microseg flows: a table with the would-deny connection; filters pass through', async () => {
+  const r = await run(['flows', '--verdict', 'would-deny', '--rule', 'shop']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/web-1\s+db-1\s+tcp\/5432\s+WOULD-DENY\s+application:shop\s+1/);
+  const none = await run(['flows', '--verdict', 'deny']);
+  expect(none.stdout).toContain('(no observed connections)');
+  const bad = await run(['flows', '--category', 'nope']);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/^microseg: 400: category must be Key:Value.*\(field category\)\n$/);
+}, 30_000);
+
+test('microseg flows --watch prints new connections as they are observed', async () => {
+  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += String(d); });
+  try {
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(re);
+    };
+    await waitFor(/tcp\/5432/);
+    await report(6379);
+    await waitFor(/tcp\/6379\s+WOULD-DENY/);
+    expect(out.match(/tcp\/5432/g)).toHaveLength(1); // unchanged rows are not printed again
+  } finally {
+    child.kill('SIGINT');
+  }
+}, 30_000);
+
+test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
+  const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
+  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN (or pass --token)\n']);
+  const badToken = await run(['status'], { MICROSEG_TOKEN: 'wrong-token-123' });
+  expect(badToken.stderr).toMatch(/^microseg: 401: /);
+  const badSvc = await run(['explain', 'web-1', 'db-1', 'tcp']);
+  expect(badSvc.stderr).toBe('microseg: tcp needs a port, e.g. tcp/443\n');
+  const closed = await freePort();
+  const down = await run(['status'], { MICROSEG_ENDPOINT: `http://127.0.0.1:${closed}` });
+  expect(down.stderr).toMatch(new RegExp(`^microseg: cannot reach http://127.0.0.1:${closed}: .*ECONNREFUSED`));
+  expect(down.stderr).not.toMatch(/\n\s+at /);
+}, 30_000);
+
+test('service syntax', () => {
+  expect(parseService('tcp/5432')).toEqual({ protocol: 'tcp', port: '5432' });
+  expect(parseService('icmp')).toEqual({ protocol: 'icmp' });
+  expect(parseService('icmpv6/128')).toEqual({ protocol: 'icmpv6', icmp_type: '128' });
+  expect(() => parseService('gre')).toThrow(/service must be/);
+});
