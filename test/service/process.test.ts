@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync, readFileSync, existsSync, mkdirSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { startPostgres } from '../support/postgres';
 
 const root = join(__dirname, '..', '..');
 // Inside node_modules so the bundle resolves the installed packages; removed afterwards.
@@ -107,4 +108,26 @@ test('an unreachable PostgreSQL is a clear error naming no password', async () =
   const failure = startProcess({ MICROSEG_DATABASE: 'postgres://user:hunter2-secret@127.0.0.1:1/db' });
   await expect(failure).rejects.toThrow(/cannot start/);
   await expect(failure).rejects.not.toThrow(/hunter2-secret|\n\s+at /);
+});
+
+test('on a postgres:// URL without MICROSEG_TOKENS the token file is written in the current directory', async () => {
+  const pg = await startPostgres();
+  try {
+    const url = (await pg.createDatabase()).replace('postgres@', 'postgres:pw-not-logged@');
+    const tokenFile = join(work, 'microseg.admin.token');
+    rmSync(tokenFile, { force: true }); // an earlier test's start may have left one
+    const run = await startProcess({ MICROSEG_DATABASE: url });
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const secret = readFileSync(tokenFile, 'utf8').trim();
+    expect((await call(`${run.url}/v1/categories/Quarantine`, secret)).status).toBe(200);
+    expect((await call(`${run.url}/v1/hosts`, secret, 'POST', { name: 'pg-host' })).status).toBe(201);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('postgres:***@');
+    expect(run.output()).not.toMatch(/pw-not-logged/);
+    expect(run.output()).not.toContain(secret);
+    rmSync(tokenFile);
+  } finally {
+    await pg.stop();
+  }
 });
