@@ -61,6 +61,16 @@ function tierKeyOf(members: SnapshotEntity[]): string | null {
   return null;
 }
 
+/** Tiers in the order the category lists its values (web, app, db), unknown values last by name. */
+function byCategoryOrder(snapshot: PolicySnapshot, key: string | null): (a: ViewNode, b: ViewNode) => number {
+  const values = snapshot.categories.find((c) => c.name === key)?.values ?? [];
+  const rank = (n: ViewNode) => {
+    const i = values.indexOf(n.id.slice('tier:'.length));
+    return i < 0 ? values.length : i;
+  };
+  return (a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label);
+}
+
 export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, flows: FlowRecord[]): RuleView {
   const members = snapshot.entities.filter((e) => selects(rule.target, e));
   const tierKey = tierKeyOf(members);
@@ -120,7 +130,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   }
   return {
     rule: rule.name, mode: rule.mode, tier_key: tierKey,
-    inbound: [...inbound.values()], tiers: [...tiers.values()].sort((a, b) => a.label.localeCompare(b.label)), outbound: [...outbound.values()],
+    inbound: [...inbound.values()], tiers: [...tiers.values()].sort(byCategoryOrder(snapshot, tierKey)), outbound: [...outbound.values()],
     policy, edges: [...edges.values()],
   };
 }

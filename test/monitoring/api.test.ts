@@ -92,7 +92,7 @@ describe('rule hits and the flow view', () => {
     expect(r.status).toBe(200);
     const v = r.body;
     expect(v.tier_key).toBe('AppTier');
-    expect(v.tiers.map((t: { label: string }) => t.label)).toEqual(['AppTier=app', 'AppTier=db', 'AppTier=web']);
+    expect(v.tiers.map((t: { label: string }) => t.label)).toEqual(['AppTier=web', 'AppTier=app', 'AppTier=db']); // the category's order
     expect(v.inbound.map((n: { label: string }) => n.label)).toEqual(expect.arrayContaining(['AppTier=web', '192.0.2.0/24', '192.0.2.7']));
     expect(v.outbound.map((n: { label: string }) => n.label)).toEqual(['any (allow all)']);
     expect(v.edges).toEqual(expect.arrayContaining([

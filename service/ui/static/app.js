@@ -104,8 +104,8 @@ function renderView(view) {
     if (!a || !b) return null;
     const x1 = a.x + nodeW, y1 = a.y + a.h / 2 + bend, x2 = b.x, y2 = b.y + b.h / 2 + bend;
     if (x2 <= x1) { // tier → tier: loop on the right side of the column
-      const xr = a.x + nodeW + 60;
-      return { d: `M${x1},${y1} C${xr},${y1} ${xr},${y2} ${x1},${y2}`, mx: xr - 15, my: (y1 + y2) / 2 };
+      const xr = x1 + 30 + Math.abs(y2 - y1) * 0.35;
+      return { d: `M${x1},${y1} C${xr},${y1} ${xr},${y2} ${x1},${y2}`, mx: xr - 10, my: (y1 + y2) / 2 + 4 };
     }
     return { d: `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`, mx: (x1 + x2) / 2, my: (y1 + y2) / 2 - 4 };
   };
