@@ -7,9 +7,12 @@
  * Drift: right after programming, the agent keeps the bridge's own dump of the
  * flows it loaded (OVS rewrites flow text into its canonical form); any later
  * difference while the desired set is unchanged is drift, repaired and counted.
+ * Besides the interval, a flow monitor on the bridge (driver.watch) runs a pass
+ * as soon as anyone changes its flows, and an unreachable host is retried
+ * every 500 ms, so a restarted ovs-vswitchd is reprogrammed as soon as it is back.
  */
 import { describeDiff, sameFlows } from './flows';
-import type { AgentStatus, BridgeDriver, CompileHost, PolicyLink, HostPorts } from './types';
+import type { AgentStatus, BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -23,6 +26,8 @@ export interface HostAgentOptions {
   /** Called after a pass that changed the desired flows (not on drift repair); e.g. conntrack handling. */
   onPolicyChange?: (driver: BridgeDriver) => Promise<void>;
   log?: AgentLog;
+  /** Extra work after each pass that reached the bridge (observations); its errors are logged, not reported. */
+  afterPass?: () => Promise<void>;
 }
 
 /** What the last pass found (tests and the CLI read it). */
@@ -39,6 +44,8 @@ export class HostAgent {
   private stopped = true;
   private readonly intervalMs: number;
   private readonly log: AgentLog;
+  private flowWatch: FlowWatch | null = null;
+  private watchDebounce: NodeJS.Timeout | null = null;
   last: PassResult | null = null;
 
   constructor(private readonly opts: HostAgentOptions) {
@@ -62,6 +69,9 @@ export class HostAgent {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    this.flowWatch?.stop();
+    this.flowWatch = null;
+    if (this.watchDebounce) clearTimeout(this.watchDebounce);
   }
 
   /** Runs a pass as soon as possible (right after the current one, if one is running). */
@@ -81,9 +91,24 @@ export class HostAgent {
         if (this.stopped) return;
         const now = this.again;
         this.again = false;
-        this.schedule(now ? 0 : this.intervalMs);
+        const unreachable = this.last?.reachable === false;
+        this.schedule(now ? 0 : unreachable ? Math.min(this.intervalMs, 500) : this.intervalMs);
+        if (!unreachable) this.ensureWatch();
       });
     }, ms);
+  }
+
+  /** Keeps a flow monitor on the bridge while the loop runs (restarted after the daemon comes back). */
+  private ensureWatch(): void {
+    if (this.stopped || !this.opts.driver.watch || this.flowWatch?.alive()) return;
+    this.flowWatch = this.opts.driver.watch(() => {
+      // Our own programming shows up too: coalesce a burst into one (cheap, no-op) pass.
+      if (this.watchDebounce) return;
+      this.watchDebounce = setTimeout(() => {
+        this.watchDebounce = null;
+        this.poke();
+      }, 20);
+    });
   }
 
   /** One reconcile pass; never throws (errors go into the status). */
@@ -95,6 +120,13 @@ export class HostAgent {
       await this.opts.link.reportStatus(this.opts.host, status);
     } catch (e) {
       this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
+    }
+    if (result.reachable && this.opts.afterPass) {
+      try {
+        await this.opts.afterPass();
+      } catch (e) {
+        this.log('warn', 'after-pass work failed', { host: this.opts.host, error: (e as Error).message });
+      }
     }
     return result;
   }

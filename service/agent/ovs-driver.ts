@@ -6,9 +6,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { runCommand, OvsCommandError } from './exec';
 import { normalizeDump, parsePorts } from './flows';
-import type { BridgeDriver, HostPorts } from './types';
+import type { BridgeDriver, FlowWatch, HostPorts } from './types';
 
 export interface OvsDriverOptions {
   rundir: string;
@@ -49,6 +50,29 @@ export class OvsDriver implements BridgeDriver {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** `ovs-ofctl monitor <bridge> watch:!initial`: one line per flow added, modified or deleted. */
+  watch(onChange: () => void): FlowWatch {
+    const child = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let alive = true;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.includes('event=')) onChange();
+    });
+    const ended = () => {
+      if (!alive) return;
+      alive = false;
+      onChange();
+    };
+    child.on('exit', ended);
+    child.on('error', ended);
+    return {
+      alive: () => alive,
+      stop: () => {
+        alive = false;
+        child.kill('SIGTERM');
+      },
+    };
   }
 
   async flushConntrack(zone?: number): Promise<void> {

@@ -35,4 +35,11 @@ export interface BridgeDriver {
   replaceFlows(flows: string[]): Promise<void>;
   /** Drops conntrack entries (all, or one zone). */
   flushConntrack(zone?: number): Promise<void>;
+  /**
+   * Optional: calls `onChange` whenever the bridge's flows change (anyone's change,
+   * ours included) or the watch ends (daemon gone). Lets drift be repaired at once.
+   */
+  watch?(onChange: () => void): FlowWatch;
 }
+
+export interface FlowWatch { alive(): boolean; stop(): void }

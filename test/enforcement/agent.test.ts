@@ -126,6 +126,23 @@ describe('host agent', () => {
     expect((await a.pass()).last_error).toBe('host "nope" is not in the policy');
   });
 
+  test('a running loop repairs drift at once through its flow monitor, long before the interval', async () => {
+    const slow = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 60_000 });
+    agents.push(slow);
+    slow.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const want = await dump(ovs);
+    const repairs = slow.last!.drift_repairs;
+    await run('ovs-ofctl', ['del-flows', `unix:${ovs.rundir}/${ovs.bridge}.mgmt`]);
+    const t0 = Date.now();
+    while ((await dump(ovs)).length !== want.length && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await dump(ovs)).toEqual(want);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(slow.last!.drift_repairs).toBe(repairs + 1);
+    await slow.stop();
+  });
+
   test('after an ovs-vswitchd restart the empty bridge is reprogrammed by the running loop', async () => {
     const looping = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 200 });
     agents.push(looping);

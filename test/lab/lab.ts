@@ -247,6 +247,12 @@ export class Lab {
     return new HeldConnection(d, r.id as number);
   }
 
+  /** UDP datagrams the VM's echo ports received, by source IP, since the last call. */
+  async udpSeen(vm: string): Promise<Record<string, number>> {
+    const r = await this.daemon(vm).request({ op: 'udpSeen' });
+    return r.seen as Record<string, number>;
+  }
+
   /** Runs a command inside a VM's namespace (e.g. to spoof an address in a test). */
   vmExec(vm: string, cmd: string, args: string[]): Promise<string> {
     return run(cmd, args, { ns: this.vm(vm).ns });

@@ -10,6 +10,7 @@
  *     100 ms → { id, ok } once connected;
  *   { id, op: 'holdStatus', hold } → { id, connected, lastEchoMs (ms since last echo), closed }
  *   { id, op: 'holdClose', hold } → { id, ok }
+ *   { id, op: 'udpSeen' } → { id, seen: { <source IP>: datagrams received } } (since the last udpSeen)
  */
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
@@ -28,6 +29,9 @@ function send(msg: object) {
   process.stdout.write(JSON.stringify(msg) + '\n');
 }
 
+/** Datagrams received per source address: shows whether a (spoofed) packet arrived at all. */
+const udpSeen = new Map<string, number>();
+
 async function serve(): Promise<void> {
   const waits: Promise<void>[] = [];
   for (const port of listFrom('--tcp')) {
@@ -39,7 +43,10 @@ async function serve(): Promise<void> {
   }
   for (const port of listFrom('--udp')) {
     const sock = dgram.createSocket('udp4');
-    sock.on('message', (msg, rinfo) => sock.send(msg, rinfo.port, rinfo.address));
+    sock.on('message', (msg, rinfo) => {
+      udpSeen.set(rinfo.address, (udpSeen.get(rinfo.address) ?? 0) + 1);
+      sock.send(msg, rinfo.port, rinfo.address);
+    });
     waits.push(new Promise((res, rej) => sock.once('error', rej).bind(port, '0.0.0.0', () => res())));
   }
   await Promise.all(waits);
@@ -140,6 +147,11 @@ async function handle(req: Req): Promise<object> {
         holds.delete(req.hold!);
       }
       return { ok: true };
+    }
+    case 'udpSeen': {
+      const seen = Object.fromEntries(udpSeen);
+      udpSeen.clear();
+      return { seen };
     }
     default: return { error: `unknown op ${req.op}` };
   }

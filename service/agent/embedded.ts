@@ -1,0 +1,106 @@
+/**
+ * Embedded mode: the service runs one HostAgent per host that has an
+ * `ovs_rundir`, started, restarted (rundir or bridge changed) and stopped as
+ * hosts come and go, and poked on every new policy generation so a change is
+ * realized at once instead of at the next interval.
+ */
+import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
+import { OvsDriver } from './ovs-driver';
+import type { CompileHost, PolicyLink, BridgeDriver } from './types';
+
+export interface EmbeddedLink extends PolicyLink {
+  onGeneration(listener: (generation: number) => void): () => void;
+}
+
+export interface EmbeddedAgentsOptions {
+  link: EmbeddedLink;
+  compile: CompileHost;
+  intervalMs?: number;
+  log?: AgentLog;
+  onPolicyChange?: (driver: BridgeDriver) => Promise<void>;
+  /** Extra per-host work after each pass (observations); given the host, its run dir and bridge. */
+  afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
+}
+
+interface Running { agent: HostAgent; rundir: string; bridge: string }
+
+export class EmbeddedAgents {
+  private readonly agents = new Map<string, Running>();
+  private unsubscribe: (() => void) | null = null;
+  private resync: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> = Promise.resolve();
+  private stopped = true;
+
+  constructor(private readonly opts: EmbeddedAgentsOptions) {}
+
+  /** Hosts with a running loop (tests, status). */
+  hosts(): string[] {
+    return [...this.agents.keys()].sort();
+  }
+
+  agent(host: string): HostAgent | undefined {
+    return this.agents.get(host)?.agent;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unsubscribe = this.opts.link.onGeneration(() => {
+      void this.sync().then(() => { for (const r of this.agents.values()) r.agent.poke(); });
+    });
+    await this.sync();
+    // Hosts can change without a generation bump: look again every interval.
+    const every = this.opts.intervalMs ?? 2000;
+    const loop = () => {
+      this.resync = setTimeout(() => void this.sync().finally(() => { if (!this.stopped) loop(); }), every);
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.resync) clearTimeout(this.resync);
+    await this.syncing;
+    await Promise.all([...this.agents.values()].map((r) => r.agent.stop()));
+    this.agents.clear();
+  }
+
+  /** Matches the running loops to the hosts with an ovs_rundir (one sync at a time). */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.syncOnce()).catch((e: Error) => {
+      this.opts.log?.('error', 'embedded agents: cannot read the hosts', { error: e.message });
+    });
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (this.stopped) return;
+    const snapshot = await this.opts.link.fetchPolicy();
+    const wanted = new Map(snapshot.hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]));
+    for (const [name, r] of [...this.agents]) {
+      const w = wanted.get(name);
+      if (!w || w.rundir !== r.rundir || w.bridge !== r.bridge) {
+        await r.agent.stop();
+        this.agents.delete(name);
+      }
+    }
+    for (const [name, w] of wanted) {
+      if (this.agents.has(name) || this.stopped) continue;
+      const afterPass = this.opts.afterPass;
+      const options: HostAgentOptions = {
+        host: name,
+        link: this.opts.link,
+        driver: new OvsDriver({ rundir: w.rundir, bridge: w.bridge }),
+        compile: this.opts.compile,
+        intervalMs: this.opts.intervalMs,
+        log: this.opts.log,
+        onPolicyChange: this.opts.onPolicyChange,
+        afterPass: afterPass ? () => afterPass(name, w.rundir, w.bridge) : undefined,
+      };
+      const agent = new HostAgent(options);
+      this.agents.set(name, { agent, ...w });
+      agent.start();
+    }
+  }
+}
