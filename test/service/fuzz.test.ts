@@ -96,20 +96,26 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant({}), fc.constant([]),
 );
 
-type Mutation = { op: 'set' | 'delete' | 'add'; at: number; key: string; value: unknown };
-const mutation: fc.Arbitrary<Mutation> = fc.record({ op: fc.constantFrom('set', 'set', 'delete', 'add'), at: fc.nat(), key: fc.oneof(tricky, fc.string({ maxLength: 8 })), value: anyValue }) as fc.Arbitrary<Mutation>;
+type Mutation = { op: 'set' | 'delete' | 'add' | 'leaf'; at: number; key: string; value: unknown };
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ op: fc.constantFrom('set', 'delete', 'add'), at: fc.nat(), key: fc.oneof(tricky, fc.string({ maxLength: 8 })), value: anyValue }),
+  // Well-typed but meaningful values at leaves: reaches the semantic checks (422/409), not only the schema (400).
+  fc.record({ op: fc.constant('leaf'), at: fc.nat(), key: fc.constant(''), value: fc.oneof(tricky, fc.integer({ min: -1, max: 70000 })) }),
+) as fc.Arbitrary<Mutation>;
 
 function mutate(template: Record<string, unknown>, mutations: Mutation[]): unknown {
   let doc: unknown = structuredClone(template);
   for (const original of mutations) {
     // Values from fc.constant are shared between runs: never mutate them.
     const m = { ...original, value: structuredClone(original.value) };
-    const paths = pathsOf(doc);
+    const all = pathsOf(doc);
+    const leaves = all.filter((p) => { const v = p.reduce<any>((o, k) => o[k], doc); return v === null || typeof v !== 'object'; });
+    const paths = m.op === 'leaf' && leaves.length > 0 ? leaves : all;
     const path = paths[m.at % paths.length];
-    if (path.length === 0) { if (m.op === 'set') doc = m.value; continue; }
+    if (path.length === 0) { if (m.op === 'set' || m.op === 'leaf') doc = m.value; continue; }
     const parent = path.slice(0, -1).reduce<any>((o, k) => o[k], doc);
     const key = path[path.length - 1];
-    if (m.op === 'set') parent[key] = m.value;
+    if (m.op === 'set' || m.op === 'leaf') parent[key] = m.value;
     else if (m.op === 'delete') { if (Array.isArray(parent)) parent.splice(key as number, 1); else delete parent[key]; }
     else if (parent[key] !== null && typeof parent[key] === 'object' && !Array.isArray(parent[key])) parent[key][m.key] = m.value;
     else parent[key] = m.value;
