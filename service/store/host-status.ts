@@ -16,17 +16,28 @@ export interface HostStatusView extends AgentStatusReport {
   updated_at: string | null;
 }
 
+/** Agents report after every pass (seconds apart): this long without a report means the agent is gone. */
+export const DEFAULT_STALE_AFTER_MS = 30_000;
+
 export class HostStatusBoard {
-  private reports = new Map<string, AgentStatusReport & { updated_at: string }>();
+  private reports = new Map<string, AgentStatusReport & { updated_at: string; at: number }>();
+
+  constructor(private readonly staleAfterMs = DEFAULT_STALE_AFTER_MS) {}
 
   report(host: string, status: AgentStatusReport): void {
-    this.reports.set(host, { ...status, updated_at: new Date().toISOString() });
+    const at = Date.now();
+    this.reports.set(host, { ...status, updated_at: new Date(at).toISOString(), at });
   }
 
   view(host: string, desiredGeneration: number): HostStatusView {
     const r = this.reports.get(host);
     if (!r) return { reachable: false, desired_generation: desiredGeneration, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, updated_at: null };
-    return { ...r, desired_generation: desiredGeneration };
+    const { at, ...status } = r;
+    // A silent agent cannot say it is gone: report it unreachable, keeping what it last realized.
+    if (Date.now() - at > this.staleAfterMs) {
+      return { ...status, reachable: false, last_error: `no report from the agent since ${status.updated_at}`, desired_generation: desiredGeneration };
+    }
+    return { ...status, desired_generation: desiredGeneration };
   }
 
   rename(from: string, to: string): void {

@@ -20,6 +20,11 @@ import { HostStatusBoard, type AgentStatusReport, type HostStatusView } from './
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
+export interface StoreOptions {
+  /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
+  agentStaleAfterMs?: number;
+}
+
 export interface StoreEvents {
   /** The policy generation changed (a change that can alter enforcement was committed). */
   generation: [generation: number];
@@ -44,7 +49,7 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly writes = new Mutex();
-  private readonly status = new HostStatusBoard();
+  private readonly status: HostStatusBoard;
   private currentGeneration = 1;
   private snapshotCache: PolicySnapshot | null = null;
   /**
@@ -54,15 +59,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    */
   private modelCache: ModelIndex | null = null;
 
-  private constructor(private readonly ds: DataSource) {
+  private constructor(private readonly ds: DataSource, options: StoreOptions) {
     super();
+    this.status = new HostStatusBoard(options.agentStaleAfterMs);
   }
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
-  static async open(database: string): Promise<PolicyStore> {
+  static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
     const ds = createDataSource(database);
     await ds.initialize();
-    const store = new PolicyStore(ds);
+    const store = new PolicyStore(ds, options);
     store.currentGeneration = await store.readGeneration(ds.manager);
     return store;
   }
