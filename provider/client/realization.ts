@@ -1,0 +1,55 @@
+/**
+ * wait_for_realization: after a change, wait until every host that matters
+ * runs the policy generation the change produced.
+ *
+ * Which hosts matter: a host whose agent has ever reported (it is live and
+ * must converge), and a host that carries entities (its VMs are what the
+ * policy protects) even if no agent ever reported. A host with no entities
+ * and no agent yet is skipped: nothing there to enforce, and requiring it
+ * would make the first apply that declares a host block forever.
+ */
+import type { ApiClient } from './http';
+import { sleep } from './http';
+
+export interface HostStatusView {
+  name: string;
+  status: { reachable?: boolean; realized_generation: number | null; last_error?: string | null } | null;
+}
+export interface StatusView { generation: number; hosts: HostStatusView[] }
+
+/** The hosts that have not reached `generation`, with why. Pure. */
+export function laggingHosts(status: StatusView, generation: number, hostsWithEntities: ReadonlySet<string>): { name: string; reason: string }[] {
+  const out: { name: string; reason: string }[] = [];
+  for (const h of status.hosts) {
+    const realized = h.status?.realized_generation ?? null;
+    if (realized === null && !hostsWithEntities.has(h.name)) continue;
+    if (realized !== null && realized >= generation) continue;
+    const why = realized === null ? 'no agent has reported yet' : `runs generation ${realized}`;
+    const err = h.status?.last_error ? `; last error: ${h.status.last_error}` : '';
+    out.push({ name: h.name, reason: `${why}, needs ${generation}${err}` });
+  }
+  return out;
+}
+
+export class RealizationTimeout extends Error {}
+
+export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500): Promise<void> {
+  const first = await client.request<StatusView>('GET', '/v1/status');
+  const target = first.generation;
+  const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
+  const withEntities = new Set(entities.items.map((e) => e.host));
+  const deadline = Date.now() + timeoutMs;
+  let status = first;
+  for (;;) {
+    const lagging = laggingHosts(status, target, withEntities);
+    if (lagging.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new RealizationTimeout(
+        `policy generation ${target} was not realized within ${Math.round(timeoutMs / 1000)}s on ${lagging.length} host(s): ` +
+          lagging.map((l) => `${l.name} (${l.reason})`).join(', '),
+      );
+    }
+    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    status = await client.request<StatusView>('GET', '/v1/status');
+  }
+}

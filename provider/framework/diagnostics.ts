@@ -1,0 +1,94 @@
+/**
+ * Diagnostics and attribute paths. A path step is an attribute name, a list
+ * or set index (number) or a map key ({ key }). Terraform cannot address set
+ * elements, so the protocol path stops at the set; the full path is still
+ * written into the message so the user sees which element is wrong.
+ */
+import type { Attribute, Schema } from './schema';
+
+export type Step = string | number | { key: string };
+export type Path = Step[];
+
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  summary: string;
+  detail: string;
+  path?: Path;
+}
+
+export const error = (summary: string, detail: string, path?: Path): Diagnostic => ({ severity: 'ERROR', summary, detail, path });
+export const hasErrors = (ds: Diagnostic[]): boolean => ds.some((d) => d.severity === 'ERROR');
+
+/** `inbound[0].from.cidrs[1]`, `categories["AppTier"]`. */
+export function formatPath(path: Path): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : typeof s === 'object' ? `[${JSON.stringify(s.key)}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Parses the service's field paths (`inbound[0].from.cidrs[1]`, `categories.AppTier`). */
+export function parseFieldPath(field: string): Path {
+  const path: Path = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  for (let m = re.exec(field); m; m = re.exec(field)) {
+    if (m[1] !== undefined) path.push(m[1]);
+    else if (m[2] !== undefined) path.push(Number(m[2]));
+    else path.push({ key: JSON.parse(`"${m[3]}"`) as string });
+  }
+  return path;
+}
+
+interface ProtoStep { attribute_name?: string; element_key_string?: string; element_key_int?: number }
+
+/**
+ * Converts a path into protocol steps along the schema: stops at a set (its
+ * elements have no index), turns a name under a map into a key step.
+ */
+export function toProtoPath(schema: Schema, path: Path): { steps: ProtoStep[] } {
+  const steps: ProtoStep[] = [];
+  let attrs: Record<string, Attribute> | undefined = schema.attributes;
+  let current: Attribute | undefined;
+  let inCollection = false; // just stepped onto a list/map attribute; next step picks an element
+  for (const step of path) {
+    if (inCollection && current) {
+      const nesting = current.nested?.nesting ?? collectionKind(current);
+      if (nesting === 'set') break;
+      if (nesting === 'list' && typeof step === 'number') steps.push({ element_key_int: step });
+      else if (nesting === 'map') steps.push({ element_key_string: typeof step === 'object' ? step.key : String(step) });
+      else break;
+      inCollection = false;
+      attrs = current.nested?.attributes;
+      if (!current.nested) break; // element of a primitive collection: nothing deeper
+      continue;
+    }
+    if (typeof step !== 'string' || !attrs || !(step in attrs)) break;
+    current = attrs[step];
+    steps.push({ attribute_name: step });
+    const kind = current.nested?.nesting ?? collectionKind(current);
+    if (kind === 'single') attrs = current.nested!.attributes;
+    else if (kind) inCollection = true;
+    else break;
+  }
+  return { steps };
+}
+
+function collectionKind(a: Attribute): 'list' | 'set' | 'map' | null {
+  const t = a.type;
+  if (!t || typeof t === 'string') return null;
+  if ('list' in t) return 'list';
+  if ('set' in t) return 'set';
+  if ('map' in t) return 'map';
+  return null;
+}
+
+export function toProtoDiagnostic(schema: Schema | null, d: Diagnostic) {
+  return {
+    severity: d.severity,
+    summary: d.summary,
+    detail: d.detail,
+    attribute: d.path && d.path.length > 0 && schema ? toProtoPath(schema, d.path) : null,
+  };
+}
+
+/** The service's spelling of a path: `inbound[0].from.categories.AppTier[1]`. */
+export function serviceField(path: Path): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${typeof s === 'object' ? s.key : s}`)).join('');
+}
