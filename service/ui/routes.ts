@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ServiceError } from '../store/errors';
 
 const FILES: Record<string, string> = {
@@ -13,11 +13,18 @@ const FILES: Record<string, string> = {
   'style.css': 'text/css; charset=utf-8',
 };
 
-/** The static folder: beside this module in the source tree; from a tsc build (dist/service/ui) the source one. */
+/**
+ * The static folder: beside this module in the source tree; from a build
+ * (dist/service/ui, or a bundle elsewhere) the source one, found by walking up.
+ */
 function staticDir(): string {
-  const candidates = [join(__dirname, 'static'), resolve(__dirname, '../../../service/ui/static')];
+  const candidates = [join(__dirname, 'static')];
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'service', 'ui', 'static'));
+    if (dirname(dir) === dir) break;
+  }
   const found = candidates.find((d) => existsSync(join(d, 'index.html')));
-  if (!found) throw new Error(`web page files not found (looked in ${candidates.join(', ')})`);
+  if (!found) throw new Error(`web page files not found (looked beside ${__dirname} and in its parents' service/ui/static)`);
   return found;
 }
 
