@@ -1,0 +1,28 @@
+/** What one host's bridge holds: its entities (with OpenFlow ports when present) and its uplink ports. Pure. */
+import type { PolicySnapshot, SnapshotEntity, SnapshotHost } from '../model/snapshot';
+import { byName } from '../policy/match';
+
+export interface HostPorts { [ovsInterfaceName: string]: number }
+/** ofport null: the entity's interface is not on the bridge (yet). */
+export interface LocalEntity { entity: SnapshotEntity; ofport: number | null }
+export interface HostView { host: SnapshotHost; local: LocalEntity[]; uplinks: number[] }
+
+function checkOfport(name: string, value: unknown): number {
+  // 0xff00 and above are OpenFlow's reserved ports; a zone must also fit 16 bits.
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value >= 0xff00) {
+    throw new Error(`ports[${JSON.stringify(name)}] must be an OpenFlow port number from 1 to 65279`);
+  }
+  return value;
+}
+
+export function hostView(snapshot: PolicySnapshot, hostName: string, ports: HostPorts): HostView {
+  const host = snapshot.hosts.find((h) => h.name === hostName);
+  if (!host) throw new Error(`host ${JSON.stringify(hostName)} is not in the policy snapshot`);
+  const portOf = (name: string) => (Object.prototype.hasOwnProperty.call(ports, name) ? checkOfport(name, ports[name]) : null);
+  const local = snapshot.entities
+    .filter((e) => e.host === hostName)
+    .sort(byName)
+    .map((entity) => ({ entity, ofport: portOf(entity.port) }));
+  const uplinks = [...new Set(host.uplinks.map(portOf).filter((p): p is number => p !== null))].sort((a, b) => a - b);
+  return { host, local, uplinks };
+}

@@ -1,0 +1,218 @@
+/**
+ * An isolated Open vSwitch on the dummy datapath for trace tests: its own
+ * ovsdb-server and ovs-vswitchd (--enable-dummy=override) in a temp run
+ * directory, bridges with dummy ports, flows loaded with
+ * `ovs-ofctl --bundle replace-flows`, and `ofproto/trace` spoken directly over
+ * the daemon's unixctl socket (JSON-RPC) so thousands of traces cost no
+ * process spawns. No root needed. stop() removes everything it made.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { HostPorts } from '../../service/compiler';
+
+const run = promisify(execFile);
+
+/** One unixctl connection, one request at a time. */
+class Unixctl {
+  private buffer = '';
+  private pending: { resolve: (v: string) => void; reject: (e: Error) => void } | null = null;
+  private nextId = 1;
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('unixctl connection closed')));
+  }
+
+  static open(path: string): Promise<Unixctl> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path, () => resolve(new Unixctl(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  private fail(err: Error): void {
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(err);
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let reply: { result: string | null; error: string | null };
+    try {
+      reply = JSON.parse(this.buffer);
+    } catch {
+      return; // not complete yet
+    }
+    this.buffer = '';
+    const p = this.pending;
+    this.pending = null;
+    if (reply.error !== null) p?.reject(new Error(String(reply.error)));
+    else p?.resolve(reply.result ?? '');
+  }
+
+  call(method: string, params: string[]): Promise<string> {
+    if (this.pending) throw new Error('unixctl: one request at a time');
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(JSON.stringify({ method, params, id: this.nextId++ }));
+    });
+  }
+
+  close(): void {
+    this.socket.removeAllListeners('close');
+    this.socket.destroy();
+  }
+}
+
+export interface TraceRequest { bridge: string; flow: string; ctNext: string[] }
+
+export class OvsDummy {
+  private clients: Unixctl[] = [];
+  private nextPort = new Map<string, number>();
+
+  private constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Starts ovsdb-server and ovs-vswitchd in a fresh temp dir. */
+  static async start(): Promise<OvsDummy> {
+    const dir = await mkdtemp(join(tmpdir(), `msdummy-${process.pid}-`));
+    const env = { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir, OVS_SYSCONFDIR: dir };
+    const ovs = new OvsDummy(dir, env);
+    try {
+      await ovs.sh('ovsdb-tool', ['create', join(dir, 'conf.db'), '/usr/share/openvswitch/vswitch.ovsschema']);
+      await ovs.sh('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${join(dir, 'ovsdb-server.pid')}`, `--log-file=${join(dir, 'ovsdb-server.log')}`,
+        `--remote=punix:${join(dir, 'db.sock')}`, join(dir, 'conf.db')]);
+      await ovs.vsctl(['--no-wait', 'init']);
+      await ovs.sh('ovs-vswitchd', ['--enable-dummy=override', '--detach', '--no-chdir', `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
+        `--log-file=${join(dir, 'ovs-vswitchd.log')}`, '--disable-system', `unix:${join(dir, 'db.sock')}`]);
+    } catch (err) {
+      await ovs.stop();
+      throw err;
+    }
+    return ovs;
+  }
+
+  private async sh(cmd: string, args: string[]): Promise<string> {
+    try {
+      return (await run(cmd, args, { env: this.env, maxBuffer: 64 << 20 })).stdout;
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${e.stderr?.trim() || e.message}`);
+    }
+  }
+
+  vsctl(args: string[]): Promise<string> {
+    return this.sh('ovs-vsctl', [`--db=unix:${join(this.dir, 'db.sock')}`, ...args]);
+  }
+
+  /** Adds (or extends) a dummy bridge; returns the OpenFlow numbers of the named ports. */
+  async addBridge(bridge: string, ports: string[]): Promise<HostPorts> {
+    const args = ['--may-exist', 'add-br', bridge, '--', 'set', 'bridge', bridge, 'datapath_type=dummy', 'fail-mode=secure'];
+    const out: HostPorts = {};
+    let next = this.nextPort.get(bridge) ?? 1;
+    for (const port of ports) {
+      out[port] = next;
+      args.push('--', 'add-port', bridge, port, '--', 'set', 'interface', port, 'type=dummy', `ofport_request=${next}`);
+      next++;
+    }
+    this.nextPort.set(bridge, next);
+    await this.vsctl(args);
+    return out;
+  }
+
+  async replaceFlows(bridge: string, flows: string[]): Promise<void> {
+    const file = join(this.dir, `${bridge}.flows`);
+    await writeFile(file, flows.join('\n') + '\n');
+    await this.sh('ovs-ofctl', ['--bundle', 'replace-flows', `unix:${join(this.dir, `${bridge}.mgmt`)}`, file]);
+  }
+
+  async dumpFlows(bridge: string): Promise<string> {
+    return this.sh('ovs-ofctl', ['dump-flows', `unix:${join(this.dir, `${bridge}.mgmt`)}`]);
+  }
+
+  private async ctlPath(): Promise<string> {
+    const pid = (await readFile(join(this.dir, 'ovs-vswitchd.pid'), 'utf8')).trim();
+    return join(this.dir, `ovs-vswitchd.${pid}.ctl`);
+  }
+
+  /** Runs traces over `concurrency` unixctl connections; results in request order. */
+  async traceMany(requests: TraceRequest[], concurrency = 4): Promise<string[]> {
+    if (this.clients.length < concurrency) {
+      const path = await this.ctlPath();
+      while (this.clients.length < concurrency) this.clients.push(await Unixctl.open(path));
+    }
+    const results: string[] = new Array(requests.length);
+    let next = 0;
+    await Promise.all(this.clients.slice(0, concurrency).map(async (client) => {
+      while (next < requests.length) {
+        const i = next++;
+        const r = requests[i];
+        results[i] = await client.call('ofproto/trace', [r.bridge, r.flow, ...r.ctNext.flatMap((s) => ['--ct-next', s])]);
+      }
+    }));
+    return results;
+  }
+
+  async trace(request: TraceRequest): Promise<string> {
+    return (await this.traceMany([request], 1))[0];
+  }
+
+  /** Stops both daemons by pid and removes the run directory. Safe to call twice. */
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.close();
+    this.clients = [];
+    for (const name of ['ovs-vswitchd', 'ovsdb-server']) {
+      try {
+        const pid = Number((await readFile(join(this.dir, `${name}.pid`), 'utf8')).trim());
+        if (pid > 0) {
+          process.kill(pid, 'SIGTERM');
+          for (let i = 0; i < 50; i++) {
+            try { process.kill(pid, 0); } catch { break; }
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      } catch { /* not started or already gone */ }
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** What a trace says happened to the packet. */
+export interface TraceOutcome {
+  forwarded: boolean;
+  outputs: number[];
+  commits: { zone: number; mark: number | null; label: bigint | null }[];
+}
+
+/** Parses `ofproto/trace` output: the last "Datapath actions" line decides drop vs output; every ct(commit…) is collected. */
+export function parseTrace(text: string): TraceOutcome {
+  const lines = text.split('\n').filter((l) => l.startsWith('Datapath actions: ')).map((l) => l.slice('Datapath actions: '.length).trim());
+  if (lines.length === 0) throw new Error(`no datapath actions in trace:\n${text}`);
+  const commits: TraceOutcome['commits'] = [];
+  for (const line of lines) {
+    for (const m of line.matchAll(/ct\(commit,([^)]*)\)/g)) {
+      const field = (name: string) => m[1].match(new RegExp(`(?:^|,)${name}=(0x[0-9a-f]+|\\d+)`))?.[1];
+      const mark = field('mark');
+      const label = field('label');
+      commits.push({ zone: Number(field('zone') ?? 0), mark: mark === undefined ? null : Number(mark), label: label === undefined ? null : BigInt(label) });
+    }
+  }
+  const last = lines[lines.length - 1];
+  // Top-level comma split: skip commas inside parentheses.
+  const tokens: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of last) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) { tokens.push(cur); cur = ''; } else cur += ch;
+  }
+  tokens.push(cur);
+  const outputs = tokens.filter((t) => /^\d+$/.test(t.trim())).map(Number);
+  return { forwarded: outputs.length > 0, outputs, commits };
+}
