@@ -5,21 +5,10 @@ import { isIP } from 'node:net';
 import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
 import { ServiceError } from '../store/errors';
+import { explain, ExplainInputError, type ExplainQuery, type ExplainResult } from '../policy/explain';
 
-/** The contract of service/policy/explain.ts (engineer B). */
-export interface ExplainQuery { src: string; dst: string; protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
-export interface ExplainResult { verdict: 'allow' | 'deny' | 'would-deny'; layer: string; rule: string | null; mode: 'monitor' | 'apply' | null }
+export type { ExplainQuery };
 export type Explain = (snapshot: PolicySnapshot, query: ExplainQuery) => ExplainResult;
-
-/** Loaded on first use, so the service starts even while the evaluator module is being built. */
-function loadExplain(): Explain {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../policy/explain') as { explain: Explain }).explain;
-  } catch {
-    throw new ServiceError(404, 'not_found', 'the reachability evaluator is not available in this build', null);
-  }
-}
 
 const ReachabilityQuery = Type.Object({
   src: Type.String({ minLength: 1, maxLength: 64, description: 'Source: an entity name or an IP address.' }),
@@ -69,10 +58,9 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
     };
     for (const k of Object.keys(query) as (keyof ExplainQuery)[]) if (query[k] === undefined) delete query[k];
     try {
-      return (explainImpl ?? loadExplain())(snapshot, query);
+      return (explainImpl ?? explain)(snapshot, query);
     } catch (err) {
-      // ExplainInputError (B) names the field at fault.
-      if (err instanceof Error && (err.name === 'ExplainInputError' || err.constructor?.name === 'ExplainInputError')) throw new ServiceError(422, 'invalid', err.message, (err as Error & { field?: string }).field ?? null);
+      if (err instanceof ExplainInputError) throw new ServiceError(422, 'invalid', err.message, err.field);
       throw err;
     }
   });

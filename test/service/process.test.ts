@@ -20,7 +20,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   mkdirSync(bundleDir, { recursive: true });
-  await build({ entryPoints: [join(root, 'service', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, packages: 'external', external: ['../policy/explain'], logLevel: 'error' });
+  await build({ entryPoints: [join(root, 'service', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, packages: 'external', logLevel: 'error' });
 });
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

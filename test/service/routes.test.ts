@@ -4,12 +4,9 @@
  * concurrency holds under parallel requests).
  */
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { ExplainQuery } from '../../service/api/status';
+import { ExplainInputError, type ExplainQuery } from '../../service/policy/explain';
 import { startService, type TestService } from '../support/service';
 
-class ExplainInputError extends Error {
-  constructor(message: string, readonly field: string) { super(message); this.name = 'ExplainInputError'; }
-}
 
 let svc: TestService;
 const seen: { snapshot: PolicySnapshot; query: ExplainQuery }[] = [];
@@ -18,7 +15,7 @@ beforeAll(async () => {
   svc = await startService({
     explain: (snapshot, query) => {
       seen.push({ snapshot, query });
-      if (query.protocol === 'icmpv6' && query.src.includes('.')) throw new ExplainInputError('icmpv6 needs IPv6 addresses', 'protocol');
+      if (query.protocol === 'icmpv6' && query.src.includes('.')) throw new ExplainInputError('protocol', 'icmpv6 needs IPv6 addresses');
       return { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply' };
     },
   });
@@ -99,5 +96,66 @@ describe('concurrent writers', () => {
       svc.api('POST', '/v1/entities', { name: `dup${i}`, host: 'hv1', port: `d${i}`, ips: ['10.0.9.9'] })));
     expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(7).fill(409)]);
     expect((await svc.api('GET', '/v1/entities')).body.items.filter((e: { ips: string[] }) => e.ips.includes('10.0.9.9'))).toHaveLength(1);
+  });
+});
+
+describe('GET /v1/reachability with the reference evaluator', () => {
+  let real: TestService;
+  beforeAll(async () => {
+    real = await startService();
+    const objects: [string, object][] = [
+      ['categories', { name: 'Tier', values: ['web', 'app', 'db'] }],
+      ['categories', { name: 'Env', values: ['prod', 'dev'] }],
+      ['address-groups', { name: 'office', cidrs: ['192.0.2.0/24'] }],
+      ['hosts', { name: 'hv1' }],
+      ['entities', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web', Env: 'prod' } }],
+      ['entities', { name: 'app1', host: 'hv1', port: 'p2', ips: ['10.0.0.2'], categories: { Tier: 'app', Env: 'prod' } }],
+      ['entities', { name: 'db1', host: 'hv1', port: 'p3', ips: ['10.0.0.3'], categories: { Tier: 'db', Env: 'prod' } }],
+      ['entities', { name: 'dev1', host: 'hv1', port: 'p4', ips: ['10.0.0.4'], categories: { Tier: 'app', Env: 'dev' } }],
+      ['entities', { name: 'q1', host: 'hv1', port: 'p5', ips: ['10.0.0.5'], categories: { Tier: 'web', Quarantine: 'Strict' } }],
+      ['entities', { name: 'mon1', host: 'hv1', port: 'p6', ips: ['10.0.0.6'], categories: { Env: 'dev' } }],
+      ['application-rules', {
+        name: 'shop', mode: 'apply', target: { categories: { Tier: ['web', 'app', 'db'] } },
+        inbound: [
+          { from: { address_groups: ['office'] }, to: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['443'] }] },
+          { from: { categories: { Tier: ['web'] } }, to: { categories: { Tier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['8080'] }] },
+          { from: { categories: { Tier: ['app'] } }, to: { categories: { Tier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] },
+        ],
+      }],
+      ['application-rules', { name: 'devmon', mode: 'monitor', target: { categories: { Env: ['dev'] } } }],
+      ['isolation-rules', { name: 'envs', mode: 'apply', first: { categories: { Env: ['prod'] } }, second: { categories: { Env: ['dev'] } } }],
+      ['quarantine-rules', { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] }],
+    ];
+    for (const [collection, body] of objects) {
+      const r = await real.api('POST', `/v1/${collection}`, body);
+      if (r.status !== 201) throw new Error(`${collection}: ${JSON.stringify(r.body)}`);
+    }
+  });
+  afterAll(async () => { await real?.close(); });
+
+  test.each([
+    ['192.0.2.10', 'web1', 'tcp', 443, 'allow', 'application', 'shop', 'apply'],
+    ['192.0.2.10', 'web1', 'tcp', 80, 'deny', 'application', 'shop', 'apply'],
+    ['web1', 'app1', 'tcp', 8080, 'allow', 'application', 'shop', 'apply'],
+    ['web1', '10.0.0.3', 'tcp', 5432, 'deny', 'application', 'shop', 'apply'],
+    ['app1', 'dev1', 'tcp', 8080, 'deny', 'isolation', 'envs', 'apply'],
+    ['10.9.0.1', 'q1', 'tcp', 22, 'allow', 'quarantine', 'q', 'apply'],
+    ['web1', 'q1', 'tcp', 443, 'deny', 'quarantine', 'q', 'apply'],
+    ['198.51.100.1', 'mon1', 'tcp', 80, 'would-deny', 'application', 'devmon', 'monitor'],
+    ['198.51.100.1', '198.51.100.2', 'udp', 53, 'allow', 'default', null, null],
+  ])('%s → %s %s/%s: %s by %s (%s)', async (src, dst, protocol, port, verdict, layer, rule, mode) => {
+    const r = await real.api('GET', `/v1/reachability?src=${src}&dst=${dst}&protocol=${protocol}&port=${port}`, undefined, { as: 'reader' });
+    expect([r.status, r.body]).toEqual([200, { verdict, layer, rule, mode }]);
+  });
+
+  test('a policy change shows at once', async () => {
+    const before = await real.api('GET', '/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');
+    expect(before.body.verdict).toBe('deny');
+    const rule = await real.api('GET', '/v1/application-rules/shop');
+    const { id: _i, version, created_at: _c, updated_at: _u, ...body } = rule.body;
+    body.inbound[2].from.categories.Tier = ['app', 'web'];
+    expect((await real.api('PUT', '/v1/application-rules/shop', { ...body, version })).status).toBe(200);
+    const after = await real.api('GET', '/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');
+    expect(after.body).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'apply' });
   });
 });
