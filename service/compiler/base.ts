@@ -5,7 +5,7 @@
  */
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
-import { BASE_COOKIE, MARK_VERDICT, MARK_VERDICT_MASK, REG, REG_MATCH, TABLE } from './pipeline';
+import { BASE_COOKIE, DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, REG, REG_MATCH, TABLE } from './pipeline';
 
 const cookie = BASE_COOKIE;
 const isV6 = (ip: string) => ip.includes(':');
@@ -84,13 +84,16 @@ function conntrack(fs: FlowSet, ctTable: number, stateTable: number, zoneReg: st
   fs.add({ table: s, priority: 0, match: '', cookie, actions: 'drop' });
 }
 
-/** Records the side's verdict with the connection; a denied new connection is not committed, a denied established one is marked blocked. */
+/**
+ * Records the side's verdict with the connection; a denied established one is marked blocked. A denied new
+ * connection is committed only in DENY_ZONE (so monitoring sees the attempt) and dropped: no output follows.
+ */
 function commit(fs: FlowSet, table: number, zoneReg: string, then: string): void {
   const exec = `exec(move:${REG.VERDICT}[]->NXM_NX_CT_MARK[],move:${REG.RULE}[]->NXM_NX_CT_LABEL[0..31])`;
   const ct = `ct(commit,zone=${zoneReg}[0..15],${exec})`;
-  fs.add({ table, priority: 300, match: `${REG_MATCH.VERDICT}=${BLOCKED},ct_state=+new+trk`, cookie, actions: 'drop' });
   // ct needs an IP match; only IP reaches these tables.
   for (const proto of ['ip', 'ipv6']) {
+    fs.add({ table, priority: 300, match: `${REG_MATCH.VERDICT}=${BLOCKED},ct_state=+new+trk,${proto}`, cookie, actions: `ct(commit,zone=${DENY_ZONE},${exec})` }); // no output: dropped
     fs.add({ table, priority: 200, match: `${REG_MATCH.VERDICT}=${BLOCKED},${proto}`, cookie, actions: ct }); // no output: dropped
     fs.add({ table, priority: 100, match: proto, cookie, actions: `${ct},${then}` });
   }

@@ -43,6 +43,11 @@ export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', S
 
 /** Conntrack zone of an entity port: its OpenFlow port number (1..65279, never the default zone 0). */
 export const zoneOfPort = (ofport: number): number => ofport;
+/**
+ * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
+ * ever matches this zone, it only lets monitoring read denied attempts from conntrack (never an entity zone).
+ */
+export const DENY_ZONE = 65535;
 
 /** Priorities inside a layer table. Rule priorities are RULE_BASE + (rules of the kind − rank by name). */
 export const PRIORITY = {
