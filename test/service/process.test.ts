@@ -11,6 +11,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { startPostgres } from '../support/postgres';
 
+// No @types for better-sqlite3 here: the little used is typed by hand.
+type SqliteDb = { prepare(sql: string): { all(): unknown[]; get(): unknown }; close(): void };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean }) => SqliteDb;
+
 const root = join(__dirname, '..', '..');
 // Inside node_modules so the bundle resolves the installed packages; removed afterwards.
 const bundleDir = join(root, 'node_modules', '.cache', `microseg-service-test-${process.pid}`);
@@ -81,6 +86,15 @@ test('first start writes the admin token file; data survives a restart; SIGTERM 
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
   expect(second.output()).not.toContain(secret);
+
+  // The schema came from the migration, run once, not from synchronize.
+  const db = new Database(database, { readonly: true });
+  try {
+    expect(db.prepare('SELECT name FROM migrations').all()).toEqual([{ name: 'Initial1764230400000' }]);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'generation'").get()).toEqual({ value: String(generation) });
+  } finally {
+    db.close();
+  }
 });
 
 test('MICROSEG_TOKENS replaces the token file; a reader cannot write', async () => {
