@@ -159,3 +159,35 @@ describe('GET /v1/reachability with the reference evaluator', () => {
     expect(after.body).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'apply' });
   });
 });
+
+describe('plugins and the in-process agent link', () => {
+  test('a plugin adds routes with declared access and gets the store and agent link', async () => {
+    const generations: number[] = [];
+    let unsubscribe = () => {};
+    const withPlugin = await startService({
+      plugins: [(app, ctx) => {
+        unsubscribe = ctx.agentLink.onGeneration((g) => generations.push(g));
+        app.get('/v1/x-open', { config: { access: 'open' } }, async () => ({ open: true }));
+        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await ctx.agentLink.fetchPolicy()).generation }));
+        app.post('/v1/x-report', { config: { access: 'agent' } }, async () => {
+          await ctx.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
+          return { ok: true };
+        });
+      }],
+    });
+    try {
+      expect((await withPlugin.api('GET', '/v1/x-open', undefined, { as: null })).body).toEqual({ open: true });
+      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'reader' })).status).toBe(403);
+      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'agent' })).body).toEqual({ generation: 1 });
+      await withPlugin.api('POST', '/v1/hosts', { name: 'hvp' });
+      expect(generations).toEqual([2]);
+      expect((await withPlugin.api('POST', '/v1/x-report', undefined, { as: 'agent' })).status).toBe(200);
+      expect((await withPlugin.api('GET', '/v1/hosts/hvp')).body.status).toMatchObject({ reachable: true, realized_generation: 2, desired_generation: 2, flow_count: 5 });
+      unsubscribe();
+      await withPlugin.api('DELETE', '/v1/hosts/hvp');
+      expect(generations).toEqual([2]);
+    } finally {
+      await withPlugin.close();
+    }
+  });
+});
