@@ -85,6 +85,17 @@ test('microseg flows --watch prints new connections as they are observed', async
   }
 }, 30_000);
 
+test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the reference evaluator', async () => {
+  const r = await run(['explain', 'web-1', 'db-1', 'tcp/5432']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe('web-1 → db-1 tcp/5432: WOULD-DENY — application rule shop (monitor)\n');
+  const json = await run(['explain', 'db-1', '10.0.0.11', 'icmp/8', '--json']);
+  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor' }); // shop allows all outbound
+  const unknown = await run(['explain', 'nobody', 'db-1', 'tcp/1']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/^microseg: 4\d\d: .*nobody.*\(field src\)\n$/);
+}, 30_000);
+
 test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
   const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
   expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN (or pass --token)\n']);

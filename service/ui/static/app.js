@@ -107,7 +107,10 @@ function renderView(view) {
       const xr = x1 + 30 + Math.abs(y2 - y1) * 0.35;
       return { d: `M${x1},${y1} C${xr},${y1} ${xr},${y2} ${x1},${y2}`, mx: xr - 10, my: (y1 + y2) / 2 + 4 };
     }
-    return { d: `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`, mx: (x1 + x2) / 2, my: (y1 + y2) / 2 - 4 };
+    // Label at t = 0.35 along the curve: near the source, where edges into one tier have not converged yet.
+    const cx = (x1 + x2) / 2, t = 0.35, u = 1 - t;
+    const at = (p0, p1, p2, p3) => u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3;
+    return { d: `M${x1},${y1} C${cx},${y1} ${cx},${y2} ${x2},${y2}`, mx: at(x1, cx, cx, x2) - 20, my: at(y1, y1, y2, y2) - 6 };
   };
   for (const p of view.policy) {
     const g = path(p.from, p.to, 0);
