@@ -79,12 +79,25 @@ function collectionKind(a: Attribute): 'list' | 'set' | 'map' | null {
   return null;
 }
 
+/**
+ * Terraform finds the configuration expression of a path only for a
+ * top-level attribute, optionally with one element index (it traverses
+ * blocks, not the object constructors of nested attributes): deeper paths
+ * would point at the whole resource. So diagnostics point at the top-level
+ * attribute (or its element) and the detail text names the full path.
+ */
+export function diagnosticPath(schema: Schema, path: Path): { steps: ProtoStep[] } {
+  const { steps } = toProtoPath(schema, path);
+  const keep = steps.length > 1 && steps[1].attribute_name === undefined ? 2 : 1;
+  return { steps: steps.slice(0, keep) };
+}
+
 export function toProtoDiagnostic(schema: Schema | null, d: Diagnostic) {
   return {
     severity: d.severity,
     summary: d.summary,
     detail: d.detail,
-    attribute: d.path && d.path.length > 0 && schema ? toProtoPath(schema, d.path) : null,
+    attribute: d.path && d.path.length > 0 && schema ? diagnosticPath(schema, d.path) : null,
   };
 }
 

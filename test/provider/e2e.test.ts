@@ -159,3 +159,182 @@ test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band change
     expect({ address, attribute, value: canonical(now[attribute]) }).toEqual({ address, attribute, value: canonical(original[address][attribute]) });
   }
 });
+
+test('objects deleted out of band are planned for creation, and apply re-creates them', async () => {
+  for (const address of ['microseg_entity.app1', 'microseg_isolation_rule.split', 'microseg_quarantine_rule.forensic']) {
+    const [collection, name] = RESOURCES[address];
+    expect((await svc.api('DELETE', `/v1/${collection}/${name}`)).status).toBe(204);
+  }
+  const { exit, changes } = await planChanges(main);
+  expect(exit).toBe(2);
+  expect(changes.map((c) => [c.address, c.change.actions]).sort()).toEqual([
+    ['microseg_entity.app1', ['create']],
+    ['microseg_isolation_rule.split', ['create']],
+    ['microseg_quarantine_rule.forensic', ['create']],
+  ]);
+  await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color', 'tfplan']);
+  await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
+});
+
+test('reordering the elements of every set-valued attribute plans no change', async () => {
+  const reordered = fixture('full-reordered.tf');
+  expect(reordered).not.toEqual(fixture('full.tf'));
+  fs.writeFileSync(path.join(main, 'main.tf'), reordered);
+  try {
+    const plan = await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
+    expect(plan.stdout).toContain('No changes.');
+  } finally {
+    fs.writeFileSync(path.join(main, 'main.tf'), fixture('full.tf'));
+  }
+});
+
+test('terraform import of each resource type by name, then a clean plan', async () => {
+  const dir = lab.workdir('import-cli', { 'main.tf': fixture('full.tf') });
+  await ok(dir, ['init', '-input=false', '-no-color']);
+  for (const [address, [, name]] of Object.entries(RESOURCES)) {
+    const r = await ok(dir, ['import', '-input=false', '-no-color', address, name]);
+    expect(r.stdout).toContain('Import successful!');
+  }
+  const plan = await ok(dir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
+  timings.plan_after_import = plan.ms;
+  const missing = await lab.tf(dir, ['import', '-input=false', '-no-color', 'microseg_host.a', 'no-such-host']);
+  expect(missing.code).toBe(1);
+});
+
+test('import blocks for each resource type, then a clean plan', async () => {
+  const blocks = Object.entries(RESOURCES).map(([address, [, name]]) => `import {\n  to = ${address}\n  id = "${name}"\n}\n`).join('\n');
+  const dir = lab.workdir('import-blocks', { 'main.tf': fixture('full.tf'), 'imports.tf': blocks });
+  await ok(dir, ['init', '-input=false', '-no-color']);
+  const plan = await ok(dir, ['plan', '-input=false', '-no-color']);
+  expect(plan.stdout).toContain('Plan: 10 to import, 0 to add, 0 to change, 0 to destroy.');
+  const applied = await ok(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
+  expect(applied.stdout).toContain('Apply complete! Resources: 10 imported, 0 added, 0 changed, 0 destroyed.');
+  await ok(dir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
+});
+
+const HEADER = `terraform {
+  required_providers {
+    microseg = { source = "terraform.local/microseg/microseg" }
+  }
+}
+provider "microseg" {
+  wait_for_realization = false
+}
+`;
+
+const BAD_CONFIGS: [string, string, RegExp[]][] = [
+  ['bad CIDR', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.0/8", "10.0.0.1/33"]\n}\n', [/Invalid value for cidrs\[\d\]/, /"10\.0\.0\.1\/33" is not a CIDR/, /cidrs = \["10\.0\.0\.0\/8"/]],
+  ['non-canonical CIDR in a rule peer', 'resource "microseg_application_rule" "bad" {\n  name   = "bad"\n  mode   = "monitor"\n  target = { categories = { AppTier = ["web"] } }\n  inbound = [{ from = { cidrs = ["10.1.2.3/8"] } }]\n}\n', [/inbound\[0\]\.from\.cidrs\[0\]: "10\.1\.2\.3\/8" is not canonical; did you mean 10\.0\.0\.0\/8/, /inbound = \[/]],
+  ['port 70000 in a service group', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n', [/services\[0\]\.ports\[\d\]: "70000": ports are 1-65535/, /services = \[/]],
+  ['port 70000 in a reachability query', 'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n', [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/]],
+  ['unknown category', 'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n', [/Unknown category/, /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/, /categories = \{ NoSuchCategory/]],
+  ['unknown category value', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  first  = { categories = { AppTier = ["web"] } }\n  second = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /second\.categories\.AppTier\[0\]: category "AppTier" has no value "cache"/, /second = \{/]],
+];
+
+test.each(BAD_CONFIGS)('a configuration error (%s) fails plan with a diagnostic naming the attribute', async (name, resource, expected) => {
+  const dir = lab.workdir(`bad-${name.replace(/[^a-z0-9]+/gi, '-')}`, { 'main.tf': HEADER + resource });
+  if (!fs.existsSync(path.join(dir, '.terraform'))) await ok(dir, ['init', '-input=false', '-no-color']);
+  const r = await lab.tf(dir, ['plan', '-input=false', '-no-color']);
+  expect(r.code).toBe(1);
+  const text = r.stderr.replace(/\s+/g, ' '); // terraform wraps long lines
+  for (const re of expected) expect(text).toMatch(re);
+  expect(r.stderr).not.toMatch(/This is a bug in the provider|rpc error|at .*\.js:\d+/);
+});
+
+test('terraform providers schema -json: every attribute of every resource and data source has a description', async () => {
+  const r = await ok(main, ['providers', 'schema', '-json']);
+  const schemas = JSON.parse(r.stdout).provider_schemas['terraform.local/microseg/microseg'];
+  expect(Object.keys(schemas.resource_schemas).sort()).toEqual([
+    'microseg_address_group', 'microseg_application_rule', 'microseg_category', 'microseg_entity',
+    'microseg_host', 'microseg_isolation_rule', 'microseg_quarantine_rule', 'microseg_service_group',
+  ]);
+  expect(Object.keys(schemas.data_source_schemas).sort()).toEqual(['microseg_category', 'microseg_entities', 'microseg_reachability']);
+  const undocumented: string[] = [];
+  let counted = 0;
+  const walk = (where: string, attrs: Record<string, { description?: string; nested_type?: { attributes: Record<string, unknown> } }>) => {
+    for (const [name, a] of Object.entries(attrs)) {
+      counted++;
+      if (!a.description || a.description.trim() === '') undocumented.push(`${where}.${name}`);
+      if (a.nested_type) walk(`${where}.${name}`, a.nested_type.attributes as never);
+    }
+  };
+  walk('provider', schemas.provider.block.attributes);
+  for (const [t, s] of Object.entries(schemas.resource_schemas as Record<string, { block: { attributes: never; description?: string } }>)) {
+    walk(t, s.block.attributes);
+    if (!s.block.description) undocumented.push(t);
+  }
+  for (const [t, s] of Object.entries(schemas.data_source_schemas as Record<string, { block: { attributes: never; description?: string } }>)) {
+    walk(`data.${t}`, s.block.attributes);
+    if (!s.block.description) undocumented.push(`data.${t}`);
+  }
+  expect(undocumented).toEqual([]);
+  expect(counted).toBeGreaterThan(100);
+  expect(schemas.provider.block.attributes.token.sensitive).toBe(true);
+  expect(schemas.resource_schemas.microseg_application_rule.block.attributes.inbound.nested_type.nesting_mode).toBe('set');
+  expect(schemas.resource_schemas.microseg_entity.block.attributes.ips.type).toEqual(['list', 'string']);
+});
+
+test('destroy leaves the service as it was before apply', async () => {
+  const r = await ok(main, ['destroy', '-input=false', '-auto-approve', '-no-color']);
+  expect(r.stdout).toContain('Destroy complete! Resources: 10 destroyed.');
+  expect(await snapshot()).toEqual(before);
+});
+
+test('wait_for_realization (after the main configuration is destroyed): apply waits for live hosts and fails naming the hosts that lag', async () => {
+  const config = `terraform {
+  required_providers {
+    microseg = { source = "terraform.local/microseg/microseg" }
+  }
+}
+provider "microseg" {
+  timeout = "4s"
+}
+resource "microseg_host" "ok" {
+  name = "rt-ok"
+}
+resource "microseg_host" "lag" {
+  name = "rt-lag"
+}
+resource "microseg_host" "empty" {
+  name = "rt-empty"
+}
+resource "microseg_entity" "ok" {
+  name = "rt-vm-ok"
+  host = microseg_host.ok.name
+  port = "vm-rt-ok"
+  ips  = ["10.77.0.1"]
+}
+resource "microseg_entity" "lag" {
+  name = "rt-vm-lag"
+  host = microseg_host.lag.name
+  port = "vm-rt-lag"
+  ips  = ["10.77.0.2"]
+}
+`;
+  const dir = lab.workdir('realization', { 'main.tf': config });
+  await ok(dir, ['init', '-input=false', '-no-color']);
+  // A stand-in agent for rt-ok: reports the current generation as realized, as a converged agent would.
+  let reporting = true;
+  const agent = (async () => {
+    while (reporting) {
+      const status = await svc.api('GET', '/v1/status');
+      if (status.body.hosts.some((h: { name: string }) => h.name === 'rt-ok')) {
+        await svc.api('POST', '/v1/agents/hosts/rt-ok/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent' });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  try {
+    const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
+    expect(r.code).toBe(1);
+    const text = r.stderr.replace(/\s+/g, ' ');
+    expect(text).toContain('The policy was not realized on every host in time');
+    expect(text).toMatch(/on 1 host\(s\): rt-lag \(no agent has reported yet, needs \d+\)/);
+    expect(text).not.toMatch(/rt-ok \(|rt-empty \(/);
+  } finally {
+    reporting = false;
+    await agent;
+  }
+  // Without the lagging host's entity there is nothing to wait for there: destroy completes.
+  await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color']);
+});
