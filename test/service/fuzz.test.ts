@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { KINDS, type Kind } from '../../service/model/schemas';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startPostgres, type PgCluster } from '../support/postgres';
 
 let svc: TestService;
 let baseline = '';
@@ -37,19 +38,21 @@ const SEED: [string, Record<string, unknown>][] = [
   ['quarantine-rules', { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.99.0.0/16'] } }] }],
 ];
 
-beforeAll(async () => {
-  svc = await startService();
+async function setUp(database: string): Promise<void> {
+  svc = await startService({ database });
+  stats.requests = 0; stats.accepted = 0; stats.byStatus.clear();
   for (const [collection, body] of SEED) {
     const r = await svc.api('POST', `/v1/${collection}`, body);
     if (r.status !== 201) throw new Error(`seed ${collection}: ${JSON.stringify(r.body)}`);
   }
   baseline = await listing();
-});
-afterAll(async () => {
+}
+
+async function tearDown(backend: string): Promise<void> {
   await svc?.close();
   const summary = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ');
-  process.stdout.write(`fuzz: ${stats.requests} requests, ${stats.accepted} accepted, by status ${summary}\n`);
-});
+  process.stdout.write(`fuzz on ${backend}: ${stats.requests} requests, ${stats.accepted} accepted, by status ${summary}\n`);
+}
 
 interface Sent { method: string; path: string; headers: Record<string, string>; body?: string; bodyIsObject: boolean }
 
@@ -135,10 +138,10 @@ const rawBodyRequest: fc.Arbitrary<Sent> = fc.tuple(fc.constantFrom(...Object.va
   fc.string({ maxLength: 60 }), fc.constantFrom('{', '{"name":', '[]', 'null', '{"__proto__":{"x":1},"name":"a","values":[]}', '{"name":"a","values":[]', '1e999', '"str"'),
 )).map(([collection, body]) => ({ method: 'POST', path: `/v1/${collection}`, headers: json, body, bodyIsObject: false }));
 
-test('malformed bodies: no 5xx, errors name the field, rejections change nothing', async () => {
-  await fc.assert(fc.asyncProperty(fc.oneof({ arbitrary: bodyRequest, weight: 4 }, { arbitrary: rawBodyRequest, weight: 1 }), send), { numRuns: 2500 });
+async function fuzzBodies(numRuns: number): Promise<void> {
+  await fc.assert(fc.asyncProperty(fc.oneof({ arbitrary: bodyRequest, weight: 4 }, { arbitrary: rawBodyRequest, weight: 1 }), send), { numRuns });
   expect(await listing()).toBe(baseline);
-});
+}
 
 // ------------------------------------------------------------- paths
 
@@ -159,10 +162,10 @@ const pathRequest: fc.Arbitrary<Sent> = fc.tuple(fc.constantFrom('GET', 'GET', '
     return { method, path, headers: withBody ? json : admin, body: withBody ? '{"name":"x"}' : undefined, bodyIsObject: false };
   });
 
-test('malformed paths and queries: no 5xx, JSON errors, nothing changes', async () => {
-  await fc.assert(fc.asyncProperty(pathRequest, send), { numRuns: 1200 });
+async function fuzzPaths(numRuns: number): Promise<void> {
+  await fc.assert(fc.asyncProperty(pathRequest, send), { numRuns });
   expect(await listing()).toBe(baseline);
-});
+}
 
 // ------------------------------------------------------------- headers
 
@@ -182,7 +185,29 @@ const headerRequest: fc.Arbitrary<Sent> = fc.tuple(
   return { method, path, headers: hdrs as Record<string, string>, body, bodyIsObject: false };
 });
 
-test('malformed headers: no 5xx, JSON errors, only authorized valid writes change anything', async () => {
-  await fc.assert(fc.asyncProperty(headerRequest, send), { numRuns: 1200 });
+async function fuzzHeaders(numRuns: number): Promise<void> {
+  await fc.assert(fc.asyncProperty(headerRequest, send), { numRuns });
   expect(await listing()).toBe(baseline);
+}
+
+// ------------------------------------------------------------- suites
+
+let pg: PgCluster | null = null;
+afterAll(async () => { await pg?.stop(); });
+
+// The full run on SQLite; a quarter on PostgreSQL, for what only its driver would reject.
+describe.each([['sqlite', 1], ['postgres', 0.25]] as const)('fuzz on %s', (backend, scale) => {
+  beforeAll(async () => {
+    let database = ':memory:';
+    if (backend === 'postgres') {
+      pg = await startPostgres();
+      database = await pg.createDatabase();
+    }
+    await setUp(database);
+  });
+  afterAll(() => tearDown(backend));
+
+  test('malformed bodies: no 5xx, errors name the field, rejections change nothing', () => fuzzBodies(Math.round(2500 * scale)));
+  test('malformed paths and queries: no 5xx, JSON errors, nothing changes', () => fuzzPaths(Math.round(1200 * scale)));
+  test('malformed headers: no 5xx, JSON errors, only authorized valid writes change anything', () => fuzzHeaders(Math.round(1200 * scale)));
 });
