@@ -126,6 +126,14 @@ describe('observed connections from a real lab', () => {
     figures.push(`deny web1→db1 tcp/5432 in /v1/flows ${ms} ms after the attempt`);
     expect(row).toMatchObject({ rule: RULE, verdict: 'deny' });
     expect(ms).toBeLessThan(5000);
+    // The rule's hits: connections by verdict, and the packets its flows (cookie) matched on the bridges.
+    let hits = await api('GET', `/v1/application-rules/${RULE}/hits`);
+    for (let i = 0; i < 30 && hits.packets === 0; i++) { await sleep(200); hits = await api('GET', `/v1/application-rules/${RULE}/hits`); }
+    expect(hits).toMatchObject({ rule: RULE, kind: 'application', mode: 'apply' });
+    expect(hits.connections.deny).toBeGreaterThanOrEqual(1);
+    expect(hits.connections['would-deny']).toBeGreaterThanOrEqual(1);
+    expect(hits.packets).toBeGreaterThan(0);
+    figures.push(`hits of ${RULE}: ${JSON.stringify(hits.connections)}, ${hits.packets} packets on its flows`);
   });
 
   test('/metrics: realization lag per host (0 once realized), flows per host, observed connections by verdict', async () => {
