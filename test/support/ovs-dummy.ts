@@ -140,15 +140,26 @@ export class OvsDummy {
     return join(this.dir, `ovs-vswitchd.${pid}.ctl`);
   }
 
+  private async connections(n: number): Promise<Unixctl[]> {
+    if (this.clients.length < n) {
+      const path = await this.ctlPath();
+      while (this.clients.length < n) this.clients.push(await Unixctl.open(path));
+    }
+    return this.clients.slice(0, n);
+  }
+
+  /** One ovs-appctl command (e.g. dpif/show) without spawning ovs-appctl. */
+  async appctl(method: string, params: string[]): Promise<string> {
+    const [client] = await this.connections(1);
+    return client.call(method, params);
+  }
+
   /** Runs traces over `concurrency` unixctl connections; results in request order. */
   async traceMany(requests: TraceRequest[], concurrency = 4): Promise<string[]> {
-    if (this.clients.length < concurrency) {
-      const path = await this.ctlPath();
-      while (this.clients.length < concurrency) this.clients.push(await Unixctl.open(path));
-    }
+    const clients = await this.connections(concurrency);
     const results: string[] = new Array(requests.length);
     let next = 0;
-    await Promise.all(this.clients.slice(0, concurrency).map(async (client) => {
+    await Promise.all(clients.map(async (client) => {
       while (next < requests.length) {
         const i = next++;
         const r = requests[i];
@@ -156,6 +167,20 @@ export class OvsDummy {
       }
     }));
     return results;
+  }
+
+  /** Datapath port number → OpenFlow port number for one bridge (traces print datapath ports). */
+  async odpToOfport(bridge: string): Promise<Map<number, number>> {
+    const text = await this.appctl('dpif/show', []);
+    const out = new Map<number, number>();
+    let inBridge = false;
+    for (const line of text.split('\n')) {
+      const header = line.match(/^ {2}(\S+):$/);
+      if (header) { inBridge = header[1] === bridge; continue; }
+      const port = line.match(/^ {4}\S+ (\d+)\/(\d+):/);
+      if (inBridge && port) out.set(Number(port[2]), Number(port[1]));
+    }
+    return out;
   }
 
   async trace(request: TraceRequest): Promise<string> {
