@@ -95,6 +95,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.present(kind, row);
   }
 
+  /** Every stored object of every kind, with its kind, in one read (export, tests). */
+  async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
+    const rows = await this.ds.manager.find(ObjectEntity);
+    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r), kind: r.kind as Kind }))
+      .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
+    return { generation: await this.readGeneration(this.ds.manager), objects };
+  }
+
   /** The whole model as stored, with the generation it belongs to. */
   async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
     const rows = await manager.find(ObjectEntity);
