@@ -9,7 +9,9 @@
  */
 import type { ServicePlugin } from './app';
 import { monitoringPlugin } from './observations/monitoring';
+import { embeddedAgentsPlugin } from './agent/plugin';
 
 export const servicePlugins: ServicePlugin[] = [
   monitoringPlugin, // before embedded agents: it adds agentLink.reportObservations
+  embeddedAgentsPlugin, // one reconcile loop per host with ovs_rundir (service/agent/plugin.ts)
 ];

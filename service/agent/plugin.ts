@@ -1,0 +1,60 @@
+/**
+ * The service plugin that runs embedded agents (hosts with `ovs_rundir`):
+ * started when the app is ready, stopped when it closes.
+ *
+ * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
+ * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServiceContext, ServicePlugin } from '../app';
+import { compileHost } from '../compiler';
+import { EmbeddedAgents } from './embedded';
+import { parseDuration } from './duration';
+import { observationAfterPass } from '../observations/agent-hook';
+import type { ObservationDecoder } from '../observations/reporter';
+import type { PolicySnapshot } from '../model/snapshot';
+
+export interface EmbeddedAgentsPluginOptions {
+  intervalMs?: number;
+  enabled?: boolean;
+  /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
+  decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
+}
+
+const registry = new WeakMap<FastifyInstance, EmbeddedAgents>();
+/** The embedded agents of an app (tests). */
+export function embeddedAgentsOf(app: FastifyInstance): EmbeddedAgents | undefined {
+  return registry.get(app);
+}
+
+export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
+  const flag = env.MICROSEG_EMBEDDED_AGENTS;
+  if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
+  const interval = env.MICROSEG_AGENT_INTERVAL;
+  return { enabled: flag !== 'off', intervalMs: interval ? parseDuration(interval, 'MICROSEG_AGENT_INTERVAL') : 2000 };
+}
+
+export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): ServicePlugin {
+  return (app: FastifyInstance, ctx: ServiceContext) => {
+    const opts = { ...readAgentOptions(), ...options };
+    if (!opts.enabled) return;
+    const link = ctx.agentLink;
+    const agents = new EmbeddedAgents({
+      link: {
+        fetchPolicy: () => link.fetchPolicy(),
+        // Looked up at call time: other plugins (monitoring) wrap reportStatus.
+        reportStatus: (host, status) => link.reportStatus(host, status),
+        onGeneration: (l) => link.onGeneration(l),
+      },
+      compile: compileHost,
+      intervalMs: opts.intervalMs,
+      log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
+      afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+    });
+    registry.set(app, agents);
+    app.addHook('onReady', async () => { await agents.start(); });
+    app.addHook('onClose', async () => { await agents.stop(); });
+  };
+}
+
+export const embeddedAgentsPlugin: ServicePlugin = createEmbeddedAgentsPlugin();
