@@ -8,9 +8,10 @@ import { microsegProvider } from './resources/provider';
 
 async function main(): Promise<void> {
   const logger = createLogger(levelFromEnv(process.env));
-  const code = await servePlugin((log, stop) => {
+  const code = await servePlugin((log) => {
     const def = microsegProvider(process.env);
-    return providerHandlers(def, log, () => { log.debug('stop requested'); void stop; });
+    // StopProvider only interrupts waits; the process ends when go-plugin's controller says Shutdown.
+    return providerHandlers(def, log, () => log.debug('stop requested'));
   }, logger);
   if (code !== null) process.exit(code);
 }

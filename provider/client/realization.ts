@@ -33,7 +33,7 @@ export function laggingHosts(status: StatusView, generation: number, hostsWithEn
 
 export class RealizationTimeout extends Error {}
 
-export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500): Promise<void> {
+export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500, stopped: () => boolean = () => false): Promise<void> {
   const first = await client.request<StatusView>('GET', '/v1/status');
   const target = first.generation;
   const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
@@ -43,6 +43,7 @@ export async function waitForRealization(client: ApiClient, timeoutMs: number, p
   for (;;) {
     const lagging = laggingHosts(status, target, withEntities);
     if (lagging.length === 0) return;
+    if (stopped()) throw new RealizationTimeout(`stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${target}`);
     if (Date.now() >= deadline) {
       throw new RealizationTimeout(
         `policy generation ${target} was not realized within ${Math.round(timeoutMs / 1000)}s on ${lagging.length} host(s): ` +

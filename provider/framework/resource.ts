@@ -38,6 +38,8 @@ export interface ProviderDef<Ctx> {
   configure(config: ObjectValue, logger: Logger): Promise<Ctx>;
   resources: ResourceDef<Ctx>[];
   dataSources: DataSourceDef<Ctx>[];
+  /** Terraform asks to stop (interrupt): end long waits early. */
+  stop?(ctx: Ctx): void;
   /** Turns an exception from a definition into diagnostics (service errors → attribute paths). */
   describeError(e: unknown): Diagnostic[];
 }

@@ -217,6 +217,7 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       return { error: { text: `This provider has no function "${req.name}".` } };
     },
     async StopProvider() {
+      if (ctx && def.stop) def.stop(ctx);
       onStop();
       return { Error: '' };
     },

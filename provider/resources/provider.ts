@@ -94,6 +94,9 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
       restResource('quarantine_rule', 'A quarantine rule: all traffic of the target is denied except what it lists (forensics).'),
     ],
     dataSources: [categoryDataSource(), entitiesDataSource(), reachabilityDataSource()],
+    stop(ctx) {
+      ctx.stopped = true;
+    },
     describeError(e) {
       if (e instanceof ConfigError) return [error('Invalid provider configuration', e.message, e.attribute ? [e.attribute] : undefined)];
       return describeError(e);

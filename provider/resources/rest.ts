@@ -124,7 +124,7 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
       return found === null ? null : toState(found, null);
     },
     async afterApply(ctx) {
-      if (ctx.waitForRealization && !ctx.stopped) await waitForRealization(ctx.client, ctx.timeoutMs);
+      if (ctx.waitForRealization && !ctx.stopped) await waitForRealization(ctx.client, ctx.timeoutMs, 500, () => ctx.stopped);
     },
   };
 }

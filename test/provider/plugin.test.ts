@@ -1,0 +1,177 @@
+/**
+ * The installed plugin as a process: the go-plugin handshake (magic cookie,
+ * version negotiation, the one stdout line), AutoMTLS (its certificate, and
+ * refusing clients without the certificate Terraform announced), the
+ * controller/health services, logs on stderr without secrets, and the
+ * bundle running outside the checkout.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { encodeValue } from '../../provider/cty/msgpack';
+import { generatePluginCertificate } from '../../provider/plugin/cert';
+import { checkMagicCookie, handshakeLine, HandshakeError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, negotiateProtocolVersion } from '../../provider/plugin/handshake';
+import { loadProtocol } from '../../provider/plugin/serve';
+import { schemaType } from '../../provider/framework/schema';
+import { microsegProvider } from '../../provider/resources/provider';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { installProvider } = require('../../scripts/provider-install.js') as { installProvider(m: string): Promise<string> };
+
+describe('handshake (pure)', () => {
+  test('the magic cookie is required', () => {
+    expect(() => checkMagicCookie({})).toThrow(HandshakeError);
+    expect(() => checkMagicCookie({ [MAGIC_COOKIE_KEY]: 'nope' })).toThrow('not meant to be run by hand');
+    expect(() => checkMagicCookie({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE })).not.toThrow();
+  });
+
+  test('protocol version negotiation picks 6 or refuses', () => {
+    expect(negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '5,6' })).toBe(6);
+    expect(negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '6' })).toBe(6);
+    expect(negotiateProtocolVersion({})).toBe(6);
+    expect(() => negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '4,5' })).toThrow('speaks plugin protocol 6; Terraform offered 4, 5');
+    expect(() => negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: 'x' })).toThrow('invalid version "x"');
+  });
+
+  test('the handshake line', () => {
+    expect(handshakeLine(6, '127.0.0.1:1234', 'QUJD')).toBe('1|6|tcp|127.0.0.1:1234|grpc|QUJD');
+  });
+
+  test('the server certificate: self-signed ECDSA for localhost and 127.0.0.1, DER base64 without padding', () => {
+    const c = generatePluginCertificate();
+    const x = new X509Certificate(c.certPem);
+    expect(x.verify(x.publicKey)).toBe(true);
+    expect(x.checkHost('localhost')).toBe('localhost');
+    expect(x.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(x.ca).toBe(true);
+    expect(x.keyUsage).toEqual(expect.arrayContaining(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']));
+    expect(c.handshakeCert).not.toMatch(/=/);
+    expect(Buffer.from(c.handshakeCert, 'base64')).toEqual(x.raw);
+    expect(new Date(x.validTo).getTime()).toBeGreaterThan(Date.now() + 300 * 24 * 3600_000);
+  });
+});
+
+describe('the installed plugin process', () => {
+  let root: string;
+  let exe: string;
+  const children: ChildProcessWithoutNullStreams[] = [];
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), `msd-plugin-${process.pid}-`));
+    exe = await installProvider(path.join(root, 'mirror'));
+  });
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  // Runs the executable from a directory outside the checkout, with no NODE_PATH: the bundle must stand alone.
+  function run(env: Record<string, string>): ChildProcessWithoutNullStreams {
+    const child = spawn(exe, [], { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, ...env } });
+    children.push(child);
+    return child;
+  }
+
+  function finish(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  test('run by hand (no magic cookie): a message for a human, exit 1, nothing on stdout', async () => {
+    const r = await finish(run({}));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('This program is the microseg Terraform provider plugin; it is not meant to be run by hand.');
+  });
+
+  test('no common protocol version: exit 1 with the reason', async () => {
+    const r = await finish(run({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5' }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Terraform offered 5');
+  });
+
+  test('AutoMTLS: one handshake line, verified client certificate, health, schema, no secret in logs, Shutdown', async () => {
+    const client = generatePluginCertificate();
+    let seenAuthorization = '';
+    const api = http.createServer((req, res) => {
+      seenAuthorization = req.headers.authorization ?? '';
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'not_found', message: 'category "Nope" does not exist', field: null }));
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
+    const apiPort = (api.address() as { port: number }).port;
+
+    const child = run({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: client.certPem, TF_LOG: 'TRACE' });
+    const done = finish(child);
+    let out = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      child.on('close', () => reject(new Error('plugin exited before the handshake')));
+    });
+    const m = line.match(/^1\|6\|tcp\|127\.0\.0\.1:(\d+)\|grpc\|([A-Za-z0-9+/]+)$/);
+    expect(m).not.toBeNull();
+    const serverCertPem = new X509Certificate(Buffer.from(m![2], 'base64')).toString();
+
+    const proto = loadProtocol() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const target = `127.0.0.1:${m![1]}`;
+    const options = { 'grpc.ssl_target_name_override': 'localhost' };
+    const creds = grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(client.keyPem), Buffer.from(client.certPem));
+    const call = <T>(svc: grpc.Client, method: string, req: unknown): Promise<T> =>
+      new Promise((resolve, reject) => (svc as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: T) => (e ? reject(e) : resolve(r)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+    const health = new proto.grpc.health.v1.Health(target, creds, options);
+    expect(await call(health, 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
+
+    const provider = new proto.tfplugin6.Provider(target, creds, options);
+    const meta = await call<any>(provider, 'GetMetadata', {}); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(meta.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false });
+    const schema = await call<any>(provider, 'GetProviderSchema', {}); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.keys(schema.resource_schemas)).toHaveLength(8);
+    expect(Object.keys(schema.data_source_schemas)).toHaveLength(3);
+
+    // Configure with a token, then read a data source: the token goes to the service, never to the log.
+    const def = microsegProvider({});
+    const token = 'tok-SECRET-9f8e7d6c';
+    const config = { endpoint: `http://127.0.0.1:${apiPort}`, token, ca_cert: null, insecure: null, timeout: '5s', wait_for_realization: false };
+    const configured = await call<any>(provider, 'ConfigureProvider', { config: { msgpack: Buffer.from(encodeValue(schemaType(def.schema), config)) } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(configured.diagnostics).toEqual([]);
+    const ds = def.dataSources.find((d) => d.typeName === 'microseg_category')!;
+    const read = await call<any>(provider, 'ReadDataSource', { type_name: 'microseg_category', config: { msgpack: Buffer.from(encodeValue(schemaType(ds.schema), { name: 'Nope' })) } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(read.diagnostics[0]).toMatchObject({ severity: 'ERROR', summary: 'Not found in the microseg service', detail: 'name: category "Nope" does not exist' });
+    expect(read.diagnostics[0].attribute.steps).toEqual([{ attribute_name: 'name', selector: 'attribute_name' }]);
+    expect(seenAuthorization).toBe(`Bearer ${token}`);
+
+    // A client whose certificate Terraform did not announce is refused.
+    const stranger = generatePluginCertificate();
+    const strangerHealth = new proto.grpc.health.v1.Health(target, grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(stranger.keyPem), Buffer.from(stranger.certPem)), options);
+    await expect(call(strangerHealth, 'Check', { service: 'plugin' })).rejects.toThrow();
+    // Nor is a plaintext client.
+    const plain = new proto.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
+    await expect(call(plain, 'Check', { service: 'plugin' })).rejects.toThrow();
+
+    const controller = new proto.plugin.GRPCController(target, creds, options);
+    await call(controller, 'Shutdown', {});
+    const r = await done;
+    for (const c of [health, provider, controller, strangerHealth, plain]) c.close();
+    await new Promise<void>((res) => api.close(() => res()));
+
+    expect(r.code).toBe(0);
+    expect(out.trim().split('\n')).toEqual([line]); // exactly one line on stdout, nothing before it
+    const logs = r.stderr.trim().split('\n');
+    expect(logs.length).toBeGreaterThan(3);
+    for (const l of logs) expect(JSON.parse(l)).toMatchObject({ '@level': expect.stringMatching(/^(trace|debug|info|warn|error)$/), '@message': expect.any(String) });
+    expect(r.stderr).toContain('"@message":"configured"');
+    expect(r.stderr).not.toContain(token);
+  });
+});
