@@ -14,8 +14,11 @@ import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink } from './http-link';
 import { parseDuration } from './duration';
+import { observationAfterPass } from '../observations/agent-hook';
+import { httpObservationSender } from '../observations/reporter';
+import { pipelineDecoder } from '../observations/decode';
 
-interface Options { service: string; token?: string; host: string; ovsRundir: string; bridge?: string; interval: string; once?: boolean }
+interface Options { service: string; token?: string; host: string; ovsRundir: string; bridge?: string; interval: string; once?: boolean; observe: boolean }
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('microseg-agent')
@@ -27,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')
     .option('--interval <duration>', 'reconcile interval', '2s')
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
+    .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
   let o: Options;
   try {
@@ -61,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   const driver = new OvsDriver({ rundir: o.ovsRundir, bridge });
+  const observe = o.observe
+    ? observationAfterPass({ link, decoderFor: pipelineDecoder, send: httpObservationSender(o.service, token) })
+    : undefined;
   const agent = new HostAgent({
     host: o.host,
     link,
@@ -68,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     compile: compileHost,
     intervalMs,
     log: (level, msg, fields) => log[level]({ ...fields }, msg),
+    afterPass: observe ? () => observe(o.host, o.ovsRundir, bridge!) : undefined,
   });
 
   if (o.once) {

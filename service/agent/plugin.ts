@@ -13,6 +13,7 @@ import { parseDuration } from './duration';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
 import type { PolicySnapshot } from '../model/snapshot';
+import { pipelineDecoder } from '../observations/decode';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
@@ -57,4 +58,5 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
   };
 }
 
-export const embeddedAgentsPlugin: ServicePlugin = createEmbeddedAgentsPlugin();
+/** The default: agents also report observed connections and rule counters (monitoring). */
+export const embeddedAgentsPlugin: ServicePlugin = createEmbeddedAgentsPlugin({ decoderFor: pipelineDecoder });

@@ -1,0 +1,76 @@
+/**
+ * Embedded agents follow the hosts: a loop per host with ovs_rundir, started on
+ * create, restarted when the run dir changes, stopped on delete; a new
+ * generation is realized at once (not at the next interval).
+ */
+import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded';
+import type { AgentStatus, CompileHost } from '../../service/agent/types';
+import type { PolicySnapshot } from '../../service/model/snapshot';
+import { run, sleep } from '../lab/exec';
+import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+
+const compile: CompileHost = (snap, host, ports) => ({
+  host,
+  generation: snap.generation,
+  flows: ['table=0,priority=0,actions=drop', ...snap.entities.filter((e) => e.host === host && ports[e.port]).map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`)],
+});
+
+class Link implements EmbeddedLink {
+  statuses = new Map<string, AgentStatus>();
+  listeners = new Set<(g: number) => void>();
+  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  async fetchPolicy() { return this.snap; }
+  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); }
+  onGeneration(l: (g: number) => void) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
+  change(f: (s: PolicySnapshot) => Partial<PolicySnapshot>) {
+    this.snap = { ...this.snap, ...f(this.snap), generation: this.snap.generation + 1 };
+    for (const l of this.listeners) l(this.snap.generation);
+  }
+}
+
+const flows = async (o: DummyOvs) => (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`])).split('\n').filter((l) => /actions=/.test(l)).length;
+async function until(what: string, f: () => Promise<boolean> | boolean, ms = 3000) {
+  const t0 = Date.now();
+  while (!(await f())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+  return Date.now() - t0;
+}
+
+describe('embedded agents', () => {
+  let one: DummyOvs;
+  let two: DummyOvs;
+  const link = new Link();
+  // A long interval: anything that happens fast below happened because of the generation event.
+  const agents = new EmbeddedAgents({ link, compile, intervalMs: 30_000 });
+
+  beforeAll(async () => {
+    one = await startDummyOvs('br.microseg', ['p1']);
+    two = await startDummyOvs('br.microseg', ['p1']);
+  });
+  afterAll(async () => {
+    await agents.stop();
+    await one?.stop();
+    await two?.stop();
+  });
+
+  test('start, follow changes, restart on a new run dir, stop on delete', async () => {
+    link.change(() => ({ hosts: [{ name: 'ha', bridge: 'br.microseg', ovs_rundir: one.rundir, uplinks: [] }, { name: 'remote', bridge: 'br.microseg', uplinks: [] }] }));
+    await agents.start();
+    expect(agents.hosts()).toEqual(['ha']);
+    await until('ha programmed', async () => (await flows(one)) === 1);
+
+    link.change(() => ({ entities: [{ name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} }] }));
+    const ms = await until('the new generation realized', () => link.statuses.get('ha')?.realized_generation === link.snap.generation);
+    expect(ms).toBeLessThan(1000);
+    expect(await flows(one)).toBe(2);
+
+    link.change((s) => ({ hosts: s.hosts.map((h) => (h.name === 'ha' ? { ...h, ovs_rundir: two.rundir } : h)) }));
+    await until('ha programmed on its new run dir', async () => (await flows(two)) === 2);
+    expect(agents.hosts()).toEqual(['ha']);
+
+    link.change((s) => ({ hosts: s.hosts.filter((h) => h.name !== 'ha'), entities: [] }));
+    await until('ha loop stopped', () => agents.hosts().length === 0);
+  });
+});
