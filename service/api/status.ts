@@ -37,8 +37,9 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
   app.get('/healthz', { config: { access: 'open' }, schema: { tags: ['status'], summary: 'Liveness: no token needed' } }, async () => ({ ok: true, generation: store.generation() }));
 
   app.get('/v1/status', { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } }, async () => {
+    const generation = await store.refresh();
     const hosts = await store.list('host');
-    return { generation: store.generation(), hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
+    return { generation, hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
   });
 
   app.get('/v1/reachability', {

@@ -5,7 +5,8 @@
  * lifecycle (name, version, timestamps, a nested body), integrity checks run
  * over the whole model in code anyway, and new kinds or fields then need no
  * schema migration. Bodies are JSON text, which works the same on SQLite
- * and PostgreSQL. `meta` holds the policy generation.
+ * and PostgreSQL. `meta` holds the policy generation and the revision;
+ * `host_status` the agents' last reports.
  */
 import { EntitySchema } from 'typeorm';
 
@@ -20,6 +21,9 @@ export interface ObjectRow {
 }
 
 export interface MetaRow { key: string; value: string }
+
+/** The last report of a host's agent (JSON) and when it came (ms since the epoch). */
+export interface HostStatusRow { host: string; report: string; reported_at: string }
 
 export const ObjectEntity = new EntitySchema<ObjectRow>({
   name: 'ObjectRow',
@@ -42,5 +46,16 @@ export const MetaEntity = new EntitySchema<MetaRow>({
   columns: {
     key: { type: 'varchar', length: 64, primary: true },
     value: { type: 'text' },
+  },
+});
+
+export const HostStatusEntity = new EntitySchema<HostStatusRow>({
+  name: 'HostStatusRow',
+  tableName: 'host_status',
+  columns: {
+    host: { type: 'varchar', length: 64, primary: true },
+    report: { type: 'text' },
+    // bigint comes back as a string from pg; parsed where read.
+    reported_at: { type: 'bigint' },
   },
 });

@@ -1,8 +1,15 @@
 /**
  * The policy store: CRUD for every kind over TypeORM, integrity and
  * validation through model/validate.ts, optimistic concurrency by version,
- * and the policy generation. Writes run one at a time (Mutex) inside a
- * database transaction, so each is checked against a consistent model.
+ * the policy generation and the agents' host status.
+ *
+ * Writes are checked against the whole model. A process keeps the model it
+ * last read in memory together with the database `revision` it belongs to
+ * (every write bumps it). Each write runs in a transaction that first locks
+ * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer per
+ * file, plus the in-process Mutex), reloads the model if another process
+ * changed it, and commits its change and revision together. So several
+ * service processes may share one PostgreSQL database.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -12,28 +19,35 @@ import { KINDS, type Kind } from '../model/schemas';
 import type { PolicySnapshot } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
-import { ObjectEntity, MetaEntity, type ObjectRow } from './entities';
-import { createDataSource } from './data-source';
+import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
+import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
 import { Mutex } from './mutex';
-import { HostStatusBoard, type AgentStatusReport, type HostStatusView } from './host-status';
+import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
 export interface StoreOptions {
   /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
   agentStaleAfterMs?: number;
+  /**
+   * How often to look for changes made by other processes sharing the
+   * database, to announce new generations (default: 1000 ms on PostgreSQL,
+   * off on SQLite, whose file has one service).
+   */
+  watchIntervalMs?: number;
 }
 
 export interface StoreEvents {
-  /** The policy generation changed (a change that can alter enforcement was committed). */
+  /** The policy generation changed (a change that can alter enforcement was committed, here or by another process). */
   generation: [generation: number];
-  /** Any committed change, including description-only ones. */
+  /** Any change committed by this process, including description-only ones. */
   change: [change: { kind: Kind; name: string; action: 'create' | 'update' | 'delete' }];
 }
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -47,77 +61,97 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
   return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
 }
 
+interface Meta { generation: number; revision: number }
+interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
+
 export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly writes = new Mutex();
-  private readonly status: HostStatusBoard;
+  private readonly postgres: boolean;
+  private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
-  private snapshotCache: PolicySnapshot | null = null;
-  /**
-   * The model as committed, kept in memory so a write need not re-read every
-   * row: this process is the only writer of its database (one service per
-   * database), and the cache changes only after a commit.
-   */
-  private modelCache: ModelIndex | null = null;
+  private cache: Cache | null = null;
+  private watcher: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly ds: DataSource, options: StoreOptions) {
+  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
     super();
-    this.status = new HostStatusBoard(options.agentStaleAfterMs);
+    this.postgres = isPostgresUrl(database);
+    this.staleAfterMs = options.agentStaleAfterMs;
+    const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
+    if (every > 0) {
+      this.watcher = setInterval(() => void this.refresh().catch(() => undefined), every);
+      this.watcher.unref();
+    }
   }
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
     const ds = createDataSource(database);
     await ds.initialize();
-    const store = new PolicyStore(ds, options);
-    store.currentGeneration = await store.readGeneration(ds.manager);
+    const store = new PolicyStore(ds, database, options);
+    store.currentGeneration = (await store.readMeta(ds.manager)).generation;
     return store;
   }
 
   async close(): Promise<void> {
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = null;
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 
+  /** The generation as last seen by this process (see `refresh`). */
   generation(): number {
+    return this.currentGeneration;
+  }
+
+  /** Reads the generation from the database (announcing it if another process moved it) and returns it. */
+  async refresh(): Promise<number> {
+    this.noteMeta(await this.readMeta(this.ds.manager));
     return this.currentGeneration;
   }
 
   // ------------------------------------------------------------ reading
 
   async list(kind: Kind): Promise<StoredObject[]> {
+    if (kind === 'host') await this.refresh(); // hosts show the desired generation
     const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
+    const statuses = kind === 'host' ? await this.readStatuses() : null;
     // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
-    return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((r) => this.present(kind, r));
+    return rows.sort(byName).map((r) => this.present(kind, r, statuses));
   }
 
   async get(kind: Kind, name: string): Promise<StoredObject> {
+    if (kind === 'host') await this.refresh();
     const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
     if (!row) throw this.notFound(kind, name);
-    return this.present(kind, row);
+    return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
   }
 
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
   async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     const rows = await this.ds.manager.find(ObjectEntity);
-    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r), kind: r.kind as Kind }))
+    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
       .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
-    return { generation: await this.readGeneration(this.ds.manager), objects };
+    return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
   }
 
   /** The whole model as stored, with the generation it belongs to. */
   async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
-    const rows = await manager.find(ObjectEntity);
-    const model = emptyModel();
-    for (const r of rows) (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
-    return { generation: await this.readGeneration(manager), model };
+    const { model, meta } = await this.readModel(manager);
+    return { generation: meta.generation, model };
   }
 
-  /** The normalized policy agents and the evaluator use; cached until the next write. */
+  /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
   async getSnapshot(): Promise<PolicySnapshot> {
-    if (this.snapshotCache) return this.snapshotCache;
-    const model = this.modelCache ?? (this.modelCache = (await this.loadModel()).model);
-    const snapshot = buildSnapshot(this.currentGeneration, model);
-    this.snapshotCache = snapshot;
-    return snapshot;
+    const meta = await this.readMeta(this.ds.manager);
+    this.noteMeta(meta);
+    let cache = this.cache;
+    if (!cache || cache.revision !== meta.revision) {
+      const fresh = await this.readModel(this.ds.manager);
+      cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
+      this.noteMeta(fresh.meta);
+    }
+    cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
+    return cache.snapshot;
   }
 
   // ------------------------------------------------------------ writing
@@ -151,13 +185,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
-      // The version condition makes a concurrent writer (another process) lose instead of overwriting.
+      // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)
         .set({ name: updated.name, version: updated.version, body: updated.body, updated_at: updated.updated_at })
         .where('id = :id AND version = :version', { id: row.id, version: row.version })
         .execute();
       if (result.affected === 0) throw this.staleVersion(kind, name, expectedVersion ?? row.version, row.version);
-      if (kind === 'host' && body.name !== name) this.status.rename(name, body.name);
+      if (kind === 'host' && body.name !== name) await em.update(HostStatusEntity, { host: name }, { host: body.name });
       return { row: updated, bump: enforced(before) !== enforced(body) };
     });
   }
@@ -170,7 +204,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const errors = validateDelete(kind, name, model);
       if (errors.length > 0) throw toFieldServiceError(errors);
       await em.delete(ObjectEntity, { id: row.id });
-      if (kind === 'host') this.status.forget(name);
+      if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
       return { row: null, bump: true };
     });
   }
@@ -178,14 +212,19 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   // -------------------------------------------------------- host status
 
   /** Records what a host's agent reports; 404 for an unknown host. */
-  async reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
-    if (!exists) throw this.notFound('host', host);
-    this.status.report(host, report);
+  reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
+    // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    return this.writes.run(async () => {
+      const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
+      if (!exists) throw this.notFound('host', host);
+      await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
+    });
   }
 
-  hostStatus(host: string): HostStatusView {
-    return this.status.view(host, this.currentGeneration);
+  async hostStatus(host: string): Promise<HostStatusView> {
+    return this.statusOf(host, await this.readStatuses(host));
   }
 
   /** Calls `listener` with each new generation; returns the unsubscribe function. */
@@ -205,30 +244,65 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
   ): Promise<StoredObject> {
     return this.writes.run(async () => {
-      const model = this.modelCache ?? (this.modelCache = (await this.loadModel()).model);
-      const { row, bump, generation } = await this.ds.transaction(async (em) => {
-        const current = await this.readGeneration(em);
+      const { row, meta, model } = await this.ds.transaction(async (em) => {
+        const locked = await this.lockMeta(em);
+        // Another process wrote since this one last read: start from the database, not the cache.
+        const model = this.cache && this.cache.revision === locked.revision ? this.cache.model : (await this.readModel(em)).model;
         const outcome = await apply(em, model);
-        const next = outcome.bump ? current + 1 : current;
-        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(next) });
-        return { ...outcome, generation: next };
+        const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
+        await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
+        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        return { row: outcome.row, meta, model };
       });
-      // Committed: bring the cached model up to date.
+      // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
       if (action !== 'create') objects.delete(name);
       if (row) objects.set(row.name, JSON.parse(row.body));
-      this.snapshotCache = null;
-      const bumped = generation !== this.currentGeneration;
-      this.currentGeneration = generation;
+      this.cache = { revision: meta.revision, model, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
-      if (bumped) this.emit('generation', generation);
-      return row ? this.present(kind, row) : (undefined as unknown as StoredObject);
+      this.noteMeta(meta);
+      if (!row) return undefined as unknown as StoredObject;
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
     });
   }
 
-  private async readGeneration(manager: EntityManager): Promise<number> {
-    const meta = await manager.findOne(MetaEntity, { where: { key: 'generation' } });
-    return meta ? Number(meta.value) : 1;
+  /** Records the generation seen in the database; announces it when it moved. */
+  private noteMeta(meta: Meta): void {
+    if (meta.generation === this.currentGeneration) return;
+    this.currentGeneration = meta.generation;
+    this.emit('generation', meta.generation);
+  }
+
+  private async readMeta(manager: EntityManager): Promise<Meta> {
+    const rows = await manager.find(MetaEntity);
+    const get = (key: string) => Number(rows.find((r) => r.key === key)?.value ?? 0);
+    return { generation: get('generation') || 1, revision: get('revision') };
+  }
+
+  /** Reads meta under a row lock, so writers of all processes queue here. */
+  private async lockMeta(em: EntityManager): Promise<Meta> {
+    if (this.postgres) {
+      await em.createQueryBuilder(MetaEntity, 'm').setLock('pessimistic_write').where('m.key = :key', { key: 'revision' }).getOne();
+    }
+    return this.readMeta(em);
+  }
+
+  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; meta: Meta }> {
+    const meta = await this.readMeta(manager);
+    const rows = await manager.find(ObjectEntity);
+    const model = emptyModel();
+    for (const r of rows) (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
+    return { model, meta };
+  }
+
+  private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
+    const rows = await this.ds.manager.find(HostStatusEntity, host === undefined ? {} : { where: { host } });
+    return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
+  }
+
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+    const s = statuses.get(host);
+    return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }
 
   private checkVersion(kind: Kind, row: ObjectRow, expected: number | undefined): void {
@@ -243,10 +317,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new ServiceError(404, 'not_found', `${kind} "${name}" does not exist`, 'name');
   }
 
-  private present(kind: Kind, row: ObjectRow): StoredObject {
+  private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {
     const body = JSON.parse(row.body) as Record<string, unknown>;
     const obj: StoredObject = { ...body, name: row.name, id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
-    if (kind === 'host') obj.status = this.hostStatus(row.name);
+    if (kind === 'host') obj.status = this.statusOf(row.name, statuses ?? new Map());
     return obj;
   }
 }

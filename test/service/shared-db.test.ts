@@ -1,0 +1,68 @@
+/**
+ * Two service processes (here: two apps with their own stores) on one
+ * PostgreSQL database: integrity, versions, generation, host status and the
+ * agents' long poll hold across them.
+ */
+import { startPostgres, type PgCluster } from '../support/postgres';
+import { startService, type TestService } from '../support/service';
+
+let pg: PgCluster;
+let a: TestService;
+let b: TestService;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  const database = await pg.createDatabase();
+  a = await startService({ database });
+  b = await startService({ database });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await pg?.stop();
+});
+
+test('a write through one is checked against writes through the other', async () => {
+  expect((await a.api('POST', '/v1/categories', { name: 'Tier', values: ['web'] })).status).toBe(201);
+  expect((await b.api('POST', '/v1/hosts', { name: 'hv1' })).status).toBe(201);
+  expect((await a.api('POST', '/v1/entities', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web' } })).status).toBe(201);
+  const clash = await b.api('POST', '/v1/entities', { name: 'web2', host: 'hv1', port: 'p2', ips: ['10.0.0.1'] });
+  expect([clash.status, clash.body.field]).toEqual([409, 'ips[0]']);
+  expect(clash.body.message).toContain('web1');
+  const inUse = await b.api('DELETE', '/v1/categories/Tier');
+  expect(inUse.status).toBe(409);
+  expect((await b.api('POST', '/v1/categories', { name: 'Tier', values: [] })).status).toBe(409);
+});
+
+test('parallel updates at one version through both: exactly one wins', async () => {
+  await a.api('POST', '/v1/address-groups', { name: 'race', cidrs: [] });
+  const results = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+    (i % 2 ? a : b).api('PUT', '/v1/address-groups/race', { name: 'race', cidrs: [`198.51.100.${i}/32`] }, { headers: { 'if-match': '"1"' } })));
+  expect(results.map((r) => r.status).sort()).toEqual([200, ...Array(7).fill(409)]);
+});
+
+test('generation, snapshot and host status are the same through both', async () => {
+  await a.api('PUT', '/v1/hosts/hv1', { name: 'hv1', uplinks: ['eth0'] });
+  const sa = (await a.api('GET', '/v1/status')).body;
+  const sb = (await b.api('GET', '/v1/status')).body;
+  expect(sb.generation).toBe(sa.generation);
+  const snapB = (await b.api('GET', '/v1/agents/policy', undefined, { as: 'agent' })).body;
+  expect(snapB.generation).toBe(sa.generation);
+  expect(snapB.hosts).toEqual([{ name: 'hv1', bridge: 'br.microseg', uplinks: ['eth0'] }]);
+
+  const report = { realized_generation: sa.generation, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 };
+  expect((await a.api('POST', '/v1/agents/hosts/hv1/status', report, { as: 'agent' })).status).toBe(204);
+  expect((await b.api('GET', '/v1/hosts/hv1')).body.status).toEqual({ ...report, desired_generation: sa.generation, updated_at: expect.any(String) });
+});
+
+test("an agent long-polling one wakes on the other's change", async () => {
+  const g = (await b.api('GET', '/v1/status')).body.generation;
+  const started = Date.now();
+  const waiting = b.api('GET', `/v1/agents/policy?after=${g}&wait=20`, undefined, { as: 'agent' });
+  await new Promise((r) => setTimeout(r, 100));
+  await a.api('POST', '/v1/address-groups', { name: 'late', cidrs: ['203.0.113.0/24'] });
+  const next = (await waiting).body;
+  expect(next.generation).toBe(g + 1);
+  expect(next.address_groups.map((x: { name: string }) => x.name)).toContain('late');
+  expect(Date.now() - started).toBeLessThan(5000);
+});
