@@ -1,8 +1,9 @@
 /**
  * Accumulates flows and renders them deterministically. Two flows with the
  * same (table, priority, match) are one OpenFlow flow, so conjunction clauses
- * that coincide are merged into one flow with several conjunction actions;
- * any other duplicate keeps the first flow added (callers add in sorted order).
+ * that coincide are merged into one flow with several conjunction actions, a
+ * plain flow replaces a clause with its exact match, and any other duplicate
+ * keeps the first flow added (callers add in sorted order).
  */
 import { formatCookie } from './pipeline';
 
@@ -21,9 +22,15 @@ export class FlowSet {
       this.flows.set(key, { ...flow });
       return;
     }
-    if (CONJ.test(existing.actions) && CONJ.test(flow.actions)) {
+    const existingConj = CONJ.test(existing.actions);
+    const newConj = CONJ.test(flow.actions);
+    if (existingConj && newConj) {
       const merged = new Set([...existing.actions.split(/,(?=conjunction\()/), flow.actions]);
       existing.actions = [...merged].join(',');
+    } else if (existingConj && !newConj) {
+      // Same priority means same rule: a plain flow on a clause's exact match
+      // already allows everything that clause could, so it replaces the clause.
+      this.flows.set(key, { ...flow });
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * Port ranges as OpenFlow value/mask matches: [low, high] is split into the
- * fewest aligned power-of-two blocks (e.g. 8000-8080 → 8000/0xffe0,
- * 8032/0xfff0, 8048/0xfff0, 8064/0xfff0, 8080). Pure.
+ * fewest aligned power-of-two blocks (e.g. 8000-8080 → 0x1f40/0xffc0
+ * (8000-8063), 0x1f80/0xfff0 (8064-8079), 8080). Pure.
  */
 export function portMasks(low: number, high: number): string[] {
   if (!Number.isInteger(low) || !Number.isInteger(high) || low < 0 || high > 0xffff || low > high) {

@@ -168,5 +168,5 @@ export function describeMismatches(snapshot: PolicySnapshot, mismatches: Mismatc
   if (mismatches.length === 0) return '';
   const shown = mismatches.slice(0, max).map((m) =>
     `packet ${JSON.stringify(m.query)}\nexplain ${JSON.stringify(m.expected)}\nproblem: ${m.problem}\n${m.traces.map((t, i) => `--- trace ${i} ---\n${t}`).join('\n')}`);
-  return `${mismatches.length} mismatch(es)\npolicy ${JSON.stringify(snapshot, null, 1)}\n${shown.join('\n\n')}`;
+  return `${mismatches.length} mismatch(es)\npolicy ${JSON.stringify(snapshot)}\n${shown.join('\n\n')}`;
 }

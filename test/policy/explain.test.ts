@@ -220,4 +220,5 @@ test('three-tier fixture: the shop matrix', () => {
   expect(explain(s, q('web1', '8.8.8.8', 'udp', 53)).verdict).toBe('allow');
   expect(explain(s, q('app1', '8.8.8.8', 'udp', 53)).verdict).toBe('deny');
   expect(explain(threeTier('monitor'), q('web1', 'db1', 'tcp', 5432)).verdict).toBe('would-deny');
+  expect(explain(s, q('web1', 'db2', 'tcp', 5432))).toEqual({ verdict: 'deny', layer: 'isolation', rule: 'prod-dev', mode: 'apply' });
 });

@@ -44,7 +44,7 @@ export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
     address_groups: [{ name: 'office', cidrs: ['192.168.50.0/24', 'fd00:50::/64'] }],
     service_groups: [{ name: 'https', services: [{ protocol: 'tcp', ports: ['443'] }] }],
     entities: [
-      ent('web1', 'ha', ['10.0.0.11', 'fd00::11'], shop('web'), '02:00:00:00:00:11'),
+      ent('web1', 'ha', ['10.0.0.11', 'fd00::11'], { ...shop('web'), Environment: 'prod' }, '02:00:00:00:00:11'),
       ent('app1', 'ha', ['10.0.0.21', 'fd00::21'], shop('app'), '02:00:00:00:00:21'),
       ent('db1', 'ha', ['10.0.0.31', 'fd00::31'], shop('db'), '02:00:00:00:00:31'),
       ent('web2', 'hb', ['10.0.0.12', 'fd00::12'], shop('web'), '02:00:00:00:00:12'),
