@@ -51,7 +51,7 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Se
     const flows = new FlowStore({ maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
     const metrics = new ServiceMetrics({
       generation: () => store.generation(),
-      hosts: async () => (await store.getSnapshot()).hosts.map((h) => ({ host: h.name, ...store.hostStatus(h.name) })),
+      hosts: async () => Promise.all((await store.getSnapshot()).hosts.map(async (h) => ({ host: h.name, ...(await store.hostStatus(h.name)) }))),
       flowStore: () => ({ entries: flows.size, max: flows.options.maxEntries, dropped: flows.dropped, expired: flows.expired }),
     });
     const { ingest } = registerObservationRoutes(app, { store, flows, onIngest: (c) => metrics.connectionsObserved(c) });
