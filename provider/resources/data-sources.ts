@@ -42,7 +42,7 @@ export function categoryDataSource(): DataSourceDef<Ctx> {
 export function entitiesDataSource(): DataSourceDef<Ctx> {
   const entity = Object.fromEntries(Object.entries(attributesFromTypeBox(EntityInput, { ordered: new Set(['ips']) })).map(([k, a]) => [k, computed(a)]));
   const attributes: Record<string, Attribute> = {
-    categories: { description: 'Only entities with all of these category values (category name → value). Absent: no category filter.', type: T.map(T.string), optional: true },
+    categories: { description: 'Only entities this selector matches: category name → accepted values; an entity matches when, for every key, its value is one of those listed. Absent: no category filter.', type: T.map(T.set(T.string)), optional: true },
     host: { description: 'Only entities on this host. Absent: every host.', type: T.string, optional: true },
     names: { description: 'The names of the matching entities, sorted.', type: T.list(T.string), computed: true },
     entities: { description: 'The matching entities, sorted by name.', nested: { nesting: 'list', attributes: entity }, computed: true },
@@ -52,10 +52,10 @@ export function entitiesDataSource(): DataSourceDef<Ctx> {
     schema: { description: 'Lists the entities (VM NICs) that carry given categories and/or sit on a given host.', attributes },
     async read(ctx, config) {
       const { items } = await ctx.client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/${KINDS.entity.collection}`);
-      const wanted = (config.categories ?? {}) as Record<string, string>;
+      const wanted = (config.categories ?? {}) as Record<string, string[]>;
       const matches = items
         .filter((e) => config.host === null || config.host === undefined || e.host === config.host)
-        .filter((e) => Object.entries(wanted).every(([k, v]) => ((e.categories ?? {}) as Record<string, string>)[k] === v))
+        .filter((e) => Object.entries(wanted).every(([k, values]) => values.includes(((e.categories ?? {}) as Record<string, string>)[k])))
         .sort((a, b) => String(a.name).localeCompare(String(b.name)));
       return {
         categories: config.categories ?? null,
