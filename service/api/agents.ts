@@ -21,27 +21,35 @@ const PolicyQuery = Type.Object({
   wait: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$', description: 'Long poll: seconds to wait at most (0-60, default 30).' })),
 });
 
-/** Resolves when the store's generation exceeds `after`, or after `seconds`. */
-function waitForGeneration(store: PolicyStore, after: number, seconds: number): Promise<void> {
+/** Resolves when the store's generation exceeds `after`, after `seconds`, or when `waiters` are woken (shutdown). */
+function waitForGeneration(store: PolicyStore, after: number, seconds: number, waiters: Set<() => void>): Promise<void> {
   if (store.generation() > after || seconds <= 0) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); off(); resolve(); };
+    const done = () => { clearTimeout(timer); off(); waiters.delete(done); resolve(); };
     const off = store.onGeneration((g) => { if (g > after) done(); });
     const timer = setTimeout(done, seconds * 1000);
+    waiters.add(done);
   });
 }
 
 export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): void {
+  // Pending long polls answer at once on close, so a shutdown does not wait out their timeouts.
+  const waiters = new Set<() => void>();
+  app.addHook('preClose', async () => { for (const wake of [...waiters]) wake(); });
+
   app.get('/v1/agents/policy', {
+    // Agents poll all the time: keep their requests out of the info log.
+    logLevel: 'warn',
     config: { access: 'agent' },
     schema: { tags: ['agents'], summary: 'The normalized policy snapshot (PolicySnapshot) every agent compiles from', querystring: PolicyQuery },
   }, async (request) => {
     const q = request.query as { after?: string; wait?: string };
-    if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)));
+    if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
     return store.getSnapshot();
   });
 
   app.post('/v1/agents/hosts/:name/status', {
+    logLevel: 'warn',
     config: { access: 'agent' },
     schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: StatusBody },
   }, async (request, reply) => {

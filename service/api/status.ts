@@ -34,7 +34,7 @@ function numberParam(value: string | undefined, field: string, min: number, max:
 }
 
 export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
-  app.get('/healthz', { config: { access: 'open' }, schema: { tags: ['status'], summary: 'Liveness: no token needed' } }, async () => ({ ok: true, generation: store.generation() }));
+  app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: 'Liveness: no token needed' } }, async () => ({ ok: true, generation: store.generation() }));
 
   app.get('/v1/status', { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } }, async () => {
     const generation = await store.refresh();

@@ -191,3 +191,17 @@ describe('plugins and the in-process agent link', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  test('closing the app answers pending long polls at once', async () => {
+    const closing = await startService();
+    const g = closing.store.generation();
+    const pending = closing.api('GET', `/v1/agents/policy?after=${g}&wait=60`, undefined, { as: 'agent' });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await closing.close();
+    const answered = await pending;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect([answered.status, answered.body.generation]).toEqual([200, g]);
+  });
+});
