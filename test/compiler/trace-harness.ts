@@ -121,10 +121,20 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
       return `step ${i} forwarded to ${outcomes[i].outputs.join(',')} instead of ${sample.steps[i].expectOutput}`;
     }
   }
-  if (expected.verdict === 'deny') return dropped ? null : 'expected deny, the packet was forwarded';
-  if (dropped) return `expected ${expected.verdict}, the packet was dropped`;
   const marks = commits.map((c) => ({ ...decodeMark(c.mark ?? 0), rule: Number((c.label ?? 0n) & 0xffffffffn) }));
   if (marks.some((m) => m.verdict === null)) return 'a ct(commit) without a microseg mark';
+  const named = (m: { layer: string; rule: number }) => m.rule === expectedRuleId(expected) && m.layer === expected.layer;
+  if (expected.verdict === 'deny') {
+    if (!dropped) return 'expected deny, the packet was forwarded';
+    // The dropping side records the deny with its rule (monitoring reads it from conntrack).
+    const deny = marks.find((m) => m.verdict === 'deny');
+    if (!deny) return 'dropped, but no commit records the deny';
+    return named(deny) ? null : `deny recorded with ${deny.layer} rule id 0x${deny.rule.toString(16)}, expected ${expected.layer} ${expected.rule}`;
+  }
+  if (dropped) return `expected ${expected.verdict}, the packet was dropped`;
+  // Every conntrack lookup on the way must commit the connection.
+  const lookups = sample.steps.reduce((n, st) => n + st.request.ctNext.length, 0);
+  if (commits.length !== lookups) return `${commits.length} ct(commit) for ${lookups} conntrack lookups`;
   const wouldDeny = marks.filter((m) => m.verdict === 'would-deny');
   if (expected.verdict === 'allow') {
     if (wouldDeny.length > 0) return 'expected allow, the connection was committed would-deny';
@@ -134,7 +144,7 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
   }
   if (wouldDeny.length === 0) return 'expected would-deny, no commit carries the would-deny mark';
   const first = wouldDeny[0]; // the egress side wins a tie
-  if (first.rule !== expectedRuleId(expected) || first.layer !== expected.layer) {
+  if (!named(first)) {
     return `would-deny recorded with ${first.layer} rule id 0x${first.rule.toString(16)}, expected ${expected.layer} ${expected.rule}`;
   }
   return null;

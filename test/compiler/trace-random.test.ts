@@ -33,8 +33,10 @@ test(`${RUNS} random policies (seed ${SEED}) agree with explain() under trace`, 
     const plans = planHosts(snapshot, pool.bridges);
     for (const p of plans.values()) if (p.flows.length > largest.flows) largest = { flows: p.flows.length, policy: i, host: p.host };
     await loadHosts(ovs, plans);
+    // Each packet twice: as a new connection, and as an established one re-checked after a policy change.
     const samples = sampledQueries(snapshot, SEED + i, SAMPLES)
-      .map((q) => planSample(snapshot, plans, q)).filter((s): s is PlannedSample => s !== null);
+      .flatMap((q) => [planSample(snapshot, plans, q, 'trk,new'), planSample(snapshot, plans, q, 'trk,est')])
+      .filter((s): s is PlannedSample => s !== null);
     for (const s of samples) verdicts[s.expected.verdict] = (verdicts[s.expected.verdict] ?? 0) + 1;
     traces += samples.reduce((n, s) => n + s.steps.length, 0);
     const mismatches = await checkSamples(ovs, pool, samples);
