@@ -34,7 +34,14 @@ function numberParam(value: string | undefined, field: string, min: number, max:
 }
 
 export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
-  app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: 'Liveness: no token needed' } }, async () => ({ ok: true, generation: store.generation() }));
+  app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: 'Health: the service answers and reaches its database; no token needed' } }, async (request, reply) => {
+    try {
+      return { ok: true, generation: await store.refresh() };
+    } catch (err) {
+      request.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ ok: false, error: 'unavailable', message: 'the database is unreachable', field: null });
+    }
+  });
 
   app.get('/v1/status', { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } }, async () => {
     const generation = await store.refresh();

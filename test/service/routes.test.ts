@@ -205,3 +205,17 @@ describe('shutdown', () => {
     expect([answered.status, answered.body.generation]).toEqual([200, g]);
   });
 });
+
+describe('health', () => {
+  test('/healthz answers 200 with the generation, 503 once the database is gone', async () => {
+    const h = await startService();
+    try {
+      expect((await h.api('GET', '/healthz', undefined, { as: null })).body).toEqual({ ok: true, generation: 1 });
+      await h.store.close();
+      const down = await h.api('GET', '/healthz', undefined, { as: null });
+      expect([down.status, down.body.error]).toEqual([503, 'unavailable']);
+    } finally {
+      await h.app.close();
+    }
+  });
+});
