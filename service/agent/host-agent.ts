@@ -7,8 +7,8 @@
  * Drift: right after programming, the agent keeps the bridge's own dump of the
  * flows it loaded (OVS rewrites flow text into its canonical form); any later
  * difference while the desired set is unchanged is drift, repaired and counted.
- * Besides the interval, a flow monitor on the bridge (driver.watch) runs a pass
- * as soon as anyone changes its flows, and an unreachable host is retried
+ * Besides the interval, monitors on the bridge (driver.watch) run a pass as soon
+ * as anyone changes its flows or a port appears, goes or is renumbered, and an unreachable host is retried
  * every 500 ms, so a restarted ovs-vswitchd is reprogrammed as soon as it is back.
  */
 import { describeDiff, sameFlows } from './flows';
@@ -45,6 +45,7 @@ export class HostAgent {
   private readonly intervalMs: number;
   private readonly log: AgentLog;
   private flowWatch: FlowWatch | null = null;
+  private watchStarted = 0;
   private watchDebounce: NodeJS.Timeout | null = null;
   last: PassResult | null = null;
 
@@ -101,6 +102,9 @@ export class HostAgent {
   /** Keeps a flow monitor on the bridge while the loop runs (restarted after the daemon comes back). */
   private ensureWatch(): void {
     if (this.stopped || !this.opts.driver.watch || this.flowWatch?.alive()) return;
+    // A monitor that keeps dying must not turn into a busy loop: at most one start per second.
+    if (Date.now() - this.watchStarted < 1000) return;
+    this.watchStarted = Date.now();
     this.flowWatch = this.opts.driver.watch(() => {
       // Our own programming shows up too: coalesce a burst into one (cheap, no-op) pass.
       if (this.watchDebounce) return;

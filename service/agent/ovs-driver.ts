@@ -52,27 +52,43 @@ export class OvsDriver implements BridgeDriver {
     }
   }
 
-  /** `ovs-ofctl monitor <bridge> watch:!initial`: one line per flow added, modified or deleted. */
+  /**
+   * Two monitors: `ovs-ofctl monitor <bridge> watch:!initial` (a line per flow
+   * added, modified or deleted) and `ovsdb-client monitor … Interface name,ofport`
+   * (ports appearing, going or renumbered). The watch ends when the flow monitor
+   * does (daemon gone); a failing port monitor only loses its early warning.
+   */
   watch(onChange: () => void): FlowWatch {
-    const child = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `ovs-ofctl monitor` opens a control socket in $OVS_RUNDIR (default /var/run/openvswitch,
+    // which may not exist here): keep it in the instance's own run dir.
+    const env = { ...process.env, OVS_RUNDIR: this.opts.rundir };
+    const flowsMon = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // stdbuf: ovsdb-client's stdout is block-buffered on a pipe; line-buffer it so changes arrive at once.
+    const portsMon = spawn('stdbuf', ['-oL', 'ovsdb-client', 'monitor', `unix:${this.opts.rundir}/db.sock`, 'Open_vSwitch', 'Interface', 'name,ofport'], { stdio: ['ignore', 'pipe', 'ignore'], env });
     let alive = true;
-    child.stdout.on('data', (chunk: Buffer) => {
+    // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both.
+    const onFlowText = (chunk: Buffer) => {
       if (chunk.includes('event=')) onChange();
+    };
+    flowsMon.stdout.on('data', onFlowText);
+    flowsMon.stderr.on('data', onFlowText);
+    portsMon.stdout.on('data', (chunk: Buffer) => {
+      if (/ (insert|new|delete) /.test(String(chunk))) onChange();
     });
+    portsMon.on('error', () => undefined);
+    const stop = () => {
+      alive = false;
+      flowsMon.kill('SIGTERM');
+      portsMon.kill('SIGTERM');
+    };
     const ended = () => {
       if (!alive) return;
-      alive = false;
+      stop();
       onChange();
     };
-    child.on('exit', ended);
-    child.on('error', ended);
-    return {
-      alive: () => alive,
-      stop: () => {
-        alive = false;
-        child.kill('SIGTERM');
-      },
-    };
+    flowsMon.on('exit', ended);
+    flowsMon.on('error', ended);
+    return { alive: () => alive, stop };
   }
 
   async flushConntrack(zone?: number): Promise<void> {

@@ -32,9 +32,10 @@ function snapshot(generation: number, hosts: string[], entities: { name: string;
 
 class MemoryLink implements PolicyLink {
   statuses = new Map<string, AgentStatus>();
+  reports = 0;
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); }
+  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); this.reports++; }
 }
 
 const dump = (o: DummyOvs) => run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);
@@ -140,6 +141,17 @@ describe('host agent', () => {
     expect(await dump(ovs)).toEqual(want);
     await new Promise((r) => setTimeout(r, 100));
     expect(slow.last!.drift_repairs).toBe(repairs + 1);
+    // A port that appears is enforced at once too (ovsdb monitor), not at the next interval.
+    link.snap = { ...link.snap, generation: link.snap.generation + 1, entities: [...link.snap.entities, { name: 'e4', host: 'ha', port: 'p4', ips: ['10.0.0.4'], categories: {} }] };
+    await ovs.addPort('p4');
+    const t1 = Date.now();
+    while (!(await dump(ovs)).join('\n').includes('nw_src=10.0.0.4') && Date.now() - t1 < 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - t1).toBeLessThan(1000);
+    // And when nothing changes, the loop is quiet (no pass without a reason before the interval).
+    await new Promise((r) => setTimeout(r, 300));
+    const reports = link.reports;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(link.reports).toBe(reports);
     await slow.stop();
   });
 
