@@ -135,9 +135,19 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_application_rule.shop', 'inbound', (o) => { o.inbound = o.inbound.slice(0, 1); }],
   ['microseg_isolation_rule.split', 'mode', (o) => { o.mode = 'monitor'; }],
   ['microseg_quarantine_rule.forensic', 'target', (o) => { o.target = { categories: { Quarantine: ['Strict'] } }; }],
+], [
+  ['microseg_category.tier', 'values', (o) => { o.values = ['web', 'app', 'db', 'cache']; }],
+  ['microseg_service_group.web', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_host.a', 'ovs_rundir', (o) => { o.ovs_rundir = '/run/elsewhere'; }],
+  ['microseg_entity.web1', 'port', (o) => { o.port = 'vm-moved'; }],
+  ['microseg_entity.app1', 'host', (o) => { o.host = 'host-b'; }],
+  ['microseg_application_rule.shop', 'outbound_policy', (o) => { o.outbound_policy = 'allow_all'; o.outbound = []; }],
+  ['microseg_isolation_rule.split', 'first', (o) => { o.first = { categories: { AppTier: ['db'] } }; }],
+  ['microseg_quarantine_rule.forensic', 'inbound', (o) => { o.inbound = [{ from: { cidrs: ['10.5.0.0/16'] } }]; }],
 ]];
 
-test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band changes (round %d) show as those attributes\' changes, and apply puts them back', async (_round, drifts) => {
+test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band changes (round %d) show as those attributes\' changes, and apply puts them back', async (round, drifts) => {
+  if (round === 3) expect((await svc.api('POST', '/v1/hosts', { name: 'host-b' })).status).toBe(201); // somewhere to move app1 to
   const original: Record<string, Record<string, unknown>> = {};
   for (const [address, , change] of drifts) {
     original[address] ??= (await svc.api('GET', `/v1/${RESOURCES[address][0]}/${RESOURCES[address][1]}`)).body;
@@ -186,6 +196,24 @@ test('reordering the elements of every set-valued attribute plans no change', as
   } finally {
     fs.writeFileSync(path.join(main, 'main.tf'), fixture('full.tf'));
   }
+});
+
+test('a rename is an in-place update (PUT to the old name), not a replacement', async () => {
+  const renamed = fixture('full.tf').replace('name   = "split"', 'name   = "split-renamed"');
+  expect(renamed).not.toEqual(fixture('full.tf'));
+  fs.writeFileSync(path.join(main, 'main.tf'), renamed);
+  try {
+    const { exit, changes } = await planChanges(main);
+    expect(exit).toBe(2);
+    expect(changes.map((c) => [c.address, c.change.actions])).toEqual([['microseg_isolation_rule.split', ['update']]]);
+    await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color', 'tfplan']);
+    expect((await svc.api('GET', '/v1/isolation-rules/split-renamed')).status).toBe(200);
+    expect((await svc.api('GET', '/v1/isolation-rules/split')).status).toBe(404);
+  } finally {
+    fs.writeFileSync(path.join(main, 'main.tf'), fixture('full.tf'));
+  }
+  await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color']);
+  expect((await svc.api('GET', '/v1/isolation-rules/split')).status).toBe(200);
 });
 
 test('terraform import of each resource type by name, then a clean plan', async () => {
@@ -277,6 +305,7 @@ test('terraform providers schema -json: every attribute of every resource and da
 test('destroy leaves the service as it was before apply', async () => {
   const r = await ok(main, ['destroy', '-input=false', '-auto-approve', '-no-color']);
   expect(r.stdout).toContain('Destroy complete! Resources: 10 destroyed.');
+  expect((await svc.api('DELETE', '/v1/hosts/host-b')).status).toBe(204); // made by hand in drift round 3
   expect(await snapshot()).toEqual(before);
 });
 
