@@ -12,6 +12,20 @@ import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from 
 import { OvsDummy, parseTrace, type TraceOutcome, type TraceRequest } from '../support/ovs-dummy';
 
 export const UPLINK_OFPORT = 1;
+
+/**
+ * For one test file: a dummy OVS with a pool of `hosts` bridges, started
+ * before the tests and stopped after them (even when they fail).
+ */
+export function dummyPool(tag: string, hosts: number): { readonly ovs: OvsDummy; readonly pool: BridgePool } {
+  const ctx = {} as { ovs: OvsDummy; pool: BridgePool };
+  beforeAll(async () => {
+    ctx.ovs = await OvsDummy.start();
+    ctx.pool = await BridgePool.create(ctx.ovs, `${tag}${process.pid % 100000}`, hosts);
+  }, 60_000);
+  afterAll(async () => { await ctx.ovs?.stop(); });
+  return ctx;
+}
 /** Dummy ports per bridge: 1 is the uplink, 2.. are entity ports. */
 export const PORTS_PER_BRIDGE = 16;
 

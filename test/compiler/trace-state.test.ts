@@ -7,21 +7,15 @@
 import type { ExplainQuery } from '../../service/policy/explain';
 import { decodeMark } from '../../service/compiler/pipeline';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { OvsDummy, parseTrace } from '../support/ovs-dummy';
+import { parseTrace } from '../support/ovs-dummy';
 import { threeTier } from '../policy/fixtures';
-import { BridgePool, checkSamples, describeMismatches, loadHosts, planHosts, planSample, UPLINK_OFPORT, type HostPlan } from './trace-harness';
+import { dummyPool, checkSamples, describeMismatches, loadHosts, planHosts, planSample, UPLINK_OFPORT, type HostPlan } from './trace-harness';
 
-let ovs: OvsDummy;
-let pool: BridgePool;
-beforeAll(async () => {
-  ovs = await OvsDummy.start();
-  pool = await BridgePool.create(ovs, `s${process.pid % 100000}`, 2);
-}, 60_000);
-afterAll(async () => { await ovs?.stop(); });
+const lab = dummyPool('s', 2);
 
 async function load(s: PolicySnapshot): Promise<Map<string, HostPlan>> {
-  const plans = planHosts(s, pool.bridges);
-  await loadHosts(ovs, plans);
+  const plans = planHosts(s, lab.pool.bridges);
+  await loadHosts(lab.ovs, plans);
   return plans;
 }
 
@@ -37,7 +31,7 @@ const webToAppRemote: ExplainQuery = { src: 'web1', dst: 'app2', protocol: 'tcp'
 
 async function traceOne(plans: Map<string, HostPlan>, s: PolicySnapshot, q: ExplainQuery, state: string) {
   const sample = planSample(s, plans, q, state)!;
-  const texts = await ovs.traceMany(sample.steps.map((st) => st.request));
+  const texts = await lab.ovs.traceMany(sample.steps.map((st) => st.request));
   return { sample, outcomes: texts.map(parseTrace), texts };
 }
 
@@ -59,7 +53,7 @@ describe('established connections are re-checked against the current policy', ()
       expect(last.commits.map((c) => decodeMark(c.mark!))).toContainEqual({ verdict: 'deny', layer: 'application', side: 'ingress' });
       // And the whole sweep of established traces matches explain() for the new policy.
       const samples = ['tcp', 'udp'].flatMap((protocol) => [8080, 5432, 443].map((port) => planSample(after, plans, { ...q, protocol: protocol as 'tcp', port }, 'trk,est')!));
-      const mismatches = await checkSamples(ovs, pool, samples);
+      const mismatches = await checkSamples(lab.ovs, lab.pool, samples);
       if (mismatches.length) throw new Error(describeMismatches(after, mismatches));
     }
   });
@@ -85,23 +79,23 @@ describe('established connections are re-checked against the current policy', ()
     const web1 = a.ports['p-web1'];
     // app1 answering web1's (earlier allowed) connection: no rule allows app1 → web1:40000 as a new connection.
     const reply = `in_port=${app1},dl_src=02:00:00:00:00:21,tcp,nw_src=10.0.0.21,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`;
-    const asNew = parseTrace(await ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,new', 'trk,new'] }));
+    const asNew = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,new', 'trk,new'] }));
     expect(asNew.forwarded).toBe(false);
-    const asReply = parseTrace(await ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
-    expect(asReply.outputs.map((p) => pool.ofportOf.get(a.bridge)!.get(p))).toEqual([web1]);
+    const asReply = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    expect(asReply.outputs.map((p) => lab.pool.ofportOf.get(a.bridge)!.get(p))).toEqual([web1]);
     expect(asReply.commits).toEqual([]); // replies are not re-committed
     // A connection a re-check marked blocked (ct_mark verdict 3) passes no more replies.
-    const blocked = parseTrace(await ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x3,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    const blocked = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x3,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
     expect(blocked.forwarded).toBe(false);
-    const wouldDeny = parseTrace(await ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x2,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    const wouldDeny = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x2,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
     expect(wouldDeny.forwarded).toBe(true);
-    const invalid = parseTrace(await ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,inv'] }));
+    const invalid = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,inv'] }));
     expect(invalid.forwarded).toBe(false);
-    const related = parseTrace(await ovs.trace({ bridge: a.bridge,
+    const related = parseTrace(await lab.ovs.trace({ bridge: a.bridge,
       flow: `in_port=${app1},dl_src=02:00:00:00:00:21,icmp,nw_src=10.0.0.21,nw_dst=10.0.0.11,icmp_type=3,icmp_code=3`, ctNext: ['trk,rel', 'trk,rel'] }));
     expect(related.forwarded).toBe(true);
     // From the network, a reply to a local VM passes the same way.
-    const fromUplink = parseTrace(await ovs.trace({ bridge: a.bridge, flow: `in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.22,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`, ctNext: ['trk,est,rpl'] }));
+    const fromUplink = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: `in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.22,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`, ctNext: ['trk,est,rpl'] }));
     expect(fromUplink.forwarded).toBe(true);
   });
 });
@@ -111,7 +105,7 @@ describe('classification and anti-spoofing', () => {
   let bridge: string;
   let web1: number;
   const MAC = '02:00:00:00:00:11';
-  const run = async (flow: string, ctNext = ['trk,new', 'trk,new']) => parseTrace(await ovs.trace({ bridge, flow, ctNext }));
+  const run = async (flow: string, ctNext = ['trk,new', 'trk,new']) => parseTrace(await lab.ovs.trace({ bridge, flow, ctNext }));
 
   beforeAll(async () => {
     plans = await load(threeTier());
