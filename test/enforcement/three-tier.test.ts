@@ -215,5 +215,19 @@ describe('three-tier shop, real packets', () => {
     expect(mismatches(m)).toEqual([]);
     await waitRealized('after vswitchd restart');
   });
-});
 
+  test('a host whose OVS cannot be reached reports its error and holds no other host back', async () => {
+    await api('POST', '/v1/hosts', { name: 'hgone', ovs_rundir: join(tmp, 'no-such-ovs'), uplinks: ['uplink'] });
+    await api('PUT', '/v1/application-rules/shop', shopRule('monitor'));
+    await waitRealized('with an unreachable host present');
+    let gone: { status: Record<string, unknown> } = await api('GET', '/v1/hosts/hgone');
+    const t0 = Date.now();
+    while (gone.status.last_error === null && Date.now() - t0 < 3000) {
+      await sleep(50);
+      gone = await api('GET', '/v1/hosts/hgone');
+    }
+    expect(gone.status).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
+    expect(gone.status.last_error).toMatch(/^cannot reach Open vSwitch: ovs-ofctl show: .*no-such-ovs\/br\.microseg\.mgmt/);
+    await api('DELETE', '/v1/hosts/hgone');
+  });
+});
