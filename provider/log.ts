@@ -34,7 +34,8 @@ export function createLogger(level: Level | null, write: (line: string) => void 
   const min = level === null ? Infinity : LEVELS.indexOf(level);
   const emit = (lvl: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (LEVELS.indexOf(lvl) < min) return;
-    const record = { '@level': lvl, '@message': msg, '@module': 'provider.microseg', '@timestamp': new Date().toISOString(), ...fields };
+    // go-plugin parses the timestamp with microseconds ("…05.000000Z"); another shape makes it log the raw line.
+    const record = { '@level': lvl, '@message': msg, '@module': 'provider.microseg', '@timestamp': new Date().toISOString().replace(/Z$/, '000Z'), ...fields };
     write(`${scrub(JSON.stringify(record))}\n`);
   };
   return {

@@ -217,5 +217,7 @@ describe('logs', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('hunter2');
     expect(JSON.parse(lines[0])).toMatchObject({ '@level': 'info', '@message': 'sent <redacted>', header: 'Bearer <redacted>' });
+    // go-plugin only parses hclog lines whose timestamp has microseconds; others are logged raw.
+    expect(JSON.parse(lines[0])['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 });
