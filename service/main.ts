@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  // The database first: a service that cannot start leaves no token file behind.
+  const store = await PolicyStore.open(config.database);
+  log.info({ database: describeDatabase(config.database), generation: store.generation() }, 'database ready');
   let tokens = config.tokens;
   if (!tokens) {
     const path = adminTokenPath(config.database);
@@ -25,8 +28,6 @@ async function main(): Promise<void> {
     log.info({ path }, created ? 'MICROSEG_TOKENS unset: created an admin token file' : 'MICROSEG_TOKENS unset: using the admin token file');
     tokens = [token];
   }
-  const store = await PolicyStore.open(config.database);
-  log.info({ database: describeDatabase(config.database), generation: store.generation() }, 'database ready');
   const app = await buildApp({ store, tokens, logger: { level: config.logLevel } });
 
   let closing = false;
