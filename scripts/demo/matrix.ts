@@ -1,0 +1,59 @@
+/**
+ * The reachability matrix measured with real packets next to explain()'s
+ * verdict for the same connection. A cell agrees when the packets got through
+ * exactly when explain() says allow or would-deny (monitor forwards).
+ */
+import { explain, type Verdict } from '../../service/policy/explain';
+import type { PolicySnapshot } from '../../service/model/snapshot';
+import type { Lab } from '../../test/lab/lab';
+import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
+
+export interface CheckedCell extends MatrixCell { verdict: Verdict; rule: string | null; agrees: boolean }
+
+export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[]): CheckedCell[] {
+  return cells.map((c) => {
+    const e = explain(snapshot, c.protocol === 'icmp'
+      ? { src: c.src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
+      : { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port });
+    return { ...c, verdict: e.verdict, rule: e.rule, agrees: c.open === (e.verdict !== 'deny') };
+  });
+}
+
+export async function checkedMatrix(lab: Lab, snapshot: PolicySnapshot, services: MatrixServices, timeoutMs = 1000): Promise<CheckedCell[]> {
+  return explainCells(snapshot, await measureMatrix(lab, services, timeoutMs));
+}
+
+const LETTER: Record<Verdict, string> = { allow: 'A', 'would-deny': 'W', deny: 'D' };
+
+/** One grid per service: rows are sources, columns destinations; cell = measured + explain letter. */
+export function formatChecked(cells: CheckedCell[], names: string[]): string {
+  const services = [...new Set(cells.map((c) => serviceLabel(c)))];
+  const w = Math.max(6, ...names.map((n) => n.length)) + 1;
+  const out: string[] = ['legend: ● open / · closed (real packets) + explain(): A allow, W would-deny, D deny; ✗ = they disagree', ''];
+  for (const s of services) {
+    out.push(`${s.padEnd(w)}  ${names.map((n) => n.padEnd(w)).join('')}`);
+    for (const src of names) {
+      const row = names.map((dst) => {
+        if (src === dst) return '-'.padEnd(w);
+        const c = cells.find((x) => x.src === src && x.dst === dst && serviceLabel(x) === s);
+        if (!c) return ' '.padEnd(w);
+        return `${c.open ? '●' : '·'}${LETTER[c.verdict]}${c.agrees ? '' : '✗'}`.padEnd(w);
+      });
+      out.push(`  ${src.padEnd(w)}${row.join('')}`.trimEnd());
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function summarize(cells: CheckedCell[]): { agree: number; total: number; disagreements: string[]; byVerdict: Record<Verdict, number> } {
+  const byVerdict: Record<Verdict, number> = { allow: 0, 'would-deny': 0, deny: 0 };
+  for (const c of cells) byVerdict[c.verdict] += 1;
+  const bad = cells.filter((c) => !c.agrees);
+  return {
+    agree: cells.length - bad.length,
+    total: cells.length,
+    disagreements: bad.map((c) => `${c.src} → ${c.dst} ${serviceLabel(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${c.verdict}${c.rule ? ` (${c.rule})` : ''}`),
+    byVerdict,
+  };
+}
