@@ -167,6 +167,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const now = new Date().toISOString();
       const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now };
       await em.insert(ObjectEntity, row);
+      // A report that raced a delete (another process) may have left a row: a new host starts unreported.
+      if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
       return { row, bump: true };
     });
   }
@@ -191,7 +193,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         .where('id = :id AND version = :version', { id: row.id, version: row.version })
         .execute();
       if (result.affected === 0) throw this.staleVersion(kind, name, expectedVersion ?? row.version, row.version);
-      if (kind === 'host' && body.name !== name) await em.update(HostStatusEntity, { host: name }, { host: body.name });
+      if (kind === 'host' && body.name !== name) {
+        await em.delete(HostStatusEntity, { host: body.name });
+        await em.update(HostStatusEntity, { host: name }, { host: body.name });
+      }
       return { row: updated, bump: enforced(before) !== enforced(body) };
     });
   }

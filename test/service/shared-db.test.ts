@@ -66,3 +66,14 @@ test("an agent long-polling one wakes on the other's change", async () => {
   expect(next.address_groups.map((x: { name: string }) => x.name)).toContain('late');
   expect(Date.now() - started).toBeLessThan(5000);
 });
+
+test('host status follows renames and does not outlive its host', async () => {
+  await a.api('POST', '/v1/hosts', { name: 'hvr' });
+  const report = { realized_generation: 1, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 };
+  await b.api('POST', '/v1/agents/hosts/hvr/status', report, { as: 'agent' });
+  const renamed = await a.api('PUT', '/v1/hosts/hvr', { name: 'hvr2' });
+  expect(renamed.body.status.flow_count).toBe(1);
+  expect((await a.api('DELETE', '/v1/hosts/hvr2')).status).toBe(204);
+  const again = await b.api('POST', '/v1/hosts', { name: 'hvr2' });
+  expect(again.body.status).toMatchObject({ reachable: false, realized_generation: null });
+});
