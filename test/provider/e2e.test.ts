@@ -269,6 +269,32 @@ test.each(BAD_CONFIGS)('a configuration error (%s) fails plan with a diagnostic 
   expect(r.stderr).not.toMatch(/This is a bug in the provider|rpc error|at .*\.js:\d+/);
 });
 
+test('a change the service refuses at apply fails with its message on the attribute', async () => {
+  expect((await svc.api('POST', '/v1/hosts', { name: 'se-host' })).status).toBe(201);
+  expect((await svc.api('POST', '/v1/entities', { name: 'se-other', host: 'se-host', port: 'vm-other', ips: ['10.66.0.1'] })).status).toBe(201);
+  const dir = lab.workdir('service-errors', { 'main.tf': `${HEADER}
+resource "microseg_entity" "dup" {
+  name = "se-dup"
+  host = "se-host"
+  port = "vm-dup"
+  ips  = ["10.66.0.9", "10.66.0.1"]
+}
+` });
+  try {
+    await ok(dir, ['init', '-input=false', '-no-color']);
+    const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
+    expect(r.code).toBe(1);
+    const text = r.stderr.replace(/\s+/g, ' ');
+    expect(text).toContain('The microseg service refused the change (conflict)');
+    expect(text).toContain('ips[1]: IP 10.66.0.1 already belongs to entity "se-other"');
+    expect(text).toMatch(/ips = \["10\.66\.0\.9", "10\.66\.0\.1"\]/); // terraform shows the attribute's line
+    expect((await svc.api('GET', '/v1/entities/se-dup')).status).toBe(404);
+  } finally {
+    await svc.api('DELETE', '/v1/entities/se-other');
+    await svc.api('DELETE', '/v1/hosts/se-host');
+  }
+});
+
 test('terraform providers schema -json: every attribute of every resource and data source has a description', async () => {
   const r = await ok(main, ['providers', 'schema', '-json']);
   const schemas = JSON.parse(r.stdout).provider_schemas['terraform.local/microseg/microseg'];
