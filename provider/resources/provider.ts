@@ -4,7 +4,7 @@
  */
 import { ApiClient } from '../client/http';
 import { T } from '../cty/types';
-import type { ObjectValue } from '../cty/value';
+import { UNKNOWN, type ObjectValue } from '../cty/value';
 import { error, type Diagnostic } from '../framework/diagnostics';
 import type { ProviderDef } from '../framework/resource';
 import type { Attribute } from '../framework/schema';
@@ -53,6 +53,9 @@ export interface Settings { endpoint: string; token?: string; caCert?: string; i
 
 /** Configuration values win over the environment, which wins over defaults. */
 export function settingsFrom(config: ObjectValue, env: NodeJS.ProcessEnv): Settings {
+  for (const [k, v] of Object.entries(config)) {
+    if (v === UNKNOWN) throw new ConfigError(`${k} is not known until apply; the provider needs it to plan (use a value known at plan time, or MICROSEG_${k.toUpperCase()})`, k);
+  }
   const str = (k: string, envName: string) => (typeof config[k] === 'string' ? (config[k] as string) : env[envName] || undefined);
   const timeoutText = str('timeout', 'MICROSEG_TIMEOUT') ?? '5m';
   const timeoutMs = parseDuration(timeoutText);

@@ -1,5 +1,7 @@
 /** The provider's HTTP client against small local servers: retries, backoff, error bodies, the token. */
 import * as http from 'node:http';
+import * as https from 'node:https';
+import { generatePluginCertificate } from '../../provider/plugin/cert';
 import * as net from 'node:net';
 import { ApiClient, ApiError, NetworkError } from '../../provider/client/http';
 
@@ -72,5 +74,21 @@ describe('ApiClient', () => {
   test('a bad endpoint is refused up front', () => {
     expect(() => new ApiClient({ endpoint: 'ftp://x' })).toThrow('must start with http:// or https://');
     expect(() => new ApiClient({ endpoint: 'not a url' })).toThrow('is not a URL');
+  });
+
+  test('https: ca_cert verifies the service, insecure skips verification, otherwise a clear failure', async () => {
+    const cert = generatePluginCertificate(); // self-signed for 127.0.0.1 and localhost
+    const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      expect(await new ApiClient({ endpoint: url, caCert: cert.certPem }).request('GET', '/v1/status')).toEqual({ ok: true });
+      expect(await new ApiClient({ endpoint: url, insecure: true }).request('GET', '/v1/status')).toEqual({ ok: true });
+      await expect(new ApiClient({ endpoint: url, backoffMs: 1 }).request('GET', '/v1/status')).rejects.toThrow(/cannot reach the microseg service at https:\/\/127\.0\.0\.1:\d+: self.signed certificate/);
+      const other = generatePluginCertificate();
+      await expect(new ApiClient({ endpoint: url, caCert: other.certPem, backoffMs: 1 }).request('GET', '/v1/status')).rejects.toThrow(NetworkError);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -182,6 +182,7 @@ describe('provider settings', () => {
     expect(settingsFrom({ ...none, endpoint: 'http://c:2', wait_for_realization: true, timeout: '1m' }, env)).toMatchObject({ endpoint: 'http://c:2', waitForRealization: true, timeoutMs: 60_000 });
     expect(() => settingsFrom(none, { MICROSEG_WAIT_FOR_REALIZATION: 'maybe' })).toThrow('MICROSEG_WAIT_FOR_REALIZATION must be true or false');
     expect(() => settingsFrom({ ...none, timeout: 'soon' }, {})).toThrow('timeout: "soon" is not a duration');
+    expect(() => settingsFrom({ ...none, endpoint: UNKNOWN }, env)).toThrow('endpoint is not known until apply');
   });
 });
 
