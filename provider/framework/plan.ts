@@ -3,7 +3,7 @@
  * Terraform sends: fills defaults and computed values, marks what the apply
  * will change as unknown, and lists the changes that force replacement.
  */
-import { UNKNOWN, isObject, valueEquals, type ObjectValue, type Value } from '../cty/value';
+import { UNKNOWN, isObject, valueEquals, type ObjectValue } from '../cty/value';
 import { attributeType, type Schema } from './schema';
 import type { Path } from './diagnostics';
 
@@ -36,11 +36,3 @@ export function planResource(schema: Schema, prior: ObjectValue | null, proposed
   }
   return { planned, requiresReplace };
 }
-
-/** True when the plan would change anything (used by tests and logs). */
-export function planChanges(schema: Schema, prior: ObjectValue | null, planned: ObjectValue | null): boolean {
-  if (prior === null || planned === null) return prior !== planned;
-  return Object.entries(schema.attributes).some(([n, a]) => !valueEquals(attributeType(a), planned[n] ?? null, prior[n] ?? null));
-}
-
-export type { Value };

@@ -4,7 +4,7 @@
  * diagnostics (a gRPC error would only show Terraform's generic message).
  */
 import { decodeValue, encodeValue, valueFromJson } from '../cty/msgpack';
-import { isObject, isWhollyKnown, type ObjectValue, type Value } from '../cty/value';
+import { isWhollyKnown, type ObjectValue, type Value } from '../cty/value';
 import type { Logger } from '../log';
 import { error, hasErrors, toProtoDiagnostic, type Diagnostic } from './diagnostics';
 import { planResource } from './plan';
@@ -238,4 +238,3 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
   return handlers;
 }
 
-export const isObjectValue = isObject;

@@ -7,13 +7,9 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value as TypeBoxValue } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../../service/model/schemas';
 import { validateShape, type Bodies } from '../../service/model/validate';
+import { pointerToField } from '../../service/api/errors';
 import { error, parseFieldPath, type Diagnostic } from '../framework/diagnostics';
 
-/** `/inbound/0/from` → `inbound[0].from` */
-function pointerToField(pointer: string): string {
-  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, part) => (/^[0-9]+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
-}
 
 function explain(schema: TSchema & { anyOf?: { const?: unknown }[]; pattern?: string; minimum?: number; maximum?: number; description?: string }, value: unknown, fallback: string): string {
   if (schema.anyOf && schema.anyOf.every((s) => s.const !== undefined)) return `${JSON.stringify(value)} is not one of ${schema.anyOf.map((s) => JSON.stringify(s.const)).join(', ')}`;
