@@ -160,8 +160,18 @@ describe('the installed plugin process', () => {
     const plain = new proto.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
     await expect(call(plain, 'Check', { service: 'plugin' })).rejects.toThrow();
 
+    // go-plugin's stdio stream: opened by Terraform, quiet (logs go to stderr), closed cleanly at shutdown.
+    const stdio = new proto.plugin.GRPCStdio(target, creds, options);
+    const stream = stdio.StreamStdio({});
+    const received: unknown[] = [];
+    stream.on('data', (d: unknown) => received.push(d));
+    const streamEnded = new Promise<void>((resolve, reject) => { stream.on('end', () => resolve()); stream.on('error', reject); });
+
     const controller = new proto.plugin.GRPCController(target, creds, options);
     await call(controller, 'Shutdown', {});
+    await streamEnded;
+    expect(received).toEqual([]);
+    stdio.close();
     const r = await done;
     for (const c of [health, provider, controller, strangerHealth, plain]) c.close();
     await new Promise<void>((res) => api.close(() => res()));
@@ -173,5 +183,22 @@ describe('the installed plugin process', () => {
     for (const l of logs) expect(JSON.parse(l)).toMatchObject({ '@level': expect.stringMatching(/^(trace|debug|info|warn|error)$/), '@message': expect.any(String) });
     expect(r.stderr).toContain('"@message":"configured"');
     expect(r.stderr).not.toContain(token);
+  });
+
+  test('without PLUGIN_CLIENT_CERT (no AutoMTLS) it serves plaintext and leaves the certificate field empty', async () => {
+    const child = run({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE });
+    const done = finish(child);
+    let out = '';
+    const line = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n'))); }));
+    const m = line.match(/^1\|6\|tcp\|(127\.0\.0\.1:\d+)\|grpc\|$/);
+    expect(m).not.toBeNull();
+    const proto = loadProtocol() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const health = new proto.grpc.health.v1.Health(m![1], grpc.credentials.createInsecure());
+    await expect(new Promise((res, rej) => health.Check({ service: 'plugin' }, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))))).resolves.toEqual({ status: 'SERVING' });
+    const controller = new proto.plugin.GRPCController(m![1], grpc.credentials.createInsecure());
+    await new Promise((res, rej) => controller.Shutdown({}, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))));
+    health.close();
+    controller.close();
+    expect((await done).code).toBe(0);
   });
 });
