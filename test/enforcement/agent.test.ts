@@ -114,7 +114,8 @@ describe('host agent', () => {
     link.snap = { ...link.snap, generation: 4 };
     dead.start();
     live.start();
-    await new Promise((r) => setTimeout(r, 600));
+    const t0 = Date.now();
+    while (!(link.statuses.get('hx') && link.statuses.get('ha')?.realized_generation === 4) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
     expect(link.statuses.get('hx')).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
     expect(link.statuses.get('hx')!.last_error).toMatch(/cannot reach Open vSwitch: ovs-ofctl show: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/);
     expect(link.statuses.get('ha')).toMatchObject({ reachable: true, realized_generation: 4, last_error: null });
