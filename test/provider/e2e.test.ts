@@ -116,7 +116,8 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
   expect(plan.stdout).toContain('No changes.');
 });
 
-// Out-of-band edits: [address, collection, name, attribute, change]. Two rounds touch every attribute kind.
+// Out-of-band edits: [address, attribute, change]. Together the rounds touch every attribute of every
+// resource but `name` (an object renamed out of band is gone under its name: the delete test covers that).
 const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_category.tier', 'description', (o) => { o.description = 'changed by hand'; }],
   ['microseg_address_group.office', 'cidrs', (o) => { o.cidrs = ['10.10.0.0/16']; }],
@@ -144,6 +145,15 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_application_rule.shop', 'outbound_policy', (o) => { o.outbound_policy = 'allow_all'; o.outbound = []; }],
   ['microseg_isolation_rule.split', 'first', (o) => { o.first = { categories: { AppTier: ['db'] } }; }],
   ['microseg_quarantine_rule.forensic', 'inbound', (o) => { o.inbound = [{ from: { cidrs: ['10.5.0.0/16'] } }]; }],
+], [
+  ['microseg_category.app', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_host.a', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_entity.app1', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_application_rule.shop', 'target', (o) => { o.target = { categories: { AppType: ['shop', 'tools'] } }; }],
+  ['microseg_application_rule.shop', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_isolation_rule.split', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_quarantine_rule.forensic', 'mode', (o) => { o.mode = 'monitor'; }],
+  ['microseg_quarantine_rule.forensic', 'description', (o) => { o.description = 'edited'; }],
 ]];
 
 test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band changes (round %d) show as those attributes\' changes, and apply puts them back', async (round, drifts) => {
