@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
-import { synth } from '../../examples/cdktf/main';
+import { synth, type ThreeTierVars } from '../../examples/cdktf/main';
 import { threeTierVars } from '../../scripts/demo/layout';
 import { prepareWorkdir, terraform } from '../../scripts/demo/terraform';
 
@@ -62,7 +62,7 @@ describe('examples/cdktf', () => {
   }
 
   test('the synthesized JSON plans the same resources and values as the HCL example', async () => {
-    const stackFile = synth(join(tmp, 'cdktf.out'), vars);
+    const stackFile = synth(join(tmp, 'cdktf.out'), vars as unknown as ThreeTierVars);
     const stackDir = join(tmp, 'cdktf.out', 'stacks', 'three-tier');
     expect(stackFile).toBe(join(stackDir, 'cdk.tf.json'));
     const hclDir = join(tmp, 'hcl');
