@@ -84,6 +84,18 @@ describe('the installed plugin process', () => {
     return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   }
 
+  test('the installed bundle stands alone: no path into the checkout, only Node built-in modules, protocol files beside it', () => {
+    const text = fs.readFileSync(exe, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(text).not.toContain(path.resolve(__dirname, '..', '..'));
+    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1].replace(/^node:/, ''));
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    expect(required.filter((r) => !builtins.has(r))).toEqual([]);
+    expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual(['grpc_controller.proto', 'grpc_stdio.proto', 'health.proto', 'tfplugin6.8.proto']);
+    expect(path.basename(exe)).toBe('terraform-provider-microseg_v0.1.0');
+    expect(path.relative(root, exe)).toBe(path.join('mirror', 'terraform.local', 'microseg', 'microseg', '0.1.0', 'linux_amd64', 'terraform-provider-microseg_v0.1.0'));
+  });
+
   test('run by hand (no magic cookie): a message for a human, exit 1, nothing on stdout', async () => {
     const r = await finish(run({}));
     expect(r.code).toBe(1);
