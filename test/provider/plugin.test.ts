@@ -93,7 +93,7 @@ describe('the installed plugin process', () => {
     expect(required.filter((r) => !builtins.has(r))).toEqual([]);
     expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual(['grpc_controller.proto', 'grpc_stdio.proto', 'health.proto', 'tfplugin6.8.proto']);
     expect(path.basename(exe)).toBe('terraform-provider-microseg_v0.1.0');
-    expect(path.relative(root, exe)).toBe(path.join('mirror', 'terraform.local', 'microseg', 'microseg', '0.1.0', 'linux_amd64', 'terraform-provider-microseg_v0.1.0'));
+    expect(path.relative(root, exe)).toMatch(/^mirror\/terraform\.local\/microseg\/microseg\/0\.1\.0\/linux_(amd64|arm64)\/terraform-provider-microseg_v0\.1\.0$/);
   });
 
   test('run by hand (no magic cookie): a message for a human, exit 1, nothing on stdout', async () => {
