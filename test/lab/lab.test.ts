@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { Lab, validateSpec, type LabSpec } from './lab';
 import { run, isRoot, pidAlive, sleep } from './exec';
-import { readState, labDir } from './state';
+import { readState, labDir, writeState } from './state';
+import { spawn } from 'node:child_process';
 
 if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
@@ -90,6 +91,22 @@ describe('lab', () => {
     expect((await namespaces()).filter((n) => n.startsWith(`${p2}-`))).toEqual([]);
     expect(existsSync(labDir(p2))).toBe(false);
     expect(await Lab.downPrefix(p2)).toBe(false);
+  });
+
+  test('a lab whose test process died is swept by the next lab', async () => {
+    const p3 = `ls${process.pid % 100000}`;
+    const dead = await new Promise<number>((resolve) => {
+      const c = spawn('true');
+      c.on('exit', () => resolve(c.pid!));
+    });
+    const dir = labDir(p3);
+    writeState({ prefix: p3, dir, namespaces: [`${p3}-x`], ovs: [], daemons: [], owner: dead, persistent: false });
+    await run('ip', ['netns', 'add', `${p3}-x`]);
+    expect(await Lab.sweepStale()).toContain(p3);
+    expect(await namespaces()).not.toContain(`${p3}-x`);
+    expect(existsSync(dir)).toBe(false);
+    // The running lab of this test (owner alive) is untouched.
+    expect(existsSync(lab.dir)).toBe(true);
   });
 
   test('bad specs are rejected naming the field', () => {

@@ -12,9 +12,9 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, tryRun, isRoot } from './exec';
+import { run, tryRun, isRoot, pidAlive } from './exec';
 import { startOvsdb, startVswitchd, stopVswitchd, stopOvsdb, addBridge, addPort, killPid, readPid } from './ovs';
-import { LabState, labDir, readState, writeState, DEFAULT_BASE } from './state';
+import { LabState, labDir, listLabDirs, readState, writeState, DEFAULT_BASE } from './state';
 import { VmDaemon } from './vm';
 
 export interface LabHostSpec { name: string; bridge?: string }
@@ -84,9 +84,11 @@ export class Lab {
   static async up(spec: LabSpec): Promise<Lab> {
     if (!isRoot()) throw new Error('the lab needs root (network namespaces, veth pairs, Open vSwitch)');
     validateSpec(spec);
+    await Lab.sweepStale(spec.baseDir ?? DEFAULT_BASE);
     const dir = labDir(spec.prefix, spec.baseDir ?? DEFAULT_BASE);
     if (readState(dir)) throw new Error(`a lab with prefix "${spec.prefix}" already exists (${dir}); run "down" first`);
-    const lab = new Lab({ prefix: spec.prefix, dir, namespaces: [], ovs: [], daemons: [], spec });
+    const persistent = spec.persistentDaemons === true;
+    const lab = new Lab({ prefix: spec.prefix, dir, namespaces: [], ovs: [], daemons: [], spec, owner: process.pid, persistent });
     try {
       writeState(lab.state);
       const ul = await lab.addNamespace(`${spec.prefix}-ul`);
@@ -99,6 +101,22 @@ export class Lab {
       await lab.down();
       throw e;
     }
+  }
+
+  /**
+   * Removes labs left by test processes that died without cleaning up (their
+   * owner pid is gone). Labs built to persist (CLI `up`) are left alone.
+   */
+  static async sweepStale(baseDir = DEFAULT_BASE): Promise<string[]> {
+    const swept: string[] = [];
+    for (const dir of listLabDirs(baseDir)) {
+      let state: LabState | null;
+      try { state = readState(dir); } catch { continue; }
+      if (!state || state.persistent || !state.owner || pidAlive(state.owner)) continue;
+      await teardown(state);
+      swept.push(state.prefix);
+    }
+    return swept;
   }
 
   /** Removes a lab from its state file alone (after a crash, or from the CLI). */

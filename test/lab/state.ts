@@ -2,7 +2,7 @@
  * The lab's record of everything it made, written before each thing is made,
  * so `down` can clean up after a crashed run (`lab down --prefix P`).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LabState {
@@ -16,6 +16,10 @@ export interface LabState {
   daemons: number[];
   /** The spec the lab was built from (for `status` and the demo). */
   spec?: unknown;
+  /** The process that built the lab; with `persistent` false, its death means the lab is stale. */
+  owner?: number;
+  /** Built to outlive its builder (CLI `up`): never swept. */
+  persistent?: boolean;
 }
 
 export const DEFAULT_BASE = '/tmp';
@@ -40,4 +44,13 @@ export function writeState(state: LabState): void {
   const f = statePath(state.dir);
   writeFileSync(`${f}.tmp`, JSON.stringify(state, null, 2));
   renameSync(`${f}.tmp`, f);
+}
+
+/** The lab dirs under `base` (one per prefix). */
+export function listLabDirs(base = DEFAULT_BASE): string[] {
+  try {
+    return readdirSync(base).filter((n) => /^mslab-[a-z0-9]+$/.test(n)).map((n) => join(base, n));
+  } catch {
+    return [];
+  }
 }
