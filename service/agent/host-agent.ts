@@ -46,6 +46,7 @@ export class HostAgent {
   private readonly log: AgentLog;
   private flowWatch: FlowWatch | null = null;
   private watchStarted = 0;
+  private compiledFor: { input: string; compiled: ReturnType<CompileHost> } | null = null;
   private watchDebounce: NodeJS.Timeout | null = null;
   last: PassResult | null = null;
 
@@ -155,11 +156,16 @@ export class HostAgent {
       return this.failed(`cannot reach Open vSwitch: ${(e as Error).message}`, false);
     }
 
-    let compiled;
-    try {
-      compiled = this.opts.compile(snapshot, host, ports);
-    } catch (e) {
-      return this.failed(`cannot compile the policy for this host: ${(e as Error).message}`, true);
+    // Same generation and same ports → same flows (the compiler is pure): skip recompiling.
+    const input = `${snapshot.generation}|${JSON.stringify(Object.entries(ports).sort())}`;
+    let compiled = this.compiledFor?.input === input ? this.compiledFor.compiled : null;
+    if (!compiled) {
+      try {
+        compiled = this.opts.compile(snapshot, host, ports);
+      } catch (e) {
+        return this.failed(`cannot compile the policy for this host: ${(e as Error).message}`, true);
+      }
+      this.compiledFor = { input, compiled };
     }
     const key = compiled.flows.join('\n');
     const p = this.programmed;
