@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { buildSync } from 'esbuild';
+import { bundleAgent } from './agent-bundle';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { run, sleep } from '../lab/exec';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 describe('microseg-agent command', () => {
   const dir = mkdtempSync('/tmp/msac-');
-  const cli = join(dir, 'agent.js');
+  let cli: string;
   let svc: TestService;
   let ovs: DummyOvs;
 
@@ -35,7 +35,7 @@ describe('microseg-agent command', () => {
   const flowCount = async () => (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${ovs.rundir}/br.microseg.mgmt`])).split('\n').filter((l) => /actions=/.test(l)).length;
 
   beforeAll(async () => {
-    buildSync({ entryPoints: [join(__dirname, '../../service/agent/cli.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, logLevel: 'silent' });
+    cli = bundleAgent(dir);
     ovs = await startDummyOvs('br.microseg', ['p1', 'p2']);
     svc = await startService({ defaultPlugins: true });
     await api('POST', '/v1/categories', { name: 'Tier', values: ['web', 'db'] });
