@@ -6,7 +6,7 @@
  */
 import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
-import type { CompileHost, PolicyLink, BridgeDriver } from './types';
+import type { CompileHost, PolicyLink } from './types';
 
 export interface EmbeddedLink extends PolicyLink {
   onGeneration(listener: (generation: number) => void): () => void;
@@ -17,7 +17,6 @@ export interface EmbeddedAgentsOptions {
   compile: CompileHost;
   intervalMs?: number;
   log?: AgentLog;
-  onPolicyChange?: (driver: BridgeDriver) => Promise<void>;
   /** Extra per-host work after each pass (observations); given the host, its run dir and bridge. */
   afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
 }
@@ -95,7 +94,6 @@ export class EmbeddedAgents {
         compile: this.opts.compile,
         intervalMs: this.opts.intervalMs,
         log: this.opts.log,
-        onPolicyChange: this.opts.onPolicyChange,
         afterPass: afterPass ? () => afterPass(name, w.rundir, w.bridge) : undefined,
       };
       const agent = new HostAgent(options);

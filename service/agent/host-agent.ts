@@ -8,8 +8,11 @@
  * flows it loaded (OVS rewrites flow text into its canonical form); any later
  * difference while the desired set is unchanged is drift, repaired and counted.
  * Besides the interval, monitors on the bridge (driver.watch) run a pass as soon
- * as anyone changes its flows or a port appears, goes or is renumbered, and an unreachable host is retried
- * every 500 ms, so a restarted ovs-vswitchd is reprogrammed as soon as it is back.
+ * as anyone changes its flows or a port appears, goes or is renumbered; an
+ * unreachable host is retried every 500 ms, so a restarted ovs-vswitchd is
+ * reprogrammed as soon as it is back. On a policy change nothing but
+ * replace-flows is needed: the pipeline re-checks established connections
+ * (docs/pipeline.md), so no conntrack flush.
  */
 import { describeDiff, sameFlows } from './flows';
 import type { AgentStatus, BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
@@ -23,8 +26,6 @@ export interface HostAgentOptions {
   compile: CompileHost;
   /** Between the end of one pass and the start of the next (default 2000 ms). */
   intervalMs?: number;
-  /** Called after a pass that changed the desired flows (not on drift repair); e.g. conntrack handling. */
-  onPolicyChange?: (driver: BridgeDriver) => Promise<void>;
   log?: AgentLog;
   /** Extra work after each pass that reached the bridge (observations); its errors are logged, not reported. */
   afterPass?: () => Promise<void>;
@@ -186,7 +187,6 @@ export class HostAgent {
       if (drift) this.driftRepairs++;
       else {
         this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
-        if (p !== null && this.opts.onPolicyChange) await this.opts.onPolicyChange(driver);
       }
       return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length);
     } catch (e) {

@@ -1,13 +1,13 @@
 /**
  * One bridge of one Open vSwitch instance, reached through its run directory:
- * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, the vswitchd control socket for
- * conntrack. Every call has a timeout so a hung daemon cannot stall the loop.
+ * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the port
+ * monitor. Every call has a timeout so a hung daemon cannot stall the loop.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { runCommand, OvsCommandError } from './exec';
+import { runCommand } from './exec';
 import { normalizeDump, parsePorts } from './flows';
 import type { BridgeDriver, FlowWatch, HostPorts } from './types';
 
@@ -89,22 +89,5 @@ export class OvsDriver implements BridgeDriver {
     flowsMon.on('exit', ended);
     flowsMon.on('error', ended);
     return { alive: () => alive, stop };
-  }
-
-  async flushConntrack(zone?: number): Promise<void> {
-    const args = ['-t', await this.controlSocket(), 'dpctl/flush-conntrack'];
-    if (zone !== undefined) args.push(`zone=${zone}`);
-    await runCommand('ovs-appctl', ['--timeout', String(Math.max(1, Math.ceil(this.timeoutMs / 1000))), ...args], this.timeoutMs + 1000);
-  }
-
-  /** `<rundir>/ovs-vswitchd.<pid>.ctl`, the pid read from the daemon's pid file. */
-  async controlSocket(): Promise<string> {
-    let pid: string;
-    try {
-      pid = (await readFile(join(this.opts.rundir, 'ovs-vswitchd.pid'), 'utf8')).trim();
-    } catch {
-      throw new OvsCommandError('ovs-appctl', `no ovs-vswitchd.pid in ${this.opts.rundir} (is ovs-vswitchd running?)`);
-    }
-    return join(this.opts.rundir, `ovs-vswitchd.${pid}.ctl`);
   }
 }

@@ -33,8 +33,6 @@ export interface BridgeDriver {
   dumpFlows(): Promise<string[]>;
   /** Atomically makes the bridge hold exactly `flows` (one bundle). */
   replaceFlows(flows: string[]): Promise<void>;
-  /** Drops conntrack entries (all, or one zone). */
-  flushConntrack(zone?: number): Promise<void>;
   /**
    * Optional: calls `onChange` whenever the bridge's flows change (anyone's change,
    * ours included) or the watch ends (daemon gone). Lets drift be repaired at once.
