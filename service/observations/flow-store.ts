@@ -129,6 +129,19 @@ export class FlowStore {
     return out;
   }
 
+  /** Connections per verdict over every row of one rule (no limit), and when it was last seen. */
+  ruleTotals(rule: string, kind: RuleKind): { connections: Record<ObservedVerdict, number>; last_seen: string | null } {
+    this.evict(this.now());
+    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    let last = -Infinity;
+    for (const r of this.rows.values()) {
+      if (r.rule !== rule || r.rule_kind !== kind) continue;
+      connections[r.verdict] += r.count;
+      if (r.last > last) last = r.last;
+    }
+    return { connections, last_seen: last === -Infinity ? null : new Date(last).toISOString() };
+  }
+
   /** Per-cookie counters of the rule, summed over hosts. */
   ruleCounters(rule: string, kind: RuleKind): { packets: number; bytes: number; by_host: CookieCounter[] } {
     let packets = 0;

@@ -95,13 +95,12 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
       const snapshot = await store.getSnapshot();
       const rule = snapshot[snapshotKey].find((r) => r.name === name);
       if (!rule) throw new ServiceError(404, 'not_found', `${kind} rule "${name}" does not exist`, 'name');
-      const rows = flows.query({ rule: name, rule_kind: kind, limit: 10000 }, null).filter((r) => r.rule_kind === kind || r.rule_kind === null);
-      const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
-      for (const r of rows) connections[r.verdict] += r.count;
+      const totals = flows.ruleTotals(name, kind);
       const counters = flows.ruleCounters(name, kind);
       return {
-        rule: name, kind, mode: rule.mode, connections, last_seen: rows[0]?.last_seen ?? null,
-        packets: counters.packets, bytes: counters.bytes, counters: counters.by_host, flows: rows.slice(0, 100),
+        rule: name, kind, mode: rule.mode, connections: totals.connections, last_seen: totals.last_seen,
+        packets: counters.packets, bytes: counters.bytes, counters: counters.by_host,
+        flows: flows.query({ rule: name, rule_kind: kind, limit: 100 }, null),
       };
     });
   }

@@ -92,6 +92,17 @@ describe('FlowStore', () => {
     expect(s.ruleCounters('shop', 'isolation').packets).toBe(0);
   });
 
+  test('rule totals count every row of the rule, of that kind only', () => {
+    const s = new FlowStore({ maxEntries: 5000, retentionMs: 60_000 });
+    s.ingest('ha', { connections: Array.from({ length: 3000 }, (_, i) => conn({ port: i + 1, new: 2 })) }, index);
+    s.ingest('ha', { connections: [conn({ rule_kind: 'isolation', verdict: 'deny' })] }, index);
+    const t = s.ruleTotals('shop', 'application');
+    expect(t.connections).toEqual({ allow: 0, deny: 0, 'would-deny': 6000 });
+    expect(t.last_seen).not.toBeNull();
+    expect(s.ruleTotals('shop', 'isolation').connections.deny).toBe(1);
+    expect(s.ruleTotals('nope', 'application')).toEqual({ connections: { allow: 0, deny: 0, 'would-deny': 0 }, last_seen: null });
+  });
+
   test('rejects a bad bound', () => {
     expect(() => new FlowStore({ maxEntries: 0, retentionMs: 1 })).toThrow(/maxEntries/);
   });
