@@ -14,7 +14,7 @@ import type { FlowRecord } from '../../service/observations/types';
 import { demoLabSpec, demoVmNames, threeTierVars, PROBED } from './layout';
 import { startService, stopPid, pickPort, newToken, api, type ServiceHandle } from './service';
 import { prepareWorkdir, terraform } from './terraform';
-import { checkedMatrix, summarize, formatChecked, type CheckedCell } from './matrix';
+import { checkedMatrix, summarize, formatChecked, decidedBy, type CheckedCell } from './matrix';
 import { createProgress, type Progress } from './progress';
 
 export interface DemoOptions {
@@ -51,7 +51,8 @@ export interface DemoResult {
   seconds: number;
 }
 
-export const STEPS = 9;
+/** Steps shown by the progress display (the last one, removing everything, only without --keep). */
+export const stepCount = (keep: boolean) => (keep ? 8 : 9);
 const statePath = (dir: string) => join(dir, 'state.json');
 
 export function readDemoState(stateDir: string): DemoState | null {
@@ -63,8 +64,22 @@ function saveState(stateDir: string, s: DemoState): void {
   writeFileSync(statePath(stateDir), JSON.stringify(s, null, 2) + '\n');
 }
 
-/** Removes what a demo made: service process, lab, state dir files (not the bundle). Returns whether there was anything. */
-export async function down(stateDir: string): Promise<boolean> {
+const inFlight = new Map<string, Promise<boolean>>();
+
+/**
+ * Removes what a demo made: service process, lab, state dir files (not the bundle).
+ * Returns whether there was anything. Concurrent calls (Ctrl-C during a failing step) share one run.
+ */
+export function down(stateDir: string): Promise<boolean> {
+  let p = inFlight.get(stateDir);
+  if (!p) {
+    p = downOnce(stateDir).finally(() => inFlight.delete(stateDir));
+    inFlight.set(stateDir, p);
+  }
+  return p;
+}
+
+async function downOnce(stateDir: string): Promise<boolean> {
   const s = readDemoState(stateDir);
   if (!s) return false;
   if (s.servicePid) await stopPid(s.servicePid);
@@ -76,7 +91,7 @@ export async function down(stateDir: string): Promise<boolean> {
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const t0 = Date.now();
-  const progress = o.progress ?? createProgress(STEPS);
+  const progress = o.progress ?? createProgress(stepCount(o.keep === true));
   const print = o.print ?? ((t: string) => { process.stdout.write(t + '\n'); });
   mkdirSync(o.stateDir, { recursive: true });
   if (readDemoState(o.stateDir)) {
@@ -127,7 +142,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     if (o.keep) {
       lab.detach();
     } else {
-      await down(o.stateDir);
+      await progress.step('removing the lab, the service and the demo state', () => down(o.stateDir));
       lab.close();
     }
     return result;
@@ -166,8 +181,9 @@ function formatFlows(rows: FlowRecord[]): string {
     groups.get(key)!.services.push(label(r));
   }
   const w = Math.max(...[...groups.values()].map((g) => g.head.length));
+  const sw = Math.max(...[...groups.values()].map((g) => g.services.join(' ').length));
   const lines = [...groups].sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, g]) => `  ${g.head.padEnd(w)}  ${g.services.sort().join(' ').padEnd(36)} ${key.split('\u0000')[1]}`);
+    .map(([key, g]) => `  ${g.head.padEnd(w)}  ${g.services.sort().join(' ').padEnd(sw)}  ${key.split('\u0000')[1]}`);
   return `\nWould-deny connections seen in monitor mode (GET /v1/flows?verdict=would-deny): ${rows.length} (source → destination, services, deciding rule)\n${lines.join('\n')}\n`;
 }
 
@@ -181,6 +197,7 @@ function report(r: DemoResult, lab: Lab, closedByApply: number): string {
     '',
     formatChecked(r.apply, names),
     `monitor mode: ${m.agree}/${m.total} cells agree with explain() (allow ${m.byVerdict.allow}, would-deny ${m.byVerdict['would-deny']}, deny ${m.byVerdict.deny})`,
+    `decided by (apply mode): ${decidedBy(r.apply)}`,
     `apply mode:   ${a.agree}/${a.total} cells agree with explain() (allow ${a.byVerdict.allow}, deny ${a.byVerdict.deny}); ${closedByApply}/${m.byVerdict['would-deny']} would-deny cells closed by apply`,
     ...[...m.disagreements.map((d) => `  monitor disagreement: ${d}`), ...a.disagreements.map((d) => `  apply disagreement: ${d}`)],
     `${r.pass ? 'PASS' : 'FAIL'}: the network does what explain() says (${r.seconds}s)`,

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { runDemo, down, readDemoState } from './flow';
 
+let interrupted: Promise<void> | null = null;
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('demo')
     .description('microseg end to end: lab, service, terraform apply of examples/three-tier, real-packet matrix vs explain()')
@@ -32,14 +34,15 @@ async function main(argv: string[]): Promise<number> {
     port = Number(o.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port: "${o.port}" is not a port number`);
   }
-  // Ctrl-C / SIGTERM: remove what this run made, then exit.
-  let stopping = false;
+  // Ctrl-C / SIGTERM: remove what this run made, then exit (the failing step's error waits for it, see below).
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
+      if (interrupted) return;
       process.stderr.write(`\ndemo: ${sig}, removing the lab and the service…\n`);
-      down(stateDir).finally(() => process.exit(130));
+      interrupted = down(stateDir).then(() => {
+        process.stderr.write('demo: removed\n');
+        process.exit(130);
+      });
     });
   }
   const r = await runDemo({
@@ -67,7 +70,12 @@ async function main(argv: string[]): Promise<number> {
   return r.pass ? 0 : 1;
 }
 
-main(process.argv).then((code) => process.exit(code), (e: Error) => {
+main(process.argv).then(async (code) => {
+  if (interrupted) await interrupted;
+  process.exit(code);
+}, async (e: Error) => {
+  // After a Ctrl-C the step fails because its processes went away: finish the cleanup, say nothing more.
+  if (interrupted) await interrupted;
   process.stderr.write(`demo: ${e.message}\n`);
   process.exit(1);
 });

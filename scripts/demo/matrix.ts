@@ -3,19 +3,19 @@
  * verdict for the same connection. A cell agrees when the packets got through
  * exactly when explain() says allow or would-deny (monitor forwards).
  */
-import { explain, type Verdict } from '../../service/policy/explain';
+import { explain, type Verdict, type Layer } from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { Lab } from '../../test/lab/lab';
 import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
 
-export interface CheckedCell extends MatrixCell { verdict: Verdict; rule: string | null; agrees: boolean }
+export interface CheckedCell extends MatrixCell { verdict: Verdict; layer: Layer; rule: string | null; agrees: boolean }
 
 export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[]): CheckedCell[] {
   return cells.map((c) => {
     const e = explain(snapshot, c.protocol === 'icmp'
       ? { src: c.src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
       : { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port });
-    return { ...c, verdict: e.verdict, rule: e.rule, agrees: c.open === (e.verdict !== 'deny') };
+    return { ...c, verdict: e.verdict, layer: e.layer, rule: e.rule, agrees: c.open === (e.verdict !== 'deny') };
   });
 }
 
@@ -31,7 +31,7 @@ export function formatChecked(cells: CheckedCell[], names: string[]): string {
   const w = Math.max(6, ...names.map((n) => n.length)) + 1;
   const out: string[] = ['legend: ● open / · closed (real packets) + explain(): A allow, W would-deny, D deny; ✗ = they disagree', ''];
   for (const s of services) {
-    out.push(`${s.padEnd(w)}  ${names.map((n) => n.padEnd(w)).join('')}`);
+    out.push(`${s.padEnd(w)}  ${names.map((n) => n.padEnd(w)).join('')}`.trimEnd());
     for (const src of names) {
       const row = names.map((dst) => {
         if (src === dst) return '-'.padEnd(w);
@@ -44,6 +44,17 @@ export function formatChecked(cells: CheckedCell[], names: string[]): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** "quarantine forensic 40, isolation prod-dev 28, …": which layer and rule decided how many cells. */
+export function decidedBy(cells: CheckedCell[]): string {
+  const n = new Map<string, number>();
+  for (const c of cells) {
+    const k = c.rule ? `${c.layer} "${c.rule}"` : c.layer;
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  const order = ['quarantine', 'isolation', 'application', 'default'];
+  return [...n].sort(([a], [b]) => order.indexOf(a.split(' ')[0]) - order.indexOf(b.split(' ')[0]) || a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
 export function summarize(cells: CheckedCell[]): { agree: number; total: number; disagreements: string[]; byVerdict: Record<Verdict, number> } {

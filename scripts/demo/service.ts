@@ -67,7 +67,14 @@ function tail(file: string): string {
 
 /** SIGTERM, then SIGKILL after 5 s; by pid only. */
 export async function stopPid(pid: number): Promise<void> {
-  const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  // A zombie counts as gone: after `--keep` the service is orphaned, and PID 1 here may be slow to reap.
+  const alive = () => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
   if (!alive()) return;
   try { process.kill(pid, 'SIGTERM'); } catch { return; }
   const t0 = Date.now();

@@ -48,7 +48,7 @@ describe('npm run demo flow', () => {
       prefix,
       port: await pickPort(0),
       terraformEnv: { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: '' },
-      progress: createProgress(9, process.stderr, true),
+      progress: createProgress(8, process.stderr, true),
       print: (t) => { output.push(t); },
       // Keep until the assertions on cleanup below have seen the service pid.
       keep: true,
