@@ -42,7 +42,8 @@ describe('three-tier shop, real packets', () => {
     const generation = (await api('GET', '/v1/status')).generation as number;
     for (;;) {
       const hosts = await Promise.all(['ha', 'hb'].map((h) => api('GET', `/v1/hosts/${h}`)));
-      if (hosts.every((h) => h.status.realized_generation === generation)) {
+      // The host view itself says what it should run (desired) and what it runs (realized).
+      if (hosts.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) {
         const ms = Date.now() - t0;
         figures.push(`${label}: generation ${generation} realized on both hosts in ${ms} ms`);
         return ms;

@@ -96,6 +96,7 @@ export class Lab {
       await run('ip', ['-n', ul, 'link', 'set', 'ul0', 'up']);
       await Promise.all(spec.hosts.map((h, i) => lab.addHost(h, i, ul)));
       await Promise.all(spec.vms.map((v) => lab.addVm(v)));
+      lab.orderAsIn(spec);
       return lab;
     } catch (e) {
       await lab.down();
@@ -125,6 +126,16 @@ export class Lab {
     if (!state) return false;
     await teardown(state);
     return true;
+  }
+
+  /** Hosts and VMs are made in parallel; list them in the spec's order (stable output). */
+  private orderAsIn(spec: LabSpec): void {
+    const hosts = spec.hosts.map((h) => this.hosts.get(h.name)!);
+    const vms = spec.vms.map((v) => this.vms.get(v.name)!);
+    this.hosts.clear();
+    this.vms.clear();
+    for (const h of hosts) this.hosts.set(h.name, h);
+    for (const v of vms) this.vms.set(v.name, v);
   }
 
   private async addNamespace(ns: string): Promise<string> {
