@@ -1,0 +1,51 @@
+/** The pure helpers of the agent and the lab (no OVS, no root). */
+import { parseDuration } from '../../service/agent/duration';
+import { describeDiff, normalizeDump, parsePorts, sameFlows } from '../../service/agent/flows';
+import { readAgentOptions } from '../../service/agent/plugin';
+import { formatMatrix, matrixProbes } from '../lab/matrix';
+
+describe('agent helpers', () => {
+  test('parseDuration accepts s/ms/plain ms and names the option on error', () => {
+    expect(parseDuration('2s', '--interval')).toBe(2000);
+    expect(parseDuration('1.5s', '--interval')).toBe(1500);
+    expect(parseDuration('250ms', '--interval')).toBe(250);
+    expect(parseDuration('750', '--interval')).toBe(750);
+    expect(() => parseDuration('2 minutes', '--interval')).toThrow('--interval: "2 minutes" is not a duration (e.g. 2s, 500ms)');
+    expect(() => parseDuration('10ms', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 10ms is out of range (50ms to 1h)');
+  });
+
+  test('readAgentOptions: defaults, env and errors', () => {
+    expect(readAgentOptions({})).toEqual({ enabled: true, intervalMs: 2000 });
+    expect(readAgentOptions({ MICROSEG_AGENT_INTERVAL: '500ms', MICROSEG_EMBEDDED_AGENTS: 'off' })).toEqual({ enabled: false, intervalMs: 500 });
+    expect(() => readAgentOptions({ MICROSEG_EMBEDDED_AGENTS: 'yes' })).toThrow(/MICROSEG_EMBEDDED_AGENTS must be "on" or "off"/);
+  });
+
+  test('flow text: ports, normalization, comparison', () => {
+    expect(parsePorts('OFPT_FEATURES_REPLY (xid=0x2): dpid:1\n 2(uplink): addr:aa\n LOCAL(br.microseg): addr:bb\n')).toEqual({ uplink: 2 });
+    const a = normalizeDump('OFPST_FLOW reply (OF1.3) (xid=0x2):\n priority=1 actions=drop\n cookie=0x1, table=1, actions=drop\n');
+    expect(a).toEqual(['cookie=0x1, table=1, actions=drop', 'priority=1 actions=drop']);
+    expect(sameFlows(a, [...a])).toBe(true);
+    expect(sameFlows(a, a.slice(1))).toBe(false);
+    expect(describeDiff(a, ['priority=1 actions=drop', 'x'])).toBe('1 missing, 1 unexpected');
+  });
+});
+
+describe('lab matrix helpers', () => {
+  test('every ordered pair × service, no self pairs', () => {
+    const p = matrixProbes(['a', 'b', 'c'], { tcp: [80, 443], udp: [53], icmp: true });
+    expect(p).toHaveLength(3 * 2 * 4);
+    expect(p.some((x) => x.src === x.dst)).toBe(false);
+    expect(p.slice(0, 4)).toEqual([
+      { src: 'a', dst: 'b', protocol: 'tcp', port: 80 }, { src: 'a', dst: 'b', protocol: 'tcp', port: 443 },
+      { src: 'a', dst: 'b', protocol: 'udp', port: 53 }, { src: 'a', dst: 'b', protocol: 'icmp' },
+    ]);
+  });
+
+  test('formatMatrix: one aligned line per pair', () => {
+    expect(formatMatrix([
+      { src: 'a', dst: 'bb', protocol: 'tcp', port: 80, open: true },
+      { src: 'a', dst: 'bb', protocol: 'icmp', open: false },
+      { src: 'ccc', dst: 'a', protocol: 'tcp', port: 80, open: false },
+    ])).toBe('a → bb   tcp/80 open  icmp closed\nccc → a  tcp/80 closed');
+  });
+});
