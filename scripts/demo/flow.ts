@@ -16,6 +16,7 @@ import { startService, stopPid, pickPort, newToken, api, type ServiceHandle } fr
 import { prepareWorkdir, terraform } from './terraform';
 import { checkedMatrix, summarize, formatChecked, decidedBy, type CheckedCell } from './matrix';
 import { createProgress, type Progress } from './progress';
+import { addOffice, removeNamespace, OFFICE, type Office } from './office';
 
 export interface DemoOptions {
   /** Where the demo keeps its database, token, logs and terraform working copy (e.g. `.demo`). */
@@ -38,7 +39,7 @@ export interface DemoOptions {
   port?: number;
 }
 
-export interface DemoState { prefix: string; labBase: string; servicePid: number | null; url: string | null; tokenFile: string; workdir: string }
+export interface DemoState { prefix: string; labBase: string; servicePid: number | null; url: string | null; tokenFile: string; workdir: string; /** Namespaces made outside the lab (the office). */ namespaces: string[] }
 
 export interface DemoResult {
   pass: boolean;
@@ -83,6 +84,7 @@ async function downOnce(stateDir: string): Promise<boolean> {
   const s = readDemoState(stateDir);
   if (!s) return false;
   if (s.servicePid) await stopPid(s.servicePid);
+  for (const ns of s.namespaces ?? []) await removeNamespace(ns);
   await Lab.downPrefix(s.prefix, s.labBase);
   for (const f of ['state.json', 'microseg.sqlite', 'microseg.sqlite-wal', 'microseg.sqlite-shm', 'admin.token', 'service.log', 'terraform.log']) rmSync(join(stateDir, f), { force: true });
   rmSync(s.workdir, { recursive: true, force: true });
@@ -101,14 +103,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const token = newToken();
   const tokenFile = join(o.stateDir, 'admin.token');
   writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
-  const state: DemoState = { prefix: o.prefix, labBase: o.labBase ?? DEFAULT_BASE, servicePid: null, url: null, tokenFile, workdir: join(o.stateDir, 'three-tier') };
+  const state: DemoState = { prefix: o.prefix, labBase: o.labBase ?? DEFAULT_BASE, servicePid: null, url: null, tokenFile, workdir: join(o.stateDir, 'three-tier'), namespaces: [] };
   saveState(o.stateDir, state);
   const tfLog = join(o.stateDir, 'terraform.log');
   writeFileSync(tfLog, '');
 
-  const lab = await progress.step('bringing up the lab: 2 hosts (OVS), 9 VMs', () => Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }));
+  const lab = await progress.step('bringing up the lab: 2 hosts (OVS), 9 VMs, an office machine', () => Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }));
   let svc: ServiceHandle;
+  let office: Office | null = null;
+  const closeOffice = () => { if (o.keep) office?.daemon.detach(); else office?.daemon.stop(); };
   try {
+    office = await addOffice(o.prefix, o.keep === true, (ns) => { state.namespaces.push(ns); saveState(o.stateDir, state); });
     const port = o.port ?? (await pickPort());
     svc = await progress.step(`starting the policy service on 127.0.0.1:${port} (SQLite)`, () => startService({
       entry: o.serviceEntry, database: join(o.stateDir, 'microseg.sqlite'), port, token, logFile: join(o.stateDir, 'service.log'),
@@ -122,14 +127,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await progress.step('terraform apply -var mode=monitor', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=monitor'], env, tfLog));
 
     const snapshotMonitor = await api<PolicySnapshot>(svc, '/v1/agents/policy');
-    const monitor = await progress.step(`real traffic, monitor mode: ${PROBED.tcp.map((p) => `tcp/${p}`).join(' ')} udp/53 icmp between every pair`, () => checkedMatrix(lab, snapshotMonitor, PROBED));
+    const monitor = await progress.step(`real traffic, monitor mode: ${PROBED.tcp.map((p) => `tcp/${p}`).join(' ')} udp/53 icmp between every pair and from the office`, () => checkedMatrix(lab, office!, snapshotMonitor, PROBED));
     const wouldDenyFlows = await progress.step('waiting for the would-deny connections in /v1/flows', () => waitWouldDeny(svc, monitor));
     print(formatFlows(wouldDenyFlows));
 
     await progress.step('terraform apply -var mode=apply', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=apply'], env, tfLog));
     const snapshot = await api<PolicySnapshot>(svc, '/v1/agents/policy');
     if (snapshot.application_rules.some((r) => r.mode !== 'apply')) throw new Error('after apply with mode=apply the service still has a monitor application rule');
-    const apply = await progress.step('measuring the reachability matrix with real packets (apply mode)', () => checkedMatrix(lab, snapshot, PROBED));
+    const apply = await progress.step('measuring the reachability matrix with real packets (apply mode)', () => checkedMatrix(lab, office!, snapshot, PROBED));
 
     const m = summarize(monitor);
     const a = summarize(apply);
@@ -139,6 +144,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const seconds = Math.round((Date.now() - t0) / 100) / 10;
     const result: DemoResult = { pass, monitor, apply, wouldDenyFlows, snapshot, url: svc.url, tokenFile, seconds };
     print(report(result, lab, closedByApply.length));
+    closeOffice();
     if (o.keep) {
       lab.detach();
     } else {
@@ -147,6 +153,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     }
     return result;
   } catch (e) {
+    closeOffice();
     if (!o.keep) {
       await down(o.stateDir).catch(() => undefined);
       lab.close();
@@ -195,7 +202,7 @@ function report(r: DemoResult, lab: Lab, closedByApply: number): string {
     '',
     'Reachability matrix after `terraform apply -var mode=apply` (real packets beside explain()):',
     '',
-    formatChecked(r.apply, names),
+    formatChecked(r.apply, names, [...names, OFFICE.name]),
     `monitor mode: ${m.agree}/${m.total} cells agree with explain() (allow ${m.byVerdict.allow}, would-deny ${m.byVerdict['would-deny']}, deny ${m.byVerdict.deny})`,
     `decided by (apply mode): ${decidedBy(r.apply)}`,
     `apply mode:   ${a.agree}/${a.total} cells agree with explain() (allow ${a.byVerdict.allow}, deny ${a.byVerdict.deny}); ${closedByApply}/${m.byVerdict['would-deny']} would-deny cells closed by apply`,

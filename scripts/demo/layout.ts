@@ -5,6 +5,7 @@
  * are the entity names, so a matrix cell and explain() name the same thing.
  */
 import type { LabSpec, LabVmSpec } from '../../test/lab/lab';
+import { OFFICE } from './office';
 
 /** The services the matrix probes (what the rules talk about) and the ports every VM serves. */
 export const PROBED = { tcp: [443, 8080, 5432], udp: [53], icmp: true };
@@ -58,5 +59,6 @@ export function threeTierVars(rundirs: Record<string, string>): Record<string, u
     dev_vm: place(EXTRA.dev.name, EXTRA.dev.host, EXTRA.dev.n),
     tools_vm: place(EXTRA.tools.name, EXTRA.tools.host, EXTRA.tools.n),
     quarantined: QUARANTINED,
+    office_cidrs: [OFFICE.cidr],
   };
 }

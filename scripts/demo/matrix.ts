@@ -7,32 +7,38 @@ import { explain, type Verdict, type Layer } from '../../service/policy/explain'
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { Lab } from '../../test/lab/lab';
 import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
+import { OFFICE, measureFromOffice, type Office } from './office';
 
 export interface CheckedCell extends MatrixCell { verdict: Verdict; layer: Layer; rule: string | null; agrees: boolean }
 
-export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[]): CheckedCell[] {
+/** `addresses`: names that are not entities (the office) → the IP explain() is asked about. */
+export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[], addresses: Record<string, string> = {}): CheckedCell[] {
   return cells.map((c) => {
+    const src = addresses[c.src] ?? c.src;
     const e = explain(snapshot, c.protocol === 'icmp'
-      ? { src: c.src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
-      : { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port });
+      ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
+      : { src, dst: c.dst, protocol: c.protocol, port: c.port });
     return { ...c, verdict: e.verdict, layer: e.layer, rule: e.rule, agrees: c.open === (e.verdict !== 'deny') };
   });
 }
 
-export async function checkedMatrix(lab: Lab, snapshot: PolicySnapshot, services: MatrixServices, timeoutMs = 1000): Promise<CheckedCell[]> {
-  return explainCells(snapshot, await measureMatrix(lab, services, timeoutMs));
+/** Every ordered VM pair, plus office → every VM, measured at once, each beside explain(). */
+export async function checkedMatrix(lab: Lab, office: Office, snapshot: PolicySnapshot, services: MatrixServices, timeoutMs = 1000): Promise<CheckedCell[]> {
+  const vms = [...lab.vms.values()].map((v) => ({ name: v.name, ip: v.ip }));
+  const [inside, fromOffice] = await Promise.all([measureMatrix(lab, services, timeoutMs), measureFromOffice(office, vms, services, timeoutMs)]);
+  return explainCells(snapshot, [...inside, ...fromOffice], { [OFFICE.name]: OFFICE.ip });
 }
 
 const LETTER: Record<Verdict, string> = { allow: 'A', 'would-deny': 'W', deny: 'D' };
 
 /** One grid per service: rows are sources, columns destinations; cell = measured + explain letter. */
-export function formatChecked(cells: CheckedCell[], names: string[]): string {
+export function formatChecked(cells: CheckedCell[], names: string[], sources: string[] = names): string {
   const services = [...new Set(cells.map((c) => serviceLabel(c)))];
-  const w = Math.max(6, ...names.map((n) => n.length)) + 1;
+  const w = Math.max(6, ...sources.map((n) => n.length)) + 1;
   const out: string[] = ['legend: ● open / · closed (real packets) + explain(): A allow, W would-deny, D deny; ✗ = they disagree', ''];
   for (const s of services) {
     out.push(`${s.padEnd(w)}  ${names.map((n) => n.padEnd(w)).join('')}`.trimEnd());
-    for (const src of names) {
+    for (const src of sources) {
       const row = names.map((dst) => {
         if (src === dst) return '-'.padEnd(w);
         const c = cells.find((x) => x.src === src && x.dst === dst && serviceLabel(x) === s);

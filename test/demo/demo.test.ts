@@ -12,7 +12,8 @@ import { explain } from '../../service/policy/explain';
 import { serviceLabel } from '../lab/matrix';
 import { runDemo, down, readDemoState, type DemoResult } from '../../scripts/demo/flow';
 import { pickPort } from '../../scripts/demo/service';
-import { demoVmNames, PROBED } from '../../scripts/demo/layout';
+import { demoVmNames, PROBED, SHOP } from '../../scripts/demo/layout';
+import { OFFICE } from '../../scripts/demo/office';
 import { createProgress } from '../../scripts/demo/progress';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,18 +69,22 @@ describe('npm run demo flow', () => {
   test('the apply-mode matrix covers every ordered pair and service, and equals explain() for each', () => {
     const names = demoVmNames();
     const services = PROBED.tcp.length + PROBED.udp.length + (PROBED.icmp ? 1 : 0);
-    expect(result.apply).toHaveLength(names.length * (names.length - 1) * services);
+    // Every ordered VM pair, and the office (outside, by its IP) to every VM.
+    expect(result.apply).toHaveLength(names.length * (names.length - 1) * services + names.length * services);
     const disagree: string[] = [];
     for (const c of result.apply) {
+      const src = c.src === OFFICE.name ? OFFICE.ip : c.src;
       const e = explain(result.snapshot, c.protocol === 'icmp'
-        ? { src: c.src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
-        : { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port });
+        ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
+        : { src, dst: c.dst, protocol: c.protocol, port: c.port });
       if (c.open !== (e.verdict !== 'deny')) disagree.push(`${key(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${e.verdict} (${e.rule})`);
     }
     expect(disagree).toEqual([]);
     // All three layers decide something in the example.
-    const layers = new Set(result.apply.map((c) => explain(result.snapshot, c.protocol === 'icmp' ? { src: c.src, dst: c.dst, protocol: 'icmp', icmp_type: 8 } : { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port }).layer));
-    expect([...layers].sort()).toEqual(['application', 'default', 'isolation', 'quarantine']);
+    expect([...new Set(result.apply.map((c) => c.layer))].sort()).toEqual(['application', 'default', 'isolation', 'quarantine']);
+    // The office reaches the web tier on 443 and nothing else of the shop.
+    const officeOpen = result.apply.filter((c) => c.src === OFFICE.name && c.open && SHOP[c.dst]).map(key).sort();
+    expect(officeOpen).toEqual(Object.keys(SHOP).filter((n) => SHOP[n].tier === 'web').map((n) => `office→${n} tcp/443`).sort());
     expect(result.snapshot.application_rules.map((r) => r.mode)).toEqual(['apply']);
   });
 
@@ -107,7 +112,7 @@ describe('npm run demo flow', () => {
     expect(await down(stateDir)).toBe(true);
     expect(() => process.kill(servicePid!, 0)).toThrow();
     const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-    expect(netns.split('\n').filter((l) => l.startsWith(`${prefix}-`))).toEqual([]);
+    expect(netns.split('\n').filter((l) => l.startsWith(`${prefix}-`))).toEqual([]); // lab and office
     expect(existsSync(`/tmp/mslab-${prefix}`)).toBe(false);
     expect(existsSync(join(stateDir, 'state.json'))).toBe(false);
     expect(await down(stateDir)).toBe(false);
