@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../lab/lab';
-import { threeTierLayout } from '../lab/layouts';
+import { threeTierLayout, TCP_PORTS, UDP_PORTS } from '../lab/layouts';
 import { measureMatrix, serviceLabel, type MatrixCell } from '../lab/matrix';
 import { run, isRoot, sleep } from '../lab/exec';
 import { startService, type TestService } from '../support/service';
@@ -220,6 +220,32 @@ describe('three-tier shop, real packets', () => {
     const m = await checkedMatrix();
     expect(mismatches(m)).toEqual([]);
     await waitRealized('after vswitchd restart');
+  });
+
+  test('an entity whose port appears later is enforced as soon as it appears; a port no entity names gets nowhere', async () => {
+    const web3 = { name: 'web3', host: 'hb', ip: '10.77.0.13', mac: '02:77:00:00:00:13', port: 'vm-web3', tcp: TCP_PORTS, udp: UDP_PORTS };
+    await api('POST', '/v1/entities', { name: web3.name, host: web3.host, port: web3.port, mac: web3.mac, ips: [web3.ip], categories: { AppType: 'shop', AppTier: 'web' } });
+    await waitRealized('entity before its port');
+    const t0 = Date.now();
+    await lab.plugVm(web3);
+    const plugged = Date.now() - t0;
+    while (!(await lab.probe({ src: 'web3', dst: 'app1', protocol: 'tcp', port: 8080 }, 500)) && Date.now() - t0 < 5000) await sleep(20);
+    const ms = Date.now() - t0;
+    figures.push(`late port vm-web3: VM plugged in ${plugged} ms, its allowed traffic passing ${ms} ms after the plug started`);
+    expect(ms - plugged).toBeLessThan(2000);
+    expect(await lab.probeAll([
+      { src: 'web3', dst: 'db1', protocol: 'tcp', port: 5432 }, // isolation web-db: deny
+      { src: 'app1', dst: 'web3', protocol: 'tcp', port: 80 }, // anyone → web tcp/80
+      { src: 'app1', dst: 'web3', protocol: 'tcp', port: 22 }, // web takes only 80 and ICMP
+    ])).toEqual([false, true, false]);
+
+    // A VM on the bridge that no entity names: its port is dropped both ways.
+    await lab.plugVm({ name: 'rogue', host: 'ha', ip: '10.77.0.99', mac: '02:77:00:00:00:99', port: 'vm-rogue', tcp: [80] });
+    expect(await lab.probeAll([
+      { src: 'rogue', dst: 'web1', protocol: 'tcp', port: 80 },
+      { src: 'rogue', dst: 'web2', protocol: 'icmp' },
+      { src: 'web1', dst: 'rogue', protocol: 'tcp', port: 80 },
+    ], 1000)).toEqual([false, false, false]);
   });
 
   test('a host whose OVS cannot be reached reports its error and holds no other host back', async () => {

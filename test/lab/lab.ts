@@ -173,6 +173,16 @@ export class Lab {
     this.hosts.set(host.name, host);
   }
 
+  /** Adds a VM to a running lab (a port appearing on a bridge after the policy named it). */
+  async plugVm(vm: LabVmSpec): Promise<LabVm> {
+    const spec = this.spec;
+    validateSpec({ ...spec, vms: [...spec.vms, vm] });
+    spec.vms.push(vm);
+    writeState(this.state);
+    await this.addVm(vm);
+    return this.vm(vm.name);
+  }
+
   private async addVm(spec: LabVmSpec): Promise<void> {
     const host = this.hosts.get(spec.host)!;
     const vm: LabVm = { name: spec.name, host: spec.host, ns: `${this.prefix}-${spec.name}`, ip: spec.ip, mac: spec.mac, port: spec.port ?? spec.name, dev: VM_DEV };
