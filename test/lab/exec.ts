@@ -3,6 +3,7 @@
  * timeout on every call, and an error that names the command and its stderr.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export class LabCommandError extends Error {
   constructor(readonly command: string, readonly stderr: string, readonly code: number | string | null) {
@@ -53,7 +54,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    // A zombie has exited: PID 1 here may never reap detached daemons (ovs-*), so waiting on one only times out.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
