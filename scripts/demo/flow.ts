@@ -182,7 +182,8 @@ function formatFlows(rows: FlowRecord[]): string {
   const label = (r: FlowRecord) => (r.protocol === 'tcp' || r.protocol === 'udp' ? `${r.protocol}/${r.port}` : r.protocol);
   const groups = new Map<string, { head: string; services: string[] }>();
   for (const r of rows) {
-    const head = `${r.source} → ${r.destination}`;
+    const who = (name: string, ip: string, entity: boolean) => (entity ? name : ip === OFFICE.ip ? `office ${ip}` : ip);
+    const head = `${who(r.source, r.source_ip, r.source_entity)} → ${who(r.destination, r.destination_ip, r.destination_entity)}`;
     const key = `${head}\u0000${r.rule_kind} rule "${r.rule ?? ''}"`;
     if (!groups.has(key)) groups.set(key, { head, services: [] });
     groups.get(key)!.services.push(label(r));
