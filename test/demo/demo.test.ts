@@ -4,7 +4,7 @@
  * apply) + real traffic. Its measured matrix must equal explain() for every
  * ordered pair and service, and everything it made must be gone afterwards.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { isRoot } from '../lab/exec';
@@ -15,6 +15,7 @@ import { pickPort } from '../../scripts/demo/service';
 import { demoVmNames, PROBED, SHOP } from '../../scripts/demo/layout';
 import { OFFICE } from '../../scripts/demo/office';
 import { createProgress } from '../../scripts/demo/progress';
+import { terraform } from '../../scripts/demo/terraform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { bundle, ROOT } = require('../../scripts/demo/bundle.js') as { bundle(out: string): { service: string }; ROOT: string };
@@ -30,6 +31,7 @@ describe('npm run demo flow', () => {
   const stateDir = join(tmp, 'state');
   const prefix = `dt${process.pid % 100000}`;
   const binDir = join(ROOT, '.demo', `test-${process.pid}`);
+  const cliConfig = join(tmp, 'cli.tfrc');
   let result: DemoResult;
   let servicePid: number | null = null;
   const output: string[] = [];
@@ -40,7 +42,6 @@ describe('npm run demo flow', () => {
     // A private provider mirror and CLI config: nothing from ~/.terraform.d.
     const mirror = join(tmp, 'mirror');
     await installProvider(mirror);
-    const cliConfig = join(tmp, 'cli.tfrc');
     writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["terraform.local/*/*"]\n  }\n  direct {\n    exclude = ["terraform.local/*/*"]\n  }\n}\n`);
     result = await runDemo({
       stateDir,
@@ -105,6 +106,15 @@ describe('npm run demo flow', () => {
     expect(text).toMatch(/^PASS: /m);
     expect(text).toContain('Reachability matrix');
     expect(text).toContain('Would-deny connections');
+  });
+
+  test('terraform plan after the demo has nothing to change (the applied policy is what the service holds)', async () => {
+    const state = readDemoState(stateDir)!;
+    const env = { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: '', MICROSEG_ENDPOINT: result.url, MICROSEG_TOKEN: readFileSync(result.tokenFile, 'utf8').trim() };
+    const plan = await terraform(state.workdir, ['plan', '-input=false', '-no-color', '-detailed-exitcode', '-var', 'mode=apply'], env, join(tmp, 'plan.log'));
+    expect(plan.stdout).toContain('No changes.');
+    // The example folder itself got no state, lock file or variables.
+    expect(readdirSync(join(ROOT, 'examples', 'three-tier')).sort()).toEqual(['main.tf', 'modules', 'outputs.tf', 'variables.tf', 'versions.tf']);
   });
 
   test('down removes the service, the lab and the state', async () => {
