@@ -108,14 +108,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const tfLog = join(o.stateDir, 'terraform.log');
   writeFileSync(tfLog, '');
 
-  const lab = await progress.step('bringing up the lab: 2 hosts (OVS), 9 VMs, an office machine', () => Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }));
+  const lab = await progress.step('lab: 2 hosts (Open vSwitch), 9 VMs, an office machine', () => Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }));
   let svc: ServiceHandle;
   let office: Office | null = null;
   const closeOffice = () => { if (o.keep) office?.daemon.detach(); else office?.daemon.stop(); };
   try {
     office = await addOffice(o.prefix, o.keep === true, (ns) => { state.namespaces.push(ns); saveState(o.stateDir, state); });
     const port = o.port ?? (await pickPort());
-    svc = await progress.step(`starting the policy service on 127.0.0.1:${port} (SQLite)`, () => startService({
+    svc = await progress.step(`policy service on 127.0.0.1:${port} (SQLite)`, () => startService({
       entry: o.serviceEntry, database: join(o.stateDir, 'microseg.sqlite'), port, token, logFile: join(o.stateDir, 'service.log'),
       onPid: (pid) => { state.servicePid = pid; state.url = `http://127.0.0.1:${port}`; saveState(o.stateDir, state); },
     }));
@@ -123,18 +123,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const rundirs = Object.fromEntries([...lab.hosts.values()].map((h) => [h.name, h.rundir]));
     prepareWorkdir(o.example, state.workdir, threeTierVars(rundirs));
     const env = { MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: token, ...o.terraformEnv };
-    await progress.step('terraform init (offline, terraform.local/microseg/microseg)', () => terraform(state.workdir, ['init', '-input=false', '-no-color'], env, tfLog));
+    await progress.step('terraform init (offline)', () => terraform(state.workdir, ['init', '-input=false', '-no-color'], env, tfLog));
     await progress.step('terraform apply -var mode=monitor', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=monitor'], env, tfLog));
 
     const snapshotMonitor = await api<PolicySnapshot>(svc, '/v1/agents/policy');
-    const monitor = await progress.step(`real traffic, monitor mode: ${PROBED.tcp.map((p) => `tcp/${p}`).join(' ')} udp/53 icmp between every pair and from the office`, () => checkedMatrix(lab, office!, snapshotMonitor, PROBED));
-    const wouldDenyFlows = await progress.step('waiting for the would-deny connections in /v1/flows', () => waitWouldDeny(svc, monitor));
+    const monitor = await progress.step('real traffic in monitor mode (every pair, 5 services)', () => checkedMatrix(lab, office!, snapshotMonitor, PROBED));
+    const wouldDenyFlows = await progress.step('would-deny connections from /v1/flows', () => waitWouldDeny(svc, monitor));
     print(formatFlows(wouldDenyFlows));
 
     await progress.step('terraform apply -var mode=apply', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=apply'], env, tfLog));
     const snapshot = await api<PolicySnapshot>(svc, '/v1/agents/policy');
     if (snapshot.application_rules.some((r) => r.mode !== 'apply')) throw new Error('after apply with mode=apply the service still has a monitor application rule');
-    const apply = await progress.step('measuring the reachability matrix with real packets (apply mode)', () => checkedMatrix(lab, office!, snapshot, PROBED));
+    const apply = await progress.step('reachability matrix with real packets (apply mode)', () => checkedMatrix(lab, office!, snapshot, PROBED));
 
     const m = summarize(monitor);
     const a = summarize(apply);

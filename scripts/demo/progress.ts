@@ -23,7 +23,10 @@ export function createProgress(total: number, out: NodeJS.WriteStream | { write(
         // nothing while running
       } else if (tty) {
         let f = 0;
-        const draw = () => { out.write(`\r\x1b[2K${FRAMES[f++ % FRAMES.length]} ${label} ${secs(t0)}`); };
+        // One terminal line, or the carriage return cannot redraw it.
+        const cols = (out as NodeJS.WriteStream).columns ?? 80;
+        const short = label.length > cols - 10 ? `${label.slice(0, cols - 11)}…` : label;
+        const draw = () => { out.write(`\r\x1b[2K${FRAMES[f++ % FRAMES.length]} ${short} ${secs(t0)}`); };
         draw();
         timer = setInterval(draw, 100);
       } else {

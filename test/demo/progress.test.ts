@@ -29,6 +29,15 @@ describe('demo progress', () => {
     expect(fail.chunks.join('')).toContain('✘ [1/1] bad');
   });
 
+  test('TTY: a long step title is cut to the terminal width so the line can be redrawn', async () => {
+    const out = { ...sink(true), columns: 30 };
+    await createProgress(1, out).step('a step title much longer than thirty columns', async () => undefined);
+    const spinnerLines = out.chunks.filter((c) => !c.includes('✔'));
+    expect(spinnerLines.length).toBeGreaterThan(0);
+    for (const l of spinnerLines) expect(l.replace('\r\x1b[2K', '').length).toBeLessThanOrEqual(30);
+    expect(spinnerLines[0]).toContain('…');
+  });
+
   test('quiet: nothing is written', async () => {
     const out = sink(true);
     const p = createProgress(1, out, true);
