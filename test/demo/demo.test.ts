@@ -20,6 +20,8 @@ import { terraform } from '../../scripts/demo/terraform';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { bundle, ROOT } = require('../../scripts/demo/bundle.js') as { bundle(out: string): { service: string }; ROOT: string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cliConfig: cliConfigText } = require('../../scripts/demo/provider-schema.js') as { cliConfig(mirror: string): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { installProvider } = require('../../scripts/provider-install.js') as { installProvider(mirror: string): Promise<string> };
 
 if (!isRoot()) throw new Error('test/demo needs root: network namespaces, veth pairs and Open vSwitch daemons');
@@ -42,7 +44,7 @@ describe('npm run demo flow', () => {
     // A private provider mirror and CLI config: nothing from ~/.terraform.d.
     const mirror = join(tmp, 'mirror');
     await installProvider(mirror);
-    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["terraform.local/*/*"]\n  }\n  direct {\n    exclude = ["terraform.local/*/*"]\n  }\n}\n`);
+    writeFileSync(cliConfig, cliConfigText(mirror));
     result = await runDemo({
       stateDir,
       serviceEntry: service,
