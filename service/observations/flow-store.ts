@@ -18,23 +18,8 @@ export interface FlowStoreOptions {
   now?: () => number;
 }
 
-interface Row {
-  source: string;
-  destination: string;
-  source_ip: string;
-  destination_ip: string;
-  source_entity: boolean;
-  destination_entity: boolean;
-  protocol: string;
-  port: number | null;
-  verdict: ObservedVerdict;
-  rule: string | null;
-  rule_kind: RuleKind | null;
-  first: number;
-  last: number;
-  count: number;
-  hosts: string[];
-}
+/** A FlowRecord as held: times as epoch ms, so ordering and expiry need no parsing. */
+type Row = Omit<FlowRecord, 'first_seen' | 'last_seen'> & { first: number; last: number };
 
 export interface FlowFilter {
   rule?: string;
