@@ -6,11 +6,13 @@
  *   works from the root namespace), bridge `br.microseg` (netdev, fail-mode secure)
  *   and a port `uplink` (veth into a Linux bridge in the underlay namespace `<prefix>-ul`);
  * - VM = a namespace `<prefix>-<vm>` whose `eth0` is a veth peered with port `<vm.port>`
- *   in its host's namespace, on the bridge; MAC, IP/16, tx checksum offload off, IPv6 off,
- *   and a daemon (vm-daemon.ts) serving echo ports and running probes.
+ *   in its host's namespace, on the bridge; MAC, IP/16, tx checksum offload off, IPv6 off
+ *   unless the VM has an `ip6` (then dual-stack: that address/64, no DAD), and a daemon
+ *   (vm-daemon.ts) serving echo ports and running probes.
  * Everything is recorded in a state file before it is made; `down` removes it all.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { run, tryRun, isRoot, pidAlive } from './exec';
 import { startOvsdb, startVswitchd, stopVswitchd, stopOvsdb, addBridge, addPort, killPid, readPid } from './ovs';
@@ -22,6 +24,8 @@ export interface LabVmSpec {
   name: string;
   host: string;
   ip: string;
+  /** Optional IPv6 address (lab ULA, fd00::/8, prefix /64): the VM is dual-stack. */
+  ip6?: string;
   mac: string;
   /** OVS interface name on the host's bridge (the entity's `port`); default the VM name. */
   port?: string;
@@ -39,10 +43,11 @@ export interface LabSpec {
 }
 
 export interface LabHost { name: string; ns: string; rundir: string; bridge: string; uplink: string }
-export interface LabVm { name: string; host: string; ns: string; ip: string; mac: string; port: string; dev: string }
+export interface LabVm { name: string; host: string; ns: string; ip: string; ip6?: string; mac: string; port: string; dev: string }
 
 export type ProbeProtocol = 'tcp' | 'udp' | 'icmp';
-export interface Probe { src: string; dst: string; protocol: ProbeProtocol; port?: number }
+/** `ipv6`: to `dst`'s IPv6 address (`icmp` is then ping -6). */
+export interface Probe { src: string; dst: string; protocol: ProbeProtocol; port?: number; ipv6?: boolean }
 
 export const UPLINK = 'uplink';
 const VM_DEV = 'eth0';
@@ -63,6 +68,8 @@ export function validateSpec(spec: LabSpec): void {
     unique(`vms[${i}].name`, v.name);
     if (!spec.hosts.some((h) => h.name === v.host)) throw new Error(`vms[${i}].host: no host "${v.host}"`);
     if (!/^\d+\.\d+\.\d+\.\d+$/.test(v.ip)) throw new Error(`vms[${i}].ip: "${v.ip}" is not an IPv4 address`);
+    // Lab-only addresses: unique local (fd00::/8), so nothing can leak anywhere real.
+    if (v.ip6 !== undefined && !(isIPv6(v.ip6) && /^fd[0-9a-f]{2}:/i.test(v.ip6))) throw new Error(`vms[${i}].ip6: "${v.ip6}" is not a unique local IPv6 address (fdXX:…)`);
     if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v.mac)) throw new Error(`vms[${i}].mac: "${v.mac}" is not a lower-case MAC`);
     const port = v.port ?? v.name;
     if (!/^[A-Za-z0-9_.-]{1,15}$/.test(port) || port === UPLINK) throw new Error(`vms[${i}].port: "${port}" is not a usable interface name`);
@@ -185,17 +192,18 @@ export class Lab {
 
   private async addVm(spec: LabVmSpec): Promise<void> {
     const host = this.hosts.get(spec.host)!;
-    const vm: LabVm = { name: spec.name, host: spec.host, ns: `${this.prefix}-${spec.name}`, ip: spec.ip, mac: spec.mac, port: spec.port ?? spec.name, dev: VM_DEV };
+    const vm: LabVm = { name: spec.name, host: spec.host, ns: `${this.prefix}-${spec.name}`, ip: spec.ip, ...(spec.ip6 ? { ip6: spec.ip6 } : {}), mac: spec.mac, port: spec.port ?? spec.name, dev: VM_DEV };
     await this.addNamespace(vm.ns);
     await run('ip', ['-n', host.ns, 'link', 'add', vm.port, 'type', 'veth', 'peer', 'name', VM_DEV, 'netns', vm.ns]);
     await run('ip', ['-n', vm.ns, 'link', 'set', VM_DEV, 'address', vm.mac]);
     await run('ip', ['-n', vm.ns, 'addr', 'add', `${vm.ip}/16`, 'dev', VM_DEV]);
+    if (vm.ip6) await enableIpv6(vm.ns, vm.ip6);
     await run('ip', ['-n', vm.ns, 'link', 'set', VM_DEV, 'up']);
     // The userspace datapath does not fill in checksums: without this TCP fails.
     await run('ethtool', ['-K', VM_DEV, 'tx', 'off'], { ns: vm.ns });
     await run('ip', ['-n', host.ns, 'link', 'set', vm.port, 'up']);
     await addPort(host.rundir, host.bridge, vm.port);
-    const daemon = await VmDaemon.start(vm.ns, spec.tcp ?? [], spec.udp ?? [], this.spec.persistentDaemons === true);
+    const daemon = await VmDaemon.start(vm.ns, spec.tcp ?? [], spec.udp ?? [], this.spec.persistentDaemons === true, vm.ip6 !== undefined);
     this.state.daemons.push(daemon.pid);
     writeState(this.state);
     this.daemons.set(vm.name, daemon);
@@ -216,7 +224,7 @@ export class Lab {
     }
     try {
       for (const v of spec.vms) {
-        const vm: LabVm = { name: v.name, host: v.host, ns: `${prefix}-${v.name}`, ip: v.ip, mac: v.mac, port: v.port ?? v.name, dev: VM_DEV };
+        const vm: LabVm = { name: v.name, host: v.host, ns: `${prefix}-${v.name}`, ip: v.ip, ...(v.ip6 ? { ip6: v.ip6 } : {}), mac: v.mac, port: v.port ?? v.name, dev: VM_DEV };
         lab.vms.set(v.name, vm);
         lab.daemons.set(v.name, await VmDaemon.start(vm.ns, [], []));
       }
@@ -263,12 +271,20 @@ export class Lab {
     return d;
   }
 
+  /** `vm`'s IPv4 address, or its IPv6 one (an error if it has none). */
+  address(vm: string, ipv6 = false): string {
+    const v = this.vm(vm);
+    if (!ipv6) return v.ip;
+    if (!v.ip6) throw new Error(`lab VM "${vm}" has no IPv6 address (ip6)`);
+    return v.ip6;
+  }
+
   /** One probe with real packets from inside `src` to `dst`'s IP: true when a reply came back. */
   async probe(p: Probe, timeoutMs = 1000, srcIp?: string): Promise<boolean> {
-    const dst = this.vm(p.dst);
+    const ip = this.address(p.dst, p.ipv6 === true);
     const op = p.protocol === 'icmp' ? 'ping' : p.protocol;
     if (op !== 'ping' && p.port === undefined) throw new Error(`probe ${p.src}→${p.dst} ${p.protocol}: port is required`);
-    const r = await this.daemon(p.src).request({ op, ip: dst.ip, port: p.port, timeoutMs, src: srcIp });
+    const r = await this.daemon(p.src).request({ op, ip, port: p.port, timeoutMs, src: srcIp });
     if (r.error) throw new Error(`probe ${p.src}→${p.dst}: ${String(r.error)}`);
     return r.open === true;
   }
@@ -278,10 +294,10 @@ export class Lab {
     return Promise.all(probes.map((p) => this.probe(p, timeoutMs)));
   }
 
-  /** Opens a long-lived TCP connection src→dst:port that echoes a byte every 100 ms. */
-  async hold(src: string, dst: string, port: number): Promise<HeldConnection> {
+  /** Opens a long-lived TCP connection src→dst:port (to its IPv6 address with `ipv6`) that echoes a byte every 100 ms. */
+  async hold(src: string, dst: string, port: number, opts: { ipv6?: boolean } = {}): Promise<HeldConnection> {
     const d = this.daemon(src);
-    const r = await d.request({ op: 'hold', ip: this.vm(dst).ip, port });
+    const r = await d.request({ op: 'hold', ip: this.address(dst, opts.ipv6 === true), port });
     if (r.ok !== true) throw new Error(`hold ${src}→${dst}:${port}: connection did not establish`);
     return new HeldConnection(d, r.id as number);
   }
@@ -325,6 +341,20 @@ export class HeldConnection {
   async close(): Promise<void> {
     await this.d.request({ op: 'holdClose', hold: this.id });
   }
+}
+
+/**
+ * Turns IPv6 on for one VM's eth0 (addNamespace turned it off) with `ip6`/64. No DAD (the lab
+ * knows its addresses are unique), no router solicitations or RAs: the address is usable at
+ * once and the only IPv6 control traffic is neighbour discovery.
+ */
+async function enableIpv6(ns: string, ip6: string): Promise<void> {
+  await run('sysctl', ['-q', '-w',
+    'net.ipv6.conf.all.accept_dad=0', `net.ipv6.conf.${VM_DEV}.accept_dad=0`,
+    'net.ipv6.conf.all.accept_ra=0', `net.ipv6.conf.${VM_DEV}.accept_ra=0`,
+    `net.ipv6.conf.${VM_DEV}.router_solicitations=0`,
+    'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.lo.disable_ipv6=0', `net.ipv6.conf.${VM_DEV}.disable_ipv6=0`], { ns });
+  await run('ip', ['-n', ns, '-6', 'addr', 'add', `${ip6}/64`, 'dev', VM_DEV, 'nodad']);
 }
 
 /** Removes everything a state file lists: daemons, OVS instances (by pid), namespaces, the run dirs. */

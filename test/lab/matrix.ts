@@ -4,18 +4,20 @@
  */
 import type { Lab, Probe, ProbeProtocol } from './lab';
 
-export interface MatrixServices { tcp: number[]; udp: number[]; icmp: boolean }
+/** `ipv6`: probe the VMs' IPv6 addresses (icmp = ping -6) instead of their IPv4 ones. */
+export interface MatrixServices { tcp: number[]; udp: number[]; icmp: boolean; ipv6?: boolean }
 export interface MatrixCell extends Probe { open: boolean }
 
 /** The probes for every ordered pair (src ≠ dst) and service, in a stable order. */
 export function matrixProbes(vms: string[], services: MatrixServices): Probe[] {
   const out: Probe[] = [];
+  const v6 = services.ipv6 ? { ipv6: true } : {};
   for (const src of vms) {
     for (const dst of vms) {
       if (src === dst) continue;
-      for (const port of services.tcp) out.push({ src, dst, protocol: 'tcp', port });
-      for (const port of services.udp) out.push({ src, dst, protocol: 'udp', port });
-      if (services.icmp) out.push({ src, dst, protocol: 'icmp' });
+      for (const port of services.tcp) out.push({ src, dst, protocol: 'tcp', port, ...v6 });
+      for (const port of services.udp) out.push({ src, dst, protocol: 'udp', port, ...v6 });
+      if (services.icmp) out.push({ src, dst, protocol: 'icmp', ...v6 });
     }
   }
   return out;
@@ -27,8 +29,9 @@ export async function measureMatrix(lab: Lab, services: MatrixServices, timeoutM
   return probes.map((p, i) => ({ ...p, open: open[i] }));
 }
 
-export function serviceLabel(p: { protocol: ProbeProtocol; port?: number }): string {
-  return p.protocol === 'icmp' ? 'icmp' : `${p.protocol}/${p.port}`;
+export function serviceLabel(p: { protocol: ProbeProtocol; port?: number; ipv6?: boolean }): string {
+  const v6 = p.ipv6 ? '6' : '';
+  return p.protocol === 'icmp' ? `icmp${p.ipv6 ? 'v6' : ''}` : `${p.protocol}${v6}/${p.port}`;
 }
 
 /** One line per pair: "web1 → app1   tcp/80 open   tcp/8080 closed …". */

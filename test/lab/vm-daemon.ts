@@ -3,7 +3,8 @@
  * `ip netns exec <vm> node -e <this file, transpiled>`). Uses node built-ins only.
  *
  * - Serves: TCP echo on every port in argv `--tcp`, UDP echo on every `--udp`
- *   port, so "open" is measured by a reply, not just by a packet leaving.
+ *   port, so "open" is measured by a reply, not just by a packet leaving; with
+ *   `--ipv6`, on IPv6 (`::`) as well as IPv4. Probes to an IPv6 `ip` use IPv6.
  * - Probes on request (JSON lines on stdin, answers on stdout with the same id):
  *   { id, op: 'tcp'|'udp'|'ping', ip, port?, timeoutMs } → { id, open }
  *   { id, op: 'hold', ip, port } → keeps a TCP connection, echoing a byte every
@@ -34,20 +35,25 @@ const udpSeen = new Map<string, number>();
 
 async function serve(): Promise<void> {
   const waits: Promise<void>[] = [];
-  for (const port of listFrom('--tcp')) {
-    const srv = net.createServer((s) => {
-      s.on('error', () => s.destroy());
-      s.pipe(s);
-    });
-    waits.push(new Promise((res, rej) => srv.once('error', rej).listen(port, '0.0.0.0', () => res())));
-  }
-  for (const port of listFrom('--udp')) {
-    const sock = dgram.createSocket('udp4');
-    sock.on('message', (msg, rinfo) => {
-      udpSeen.set(rinfo.address, (udpSeen.get(rinfo.address) ?? 0) + 1);
-      sock.send(msg, rinfo.port, rinfo.address);
-    });
-    waits.push(new Promise((res, rej) => sock.once('error', rej).bind(port, '0.0.0.0', () => res())));
+  // Separate IPv6-only sockets next to the IPv4 ones: IPv4 peers keep their plain addresses (udpSeen keys).
+  const hosts = process.argv.includes('--ipv6') ? ['0.0.0.0', '::'] : ['0.0.0.0'];
+  for (const host of hosts) {
+    const ipv6Only = host === '::';
+    for (const port of listFrom('--tcp')) {
+      const srv = net.createServer((s) => {
+        s.on('error', () => s.destroy());
+        s.pipe(s);
+      });
+      waits.push(new Promise((res, rej) => srv.once('error', rej).listen({ port, host, ipv6Only }, () => res())));
+    }
+    for (const port of listFrom('--udp')) {
+      const sock = dgram.createSocket({ type: ipv6Only ? 'udp6' : 'udp4', ipv6Only });
+      sock.on('message', (msg, rinfo) => {
+        udpSeen.set(rinfo.address, (udpSeen.get(rinfo.address) ?? 0) + 1);
+        sock.send(msg, rinfo.port, rinfo.address);
+      });
+      waits.push(new Promise((res, rej) => sock.once('error', rej).bind(port, host, () => res())));
+    }
   }
   await Promise.all(waits);
 }
@@ -69,7 +75,7 @@ function probeTcp(ip: string, port: number, timeoutMs: number, localAddress?: st
 
 function probeUdp(ip: string, port: number, timeoutMs: number, localAddress?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
+    const s = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
     let finished = false;
     const done = (open: boolean) => {
       if (finished) return;
@@ -84,7 +90,7 @@ function probeUdp(ip: string, port: number, timeoutMs: number, localAddress?: st
     s.on('error', () => done(false));
     const payload = Buffer.from('probe');
     const fire = () => s.send(payload, port, ip, () => undefined);
-    // A first datagram may be lost while ARP resolves: resend a few times within the timeout.
+    // A first datagram may be lost while ARP (or ND) resolves: resend a few times within the timeout.
     const again = setInterval(fire, Math.max(100, Math.floor(timeoutMs / 4)));
     s.bind({ port: 0, address: localAddress }, fire);
   });
@@ -93,7 +99,7 @@ function probeUdp(ip: string, port: number, timeoutMs: number, localAddress?: st
 function probePing(ip: string, timeoutMs: number): Promise<boolean> {
   const secs = Math.max(1, Math.round(timeoutMs / 1000));
   return new Promise((resolve) => {
-    execFile('ping', ['-n', '-q', '-c', '1', '-W', String(secs), ip], { timeout: timeoutMs + 2000 }, (err) => resolve(!err));
+    execFile('ping', [...(net.isIPv6(ip) ? ['-6'] : []), '-n', '-q', '-c', '1', '-W', String(secs), ip], { timeout: timeoutMs + 2000 }, (err) => resolve(!err));
   });
 }
 

@@ -34,9 +34,9 @@ export class VmDaemon {
     return this.child.pid ?? -1;
   }
 
-  /** Starts the daemon in `ns`, serving the given ports; resolves once every port is bound. */
-  static start(ns: string, tcp: number[], udp: number[], persist = false): Promise<VmDaemon> {
-    const args = ['netns', 'exec', ns, process.execPath, '-e', daemonCode(), '--', '--tcp', tcp.join(','), '--udp', udp.join(',')];
+  /** Starts the daemon in `ns`, serving the given ports (on IPv6 too with `ipv6`); resolves once every port is bound. */
+  static start(ns: string, tcp: number[], udp: number[], persist = false, ipv6 = false): Promise<VmDaemon> {
+    const args = ['netns', 'exec', ns, process.execPath, '-e', daemonCode(), '--', '--tcp', tcp.join(','), '--udp', udp.join(','), ...(ipv6 ? ['--ipv6'] : [])];
     const child = spawn('ip', persist ? [...args, '--persist'] : args, { stdio: ['pipe', 'pipe', 'pipe'], detached: persist });
     const d = new VmDaemon(child);
     let stderr = '';
