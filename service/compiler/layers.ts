@@ -41,9 +41,22 @@ function verdictActions(spec: SideSpec, verdict: MarkVerdict, layer: MarkLayer, 
 
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
 
+/**
+ * OVS reads a host prefix (/32, /128) as the bare address, so a CIDR naming one
+ * host is written as that address: two spellings of one match would be two flows
+ * here but one on the bridge (the later replacing the earlier, losing a clause).
+ */
+function hostAddress(a: string): string {
+  const host = a.includes(':') ? '/128' : '/32';
+  return a.endsWith(host) ? a.slice(0, -host.length) : a;
+}
+
 function addressMatches(spec: SideSpec, addresses: Iterable<string>): string[] {
   const out = new Set<string>();
-  for (const a of addresses) out.add(a.includes(':') ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
+  for (const cidr of addresses) {
+    const a = hostAddress(cidr);
+    out.add(a.includes(':') ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
+  }
   return [...out].sort();
 }
 

@@ -1,0 +1,75 @@
+/**
+ * Helpers for real-packet tests that drive a lab through the in-process
+ * service (test/support/service.ts): a strict API call, waiting until every
+ * host has realized the current generation, and the measured matrix next to
+ * explain()'s verdict (via /v1/reachability) for every cell.
+ */
+import type { Lab } from '../lab/lab';
+import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
+import { sleep } from '../lab/exec';
+import type { TestService } from '../support/service';
+
+export type Verdict = 'allow' | 'deny' | 'would-deny';
+export interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }
+/** Resolves with the JSON body; rejects on any status ≥ 300, naming the call. */
+export type Api = (method: string, path: string, body?: unknown) => Promise<any>;
+
+export function strictApi(svc: () => TestService): Api {
+  return async (method, path, body) => {
+    const r = await svc().api(method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+}
+
+/** Polls GET /v1/hosts/NAME until every host has realized the current generation; returns the ms it took. */
+export async function waitRealized(api: Api, hosts: string[], label: string, figures: string[], timeoutMs = 5000): Promise<number> {
+  const t0 = Date.now();
+  const generation = (await api('GET', '/v1/status')).generation as number;
+  for (;;) {
+    const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
+    // The host view itself says what it should run (desired) and what it runs (realized).
+    if (views.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) {
+      const ms = Date.now() - t0;
+      figures.push(`${label}: generation ${generation} realized on ${hosts.join(', ')} in ${ms} ms`);
+      return ms;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: hosts did not realize generation ${generation}: ${JSON.stringify(views.map((h) => ({ name: h.name, ...h.status })))}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * explain()'s question for one probe. IPv4 probes ask by entity name (its first IP);
+ * IPv6 probes ask with the two VMs' IPv6 addresses, and ping -6 is ICMPv6 echo (128/0).
+ */
+export function reachabilityQuery(lab: Lab, c: MatrixCell): URLSearchParams {
+  const v6 = c.ipv6 === true;
+  const ends = v6 ? { src: lab.address(c.src, true), dst: lab.address(c.dst, true) } : { src: c.src, dst: c.dst };
+  const protocol = c.protocol === 'icmp' && v6 ? 'icmpv6' : c.protocol;
+  const detail: Record<string, string> = c.port ? { port: String(c.port) } : { icmp_type: v6 ? '128' : '8', icmp_code: '0' };
+  return new URLSearchParams({ ...ends, protocol, ...detail });
+}
+
+/** The real matrix next to explain()'s verdict for every cell. */
+export async function checkedMatrix(lab: Lab, api: Api, services: MatrixServices, figures: string[]): Promise<Checked[]> {
+  const t0 = Date.now();
+  const cells = await measureMatrix(lab, services, 1000);
+  const ms = Date.now() - t0;
+  const out: Checked[] = [];
+  for (const c of cells) {
+    const e = await api('GET', `/v1/reachability?${reachabilityQuery(lab, c)}`);
+    out.push({ ...c, verdict: e.verdict, rule: e.rule });
+  }
+  // A reply is proof of "open"; a missing reply within 1 s may be load. Cells measured closed that
+  // explain() says are open get one more try with 3 s (cells measured open are never retried).
+  const doubtful = out.filter((c) => !c.open && c.verdict !== 'deny');
+  const again = await lab.probeAll(doubtful, 3000);
+  doubtful.forEach((c, i) => { c.open = again[i]; });
+  figures.push(`matrix of ${cells.length} probes measured in ${ms} ms (${doubtful.length} re-probed)`);
+  return out;
+}
+
+/** Cells where packets and explain() disagree (deny must be closed; allow and would-deny open). */
+export const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdict !== 'deny'))
+  .map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}: measured ${c.open ? 'open' : 'closed'}, explain ${c.verdict} (${c.rule})`);
