@@ -13,7 +13,7 @@ import { Lab, type LabSpec, type LabVmSpec, type Probe } from '../lab/lab';
 import { serviceLabel, type MatrixServices } from '../lab/matrix';
 import { run, isRoot, sleep } from '../lab/exec';
 import { startService, type TestService } from '../support/service';
-import { strictApi, waitRealized, checkedMatrix, mismatches, reachabilityQuery } from './lab-service';
+import { strictApi, waitRealized, checkedMatrix, mismatches, reachabilityQuery, cutAfter } from './lab-service';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
@@ -169,16 +169,7 @@ describe('IPv6, real packets', () => {
     const t0 = Date.now();
     await api('PUT', '/v1/application-rules/v6shop', rule('apply', lab, { withWebToApp: false }));
     const realizedMs = await realized('remove web → app allow');
-    let cutAt: number | null = null;
-    while (Date.now() - t0 < 5000) {
-      const s = await held.status();
-      if (s.lastEchoMs !== null && s.lastEchoMs > 500) {
-        cutAt = Date.now() - s.lastEchoMs - t0;
-        break;
-      }
-      await sleep(50);
-    }
-    await held.close();
+    const cutAt = await cutAfter(held, t0);
     expect(cutAt).not.toBeNull();
     figures.push(`established IPv6 web1→app1:8080 cut ${Math.max(0, cutAt!)} ms after the API call (realized in ${realizedMs} ms)`);
     expect(cutAt!).toBeLessThan(2000);

@@ -1,10 +1,11 @@
 /**
  * Helpers for real-packet tests that drive a lab through the in-process
  * service (test/support/service.ts): a strict API call, waiting until every
- * host has realized the current generation, and the measured matrix next to
- * explain()'s verdict (via /v1/reachability) for every cell.
+ * host has realized the current generation, the measured matrix next to
+ * explain()'s verdict (via /v1/reachability) for every cell, and when a held
+ * connection was cut.
  */
-import type { Lab } from '../lab/lab';
+import type { Lab, HeldConnection } from '../lab/lab';
 import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
 import { sleep } from '../lab/exec';
 import type { TestService } from '../support/service';
@@ -73,3 +74,21 @@ export async function checkedMatrix(lab: Lab, api: Api, services: MatrixServices
 /** Cells where packets and explain() disagree (deny must be closed; allow and would-deny open). */
 export const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdict !== 'deny'))
   .map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}: measured ${c.open ? 'open' : 'closed'}, explain ${c.verdict} (${c.rule})`);
+
+/**
+ * When a held connection (echoing every 100 ms) was cut, in ms after `t0`: the time of its last echo,
+ * once no echo has come for 500 ms; null if it still echoes 5 s after `t0`. Closes the connection.
+ */
+export async function cutAfter(held: HeldConnection, t0: number): Promise<number | null> {
+  let cutAt: number | null = null;
+  while (Date.now() - t0 < 5000) {
+    const s = await held.status();
+    if (s.lastEchoMs !== null && s.lastEchoMs > 500) {
+      cutAt = Date.now() - s.lastEchoMs - t0;
+      break;
+    }
+    await sleep(50);
+  }
+  await held.close();
+  return cutAt;
+}

@@ -9,17 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../lab/lab';
 import { threeTierLayout, TCP_PORTS, UDP_PORTS } from '../lab/layouts';
-import { measureMatrix, serviceLabel, type MatrixCell } from '../lab/matrix';
+import { serviceLabel } from '../lab/matrix';
 import { run, isRoot, sleep } from '../lab/exec';
 import { startService, type TestService } from '../support/service';
 import { shopObjects, shopRule, PROBED } from './three-tier-policy';
+import { strictApi, waitRealized as realizedOn, checkedMatrix as checkedMatrixOf, mismatches, cutAfter } from './lab-service';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
 jest.setTimeout(90_000);
-
-type Verdict = 'allow' | 'deny' | 'would-deny';
-interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }
 
 describe('three-tier shop, real packets', () => {
   const prefix = `en${process.pid % 100000}`;
@@ -28,53 +26,14 @@ describe('three-tier shop, real packets', () => {
   let svc: TestService;
   const figures: string[] = [];
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const r = await svc.api(method, path, body);
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
+  const api = strictApi(() => svc);
   const mgmt = (host: string) => `unix:${lab.host(host).rundir}/${lab.host(host).bridge}.mgmt`;
   const bridgeFlows = async (host: string) => (await run('ovs-ofctl', ['--no-stats', 'dump-flows', mgmt(host)])).split('\n').filter((l) => /actions=/.test(l));
 
-  /** Polls GET /v1/hosts/NAME until every host has realized the current generation; returns the ms it took. */
-  async function waitRealized(label: string, timeoutMs = 5000): Promise<number> {
-    const t0 = Date.now();
-    const generation = (await api('GET', '/v1/status')).generation as number;
-    for (;;) {
-      const hosts = await Promise.all(['ha', 'hb'].map((h) => api('GET', `/v1/hosts/${h}`)));
-      // The host view itself says what it should run (desired) and what it runs (realized).
-      if (hosts.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) {
-        const ms = Date.now() - t0;
-        figures.push(`${label}: generation ${generation} realized on both hosts in ${ms} ms`);
-        return ms;
-      }
-      if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: hosts did not realize generation ${generation}: ${JSON.stringify(hosts.map((h) => ({ name: h.name, ...h.status })))}`);
-      await sleep(50);
-    }
-  }
-
+  /** Every host has realized the current generation; returns the ms it took. */
+  const waitRealized = (label: string, timeoutMs = 5000) => realizedOn(api, ['ha', 'hb'], label, figures, timeoutMs);
   /** The real matrix next to explain()'s verdict for every cell. */
-  async function checkedMatrix(): Promise<Checked[]> {
-    const t0 = Date.now();
-    const cells = await measureMatrix(lab, PROBED, 1000);
-    const ms = Date.now() - t0;
-    const out: Checked[] = [];
-    for (const c of cells) {
-      const q = new URLSearchParams({ src: c.src, dst: c.dst, protocol: c.protocol, ...(c.port ? { port: String(c.port) } : { icmp_type: '8', icmp_code: '0' }) });
-      const e = await api('GET', `/v1/reachability?${q}`);
-      out.push({ ...c, verdict: e.verdict, rule: e.rule });
-    }
-    // A reply is proof of "open"; a missing reply within 1 s may be load. Cells measured closed that
-    // explain() says are open get one more try with 3 s (cells measured open are never retried).
-    const doubtful = out.filter((c) => !c.open && c.verdict !== 'deny');
-    const again = await lab.probeAll(doubtful, 3000);
-    doubtful.forEach((c, i) => { c.open = again[i]; });
-    figures.push(`matrix of ${cells.length} probes measured in ${ms} ms (${doubtful.length} re-probed)`);
-    return out;
-  }
-
-  const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdict !== 'deny'))
-    .map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}: measured ${c.open ? 'open' : 'closed'}, explain ${c.verdict} (${c.rule})`);
+  const checkedMatrix = () => checkedMatrixOf(lab, api, PROBED, figures);
 
   beforeAll(async () => {
     lab = await Lab.up({ ...threeTierLayout(), prefix });
@@ -128,16 +87,7 @@ describe('three-tier shop, real packets', () => {
     await api('PUT', '/v1/application-rules/shop', shopRule('apply', { withWebToApp: false }));
     const realizedMs = await waitRealized('remove web → app allow');
     // Cut = no echo for 500 ms; the cut time is when the last echo came back.
-    let cutAt: number | null = null;
-    while (Date.now() - t0 < 5000) {
-      const s = await held.status();
-      if (s.lastEchoMs !== null && s.lastEchoMs > 500) {
-        cutAt = Date.now() - s.lastEchoMs - t0;
-        break;
-      }
-      await sleep(50);
-    }
-    await held.close();
+    const cutAt = await cutAfter(held, t0);
     expect(cutAt).not.toBeNull();
     figures.push(`established web1→app1:8080 cut ${Math.max(0, cutAt!)} ms after the API call (realized in ${realizedMs} ms)`);
     expect(cutAt!).toBeLessThan(2000);
