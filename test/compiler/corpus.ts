@@ -48,6 +48,17 @@ export const CORPUS: Record<string, PolicySnapshot> = {
         outb({ from: tB, to: { categories: { Env: ['prod'] } }, services: [{ protocol: 'tcp', ports: ['1-1024'] }] }),
       ] }),
   ] }),
+  'host CIDRs equal to entity addresses, and the whole address space': base({ application_rules: [
+    app({ name: 'spell', target: { categories: { T: ['a', 'b'] } },
+      inbound: [
+        inb({ from: { categories: { T: ['c'] } }, services: [{ protocol: 'tcp', ports: ['80'] }] }),
+        inb({ from: { cidrs: ['10.0.0.3/32', 'fd00::1/128'] }, services: [{ protocol: 'tcp', ports: ['80', '443'] }] }),
+        inb({ from: { cidrs: ['0.0.0.0/0', '::/0'] }, services: [{ protocol: 'udp', ports: ['53'] }] }),
+        inb({ from: { categories: { T: ['a'] } }, services: [{ protocol: 'udp', ports: ['53', '123'] }] }),
+      ],
+      outbound_policy: 'allow_listed',
+      outbound: [outb({ to: { cidrs: ['0.0.0.0/0'] }, services: [{ protocol: 'tcp', ports: ['443'] }] }), outb({ to: { categories: { T: ['c'] } } })] }),
+  ] }),
   'services: any, icmp type and code, ranges, no services': base({ application_rules: [
     app({ name: 'svc', target: tB, inbound: [
       inb({ from: { categories: { T: ['a'] } }, services: [{ protocol: 'any' }] }),
