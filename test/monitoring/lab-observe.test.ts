@@ -69,7 +69,7 @@ describe('observed connections from a real lab', () => {
       database: join(tmp, 'microseg.sqlite'),
       plugins: [
         createMonitoringPlugin({ maxEntries: 10_000, retentionMs: 3_600_000 }),
-        createEmbeddedAgentsPlugin({ enabled: true, intervalMs: 500, decoderFor: pipelineDecoder }), // observations ride on each pass
+        createEmbeddedAgentsPlugin({ enabled: true, decoderFor: pipelineDecoder }), // the default 2 s pass; observations ride on each pass
       ],
     });
     await api('POST', '/v1/categories', { name: 'AppTier', values: ['web', 'app', 'db'] });
