@@ -7,6 +7,11 @@
  * policy protects) even if no agent ever reported. A host with no entities
  * and no agent yet is skipped: nothing there to enforce, and requiring it
  * would make the first apply that declares a host block forever.
+ *
+ * A host with entities whose agent has never reported fails the wait after
+ * NO_AGENT_GRACE_MS rather than the whole timeout: an embedded agent reports
+ * within a second or two of its host appearing, so a longer silence means no
+ * agent serves the host, and waiting minutes for it helps nobody.
  */
 import type { ApiClient } from './http';
 import { sleep } from './http';
@@ -33,21 +38,31 @@ export function laggingHosts(status: StatusView, generation: number, hostsWithEn
 
 export class RealizationTimeout extends Error {}
 
-export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500, stopped: () => boolean = () => false): Promise<void> {
+export const NO_AGENT_GRACE_MS = 15_000;
+
+const describe = (lagging: { name: string; reason: string }[]) => lagging.map((l) => `${l.name} (${l.reason})`).join(', ');
+
+export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500, stopped: () => boolean = () => false, noAgentGraceMs = NO_AGENT_GRACE_MS): Promise<void> {
   const first = await client.request<StatusView>('GET', '/v1/status');
   const target = first.generation;
   const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
   const withEntities = new Set(entities.items.map((e) => e.host));
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let status = first;
   for (;;) {
     const lagging = laggingHosts(status, target, withEntities);
     if (lagging.length === 0) return;
     if (stopped()) throw new RealizationTimeout(`stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${target}`);
     if (Date.now() >= deadline) {
+      throw new RealizationTimeout(`policy generation ${target} was not realized within ${Math.round(timeoutMs / 1000)}s on ${lagging.length} host(s): ${describe(lagging)}`);
+    }
+    const silent = status.hosts.filter((h) => (h.status?.realized_generation ?? null) === null && lagging.some((l) => l.name === h.name));
+    if (silent.length > 0 && Date.now() - started >= noAgentGraceMs) {
+      const names = silent.map((h) => h.name);
       throw new RealizationTimeout(
-        `policy generation ${target} was not realized within ${Math.round(timeoutMs / 1000)}s on ${lagging.length} host(s): ` +
-          lagging.map((l) => `${l.name} (${l.reason})`).join(', '),
+        `policy generation ${target} was not realized on ${lagging.length} host(s): ${describe(lagging)}; no agent has reported for ${names.join(', ')} ` +
+          `in ${Math.round(noAgentGraceMs / 1000)}s (set the host's ovs_rundir so the service programs it, or run microseg-agent --host ${names[0]} on it)`,
       );
     }
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));

@@ -23,7 +23,7 @@ const providerAttributes: Record<string, Attribute> = {
   insecure: { description: 'true: do not verify the https certificate of the service. Default: MICROSEG_INSECURE, else false.', type: T.bool, optional: true },
   timeout: { description: 'How long apply waits for hosts to realize a change, and the limit of one request; a duration such as "90s" or "5m". Default: MICROSEG_TIMEOUT, else 5m.', type: T.string, optional: true },
   wait_for_realization: {
-    description: 'true (default): after a change, wait until every host runs the new policy generation, or fail naming the hosts that lag. Hosts that carry no entity and whose agent never reported are not waited for. Default: MICROSEG_WAIT_FOR_REALIZATION.',
+    description: 'true (default): after a change, wait until every host runs the new policy generation, or fail naming the hosts that lag. Hosts that carry no entity and whose agent never reported are not waited for; a host with entities whose agent has not reported within 15 s fails the apply at once, naming it. Default: MICROSEG_WAIT_FOR_REALIZATION.',
     type: T.bool, optional: true,
   },
 };

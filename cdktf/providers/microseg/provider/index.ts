@@ -38,7 +38,7 @@ export interface MicrosegProviderConfig {
   */
   readonly token?: string;
   /**
-  * true (default): after a change, wait until every host runs the new policy generation, or fail naming the hosts that lag. Hosts that carry no entity and whose agent never reported are not waited for. Default: MICROSEG_WAIT_FOR_REALIZATION.
+  * true (default): after a change, wait until every host runs the new policy generation, or fail naming the hosts that lag. Hosts that carry no entity and whose agent never reported are not waited for; a host with entities whose agent has not reported within 15 s fails the apply at once, naming it. Default: MICROSEG_WAIT_FOR_REALIZATION.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs#wait_for_realization MicrosegProvider#wait_for_realization}
   */
