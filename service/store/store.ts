@@ -11,6 +11,7 @@
  * changed it, and commits its change and revision together. So several
  * service processes may share one PostgreSQL database.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -186,6 +187,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const errors = validateChange(kind, body, name, model);
       if (errors.length > 0) throw toFieldServiceError(errors);
       const before = JSON.parse(row.body) as AnyBody;
+      // Replacing an object with what it already holds is no change: same version, same updated_at.
+      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false };
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)

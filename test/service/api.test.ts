@@ -56,6 +56,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       const updated = await api('PUT', `/v1/${f.collection}/${name}`, f.update, { headers: { 'if-match': '"1"' } });
       expect([f.collection, updated.status]).toEqual([f.collection, 200]);
       expect(updated.body).toEqual(expect.objectContaining({ ...f.update, version: 2, id: created.body.id, created_at: created.body.created_at }));
+      const same = await api('PUT', `/v1/${f.collection}/${name}`, f.update, { headers: { 'if-match': '"2"' } });
+      expect([f.collection, same.status, same.body.version, same.body.updated_at]).toEqual([f.collection, 200, 2, updated.body.updated_at]);
 
       const staleHeader = await api('PUT', `/v1/${f.collection}/${name}`, f.create, { headers: { 'if-match': '1' } });
       expect([staleHeader.status, staleHeader.body.error, staleHeader.body.field]).toEqual([409, 'version_conflict', 'version']);
