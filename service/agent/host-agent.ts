@@ -10,11 +10,14 @@
  * Besides the interval, monitors on the bridge (driver.watch) run a pass as soon
  * as anyone changes its flows or a port appears, goes or is renumbered; an
  * unreachable host is retried every 500 ms, so a restarted ovs-vswitchd is
- * reprogrammed as soon as it is back. On a policy change nothing but
- * replace-flows is needed: the pipeline re-checks established connections
- * (docs/pipeline.md), so no conntrack flush.
+ * reprogrammed as soon as it is back. Once a new generation is on the bridge,
+ * the conntrack entries it denies are deleted (revoke.ts): the pipeline re-checks
+ * only original-direction packets, so a responder-only stream would flow on.
  */
 import { describeDiff, sameFlows } from './flows';
+import { entriesToCut } from './revoke';
+import { parseConntrackDump } from '../observations/conntrack';
+import type { PolicySnapshot } from '../model/snapshot';
 import type { AgentStatus, BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -49,6 +52,9 @@ export class HostAgent {
   private watchStarted = 0;
   private compiledFor: { input: string; compiled: ReturnType<CompileHost> } | null = null;
   private watchDebounce: NodeJS.Timeout | null = null;
+  /** The generation whose denied connections were last revoked (retried each pass until it works). */
+  private revokedFor: number | null = null;
+  private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
   last: PassResult | null = null;
 
   constructor(private readonly opts: HostAgentOptions) {
@@ -127,6 +133,10 @@ export class HostAgent {
     } catch (e) {
       this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
     }
+    // After the report: one flush per connection may take a while, and must not delay "realized".
+    const job = this.toRevoke;
+    this.toRevoke = null;
+    if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
     if (result.reachable && this.opts.afterPass) {
       try {
         await this.opts.afterPass();
@@ -172,6 +182,7 @@ export class HostAgent {
     const p = this.programmed;
     if (p && p.key === key && sameFlows(p.dump, dump)) {
       p.generation = compiled.generation;
+      this.toRevoke = { snapshot, ports, generation: compiled.generation };
       return this.ok('none', compiled.generation, dump.length);
     }
     const drift = p !== null && p.key === key;
@@ -188,9 +199,32 @@ export class HostAgent {
       else {
         this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
       }
+      this.toRevoke = { snapshot, ports, generation: compiled.generation };
       return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length);
     } catch (e) {
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
+    }
+  }
+
+  /**
+   * Once per generation, after its flows are on the bridge (never before: the old
+   * flows would re-admit the connection): delete the conntrack entries it denies.
+   * A failure is logged and retried on the next pass; it does not fail this one.
+   * Runs right after the status report, so "realized" means the flows are in
+   * place; the cuts follow within the same pass.
+   */
+  private async revoke(snapshot: PolicySnapshot, ports: HostPorts, generation: number): Promise<void> {
+    const { driver } = this.opts;
+    if (this.revokedFor === generation || !driver.dumpConntrack || !driver.flushConntrack) return;
+    try {
+      const { entries } = parseConntrackDump(await driver.dumpConntrack());
+      const cuts = entriesToCut(snapshot, this.opts.host, ports, entries);
+      // A few at a time: one ovs-appctl each, and a change may revoke dozens (≈7 ms each here).
+      for (let i = 0; i < cuts.length; i += 4) await Promise.all(cuts.slice(i, i + 4).map((c) => driver.flushConntrack!(c.zone, c.tuple)));
+      this.revokedFor = generation;
+      if (cuts.length) this.log('info', 'cut connections the new policy denies', { host: this.opts.host, generation, connections: cuts.length });
+    } catch (e) {
+      this.log('warn', 'cannot cut connections the new policy denies', { host: this.opts.host, generation, error: (e as Error).message });
     }
   }
 

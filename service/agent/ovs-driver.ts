@@ -3,6 +3,7 @@
  * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the port
  * monitor. Every call has a timeout so a hung daemon cannot stall the loop.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,25 @@ export class OvsDriver implements BridgeDriver {
       await this.ofctl(['--bundle', 'replace-flows', this.target, file]);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The daemon's control socket; read each time, the pid changes when ovs-vswitchd restarts. */
+  private appctl(args: string[]): Promise<string> {
+    const pid = readFileSync(join(this.opts.rundir, 'ovs-vswitchd.pid'), 'utf8').trim();
+    return runCommand('ovs-appctl', [`--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, `--target=${join(this.opts.rundir, `ovs-vswitchd.${pid}.ctl`)}`, ...args], this.timeoutMs + 1000);
+  }
+
+  dumpConntrack(): Promise<string> {
+    return this.appctl(['dpctl/dump-conntrack', '-m']);
+  }
+
+  async flushConntrack(zone: number, tuple: string): Promise<void> {
+    try {
+      await this.appctl(['dpctl/flush-conntrack', `zone=${zone}`, tuple]);
+    } catch (e) {
+      // ENOENT: the entry expired (or closed) since the dump; it is gone either way.
+      if (!/No such file or directory/.test((e as Error).message)) throw e;
     }
   }
 

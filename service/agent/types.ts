@@ -38,6 +38,10 @@ export interface BridgeDriver {
    * ours included) or the watch ends (daemon gone). Lets drift be repaired at once.
    */
   watch?(onChange: () => void): FlowWatch;
+  /** Optional: `ovs-appctl dpctl/dump-conntrack -m` of the bridge's datapath (text). */
+  dumpConntrack?(): Promise<string>;
+  /** Optional: deletes the conntrack entries of `zone` matching the original-direction `tuple` (revoke.ts). */
+  flushConntrack?(zone: number, tuple: string): Promise<void>;
 }
 
 export interface FlowWatch { alive(): boolean; stop(): void }

@@ -18,6 +18,8 @@ export interface ConntrackEntry {
   dport: number | null;
   icmp_type: number | null;
   icmp_code: number | null;
+  /** ICMP echo id, when printed (OVS 3.1 flushes an ICMP entry only by its full tuple, id included). */
+  icmp_id?: number;
   zone: number;
   mark: number;
   labels: bigint;
@@ -93,6 +95,7 @@ export function parseConntrackLine(line: string): ConntrackEntry {
     dport: int(orig.dport),
     icmp_type: int(orig.type),
     icmp_code: int(orig.code),
+    ...(int(orig.id) !== null ? { icmp_id: int(orig.id)! } : {}),
     zone: int(f.zone) ?? 0,
     mark: int(f.mark) ?? 0,
     labels: labelsText === null ? 0n : BigInt(labelsText),

@@ -302,6 +302,17 @@ export class Lab {
     return new HeldConnection(d, r.id as number);
   }
 
+  /**
+   * A responder-only UDP stream: `src` sends one datagram to dst:port (its IPv6 address with `ipv6`), whose echo port then
+   * sends a datagram back every 50 ms for `durationMs` while `src` stays silent.
+   */
+  async udpStream(src: string, dst: string, port: number, opts: { durationMs?: number; ipv6?: boolean } = {}): Promise<UdpStream> {
+    const d = this.daemon(src);
+    const r = await d.request({ op: 'udpStream', ip: this.address(dst, opts.ipv6 === true), port, durationMs: opts.durationMs ?? 10_000 });
+    if (r.ok !== true) throw new Error(`udpStream ${src}→${dst}:${port}: no datagram came back`);
+    return new UdpStream(d, r.id as number);
+  }
+
   /** UDP datagrams the VM's echo ports received, by source IP, since the last call. */
   async udpSeen(vm: string): Promise<Record<string, number>> {
     const r = await this.daemon(vm).request({ op: 'udpSeen' });
@@ -340,6 +351,21 @@ export class HeldConnection {
 
   async close(): Promise<void> {
     await this.d.request({ op: 'holdClose', hold: this.id });
+  }
+}
+
+export class UdpStream {
+  constructor(private readonly d: VmDaemon, readonly id: number) {}
+
+  /** Datagrams received so far, and ms since the last one (null: none yet). */
+  async status(): Promise<{ received: number; lastMs: number | null }> {
+    const r = await this.d.request({ op: 'udpStreamStatus', stream: this.id });
+    if (r.error) throw new Error(`udpStream: ${String(r.error)}`);
+    return { received: r.received as number, lastMs: (r.lastMs as number | null) ?? null };
+  }
+
+  async close(): Promise<void> {
+    await this.d.request({ op: 'udpStreamClose', stream: this.id });
   }
 }
 

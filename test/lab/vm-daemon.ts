@@ -12,13 +12,18 @@
  *   { id, op: 'holdStatus', hold } → { id, connected, lastEchoMs (ms since last echo), closed }
  *   { id, op: 'holdClose', hold } → { id, ok }
  *   { id, op: 'udpSeen' } → { id, seen: { <source IP>: datagrams received } } (since the last udpSeen)
+ *   { id, op: 'udpStream', ip, port, durationMs } → a responder-only UDP stream: sends `stream:<ms>`
+ *     (resent until answered, then never again); the echo port that gets it sends a datagram back
+ *     every 50 ms for durationMs → { id, ok } once the first one arrived;
+ *   { id, op: 'udpStreamStatus', stream } → { id, received, lastMs (ms since the last datagram) }
+ *   { id, op: 'udpStreamClose', stream } → { id, ok }
  */
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
 import { execFile } from 'node:child_process';
 import * as readline from 'node:readline';
 
-type Req = { id: number; op: string; ip?: string; port?: number; timeoutMs?: number; hold?: number; src?: string };
+type Req = { id: number; op: string; ip?: string; port?: number; timeoutMs?: number; hold?: number; src?: string; stream?: number; durationMs?: number };
 
 function listFrom(flag: string): number[] {
   const i = process.argv.indexOf(flag);
@@ -50,6 +55,12 @@ async function serve(): Promise<void> {
       const sock = dgram.createSocket({ type: ipv6Only ? 'udp6' : 'udp4', ipv6Only });
       sock.on('message', (msg, rinfo) => {
         udpSeen.set(rinfo.address, (udpSeen.get(rinfo.address) ?? 0) + 1);
+        const stream = /^stream:([0-9]+)$/.exec(String(msg));
+        if (stream) {
+          // The responder keeps sending on its own; the initiator stays silent.
+          const every = setInterval(() => sock.send(msg, rinfo.port, rinfo.address, () => undefined), 50);
+          setTimeout(() => clearInterval(every), Math.min(Number(stream[1]), 60_000));
+        }
         sock.send(msg, rinfo.port, rinfo.address);
       });
       waits.push(new Promise((res, rej) => sock.once('error', rej).bind(port, host, () => res())));
@@ -133,6 +144,33 @@ function startHold(id: number, ip: string, port: number): Promise<boolean> {
   });
 }
 
+interface UdpStream { sock: dgram.Socket; received: number; last: number }
+const streams = new Map<number, UdpStream>();
+
+function startUdpStream(id: number, ip: string, port: number, durationMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
+    const st: UdpStream = { sock, received: 0, last: 0 };
+    streams.set(id, st);
+    const payload = Buffer.from(`stream:${durationMs}`);
+    const fire = () => sock.send(payload, port, ip, () => undefined);
+    // Resent only until the first answer (ARP may eat the first datagram); after that, silence.
+    const again = setInterval(fire, 250);
+    const fail = setTimeout(() => { clearInterval(again); resolve(false); }, 3000);
+    sock.on('message', () => {
+      st.received++;
+      st.last = Date.now();
+      if (st.received === 1) {
+        clearInterval(again);
+        clearTimeout(fail);
+        resolve(true);
+      }
+    });
+    sock.on('error', () => undefined);
+    sock.bind(0, fire);
+  });
+}
+
 async function handle(req: Req): Promise<object> {
   const timeoutMs = req.timeoutMs ?? 1000;
   switch (req.op) {
@@ -152,6 +190,18 @@ async function handle(req: Req): Promise<object> {
         h.sock.destroy();
         holds.delete(req.hold!);
       }
+      return { ok: true };
+    }
+    case 'udpStream': return { ok: await startUdpStream(req.id, req.ip!, req.port!, req.durationMs ?? 10_000) };
+    case 'udpStreamStatus': {
+      const st = streams.get(req.stream!);
+      if (!st) return { error: `no stream ${req.stream}` };
+      return { received: st.received, lastMs: st.last ? Date.now() - st.last : null };
+    }
+    case 'udpStreamClose': {
+      const st = streams.get(req.stream!);
+      if (st) st.sock.close();
+      streams.delete(req.stream!);
       return { ok: true };
     }
     case 'udpSeen': {

@@ -1,0 +1,111 @@
+/**
+ * Real packets (needs root): removing an allow cuts a connection in which only
+ * the responder sends. app → db udp/53 is allowed; app1 (hb) and app2 (ha) each
+ * send one datagram to db1 (ha), which then streams back every 50 ms. After the
+ * allow is removed through the API (an IPv6 stream db2 → app1 too), the agents delete the denied conntrack
+ * entries (service/agent/revoke.ts) and the streams stop reaching the clients,
+ * while a still-allowed held TCP connection (web1 → app1:8080) keeps echoing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lab, type UdpStream } from '../lab/lab';
+import { threeTierLayout } from '../lab/layouts';
+import { isRoot, sleep } from '../lab/exec';
+import { startService, type TestService } from '../support/service';
+import { shopObjects, shopRule } from './three-tier-policy';
+import { strictApi, waitRealized as realizedOn } from './lab-service';
+
+if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
+
+jest.setTimeout(90_000);
+
+/** The shop in apply mode with app → db reduced to tcp/5432 (udp/53 no longer allowed). */
+function shopWithoutDns() {
+  const rule = shopRule('apply');
+  const inbound = (rule.inbound as { services: { protocol: string }[] }[]).map((e) => ({ ...e, services: e.services.filter((s) => s.protocol !== 'udp') }));
+  return { ...rule, inbound };
+}
+
+/** When the stream stopped, in ms after t0 (its last datagram), once none has come for 500 ms; null if it still flows 5 s after t0. */
+async function streamCutAfter(stream: UdpStream, t0: number): Promise<number | null> {
+  while (Date.now() - t0 < 5000) {
+    const s = await stream.status();
+    if (s.lastMs !== null && s.lastMs > 500) return Date.now() - s.lastMs - t0;
+    await sleep(50);
+  }
+  return null;
+}
+
+describe('revoking a connection the responder alone keeps alive', () => {
+  const prefix = `rv${process.pid % 100000}`;
+  const tmp = mkdtempSync('/tmp/msrv-');
+  let lab: Lab;
+  let svc: TestService;
+  const figures: string[] = [];
+  const api = strictApi(() => svc);
+
+  beforeAll(async () => {
+    // Dual-stack VMs, so an IPv6 stream is revoked too (ct_ipv6_src/ct_ipv6_dst tuples).
+    const layout = threeTierLayout();
+    const vms = layout.vms.map((v) => ({ ...v, ip6: `fd77::${v.ip.split('.')[3]}` }));
+    lab = await Lab.up({ ...layout, vms, prefix });
+    svc = await startService({ database: join(tmp, 'microseg.sqlite'), defaultPlugins: true });
+    for (const [collection, body] of shopObjects(lab, 'apply')) {
+      const e = body as { name: string; ips?: string[] };
+      await api('POST', `/v1/${collection}`, collection === 'entities' ? { ...e, ips: [lab.address(e.name), lab.address(e.name, true)] } : body);
+    }
+    await realizedOn(api, ['ha', 'hb'], 'initial policy', figures, 10000);
+  });
+
+  afterAll(async () => {
+    await svc?.close();
+    await lab?.down();
+    rmSync(tmp, { recursive: true, force: true });
+    if (figures.length) process.stdout.write(`\n${figures.join('\n')}\n`);
+  });
+
+  test('removing the allow stops a one-way UDP stream within 2 s; an allowed TCP connection keeps going', async () => {
+    const cross = await lab.udpStream('app1', 'db1', 53, { durationMs: 30_000 }); // hb → ha
+    const local = await lab.udpStream('app2', 'db1', 53, { durationMs: 30_000 }); // both on ha
+    const v6 = await lab.udpStream('app1', 'db2', 53, { durationMs: 30_000, ipv6: true }); // hb → hb, IPv6
+    const held = await lab.hold('web1', 'app1', 8080);
+    try {
+      // The streams flow with the client silent.
+      const streams = [cross, local, v6];
+      const before = await Promise.all(streams.map((s) => s.status()));
+      await sleep(600);
+      const after = await Promise.all(streams.map((s) => s.status()));
+      for (let i = 0; i < streams.length; i++) {
+        expect(after[i].received - before[i].received).toBeGreaterThanOrEqual(5);
+        expect(after[i].lastMs!).toBeLessThan(300);
+      }
+
+      const t0 = Date.now();
+      await api('PUT', '/v1/application-rules/shop', shopWithoutDns());
+      const realizedMs = await realizedOn(api, ['ha', 'hb'], 'remove app → db udp/53', figures);
+      const cuts = await Promise.all(streams.map((s) => streamCutAfter(s, t0)));
+      figures.push(`one-way UDP stopped after the API call: db1→app1 (cross-host) ${cuts[0]} ms, db1→app2 (same host) ${cuts[1]} ms, db2→app1 IPv6 ${cuts[2]} ms (realized in ${realizedMs} ms)`);
+      for (const c of cuts) {
+        expect(c).not.toBeNull();
+        expect(c!).toBeLessThan(2000);
+      }
+      // Still nothing a second later (the responders keep sending: their packets are dropped).
+      const s1 = await Promise.all(streams.map((s) => s.status()));
+      await sleep(1000);
+      const s2 = await Promise.all(streams.map((s) => s.status()));
+      expect(s2.map((s, i) => s.received - s1[i].received)).toEqual([0, 0, 0]);
+
+      // The unrelated, still-allowed connections keep working.
+      const h = await held.status();
+      figures.push(`held web1→app1:8080 last echo ${h.lastEchoMs} ms ago, ${Date.now() - t0} ms after the change`);
+      expect(h.closed).toBe(false);
+      expect(h.lastEchoMs!).toBeLessThan(500);
+      expect(await lab.probeAll([
+        { src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 },
+        { src: 'app1', dst: 'db1', protocol: 'udp', port: 53 },
+      ])).toEqual([true, false]);
+    } finally {
+      await Promise.all([cross.close(), local.close(), v6.close(), held.close()]);
+    }
+  });
+});
