@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, type LabSpec, type LabVmSpec, type Probe } from '../lab/lab';
 import { serviceLabel, type MatrixServices } from '../lab/matrix';
-import { run, isRoot, sleep } from '../lab/exec';
+import { isRoot, sleep } from '../lab/exec';
 import { startService, type TestService } from '../support/service';
 import { strictApi, waitRealized, checkedMatrix, mismatches, reachabilityQuery, cutAfter } from './lab-service';
 
@@ -55,7 +55,6 @@ describe('IPv6, real packets', () => {
   const figures: string[] = [];
   const api = strictApi(() => svc);
   const realized = (label: string, timeoutMs?: number) => waitRealized(api, hosts, label, figures, timeoutMs);
-  const mgmt = (host: string) => `unix:${lab.host(host).rundir}/${lab.host(host).bridge}.mgmt`;
 
   beforeAll(async () => {
     const t0 = Date.now();
@@ -88,7 +87,7 @@ describe('IPv6, real packets', () => {
     expect(await lab.vmExec('app1', 'ip', ['-6', 'neigh', 'show', lab.address('db1', true)])).toContain(`lladdr ${lab.vm('db1').mac}`);
     // The bridges passed ND: the anti-spoofing ND flows of both hosts counted packets.
     for (const h of hosts) {
-      const nd = (await run('ovs-ofctl', ['dump-flows', mgmt(h), 'table=10,icmp6'])).split('\n').filter((l) => /icmp_type=13[56]/.test(l));
+      const nd = (await lab.ofctl(h, 'dump-flows', 'table=10,icmp6')).split('\n').filter((l) => /icmp_type=13[56]/.test(l));
       expect(nd.some((l) => !/n_packets=0,/.test(l))).toBe(true);
     }
   });

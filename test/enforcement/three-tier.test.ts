@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Lab } from '../lab/lab';
 import { threeTierLayout, TCP_PORTS, UDP_PORTS } from '../lab/layouts';
 import { serviceLabel } from '../lab/matrix';
-import { run, isRoot, sleep } from '../lab/exec';
+import { isRoot, sleep } from '../lab/exec';
 import { startService, type TestService } from '../support/service';
 import { shopObjects, shopRule, PROBED } from './three-tier-policy';
 import { strictApi, waitRealized as realizedOn, checkedMatrix as checkedMatrixOf, mismatches, cutAfter } from './lab-service';
@@ -27,8 +27,7 @@ describe('three-tier shop, real packets', () => {
   const figures: string[] = [];
 
   const api = strictApi(() => svc);
-  const mgmt = (host: string) => `unix:${lab.host(host).rundir}/${lab.host(host).bridge}.mgmt`;
-  const bridgeFlows = async (host: string) => (await run('ovs-ofctl', ['--no-stats', 'dump-flows', mgmt(host)])).split('\n').filter((l) => /actions=/.test(l));
+  const bridgeFlows = async (host: string) => (await lab.ofctl(host, 'dump-flows', '--no-stats')).split('\n').filter((l) => /actions=/.test(l));
 
   /** Every host has realized the current generation; returns the ms it took. */
   const waitRealized = (label: string, timeoutMs = 5000) => realizedOn(api, ['ha', 'hb'], label, figures, timeoutMs);
@@ -133,7 +132,7 @@ describe('three-tier shop, real packets', () => {
   test('ovs-ofctl del-flows on a host is repaired within 2 s (bridge and traffic)', async () => {
     const want = await bridgeFlows('hb');
     const repairsBefore = (await api('GET', '/v1/hosts/hb')).status.drift_repairs;
-    await run('ovs-ofctl', ['del-flows', mgmt('hb')]);
+    await lab.ofctl('hb', 'del-flows');
     const t0 = Date.now();
     while ((await bridgeFlows('hb')).length !== want.length && Date.now() - t0 < 5000) await sleep(20);
     const ms = Date.now() - t0;

@@ -5,11 +5,9 @@
  * without `ip6` stays IPv4-only as before. Needs root.
  */
 import { Lab, validateSpec, type LabSpec } from './lab';
-import { run, isRoot } from './exec';
+import { isRoot } from './exec';
 
 if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
-
-const ofctl = (lab: Lab, host: string, ...args: string[]) => run('ovs-ofctl', [args[0], `unix:${lab.host(host).rundir}/${lab.host(host).bridge}.mgmt`, ...args.slice(1)]);
 
 function spec(prefix: string): LabSpec {
   return {
@@ -33,7 +31,7 @@ describe('lab: dual-stack VMs', () => {
     const t0 = Date.now();
     lab = await Lab.up(spec(prefix));
     upMs = Date.now() - t0;
-    for (const h of ['ha', 'hb']) await ofctl(lab, h, 'add-flow', 'priority=1,actions=NORMAL');
+    for (const h of ['ha', 'hb']) await lab.ofctl(h, 'add-flow', 'priority=1,actions=NORMAL');
   });
   afterAll(async () => {
     await lab?.down();

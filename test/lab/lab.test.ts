@@ -11,8 +11,6 @@ import { spawn } from 'node:child_process';
 
 if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
-const ofctl = (lab: Lab, host: string, ...args: string[]) => run('ovs-ofctl', [args[0], `unix:${lab.host(host).rundir}/${lab.host(host).bridge}.mgmt`, ...args.slice(1)]);
-
 function spec(prefix: string): LabSpec {
   return {
     prefix,
@@ -45,7 +43,7 @@ describe('lab', () => {
   });
 
   test('with NORMAL flows TCP, UDP and ICMP cross hosts; a closed port is closed', async () => {
-    for (const h of ['ha', 'hb']) await ofctl(lab, h, 'add-flow', 'priority=1,actions=NORMAL');
+    for (const h of ['ha', 'hb']) await lab.ofctl(h, 'add-flow', 'priority=1,actions=NORMAL');
     const probes = [
       { src: 'v1', dst: 'v3', protocol: 'tcp' as const, port: 80 },
       { src: 'v3', dst: 'v2', protocol: 'udp' as const, port: 53 },
@@ -61,20 +59,20 @@ describe('lab', () => {
     const held = await lab.hold('v1', 'v3', 80);
     await sleep(300);
     expect((await held.status()).lastEchoMs).toBeLessThan(500);
-    await ofctl(lab, 'hb', 'del-flows');
+    await lab.ofctl('hb', 'del-flows');
     await sleep(800);
     expect((await held.status()).lastEchoMs).toBeGreaterThan(500);
     await held.close();
   });
 
   test('restarting vswitchd keeps the bridge and ports, loses the flows', async () => {
-    await ofctl(lab, 'ha', 'add-flow', 'priority=1,actions=NORMAL');
+    await lab.ofctl('ha', 'add-flow', 'priority=1,actions=NORMAL');
     await lab.restartVswitchd('ha');
-    const show = await ofctl(lab, 'ha', 'show');
+    const show = await lab.ofctl('ha', 'show');
     expect(show).toMatch(/\(v1\)/);
     expect(show).toMatch(/\(uplink\)/);
-    expect((await ofctl(lab, 'ha', 'dump-flows', '--no-stats')).trim().split('\n').length).toBe(1); // header only
-    await ofctl(lab, 'ha', 'add-flow', 'priority=1,actions=NORMAL');
+    expect((await lab.ofctl('ha', 'dump-flows', '--no-stats')).trim().split('\n').length).toBe(1); // header only
+    await lab.ofctl('ha', 'add-flow', 'priority=1,actions=NORMAL');
     expect(await lab.probe({ src: 'v1', dst: 'v2', protocol: 'icmp' }, 1500)).toBe(true);
   });
 

@@ -259,6 +259,17 @@ export class Lab {
     return h;
   }
 
+  /** The OpenFlow address of a host's bridge, for ovs-ofctl from the root namespace. */
+  mgmt(host: string): string {
+    const h = this.host(host);
+    return `unix:${h.rundir}/${h.bridge}.mgmt`;
+  }
+
+  /** `ovs-ofctl <command> <bridge of host> <args…>`. */
+  ofctl(host: string, command: string, ...args: string[]): Promise<string> {
+    return run('ovs-ofctl', [command, this.mgmt(host), ...args]);
+  }
+
   vm(name: string): LabVm {
     const v = this.vms.get(name);
     if (!v) throw new Error(`no lab VM "${name}"`);
