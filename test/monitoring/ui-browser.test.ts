@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { launchBrowser, signedInPage, screenshot, waitForView, overlaps, checkBandDetails } from '../support/ui';
+import { margin } from '../lab/eventually';
 
 let svc: TestService;
 let browser: Browser | undefined;
@@ -302,10 +303,10 @@ test('live: a new connection appears on the open view without a reload (2 s poll
   await waitForView(page);
   const t0 = Date.now();
   await observe('ha', [conn('10.0.0.21', '10.0.0.31', 3306, 'deny', 'shop')]);
-  await page.waitForSelector('#view path.band[data-verdict="deny"][data-source="in:AppTier=app"][data-target="tier:db"]', { timeout: 5_000 });
+  // Promised: by the next 2 s poll and its drawing, 3 s; bound margin(3000).
+  await page.waitForSelector('#view path.band[data-verdict="deny"][data-source="in:AppTier=app"][data-target="tier:db"]', { timeout: margin(3000) });
   const ms = Date.now() - t0;
-  process.stdout.write(`new deny band drawn ${ms} ms after the report\n`);
-  expect(ms).toBeLessThan(5_000);
+  process.stdout.write(`new deny band drawn ${ms} ms after the report (promise 3000, bound ${margin(3000)})\n`);
   expect(errors).toEqual([]);
   await page.close();
 });
