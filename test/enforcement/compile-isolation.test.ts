@@ -10,7 +10,8 @@ import { compileHost } from '../../service/compiler';
 import { cookieFor, formatCookie } from '../../service/compiler/pipeline';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
 import type { CompileHost } from '../../service/agent/types';
-import { run, sleep } from '../lab/exec';
+import { run } from '../lab/exec';
+import { eventually, margin } from '../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 import { strictApi, type Api } from './lab-service';
@@ -23,15 +24,14 @@ const cookiesOn = async (o: DummyOvs) => new Set((await run('ovs-ofctl', ['--no-
 
 interface HostView { name: string; status: { realized_generation: number | null; reachable: boolean; last_error: string | null } }
 
-/** Polls /v1/status until `done` holds for the current generation (bound `ms`); returns the ms it took. */
-async function until(api: Api, what: string, done: (hosts: HostView[], generation: number) => boolean, ms = 10_000): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
+/** Polls /v1/status until `done` holds for the current generation; returns the ms it took. Embedded agents realize a change within 2 s. */
+async function until(api: Api, what: string, done: (hosts: HostView[], generation: number) => boolean): Promise<number> {
+  const { ms } = await eventually(what, async () => {
     const s = await api('GET', '/v1/status');
-    if (done(s.hosts, s.generation)) return Date.now() - t0;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms: ${JSON.stringify(s)}`);
-    await sleep(25);
-  }
+    if (done(s.hosts, s.generation)) return true;
+    throw new Error(JSON.stringify(s));
+  }, { timeoutMs: margin(2000) });
+  return ms;
 }
 const realizedBy = (names: string[]) => (hosts: HostView[], generation: number) =>
   names.every((n) => hosts.some((h) => h.name === n && h.status.reachable && h.status.realized_generation === generation));
