@@ -4,7 +4,6 @@
  * long-running loop following policy changes, and its errors.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { bundleAgent } from './agent-bundle';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
