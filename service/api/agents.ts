@@ -35,17 +35,21 @@ function waitForGeneration(store: PolicyStore, after: number, seconds: number, w
 export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): void {
   // Pending long polls answer at once on close, so a shutdown does not wait out their timeouts.
   const waiters = new Set<() => void>();
-  app.addHook('preClose', async () => { for (const wake of [...waiters]) wake(); });
+  let closing = false;
+  app.addHook('preClose', async () => { closing = true; for (const wake of [...waiters]) wake(); });
 
   app.get('/v1/agents/policy', {
     // Agents poll all the time: keep their requests out of the info log.
     logLevel: 'warn',
     config: { access: 'agent' },
     schema: { tags: ['agents'], summary: 'The normalized policy snapshot (PolicySnapshot) every agent compiles from', querystring: PolicyQuery },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = request.query as { after?: string; wait?: string };
     if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
-    return store.getSnapshot();
+    const snapshot = await store.getSnapshot();
+    // Answered while closing: the connection goes too, or close() would wait for it to idle out (keep-alive).
+    if (closing) reply.header('connection', 'close');
+    return snapshot;
   });
 
   app.post('/v1/agents/hosts/:name/status', {

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { PolicyStore } from '../../service/store/store';
 import { buildApp, type BuildOptions } from '../../service/app';
 import type { Token } from '../../service/auth';
+import { isPostgresUrl } from '../../service/store/data-source';
+import { onPostgres, workerDatabase } from './worker-postgres';
 
 export const TEST_TOKENS: Record<'admin' | 'reader' | 'agent', Token> = {
   admin: { name: 'test-admin', secret: 'admin-secret-0001', role: 'admin' },
@@ -25,7 +27,9 @@ export interface TestService {
 }
 
 export async function startService(options: { database?: string } & Partial<Omit<BuildOptions, 'store' | 'tokens'>> = {}): Promise<TestService> {
-  const { database = ':memory:', ...rest } = options;
+  const { database: given = ':memory:', ...rest } = options;
+  // The PostgreSQL run (jest.postgres.config.js) puts every SQLite database on PostgreSQL.
+  const database = onPostgres() && !isPostgresUrl(given) ? await workerDatabase(given) : given;
   const store = await PolicyStore.open(database);
   const app = await buildApp({ defaultPlugins: false, ...rest, store, tokens: Object.values(TEST_TOKENS) });
   await app.listen({ port: 0, host: '127.0.0.1' });
