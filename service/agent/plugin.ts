@@ -4,11 +4,15 @@
  *
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
  * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
+ * With a data directory, each agent keeps its host's last realized policy in
+ * `<data dir>/agent-state/<host>.policy.json`.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext, ServicePlugin } from '../app';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
+import { fileCache } from './policy-cache';
 import { parseDuration } from './duration';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
@@ -21,6 +25,9 @@ export interface EmbeddedAgentsPluginOptions {
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
+
+/** The embedded agents' last realized policies, one file per host, under the service's data directory. */
+export const AGENT_STATE_DIR = 'agent-state';
 
 const registry = new WeakMap<FastifyInstance, EmbeddedAgents>();
 /** The embedded agents of an app (tests). */
@@ -51,6 +58,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       intervalMs: opts.intervalMs,
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+      cacheFor: ctx.dataDir ? (host) => fileCache(join(ctx.dataDir!, AGENT_STATE_DIR), host) : undefined,
     });
     registry.set(app, agents);
     app.addHook('onReady', async () => { await agents.start(); });

@@ -164,6 +164,7 @@ export const HostStatus = Type.Object({
   flow_count: Type.Union([Type.Integer(), Type.Null()]),
   last_error: Type.Union([Type.String(), Type.Null()]),
   drift_repairs: Type.Integer({ description: 'Out-of-band bridge changes the agent has repaired.' }),
+  notice: Type.Union([Type.String(), Type.Null()], { description: "Something the agent had to correct, such as setting the bridge's fail mode to secure." }),
   updated_at: Type.Union([Type.String(), Type.Null()]),
 }, { description: 'Realization state reported by the host agent.' });
 

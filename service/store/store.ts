@@ -221,8 +221,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Records what a host's agent reports; 404 for an unknown host. */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
     // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.writes.run(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });

@@ -52,7 +52,7 @@ test('generation, snapshot and host status are the same through both', async () 
 
   const report = { realized_generation: sa.generation, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 };
   expect((await a.api('POST', '/v1/agents/hosts/hv1/status', report, { as: 'agent' })).status).toBe(204);
-  expect((await b.api('GET', '/v1/hosts/hv1')).body.status).toEqual({ ...report, desired_generation: sa.generation, updated_at: expect.any(String) });
+  expect((await b.api('GET', '/v1/hosts/hv1')).body.status).toEqual({ ...report, notice: null, desired_generation: sa.generation, updated_at: expect.any(String) });
 });
 
 test("an agent long-polling one wakes on the other's change", async () => {
