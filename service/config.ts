@@ -40,7 +40,7 @@ function readPem(variable: string, path: string, marker: RegExp, what: string): 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${variable}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`${variable}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   if (!marker.test(text)) throw new Error(`${variable}: "${path}" holds no PEM ${what}`);
   return text;

@@ -10,7 +10,7 @@ function readOption(option: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${option}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`${option}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 

@@ -29,12 +29,6 @@ export interface EmbeddedAgentsPluginOptions {
 /** The embedded agents' last realized policies, one file per host, under the service's data directory. */
 export const AGENT_STATE_DIR = 'agent-state';
 
-const registry = new WeakMap<FastifyInstance, EmbeddedAgents>();
-/** The embedded agents of an app (tests). */
-export function embeddedAgentsOf(app: FastifyInstance): EmbeddedAgents | undefined {
-  return registry.get(app);
-}
-
 export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
@@ -60,7 +54,6 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
       cacheFor: ctx.dataDir ? (host) => fileCache(join(ctx.dataDir!, AGENT_STATE_DIR), host) : undefined,
     });
-    registry.set(app, agents);
     app.addHook('onReady', async () => { await agents.start(); });
     app.addHook('onClose', async () => { await agents.stop(); });
   };

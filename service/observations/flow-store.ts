@@ -143,10 +143,6 @@ export class FlowStore {
     return { packets, bytes, by_host: byHost };
   }
 
-  forgetHost(host: string): void {
-    this.counters.delete(host);
-  }
-
   private hasCategory(r: Row, cat: { key: string; value: string }, index: EntityIndex | null): boolean {
     if (!index) return false;
     const has = (name: string, isEntity: boolean) => isEntity && index.entity(name)?.categories[cat.key] === cat.value;
