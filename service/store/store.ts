@@ -6,10 +6,11 @@
  * Writes are checked against the whole model. A process keeps the model it
  * last read in memory together with the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
- * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer per
- * file, plus the in-process Mutex), reloads the model if another process
- * changed it, and commits its change and revision together. So several
- * service processes may share one PostgreSQL database.
+ * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+ * in-process ReadWriteLock), reloads the model if another process changed
+ * it, and commits its change and revision together. So several service
+ * processes may share one PostgreSQL database; a SQLite file has one
+ * process (sqlite-lock.ts refuses a second).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
@@ -23,8 +24,9 @@ import { buildSnapshot } from '../model/load-snapshot';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
-import { Mutex } from './mutex';
+import { ReadWriteLock } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
+import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
@@ -74,7 +76,7 @@ interface Meta { generation: number; revision: number }
 interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
-  private readonly writes = new Mutex();
+  private readonly lock = new ReadWriteLock();
   private readonly postgres: boolean;
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
@@ -82,7 +84,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private watcher: NodeJS.Timeout | null = null;
   private readonly timeouts: DbTimeouts;
 
-  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
+  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
@@ -96,9 +98,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
+    // The lock first: a refused second process must not even run the migrations.
+    const fileLock = isPostgresUrl(database) || database === ':memory:' ? null : lockSqliteFile(database);
     const ds = createDataSource(database, options.timeouts ?? DEFAULT_DB_TIMEOUTS);
-    await ds.initialize();
-    const store = new PolicyStore(ds, database, options);
+    try {
+      await ds.initialize();
+    } catch (err) {
+      fileLock?.release();
+      throw err;
+    }
+    const store = new PolicyStore(ds, database, options, fileLock);
     store.currentGeneration = (await store.readMeta(ds.manager)).generation;
     return store;
   }
@@ -107,6 +116,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = null;
     if (this.ds.isInitialized) await this.ds.destroy();
+    this.fileLock?.release();
   }
 
   /** The generation as last seen by this process (see `refresh`). */
@@ -115,54 +125,63 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Reads the generation from the database (announcing it if another process moved it) and returns it. */
-  async refresh(): Promise<number> {
-    this.noteMeta(await this.readMeta(this.ds.manager));
-    return this.currentGeneration;
+  refresh(): Promise<number> {
+    return this.read(() => this.refreshNow());
   }
 
   // ------------------------------------------------------------ reading
 
-  async list(kind: Kind): Promise<StoredObject[]> {
-    if (kind === 'host') await this.refresh(); // hosts show the desired generation
-    const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
-    const statuses = kind === 'host' ? await this.readStatuses() : null;
-    // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
-    return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+  list(kind: Kind): Promise<StoredObject[]> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow(); // hosts show the desired generation
+      const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
+      const statuses = kind === 'host' ? await this.readStatuses() : null;
+      // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
+      return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+    });
   }
 
-  async get(kind: Kind, name: string): Promise<StoredObject> {
-    if (kind === 'host') await this.refresh();
-    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
-    if (!row) throw this.notFound(kind, name);
-    return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+  get(kind: Kind, name: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
+      if (!row) throw this.notFound(kind, name);
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+    });
   }
 
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
-  async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
-    const rows = await this.ds.manager.find(ObjectEntity);
-    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
-      .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
-    return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+  listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
+    return this.read(async () => {
+      const rows = await this.ds.manager.find(ObjectEntity);
+      const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
+        .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
+      return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+    });
   }
 
   /** The whole model as stored, with the generation it belongs to. */
-  async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
-    const { model, meta } = await this.readModel(manager);
-    return { generation: meta.generation, model };
+  loadModel(): Promise<{ generation: number; model: ModelIndex }> {
+    return this.read(async () => {
+      const { model, meta } = await this.readModel(this.ds.manager);
+      return { generation: meta.generation, model };
+    });
   }
 
   /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
-  async getSnapshot(): Promise<PolicySnapshot> {
-    const meta = await this.readMeta(this.ds.manager);
-    this.noteMeta(meta);
-    let cache = this.cache;
-    if (!cache || cache.revision !== meta.revision) {
-      const fresh = await this.readModel(this.ds.manager);
-      cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
-      this.noteMeta(fresh.meta);
-    }
-    cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
-    return cache.snapshot;
+  getSnapshot(): Promise<PolicySnapshot> {
+    return this.read(async () => {
+      const meta = await this.readMeta(this.ds.manager);
+      this.noteMeta(meta);
+      let cache = this.cache;
+      if (!cache || cache.revision !== meta.revision) {
+        const fresh = await this.readModel(this.ds.manager);
+        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
+        this.noteMeta(fresh.meta);
+      }
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
+      return cache.snapshot;
+    });
   }
 
   // ------------------------------------------------------------ writing
@@ -233,16 +252,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
     const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
-    // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
-    return this.writes.run(async () => {
+    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }
 
-  async hostStatus(host: string): Promise<HostStatusView> {
-    return this.statusOf(host, await this.readStatuses(host));
+  hostStatus(host: string): Promise<HostStatusView> {
+    return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
   /** Calls `listener` with each new generation; returns the unsubscribe function. */
@@ -253,6 +272,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // ------------------------------------------------------------ internals
 
+  /**
+   * Runs a read. SQLite: under the lock, so it never runs inside a write's
+   * open transaction on the shared connection and sees only committed data.
+   * PostgreSQL: each query takes its own pooled connection, so reads run freely.
+   */
+  private read<T>(task: () => Promise<T>): Promise<T> {
+    return this.postgres ? task() : this.lock.read(task);
+  }
+
+  private async refreshNow(): Promise<number> {
+    this.noteMeta(await this.readMeta(this.ds.manager));
+    return this.currentGeneration;
+  }
+
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
@@ -262,7 +295,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
   ): Promise<StoredObject> {
     const queued = Date.now();
-    return this.writes.run(async () => {
+    return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
       const { row, meta, model } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
