@@ -67,6 +67,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   });
   installErrorHandlers(app);
+  // Many clients send content-type: application/json on every request, a DELETE included: an empty body is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
 
   app.addHook('onRequest', async (request) => {
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);

@@ -17,11 +17,14 @@ import { parseDuration } from './duration';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
 import type { PolicySnapshot } from '../model/snapshot';
+import type { CompileHost } from './types';
 import { pipelineDecoder } from '../observations/decode';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
   enabled?: boolean;
+  /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
+  compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
@@ -48,7 +51,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
         reportStatus: (host, status) => link.reportStatus(host, status),
         onGeneration: (l) => link.onGeneration(l),
       },
-      compile: compileHost,
+      compile: opts.compile ?? compileHost,
       intervalMs: opts.intervalMs,
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,

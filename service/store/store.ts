@@ -18,9 +18,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
-import type { PolicySnapshot } from '../model/snapshot';
+import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
@@ -73,7 +74,12 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
 }
 
 interface Meta { generation: number; revision: number }
-interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
+/** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
+interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
+
+const isRuleKind = (kind: Kind): kind is RuleKind => (RULE_KINDS as readonly string[]).includes(kind);
+/** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
+export const MAX_RULE_ID = 0x7fffffff;
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly lock = new ReadWriteLock();
@@ -176,10 +182,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       let cache = this.cache;
       if (!cache || cache.revision !== meta.revision) {
         const fresh = await this.readModel(this.ds.manager);
-        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
+        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, ruleIds: fresh.ruleIds, snapshot: null };
         this.noteMeta(fresh.meta);
       }
-      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
+      const ruleIds = cache.ruleIds;
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) => ruleIds.get(`${kind}:${name}`)!);
       return cache.snapshot;
     });
   }
@@ -195,8 +202,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const errors = validateChange(kind, body, null, model);
       if (errors.length > 0) throw toFieldServiceError(errors);
       const now = new Date().toISOString();
-      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now };
+      const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
+      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now, rule_id };
       await em.insert(ObjectEntity, row);
+      if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
       return { row, bump: true };
@@ -297,23 +306,29 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     const queued = Date.now();
     return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      const { row, meta, model } = await this.ds.transaction(async (em) => {
+      const { row, meta, model, ruleIds } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const model = this.cache && this.cache.revision === locked.revision ? this.cache.model : (await this.readModel(em)).model;
+        const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
         const outcome = await apply(em, model);
         const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
         if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
-        return { row: outcome.row, meta, model };
+        return { row: outcome.row, meta, model, ruleIds };
       });
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
-      if (action !== 'create') objects.delete(name);
-      if (row) objects.set(row.name, JSON.parse(row.body));
-      this.cache = { revision: meta.revision, model, snapshot: null };
+      if (action !== 'create') {
+        objects.delete(name);
+        ruleIds.delete(`${kind}:${name}`);
+      }
+      if (row) {
+        objects.set(row.name, JSON.parse(row.body));
+        if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
+      }
+      this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
@@ -353,12 +368,36 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.readMeta(em);
   }
 
-  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; meta: Meta }> {
+  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
     const meta = await this.readMeta(manager);
     const rows = await manager.find(ObjectEntity);
     const model = emptyModel();
-    for (const r of rows) (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
-    return { model, meta };
+    const ruleIds = new Map<string, number>();
+    for (const r of rows) {
+      (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
+      if (r.rule_id !== null) ruleIds.set(`${r.kind}:${r.name}`, r.rule_id);
+    }
+    return { model, ruleIds, meta };
+  }
+
+  /**
+   * The next rule id, inside a write (the meta lock serializes writers): ids count up and are never
+   * handed out twice; only once all of them were used does one of a deleted rule come back.
+   */
+  private async allocateRuleId(em: EntityManager): Promise<number> {
+    const next = Number((await em.findOne(MetaEntity, { where: { key: 'next_rule_id' } }))?.value ?? 1);
+    if (next <= MAX_RULE_ID) {
+      await em.update(MetaEntity, { key: 'next_rule_id' }, { value: String(next + 1) });
+      return next;
+    }
+    const used = await em.find(ObjectEntity, { select: { rule_id: true }, where: { rule_id: Not(IsNull()) }, order: { rule_id: 'ASC' } });
+    let id = 1;
+    for (const r of used) {
+      if (r.rule_id !== id) break;
+      id++;
+    }
+    if (id > MAX_RULE_ID) throw new Error('every rule id is in use');
+    return id;
   }
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
@@ -386,6 +425,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {
     const body = JSON.parse(row.body) as Record<string, unknown>;
     const obj: StoredObject = { ...body, name: row.name, id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+    if (row.rule_id !== null) obj.rule_id = row.rule_id;
     if (kind === 'host') obj.status = this.statusOf(row.name, statuses ?? new Map());
     return obj;
   }
