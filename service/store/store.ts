@@ -20,6 +20,8 @@ import { KINDS, type Kind } from '../model/schemas';
 import type { PolicySnapshot } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
+import { affectedHosts } from '../policy/affected';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
@@ -60,6 +62,24 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
   const [first, ...rest] = errors;
   const status = first.status ?? 422;
   return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
+}
+
+/** What a write did beyond its object: filled in when the caller passes one (the API answers it in headers). */
+export interface WriteOutcome {
+  /** The policy generation after the write. */
+  generation: number;
+  /** The hosts whose policy the write can alter; empty when it changes nothing enforced. */
+  hosts: string[];
+}
+
+/** What one write's transaction did, for the cache and the outcome. */
+interface Applied {
+  row: ObjectRow | null;
+  bump: boolean;
+  /** The object's body before the write (null for a create). */
+  before: AnyBody | null;
+  /** Other objects the write rewrote (references to a renamed object). */
+  also?: { kind: Kind; row: ObjectRow }[];
 }
 
 interface Meta { generation: number; revision: number }
@@ -127,6 +147,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
   }
 
+  /** The object whose id is `id` (ids survive renames). */
+  async getById(kind: Kind, id: string): Promise<StoredObject> {
+    if (kind === 'host') await this.refresh();
+    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
+    if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+    return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+  }
+
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
   async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     const rows = await this.ds.manager.find(ObjectEntity);
@@ -157,9 +185,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // ------------------------------------------------------------ writing
 
-  create<K extends Kind>(kind: K, input: Bodies[K]): Promise<StoredObject> {
+  create<K extends Kind>(kind: K, input: Bodies[K], outcome?: WriteOutcome): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, body.name, 'create', async (em, model) => {
+    return this.write(kind, body.name, 'create', outcome, async (em, model) => {
       if (model[kind].has(body.name)) {
         throw new ServiceError(409, 'already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
@@ -170,14 +198,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       await em.insert(ObjectEntity, row);
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
-      return { row, bump: true };
+      return { row, bump: true, before: null };
     });
   }
 
-  /** Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current. */
-  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number): Promise<StoredObject> {
+  /**
+   * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
+   * Renaming a category, address group or service group renames every reference to it in the same transaction.
+   */
+  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, outcome?: WriteOutcome): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, name, 'update', async (em, model) => {
+    return this.write(kind, name, 'update', outcome, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -188,7 +219,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
-      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false };
+      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)
@@ -200,12 +231,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         await em.delete(HostStatusEntity, { host: body.name });
         await em.update(HostStatusEntity, { host: name }, { host: body.name });
       }
-      return { row: updated, bump: enforced(before) !== enforced(body) };
+      const also = body.name !== name && RENAMABLE.has(kind) ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name) : [];
+      return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
 
-  async remove(kind: Kind, name: string, expectedVersion?: number): Promise<void> {
-    await this.write(kind, name, 'delete', async (em, model) => {
+  async remove(kind: Kind, name: string, expectedVersion?: number, outcome?: WriteOutcome): Promise<void> {
+    await this.write(kind, name, 'delete', outcome, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -213,7 +245,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       await em.delete(ObjectEntity, { id: row.id });
       if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
-      return { row: null, bump: true };
+      return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
     });
   }
 
@@ -247,27 +279,52 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
 
+  /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
+  private async renameReferences(em: EntityManager, model: ModelIndex, kind: RenamableKind, from: string, to: string): Promise<{ kind: Kind; row: ObjectRow }[]> {
+    const out: { kind: Kind; row: ObjectRow }[] = [];
+    const now = new Date().toISOString();
+    for (const userKind of KIND_NAMES) {
+      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
+        const renamed = renameReferences(userBody, kind, from, to);
+        if (!renamed) continue;
+        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
+        if (!row) continue;
+        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+        await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+        out.push({ kind: userKind, row: updated });
+      }
+    }
+    return out;
+  }
+
   private async write(
-    kind: Kind, name: string, action: 'create' | 'update' | 'delete',
-    apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
+    kind: Kind, name: string, action: 'create' | 'update' | 'delete', outcome: WriteOutcome | undefined,
+    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
     return this.writes.run(async () => {
-      const { row, meta, model } = await this.ds.transaction(async (em) => {
+      const { row, meta, model, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
         const model = this.cache && this.cache.revision === locked.revision ? this.cache.model : (await this.readModel(em)).model;
-        const outcome = await apply(em, model);
-        const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
+        const applied = await apply(em, model);
+        const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
-        return { row: outcome.row, meta, model };
+        if (applied.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        return { row: applied.row, meta, model, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
       });
+      // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
+      if (outcome) {
+        outcome.generation = meta.generation;
+        outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+      }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
       if (action !== 'create') objects.delete(name);
       if (row) objects.set(row.name, JSON.parse(row.body));
+      for (const a of also) (model[a.kind] as Map<string, AnyBody>).set(a.row.name, JSON.parse(a.row.body));
       this.cache = { revision: meta.revision, model, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
+      for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
