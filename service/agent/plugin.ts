@@ -22,11 +22,6 @@ export interface EmbeddedAgentsPluginOptions {
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 
-const registry = new WeakMap<FastifyInstance, EmbeddedAgents>();
-/** The embedded agents of an app (tests). */
-export function embeddedAgentsOf(app: FastifyInstance): EmbeddedAgents | undefined {
-  return registry.get(app);
-}
 
 export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
@@ -52,7 +47,6 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
     });
-    registry.set(app, agents);
     app.addHook('onReady', async () => { await agents.start(); });
     app.addHook('onClose', async () => { await agents.stop(); });
   };

@@ -3,7 +3,7 @@
  * objects addressed by name. Request schemas are the TypeBox inputs of
  * schemas.ts, so the same definitions validate, type and document.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
 import type { Bodies } from '../model/validate';
@@ -51,6 +51,13 @@ function expectedVersion(request: FastifyRequest, bodyVersion: number | undefine
   return header ?? bodyVersion;
 }
 
+/** Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody waits for. */
+function clientGone(reply: FastifyReply): { signal: AbortSignal } {
+  const controller = new AbortController();
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+  return { signal: controller.signal };
+}
+
 export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): void {
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const { collection, input, output } = KINDS[kind];
@@ -69,7 +76,7 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
       schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
     }, async (request, reply) => {
       const outcome = newOutcome();
-      const created = await store.create(kind, request.body as Bodies[typeof kind], outcome);
+      const created = await store.create(kind, request.body as Bodies[typeof kind], { ...clientGone(reply), outcome });
       outcomeHeaders(reply, outcome);
       reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
       return withEtag(reply, created);
@@ -88,7 +95,7 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
     }, async (request, reply) => {
       const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
       const outcome = newOutcome();
-      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version), outcome);
+      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version), { ...clientGone(reply), outcome });
       outcomeHeaders(reply, outcome);
       return withEtag(reply, updated);
     });
@@ -97,7 +104,7 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
       schema: { tags, summary: `Delete a ${kind}`, params: NameParams, headers: IfMatchHeaders, response: { '4xx': ErrorSchema } },
     }, async (request, reply) => {
       const outcome = newOutcome();
-      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), outcome);
+      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), { ...clientGone(reply), outcome });
       outcomeHeaders(reply, outcome);
       reply.code(204).send();
     });

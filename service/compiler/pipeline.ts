@@ -41,8 +41,6 @@ export const REG = {
 /** Short names of the same registers, as ovs-ofctl prints them in matches. */
 export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5' } as const;
 
-/** Conntrack zone of an entity port: its OpenFlow port number (1..65279, never the default zone 0). */
-export const zoneOfPort = (ofport: number): number => ofport;
 /**
  * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
  * ever matches this zone, it only lets monitoring read denied attempts from conntrack (never an entity zone).

@@ -1,5 +1,5 @@
 /**
- * The model of DESIGN.md section 3, declared once.
+ * The model (docs/architecture.md, docs/semantics.md), declared once.
  *
  * These TypeBox schemas are the single source of truth: the API validates
  * request bodies with them, the code takes its types from them (`Static`),

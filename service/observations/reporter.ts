@@ -83,16 +83,13 @@ export function counterReport(flowsText: string, decoder: ObservationDecoder): R
 
 export class ObservationReporter {
   private previous = new Set<string>();
-  /** Lines of the last dump that did not parse (kept for the agent's status). */
-  lastErrors: string[] = [];
 
   constructor(private readonly opts: ReporterOptions) {}
 
   /** One observation round; returns how many groups were sent. */
   async tick(): Promise<number> {
     const decoder = await this.opts.decoder();
-    const { entries, errors } = parseConntrackDump(await this.opts.dumpConntrack());
-    this.lastErrors = errors;
+    const { entries } = parseConntrackDump(await this.opts.dumpConntrack());
     const grouped = groupConnections(entries, decoder, this.previous, this.opts.maxGroups);
     const report: ObservationReportT = { connections: grouped.connections };
     if (this.opts.dumpFlows) report.counters = counterReport(await this.opts.dumpFlows(), decoder);

@@ -6,10 +6,11 @@
  * Writes are checked against the whole model. A process keeps the model it
  * last read in memory together with the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
- * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer per
- * file, plus the in-process Mutex), reloads the model if another process
- * changed it, and commits its change and revision together. So several
- * service processes may share one PostgreSQL database.
+ * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+ * in-process ReadWriteLock), reloads the model if another process changed
+ * it, and commits its change and revision together. So several service
+ * processes may share one PostgreSQL database; a SQLite file has one
+ * process (sqlite-lock.ts refuses a second).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
@@ -25,7 +26,9 @@ import { affectedHosts } from '../policy/affected';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
-import { Mutex } from './mutex';
+import { ReadWriteLock } from './mutex';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
+import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
@@ -39,6 +42,15 @@ export interface StoreOptions {
    * off on SQLite, whose file has one service).
    */
   watchIntervalMs?: number;
+  /** Bounds on each query and on opening a connection (default 5 s and 2 s). */
+  timeouts?: DbTimeouts;
+}
+
+export interface WriteOptions {
+  /** Aborted: the client gave up; a change not yet committed is not made. */
+  signal?: AbortSignal;
+  /** Filled in with what the write did beyond its object (the API answers it in headers). */
+  outcome?: WriteOutcome;
 }
 
 export interface StoreEvents {
@@ -64,7 +76,7 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
   return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
 }
 
-/** What a write did beyond its object: filled in when the caller passes one (the API answers it in headers). */
+/** What a write did beyond its object. */
 export interface WriteOutcome {
   /** The policy generation after the write. */
   generation: number;
@@ -86,15 +98,17 @@ interface Meta { generation: number; revision: number }
 interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
-  private readonly writes = new Mutex();
+  private readonly lock = new ReadWriteLock();
   private readonly postgres: boolean;
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
   private cache: Cache | null = null;
   private watcher: NodeJS.Timeout | null = null;
+  private readonly timeouts: DbTimeouts;
 
-  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
+  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
+    this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.staleAfterMs = options.agentStaleAfterMs;
     const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
@@ -106,9 +120,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
-    const ds = createDataSource(database);
-    await ds.initialize();
-    const store = new PolicyStore(ds, database, options);
+    // The lock first: a refused second process must not even run the migrations.
+    const fileLock = isPostgresUrl(database) || database === ':memory:' ? null : lockSqliteFile(database);
+    const ds = createDataSource(database, options.timeouts ?? DEFAULT_DB_TIMEOUTS);
+    try {
+      await ds.initialize();
+    } catch (err) {
+      fileLock?.release();
+      throw err;
+    }
+    const store = new PolicyStore(ds, database, options, fileLock);
     store.currentGeneration = (await store.readMeta(ds.manager)).generation;
     return store;
   }
@@ -117,6 +138,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = null;
     if (this.ds.isInitialized) await this.ds.destroy();
+    this.fileLock?.release();
   }
 
   /** The generation as last seen by this process (see `refresh`). */
@@ -125,69 +147,80 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Reads the generation from the database (announcing it if another process moved it) and returns it. */
-  async refresh(): Promise<number> {
-    this.noteMeta(await this.readMeta(this.ds.manager));
-    return this.currentGeneration;
+  refresh(): Promise<number> {
+    return this.read(() => this.refreshNow());
   }
 
   // ------------------------------------------------------------ reading
 
-  async list(kind: Kind): Promise<StoredObject[]> {
-    if (kind === 'host') await this.refresh(); // hosts show the desired generation
-    const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
-    const statuses = kind === 'host' ? await this.readStatuses() : null;
-    // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
-    return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+  list(kind: Kind): Promise<StoredObject[]> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow(); // hosts show the desired generation
+      const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
+      const statuses = kind === 'host' ? await this.readStatuses() : null;
+      // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
+      return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+    });
   }
 
-  async get(kind: Kind, name: string): Promise<StoredObject> {
-    if (kind === 'host') await this.refresh();
-    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
-    if (!row) throw this.notFound(kind, name);
-    return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+  get(kind: Kind, name: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
+      if (!row) throw this.notFound(kind, name);
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+    });
   }
 
   /** The object whose id is `id` (ids survive renames). */
-  async getById(kind: Kind, id: string): Promise<StoredObject> {
-    if (kind === 'host') await this.refresh();
-    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
-    if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
-    return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+  getById(kind: Kind, id: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
+      if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+    });
   }
 
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
-  async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
-    const rows = await this.ds.manager.find(ObjectEntity);
-    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
-      .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
-    return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+  listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
+    return this.read(async () => {
+      const rows = await this.ds.manager.find(ObjectEntity);
+      const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
+        .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
+      return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+    });
   }
 
   /** The whole model as stored, with the generation it belongs to. */
-  async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
-    const { model, meta } = await this.readModel(manager);
-    return { generation: meta.generation, model };
+  loadModel(): Promise<{ generation: number; model: ModelIndex }> {
+    return this.read(async () => {
+      const { model, meta } = await this.readModel(this.ds.manager);
+      return { generation: meta.generation, model };
+    });
   }
 
   /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
-  async getSnapshot(): Promise<PolicySnapshot> {
-    const meta = await this.readMeta(this.ds.manager);
-    this.noteMeta(meta);
-    let cache = this.cache;
-    if (!cache || cache.revision !== meta.revision) {
-      const fresh = await this.readModel(this.ds.manager);
-      cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
-      this.noteMeta(fresh.meta);
-    }
-    cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
-    return cache.snapshot;
+  getSnapshot(): Promise<PolicySnapshot> {
+    return this.read(async () => {
+      const meta = await this.readMeta(this.ds.manager);
+      this.noteMeta(meta);
+      let cache = this.cache;
+      if (!cache || cache.revision !== meta.revision) {
+        const fresh = await this.readModel(this.ds.manager);
+        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
+        this.noteMeta(fresh.meta);
+      }
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
+      return cache.snapshot;
+    });
   }
 
   // ------------------------------------------------------------ writing
 
-  create<K extends Kind>(kind: K, input: Bodies[K], outcome?: WriteOutcome): Promise<StoredObject> {
+  create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, body.name, 'create', outcome, async (em, model) => {
+    return this.write(kind, body.name, 'create', options, async (em, model) => {
       if (model[kind].has(body.name)) {
         throw new ServiceError(409, 'already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
@@ -206,9 +239,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
    * Renaming a category, address group or service group renames every reference to it in the same transaction.
    */
-  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, outcome?: WriteOutcome): Promise<StoredObject> {
+  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, name, 'update', outcome, async (em, model) => {
+    return this.write(kind, name, 'update', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -236,8 +269,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  async remove(kind: Kind, name: string, expectedVersion?: number, outcome?: WriteOutcome): Promise<void> {
-    await this.write(kind, name, 'delete', outcome, async (em, model) => {
+  async remove(kind: Kind, name: string, expectedVersion?: number, options: WriteOptions = {}): Promise<void> {
+    await this.write(kind, name, 'delete', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -255,16 +288,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
     const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
-    // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
-    return this.writes.run(async () => {
+    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }
 
-  async hostStatus(host: string): Promise<HostStatusView> {
-    return this.statusOf(host, await this.readStatuses(host));
+  hostStatus(host: string): Promise<HostStatusView> {
+    return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
   /** Calls `listener` with each new generation; returns the unsubscribe function. */
@@ -274,6 +307,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   // ------------------------------------------------------------ internals
+
+  /**
+   * Runs a read. SQLite: under the lock, so it never runs inside a write's
+   * open transaction on the shared connection and sees only committed data.
+   * PostgreSQL: each query takes its own pooled connection, so reads run freely.
+   */
+  private read<T>(task: () => Promise<T>): Promise<T> {
+    return this.postgres ? task() : this.lock.read(task);
+  }
+
+  private async refreshNow(): Promise<number> {
+    this.noteMeta(await this.readMeta(this.ds.manager));
+    return this.currentGeneration;
+  }
 
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
@@ -298,10 +345,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   private async write(
-    kind: Kind, name: string, action: 'create' | 'update' | 'delete', outcome: WriteOutcome | undefined,
+    kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
     apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
-    return this.writes.run(async () => {
+    const queued = Date.now();
+    return this.lock.write(async () => {
+      this.checkStillWanted(options, queued);
       const { row, meta, model, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
@@ -310,12 +359,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
         if (applied.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
+        this.checkStillWanted(options, null);
         return { row: applied.row, meta, model, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
       });
       // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
-      if (outcome) {
-        outcome.generation = meta.generation;
-        outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+      if (options.outcome) {
+        options.outcome.generation = meta.generation;
+        options.outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
       }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
@@ -331,9 +382,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  /** Records the generation seen in the database; announces it when it moved. */
+  /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
+  private checkStillWanted(options: WriteOptions, queued: number | null): void {
+    if (options.signal?.aborted) throw new ServiceError(503, 'unavailable', 'the client gave up before the change was committed; nothing was changed');
+    if (queued === null) return;
+    const waited = Date.now() - queued;
+    if (waited > 2 * this.timeouts.queryMs) {
+      throw new ServiceError(503, 'unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
+    }
+  }
+
+  /** Records the generation seen in the database; announces it when it moved forward. */
   private noteMeta(meta: Meta): void {
-    if (meta.generation === this.currentGeneration) return;
+    // Generations only grow: a late notification of an older one is no news.
+    if (meta.generation <= this.currentGeneration) return;
     this.currentGeneration = meta.generation;
     this.emit('generation', meta.generation);
   }
