@@ -13,7 +13,8 @@ import { compileHost } from '../compiler';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink } from './http-link';
-import { parseDuration } from './duration';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
 import { observationAfterPass } from '../observations/agent-hook';
 import { httpObservationSender } from '../observations/reporter';
 import { pipelineDecoder } from '../observations/decode';
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   let intervalMs: number;
   let link: ReturnType<typeof httpLink>;
   try {
-    intervalMs = parseDuration(o.interval, '--interval');
+    intervalMs = requireDuration(o.interval, '--interval', INTERVAL_RANGE);
     link = httpLink({ service: o.service, token });
   } catch (e) {
     return fail((e as Error).message);

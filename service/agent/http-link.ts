@@ -2,8 +2,9 @@
  * The agent's link to a remote service over its API: GET /v1/agents/policy and
  * POST /v1/agents/hosts/:name/status with a bearer token (role agent or admin).
  */
+import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
-import type { AgentStatus, PolicyLink } from './types';
+import type { PolicyLink } from './types';
 
 export interface HttpLinkOptions {
   /** Base URL, e.g. http://127.0.0.1:7480 */
@@ -63,7 +64,7 @@ export function httpLink(opts: HttpLinkOptions): PolicyLink & { waitForPolicy(af
       const res = await call('GET', `/v1/agents/policy?after=${after}&wait=${waitSeconds}`, undefined, waitSeconds * 1000);
       return (await res.json()) as PolicySnapshot;
     },
-    async reportStatus(host: string, status: AgentStatus) {
+    async reportStatus(host: string, status: AgentStatusReport) {
       await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/status`, status);
     },
   };

@@ -3,7 +3,8 @@
  * the compiler's collision check. Pure.
  */
 import type { PolicySnapshot } from '../model/snapshot';
-import { decodeCookie, KIND_LAYER, ruleId, type MarkLayer, type RuleKind } from './pipeline';
+import { decodeCookie, KIND_LAYER, ruleId, type RuleKind } from './pipeline';
+import type { Layer } from '../model/verdicts';
 
 export interface RuleRef { kind: RuleKind; name: string }
 
@@ -16,8 +17,8 @@ export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
 }
 
 /** layer → id → rule. Throws if two rules of one kind hash to one id (then rename one; never seen in practice). */
-export function ruleIndex(snapshot: PolicySnapshot): Map<MarkLayer, Map<number, RuleRef>> {
-  const index = new Map<MarkLayer, Map<number, RuleRef>>();
+export function ruleIndex(snapshot: PolicySnapshot): Map<Layer, Map<number, RuleRef>> {
+  const index = new Map<Layer, Map<number, RuleRef>>();
   for (const ref of rulesOf(snapshot)) {
     const layer = KIND_LAYER[ref.kind];
     const byId = index.get(layer) ?? new Map<number, RuleRef>();
@@ -38,7 +39,7 @@ export function ruleForCookie(snapshot: PolicySnapshot, cookie: bigint | string)
 }
 
 /** The rule a conntrack entry names: layer from ct_mark (decodeMark), id from ct_label (decodeLabel). */
-export function ruleForLabel(snapshot: PolicySnapshot, layer: MarkLayer, id: number): RuleRef | null {
+export function ruleForLabel(snapshot: PolicySnapshot, layer: Layer, id: number): RuleRef | null {
   if (id === 0) return null;
   return ruleIndex(snapshot).get(layer)?.get(id) ?? null;
 }

@@ -11,23 +11,23 @@
  * entity, else egress. A side that did not allow it always reports.
  */
 import { canonicalIp } from './entity-index';
-import { decodeCookie, decodeLabel, decodeMark, ruleId, type MarkLayer, type RuleKind as CompilerRuleKind } from '../compiler/pipeline';
+import { decodeCookie, decodeLabel, decodeMark, ruleId, type RuleKind as CompilerRuleKind } from '../compiler/pipeline';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { ObservationDecoder } from './reporter';
-import type { RuleKind } from './types';
+import type { Layer, RuleKind } from '../model/verdicts';
 
-const LAYER_KIND: Record<MarkLayer, RuleKind | null> = { default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application' };
+const LAYER_KIND: Record<Layer, RuleKind | null> = { default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application' };
 
 export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
   const names = new Map<string, string>();
-  const add = (kind: CompilerRuleKind, layer: MarkLayer, list: { name: string }[]) => {
+  const add = (kind: CompilerRuleKind, layer: Layer, list: { name: string }[]) => {
     for (const r of list) names.set(`${layer}:${ruleId(kind, r.name)}`, r.name);
   };
   add('application_rule', 'application', snapshot.application_rules);
   add('isolation_rule', 'isolation', snapshot.isolation_rules);
   add('quarantine_rule', 'quarantine', snapshot.quarantine_rules);
   const entityIps = new Set(snapshot.entities.flatMap((e) => e.ips.map(canonicalIp)));
-  const ruleOf = (layer: MarkLayer, id: number) => {
+  const ruleOf = (layer: Layer, id: number) => {
     const kind = LAYER_KIND[layer];
     if (!kind || id === 0) return { rule: null, rule_kind: kind };
     // A rule deleted since the connection was committed: keep its id visible rather than drop the row.

@@ -8,13 +8,14 @@
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
-import type { FlowRecord, ObservedVerdict } from './types';
+import type { FlowRecord } from './types';
+import type { Verdict } from '../model/verdicts';
 
 export interface ViewNode { id: string; label: string; kind: 'peer' | 'endpoint' | 'tier'; entities?: string[] }
 export interface ViewEdge {
   from: string;
   to: string;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   count: number;
   services: string[];
   rules: string[];

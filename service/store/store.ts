@@ -11,6 +11,7 @@
  * changed it, and commits its change and revision together. So several
  * service processes may share one PostgreSQL database.
  */
+import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +26,8 @@ import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
 import { Mutex } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
-import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
+import { statusView } from './host-status';
+import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
@@ -56,7 +58,6 @@ export interface StoreEvents {
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -241,7 +242,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  async hostStatus(host: string): Promise<HostStatusView> {
+  async hostStatus(host: string): Promise<HostStatus> {
     return this.statusOf(host, await this.readStatuses(host));
   }
 
@@ -333,7 +334,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
   }
 
-  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
     return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }
