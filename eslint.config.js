@@ -20,7 +20,7 @@ module.exports = tseslint.config(
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // The web page runs in the browser.
-  { files: ['service/ui/static/**/*.js'], languageOptions: { globals: { document: 'readonly', location: 'readonly', sessionStorage: 'readonly', Node: 'readonly', window: 'readonly', history: 'readonly' } } },
+  { files: ['service/ui/static/**/*.js'], languageOptions: { globals: { document: 'readonly', location: 'readonly', sessionStorage: 'readonly', Node: 'readonly', window: 'readonly', history: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly' } } },
   // Tests and the demo read JSON bodies of any shape.
   { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   prettier,

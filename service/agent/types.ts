@@ -21,6 +21,12 @@ export interface PolicyLink {
 /** The bridge operations the reconcile loop uses (ovs-driver.ts implements them with ovs-ofctl). */
 export interface BridgeDriver {
   readPorts(): Promise<HostPorts>;
+  /**
+   * Optional: makes the bridge's fail mode `secure` (no NORMAL flow when its table is
+   * empty or flushed) and returns the mode it had when it had to change it, else null.
+   * Changing the mode flushes the bridge's flows: call it before comparing them.
+   */
+  ensureSecure?(): Promise<string | null>;
   /** Flows now on the bridge, normalized (flows.ts: normalizeDump). */
   dumpFlows(): Promise<string[]>;
   /** Atomically makes the bridge hold exactly `flows` (one bundle). */

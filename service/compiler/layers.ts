@@ -15,8 +15,10 @@ import { hostPrefix, ipVersion } from '../model/net';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
-import { cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, ruleId, TABLE, type RuleKind, type Side } from './pipeline';
-import type { Verdict, Layer } from '../model/verdicts';
+import {
+  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side,
+} from './pipeline';
+import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
   side: Side;
@@ -111,7 +113,7 @@ function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: Servic
   return [...new Set(services.flatMap(serviceMatches))].sort();
 }
 
-interface TargetedRule { name: string; mode: 'monitor' | 'apply'; target: { categories: Record<string, string[]> } }
+interface TargetedRule { name: string; id: number; mode: 'monitor' | 'apply'; target: { categories: Record<string, string[]> } }
 
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
@@ -119,7 +121,7 @@ interface TargetedRule { name: string; mode: 'monitor' | 'apply'; target: { cate
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], kind: RuleKind, layer: Layer,
+  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
   table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[] },
 ): void {
   const sorted = rules.slice().sort(byName);
@@ -131,14 +133,14 @@ function targetedLayer<R extends TargetedRule>(
     const chosen = apply.length > 0 ? apply : targeting;
     deciding.set(member, chosen);
     const first = chosen[0];
-    const id = ruleId(kind, first.name);
+    const id = first.id;
     fs.add({ table, priority: PRIORITY.SIDE_DEFAULT, match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
       cookie: cookieFor(layer, id), actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id) });
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
     if (members.length === 0) return;
-    const id = ruleId(kind, rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
     const allow = verdictActions(spec, 'allow', layer, id);
@@ -164,7 +166,7 @@ function targetedLayer<R extends TargetedRule>(
 function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.quarantine;
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
-  targetedLayer(fs, snapshot, spec, present, 'quarantine_rule', 'quarantine', table, rules, (r) => ({
+  targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
     allowAll: false, entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
@@ -184,7 +186,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
     ...snapshot.isolation_rules.filter((r) => r.mode === 'monitor').sort(byName),
   ];
   rules.forEach((rule, rank) => {
-    const id = ruleId('isolation_rule', rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
     for (const [mine, theirs] of [[rule.first, rule.second], [rule.second, rule.first]]) {
@@ -200,7 +202,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.application;
   const rules: SnapshotApplicationRule[] = snapshot.application_rules;
-  targetedLayer(fs, snapshot, spec, present, 'application_rule', 'application', table, rules, (r) => (spec.side === 'egress'
+  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) => (spec.side === 'egress'
     ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound }
     : { allowAll: false, entries: r.inbound }));
   // Not targeted: this side takes no part (layer "default").

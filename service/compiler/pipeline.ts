@@ -12,6 +12,7 @@
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
 import type { Layer, Verdict } from '../model/verdicts';
+import type { RuleKind } from '../model/snapshot';
 
 export const TABLE = {
   CLASSIFY: 0, //          in_port: entity port → SPOOF, uplink → DISPATCH, anything else → drop
@@ -35,7 +36,7 @@ export const TABLE = {
 export const REG = {
   FROM_ENTITY: 'NXM_NX_REG0', //   1 when the packet entered on an entity port
   VERDICT: 'NXM_NX_REG2', //       the side's ct_mark value (see MARK), set by the deciding layer
-  RULE: 'NXM_NX_REG3', //          the deciding rule's 32-bit id (ct_label[0..31]); 0 = no rule
+  RULE: 'NXM_NX_REG3', //          the deciding rule's id (ct_label[0..31]); 0 = no rule
   SRC_PORT: 'NXM_NX_REG4', //      ofport of the sending entity = egress conntrack zone
   DST_PORT: 'NXM_NX_REG5', //      ofport of the receiving local entity = ingress conntrack zone = output port
 } as const;
@@ -84,20 +85,11 @@ export function decodeLabel(label: string | bigint): number {
 }
 
 // ---- rule ids and cookies ----
-export type RuleKind = 'quarantine_rule' | 'isolation_rule' | 'application_rule';
+// A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
+export type { RuleKind };
 export const KIND_LAYER: Record<RuleKind, Layer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application',
 };
-
-/** A rule's 32-bit id: FNV-1a over UTF-8 of "<kind>:<name>". Stable across generations and hosts. */
-export function ruleId(kind: RuleKind, name: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(`${kind}:${name}`, 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h === 0 ? 1 : h; // 0 means "no rule"
-}
 
 /** "MS" in the top 16 bits marks a microseg flow; then the layer (8 bits), 8 zero bits, the rule id (32 bits). */
 export const COOKIE_MAGIC = 0x4d53n;

@@ -166,9 +166,13 @@ export const AddressGroup = stored(AddressGroupInput);
 export const ServiceGroup = stored(ServiceGroupInput);
 export const Host = Type.Composite([HostInput, Type.Object(Meta), Type.Object({ status: HostStatus })]);
 export const Entity = stored(EntityInput);
-export const ApplicationRule = stored(ApplicationRuleInput);
-export const IsolationRule = stored(IsolationRuleInput);
-export const QuarantineRule = stored(QuarantineRuleInput);
+const RuleMeta = Type.Object({
+  rule_id: Type.Integer({ description: 'Assigned by the service, unique among rules and kept across renames: the id the rule\'s flow cookies and conntrack labels carry.' }),
+});
+const storedRule = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta), RuleMeta]);
+export const ApplicationRule = storedRule(ApplicationRuleInput);
+export const IsolationRule = storedRule(IsolationRuleInput);
+export const QuarantineRule = storedRule(QuarantineRuleInput);
 
 export type ServiceT = Static<typeof Service>;
 export type SelectorT = Static<typeof Selector>;

@@ -123,19 +123,3 @@ export function ovsDumpers(bridge: string, rundir?: string): { dumpConntrack: ()
     dumpFlows: () => execText('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', rundir ? `unix:${rundir}/${bridge}.mgmt` : bridge]),
   };
 }
-
-/** A `send` that POSTs to the service (standalone agents). */
-export function httpObservationSender(endpoint: string, token: string, timeoutMs = 10000): (host: string, report: ObservationReportT) => Promise<void> {
-  return async (host, report) => {
-    const res = await fetch(`${endpoint.replace(/\/$/, '')}/v1/agents/hosts/${encodeURIComponent(host)}/observations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(report),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (res.status !== 204) {
-      const body = await res.text().catch(() => '');
-      throw new Error(`observations for host ${host}: HTTP ${res.status} ${body.slice(0, 200)}`);
-    }
-  };
-}
