@@ -19,11 +19,13 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiClient } from './http';
+import type { HostStatus } from '../../service/model/host-status';
 import { formatMs, sleep } from './http';
 
 export interface HostStatusView {
   name: string;
-  status: { reachable?: boolean; realized_generation: number | null; last_error?: string | null } | null;
+  /** What the provider reads of HostStatus (older services may send less). */
+  status: (Pick<HostStatus, 'realized_generation'> & Partial<Pick<HostStatus, 'reachable' | 'last_error'>>) | null;
 }
 export interface StatusView { generation: number; hosts: HostStatusView[] }
 

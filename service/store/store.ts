@@ -12,6 +12,7 @@
  * processes may share one PostgreSQL database; a SQLite file has one
  * process (sqlite-lock.ts refuses a second).
  */
+import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,7 @@ import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapsho
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
-import { affectedHosts } from '../policy/affected';
+import { affectedHosts } from '../model/affected';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
@@ -31,7 +32,8 @@ import { ReadWriteLock } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
-import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
+import { statusView } from './host-status';
+import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
@@ -58,7 +60,6 @@ export interface StoreEvents {
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -301,7 +302,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  hostStatus(host: string): Promise<HostStatusView> {
+  hostStatus(host: string): Promise<HostStatus> {
     return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
@@ -467,7 +468,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
   }
 
-  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
     return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }

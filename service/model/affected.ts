@@ -5,10 +5,10 @@
  * every host carrying an entity that any selector or peer of the rule picks,
  * on either side of the change. Pure.
  */
-import type { Kind, SelectorT } from '../model/schemas';
-import { DEFAULT_QUARANTINE_TARGET } from '../model/schemas';
-import type { SnapshotEntity } from '../model/snapshot';
-import { referencesOf, type AnyBody, type Bodies, type ModelIndex } from '../model/validate';
+import type { Kind, SelectorT } from './schemas';
+import { DEFAULT_QUARANTINE_TARGET } from './schemas';
+import type { SnapshotEntity } from './snapshot';
+import { referencesOf, type AnyBody, type Bodies, type ModelIndex } from './validate';
 import { selectorMatches } from './match';
 
 const NOT_RULES = new Set<Kind>(['category', 'address_group', 'service_group', 'host', 'entity']);
