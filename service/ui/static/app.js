@@ -370,13 +370,13 @@ async function rulePage(page, params, name) {
     el('h2', {}, 'Connections this rule decided'), flows,
   );
   const table = flowTable(flows, { rule: name, rule_kind: 'application' }, params);
-  return async () => {
-    const view = await api(`/v1/application-rules/${enc(name)}/flow-view?${filterQuery(params)}`);
-    title.textContent = `(${view.mode})`;
-    renderSankey(holder, panel, view);
+  const view = async () => {
+    const v = await api(`/v1/application-rules/${enc(name)}/flow-view?${filterQuery(params)}`);
+    title.textContent = `(${v.mode})`;
+    renderSankey(holder, panel, v);
     holder.dataset.rendered = String(Date.now());
-    await table();
   };
+  return () => Promise.all([view(), table()]);
 }
 
 async function entityPage(page, params, name) {
