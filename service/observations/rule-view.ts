@@ -12,7 +12,8 @@
  * preferring one that also covers the tier; else its tier-category value
  * (e.g. AppTier=dns); else "other addresses". Tiers group the target by
  * `AppTier` when its entities carry it, else by the first category (by name)
- * whose value differs among them.
+ * whose value differs among them, in the order the rule's entries lead
+ * through them.
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
@@ -93,13 +94,29 @@ function tierKeyOf(members: SnapshotEntity[]): string | null {
   return null;
 }
 
-/** Where a tier's value stands in its category's list (web, app, db); unknown values last. */
-function categoryRank(snapshot: PolicySnapshot, key: string | null): (value: string) => number {
-  const values = snapshot.categories.find((c) => c.name === key)?.values ?? [];
-  return (value) => {
-    const i = values.indexOf(value);
-    return i < 0 ? values.length : i;
-  };
+/**
+ * Tiers in the order traffic goes through them by the rule's own entries
+ * (office → web, web → app, app → db: web, app, db), since category values
+ * are a set with no order of their own.
+ */
+function tierOrder(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, key: string | null, tiers: Map<string, SnapshotEntity[]>): string[] {
+  const ids = [...tiers.keys()].sort();
+  const covers = (sel: SelectorT | undefined, t: string) => tiers.get(t)!.some((e) => !sel || selectorMatches(sel, e));
+  const edges = rule.inbound.flatMap((entry) => ids.filter((x) => tiers.get(x)!.some((e) => peerMatches(snapshot, entry.from, { entity: e, ip: null })))
+    .flatMap((x) => ids.filter((y) => y !== x && covers(entry.to, y)).map((y) => [x, y] as const)));
+  // Longest chain of entries leading into a tier; bounded by the tier count, so a cycle cannot loop.
+  const depth = new Map(ids.map((t) => [t, 0]));
+  for (let round = 0; round < ids.length; round++) {
+    for (const [x, y] of edges) if (depth.get(x)! + 1 > depth.get(y)! && depth.get(x)! + 1 < ids.length) depth.set(y, depth.get(x)! + 1);
+  }
+  // Tiers no entry connects come last; then the category's own listing, then names.
+  const linked = new Set(edges.flat());
+  const listed = snapshot.categories.find((c) => c.name === key)?.values ?? [];
+  const key3 = (t: string) => [linked.has(t) ? 0 : 1, depth.get(t)!, listed.indexOf(t.slice('tier:'.length)) >>> 0] as const;
+  return ids.sort((a, b) => {
+    const [ka, kb] = [key3(a), key3(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || (a < b ? -1 : 1);
+  });
 }
 
 interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
@@ -132,8 +149,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     tierMembers.get(id)!.push(e);
     tierOf.set(e.name, id);
   }
-  const rank = categoryRank(snapshot, tierKey);
-  const tierIds = [...tierMembers.keys()].sort((a, b) => rank(a.slice(5)) - rank(b.slice(5)) || (a < b ? -1 : 1));
+  const tierIds = tierOrder(snapshot, rule, tierKey, tierMembers);
   for (const id of tierIds) {
     const list = tierMembers.get(id)!;
     nodes.set(id, { id, label: tierKey ? `${tierKey}=${id.slice(5)}` : 'target', column: 1, kind: 'tier', entities: list.length, sample: list.slice(0, 5).map((e) => e.name) });

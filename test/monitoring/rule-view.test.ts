@@ -57,3 +57,17 @@ test('an external address is grouped under the entry whose CIDR holds it, else "
   expect(v.bands.map((b) => `${b.source}>${b.target}`).sort()).toEqual(['in:192.0.2.0/24>tier:web', 'src:other addresses>tier:web']);
   expect(v.nodes.find((n) => n.id === 'src:other addresses')).toMatchObject({ kind: 'external', column: 0 });
 });
+
+test('tiers in the order the rule leads through them, whatever order the category lists its values in (a set in Terraform)', () => {
+  const tier = (t: string) => ({ categories: { AppTier: [t] } });
+  const three: SnapshotApplicationRule = {
+    ...rule, inbound: [
+      { from: tier('app'), to: tier('db'), services: [], service_groups: [] },
+      { from: { cidrs: ['192.0.2.0/24'] }, to: tier('web'), services: [], service_groups: [] },
+      { from: tier('web'), to: tier('app'), services: [], service_groups: [] },
+    ],
+  };
+  const entities = ['web', 'app', 'db', 'cache'].map((t) => ({ name: `${t}1`, host: 'h', port: t, ips: [], categories: { AppType: 'shop', AppTier: t } }));
+  const s = { ...snapshot, categories: [{ name: 'AppTier', values: ['app', 'cache', 'db', 'web'] }], entities };
+  expect(buildRuleView(s, three, []).nodes.filter((n) => n.column === 1).map((n) => n.id)).toEqual(['tier:web', 'tier:app', 'tier:db', 'tier:cache']);
+});
