@@ -17,9 +17,10 @@
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
-import { peerMatches, selectorMatches, type Endpoint } from '../policy/match';
-import { parseIp } from '../policy/net';
-import type { FlowRecord, ObservedVerdict } from './types';
+import { peerMatches, selectorMatches, type Endpoint } from '../model/match';
+import { parseAddress } from '../model/net';
+import type { FlowRecord } from './types';
+import type { Verdict } from '../model/verdicts';
 
 /** Column 0: sources, 1: the target's tiers, 2: destinations. */
 export type ViewColumn = 0 | 1 | 2;
@@ -37,7 +38,7 @@ export interface ViewBand {
   id: string;
   source: string;
   target: string;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   /** Connections (sum of the rows' counts). */
   count: number;
   /** Aggregated history rows behind the band. */
@@ -60,7 +61,7 @@ export interface RuleView {
   policy: { source: string; target: string; services: string[] }[];
   bands: ViewBand[];
   /** Connections per verdict over every band. */
-  totals: Record<ObservedVerdict, number>;
+  totals: Record<Verdict, number>;
 }
 
 /** Beyond this many groups in a column, the smallest are merged into one node. */
@@ -188,7 +189,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     const entity = isEntity ? entityByName.get(name) ?? null : null;
     let indexes = matchCache.get(cacheKey);
     if (!indexes) {
-      const end: Endpoint = { entity, ip: parseIp(ip) };
+      const end: Endpoint = { entity, ip: parseAddress(ip) };
       indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
       matchCache.set(cacheKey, indexes);
     }
@@ -231,7 +232,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     if (f.last_seen > a.last) a.last = f.last_seen;
   }
 
-  const totals: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+  const totals: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
   const bands = [...capGroups(nodes, acc).values()].map((a) => {
     totals[a.verdict] += a.count;
     return present(a);
@@ -248,7 +249,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
 interface Acc {
   source: string;
   target: string;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   count: number;
   rows: number;
   services: Map<string, number>;
@@ -258,7 +259,7 @@ interface Acc {
 }
 
 /** The accumulator of one band, made empty on first use. */
-function band(acc: Map<string, Acc>, source: string, target: string, verdict: ObservedVerdict): Acc {
+function band(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict): Acc {
   const key = `${source}\u0000${target}\u0000${verdict}`;
   let a = acc.get(key);
   if (!a) acc.set(key, (a = { source, target, verdict, count: 0, rows: 0, services: new Map(), endpoints: new Map(), rules: new Set(), last: '' }));

@@ -4,7 +4,7 @@ import type { PolicySnapshot, SnapshotApplicationRule } from '../../service/mode
 import type { FlowRecord } from '../../service/observations/types';
 
 const rule: SnapshotApplicationRule = {
-  name: 'shop', mode: 'monitor', target: { categories: { AppType: ['shop'] } },
+  name: 'shop', id: 1, mode: 'monitor', target: { categories: { AppType: ['shop'] } },
   inbound: [{ from: { categories: { AppTier: ['web'] } }, to: { categories: { AppTier: ['app'] } }, services: [], service_groups: [] }],
   outbound_policy: 'allow_listed', outbound: [],
 };
