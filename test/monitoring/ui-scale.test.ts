@@ -151,7 +151,7 @@ test('the service side of those answers, polled as the open page does (figures)'
       expect((await svc.api('GET', path, undefined, { as: 'reader' })).status).toBe(200);
       times.push(Math.round(performance.now() - s0));
     }
-    figures.push(`server: GET ${path} ${times.join(', ')} ms (first for r1 is cold)`);
+    figures.push(`server: GET ${path}: ${times.join(', ')} ms (three calls in a row; r1 had not been asked before)`);
     // Each answer is within the promise on its own (bound with the margin).
     expect(Math.max(...times)).toBeLessThan(margin(2000));
   }
