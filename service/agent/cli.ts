@@ -1,6 +1,6 @@
 /**
  * `microseg-agent`: the standalone agent for one remote host. It needs only
- * this command, the host's Open vSwitch and an `agent` token:
+ * this command, the host's Open vSwitch and the host's agent token (`name:secret:agent:HOST` in MICROSEG_TOKENS):
  *
  *   microseg-agent --service http://policy:7480 --token … --host hv1 --ovs-rundir /var/run/openvswitch
  *
@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('microseg-agent')
     .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
     .requiredOption('--service <url>', 'the policy service, e.g. http://127.0.0.1:7480')
-    .option('--token <token>', 'an agent (or admin) token; default $MICROSEG_TOKEN')
+    .option('--token <token>', 'this host\'s agent token (name:secret:agent:HOST on the service); default $MICROSEG_TOKEN')
     .requiredOption('--host <name>', 'this host\'s name in the policy')
     .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt and ovs-vswitchd.pid)')
     .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { bundleAgent } from './agent-bundle';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
 import { run } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
@@ -50,8 +50,8 @@ describe('microseg-agent command', () => {
   });
 
   test('--once programs the bridge over HTTP and the service shows the realized generation', async () => {
-    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: TEST_TOKENS.agent.secret });
-    expect(r.stderr).not.toContain(TEST_TOKENS.agent.secret);
+    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: svc.agentToken('hs') });
+    expect(r.stderr).not.toContain(svc.agentToken('hs'));
     // Observations went through too: no warning logged.
     expect(r.stderr).not.toMatch(/"level":[4-9]0/);
     expect(r.code).toBe(0);
@@ -73,7 +73,7 @@ describe('microseg-agent command', () => {
   });
 
   test('the running agent follows a policy change at once (long poll) and stops on SIGTERM', async () => {
-    const p = spawn(process.execPath, [cli, ...common(), '--interval', '30s'], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
+    const p = spawn(process.execPath, [cli, ...common(), '--interval', '30s'], { env: { ...process.env, MICROSEG_TOKEN: svc.agentToken('hs') }, stdio: 'ignore' });
     try {
       const realized = (generation: number) => async () => (await api('GET', '/v1/hosts/hs')).status.realized_generation === generation;
       // Its first pass is done (then it waits on the long poll).
