@@ -17,11 +17,13 @@
  * agent serves the host, and waiting minutes for it helps nobody.
  */
 import type { ApiClient } from './http';
+import type { HostStatus } from '../../service/model/host-status';
 import { sleep } from './http';
 
 export interface HostStatusView {
   name: string;
-  status: { reachable?: boolean; realized_generation: number | null; last_error?: string | null } | null;
+  /** What the provider reads of HostStatus (older services may send less). */
+  status: (Pick<HostStatus, 'realized_generation'> & Partial<Pick<HostStatus, 'reachable' | 'last_error'>>) | null;
 }
 export interface StatusView { generation: number; hosts: HostStatusView[] }
 

@@ -2,6 +2,7 @@
  * The microseg provider: its configuration (each setting also from a
  * MICROSEG_* variable), the eight resources and three data sources.
  */
+import { parseDuration } from '../../service/model/duration';
 import { ApiClient } from '../client/http';
 import { T } from '../cty/types';
 import { UNKNOWN, type ObjectValue } from '../cty/value';
@@ -28,15 +29,6 @@ const providerAttributes: Record<string, Attribute> = {
   },
 };
 
-/** "90s", "5m", "1h30m", "250ms" → milliseconds; null when not a duration. */
-export function parseDuration(text: string): number | null {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const t = text.trim();
-  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(t)) return null;
-  let total = 0;
-  for (const m of t.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
-}
 
 function parseBool(name: string, text: string | undefined): boolean | undefined {
   if (text === undefined || text === '') return undefined;

@@ -9,13 +9,16 @@ import type { PeerT, ServiceT } from '../model/schemas';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../model/snapshot';
-import { byName, parsePortSpec, selectorMatches } from '../policy/match';
+import { parsePortSpec, selectorMatches } from '../model/match';
+import { byName } from '../model/verdicts';
+import { hostPrefix, ipVersion } from '../model/net';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import {
-  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type MarkLayer, type MarkVerdict, type Side,
+  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side,
 } from './pipeline';
+import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
   side: Side;
@@ -34,7 +37,7 @@ const SIDES: SideSpec[] = [
 
 type Present = LocalEntity & { ofport: number };
 
-function verdictActions(spec: SideSpec, verdict: MarkVerdict, layer: MarkLayer, rule: number): string {
+function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): string {
   const mark = encodeMark(verdict, layer, spec.side);
   return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
 }
@@ -47,7 +50,7 @@ const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) =>
  * here but one on the bridge (the later replacing the earlier, losing a clause).
  */
 function hostAddress(a: string): string {
-  const host = a.includes(':') ? '/128' : '/32';
+  const host = `/${hostPrefix(ipVersion(a))}`;
   return a.endsWith(host) ? a.slice(0, -host.length) : a;
 }
 
@@ -55,7 +58,7 @@ function addressMatches(spec: SideSpec, addresses: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const cidr of addresses) {
     const a = hostAddress(cidr);
-    out.add(a.includes(':') ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
+    out.add(ipVersion(a) === 6 ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
   }
   return [...out].sort();
 }
@@ -118,7 +121,7 @@ interface TargetedRule { name: string; id: number; mode: 'monitor' | 'apply'; ta
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: MarkLayer,
+  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
   table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[] },
 ): void {
   const sorted = rules.slice().sort(byName);

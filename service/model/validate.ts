@@ -10,7 +10,7 @@ import type {
   ServiceGroupInputT, HostInputT, EntityInputT, ApplicationRuleInputT, IsolationRuleInputT, QuarantineRuleInputT,
 } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr } from './validate-net';
+import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
 
 export interface FieldError {
   field: string;
@@ -44,7 +44,7 @@ export function checkCidr(text: string, field: string): FieldError[] {
   const c = parseCidr(text);
   if (!c) {
     const a = parseAddress(text);
-    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${a.version === 4 ? 32 : 128}` }];
+    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${hostPrefix(versionOf(a))}` }];
     return [{ field, message: `"${text}" is not a CIDR (IPv4 like 10.0.0.0/24 or IPv6 like 2001:db8::/32)` }];
   }
   const canonical = formatCidr(networkOf(c));

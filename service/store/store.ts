@@ -12,6 +12,7 @@
  * processes may share one PostgreSQL database; a SQLite file has one
  * process (sqlite-lock.ts refuses a second).
  */
+import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -28,19 +29,15 @@ import { ServiceError } from './errors';
 import { ReadWriteLock } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
-import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
+import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
+import { statusView } from './host-status';
+import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
 export interface StoreOptions {
   /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
   agentStaleAfterMs?: number;
-  /**
-   * How often to look for changes made by other processes sharing the
-   * database, to announce new generations (default: 1000 ms on PostgreSQL,
-   * off on SQLite, whose file has one service).
-   */
-  watchIntervalMs?: number;
   /** Bounds on each query and on opening a connection (default 5 s and 2 s). */
   timeouts?: DbTimeouts;
 }
@@ -59,7 +56,6 @@ export interface StoreEvents {
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -87,7 +83,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
   private cache: Cache | null = null;
-  private watcher: NodeJS.Timeout | null = null;
+  /** PostgreSQL: hears the generations other processes commit. */
+  private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
 
   private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
@@ -95,10 +92,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.staleAfterMs = options.agentStaleAfterMs;
-    const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
-    if (every > 0) {
-      this.watcher = setInterval(() => void this.refresh().catch(() => undefined), every);
-      this.watcher.unref();
+    if (this.postgres) {
+      this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));
     }
   }
 
@@ -114,13 +109,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       throw err;
     }
     const store = new PolicyStore(ds, database, options, fileLock);
-    store.currentGeneration = (await store.readMeta(ds.manager)).generation;
+    // Listening first: a generation committed meanwhile is then either read here or heard.
+    await store.listener?.ready;
+    store.noteMeta(await store.readMeta(ds.manager));
     return store;
   }
 
   async close(): Promise<void> {
-    if (this.watcher) clearInterval(this.watcher);
-    this.watcher = null;
+    await this.listener?.close();
+    this.listener = null;
     if (this.ds.isInitialized) await this.ds.destroy();
     this.fileLock?.release();
   }
@@ -262,8 +259,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    * never published (it would count the host as realized for ever).
    */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
@@ -276,7 +273,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  hostStatus(host: string): Promise<HostStatusView> {
+  hostStatus(host: string): Promise<HostStatus> {
     return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
@@ -320,7 +317,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const outcome = await apply(em, model);
         const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        if (outcome.bump) {
+          await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+          // Delivered to every listening process when, and only if, this commits.
+          if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
+        }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
         return { row: outcome.row, meta, model, ruleIds };
@@ -354,7 +355,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Records the generation seen in the database; announces it when it moved forward. */
-  private noteMeta(meta: Meta): void {
+  private noteMeta(meta: Pick<Meta, 'generation'>): void {
     // Generations only grow: a late notification of an older one is no news.
     if (meta.generation <= this.currentGeneration) return;
     this.currentGeneration = meta.generation;
@@ -412,7 +413,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
   }
 
-  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
     return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }

@@ -69,7 +69,7 @@ test('microseg flows: a table with the would-deny connection; filters pass throu
 }, 30_000);
 
 test('microseg flows --watch prints new connections as they are observed', async () => {
-  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
+  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300ms'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
   let out = '';
   child.stdout.on('data', (d) => { out += String(d); });
   try {
@@ -99,7 +99,7 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
 
 test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
   const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
-  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN (or pass --token)\n']);
+  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN or pass --token-file FILE\n']);
   const badToken = await run(['status'], { MICROSEG_TOKEN: 'wrong-token-123' });
   expect(badToken.stderr).toMatch(/^microseg: 401: /);
   const badSvc = await run(['explain', 'web-1', 'db-1', 'tcp']);

@@ -10,7 +10,8 @@ import { validateObject } from '../../provider/framework/validate';
 import { error } from '../../provider/framework/diagnostics';
 import { kindSchema } from '../../provider/resources/rest';
 import { validateBody } from '../../provider/resources/validate-body';
-import { parseDuration, settingsFrom } from '../../provider/resources/provider';
+import { settingsFrom } from '../../provider/resources/provider';
+import { parseDuration } from '../../service/model/duration';
 import { laggingHosts } from '../../provider/client/realization';
 import { createLogger, levelFromEnv } from '../../provider/log';
 

@@ -15,6 +15,14 @@ export const TEST_TOKENS: Record<'admin' | 'reader', Token> = {
 };
 /** The secret of the test agent token bound to `host` (registered with a service by `agentToken`). */
 export const agentSecret = (host: string): string => `agent-secret-${host}`;
+/** The test agent token bound to `host`. */
+export const testAgentToken = (host: string): Token => ({ name: `test-agent-${host}`, secret: agentSecret(host), role: 'agent', host });
+/** Adds the agent token of `host` to `tokens` (once); returns its secret. */
+export function addAgentToken(tokens: Token[], host: string): string {
+  const token = testAgentToken(host);
+  if (!tokens.some((t) => t.secret === token.secret)) tokens.push(token);
+  return token.secret;
+}
 /** Who a test request speaks as: a role's token, the agent token of one host, or none. */
 export type TestIdentity = keyof typeof TEST_TOKENS | `agent:${string}`;
 
@@ -36,11 +44,7 @@ export async function startService(options: { database?: string; store?: StoreOp
   const store = await PolicyStore.open(database, storeOptions);
   // The app reads the list at each request: agent tokens added later count.
   const tokens: Token[] = Object.values(TEST_TOKENS);
-  const agentToken = (host: string) => {
-    const secret = agentSecret(host);
-    if (!tokens.some((t) => t.secret === secret)) tokens.push({ name: `test-agent-${host}`, secret, role: 'agent', host });
-    return secret;
-  };
+  const agentToken = (host: string) => addAgentToken(tokens, host);
   const secretOf = (as: TestIdentity) => (as.startsWith('agent:') ? agentToken(as.slice('agent:'.length)) : TEST_TOKENS[as as keyof typeof TEST_TOKENS].secret);
   const app = await buildApp({ defaultPlugins: false, ...rest, store, tokens });
   await app.listen({ port: 0, host: '127.0.0.1' });
