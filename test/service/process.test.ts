@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { startPostgres } from '../support/postgres';
+import { makeCerts } from '../support/tls';
+import { requestText } from '../../service/agent/http-request';
 
 // No @types for better-sqlite3 here: the little used is typed by hand.
 type SqliteDb = { prepare(sql: string): { all(): unknown[]; get(): unknown }; close(): void };
@@ -44,7 +46,7 @@ async function startProcess(env: Record<string, string>): Promise<Running> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const m = out.match(/listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/listening at (https?:\/\/127\.0\.0\.1:\d+)/);
       if (m) { clearInterval(timer); resolve(m[1]); }
     }, 50);
     void exited.then((code) => { clearInterval(timer); reject(new Error(`service exited ${code}: ${out}`)); });
@@ -126,7 +128,29 @@ test('MICROSEG_TOKENS replaces the token file; a reader cannot write', async () 
   expect(run.output()).not.toMatch(/ops-secret-123|viewer-secret-1/);
 });
 
+test('MICROSEG_TLS_CERT and MICROSEG_TLS_KEY: HTTPS only, on the same port, trusted through the CA that signed the certificate', async () => {
+  const certs = makeCerts();
+  try {
+    const run = await startProcess({ MICROSEG_DATABASE: join(work, 'tls.sqlite'), MICROSEG_TOKENS: 'ops:ops-secret-123:admin', MICROSEG_TLS_CERT: certs.certPath, MICROSEG_TLS_KEY: certs.keyPath });
+    expect(run.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const get = (url: string, ca?: string) => requestText(new URL('/v1/status', url), { method: 'GET', headers: { authorization: 'Bearer ops-secret-123' }, timeoutMs: 10_000, ca });
+    const ok = await get(run.url, certs.caPem);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text).generation).toBeGreaterThanOrEqual(1);
+    await expect(get(run.url)).rejects.toThrow(/unable to verify the first certificate|self.signed certificate/);
+    // Plain HTTP on the same port: no answer at all, so a token sent in clear gets nothing back.
+    await expect(get(run.url.replace('https:', 'http:'))).rejects.toThrow(/socket hang up|ECONNRESET/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).not.toContain('PRIVATE KEY');
+  } finally {
+    certs.remove();
+  }
+});
+
 test.each([
+  [{ MICROSEG_TLS_CERT: '/nonexistent/cert.pem' }, /MICROSEG_TLS_KEY must be set too: MICROSEG_TLS_CERT and MICROSEG_TLS_KEY go together/],
+  [{ MICROSEG_TLS_CERT: '/nonexistent/cert.pem', MICROSEG_TLS_KEY: '/nonexistent/key.pem' }, /MICROSEG_TLS_CERT: cannot read "\/nonexistent\/cert.pem": ENOENT/],
   [{ MICROSEG_PORT: 'http' }, /MICROSEG_PORT must be a port number/],
   [{ MICROSEG_TOKENS: 'admin:short:admin' }, /MICROSEG_TOKENS entry 1 \(admin\): the secret must be at least 8/],
   [{ MICROSEG_TOKENS: 'admin:long-enough-secret:root' }, /role must be one of admin, reader, agent/],
