@@ -16,7 +16,9 @@ import type { PolicySnapshot } from '../model/snapshot';
 import type { ObservationDecoder } from './reporter';
 import type { RuleKind } from './types';
 
-const LAYER_KIND: Record<MarkLayer, RuleKind | null> = { default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application' };
+const LAYER_KIND: Record<MarkLayer, RuleKind | null> = {
+  default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application', shared_service: 'shared_service',
+};
 
 export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
   const names = new Map<string, string>();
@@ -26,6 +28,7 @@ export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
   add('application_rule', 'application', snapshot.application_rules);
   add('isolation_rule', 'isolation', snapshot.isolation_rules);
   add('quarantine_rule', 'quarantine', snapshot.quarantine_rules);
+  add('shared_service_rule', 'shared_service', snapshot.shared_service_rules);
   const entityIps = new Set(snapshot.entities.flatMap((e) => e.ips.map(canonicalIp)));
   const ruleOf = (layer: MarkLayer, id: number) => {
     const kind = LAYER_KIND[layer];

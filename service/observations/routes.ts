@@ -46,10 +46,11 @@ export function parseCategory(text: string): { key: string; value: string } {
   return { key: m[1], value: m[2] };
 }
 
-const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
+const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' | 'shared_service_rules' }[] = [
   { collection: 'application-rules', kind: 'application', snapshotKey: 'application_rules' },
   { collection: 'isolation-rules', kind: 'isolation', snapshotKey: 'isolation_rules' },
   { collection: 'quarantine-rules', kind: 'quarantine', snapshotKey: 'quarantine_rules' },
+  { collection: 'shared-service-rules', kind: 'shared_service', snapshotKey: 'shared_service_rules' },
 ];
 
 export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {

@@ -22,7 +22,7 @@ export interface ViewEdge {
 }
 export interface RuleView {
   rule: string;
-  mode: 'monitor' | 'apply';
+  mode: 'monitor' | 'apply' | 'off';
   tier_key: string | null;
   inbound: ViewNode[];
   tiers: ViewNode[];

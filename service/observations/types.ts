@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const VERDICTS = ['allow', 'deny', 'would-deny'] as const;
 export type ObservedVerdict = (typeof VERDICTS)[number];
-export const RULE_KINDS = ['application', 'isolation', 'quarantine'] as const;
+export const RULE_KINDS = ['application', 'isolation', 'quarantine', 'shared_service'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 const VerdictSchema = Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'The verdict recorded with the connection.' });

@@ -56,3 +56,26 @@ export function cidrContains(cidr: Cidr, ip: Ip): boolean {
   const shift = bits - BigInt(cidr.prefix);
   return cidr.value >> shift === ip.value >> shift;
 }
+
+/** An inclusive address interval: a CIDR or a range "low-high" of one family. */
+export interface Block { version: 4 | 6; low: bigint; high: bigint }
+
+/** Parses a CIDR or "address-address" (low ≤ high, one family); null when it is neither. */
+export function parseBlock(text: string): Block | null {
+  const dash = text.indexOf('-');
+  if (dash >= 0) {
+    const low = parseIp(text.slice(0, dash));
+    const high = parseIp(text.slice(dash + 1));
+    if (!low || !high || low.version !== high.version || low.value > high.value) return null;
+    return { version: low.version, low: low.value, high: high.value };
+  }
+  const c = parseCidr(text);
+  if (!c) return null;
+  const hostBits = BigInt((c.version === 4 ? 32 : 128) - c.prefix);
+  const low = (c.value >> hostBits) << hostBits;
+  return { version: c.version, low, high: low + (1n << hostBits) - 1n };
+}
+
+export function blockContains(block: Block, ip: Ip): boolean {
+  return block.version === ip.version && ip.value >= block.low && ip.value <= block.high;
+}

@@ -1,6 +1,7 @@
 /** Small builders for PolicySnapshots in tests, and the three-tier shop used across tests. */
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
+  SnapshotSharedServiceRule,
 } from '../../service/model/snapshot';
 
 export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
@@ -14,6 +15,7 @@ export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
     application_rules: [],
     isolation_rules: [],
     quarantine_rules: [],
+    shared_service_rules: [],
     ...part,
   };
 }
@@ -25,11 +27,14 @@ export const inb = (e: Partial<SnapshotInbound> & Pick<SnapshotInbound, 'from'>)
 export const outb = (e: Partial<SnapshotOutbound> & Pick<SnapshotOutbound, 'to'>): SnapshotOutbound => ({ services: [], service_groups: [], ...e });
 
 export const app = (r: Partial<SnapshotApplicationRule> & Pick<SnapshotApplicationRule, 'name' | 'target'>): SnapshotApplicationRule =>
-  ({ mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], ...r });
-export const iso = (name: string, mode: 'monitor' | 'apply', first: Record<string, string[]>, second: Record<string, string[]>): SnapshotIsolationRule =>
-  ({ name, mode, first: { categories: first }, second: { categories: second } });
+  ({ mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false, ...r });
+/** An isolation rule between two or more groups, each given by its category match. */
+export const iso = (name: string, mode: 'monitor' | 'apply' | 'off', ...groups: Record<string, string[]>[]): SnapshotIsolationRule =>
+  ({ name, mode, groups: groups.map((categories) => ({ categories })), log: false });
 export const quar = (r: Partial<SnapshotQuarantineRule> & Pick<SnapshotQuarantineRule, 'name'>): SnapshotQuarantineRule =>
-  ({ mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [], ...r });
+  ({ mode: 'apply', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false, ...r });
+export const shared = (r: Partial<SnapshotSharedServiceRule> & Pick<SnapshotSharedServiceRule, 'name' | 'providers' | 'consumers'>): SnapshotSharedServiceRule =>
+  ({ mode: 'apply', services: [], service_groups: [], log: false, ...r });
 
 /** The three-tier shop: 2 hosts, 6 VMs (web/app/db, two of each), office CIDRs, ~5 rules. */
 export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
@@ -41,7 +46,7 @@ export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
       { name: 'Environment', values: ['prod', 'dev'] },
       { name: 'Quarantine', values: ['Strict', 'Forensic'] },
     ],
-    address_groups: [{ name: 'office', cidrs: ['192.168.50.0/24', 'fd00:50::/64'] }],
+    address_groups: [{ name: 'office', cidrs: ['192.168.50.0/24', 'fd00:50::/64'], except: [] }],
     service_groups: [{ name: 'https', services: [{ protocol: 'tcp', ports: ['443'] }] }],
     entities: [
       ent('web1', 'ha', ['10.0.0.11', 'fd00::11'], { ...shop('web'), Environment: 'prod' }, '02:00:00:00:00:11'),
