@@ -3,7 +3,7 @@
  * objects addressed by name. Request schemas are the TypeBox inputs of
  * schemas.ts, so the same definitions validate, type and document.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
 import type { Bodies } from '../model/validate';
@@ -43,6 +43,13 @@ function expectedVersion(request: FastifyRequest, bodyVersion: number | undefine
   return header ?? bodyVersion;
 }
 
+/** Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody waits for. */
+function clientGone(reply: FastifyReply): { signal: AbortSignal } {
+  const controller = new AbortController();
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+  return { signal: controller.signal };
+}
+
 export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): void {
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const { collection, input, output } = KINDS[kind];
@@ -60,7 +67,7 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
     app.post(base, {
       schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
     }, async (request, reply) => {
-      const created = await store.create(kind, request.body as Bodies[typeof kind]);
+      const created = await store.create(kind, request.body as Bodies[typeof kind], clientGone(reply));
       reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
       return withEtag(reply, created);
     });
@@ -73,14 +80,14 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
       schema: { tags, summary: `Replace a ${kind} (may rename it)`, params: NameParams, headers: IfMatchHeaders, body: replaceBody(input), response: { 200: output, '4xx': ErrorSchema } },
     }, async (request, reply) => {
       const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
-      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version));
+      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version), clientGone(reply));
       return withEtag(reply, updated);
     });
 
     app.delete(`${base}/:name`, {
       schema: { tags, summary: `Delete a ${kind}`, params: NameParams, headers: IfMatchHeaders, response: { '4xx': ErrorSchema } },
     }, async (request, reply) => {
-      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined));
+      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), clientGone(reply));
       reply.code(204).send();
     });
   }

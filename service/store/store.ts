@@ -24,6 +24,7 @@ import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './en
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
 import { Mutex } from './mutex';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
@@ -37,6 +38,13 @@ export interface StoreOptions {
    * off on SQLite, whose file has one service).
    */
   watchIntervalMs?: number;
+  /** Bounds on each query and on opening a connection (default 5 s and 2 s). */
+  timeouts?: DbTimeouts;
+}
+
+export interface WriteOptions {
+  /** Aborted: the client gave up; a change not yet committed is not made. */
+  signal?: AbortSignal;
 }
 
 export interface StoreEvents {
@@ -72,9 +80,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private currentGeneration = 1;
   private cache: Cache | null = null;
   private watcher: NodeJS.Timeout | null = null;
+  private readonly timeouts: DbTimeouts;
 
   private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
     super();
+    this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.staleAfterMs = options.agentStaleAfterMs;
     const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
@@ -86,7 +96,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
-    const ds = createDataSource(database);
+    const ds = createDataSource(database, options.timeouts ?? DEFAULT_DB_TIMEOUTS);
     await ds.initialize();
     const store = new PolicyStore(ds, database, options);
     store.currentGeneration = (await store.readMeta(ds.manager)).generation;
@@ -157,9 +167,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // ------------------------------------------------------------ writing
 
-  create<K extends Kind>(kind: K, input: Bodies[K]): Promise<StoredObject> {
+  create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, body.name, 'create', async (em, model) => {
+    return this.write(kind, body.name, 'create', options, async (em, model) => {
       if (model[kind].has(body.name)) {
         throw new ServiceError(409, 'already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
@@ -175,9 +185,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current. */
-  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number): Promise<StoredObject> {
+  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, name, 'update', async (em, model) => {
+    return this.write(kind, name, 'update', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -204,8 +214,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  async remove(kind: Kind, name: string, expectedVersion?: number): Promise<void> {
-    await this.write(kind, name, 'delete', async (em, model) => {
+  async remove(kind: Kind, name: string, expectedVersion?: number, options: WriteOptions = {}): Promise<void> {
+    await this.write(kind, name, 'delete', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -248,10 +258,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   private async write(
-    kind: Kind, name: string, action: 'create' | 'update' | 'delete',
+    kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
     apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
   ): Promise<StoredObject> {
+    const queued = Date.now();
     return this.writes.run(async () => {
+      this.checkStillWanted(options, queued);
       const { row, meta, model } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
@@ -260,6 +272,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
         if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
+        this.checkStillWanted(options, null);
         return { row: outcome.row, meta, model };
       });
       // Committed: the model in hand plus this change is the database at the new revision.
@@ -274,9 +288,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  /** Records the generation seen in the database; announces it when it moved. */
+  /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
+  private checkStillWanted(options: WriteOptions, queued: number | null): void {
+    if (options.signal?.aborted) throw new ServiceError(503, 'unavailable', 'the client gave up before the change was committed; nothing was changed');
+    if (queued === null) return;
+    const waited = Date.now() - queued;
+    if (waited > 2 * this.timeouts.queryMs) {
+      throw new ServiceError(503, 'unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
+    }
+  }
+
+  /** Records the generation seen in the database; announces it when it moved forward. */
   private noteMeta(meta: Meta): void {
-    if (meta.generation === this.currentGeneration) return;
+    // Generations only grow: a late notification of an older one is no news.
+    if (meta.generation <= this.currentGeneration) return;
     this.currentGeneration = meta.generation;
     this.emit('generation', meta.generation);
   }

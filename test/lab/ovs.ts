@@ -5,7 +5,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, tryRun, sleep, pidAlive } from './exec';
+import { run, tryRun, pidAlive } from './exec';
+import { eventually } from './eventually';
 
 const SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 
@@ -73,8 +74,8 @@ export async function killPid(pid: number, expectedComm: string): Promise<void> 
   };
   if (!matches()) return;
   try { process.kill(pid, 'SIGTERM'); } catch { return; }
-  for (let i = 0; i < 50 && pidAlive(pid) && matches(); i++) await sleep(50);
-  if (pidAlive(pid) && matches()) {
+  const gone = () => !pidAlive(pid) || !matches();
+  if (!(await eventually(`pid ${pid} exits on SIGTERM`, gone, { timeoutMs: 2500, intervalMs: 50 }).catch(() => false))) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }
 }

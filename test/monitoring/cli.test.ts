@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { parseService } from '../../cli/format';
+import { eventually, margin } from '../lab/eventually';
 
 /** A port nothing listens on (bound, then released). */
 function freePort(): Promise<number> {
@@ -73,7 +74,7 @@ test('microseg flows --watch prints new connections as they are observed', async
   child.stdout.on('data', (d) => { out += String(d); });
   try {
     const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      await eventually(`output matching ${re}`, () => re.test(out), { timeoutMs: margin(2000), intervalMs: 100 }).catch(() => undefined);
       expect(out).toMatch(re);
     };
     await waitFor(/tcp\/5432/);
