@@ -10,6 +10,7 @@ import { ServiceError } from '../store/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
+import { RuleLog, ruleLogLines } from './rule-log';
 import { ObservationReport, VERDICTS, type ObservationReportT, type ObservedVerdict, type RuleKind } from './types';
 
 export interface ObservationDeps {
@@ -17,6 +18,8 @@ export interface ObservationDeps {
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
   onIngest?: (counts: Record<ObservedVerdict, number>) => void;
+  /** Gets the lines of logged rules' new connections. */
+  ruleLog?: RuleLog;
 }
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
@@ -63,6 +66,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
     const result = flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
+    deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
   };
 
   app.post('/v1/agents/hosts/:name/observations', {

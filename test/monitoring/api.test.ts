@@ -29,7 +29,7 @@ beforeAll(async () => {
       { from: { cidrs: ['192.0.2.0/24'] }, to: { categories: { AppTier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['443'] }] },
     ],
   });
-  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['web'] } }, second: { categories: { AppTier: ['db'] } } });
+  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
 });
 afterAll(async () => { await svc?.close(); });
 
