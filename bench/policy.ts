@@ -25,7 +25,7 @@ function inventory(hosts: number, vmsPerHost: number, apps: number): PolicySnaps
   const rules: SnapshotApplicationRule[] = Array.from({ length: apps }, (_, a) => {
     const tier = (t: string) => ({ categories: { AppType: [`app${a}`], AppTier: [t] } });
     return {
-      name: `app${a}`, mode: a % 2 ? 'monitor' : 'apply', target: { categories: { AppType: [`app${a}`] } },
+      name: `app${a}`, id: a + 2, mode: a % 2 ? 'monitor' : 'apply', target: { categories: { AppType: [`app${a}`] } },
       inbound: [
         { from: { cidrs: ['198.51.100.0/24'] }, to: tier('web'), services: [{ protocol: 'tcp', ports: ['443'] }], service_groups: [] },
         { from: tier('web'), to: tier('app'), services: [{ protocol: 'tcp', ports: ['8080-8089'] }], service_groups: [] },
@@ -42,7 +42,7 @@ function inventory(hosts: number, vmsPerHost: number, apps: number): PolicySnaps
     address_groups: [], service_groups: [],
     hosts: Array.from({ length: hosts }, (_, h) => ({ name: `h${h}`, bridge: 'br.microseg', uplinks: ['up'] })),
     entities, application_rules: rules,
-    isolation_rules: [{ name: 'prod-dev', mode: 'apply', groups: [{ categories: { Environment: ['prod'] } }, { categories: { Environment: ['dev'] } }], log: false }],
+    isolation_rules: [{ name: 'prod-dev', id: 1, mode: 'apply', groups: [{ categories: { Environment: ['prod'] } }, { categories: { Environment: ['dev'] } }], log: false }],
     quarantine_rules: [], shared_service_rules: [],
   };
 }

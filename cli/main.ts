@@ -35,12 +35,14 @@ async function watchFlows(client: Client, query: Record<string, string | undefin
 
 export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('microseg')
-    .description('microseg operator CLI (endpoint and token from MICROSEG_ENDPOINT and MICROSEG_TOKEN)')
+    .description('microseg operator CLI (endpoint and token from MICROSEG_ENDPOINT and MICROSEG_TOKEN or --token-file)')
     .option('--endpoint <url>', 'service URL (default $MICROSEG_ENDPOINT or http://127.0.0.1:7480)')
-    .option('--token <token>', 'API token (default $MICROSEG_TOKEN; prefer the variable: flags show in ps)')
+    .option('--token-file <path>', 'a file holding the API token (default: $MICROSEG_TOKEN)')
+    .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
+    .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// endpoint')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
-  const client = () => makeClient(program.opts<{ endpoint?: string; token?: string }>(), env);
+  const client = () => makeClient(program.opts<{ endpoint?: string; token?: string; tokenFile?: string; caCert?: string }>(), env);
 
   program.command('status').description('policy generation and each host\'s realization state').option('--json', 'print JSON').action(async (o: { json?: boolean }) => {
     const body = await client().get<StatusBody>('/v1/status');

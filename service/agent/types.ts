@@ -18,6 +18,8 @@ export interface AgentStatus {
   reachable: boolean;
   last_error: string | null;
   drift_repairs: number;
+  /** Something the agent had to correct that the operator should know (e.g. the bridge's fail mode), or null. */
+  notice: string | null;
 }
 
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
@@ -29,6 +31,12 @@ export interface PolicyLink {
 /** The bridge operations the reconcile loop uses (ovs-driver.ts implements them with ovs-ofctl). */
 export interface BridgeDriver {
   readPorts(): Promise<HostPorts>;
+  /**
+   * Optional: makes the bridge's fail mode `secure` (no NORMAL flow when its table is
+   * empty or flushed) and returns the mode it had when it had to change it, else null.
+   * Changing the mode flushes the bridge's flows: call it before comparing them.
+   */
+  ensureSecure?(): Promise<string | null>;
   /** Flows now on the bridge, normalized (flows.ts: normalizeDump). */
   dumpFlows(): Promise<string[]>;
   /** Atomically makes the bridge hold exactly `flows` (one bundle). */

@@ -14,6 +14,7 @@ const StatusBody = Type.Object({
   reachable: Type.Boolean({ description: "Whether the agent can reach the host's Open vSwitch." }),
   last_error: Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], { description: 'The last error, or null.' }),
   drift_repairs: Type.Integer({ minimum: 0, description: 'How many times the agent repaired out-of-band changes.' }),
+  notice: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], { description: 'Something the agent had to correct (such as the bridge\'s fail mode), or null.' })),
 }, { additionalProperties: false });
 
 const PolicyQuery = Type.Object({

@@ -16,7 +16,7 @@ import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import {
-  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, ruleId, TABLE, type MarkLayer, type MarkVerdict, type RuleKind, type Side,
+  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type MarkLayer, type MarkVerdict, type Side,
 } from './pipeline';
 
 interface AddressFields { v4: string; v6: string }
@@ -100,7 +100,7 @@ function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: Servic
   return [...new Set(services.flatMap(serviceMatches))].sort();
 }
 
-interface TargetedRule { name: string; mode: string; target: { categories: Record<string, string[]> } }
+interface TargetedRule { name: string; id: number; mode: string; target: { categories: Record<string, string[]> } }
 
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
@@ -108,7 +108,7 @@ interface TargetedRule { name: string; mode: string; target: { categories: Recor
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], kind: RuleKind, layer: MarkLayer,
+  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: MarkLayer,
   table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
   const sorted = rules.slice().sort(byName);
@@ -120,14 +120,14 @@ function targetedLayer<R extends TargetedRule>(
     const chosen = apply.length > 0 ? apply : targeting;
     deciding.set(member, chosen);
     const first = chosen[0];
-    const id = ruleId(kind, first.name);
+    const id = first.id;
     fs.add({ table, priority: PRIORITY.SIDE_DEFAULT, match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
       cookie: cookieFor(layer, id), actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id) });
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
     if (members.length === 0) return;
-    const id = ruleId(kind, rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
     const allow = verdictActions(spec, 'allow', layer, id);
@@ -166,7 +166,7 @@ function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, 
     fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
   }
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
-  targetedLayer(fs, snapshot, spec, present, 'quarantine_rule', 'quarantine', table, rules, (r) => ({
+  targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
     allowAll: false, entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
@@ -187,7 +187,7 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
   const table = spec.tables.shared;
   const rules = snapshot.shared_service_rules.slice().sort(byName);
   rules.forEach((rule, rank) => {
-    const id = ruleId('shared_service_rule', rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const consumers = peerMatches(snapshot, SRC, rule.consumers); // the source address, on either side
     const providerIps = ipsOf(snapshot.entities, rule.providers);
@@ -213,7 +213,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
     ...snapshot.isolation_rules.filter((r) => r.mode === 'monitor').sort(byName),
   ];
   rules.forEach((rule, rank) => {
-    const id = ruleId('isolation_rule', rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
     rule.groups.forEach((mine, i) => {
@@ -230,7 +230,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.application;
   const rules: SnapshotApplicationRule[] = snapshot.application_rules;
-  targetedLayer(fs, snapshot, spec, present, 'application_rule', 'application', table, rules, (r) => (spec.side === 'egress'
+  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) => (spec.side === 'egress'
     ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound, intraGroup: r.intra_group === 'allow' }
     : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' }));
   // Not targeted: this side takes no part (layer "default").

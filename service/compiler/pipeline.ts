@@ -11,6 +11,7 @@
  *       │ no: from an entity → out the uplinks; from an uplink → drop
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
+import type { RuleKind } from '../model/snapshot';
 
 export const TABLE = {
   CLASSIFY: 0, //          in_port: entity port → SPOOF, uplink → DISPATCH, anything else → drop
@@ -36,15 +37,13 @@ export const TABLE = {
 export const REG = {
   FROM_ENTITY: 'NXM_NX_REG0', //   1 when the packet entered on an entity port
   VERDICT: 'NXM_NX_REG2', //       the side's ct_mark value (see MARK), set by the deciding layer
-  RULE: 'NXM_NX_REG3', //          the deciding rule's 32-bit id (ct_label[0..31]); 0 = no rule
+  RULE: 'NXM_NX_REG3', //          the deciding rule's id (ct_label[0..31]); 0 = no rule
   SRC_PORT: 'NXM_NX_REG4', //      ofport of the sending entity = egress conntrack zone
   DST_PORT: 'NXM_NX_REG5', //      ofport of the receiving local entity = ingress conntrack zone = output port
 } as const;
 /** Short names of the same registers, as ovs-ofctl prints them in matches. */
 export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5' } as const;
 
-/** Conntrack zone of an entity port: its OpenFlow port number (1..65279, never the default zone 0). */
-export const zoneOfPort = (ofport: number): number => ofport;
 /**
  * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
  * ever matches this zone, it only lets monitoring read denied attempts from conntrack (never an entity zone).
@@ -90,20 +89,11 @@ export function decodeLabel(label: string | bigint): number {
 }
 
 // ---- rule ids and cookies ----
-export type RuleKind = 'quarantine_rule' | 'isolation_rule' | 'application_rule' | 'shared_service_rule';
+// A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
+export type { RuleKind };
 export const KIND_LAYER: Record<RuleKind, MarkLayer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application', shared_service_rule: 'shared_service',
 };
-
-/** A rule's 32-bit id: FNV-1a over UTF-8 of "<kind>:<name>". Stable across generations and hosts. */
-export function ruleId(kind: RuleKind, name: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(`${kind}:${name}`, 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h === 0 ? 1 : h; // 0 means "no rule"
-}
 
 /** "MS" in the top 16 bits marks a microseg flow; then the layer (8 bits), 8 zero bits, the rule id (32 bits). */
 export const COOKIE_MAGIC = 0x4d53n;

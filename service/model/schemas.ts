@@ -1,5 +1,5 @@
 /**
- * The model of DESIGN.md section 3, declared once.
+ * The model (docs/architecture.md, docs/semantics.md), declared once.
  *
  * These TypeBox schemas are the single source of truth: the API validates
  * request bodies with them, the code takes its types from them (`Static`),
@@ -197,6 +197,7 @@ export const HostStatus = Type.Object({
   flow_count: Type.Union([Type.Integer(), Type.Null()]),
   last_error: Type.Union([Type.String(), Type.Null()]),
   drift_repairs: Type.Integer({ description: 'Out-of-band bridge changes the agent has repaired.' }),
+  notice: Type.Union([Type.String(), Type.Null()], { description: "Something the agent had to correct, such as setting the bridge's fail mode to secure." }),
   updated_at: Type.Union([Type.String(), Type.Null()]),
 }, { description: 'Realization state reported by the host agent.' });
 
@@ -208,10 +209,14 @@ export const AddressGroup = stored(AddressGroupInput);
 export const ServiceGroup = stored(ServiceGroupInput);
 export const Host = Type.Composite([HostInput, Type.Object(Meta), Type.Object({ status: HostStatus })]);
 export const Entity = stored(EntityInput);
-export const ApplicationRule = stored(ApplicationRuleInput);
-export const IsolationRule = stored(IsolationRuleInput);
-export const QuarantineRule = stored(QuarantineRuleInput);
-export const SharedServiceRule = stored(SharedServiceRuleInput);
+const RuleMeta = Type.Object({
+  rule_id: Type.Integer({ description: 'Assigned by the service, unique among rules and kept across renames: the id the rule\'s flow cookies and conntrack labels carry.' }),
+});
+const storedRule = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta), RuleMeta]);
+export const ApplicationRule = storedRule(ApplicationRuleInput);
+export const IsolationRule = storedRule(IsolationRuleInput);
+export const QuarantineRule = storedRule(QuarantineRuleInput);
+export const SharedServiceRule = storedRule(SharedServiceRuleInput);
 
 export type ServiceT = Static<typeof Service>;
 export type SelectorT = Static<typeof Selector>;

@@ -19,8 +19,13 @@ export interface SnapshotEntity {
 }
 export interface SnapshotInbound { from: PeerT; to?: SelectorT; services: ServiceT[]; service_groups: string[] }
 export interface SnapshotOutbound { from?: SelectorT; to: PeerT; services: ServiceT[]; service_groups: string[] }
+/** The rule kinds; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
+export const RULE_KINDS = ['quarantine_rule', 'isolation_rule', 'application_rule', 'shared_service_rule'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
 export interface SnapshotApplicationRule {
   name: string;
+  id: number;
   mode: ModeT;
   target: SelectorT;
   inbound: SnapshotInbound[];
@@ -29,9 +34,10 @@ export interface SnapshotApplicationRule {
   intra_group: 'deny' | 'allow';
   log: boolean;
 }
-export interface SnapshotIsolationRule { name: string; mode: ModeT; groups: SelectorT[]; log: boolean }
+export interface SnapshotIsolationRule { name: string; id: number; mode: ModeT; groups: SelectorT[]; log: boolean }
 export interface SnapshotQuarantineRule {
   name: string;
+  id: number;
   mode: ModeT;
   target: SelectorT;
   inbound: SnapshotInbound[];
@@ -40,6 +46,7 @@ export interface SnapshotQuarantineRule {
 }
 export interface SnapshotSharedServiceRule {
   name: string;
+  id: number;
   mode: 'apply' | 'off';
   providers: SelectorT;
   consumers: PeerT;

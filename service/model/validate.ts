@@ -217,7 +217,8 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     }
     case 'isolation_rule': {
       const b = body as IsolationRuleInputT;
-      return [...b.groups.flatMap((g, i) => checkSelectorShape(g, `groups[${i}]`)), ...checkUnique(b.groups, 'groups')];
+      // A group listed twice is meaningful: its members may not talk to each other.
+      return b.groups.flatMap((g, i) => checkSelectorShape(g, `groups[${i}]`));
     }
     case 'shared_service_rule': {
       const b = body as SharedServiceRuleInputT;

@@ -25,6 +25,10 @@ export interface FlowFilter {
   rule?: string;
   rule_kind?: RuleKind;
   entity?: string;
+  /** Case-insensitive substring of the source or destination (entity name or IP). */
+  search?: string;
+  /** Rows reported by this host's agent. */
+  host?: string;
   /** `Key:Value`: the source or destination entity carries that category value. */
   category?: { key: string; value: string };
   verdict?: ObservedVerdict;
@@ -99,6 +103,7 @@ export class FlowStore {
   query(filter: FlowFilter, index: EntityIndex | null): FlowRecord[] {
     this.evict(this.now());
     const limit = filter.limit ?? 1000;
+    const needle = filter.search?.toLowerCase();
     const out: FlowRecord[] = [];
     const rows = [...this.rows.values()];
     for (let i = rows.length - 1; i >= 0 && out.length < limit; i--) {
@@ -108,6 +113,8 @@ export class FlowStore {
       if (filter.rule !== undefined && r.rule !== filter.rule) continue;
       if (filter.rule_kind && r.rule_kind !== filter.rule_kind) continue;
       if (filter.entity && r.source !== filter.entity && r.destination !== filter.entity) continue;
+      if (needle !== undefined && !matchesSearch(r, needle)) continue;
+      if (filter.host !== undefined && !r.hosts.includes(filter.host)) continue;
       if (filter.category && !this.hasCategory(r, filter.category, index)) continue;
       out.push(present(r));
     }
@@ -143,10 +150,6 @@ export class FlowStore {
     return { packets, bytes, by_host: byHost };
   }
 
-  forgetHost(host: string): void {
-    this.counters.delete(host);
-  }
-
   private hasCategory(r: Row, cat: { key: string; value: string }, index: EntityIndex | null): boolean {
     if (!index) return false;
     const has = (name: string, isEntity: boolean) => isEntity && index.entity(name)?.categories[cat.key] === cat.value;
@@ -168,6 +171,10 @@ export class FlowStore {
     this.rows.delete(oldest);
     this.dropped++;
   }
+}
+
+function matchesSearch(r: Row, needle: string): boolean {
+  return [r.source, r.destination, r.source_ip, r.destination_ip].some((s) => s.toLowerCase().includes(needle));
 }
 
 function present(r: Row): FlowRecord {

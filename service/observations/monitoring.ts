@@ -49,14 +49,8 @@ export interface Monitoring {
   flows: FlowStore;
   metrics: ServiceMetrics;
   ingest: (host: string, report: ObservationReportT) => Promise<void>;
-  ruleLog: RuleLog;
 }
 
-const registry = new WeakMap<FastifyInstance, Monitoring>();
-/** The monitoring parts of an app built with this plugin (tests, embedded agents). */
-export function monitoringOf(app: FastifyInstance): Monitoring | undefined {
-  return registry.get(app);
-}
 
 export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): ServicePlugin {
   return (app: FastifyInstance, ctx: ServiceContext) => {
@@ -87,7 +81,6 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Se
       metrics.agentStatus(host, status.last_error);
     };
     link.reportObservations = ingest;
-    registry.set(app, { flows, metrics, ingest, ruleLog });
   };
 }
 

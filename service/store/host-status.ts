@@ -9,6 +9,8 @@ export interface AgentStatusReport {
   reachable: boolean;
   last_error: string | null;
   drift_repairs: number;
+  /** Something the agent had to correct (e.g. it set the bridge's fail mode to secure), or null. */
+  notice?: string | null;
 }
 
 export interface HostStatusView extends AgentStatusReport {
@@ -23,10 +25,10 @@ export const DEFAULT_STALE_AFTER_MS = 30_000;
 export function statusView(
   report: AgentStatusReport | null, reportedAt: number, desiredGeneration: number, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS,
 ): HostStatusView {
-  if (!report) return { reachable: false, desired_generation: desiredGeneration, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, updated_at: null };
+  if (!report) return { reachable: false, desired_generation: desiredGeneration, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, notice: null, updated_at: null };
   const updated_at = new Date(reportedAt).toISOString();
   const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-  const view = { realized_generation, flow_count, reachable, last_error, drift_repairs, desired_generation: desiredGeneration, updated_at };
+  const view = { realized_generation, flow_count, reachable, last_error, drift_repairs, notice: report.notice ?? null, desired_generation: desiredGeneration, updated_at };
   // A silent agent cannot say it is gone: show it unreachable, keeping what it last realized.
   if (now - reportedAt > staleAfterMs) return { ...view, reachable: false, last_error: `no report from the agent since ${updated_at}` };
   return view;

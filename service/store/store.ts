@@ -6,10 +6,11 @@
  * Writes are checked against the whole model. A process keeps the model it
  * last read in memory together with the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
- * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer per
- * file, plus the in-process Mutex), reloads the model if another process
- * changed it, and commits its change and revision together. So several
- * service processes may share one PostgreSQL database.
+ * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+ * in-process ReadWriteLock), reloads the model if another process changed
+ * it, and commits its change and revision together. So several service
+ * processes may share one PostgreSQL database; a SQLite file has one
+ * process (sqlite-lock.ts refuses a second).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
@@ -17,14 +18,17 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
-import type { PolicySnapshot } from '../model/snapshot';
+import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
-import { Mutex } from './mutex';
+import { ReadWriteLock } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
+import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
+import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
 import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
@@ -32,12 +36,6 @@ export type StoredObject = Record<string, unknown> & { name: string; id: string;
 export interface StoreOptions {
   /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
   agentStaleAfterMs?: number;
-  /**
-   * How often to look for changes made by other processes sharing the
-   * database, to announce new generations (default: 1000 ms on PostgreSQL,
-   * off on SQLite, whose file has one service).
-   */
-  watchIntervalMs?: number;
   /** Bounds on each query and on opening a connection (default 5 s and 2 s). */
   timeouts?: DbTimeouts;
 }
@@ -71,42 +69,56 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
 }
 
 interface Meta { generation: number; revision: number }
-interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
+/** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
+interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
+
+const isRuleKind = (kind: Kind): kind is RuleKind => (RULE_KINDS as readonly string[]).includes(kind);
+/** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
+export const MAX_RULE_ID = 0x7fffffff;
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
-  private readonly writes = new Mutex();
+  private readonly lock = new ReadWriteLock();
   private readonly postgres: boolean;
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
   private cache: Cache | null = null;
-  private watcher: NodeJS.Timeout | null = null;
+  /** PostgreSQL: hears the generations other processes commit. */
+  private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
 
-  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
+  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.staleAfterMs = options.agentStaleAfterMs;
-    const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
-    if (every > 0) {
-      this.watcher = setInterval(() => void this.refresh().catch(() => undefined), every);
-      this.watcher.unref();
+    if (this.postgres) {
+      this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));
     }
   }
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
+    // The lock first: a refused second process must not even run the migrations.
+    const fileLock = isPostgresUrl(database) || database === ':memory:' ? null : lockSqliteFile(database);
     const ds = createDataSource(database, options.timeouts ?? DEFAULT_DB_TIMEOUTS);
-    await ds.initialize();
-    const store = new PolicyStore(ds, database, options);
-    store.currentGeneration = (await store.readMeta(ds.manager)).generation;
+    try {
+      await ds.initialize();
+    } catch (err) {
+      fileLock?.release();
+      throw err;
+    }
+    const store = new PolicyStore(ds, database, options, fileLock);
+    // Listening first: a generation committed meanwhile is then either read here or heard.
+    await store.listener?.ready;
+    store.noteMeta(await store.readMeta(ds.manager));
     return store;
   }
 
   async close(): Promise<void> {
-    if (this.watcher) clearInterval(this.watcher);
-    this.watcher = null;
+    await this.listener?.close();
+    this.listener = null;
     if (this.ds.isInitialized) await this.ds.destroy();
+    this.fileLock?.release();
   }
 
   /** The generation as last seen by this process (see `refresh`). */
@@ -115,54 +127,64 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Reads the generation from the database (announcing it if another process moved it) and returns it. */
-  async refresh(): Promise<number> {
-    this.noteMeta(await this.readMeta(this.ds.manager));
-    return this.currentGeneration;
+  refresh(): Promise<number> {
+    return this.read(() => this.refreshNow());
   }
 
   // ------------------------------------------------------------ reading
 
-  async list(kind: Kind): Promise<StoredObject[]> {
-    if (kind === 'host') await this.refresh(); // hosts show the desired generation
-    const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
-    const statuses = kind === 'host' ? await this.readStatuses() : null;
-    // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
-    return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+  list(kind: Kind): Promise<StoredObject[]> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow(); // hosts show the desired generation
+      const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
+      const statuses = kind === 'host' ? await this.readStatuses() : null;
+      // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
+      return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+    });
   }
 
-  async get(kind: Kind, name: string): Promise<StoredObject> {
-    if (kind === 'host') await this.refresh();
-    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
-    if (!row) throw this.notFound(kind, name);
-    return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+  get(kind: Kind, name: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
+      if (!row) throw this.notFound(kind, name);
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+    });
   }
 
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
-  async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
-    const rows = await this.ds.manager.find(ObjectEntity);
-    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
-      .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
-    return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+  listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
+    return this.read(async () => {
+      const rows = await this.ds.manager.find(ObjectEntity);
+      const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
+        .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
+      return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+    });
   }
 
   /** The whole model as stored, with the generation it belongs to. */
-  async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
-    const { model, meta } = await this.readModel(manager);
-    return { generation: meta.generation, model };
+  loadModel(): Promise<{ generation: number; model: ModelIndex }> {
+    return this.read(async () => {
+      const { model, meta } = await this.readModel(this.ds.manager);
+      return { generation: meta.generation, model };
+    });
   }
 
   /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
-  async getSnapshot(): Promise<PolicySnapshot> {
-    const meta = await this.readMeta(this.ds.manager);
-    this.noteMeta(meta);
-    let cache = this.cache;
-    if (!cache || cache.revision !== meta.revision) {
-      const fresh = await this.readModel(this.ds.manager);
-      cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
-      this.noteMeta(fresh.meta);
-    }
-    cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
-    return cache.snapshot;
+  getSnapshot(): Promise<PolicySnapshot> {
+    return this.read(async () => {
+      const meta = await this.readMeta(this.ds.manager);
+      this.noteMeta(meta);
+      let cache = this.cache;
+      if (!cache || cache.revision !== meta.revision) {
+        const fresh = await this.readModel(this.ds.manager);
+        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, ruleIds: fresh.ruleIds, snapshot: null };
+        this.noteMeta(fresh.meta);
+      }
+      const ruleIds = cache.ruleIds;
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) => ruleIds.get(`${kind}:${name}`)!);
+      return cache.snapshot;
+    });
   }
 
   // ------------------------------------------------------------ writing
@@ -176,8 +198,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const errors = validateChange(kind, body, null, model);
       if (errors.length > 0) throw toFieldServiceError(errors);
       const now = new Date().toISOString();
-      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now };
+      const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
+      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now, rule_id };
       await em.insert(ObjectEntity, row);
+      if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
       return { row, bump: true };
@@ -231,18 +255,18 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Records what a host's agent reports; 404 for an unknown host. */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
-    // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
-    return this.writes.run(async () => {
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
+    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }
 
-  async hostStatus(host: string): Promise<HostStatusView> {
-    return this.statusOf(host, await this.readStatuses(host));
+  hostStatus(host: string): Promise<HostStatusView> {
+    return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
   /** Calls `listener` with each new generation; returns the unsubscribe function. */
@@ -253,6 +277,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // ------------------------------------------------------------ internals
 
+  /**
+   * Runs a read. SQLite: under the lock, so it never runs inside a write's
+   * open transaction on the shared connection and sees only committed data.
+   * PostgreSQL: each query takes its own pooled connection, so reads run freely.
+   */
+  private read<T>(task: () => Promise<T>): Promise<T> {
+    return this.postgres ? task() : this.lock.read(task);
+  }
+
+  private async refreshNow(): Promise<number> {
+    this.noteMeta(await this.readMeta(this.ds.manager));
+    return this.currentGeneration;
+  }
+
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
@@ -262,25 +300,35 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
   ): Promise<StoredObject> {
     const queued = Date.now();
-    return this.writes.run(async () => {
+    return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      const { row, meta, model } = await this.ds.transaction(async (em) => {
+      const { row, meta, model, ruleIds } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const model = this.cache && this.cache.revision === locked.revision ? this.cache.model : (await this.readModel(em)).model;
+        const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
         const outcome = await apply(em, model);
         const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+        if (outcome.bump) {
+          await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+          // Delivered to every listening process when, and only if, this commits.
+          if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
+        }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
-        return { row: outcome.row, meta, model };
+        return { row: outcome.row, meta, model, ruleIds };
       });
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
-      if (action !== 'create') objects.delete(name);
-      if (row) objects.set(row.name, JSON.parse(row.body));
-      this.cache = { revision: meta.revision, model, snapshot: null };
+      if (action !== 'create') {
+        objects.delete(name);
+        ruleIds.delete(`${kind}:${name}`);
+      }
+      if (row) {
+        objects.set(row.name, JSON.parse(row.body));
+        if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
+      }
+      this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
@@ -299,7 +347,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Records the generation seen in the database; announces it when it moved forward. */
-  private noteMeta(meta: Meta): void {
+  private noteMeta(meta: Pick<Meta, 'generation'>): void {
     // Generations only grow: a late notification of an older one is no news.
     if (meta.generation <= this.currentGeneration) return;
     this.currentGeneration = meta.generation;
@@ -320,12 +368,36 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.readMeta(em);
   }
 
-  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; meta: Meta }> {
+  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
     const meta = await this.readMeta(manager);
     const rows = await manager.find(ObjectEntity);
     const model = emptyModel();
-    for (const r of rows) (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
-    return { model, meta };
+    const ruleIds = new Map<string, number>();
+    for (const r of rows) {
+      (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
+      if (r.rule_id !== null) ruleIds.set(`${r.kind}:${r.name}`, r.rule_id);
+    }
+    return { model, ruleIds, meta };
+  }
+
+  /**
+   * The next rule id, inside a write (the meta lock serializes writers): ids count up and are never
+   * handed out twice; only once all of them were used does one of a deleted rule come back.
+   */
+  private async allocateRuleId(em: EntityManager): Promise<number> {
+    const next = Number((await em.findOne(MetaEntity, { where: { key: 'next_rule_id' } }))?.value ?? 1);
+    if (next <= MAX_RULE_ID) {
+      await em.update(MetaEntity, { key: 'next_rule_id' }, { value: String(next + 1) });
+      return next;
+    }
+    const used = await em.find(ObjectEntity, { select: { rule_id: true }, where: { rule_id: Not(IsNull()) }, order: { rule_id: 'ASC' } });
+    let id = 1;
+    for (const r of used) {
+      if (r.rule_id !== id) break;
+      id++;
+    }
+    if (id > MAX_RULE_ID) throw new Error('every rule id is in use');
+    return id;
   }
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
@@ -353,6 +425,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {
     const body = JSON.parse(row.body) as Record<string, unknown>;
     const obj: StoredObject = { ...body, name: row.name, id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+    if (row.rule_id !== null) obj.rule_id = row.rule_id;
     if (kind === 'host') obj.status = this.statusOf(row.name, statuses ?? new Map());
     return obj;
   }

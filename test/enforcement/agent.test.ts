@@ -69,7 +69,7 @@ describe('host agent', () => {
   test('first pass programs the bridge and reports the generation', async () => {
     const r = await agent.pass();
     expect(r).toMatchObject({ action: 'programmed', realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
-    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
+    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0, notice: null });
     expect((await dump(ovs)).join('\n')).toMatch(/in_port=2/);
     expect((await agent.pass()).action).toBe('none');
   });

@@ -45,7 +45,7 @@ describe('standalone agent on a lab host', () => {
     }
     await api('POST', '/v1/application-rules', { name: 'db', mode: 'apply', target: { categories: { Tier: ['db'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
     const cli = bundleAgent(tmp);
-    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
+    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
   });
 
   afterAll(async () => {

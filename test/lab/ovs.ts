@@ -1,7 +1,8 @@
 /**
  * One Open vSwitch instance per lab host: its own run directory, ovsdb-server
  * and a userspace ovs-vswitchd inside the host's namespace (one vswitchd per
- * namespace, see /work/shared/notes/ovs-lab.md). Stopped by pid, never by name.
+ * namespace: a second one in the same namespace fails creating its tap device,
+ * "Device or resource busy"). Stopped by pid, never by name.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

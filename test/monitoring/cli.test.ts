@@ -99,7 +99,7 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
 
 test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
   const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
-  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN (or pass --token)\n']);
+  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN or pass --token-file FILE\n']);
   const badToken = await run(['status'], { MICROSEG_TOKEN: 'wrong-token-123' });
   expect(badToken.stderr).toMatch(/^microseg: 401: /);
   const badSvc = await run(['explain', 'web-1', 'db-1', 'tcp']);

@@ -106,12 +106,13 @@ describe('observed connections from a real lab', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${svc.url}/ui#rule=${RULE}`);
+    await page.goto(`${svc.url}/ui#/rules/${RULE}`);
     await page.fill('#token', TEST_TOKENS.reader.secret);
     await page.click('#signin-form button[type=submit]');
-    const edge = `svg[data-rule="${RULE}"] path.edge.observed[data-verdict="would-deny"][data-from="src:web1"][data-to="tier:db"]`;
-    await page.waitForSelector(edge, { timeout: 10_000 });
-    expect(await page.locator(edge).getAttribute('data-rules')).toBe(RULE);
+    // web1 matches no inbound entry of the rule: its band starts at its tier's group.
+    const band = `svg[data-rule="${RULE}"] path.band[data-verdict="would-deny"][data-source="src:AppTier=web"][data-target="tier:db"]`;
+    await page.waitForSelector(band, { timeout: 10_000 });
+    expect(await page.locator(band).getAttribute('data-rules')).toBe(RULE);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'lab-would-deny.png'), fullPage: true });
   });

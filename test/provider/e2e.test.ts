@@ -54,7 +54,7 @@ async function ok(dir: string, args: string[], expected = 0): Promise<TfResult> 
 async function edit(collection: string, name: string, change: (o: Record<string, any>) => void): Promise<void> {
   const got = await svc.api('GET', `/v1/${collection}/${name}`);
   expect(got.status).toBe(200);
-  const { id: _id, version, created_at: _c, updated_at: _u, status: _s, ...body } = got.body;
+  const { id: _id, version, created_at: _c, updated_at: _u, status: _s, rule_id: _r, ...body } = got.body;
   change(body);
   const put = await svc.api('PUT', `/v1/${collection}/${name}`, body, { headers: { 'if-match': `"${version}"` } });
   if (put.status !== 200) throw new Error(`PUT ${collection}/${name}: ${put.status} ${JSON.stringify(put.body)}`);

@@ -225,7 +225,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     await api('PUT', '/v1/hosts/hvg', { name: 'hvg', uplinks: ['eth9'] });
     const status = (await api('GET', '/v1/status')).body;
     expect(status.generation).toBe(g1 + 1);
-    expect(status.hosts).toContainEqual({ name: 'hvg', status: { reachable: false, desired_generation: g1 + 1, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, updated_at: null } });
+    expect(status.hosts).toContainEqual({ name: 'hvg', status: { reachable: false, desired_generation: g1 + 1, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, notice: null, updated_at: null } });
     expect((await api('GET', '/v1/hosts/hvg')).body.status.realized_generation).toBeNull();
     await api('DELETE', '/v1/hosts/hvg');
   });
@@ -236,7 +236,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect(snap.body.hosts).toContainEqual({ name: 'hva', bridge: 'br.microseg', ovs_rundir: '/run/hva', uplinks: [] });
     expect(snap.body.generation).toBe((await api('GET', '/v1/status')).body.generation);
 
-    const report = { realized_generation: snap.body.generation, flow_count: 42, reachable: true, last_error: null, drift_repairs: 1 };
+    const report = { realized_generation: snap.body.generation, flow_count: 42, reachable: true, last_error: null, drift_repairs: 1, notice: 'set the fail mode to secure' };
     expect((await api('POST', '/v1/agents/hosts/hva/status', report, { as: 'agent' })).status).toBe(204);
     const host = (await api('GET', '/v1/hosts/hva')).body;
     expect(host.status).toEqual({ ...report, desired_generation: snap.body.generation, updated_at: expect.any(String) });

@@ -133,18 +133,19 @@ describe('objects and references', () => {
     expect(validateChange('entity', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: {} } as never, 'web1', base)).toEqual([]);
   });
 
-  test('the snapshot fills defaults and sorts by name', () => {
+  test('the snapshot fills defaults, sorts by name and carries each rule\'s id', () => {
     const m = model({
       host: [{ name: 'b' }, { name: 'a', bridge: 'br0', uplinks: ['u'] }],
       application_rule: [{ name: 'r', mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true } }] }],
       quarantine_rule: [{ name: 'q', mode: 'monitor' }],
       entity: [{ name: 'e', host: 'a', port: 'p', ips: [], description: 'dropped' }],
     });
-    const s = buildSnapshot(7, m);
+    const ids: Record<string, number> = { 'application_rule:r': 3, 'quarantine_rule:q': 9 };
+    const s = buildSnapshot(7, m, (kind, name) => ids[`${kind}:${name}`]);
     expect(s.generation).toBe(7);
     expect(s.hosts).toEqual([{ name: 'a', bridge: 'br0', uplinks: ['u'] }, { name: 'b', bridge: 'br.microseg', uplinks: [] }]);
     expect(s.entities).toEqual([{ name: 'e', host: 'a', port: 'p', ips: [], categories: {} }]);
-    expect(s.application_rules).toEqual([{ name: 'r', mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false }]);
-    expect(s.quarantine_rules).toEqual([{ name: 'q', mode: 'monitor', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false }]);
+    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false }]);
+    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false }]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import type { ServiceT } from '../../service/model/schemas';
+import { withRuleIds } from '../policy/fixtures';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
   SnapshotSharedServiceRule,
@@ -92,11 +93,11 @@ export function policyArb(opts: PolicyArbOptions = {}): fc.Arbitrary<PolicySnaps
       mode, target: selector, inbound: fc.array(inbound(agNames, sgNames), { maxLength: 3 }),
       outbound_policy: fc.constantFrom('allow_all' as const, 'allow_listed' as const), outbound: fc.array(outbound(agNames, sgNames), { maxLength: 3 }),
       intra_group: fc.constantFrom('deny' as const, 'allow' as const), log,
-    }).map((r) => ({ name, ...r }));
-    const isoRule = (name: string): fc.Arbitrary<SnapshotIsolationRule> => fc.record({ mode, groups: fc.array(selector, { minLength: 2, maxLength: 3 }), log }).map((r) => ({ name, ...r }));
+    }).map((r) => ({ name, id: 0, ...r }));
+    const isoRule = (name: string): fc.Arbitrary<SnapshotIsolationRule> => fc.record({ mode, groups: fc.array(selector, { minLength: 2, maxLength: 3 }), log }).map((r) => ({ name, id: 0, ...r }));
     const sharedRule = (name: string): fc.Arbitrary<SnapshotSharedServiceRule> => fc.record({
       mode: fc.constantFrom('apply' as const, 'apply' as const, 'off' as const), providers: selector, consumers: peer(agNames), s: services(sgNames), log,
-    }).map(({ s: svc, ...r }) => ({ name, ...r, ...svc }));
+    }).map(({ s: svc, ...r }) => ({ name, id: 0, ...r, ...svc }));
     const quarRule = (name: string): fc.Arbitrary<SnapshotQuarantineRule> => fc.record({
       mode, target: fc.oneof(
         { weight: 2, arbitrary: fc.constant({ categories: { Quarantine: ['Forensic'] } as Record<string, string[]> }) },
@@ -104,7 +105,7 @@ export function policyArb(opts: PolicyArbOptions = {}): fc.Arbitrary<PolicySnaps
         { weight: 1, arbitrary: selector },
       ),
       inbound: fc.array(inbound(agNames, sgNames), { maxLength: 2 }), outbound: fc.array(outbound(agNames, sgNames), { maxLength: 2 }), log,
-    }).map((r) => ({ name, ...r }));
+    }).map((r) => ({ name, id: 0, ...r }));
     const rules = <T>(prefix: string, max: number, make: (n: string) => fc.Arbitrary<T>) =>
       names(prefix, max).chain((ns) => (ns.length ? fc.tuple(...ns.map(make)) : fc.constant([] as T[])));
     return fc.record({
@@ -112,7 +113,7 @@ export function policyArb(opts: PolicyArbOptions = {}): fc.Arbitrary<PolicySnaps
       isolation_rules: rules('iso', Math.min(2, maxRules), isoRule),
       quarantine_rules: rules('q', Math.min(2, maxRules), quarRule),
       shared_service_rules: rules('ss', Math.min(2, maxRules), sharedRule),
-    }).map((r): PolicySnapshot => ({
+    }).map((r): PolicySnapshot => withRuleIds({
       generation: 1,
       categories: [...KEY_NAMES.map((k) => ({ name: k, values: [...KEYS[k]] })), { name: 'Quarantine', values: ['Strict', 'Forensic'] }],
       address_groups: ag.map((g, i) => ({ name: agNames[i], ...g })),

@@ -103,7 +103,7 @@ export class OvsDummy {
       return (await run(cmd, args, { env: this.env, maxBuffer: 64 << 20 })).stdout;
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${e.stderr?.trim() || e.message}`);
+      throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${e.stderr?.trim() || e.message}`, { cause: err });
     }
   }
 
