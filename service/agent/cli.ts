@@ -17,7 +17,8 @@ import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
 import { fileCache } from './policy-cache';
-import { parseDuration } from './duration';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
 import { caCertFrom, tokenFrom } from './credentials';
 import { observationAfterPass } from '../observations/agent-hook';
 import { pipelineDecoder } from '../observations/decode';
@@ -61,7 +62,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let link: HttpLink;
   try {
     const token = tokenFrom(o, env);
-    intervalMs = parseDuration(o.interval, '--interval');
+    intervalMs = requireDuration(o.interval, '--interval', INTERVAL_RANGE);
     link = httpLink({
       services: o.service,
       token,

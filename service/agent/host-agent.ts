@@ -23,11 +23,15 @@
 import { describeDiff, sameFlows } from './flows';
 import { entriesToCut } from './revoke';
 import { parseConntrackDump } from '../observations/conntrack';
+import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
-import type { AgentStatus, BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
+import type { BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+/** The reconcile intervals an agent accepts (--interval, MICROSEG_AGENT_INTERVAL). */
+export const INTERVAL_RANGE = { minMs: 50, maxMs: 3_600_000 };
 
 export interface HostAgentOptions {
   host: string;
@@ -44,7 +48,7 @@ export interface HostAgentOptions {
 }
 
 /** What the last pass found (tests and the CLI read it). */
-export interface PassResult extends AgentStatus { action: 'none' | 'programmed' | 'repaired' | 'error' }
+export interface PassResult extends AgentStatusReport { action: 'none' | 'programmed' | 'repaired' | 'error' }
 
 interface Programmed { key: string; dump: string[]; generation: number }
 

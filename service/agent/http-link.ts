@@ -7,9 +7,10 @@
  * to the one that answered last; when it cannot be reached or answers 5xx
  * (stopped, database gone), the same request goes to the next one at once.
  */
+import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { ObservationReportT } from '../observations/types';
-import type { AgentStatus, PolicyLink } from './types';
+import type { PolicyLink } from './types';
 import { requestText } from './http-request';
 
 export interface HttpLinkOptions {
@@ -112,7 +113,7 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
     async waitForPolicy(after: number, waitSeconds: number) {
       return JSON.parse(await call('GET', `/v1/agents/policy?after=${after}&wait=${waitSeconds}`, undefined, waitSeconds * 1000)) as PolicySnapshot;
     },
-    async reportStatus(host: string, status: AgentStatus) {
+    async reportStatus(host: string, status: AgentStatusReport) {
       await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/status`, status);
     },
     async reportObservations(host: string, report: ObservationReportT) {

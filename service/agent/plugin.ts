@@ -13,7 +13,8 @@ import type { ServiceContext, ServicePlugin } from '../app';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
 import { fileCache } from './policy-cache';
-import { parseDuration } from './duration';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
 import type { PolicySnapshot } from '../model/snapshot';
@@ -36,7 +37,7 @@ export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enable
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
   const interval = env.MICROSEG_AGENT_INTERVAL;
-  return { enabled: flag !== 'off', intervalMs: interval ? parseDuration(interval, 'MICROSEG_AGENT_INTERVAL') : 2000 };
+  return { enabled: flag !== 'off', intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000 };
 }
 
 export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): ServicePlugin {

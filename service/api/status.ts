@@ -1,9 +1,9 @@
 /** /healthz, /v1/status (generation and host realization) and /v1/reachability (the reference evaluator). */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { isIP } from 'node:net';
 import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
+import { parseAddress } from '../model/net';
 import { ServiceError, asUnavailable } from '../store/errors';
 import { explain, explainDrafts, ExplainInputError, type ExplainQuery, type ExplainResult } from '../policy/explain';
 
@@ -68,7 +68,7 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
     const snapshot = await store.getSnapshot();
     for (const field of ['src', 'dst'] as const) {
       const value = q[field] as string;
-      if (isIP(value) === 0 && !snapshot.entities.some((e) => e.name === value)) {
+      if (parseAddress(value) === null && !snapshot.entities.some((e) => e.name === value)) {
         throw new ServiceError(404, 'not_found', `${field}: "${value}" is neither an IP address nor an entity name`, field);
       }
     }

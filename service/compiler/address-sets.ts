@@ -5,8 +5,7 @@
  * exclusion at most one per bit of the block it cuts, so flows grow with the
  * sum of what the rules list, never with a product. Pure.
  */
-import { formatIPv4, formatIPv6 } from '../model/validate-net';
-import { parseBlock, type Block } from '../policy/net';
+import { addressOf, formatAddress, parseBlock, type Block } from '../model/net';
 
 type Family = 4 | 6;
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
@@ -52,7 +51,7 @@ function cover(b: Block): string[] {
     let size = 0;
     while (size < bits && (low & ((1n << BigInt(size + 1)) - 1n)) === 0n && low + (1n << BigInt(size + 1)) - 1n <= b.high) size++;
     // RFC 5952 text, as entity IPs are stored: one spelling per match (see flow-set.ts).
-    const addr = b.version === 4 ? formatIPv4(low) : formatIPv6(low);
+    const addr = formatAddress(addressOf(b.version, low));
     out.push(size === 0 ? addr : `${addr}/${bits - size}`);
     low += 1n << BigInt(size);
   }

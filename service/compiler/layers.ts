@@ -10,14 +10,16 @@ import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/sche
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../model/snapshot';
-import { byName, parsePortSpec, selectorMatches } from '../policy/match';
+import { parsePortSpec, selectorMatches } from '../model/match';
+import { byName } from '../model/verdicts';
 import { addressSet, type AddressSet } from './address-sets';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import {
-  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type MarkLayer, type MarkVerdict, type Side,
+  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side,
 } from './pipeline';
+import type { Layer, Verdict } from '../model/verdicts';
 
 interface AddressFields { v4: string; v6: string }
 interface SideSpec {
@@ -39,7 +41,7 @@ const SIDES: SideSpec[] = [
 
 type Present = LocalEntity & { ofport: number };
 
-function verdictActions(spec: SideSpec, verdict: MarkVerdict, layer: MarkLayer, rule: number): string {
+function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): string {
   const mark = encodeMark(verdict, layer, spec.side);
   return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
 }
@@ -108,7 +110,7 @@ interface TargetedRule { name: string; id: number; mode: string; target: { categ
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: MarkLayer,
+  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
   table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
   const sorted = rules.slice().sort(byName);

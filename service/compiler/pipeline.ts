@@ -11,6 +11,7 @@
  *       │ no: from an entity → out the uplinks; from an uplink → drop
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
+import type { Layer, Verdict } from '../model/verdicts';
 import type { RuleKind } from '../model/snapshot';
 
 export const TABLE = {
@@ -60,24 +61,22 @@ export const PRIORITY = {
 } as const;
 
 // ---- ct_mark: the side's verdict, layer and side (32 bits) ----
-export type MarkVerdict = 'allow' | 'would-deny' | 'deny';
-export type MarkLayer = 'default' | 'quarantine' | 'isolation' | 'application' | 'shared_service';
 export type Side = 'egress' | 'ingress';
-export const MARK_VERDICT: Record<MarkVerdict, number> = { allow: 1, 'would-deny': 2, deny: 3 }; // bits 0-1; 3 = blocked
-export const MARK_LAYER: Record<MarkLayer, number> = { default: 0, quarantine: 1, isolation: 2, application: 3, shared_service: 4 }; // bits 2-4
+export const MARK_VERDICT: Record<Verdict, number> = { allow: 1, 'would-deny': 2, deny: 3 }; // bits 0-1; 3 = blocked
+export const MARK_LAYER: Record<Layer, number> = { default: 0, quarantine: 1, isolation: 2, application: 3, shared_service: 4 }; // bits 2-4
 export const MARK_SIDE: Record<Side, number> = { egress: 0, ingress: 1 }; // bit 5
 export const MARK_VERDICT_MASK = 0x3;
 
-export function encodeMark(verdict: MarkVerdict, layer: MarkLayer, side: Side): number {
+export function encodeMark(verdict: Verdict, layer: Layer, side: Side): number {
   return MARK_VERDICT[verdict] | (MARK_LAYER[layer] << 2) | (MARK_SIDE[side] << 5);
 }
 
-export interface DecodedMark { verdict: MarkVerdict | null; layer: MarkLayer; side: Side }
+export interface DecodedMark { verdict: Verdict | null; layer: Layer; side: Side }
 /** ct_mark → verdict/layer/side. verdict null: not a microseg mark (0 = never committed by us). */
 export function decodeMark(mark: number): DecodedMark {
   const v = mark & 0x3;
-  const verdict = (Object.keys(MARK_VERDICT) as MarkVerdict[]).find((k) => MARK_VERDICT[k] === v) ?? null;
-  const layer = (Object.keys(MARK_LAYER) as MarkLayer[]).find((k) => MARK_LAYER[k] === ((mark >> 2) & 0x7)) ?? 'default';
+  const verdict = (Object.keys(MARK_VERDICT) as Verdict[]).find((k) => MARK_VERDICT[k] === v) ?? null;
+  const layer = (Object.keys(MARK_LAYER) as Layer[]).find((k) => MARK_LAYER[k] === ((mark >> 2) & 0x7)) ?? 'default';
   return { verdict, layer, side: (mark >> 5) & 1 ? 'ingress' : 'egress' };
 }
 
@@ -91,25 +90,25 @@ export function decodeLabel(label: string | bigint): number {
 // ---- rule ids and cookies ----
 // A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
 export type { RuleKind };
-export const KIND_LAYER: Record<RuleKind, MarkLayer> = {
+export const KIND_LAYER: Record<RuleKind, Layer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application', shared_service_rule: 'shared_service',
 };
 
 /** "MS" in the top 16 bits marks a microseg flow; then the layer (8 bits), 8 zero bits, the rule id (32 bits). */
 export const COOKIE_MAGIC = 0x4d53n;
-export function cookieFor(layer: MarkLayer, id: number): bigint {
+export function cookieFor(layer: Layer, id: number): bigint {
   return (COOKIE_MAGIC << 48n) | (BigInt(MARK_LAYER[layer]) << 40n) | BigInt(id >>> 0);
 }
 export const BASE_COOKIE = cookieFor('default', 0);
 export function formatCookie(cookie: bigint): string {
   return `0x${cookie.toString(16)}`;
 }
-export interface DecodedCookie { layer: MarkLayer; ruleId: number }
+export interface DecodedCookie { layer: Layer; ruleId: number }
 /** null: not a microseg cookie. ruleId 0: the base pipeline (or a no-part flow of that layer). */
 export function decodeCookie(cookie: bigint | string): DecodedCookie | null {
   const c = typeof cookie === 'bigint' ? cookie : BigInt(cookie);
   if (c >> 48n !== COOKIE_MAGIC) return null;
   const layerCode = Number((c >> 40n) & 0xffn);
-  const layer = (Object.keys(MARK_LAYER) as MarkLayer[]).find((k) => MARK_LAYER[k] === layerCode);
+  const layer = (Object.keys(MARK_LAYER) as Layer[]).find((k) => MARK_LAYER[k] === layerCode);
   return layer ? { layer, ruleId: Number(c & 0xffffffffn) } : null;
 }

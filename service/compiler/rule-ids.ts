@@ -4,7 +4,8 @@
  * rule exists), so the map is unambiguous by construction. Pure.
  */
 import type { PolicySnapshot, RuleKind } from '../model/snapshot';
-import { decodeCookie, KIND_LAYER, type MarkLayer } from './pipeline';
+import { decodeCookie, KIND_LAYER } from './pipeline';
+import type { Layer } from '../model/verdicts';
 
 export interface RuleRef { kind: RuleKind; name: string; id: number }
 
@@ -18,8 +19,8 @@ export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
 }
 
 /** layer → id → rule. */
-export function ruleIndex(snapshot: PolicySnapshot): Map<MarkLayer, Map<number, RuleRef>> {
-  const index = new Map<MarkLayer, Map<number, RuleRef>>();
+export function ruleIndex(snapshot: PolicySnapshot): Map<Layer, Map<number, RuleRef>> {
+  const index = new Map<Layer, Map<number, RuleRef>>();
   for (const ref of rulesOf(snapshot)) {
     const layer = KIND_LAYER[ref.kind];
     const byId = index.get(layer) ?? new Map<number, RuleRef>();

@@ -4,12 +4,12 @@
  * list of objects sorted by name so equal models give equal snapshots.
  * Rules carry the id the store assigned them. Pure.
  */
+import { byName } from './verdicts';
 import type { PolicySnapshot, RuleKind, SnapshotInbound, SnapshotOutbound } from './snapshot';
 import type { InboundEntryT, OutboundEntryT } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
 import type { ModelIndex } from './validate';
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sorted = <T extends { name: string }>(m: Map<string, T>): T[] => [...m.values()].sort(byName);
 
 function inbound(e: InboundEntryT): SnapshotInbound {

@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { OTHER_PROTOCOL_NAMES, PROTOCOL_PATTERN } from './protocols';
+import { HostStatus } from './host-status';
 
 export const NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]{0,63}$';
 /** Category values may start with a digit ("2024", "v1"). */
@@ -189,17 +190,6 @@ export const QuarantineRuleInput = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export const HostStatus = Type.Object({
-  reachable: Type.Boolean(),
-  desired_generation: Type.Integer(),
-  realized_generation: Type.Union([Type.Integer(), Type.Null()]),
-  flow_count: Type.Union([Type.Integer(), Type.Null()]),
-  last_error: Type.Union([Type.String(), Type.Null()]),
-  drift_repairs: Type.Integer({ description: 'Out-of-band bridge changes the agent has repaired.' }),
-  notice: Type.Union([Type.String(), Type.Null()], { description: "Something the agent had to correct, such as setting the bridge's fail mode to secure." }),
-  updated_at: Type.Union([Type.String(), Type.Null()]),
-}, { description: 'Realization state reported by the host agent.' });
 
 /** A stored object as the API returns it: the input plus Meta (and, for hosts, status). */
 const stored = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta)]);

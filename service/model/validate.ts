@@ -12,7 +12,7 @@ import type {
 } from './schemas';
 import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from './protocols';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr } from './validate-net';
+import { addressValue, parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
 
 export interface FieldError {
   field: string;
@@ -47,7 +47,7 @@ export function checkCidr(text: string, field: string): FieldError[] {
   const c = parseCidr(text);
   if (!c) {
     const a = parseAddress(text);
-    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${a.version === 4 ? 32 : 128}` }];
+    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${hostPrefix(versionOf(a))}` }];
     return [{ field, message: `"${text}" is not a CIDR (IPv4 like 10.0.0.0/24 or IPv6 like 2001:db8::/32)` }];
   }
   const canonical = formatCidr(networkOf(c));
@@ -65,8 +65,8 @@ export function checkBlock(text: string, field: string): FieldError[] {
   if (!low || !high) return [{ field, message: `"${text}" is not an address range (like 10.0.0.5-10.0.0.20 or fd00::5-fd00::20)` }];
   const canonical = `${formatAddress(low)}-${formatAddress(high)}`;
   if (canonical !== text) return [{ field, message: `"${text}" is not canonical; did you mean ${canonical}` }];
-  if (low.version !== high.version) return [{ field, message: `"${text}" mixes IPv4 and IPv6` }];
-  if (low.value > high.value) return [{ field, message: `"${text}": the range starts above its end` }];
+  if (versionOf(low) !== versionOf(high)) return [{ field, message: `"${text}" mixes IPv4 and IPv6` }];
+  if (addressValue(low) > addressValue(high)) return [{ field, message: `"${text}": the range starts above its end` }];
   return [];
 }
 
@@ -120,6 +120,8 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
     const f = `${field}.ports[${i}]`;
     if (!(low >= 1 && low <= 65535 && high >= 1 && high <= 65535)) errors.push({ field: f, message: `"${p}": ports are 1-65535` });
     else if (low > high) errors.push({ field: f, message: `"${p}": range low ${low} is above high ${high}` });
+    // Spelled one way only, like CIDRs: "0443" and "443" must not be two different items of one set.
+    else if (/(^|-)0/.test(p)) errors.push({ field: f, message: `"${p}" is not canonical; did you mean ${low === high ? low : `${low}-${high}`}` });
   });
   errors.push(...checkUnique(s.ports, `${field}.ports`));
   for (const key of ['icmp_type', 'icmp_code'] as const) {
@@ -350,9 +352,10 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
     return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, status: 409, code: 'conflict' }];
   }
-  if (renamed && isReferencedKind(kind)) {
+  // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
+  if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename ${KIND_LABEL[kind]} "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);

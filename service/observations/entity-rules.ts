@@ -1,7 +1,7 @@
 /** The rules whose target (or isolation group) holds one entity, for its page. Pure. */
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
-import { byName, selectorMatches } from '../policy/match';
-import type { RuleKind } from './types';
+import { selectorMatches } from '../model/match';
+import { byName, type RuleKind } from '../model/verdicts';
 
 export interface EntityRule { kind: RuleKind; name: string; mode: string; as: string }
 

@@ -9,7 +9,8 @@
  * is moved to the end), so both evictions take rows from the front in O(1).
  */
 import type { EntityIndex } from './entity-index';
-import type { FlowRecord, ObservationReportT, ObservedVerdict, RuleKind } from './types';
+import type { FlowRecord, ObservationReportT } from './types';
+import type { RuleKind, Verdict } from '../model/verdicts';
 
 export interface FlowStoreOptions {
   maxEntries: number;
@@ -31,7 +32,7 @@ export interface FlowFilter {
   host?: string;
   /** `Key:Value`: the source or destination entity carries that category value. */
   category?: { key: string; value: string };
-  verdict?: ObservedVerdict;
+  verdict?: Verdict;
   /** ms since the epoch: rows last seen at or after it. */
   since?: number;
   limit?: number;
@@ -39,7 +40,7 @@ export interface FlowFilter {
 
 export interface CookieCounter { host: string; cookie: string; rule: string | null; rule_kind: RuleKind | null; packets: number; bytes: number }
 
-export interface IngestResult { rows: number; connections: Record<ObservedVerdict, number> }
+export interface IngestResult { rows: number; connections: Record<Verdict, number> }
 
 const MAX_HOSTS_PER_ROW = 32;
 
@@ -65,7 +66,7 @@ export class FlowStore {
   /** Adds one agent report; addresses are resolved to entity names with `index`. */
   ingest(host: string, report: ObservationReportT, index: EntityIndex): IngestResult {
     const now = this.now();
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     for (const c of report.connections) {
       if (c.new === 0 && c.active === 0) continue;
       const src = index.entityOf(c.src);
@@ -122,9 +123,9 @@ export class FlowStore {
   }
 
   /** Connections per verdict over every row of one rule (no limit), and when it was last seen. */
-  ruleTotals(rule: string, kind: RuleKind): { connections: Record<ObservedVerdict, number>; last_seen: string | null } {
+  ruleTotals(rule: string, kind: RuleKind): { connections: Record<Verdict, number>; last_seen: string | null } {
     this.evict(this.now());
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     let last = -Infinity;
     for (const r of this.rows.values()) {
       if (r.rule !== rule || r.rule_kind !== kind) continue;

@@ -11,9 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { parseConntrackDump, parseFlowCounters, type ConntrackEntry } from './conntrack';
-import type { ObservationReportT, ObservedConnectionT, ObservedVerdict, RuleCounterT, RuleKind } from './types';
+import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from './types';
+import type { RuleKind, Verdict } from '../model/verdicts';
 
-export interface DecodedConnection { verdict: ObservedVerdict; rule: string | null; rule_kind: RuleKind | null }
+export interface DecodedConnection { verdict: Verdict; rule: string | null; rule_kind: RuleKind | null }
 export interface DecodedCookie { rule: string | null; rule_kind: RuleKind | null }
 
 /** How the compiler's encoding maps back to rules (service/compiler/pipeline.ts provides it). */

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
+import { parseDuration } from '../model/duration';
 import type { PolicyStore } from '../store/store';
 import { ServiceError } from '../store/errors';
 import { EntityIndexCache } from './entity-index';
@@ -13,13 +14,14 @@ import { buildRuleView } from './rule-view';
 import { RuleLog, ruleLogLines } from './rule-log';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
-import { ObservationReport, VERDICTS, type ObservationReportT, type ObservedVerdict, type RuleKind } from './types';
+import { ObservationReport, type ObservationReportT } from './types';
+import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {
   store: PolicyStore;
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
-  onIngest?: (counts: Record<ObservedVerdict, number>) => void;
+  onIngest?: (counts: Record<Verdict, number>) => void;
   /** Gets the lines of logged rules' new connections. */
   ruleLog?: RuleLog;
 }
@@ -50,8 +52,8 @@ const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
 
 /** `since` as ms since the epoch; throws a ServiceError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
-  const rel = text.match(/^([0-9]{1,9})(ms|s|m|h|d)$/);
-  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms']!;
+  const ago = parseDuration(text);
+  if (ago !== null) return now - ago;
   const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
   return t;
@@ -69,7 +71,7 @@ function sharedFilter(q: Record<string, string | undefined>): FlowFilter {
   // One colon after a name is a category (AppTier:web); an IPv6 address has more.
   const isCategory = search !== undefined && /^[A-Za-z][^:\s]*:[^:]*$/.test(search);
   return {
-    verdict: q.verdict as ObservedVerdict | undefined,
+    verdict: q.verdict as Verdict | undefined,
     since: q.since !== undefined ? parseSince(q.since) : undefined,
     ...(isCategory ? { category: parseCategory(search, 'q') } : { search }),
   };

@@ -16,9 +16,10 @@
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
-import { peerMatches, selectorMatches, type Endpoint } from '../policy/match';
-import { parseIp } from '../policy/net';
-import type { FlowRecord, ObservedVerdict } from './types';
+import { peerMatches, selectorMatches, type Endpoint } from '../model/match';
+import { parseAddress } from '../model/net';
+import type { FlowRecord } from './types';
+import type { Verdict } from '../model/verdicts';
 
 /** Column 0: sources, 1: the target's tiers, 2: destinations. */
 export type ViewColumn = 0 | 1 | 2;
@@ -36,7 +37,7 @@ export interface ViewBand {
   id: string;
   source: string;
   target: string;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   /** Connections (sum of the rows' counts). */
   count: number;
   /** Aggregated history rows behind the band. */
@@ -59,7 +60,7 @@ export interface RuleView {
   policy: { source: string; target: string; services: string[] }[];
   bands: ViewBand[];
   /** Connections per verdict over every band. */
-  totals: Record<ObservedVerdict, number>;
+  totals: Record<Verdict, number>;
 }
 
 /** Beyond this many groups in a column, the smallest are merged into one node. */
@@ -158,7 +159,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     const cached = groupCache.get(cacheKey);
     if (cached) return cached;
     const entity = isEntity ? entityByName.get(name) ?? null : null;
-    const end: Endpoint = { entity, ip: parseIp(ip) };
+    const end: Endpoint = { entity, ip: parseAddress(ip) };
     const matching = entries.filter((e) => peerMatches(snapshot, e.peer, end));
     let id = (matching.find((e) => !e.narrow || selectorMatches(e.narrow, near)) ?? matching[0])?.id;
     if (!id) {
@@ -191,7 +192,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     add(acc, source, target, f.verdict, { count: f.count, rows: 1, services: new Map([[serviceOf(f), f.count]]), endpoints: new Map([[far, f.count]]), rules: new Set(f.rule ? [f.rule] : []), last: f.last_seen });
   }
 
-  const totals: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+  const totals: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
   const bands = [...capGroups(nodes, acc).values()].map((a) => {
     totals[a.verdict] += a.count;
     return present(a);
@@ -208,7 +209,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
 interface Acc {
   source: string;
   target: string;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   count: number;
   rows: number;
   services: Map<string, number>;
@@ -217,7 +218,7 @@ interface Acc {
   last: string;
 }
 
-function add(acc: Map<string, Acc>, source: string, target: string, verdict: ObservedVerdict, part: Omit<Acc, 'source' | 'target' | 'verdict'>): void {
+function add(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict, part: Omit<Acc, 'source' | 'target' | 'verdict'>): void {
   const key = `${source}\u0000${target}\u0000${verdict}`;
   const a = acc.get(key);
   if (!a) {

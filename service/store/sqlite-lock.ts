@@ -27,7 +27,7 @@ export function lockSqliteFile(database: string): SqliteFileLock {
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error(`another microseg service already uses the SQLite database ${file} (it holds ${path}); stop it first, or give each service its own file (several replicas need PostgreSQL)`);
+      throw new Error(`another microseg service already uses the SQLite database ${file} (it holds ${path}); stop it first, or give each service its own file (several replicas need PostgreSQL)`, { cause: err });
     }
     throw err;
   }

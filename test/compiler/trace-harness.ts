@@ -103,7 +103,7 @@ export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; r
 export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan>, query: ExplainQuery, state = 'trk,new'): PlannedSample | null {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
-  if (!src.ip || !dst.ip || src.ip.version !== dst.ip.version) return null;
+  if (!src.ip || !dst.ip || src.ip.kind() !== dst.ip.kind()) return null;
   if (!src.entity && !dst.entity) return null;
   if (src.entity && dst.entity && src.entity.name === dst.entity.name) return null;
   const ipText = (e: SnapshotEntity | null, text: string) => (e && e.name === text ? e.ips[0] : text);

@@ -6,7 +6,8 @@
 import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { parsePorts, normalizeDump } from '../../service/agent/flows';
-import type { AgentStatus, CompileHost, PolicyLink } from '../../service/agent/types';
+import type { AgentStatusReport } from '../../service/model/host-status';
+import type { CompileHost, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run, sleep } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
@@ -32,11 +33,11 @@ function snapshot(generation: number, hosts: string[], entities: { name: string;
 }
 
 class MemoryLink implements PolicyLink {
-  statuses = new Map<string, AgentStatus>();
+  statuses = new Map<string, AgentStatusReport>();
   reports = 0;
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); this.reports++; }
+  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); this.reports++; }
 }
 
 const dump = (o: DummyOvs) => run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);

@@ -5,12 +5,12 @@
  * explain()'s verdict (via /v1/reachability) for every cell, and when a held
  * connection was cut.
  */
+import type { Verdict } from '../../service/model/verdicts';
 import type { Lab, HeldConnection } from '../lab/lab';
 import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
 import { eventually, margin } from '../lab/eventually';
 import type { TestService } from '../support/service';
 
-export type Verdict = 'allow' | 'deny' | 'would-deny';
 export interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }
 /** Resolves with the JSON body; rejects on any status ≥ 300, naming the call. */
 export type Api = (method: string, path: string, body?: unknown) => Promise<any>;

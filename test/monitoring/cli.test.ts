@@ -69,7 +69,7 @@ test('microseg flows: a table with the would-deny connection; filters pass throu
 }, 30_000);
 
 test('microseg flows --watch prints new connections as they are observed', async () => {
-  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
+  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300ms'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
   let out = '';
   child.stdout.on('data', (d) => { out += String(d); });
   try {

@@ -24,7 +24,7 @@ test('a write on replica A is announced on replica B in under 100 ms (LISTEN/NOT
   for (let i = 0; i < 10; i++) {
     const before = b.store.generation();
     const heard = new Promise<number>((resolve) => {
-      const off = b.store.onGeneration((g) => { off(); resolve(Date.now()); });
+      const off = b.store.onGeneration(() => { off(); resolve(Date.now()); });
     });
     const sent = Date.now();
     const r = await a.api('POST', '/v1/address-groups', { name: `announce-${i}`, cidrs: [] });
