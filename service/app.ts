@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { PolicyStore } from './store/store';
-import { allows, authenticate, type Access, type Token } from './auth';
+import { authenticate, refusal, type Access, type Token } from './auth';
 import { inProcessAgentLink, type AgentLink } from './agent-link';
 import { installErrorHandlers } from './api/errors';
 import { registerOpenApi } from './api/openapi';
@@ -13,10 +13,12 @@ import { registerCrudRoutes } from './api/crud';
 import { registerAgentRoutes } from './api/agents';
 import { registerStatusRoutes, type Explain } from './api/status';
 import { ServiceError } from './store/errors';
+import type { TlsFiles } from './config';
 
 export interface ServiceContext {
   store: PolicyStore;
   agentLink: AgentLink;
+  dataDir: string | null;
 }
 
 export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
@@ -32,6 +34,10 @@ export interface BuildOptions {
   defaultPlugins?: boolean;
   /** Replaces the reference evaluator (tests). */
   explain?: Explain;
+  /** Set: HTTPS only, with this certificate and key (PEM). */
+  tls?: TlsFiles | null;
+  /** Where the service may keep files (the embedded agents' last realized policies); unset: nowhere. */
+  dataDir?: string;
 }
 
 declare module 'fastify' {
@@ -50,6 +56,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     : { ...(options.logger === true ? {} : (options.logger as object)), redact: ['req.headers.authorization', 'headers.authorization'] };
   const app = Fastify({
     logger,
+    // HTTPS only: a plain-HTTP request on this port gets no answer, so no token can travel in clear.
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } },
     bodyLimit: 1024 * 1024,
     // Errors fastify raises before routing (a malformed URL…) get our error format too.
@@ -72,12 +80,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
     if (!token) throw new ServiceError(401, 'unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
-    if (!allows(token.role, access)) throw new ServiceError(403, 'forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
+    const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
+    if (refused) throw new ServiceError(403, 'forbidden', refused, 'Authorization');
     request.token = token;
   });
 
   await registerOpenApi(app);
-  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store) };
+  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store), dataDir: options.dataDir ?? null };
   registerCrudRoutes(app, options.store);
   registerStatusRoutes(app, options.store, options.explain);
   registerAgentRoutes(app, options.store);

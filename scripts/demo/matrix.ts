@@ -3,11 +3,12 @@
  * verdict for the same connection. A cell agrees when the packets got through
  * exactly when explain() says allow or would-deny (monitor forwards).
  */
-import { explain, type Verdict, type Layer } from '../../service/policy/explain';
+import { explain } from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { Lab } from '../../test/lab/lab';
 import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
 import { OFFICE, measureFromOffice, probeFromOffice, type Office } from './office';
+import type { Verdict, Layer } from '../../service/model/verdicts';
 
 export interface CheckedCell extends MatrixCell { verdict: Verdict; layer: Layer; rule: string | null; agrees: boolean }
 

@@ -4,12 +4,17 @@
  *
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
  * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
+ * With a data directory, each agent keeps its host's last realized policy in
+ * `<data dir>/agent-state/<host>.policy.json`.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext, ServicePlugin } from '../app';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
-import { parseDuration } from './duration';
+import { fileCache } from './policy-cache';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
 import type { PolicySnapshot } from '../model/snapshot';
@@ -25,12 +30,14 @@ export interface EmbeddedAgentsPluginOptions {
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 
+/** The embedded agents' last realized policies, one file per host, under the service's data directory. */
+export const AGENT_STATE_DIR = 'agent-state';
 
 export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
   const interval = env.MICROSEG_AGENT_INTERVAL;
-  return { enabled: flag !== 'off', intervalMs: interval ? parseDuration(interval, 'MICROSEG_AGENT_INTERVAL') : 2000 };
+  return { enabled: flag !== 'off', intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000 };
 }
 
 export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): ServicePlugin {
@@ -49,6 +56,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       intervalMs: opts.intervalMs,
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+      cacheFor: ctx.dataDir ? (host) => fileCache(join(ctx.dataDir!, AGENT_STATE_DIR), host) : undefined,
     });
     app.addHook('onReady', async () => { await agents.start(); });
     app.addHook('onClose', async () => { await agents.stop(); });

@@ -6,15 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import type { PolicyStore } from '../store/store';
-import type { AgentStatusReport } from '../store/host-status';
-
-const StatusBody = Type.Object({
-  realized_generation: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'The generation now programmed on the bridge, or null.' }),
-  flow_count: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Flows on the bridge, or null when unknown.' }),
-  reachable: Type.Boolean({ description: "Whether the agent can reach the host's Open vSwitch." }),
-  last_error: Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], { description: 'The last error, or null.' }),
-  drift_repairs: Type.Integer({ minimum: 0, description: 'How many times the agent repaired out-of-band changes.' }),
-}, { additionalProperties: false });
+import { AgentStatusReport } from '../model/host-status';
+import { snapshotForHost } from '../model/host-snapshot';
 
 const PolicyQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Long poll: answer once the generation is above this one (or at `wait`).' })),
@@ -42,20 +35,22 @@ export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): v
     // Agents poll all the time: keep their requests out of the info log.
     logLevel: 'warn',
     config: { access: 'agent' },
-    schema: { tags: ['agents'], summary: 'The normalized policy snapshot (PolicySnapshot) every agent compiles from', querystring: PolicyQuery },
+    schema: { tags: ['agents'], summary: "The normalized policy snapshot (PolicySnapshot) every agent compiles from; a host's agent token gets what its host needs (its own host, no other host's entity MACs)", querystring: PolicyQuery },
   }, async (request, reply) => {
     const q = request.query as { after?: string; wait?: string };
     if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
     const snapshot = await store.getSnapshot();
     // Answered while closing: the connection goes too, or close() would wait for it to idle out (keep-alive).
     if (closing) reply.header('connection', 'close');
-    return snapshot;
+    // A host's agent reads what its host needs; an admin token reads it all.
+    const host = request.token?.role === 'agent' ? request.token.host : undefined;
+    return host ? snapshotForHost(snapshot, host) : snapshot;
   });
 
   app.post('/v1/agents/hosts/:name/status', {
     logLevel: 'warn',
-    config: { access: 'agent' },
-    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: StatusBody },
+    config: { access: 'host' },
+    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state (403 for another host's token; 422 for a generation above the current one)", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: AgentStatusReport },
   }, async (request, reply) => {
     await store.reportHostStatus((request.params as { name: string }).name, request.body as AgentStatusReport);
     reply.code(204).send();

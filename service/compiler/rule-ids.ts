@@ -4,7 +4,8 @@
  * rule exists), so the map is unambiguous by construction. Pure.
  */
 import type { PolicySnapshot, RuleKind } from '../model/snapshot';
-import { decodeCookie, KIND_LAYER, type MarkLayer } from './pipeline';
+import { decodeCookie, KIND_LAYER } from './pipeline';
+import type { Layer } from '../model/verdicts';
 
 export interface RuleRef { kind: RuleKind; name: string; id: number }
 
@@ -13,12 +14,13 @@ export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
     ...snapshot.quarantine_rules.map((r) => ({ kind: 'quarantine_rule' as const, name: r.name, id: r.id })),
     ...snapshot.isolation_rules.map((r) => ({ kind: 'isolation_rule' as const, name: r.name, id: r.id })),
     ...snapshot.application_rules.map((r) => ({ kind: 'application_rule' as const, name: r.name, id: r.id })),
+    ...snapshot.shared_service_rules.map((r) => ({ kind: 'shared_service_rule' as const, name: r.name, id: r.id })),
   ];
 }
 
 /** layer → id → rule. */
-export function ruleIndex(snapshot: PolicySnapshot): Map<MarkLayer, Map<number, RuleRef>> {
-  const index = new Map<MarkLayer, Map<number, RuleRef>>();
+export function ruleIndex(snapshot: PolicySnapshot): Map<Layer, Map<number, RuleRef>> {
+  const index = new Map<Layer, Map<number, RuleRef>>();
   for (const ref of rulesOf(snapshot)) {
     const layer = KIND_LAYER[ref.kind];
     const byId = index.get(layer) ?? new Map<number, RuleRef>();

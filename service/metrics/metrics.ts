@@ -4,17 +4,10 @@
  * are computed at scrape time from the store's host status board.
  */
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
-import type { ObservedVerdict } from '../observations/types';
+import type { Verdict } from '../model/verdicts';
+import type { HostStatus } from '../model/host-status';
 
-export interface HostStatusSample {
-  host: string;
-  desired_generation: number;
-  realized_generation: number | null;
-  flow_count: number | null;
-  reachable: boolean;
-  last_error: string | null;
-  drift_repairs: number;
-}
+export type HostStatusSample = HostStatus & { host: string };
 
 export interface MetricsSources {
   generation: () => number;
@@ -27,6 +20,7 @@ export class ServiceMetrics {
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status_code'>;
   private readonly observed: Counter<'verdict'>;
   private readonly agentErrors: Counter<'host'>;
+  private readonly ruleLogDropped: Counter<'sink'>;
   private readonly lastErrors = new Map<string, string | null>();
 
   constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
@@ -54,6 +48,7 @@ export class ServiceMetrics {
     hostGauge('microseg_host_reachable', '1 when the host agent reaches its Open vSwitch.', (s) => (s.reachable ? 1 : 0));
     hostGauge('microseg_host_agent_error', '1 when the host agent reports an error now.', (s) => (s.last_error ? 1 : 0));
 
+    this.ruleLogDropped = new Counter({ name: 'microseg_rule_log_dropped_total', help: 'Rule log lines dropped because their sink (stream, syslog) was behind by its whole queue.', labelNames: ['sink'], registers });
     this.agentErrors = new Counter({ name: 'microseg_agent_errors_total', help: 'Distinct errors reported by host agents (a repeated identical error counts once).', labelNames: ['host'], registers });
     this.requestSeconds = new Histogram({
       name: 'microseg_http_request_duration_seconds', help: 'API latency by route.', labelNames: ['method', 'route', 'status_code'], registers,
@@ -74,8 +69,12 @@ export class ServiceMetrics {
     this.requestSeconds.observe({ method, route, status_code: String(statusCode) }, seconds);
   }
 
-  connectionsObserved(counts: Record<ObservedVerdict, number>): void {
+  connectionsObserved(counts: Record<Verdict, number>): void {
     for (const [verdict, n] of Object.entries(counts)) if (n > 0) this.observed.inc({ verdict }, n);
+  }
+
+  ruleLogLineDropped(sink: string): void {
+    this.ruleLogDropped.inc({ sink });
   }
 
   /** Called with each agent status report; counts an error when it differs from the host's previous one. */

@@ -11,18 +11,20 @@
  * entity, else egress. A side that did not allow it always reports.
  */
 import { canonicalIp } from './entity-index';
-import { decodeCookie, decodeLabel, decodeMark, type MarkLayer } from '../compiler/pipeline';
+import { decodeCookie, decodeLabel, decodeMark } from '../compiler/pipeline';
 import { ruleIndex } from '../compiler/rule-ids';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { ObservationDecoder } from './reporter';
-import type { RuleKind } from './types';
+import type { Layer, RuleKind } from '../model/verdicts';
 
-const LAYER_KIND: Record<MarkLayer, RuleKind | null> = { default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application' };
+const LAYER_KIND: Record<Layer, RuleKind | null> = {
+  default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application', shared_service: 'shared_service',
+};
 
 export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
   const rules = ruleIndex(snapshot);
   const entityIps = new Set(snapshot.entities.flatMap((e) => e.ips.map(canonicalIp)));
-  const ruleOf = (layer: MarkLayer, id: number) => {
+  const ruleOf = (layer: Layer, id: number) => {
     const kind = LAYER_KIND[layer];
     if (!kind || id === 0) return { rule: null, rule_kind: kind };
     // A rule deleted since the connection was committed: keep its id visible rather than drop the row.

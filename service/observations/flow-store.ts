@@ -12,7 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityIndex } from './entity-index';
-import type { FlowRecord, ObservationReportT, ObservedVerdict, RuleKind } from './types';
+import type { FlowRecord, ObservationReportT } from './types';
+import type { RuleKind, Verdict } from '../model/verdicts';
 import type { FlowRow, FlowTable } from '../store/flow-table';
 
 export interface FlowStoreOptions {
@@ -32,7 +33,7 @@ export interface FlowFilter {
   host?: string;
   /** `Key:Value`: the source or destination entity carries that category value. */
   category?: { key: string; value: string };
-  verdict?: ObservedVerdict;
+  verdict?: Verdict;
   /** ms since the epoch: rows last seen at or after it. */
   since?: number;
   limit?: number;
@@ -40,7 +41,7 @@ export interface FlowFilter {
 
 export interface CookieCounter { host: string; cookie: string; rule: string | null; rule_kind: RuleKind | null; packets: number; bytes: number }
 
-export interface IngestResult { rows: number; connections: Record<ObservedVerdict, number> }
+export interface IngestResult { rows: number; connections: Record<Verdict, number> }
 
 export interface FlowStats { entries: number; max_entries: number; retention_seconds: number; dropped: number; expired: number }
 
@@ -51,6 +52,7 @@ type Row = Omit<FlowRow, 'seq' | 'hosts'> & { hosts: string[] };
 
 export class FlowStore {
   private readonly now: () => number;
+  private held: { version: number; rows: Held[] } | null = null;
 
   constructor(private readonly table: FlowTable, readonly options: FlowStoreOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new Error('flow store: maxEntries must be a positive integer');
@@ -61,7 +63,7 @@ export class FlowStore {
   /** Adds one agent report; addresses are resolved to entity names with `index`. */
   async ingest(host: string, report: ObservationReportT, index: EntityIndex): Promise<IngestResult> {
     const now = this.now();
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     // The report's connections by row, in the order they came: the last seen is the most recent.
     const seen = new Map<string, { base: Row; added: number }>();
     for (const c of report.connections) {
@@ -98,33 +100,34 @@ export class FlowStore {
   async query(filter: FlowFilter, index: EntityIndex | null): Promise<FlowRecord[]> {
     const limit = filter.limit ?? 1000;
     const needle = filter.search?.toLowerCase();
-    // What SQL cannot filter is filtered here, so the row limit applies only after.
-    const inCode = needle !== undefined || filter.host !== undefined || filter.category !== undefined;
-    const rows = await this.table.query({
-      since: Math.max(filter.since ?? -Infinity, this.horizon()), verdict: filter.verdict, rule: filter.rule, rule_kind: filter.rule_kind, entity: filter.entity,
-      limit: inCode ? undefined : limit,
-    });
+    const since = Math.max(filter.since ?? -Infinity, this.horizon());
     const out: FlowRecord[] = [];
-    for (const stored of rows) {
-      if (out.length >= limit) break;
-      const r = asRow(stored);
+    for (const r of await this.rows()) {
+      if (out.length >= limit || r.last_seen < since) break; // older from here on
+      if (filter.verdict && r.verdict !== filter.verdict) continue;
+      if (filter.rule !== undefined && r.rule !== filter.rule) continue;
+      if (filter.rule_kind && r.rule_kind !== filter.rule_kind) continue;
+      if (filter.entity && r.source !== filter.entity && r.destination !== filter.entity) continue;
       if (needle !== undefined && !matchesSearch(r, needle)) continue;
       if (filter.host !== undefined && !r.hosts.includes(filter.host)) continue;
       if (filter.category && !hasCategory(r, filter.category, index)) continue;
-      out.push(present(r));
+      out.push(r.record);
     }
     return out;
   }
 
   /** Connections per verdict over every row of one rule (no limit), and when it was last seen. */
-  async ruleTotals(rule: string, kind: RuleKind): Promise<{ connections: Record<ObservedVerdict, number>; last_seen: string | null }> {
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
-    let last = -Infinity;
-    for (const t of await this.table.ruleTotals(rule, kind, this.horizon())) {
-      connections[t.verdict as ObservedVerdict] += t.count;
-      if (t.last > last) last = t.last;
+  async ruleTotals(rule: string, kind: RuleKind): Promise<{ connections: Record<Verdict, number>; last_seen: string | null }> {
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const horizon = this.horizon();
+    let last: string | null = null;
+    for (const r of await this.rows()) {
+      if (r.last_seen < horizon) break;
+      if (r.rule !== rule || r.rule_kind !== kind) continue;
+      connections[r.verdict as Verdict] += r.count;
+      last ??= r.record.last_seen; // newest first
     }
-    return { connections, last_seen: last === -Infinity ? null : new Date(last).toISOString() };
+    return { connections, last_seen: last };
   }
 
   /** Per-cookie counters of the rule, summed over hosts. */
@@ -143,19 +146,38 @@ export class FlowStore {
 
   /** Rows held, the bounds, and how many rows were dropped and expired so far (by every replica). */
   async stats(): Promise<FlowStats> {
-    const s = await this.table.stats(this.horizon());
-    return { entries: s.entries, max_entries: this.options.maxEntries, retention_seconds: this.options.retentionMs / 1000, dropped: s.dropped, expired: s.expired };
+    const horizon = this.horizon();
+    const rows = await this.rows();
+    let entries = 0;
+    while (entries < rows.length && rows[entries].last_seen >= horizon) entries++;
+    const { dropped, expired } = await this.table.removed();
+    return { entries, max_entries: this.options.maxEntries, retention_seconds: this.options.retentionMs / 1000, dropped, expired };
   }
 
   /** Rows last seen before this have expired, even if no report removed them yet. */
   private horizon(): number {
     return this.now() - this.options.retentionMs;
   }
+
+  /**
+   * Every stored row, newest first, as answers need it. Reading and shaping
+   * 50,000 rows takes a while, so they are kept until the table's version
+   * moves (a report stored rows, through any process).
+   */
+  private async rows(): Promise<Held[]> {
+    const version = await this.table.version();
+    if (this.held?.version !== version) this.held = { version, rows: (await this.table.all()).map(hold) };
+    return this.held.rows;
+  }
 }
 
-function asRow(r: FlowRow): Row {
-  const { seq: _seq, hosts, ...rest } = r;
-  return { ...rest, hosts: JSON.parse(hosts) as string[] };
+/** A stored row with its hosts parsed and its answer shaped once. */
+type Held = Row & { record: FlowRecord };
+
+function hold(stored: FlowRow): Held {
+  const { seq: _seq, hosts, ...rest } = stored;
+  const r: Row = { ...rest, hosts: JSON.parse(hosts) as string[] };
+  return { ...r, record: present(r) };
 }
 
 function hasCategory(r: Row, cat: { key: string; value: string }, index: EntityIndex | null): boolean {
@@ -172,7 +194,7 @@ function present(r: Row): FlowRecord {
   return {
     source: r.source, destination: r.destination, source_ip: r.source_ip, destination_ip: r.destination_ip,
     source_entity: r.source_entity, destination_entity: r.destination_entity, protocol: r.protocol, port: r.port,
-    verdict: r.verdict as ObservedVerdict, rule: r.rule, rule_kind: r.rule_kind as RuleKind | null, first_seen: new Date(r.first_seen).toISOString(),
+    verdict: r.verdict as Verdict, rule: r.rule, rule_kind: r.rule_kind as RuleKind | null, first_seen: new Date(r.first_seen).toISOString(),
     last_seen: new Date(r.last_seen).toISOString(), count: r.count, hosts: [...r.hosts],
   };
 }

@@ -5,20 +5,25 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
+import { parseDuration } from '../model/duration';
 import type { PolicyStore } from '../store/store';
 import { ServiceError } from '../store/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
+import { RuleLog, ruleLogLines } from './rule-log';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
-import { ObservationReport, VERDICTS, type ObservationReportT, type ObservedVerdict, type RuleKind } from './types';
+import { ObservationReport, type ObservationReportT } from './types';
+import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {
   store: PolicyStore;
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
-  onIngest?: (counts: Record<ObservedVerdict, number>) => void;
+  onIngest?: (counts: Record<Verdict, number>) => void;
+  /** Gets the lines of logged rules' new connections. */
+  ruleLog?: RuleLog;
 }
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
@@ -47,8 +52,8 @@ const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
 
 /** `since` as ms since the epoch; throws a ServiceError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
-  const rel = text.match(/^([0-9]{1,9})(ms|s|m|h|d)$/);
-  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms']!;
+  const ago = parseDuration(text);
+  if (ago !== null) return now - ago;
   const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
   return t;
@@ -66,16 +71,17 @@ function sharedFilter(q: Record<string, string | undefined>): FlowFilter {
   // One colon after a name is a category (AppTier:web); an IPv6 address has more.
   const isCategory = search !== undefined && /^[A-Za-z][^:\s]*:[^:]*$/.test(search);
   return {
-    verdict: q.verdict as ObservedVerdict | undefined,
+    verdict: q.verdict as Verdict | undefined,
     since: q.since !== undefined ? parseSince(q.since) : undefined,
     ...(isCategory ? { category: parseCategory(search, 'q') } : { search }),
   };
 }
 
-const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
+const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' | 'shared_service_rules' }[] = [
   { collection: 'application-rules', kind: 'application', snapshotKey: 'application_rules' },
   { collection: 'isolation-rules', kind: 'isolation', snapshotKey: 'isolation_rules' },
   { collection: 'quarantine-rules', kind: 'quarantine', snapshotKey: 'quarantine_rules' },
+  { collection: 'shared-service-rules', kind: 'shared_service', snapshotKey: 'shared_service_rules' },
 ];
 
 export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
@@ -88,10 +94,11 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
     const result = await flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
+    deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
   };
 
   app.post('/v1/agents/hosts/:name/observations', {
-    config: { access: 'agent' },
+    config: { access: 'host' },
     bodyLimit: 8 * 1024 * 1024,
     schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
   }, async (request, reply) => {

@@ -18,20 +18,6 @@ export type { FlowRow, CounterRow };
 
 export interface FlowBounds { now: number; retentionMs: number; maxEntries: number }
 
-/** What the query can do in SQL; the rest (search, host, category) the caller filters. */
-export interface FlowRowQuery {
-  /** Rows last seen at or after (ms). */
-  since: number;
-  verdict?: string;
-  rule?: string;
-  rule_kind?: string;
-  /** The source or the destination. */
-  entity?: string;
-  limit?: number;
-}
-
-export interface FlowStats { entries: number; dropped: number; expired: number }
-
 // Rows per statement: 17 columns × 500 stays far below both databases' bound on parameters.
 const CHUNK = 500;
 const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -95,32 +81,14 @@ export class FlowTable {
     }));
   }
 
-  /** Rows matching `q`, most recently seen first. */
-  query(q: FlowRowQuery): Promise<FlowRow[]> {
-    return this.read(async () => {
-      const where = ['last_seen >= ?'];
-      const values: unknown[] = [q.since];
-      const eq = (column: string, value: string | undefined) => { if (value !== undefined) { where.push(`${column} = ?`); values.push(value); } };
-      eq('verdict', q.verdict);
-      eq('rule', q.rule);
-      eq('rule_kind', q.rule_kind);
-      if (q.entity !== undefined) { where.push('(source = ? OR destination = ?)'); values.push(q.entity, q.entity); }
-      let sql = `SELECT * FROM observed_flows WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, seq DESC`;
-      if (q.limit !== undefined) sql += ` LIMIT ${Math.floor(q.limit)}`;
-      let n = 0;
-      if (this.postgres) sql = sql.replace(/\?/g, () => `$${++n}`);
-      return (await this.ds.manager.query(sql, values) as Record<string, unknown>[]).map(flowFromRaw);
-    });
+  /** Every row, most recently seen first. */
+  all(): Promise<FlowRow[]> {
+    return this.read(async () => (await this.ds.manager.query('SELECT * FROM observed_flows ORDER BY last_seen DESC, seq DESC') as Record<string, unknown>[]).map(flowFromRaw));
   }
 
-  /** Connections per verdict of one rule since `since`, and when it was last seen. */
-  ruleTotals(rule: string, kind: string, since: number): Promise<{ verdict: string; count: number; last: number }[]> {
-    return this.read(async () => {
-      const raw = await this.ds.manager.createQueryBuilder(FlowEntity, 'f').select('f.verdict', 'verdict').addSelect('SUM(f.count)', 'count').addSelect('MAX(f.last_seen)', 'last')
-        .where('f.rule = :rule AND f.rule_kind = :kind AND f.last_seen >= :since', { rule, kind, since }).groupBy('f.verdict')
-        .getRawMany<{ verdict: string; count: string | number; last: string | number }>();
-      return raw.map((r) => ({ verdict: r.verdict, count: Number(r.count), last: Number(r.last) }));
-    });
+  /** Changes whenever a report stored rows (by any process): a copy of `all()` taken at the same version is current. */
+  version(): Promise<number> {
+    return this.read(async () => (await this.readMeta(this.ds.manager)).seq);
   }
 
   /** Every host's counters of cookies naming `rule`. */
@@ -128,12 +96,11 @@ export class FlowTable {
     return this.read(() => this.ds.manager.find(CounterEntity, { where: { rule } }));
   }
 
-  /** Rows held (seen since `since`) and how many were dropped and expired so far. */
-  stats(since: number): Promise<FlowStats> {
+  /** How many rows were dropped (history full) and expired so far. */
+  removed(): Promise<{ dropped: number; expired: number }> {
     return this.read(async () => {
-      const entries = await this.ds.manager.createQueryBuilder(FlowEntity, 'f').where('f.last_seen >= :since', { since }).getCount();
       const meta = await this.readMeta(this.ds.manager);
-      return { entries, dropped: meta.dropped, expired: meta.expired };
+      return { dropped: meta.dropped, expired: meta.expired };
     });
   }
 

@@ -12,6 +12,7 @@
  * processes may share one PostgreSQL database; a SQLite file has one
  * process (sqlite-lock.ts refuses a second).
  */
+import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ import { KINDS, type Kind } from '../model/schemas';
 import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
+import { affectedHosts } from '../model/affected';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
@@ -30,7 +33,8 @@ import { FlowTable } from './flow-table';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
-import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
+import { statusView } from './host-status';
+import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
@@ -44,6 +48,8 @@ export interface StoreOptions {
 export interface WriteOptions {
   /** Aborted: the client gave up; a change not yet committed is not made. */
   signal?: AbortSignal;
+  /** Filled in with what the write did beyond its object (the API answers it in headers). */
+  outcome?: WriteOutcome;
 }
 
 export interface StoreEvents {
@@ -55,7 +61,6 @@ export interface StoreEvents {
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -67,6 +72,24 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
   const [first, ...rest] = errors;
   const status = first.status ?? 422;
   return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
+}
+
+/** What a write did beyond its object. */
+export interface WriteOutcome {
+  /** The policy generation after the write. */
+  generation: number;
+  /** The hosts whose policy the write can alter; empty when it changes nothing enforced. */
+  hosts: string[];
+}
+
+/** What one write's transaction did, for the cache and the outcome. */
+interface Applied {
+  row: ObjectRow | null;
+  bump: boolean;
+  /** The object's body before the write (null for a create). */
+  before: AnyBody | null;
+  /** Other objects the write rewrote (references to a renamed object). */
+  also?: { kind: Kind; row: ObjectRow }[];
 }
 
 interface Meta { generation: number; revision: number }
@@ -157,6 +180,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
+  /** The object whose id is `id` (ids survive renames). */
+  getById(kind: Kind, id: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
+      if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+    });
+  }
+
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
   listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     return this.read(async () => {
@@ -209,11 +242,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
-      return { row, bump: true };
+      return { row, bump: true, before: null };
     });
   }
 
-  /** Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current. */
+  /**
+   * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
+   * Renaming a category, address group or service group renames every reference to it in the same transaction.
+   */
   replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, name, 'update', options, async (em, model) => {
@@ -227,7 +263,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
-      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false };
+      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)
@@ -239,7 +275,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         await em.delete(HostStatusEntity, { host: body.name });
         await em.update(HostStatusEntity, { host: name }, { host: body.name });
       }
-      return { row: updated, bump: enforced(before) !== enforced(body) };
+      const also = body.name !== name && RENAMABLE.has(kind) ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name) : [];
+      return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
 
@@ -252,25 +289,32 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       await em.delete(ObjectEntity, { id: row.id });
       if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
-      return { row: null, bump: true };
+      return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
     });
   }
 
   // -------------------------------------------------------- host status
 
-  /** Records what a host's agent reports; 404 for an unknown host. */
+  /**
+   * Records what a host's agent reports; 404 for an unknown host, 422 for a generation the service
+   * never published (it would count the host as realized for ever).
+   */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
+      const { generation } = await this.readMeta(this.ds.manager);
+      if (realized_generation !== null && realized_generation > generation) {
+        throw new ServiceError(422, 'invalid', `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`, 'realized_generation');
+      }
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }
 
-  hostStatus(host: string): Promise<HostStatusView> {
+  hostStatus(host: string): Promise<HostStatus> {
     return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
@@ -300,29 +344,52 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
 
+  /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
+  private async renameReferences(em: EntityManager, model: ModelIndex, kind: RenamableKind, from: string, to: string): Promise<{ kind: Kind; row: ObjectRow }[]> {
+    const out: { kind: Kind; row: ObjectRow }[] = [];
+    const now = new Date().toISOString();
+    for (const userKind of KIND_NAMES) {
+      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
+        const renamed = renameReferences(userBody, kind, from, to);
+        if (!renamed) continue;
+        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
+        if (!row) continue;
+        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+        await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+        out.push({ kind: userKind, row: updated });
+      }
+    }
+    return out;
+  }
+
   private async write(
     kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
-    apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
+    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
     return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      const { row, meta, model, ruleIds } = await this.ds.transaction(async (em) => {
+      const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
         const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
-        const outcome = await apply(em, model);
-        const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
+        const applied = await apply(em, model);
+        const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) {
+        if (applied.bump) {
           await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
           // Delivered to every listening process when, and only if, this commits.
           if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
         }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
-        return { row: outcome.row, meta, model, ruleIds };
+        return { row: applied.row, meta, model, ruleIds, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
       });
+      // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
+      if (options.outcome) {
+        options.outcome.generation = meta.generation;
+        options.outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+      }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
       if (action !== 'create') {
@@ -333,8 +400,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         objects.set(row.name, JSON.parse(row.body));
         if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
       }
+      // References rewritten by a rename: same names, new bodies (rule ids unchanged).
+      for (const a of also) (model[a.kind] as Map<string, AnyBody>).set(a.row.name, JSON.parse(a.row.body));
       this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
+      for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
@@ -410,7 +480,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
   }
 
-  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
     return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }

@@ -10,6 +10,7 @@ import { decodeMark, KIND_LAYER, type RuleKind } from '../../service/compiler/pi
 import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
+import { hasPorts, isIcmp, protocolNumber } from '../../service/model/protocols';
 import { OvsDummy, parseTrace, type TraceOutcome, type TraceRequest } from '../support/ovs-dummy';
 
 export const UPLINK_OFPORT = 1;
@@ -71,16 +72,16 @@ export async function loadHosts(ovs: OvsDummy, plans: Map<string, HostPlan>): Pr
 function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 40000): string {
   const v6 = srcIp.includes(':');
   const addr = v6 ? `ipv6_src=${srcIp},ipv6_dst=${dstIp}` : `nw_src=${srcIp},nw_dst=${dstIp}`;
-  switch (q.protocol) {
-    case 'tcp':
-    case 'udp':
-      // The trace parser wants udp_src/udp_dst for UDP (tp_src is refused there).
-      return `${q.protocol}${v6 ? '6' : ''},${addr},${q.protocol}_src=${srcPort},${q.protocol}_dst=${q.port}`;
-    default:
-      return v6
-        ? `icmp6,${addr},icmpv6_type=${q.icmp_type ?? 0},icmpv6_code=${q.icmp_code ?? 0}`
-        : `icmp,${addr},icmp_type=${q.icmp_type ?? 0},icmp_code=${q.icmp_code ?? 0}`;
+  if (hasPorts(q.protocol)) {
+    // The trace parser wants udp_src/udp_dst for UDP (tp_src is refused there), sctp_src/sctp_dst for SCTP.
+    return `${q.protocol}${v6 ? '6' : ''},${addr},${q.protocol}_src=${srcPort},${q.protocol}_dst=${q.port}`;
   }
+  if (isIcmp(q.protocol)) {
+    return v6
+      ? `icmp6,${addr},icmpv6_type=${q.icmp_type ?? 0},icmpv6_code=${q.icmp_code ?? 0}`
+      : `icmp,${addr},icmp_type=${q.icmp_type ?? 0},icmp_code=${q.icmp_code ?? 0}`;
+  }
+  return `${v6 ? 'ipv6' : 'ip'},nw_proto=${protocolNumber(q.protocol)},${addr}`;
 }
 
 interface Step { request: TraceRequest; expectOutput: number }
@@ -102,7 +103,7 @@ export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; r
 export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan>, query: ExplainQuery, state = 'trk,new'): PlannedSample | null {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
-  if (!src.ip || !dst.ip || src.ip.version !== dst.ip.version) return null;
+  if (!src.ip || !dst.ip || src.ip.kind() !== dst.ip.kind()) return null;
   if (!src.entity && !dst.entity) return null;
   if (src.entity && dst.entity && src.entity.name === dst.entity.name) return null;
   const ipText = (e: SnapshotEntity | null, text: string) => (e && e.name === text ? e.ips[0] : text);

@@ -6,7 +6,8 @@
 import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { parsePorts, normalizeDump } from '../../service/agent/flows';
-import type { AgentStatus, CompileHost, PolicyLink } from '../../service/agent/types';
+import type { AgentStatusReport } from '../../service/model/host-status';
+import type { CompileHost, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run, sleep } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
@@ -25,18 +26,18 @@ const fakeCompile: CompileHost = (snap, host, ports) => ({
 
 function snapshot(generation: number, hosts: string[], entities: { name: string; host: string; port: string; ip: string }[]): PolicySnapshot {
   return {
-    generation, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [],
+    generation, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
     hosts: hosts.map((name) => ({ name, bridge: 'br.microseg', uplinks: [] })),
     entities: entities.map((e) => ({ name: e.name, host: e.host, port: e.port, ips: [e.ip], categories: {} })),
   };
 }
 
 class MemoryLink implements PolicyLink {
-  statuses = new Map<string, AgentStatus>();
+  statuses = new Map<string, AgentStatusReport>();
   reports = 0;
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); this.reports++; }
+  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); this.reports++; }
 }
 
 const dump = (o: DummyOvs) => run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);
@@ -69,7 +70,7 @@ describe('host agent', () => {
   test('first pass programs the bridge and reports the generation', async () => {
     const r = await agent.pass();
     expect(r).toMatchObject({ action: 'programmed', realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
-    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
+    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0, notice: null });
     expect((await dump(ovs)).join('\n')).toMatch(/in_port=2/);
     expect((await agent.pass()).action).toBe('none');
   });

@@ -4,7 +4,8 @@
  * generation is realized at once (not at the next interval).
  */
 import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded';
-import type { AgentStatus, CompileHost } from '../../service/agent/types';
+import type { AgentStatusReport } from '../../service/model/host-status';
+import type { CompileHost } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
@@ -17,11 +18,11 @@ const compile: CompileHost = (snap, host, ports) => ({
 });
 
 class Link implements EmbeddedLink {
-  statuses = new Map<string, AgentStatus>();
+  statuses = new Map<string, AgentStatusReport>();
   listeners = new Set<(g: number) => void>();
-  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); }
+  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); }
   onGeneration(l: (g: number) => void) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
   change(f: (s: PolicySnapshot) => Partial<PolicySnapshot>) {
     this.snap = { ...this.snap, ...f(this.snap), generation: this.snap.generation + 1 };

@@ -5,8 +5,8 @@
  */
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-export class ObservedFlows1796200000000 implements MigrationInterface {
-  name = 'ObservedFlows1796200000000';
+export class ObservedFlows1796300000000 implements MigrationInterface {
+  name = 'ObservedFlows1796300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(new Table({
