@@ -246,10 +246,13 @@ test('entity, host and explain pages show what the API says', async () => {
   expect(await page.textContent('#explain-rule')).toBe(r.rule);
   expect(await page.textContent('#explain-mode')).toBe(r.mode);
   await screenshot(page, 'ui-explain.png');
-  // The isolation layer, and bad input named by its field.
-  await page.goto(`${svc.url}/ui#/explain?src=dns&dst=db-1&service=tcp/5432`);
+  // From a connection in a table, by its "explain" link: the isolation layer.
+  await page.goto(`${svc.url}/ui#/?verdict=deny&q=dns`);
+  await page.locator('table.flows tbody tr.row-deny a.explain').first().click();
   await page.waitForFunction(() => document.querySelector('#explain-layer')?.textContent === 'isolation');
+  expect(await hashOf(page)).toBe('#/explain?src=dns&dst=db-1&service=tcp/5432');
   expect(await page.textContent('#explain-verdict')).toBe('✕ deny');
+  // Bad input, named by its field.
   await page.goto(`${svc.url}/ui#/explain?src=nobody&dst=db-1&service=tcp/5432`);
   await page.waitForSelector('#explain-result .error');
   expect(await page.textContent('#explain-result .error')).toBe('src: src: "nobody" is neither an IP address nor an entity name');
