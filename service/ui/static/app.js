@@ -458,6 +458,8 @@ async function explainPage(page, params) {
     result.replaceChildren(dl([
       ['Verdict', el('span', { id: 'explain-verdict' }, verdictBadge(r.verdict))], ['Layer', el('span', { id: 'explain-layer' }, r.layer)],
       ['Rule', el('span', { id: 'explain-rule' }, r.rule ? ruleLink(r.rule, r.layer) : 'none (default allow)')], ['Mode', el('span', { id: 'explain-mode' }, r.mode ?? '—')],
+      ['Drafts (mode off)', el('span', { id: 'explain-drafts' }, (r.drafts ?? []).length
+        ? (r.drafts ?? []).flatMap((d, i) => [i ? '; ' : '', `${d.kind} ${d.rule} would give `, verdictBadge(d.verdict)]) : 'none would change it')],
     ]));
   } catch (e) {
     if (e instanceof AuthError) throw e;
