@@ -12,7 +12,7 @@ import { registerOpenApi } from './api/openapi';
 import { registerCrudRoutes } from './api/crud';
 import { registerAgentRoutes } from './api/agents';
 import { registerStatusRoutes, type Explain } from './api/status';
-import { ServiceError } from './store/errors';
+import { DomainError } from './model/errors';
 import type { TlsFiles } from './config';
 
 export interface ServiceContext {
@@ -79,8 +79,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
-    if (!token) throw new ServiceError(401, 'unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
-    if (!allows(token.role, access)) throw new ServiceError(403, 'forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
+    if (!token) throw new DomainError('unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
+    if (!allows(token.role, access)) throw new DomainError('forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
     request.token = token;
   });
 
