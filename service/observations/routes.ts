@@ -13,7 +13,7 @@ import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
-import { ObservationReport, type ObservationReportT } from './types';
+import { ObservationReport, type ObservationReportT } from '../model/observation';
 import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {

@@ -24,14 +24,15 @@ const ALLOWED: Record<string, string[]> = {
   'service/policy': ['service/model'],
   'service/compiler': ['service/model'],
   'service/store': ['service/model'],
-  'service/agent': ['service/model', 'service/compiler', 'service/policy'],
-  'service/observations': ['service/model', 'service/compiler', 'service/store', 'service/metrics', 'service/ui', 'service/api'],
+  'service/client': ['service/model'],
+  'service/agent': ['service/model', 'service/compiler', 'service/policy', 'service/client'],
+  'service/observations': ['service/model', 'service/compiler', 'service/store', 'service/metrics', 'service/ui'],
   'service/metrics': ['service/model', 'service/store'],
-  'service/ui': ['service/model', 'service/store', 'service/api'],
+  'service/ui': ['service/model', 'service/store'],
   'service/api': ['service/model', 'service/policy', 'service/store'],
-  'service (composition)': ['service/model', 'service/policy', 'service/compiler', 'service/store', 'service/agent', 'service/observations', 'service/metrics', 'service/ui', 'service/api'],
+  'service (composition)': ['service/model', 'service/client', 'service/policy', 'service/compiler', 'service/store', 'service/agent', 'service/observations', 'service/metrics', 'service/ui', 'service/api'],
   provider: ['service/model'],
-  cli: ['service/model'],
+  cli: ['service/model', 'service/client'],
 };
 
 function sources(dir: string): string[] {

@@ -8,7 +8,7 @@
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ObservationReporter, ovsDumpers, type ObservationDecoder } from './reporter';
-import type { ObservationReportT } from './types';
+import type { ObservationReportT } from '../model/observation';
 
 export interface ObservationLink {
   fetchPolicy(): Promise<PolicySnapshot>;
