@@ -99,6 +99,8 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
     const f = `${field}.ports[${i}]`;
     if (!(low >= 1 && low <= 65535 && high >= 1 && high <= 65535)) errors.push({ field: f, message: `"${p}": ports are 1-65535` });
     else if (low > high) errors.push({ field: f, message: `"${p}": range low ${low} is above high ${high}` });
+    // Spelled one way only, like CIDRs: "0443" and "443" must not be two different items of one set.
+    else if (/(^|-)0/.test(p)) errors.push({ field: f, message: `"${p}" is not canonical; did you mean ${low === high ? low : `${low}-${high}`}` });
   });
   errors.push(...checkUnique(s.ports, `${field}.ports`));
   for (const key of ['icmp_type', 'icmp_code'] as const) {
@@ -309,9 +311,10 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
     return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, code: 'conflict' }];
   }
-  if (renamed && isReferencedKind(kind)) {
+  // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
+  if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename ${KIND_LABEL[kind]} "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
+    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);

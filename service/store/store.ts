@@ -22,6 +22,8 @@ import { KINDS, type Kind } from '../model/schemas';
 import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
+import { affectedHosts } from '../model/affected';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
@@ -45,6 +47,8 @@ export interface StoreOptions {
 export interface WriteOptions {
   /** Aborted: the client gave up; a change not yet committed is not made. */
   signal?: AbortSignal;
+  /** Filled in with what the write did beyond its object (the API answers it in headers). */
+  outcome?: WriteOutcome;
 }
 
 export interface StoreEvents {
@@ -66,6 +70,24 @@ function enforced(body: AnyBody): string {
 function toDomainError(errors: FieldError[]): DomainError {
   const [first, ...rest] = errors;
   return new DomainError(first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
+}
+
+/** What a write did beyond its object. */
+export interface WriteOutcome {
+  /** The policy generation after the write. */
+  generation: number;
+  /** The hosts whose policy the write can alter; empty when it changes nothing enforced. */
+  hosts: string[];
+}
+
+/** What one write's transaction did, for the cache and the outcome. */
+interface Applied {
+  row: ObjectRow | null;
+  bump: boolean;
+  /** The object's body before the write (null for a create). */
+  before: AnyBody | null;
+  /** Other objects the write rewrote (references to a renamed object). */
+  also?: { kind: Kind; row: ObjectRow }[];
 }
 
 interface Meta { generation: number; revision: number }
@@ -152,6 +174,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
+  /** The object whose id is `id` (ids survive renames). */
+  getById(kind: Kind, id: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
+      if (!row) throw new DomainError('not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+    });
+  }
+
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
   listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     return this.read(async () => {
@@ -204,11 +236,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
-      return { row, bump: true };
+      return { row, bump: true, before: null };
     });
   }
 
-  /** Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current. */
+  /**
+   * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
+   * Renaming a category, address group or service group renames every reference to it in the same transaction.
+   */
   replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, name, 'update', options, async (em, model) => {
@@ -222,7 +257,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toDomainError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
-      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false };
+      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)
@@ -234,7 +269,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         await em.delete(HostStatusEntity, { host: body.name });
         await em.update(HostStatusEntity, { host: name }, { host: body.name });
       }
-      return { row: updated, bump: enforced(before) !== enforced(body) };
+      const also = body.name !== name && RENAMABLE.has(kind) ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name) : [];
+      return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
 
@@ -247,7 +283,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toDomainError(errors);
       await em.delete(ObjectEntity, { id: row.id });
       if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
-      return { row: null, bump: true };
+      return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
     });
   }
 
@@ -295,29 +331,52 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
 
+  /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
+  private async renameReferences(em: EntityManager, model: ModelIndex, kind: RenamableKind, from: string, to: string): Promise<{ kind: Kind; row: ObjectRow }[]> {
+    const out: { kind: Kind; row: ObjectRow }[] = [];
+    const now = new Date().toISOString();
+    for (const userKind of KIND_NAMES) {
+      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
+        const renamed = renameReferences(userBody, kind, from, to);
+        if (!renamed) continue;
+        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
+        if (!row) continue;
+        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+        await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+        out.push({ kind: userKind, row: updated });
+      }
+    }
+    return out;
+  }
+
   private async write(
     kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
-    apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
+    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
     return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      const { row, meta, model, ruleIds } = await this.ds.transaction(async (em) => {
+      const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
         const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
-        const outcome = await apply(em, model);
-        const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
+        const applied = await apply(em, model);
+        const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) {
+        if (applied.bump) {
           await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
           // Delivered to every listening process when, and only if, this commits.
           if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
         }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
-        return { row: outcome.row, meta, model, ruleIds };
+        return { row: applied.row, meta, model, ruleIds, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
       });
+      // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
+      if (options.outcome) {
+        options.outcome.generation = meta.generation;
+        options.outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+      }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
       if (action !== 'create') {
@@ -328,8 +387,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         objects.set(row.name, JSON.parse(row.body));
         if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
       }
+      // References rewritten by a rename: same names, new bodies (rule ids unchanged).
+      for (const a of also) (model[a.kind] as Map<string, AnyBody>).set(a.row.name, JSON.parse(a.row.body));
       this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
+      for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);

@@ -116,6 +116,8 @@ describe('the installed plugin process', () => {
     let seenAuthorization = '';
     const api = http.createServer((req, res) => {
       seenAuthorization = req.headers.authorization ?? '';
+      // ConfigureProvider checks the endpoint and token once with /v1/status.
+      if (req.url === '/v1/status') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"generation":1,"hosts":[]}');
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not_found', message: 'category "Nope" does not exist', field: null }));
     });
