@@ -17,7 +17,7 @@ export interface ObservationLink {
 
 export interface ObservationHookOptions {
   link: ObservationLink;
-  /** The decoder for the policy the bridge runs (service/observations/decode.ts: pipelineDecoder). */
+  /** The decoder for the policy the bridge runs (service/agent/decode.ts: pipelineDecoder). */
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 
