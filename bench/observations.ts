@@ -54,7 +54,7 @@ function storeBench(): string[] {
 
 async function httpBench(): Promise<string> {
   const store = await PolicyStore.open(':memory:');
-  const app = await buildApp({ store, tokens: [{ name: 'a', secret: 'bench-agent-secret', role: 'agent' }], defaultPlugins: false, plugins: [createMonitoringPlugin({ maxEntries: 50_000, retentionMs: 3_600_000 })] });
+  const app = await buildApp({ store, tokens: [{ name: 'a', secret: 'bench-agent-secret', role: 'agent', host: 'h1' }], defaultPlugins: false, plugins: [createMonitoringPlugin({ maxEntries: 50_000, retentionMs: 3_600_000 })] });
   await store.create('host', { name: 'h1' } as never);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

@@ -8,7 +8,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PolicyStore } from './store/store';
-import { allows, authenticate, type Access, type Token } from './auth';
+import { authenticate, refusal, type Access, type Token } from './auth';
 import { AgentLink } from './agent-link';
 import { servicePlugins } from './plugins';
 import { installErrorHandlers } from './api/errors';
@@ -85,7 +85,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
     if (!token) throw new DomainError('unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
-    if (!allows(token.role, access)) throw new DomainError('forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
+    const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
+    if (refused) throw new DomainError('forbidden', refused, 'Authorization');
     request.token = token;
   });
 

@@ -5,8 +5,9 @@
  * A plugin is a fastify plugin wrapped with fastify-plugin, with a name and
  * the plugins it depends on (`microseg-core` for app.store, app.agentLink and
  * app.dataDir). Routes declare `config: { access: 'open' | 'read' | 'write' |
- * 'agent' }` (default: GET read, other methods write). Start background work
- * in an `onReady` hook and stop it in `onClose`.
+ * 'agent' | 'host' }` (default: GET read, other methods write; `host` is for
+ * routes that act for the host named by `:name`, see service/auth.ts). Start
+ * background work in an `onReady` hook and stop it in `onClose`.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { monitoringPlugin } from './observations/monitoring';

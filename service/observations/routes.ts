@@ -93,7 +93,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   };
 
   app.post('/v1/agents/hosts/:name/observations', {
-    config: { access: 'agent' },
+    config: { access: 'host' },
     bodyLimit: 8 * 1024 * 1024,
     schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
   }, async (request, reply) => {

@@ -17,7 +17,7 @@ let browser: Browser | undefined;
 
 const conn = (src: string, dst: string, port: number, verdict: string, rule: string | null, n = 1) =>
   ({ src, dst, protocol: 'tcp', port, verdict, rule, rule_kind: rule ? (rule === 'split' ? 'isolation' : 'application') : null, new: n, active: 1 });
-const observe = (host: string, connections: ReturnType<typeof conn>[]) => svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections }, { as: 'agent' });
+const observe = (host: string, connections: ReturnType<typeof conn>[]) => svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections }, { as: `agent:${host}` });
 const get = async (path: string) => {
   const r = await svc.api('GET', path, undefined, { as: 'reader' });
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -198,7 +198,7 @@ test('the connections table pages and sorts on the server; sort and page are in 
 });
 
 test('entity, host and explain pages show what the API says', async () => {
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: svc.store.generation() - 1, flow_count: 42, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 3 }, { as: 'agent' });
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: svc.store.generation() - 1, flow_count: 42, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 3 }, { as: 'agent:ha' });
   const { page, errors } = await signedInPage(browser!, svc.url, TEST_TOKENS.reader.secret, '#/?verdict=would-deny&q=db-1');
   // Reached by clicking: the entity in the table.
   await page.locator('table.flows tbody a', { hasText: 'db-1' }).first().click();

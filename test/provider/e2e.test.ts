@@ -385,7 +385,7 @@ resource "microseg_entity" "lag" {
     while (reporting) {
       const status = await svc.api('GET', '/v1/status');
       if (status.body.hosts.some((h: { name: string }) => h.name === 'rt-ok')) {
-        await svc.api('POST', '/v1/agents/hosts/rt-ok/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent' });
+        await svc.api('POST', '/v1/agents/hosts/rt-ok/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:rt-ok' });
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -189,7 +189,7 @@ describe('provider settings', () => {
 });
 
 describe('which hosts lag', () => {
-  test('hosts with entities or a live agent must reach the generation; idle hosts without agents are skipped', () => {
+  test('hosts with entities or a live agent must reach the generation; idle hosts without agents are skipped; an unreachable or silent host is never done', () => {
     const status = {
       generation: 7,
       hosts: [
@@ -197,12 +197,16 @@ describe('which hosts lag', () => {
         { name: 'behind', status: { realized_generation: 6, last_error: 'ovs-vswitchd not running' } },
         { name: 'no-agent-with-vms', status: { realized_generation: null } },
         { name: 'no-agent-idle', status: { realized_generation: null } },
+        { name: 'silent', status: { realized_generation: 7, reachable: false, last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z' } },
+        { name: 'no-ovs', status: { realized_generation: 9, reachable: false, last_error: 'cannot reach Open vSwitch: connection refused' } },
       ],
     };
-    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle'] };
+    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle', 'silent', 'no-ovs'] };
     expect(laggingHosts(status, change, new Set(['no-agent-with-vms', 'done']))).toEqual([
       { name: 'behind', reason: 'runs generation 6, needs 7; last error: ovs-vswitchd not running' },
       { name: 'no-agent-with-vms', reason: 'no agent has reported yet, needs 7' },
+      { name: 'silent', reason: 'unreachable (last ran generation 7), needs 7; last error: no report from the agent since 2026-01-01T00:00:00.000Z' },
+      { name: 'no-ovs', reason: 'unreachable (last ran generation 9), needs 7; last error: cannot reach Open vSwitch: connection refused' },
     ]);
     // Hosts the change does not affect are never waited for, however far behind.
     expect(laggingHosts(status, { generation: 7, hosts: ['done'] }, new Set(['no-agent-with-vms', 'done']))).toEqual([]);

@@ -222,10 +222,10 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect((await api('GET', '/v1/categories', undefined, { as: null, headers: { authorization: 'Bearer wrong-secret-000' } })).status).toBe(401);
     expect((await api('GET', '/v1/categories', undefined, { as: null, headers: { authorization: 'Basic abc' } })).status).toBe(401);
     expect((await api('POST', '/v1/categories', create, { as: 'reader' })).status).toBe(403);
-    expect((await api('POST', '/v1/categories', create, { as: 'agent' })).status).toBe(403);
+    expect((await api('POST', '/v1/categories', create, { as: 'agent:hva' })).status).toBe(403);
     expect((await api('GET', '/v1/categories', undefined, { as: 'reader' })).status).toBe(200);
     expect((await api('GET', '/v1/agents/policy', undefined, { as: 'reader' })).status).toBe(403);
-    expect((await api('GET', '/v1/agents/policy', undefined, { as: 'agent' })).status).toBe(200);
+    expect((await api('GET', '/v1/agents/policy', undefined, { as: 'agent:hva' })).status).toBe(200);
     expect((await api('GET', '/healthz', undefined, { as: null })).status).toBe(200);
     expect((await api('GET', '/openapi.json', undefined, { as: null })).status).toBe(200);
     expect((await api('GET', '/v1/categories/AuthCat')).status).toBe(404);
@@ -248,22 +248,22 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
 
   test('agents: policy snapshot, long poll, status reports', async () => {
     await api('POST', '/v1/hosts', { name: 'hva', ovs_rundir: '/run/hva' });
-    const snap = await api('GET', '/v1/agents/policy', undefined, { as: 'agent' });
+    const snap = await api('GET', '/v1/agents/policy', undefined, { as: 'agent:hva' });
     expect(snap.body.hosts).toContainEqual({ name: 'hva', bridge: 'br.microseg', ovs_rundir: '/run/hva', uplinks: [] });
     expect(snap.body.generation).toBe((await api('GET', '/v1/status')).body.generation);
 
     const report = { realized_generation: snap.body.generation, flow_count: 42, reachable: true, last_error: null, drift_repairs: 1, notice: 'set the fail mode to secure' };
-    expect((await api('POST', '/v1/agents/hosts/hva/status', report, { as: 'agent' })).status).toBe(204);
+    expect((await api('POST', '/v1/agents/hosts/hva/status', report, { as: 'agent:hva' })).status).toBe(204);
     const host = (await api('GET', '/v1/hosts/hva')).body;
     expect(host.status).toEqual({ ...report, desired_generation: snap.body.generation, updated_at: expect.any(String) });
-    expect((await api('POST', '/v1/agents/hosts/ghost/status', report, { as: 'agent' })).status).toBe(404);
-    const bad = await api('POST', '/v1/agents/hosts/hva/status', { ...report, flow_count: -1 }, { as: 'agent' });
+    expect((await api('POST', '/v1/agents/hosts/ghost/status', report, { as: 'agent:ghost' })).status).toBe(404);
+    const bad = await api('POST', '/v1/agents/hosts/hva/status', { ...report, flow_count: -1 }, { as: 'agent:hva' });
     expect([bad.status, bad.body.field]).toEqual([400, 'flow_count']);
     expect((await api('POST', '/v1/agents/hosts/hva/status', report, { as: 'reader' })).status).toBe(403);
 
     // Long poll: answers as soon as the generation moves past `after`.
     const started = Date.now();
-    const waiting = api('GET', `/v1/agents/policy?after=${snap.body.generation}&wait=20`, undefined, { as: 'agent' });
+    const waiting = api('GET', `/v1/agents/policy?after=${snap.body.generation}&wait=20`, undefined, { as: 'agent:hva' });
     await new Promise((r) => setTimeout(r, 200));
     await api('POST', '/v1/address-groups', { name: 'lp', cidrs: ['203.0.113.0/24'] });
     const next = await waiting;

@@ -178,10 +178,10 @@ describe('plugins and the in-process agent link', () => {
     try {
       expect((await withPlugin.api('GET', '/v1/x-open', undefined, { as: null })).body).toEqual({ open: true });
       expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'reader' })).status).toBe(403);
-      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'agent' })).body).toEqual({ generation: 1 });
+      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'agent:hvp' })).body).toEqual({ generation: 1 });
       await withPlugin.api('POST', '/v1/hosts', { name: 'hvp' });
       expect(generations).toEqual([2]);
-      expect((await withPlugin.api('POST', '/v1/x-report', undefined, { as: 'agent' })).status).toBe(200);
+      expect((await withPlugin.api('POST', '/v1/x-report', undefined, { as: 'agent:hvp' })).status).toBe(200);
       expect((await withPlugin.api('GET', '/v1/hosts/hvp')).body.status).toMatchObject({ reachable: true, realized_generation: 2, desired_generation: 2, flow_count: 5 });
       unsubscribe();
       await withPlugin.api('DELETE', '/v1/hosts/hvp');
@@ -196,7 +196,7 @@ describe('shutdown', () => {
   test('closing the app answers pending long polls at once', async () => {
     const closing = await startService();
     const g = closing.store.generation();
-    const pending = closing.api('GET', `/v1/agents/policy?after=${g}&wait=60`, undefined, { as: 'agent' });
+    const pending = closing.api('GET', `/v1/agents/policy?after=${g}&wait=60`, undefined, { as: 'agent:hx' });
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
     await closing.close();
