@@ -33,7 +33,7 @@ function parseBench(): string {
 }
 
 function storeBench(): string[] {
-  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   const index = new EntityIndex(snapshot);
   const out: string[] = [];
   for (const max of [10_000, 100_000]) {

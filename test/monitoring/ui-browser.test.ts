@@ -50,7 +50,7 @@ beforeAll(async () => {
       outbound_policy: 'allow_listed',
       outbound: [{ to: { categories: { AppType: ['infra'] } }, services: [{ protocol: 'udp', ports: ['53'] }] }],
     }],
-    ['/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['dns'] } }, second: { categories: { AppTier: ['db'] } } }],
+    ['/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['dns'] } }, { categories: { AppTier: ['db'] } }] }],
   ] as const) {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -207,7 +207,7 @@ test('entity, host and explain pages show what the API says', async () => {
   const entity = await get('/v1/entities/db-1');
   expect(await page.locator('#entity-categories .chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-category')))).toEqual(Object.entries(entity.categories).map(([k, v]) => `${k}:${v}`));
   const rules = (await get('/v1/entities/db-1/rules')).items;
-  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
+  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'group 2' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
   expect(await page.locator('#entity-rules tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)))).toEqual(rules.map((r: Record<string, string>) => [r.kind, r.name, r.mode, r.as]));
   await page.waitForSelector('table.flows tbody tr[class^="row-"]');
   const rows = await tableRows(page);
