@@ -1,5 +1,5 @@
 /** Plain-text tables and lines for the CLI. Pure functions. */
-import type { FlowRecord } from '../service/observations/types';
+import type { FlowRecord } from '../service/model/observation';
 import type { HostStatus } from '../service/model/host-status';
 
 export function table(headers: string[], rows: string[][]): string {
