@@ -9,9 +9,9 @@
  */
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
-import type { ObservationReportT } from '../observations/types';
+import type { ObservationReportT } from '../model/observation';
 import type { PolicyLink } from './types';
-import { requestText } from './http-request';
+import { requestText } from '../client/http-request';
 
 export interface HttpLinkOptions {
   /** Base URLs, e.g. ['https://policy-a:7480', 'https://policy-b:7480']. */
