@@ -7,4 +7,6 @@ if (!file) { process.stderr.write('usage: node bench/run-ts.js bench/<name>.ts\n
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'bench', basename(file).replace(/\.ts$/, '.js'));
 require('esbuild').buildSync({ entryPoints: [join(root, file)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', outfile: out, logLevel: 'error' });
+// The bench then sees its own arguments from process.argv[2] on, as if run directly.
+process.argv.splice(1, 1);
 require(out);
