@@ -12,11 +12,11 @@ import type { Suite } from './lib/suite';
 import { compileSuite } from './suites/compile';
 import { realizationSuite } from './suites/realization';
 import { apiSuite } from './suites/api';
-// @@tf
-// @@dp
-// @@scale
+import { terraformSuite } from './suites/terraform';
+import { dataplaneSuite } from './suites/dataplane';
+import { scaleSuite } from './suites/scale';
 
-const SUITES: Suite[] = [compileSuite, realizationSuite, apiSuite];
+const SUITES: Suite[] = [compileSuite, realizationSuite, apiSuite, terraformSuite, dataplaneSuite, scaleSuite];
 
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => !['--json', '--quick'].includes(a) && !a.startsWith('--only='));

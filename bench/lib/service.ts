@@ -44,11 +44,13 @@ export interface BenchServiceOptions {
   plugins?: ServicePlugin[];
   /** Stored before the app (and its embedded agents) starts. */
   objects?: Objects;
+  /** Default: a SQLite file in the temp dir. */
+  database?: string;
 }
 
 export async function startBenchService(opts: BenchServiceOptions = {}): Promise<BenchService> {
   const dir = mkdtempSync(join(tmpdir(), `msbench-${process.pid}-`));
-  const store = await PolicyStore.open(join(dir, 'microseg.sqlite'));
+  const store = await PolicyStore.open(opts.database ?? join(dir, 'microseg.sqlite'));
   if (opts.objects) await load(store, opts.objects);
   const bytesSent = new Map<string, number>();
   const app = await buildApp({
