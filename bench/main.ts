@@ -21,12 +21,17 @@ const SUITES: Suite[] = [compileSuite, realizationSuite, apiSuite, terraformSuit
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => !['--json', '--quick'].includes(a) && !a.startsWith('--only='));
   if (unknown.length) {
-    process.stderr.write(`bench: unknown option ${unknown[0]} (use --json, --quick, --only=${SUITES.map((s) => s.name).join(',')})\n`);
+    process.stderr.write(
+      `bench: unknown option ${unknown[0]} (use --json, --quick, --only=${SUITES.map((s) => s.name).join(',')})\n`,
+    );
     return 2;
   }
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   const bad = only?.find((n) => !SUITES.some((s) => s.name === n));
   if (bad) {
     process.stderr.write(`bench: --only: no suite "${bad}" (suites: ${SUITES.map((s) => s.name).join(', ')})\n`);
@@ -34,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   const t0 = Date.now();
-  log(`${quick ? 'quick' : 'full'} run on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}`);
+  log(
+    `${quick ? 'quick' : 'full'} run on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}`,
+  );
   const figures: Figure[] = [];
   let status = 0;
   for (const suite of SUITES.filter((s) => !only || only.includes(s.name))) {
@@ -60,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
   return status;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e: Error) => {
-  process.stderr.write(`bench: ${e.message}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(1);
+  },
+);

@@ -13,7 +13,10 @@ const ownDirname = {
     build.onLoad({ filter: /\.[jt]s$/ }, async (args) => {
       if (args.path.includes('node_modules')) return undefined;
       const text = await readFile(args.path, 'utf8');
-      return { contents: text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+      return {
+        contents: text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))),
+        loader: args.path.endsWith('.ts') ? 'ts' : 'js',
+      };
     });
   },
 };
@@ -21,15 +24,34 @@ const ownDirname = {
 /** Bundles `file` (relative to the repository) into dist/bench; resolves to the output path. */
 async function bundle(file) {
   const out = join(root, 'dist', 'bench', basename(file).replace(/\.ts$/, '.js'));
-  await require('esbuild').build({ entryPoints: [join(root, file)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', plugins: [ownDirname], outfile: out, logLevel: 'error' });
+  await require('esbuild').build({
+    entryPoints: [join(root, file)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    plugins: [ownDirname],
+    outfile: out,
+    logLevel: 'error',
+  });
   return out;
 }
 module.exports = { bundle };
 
 if (require.main === module) {
   const file = process.argv[2];
-  if (!file) { process.stderr.write('usage: node bench/run-ts.js bench/<name>.ts [args]\n'); process.exit(2); }
+  if (!file) {
+    process.stderr.write('usage: node bench/run-ts.js bench/<name>.ts [args]\n');
+    process.exit(2);
+  }
   // The bench then sees its own arguments from process.argv[2] on, as if run directly.
   process.argv.splice(1, 1);
-  bundle(file).then((out) => require(out), (e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+  bundle(file).then(
+    (out) => require(out),
+    (e) => {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    },
+  );
 }

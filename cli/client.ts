@@ -1,31 +1,41 @@
-/** The CLI's HTTP client: endpoint and token from flags or MICROSEG_ENDPOINT / MICROSEG_TOKEN. */
+/**
+ * The CLI's HTTP client: endpoint from --endpoint or MICROSEG_ENDPOINT, token
+ * from MICROSEG_TOKEN or --token-file, --ca-cert to trust an https service.
+ */
+import { requestText } from '../service/agent/http-request';
+import { caCertFrom, tokenFrom } from '../service/agent/credentials';
 
 export class CliError extends Error {}
 
-export interface ClientOptions { endpoint?: string; token?: string; timeoutMs?: number }
+export interface ClientOptions { endpoint?: string; token?: string; tokenFile?: string; caCert?: string; timeoutMs?: number }
 
 export interface Client { get<T = unknown>(path: string, query?: Record<string, string | undefined>): Promise<T> }
 
 export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): Client {
   const endpoint = (opts.endpoint ?? env.MICROSEG_ENDPOINT ?? 'http://127.0.0.1:7480').replace(/\/+$/, '');
-  const token = opts.token ?? env.MICROSEG_TOKEN;
   if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new CliError(`MICROSEG_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
-  if (!token) throw new CliError('no token: set MICROSEG_TOKEN (or pass --token)');
+  let token: string;
+  let ca: string | undefined;
+  try {
+    token = tokenFrom(opts, env);
+    ca = caCertFrom(opts.caCert);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   return {
     async get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
       const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-      let res: Response;
+      let res;
       try {
-        res = await fetch(`${endpoint}${path}${qs ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(opts.timeoutMs ?? 10000) });
+        res = await requestText(new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`), { method: 'GET', headers: { authorization: `Bearer ${token}` }, timeoutMs: opts.timeoutMs ?? 10000, ca });
       } catch (e) {
-        throw new CliError(`cannot reach ${endpoint}: ${(e as Error).cause ? String(((e as Error).cause as Error).message ?? (e as Error).cause) : (e as Error).message}`);
+        throw new CliError(`cannot reach ${endpoint}: ${(e as Error).message}`);
       }
-      const text = await res.text();
       let body: unknown;
-      try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
-      if (!res.ok) {
+      try { body = res.text ? JSON.parse(res.text) : undefined; } catch { body = res.text; }
+      if (res.status < 200 || res.status >= 300) {
         const err = body as { message?: string; field?: string | null } | undefined;
-        throw new CliError(`${res.status}: ${err?.message ?? text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`);
+        throw new CliError(`${res.status}: ${err?.message ?? res.text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`);
       }
       return body as T;
     },

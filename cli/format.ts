@@ -1,5 +1,6 @@
 /** Plain-text tables and lines for the CLI. Pure functions. */
 import type { FlowRecord } from '../service/observations/types';
+import type { HostStatus } from '../service/model/host-status';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -16,7 +17,7 @@ export const FLOW_HEADERS = ['LAST SEEN', 'SOURCE', 'DESTINATION', 'SERVICE', 'V
 
 export interface StatusBody {
   generation: number;
-  hosts: { name: string; status: { reachable: boolean; desired_generation: number; realized_generation: number | null; flow_count: number | null; last_error: string | null } }[];
+  hosts: { name: string; status: HostStatus }[];
 }
 
 export function statusText(s: StatusBody): string {

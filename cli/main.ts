@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
 import { explainText, flowRow, FLOW_HEADERS, parseService, statusText, table, type StatusBody } from './format';
 import type { FlowRecord } from '../service/observations/types';
+import { requireDuration } from '../service/model/duration';
 
 interface Io { out: (s: string) => void; err: (s: string) => void }
 const stdio: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
@@ -35,12 +36,14 @@ async function watchFlows(client: Client, query: Record<string, string | undefin
 
 export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('microseg')
-    .description('microseg operator CLI (endpoint and token from MICROSEG_ENDPOINT and MICROSEG_TOKEN)')
+    .description('microseg operator CLI (endpoint and token from MICROSEG_ENDPOINT and MICROSEG_TOKEN or --token-file)')
     .option('--endpoint <url>', 'service URL (default $MICROSEG_ENDPOINT or http://127.0.0.1:7480)')
-    .option('--token <token>', 'API token (default $MICROSEG_TOKEN; prefer the variable: flags show in ps)')
+    .option('--token-file <path>', 'a file holding the API token (default: $MICROSEG_TOKEN)')
+    .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
+    .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// endpoint')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
-  const client = () => makeClient(program.opts<{ endpoint?: string; token?: string }>(), env);
+  const client = () => makeClient(program.opts<{ endpoint?: string; token?: string; tokenFile?: string; caCert?: string }>(), env);
 
   program.command('status').description('policy generation and each host\'s realization state').option('--json', 'print JSON').action(async (o: { json?: boolean }) => {
     const body = await client().get<StatusBody>('/v1/status');
@@ -55,15 +58,20 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
     .option('--since <when>', 'RFC 3339 time or a duration ago (30s, 5m, 2h)')
     .option('--limit <n>', 'at most this many rows', '100')
     .option('-w, --watch', 'keep printing new and updated connections')
-    .option('--interval <ms>', 'watch polling interval', '2000')
+    .option('--interval <duration>', 'watch polling interval (at least 200ms)', '2s')
     .option('--json', 'print JSON')
     .action(async (o: { rule?: string; entity?: string; category?: string; verdict?: string; since?: string; limit: string; watch?: boolean; interval: string; json?: boolean }) => {
       const query = { rule: o.rule, entity: o.entity, category: o.category, verdict: o.verdict, since: o.since, limit: o.limit };
-      if (!/^[0-9]+$/.test(o.interval) || Number(o.interval) < 200) throw new CliError('--interval must be a number of milliseconds, at least 200');
+      let intervalMs: number;
+      try {
+        intervalMs = requireDuration(o.interval, '--interval', { minMs: 200, maxMs: 3_600_000 });
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       if (o.watch) {
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
-        await watchFlows(client(), query, Number(o.interval), io, stop.signal);
+        await watchFlows(client(), query, intervalMs, io, stop.signal);
         return;
       }
       const body = await client().get<{ items: FlowRecord[] }>('/v1/flows', query);

@@ -7,7 +7,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'cli', 'microseg.js');
-const sources = [join(root, 'cli'), join(root, 'service', 'observations')];
+const sources = [join(root, 'cli'), join(root, 'service', 'observations'), join(root, 'service', 'agent'), join(root, 'service', 'model')];
 
 function newest(dir) {
   let t = 0;

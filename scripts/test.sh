@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: install what is missing, build, run the whole suite, and close
-# with one plain "Tests: N passed, N failed" line.
+# `npm test`: install what is missing, lint (first: it is fast), build (type
+# check + bundles), run the whole suite, and close with one plain
+# "Tests: N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+npm run lint --silent
 npm run build --silent
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

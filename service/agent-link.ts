@@ -5,10 +5,8 @@
  */
 import type { PolicySnapshot } from './model/snapshot';
 import type { PolicyStore } from './store/store';
-import type { AgentStatusReport } from './store/host-status';
+import type { AgentStatusReport } from './model/host-status';
 import type { ObservationReportT } from './observations/types';
-
-export type { AgentStatusReport };
 
 export interface AgentLink {
   fetchPolicy(): Promise<PolicySnapshot>;

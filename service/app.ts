@@ -13,10 +13,12 @@ import { registerCrudRoutes } from './api/crud';
 import { registerAgentRoutes } from './api/agents';
 import { registerStatusRoutes, type Explain } from './api/status';
 import { ServiceError } from './store/errors';
+import type { TlsFiles } from './config';
 
 export interface ServiceContext {
   store: PolicyStore;
   agentLink: AgentLink;
+  dataDir: string | null;
 }
 
 export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
@@ -32,6 +34,10 @@ export interface BuildOptions {
   defaultPlugins?: boolean;
   /** Replaces the reference evaluator (tests). */
   explain?: Explain;
+  /** Set: HTTPS only, with this certificate and key (PEM). */
+  tls?: TlsFiles | null;
+  /** Where the service may keep files (the embedded agents' last realized policies); unset: nowhere. */
+  dataDir?: string;
 }
 
 declare module 'fastify' {
@@ -50,6 +56,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     : { ...(options.logger === true ? {} : (options.logger as object)), redact: ['req.headers.authorization', 'headers.authorization'] };
   const app = Fastify({
     logger,
+    // HTTPS only: a plain-HTTP request on this port gets no answer, so no token can travel in clear.
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } },
     bodyLimit: 1024 * 1024,
     // Errors fastify raises before routing (a malformed URL…) get our error format too.
@@ -59,6 +67,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   });
   installErrorHandlers(app);
+  // Many clients send content-type: application/json on every request, a DELETE included: an empty body is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
 
   app.addHook('onRequest', async (request) => {
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
@@ -70,7 +85,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   await registerOpenApi(app);
-  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store) };
+  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store), dataDir: options.dataDir ?? null };
   registerCrudRoutes(app, options.store);
   registerStatusRoutes(app, options.store, options.explain);
   registerAgentRoutes(app, options.store);

@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export type Role = 'admin' | 'reader' | 'agent';
 export interface Token { name: string; secret: string; role: Role }
@@ -50,10 +50,9 @@ export function authenticate(tokens: readonly Token[], header: string | undefine
   return found;
 }
 
-/** Where the generated admin token lives: beside a SQLite file, else in the current directory. */
-export function adminTokenPath(database: string, cwd = process.cwd()): string {
-  const fileDb = !/^postgres(ql)?:\/\//.test(database) && database !== ':memory:';
-  return join(fileDb ? dirname(resolve(cwd, database)) : cwd, 'microseg.admin.token');
+/** Where the generated admin token lives: in the service's data directory (config.ts: dataDirOf). */
+export function adminTokenPath(dataDir: string): string {
+  return join(dataDir, 'microseg.admin.token');
 }
 
 /** Reads the admin token file, creating it (mode 0600) with a new secret on first start. */

@@ -3,7 +3,7 @@
  * sets up tokens, listens; SIGTERM/SIGINT close gracefully.
  */
 import pino from 'pino';
-import { readConfig, describeDatabase } from './config';
+import { readConfig, describeDatabase, dataDirOf } from './config';
 import { adminTokenPath, ensureAdminToken } from './auth';
 import { PolicyStore } from './store/store';
 import { buildApp } from './app';
@@ -22,13 +22,13 @@ async function main(): Promise<void> {
   log.info({ database: describeDatabase(config.database), generation: store.generation() }, 'database ready');
   let tokens = config.tokens;
   if (!tokens) {
-    const path = adminTokenPath(config.database);
+    const path = adminTokenPath(dataDirOf(config.database));
     const { token, created } = ensureAdminToken(path);
     // Only the path: the secret never goes to a log.
     log.info({ path }, created ? 'MICROSEG_TOKENS unset: created an admin token file' : 'MICROSEG_TOKENS unset: using the admin token file');
     tokens = [token];
   }
-  const app = await buildApp({ store, tokens, logger: { level: config.logLevel } });
+  const app = await buildApp({ store, tokens, logger: { level: config.logLevel }, tls: config.tls, dataDir: dataDirOf(config.database) });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -33,25 +33,53 @@ export interface FigureSpec {
   note: string;
 }
 
-const round = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(4)));
+const round = (x: number | null): number | null =>
+  x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(4));
 
 export function figure(s: FigureSpec): Figure {
   const ratio = s.value !== null && s.baseline !== null && s.baseline !== 0 ? s.value / s.baseline : null;
   const target = s.target ?? null;
   const judged = s.targetOn === 'ratio' ? ratio : s.value;
-  const ok = target === null || judged === null ? null : (s.better ?? 'lower') === 'lower' ? judged <= target : judged >= target;
-  return { name: s.name, value: round(s.value), unit: s.unit, baseline: round(s.baseline), ratio: round(ratio), target, ok, note: s.note };
+  const ok =
+    target === null || judged === null ? null : (s.better ?? 'lower') === 'lower' ? judged <= target : judged >= target;
+  return {
+    name: s.name,
+    value: round(s.value),
+    unit: s.unit,
+    baseline: round(s.baseline),
+    ratio: round(ratio),
+    target,
+    ok,
+    note: s.note,
+  };
 }
 
 /** A figure for a benchmark that could not run: no value, not ok, the reason in the note. */
 export function failed(name: string, unit: string, target: number | null, reason: string): Figure {
-  return { name, value: null, unit, baseline: null, ratio: null, target, ok: target === null ? null : false, note: `not measured: ${reason}` };
+  return {
+    name,
+    value: null,
+    unit,
+    baseline: null,
+    ratio: null,
+    target,
+    ok: target === null ? null : false,
+    note: `not measured: ${reason}`,
+  };
 }
 
-const show = (x: number | null) => (x === null ? '—' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(x));
+const show = (x: number | null) =>
+  x === null ? '—' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(x);
 
 /** The figures as a Markdown table (what `npm run bench` prints). */
 export function table(figures: Figure[]): string {
-  const rows = figures.map((f) => `| ${f.name} | ${show(f.value)} | ${f.unit} | ${show(f.baseline)} | ${show(f.ratio)} | ${show(f.target)} | ${f.ok === null ? '—' : f.ok ? 'yes' : 'no'} | ${f.note} |`);
-  return ['| figure | value | unit | baseline | ratio | target | met | how |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = figures.map(
+    (f) =>
+      `| ${f.name} | ${show(f.value)} | ${f.unit} | ${show(f.baseline)} | ${show(f.ratio)} | ${show(f.target)} | ${f.ok === null ? '—' : f.ok ? 'yes' : 'no'} | ${f.note} |`,
+  );
+  return [
+    '| figure | value | unit | baseline | ratio | target | met | how |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

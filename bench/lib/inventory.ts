@@ -9,7 +9,13 @@ import { buildSnapshot } from '../../service/model/load-snapshot';
 import type { ModelIndex } from '../../service/model/validate';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
-export interface InventorySize { entities: number; hosts: number; rules?: number; isolation?: number; quarantine?: number }
+export interface InventorySize {
+  entities: number;
+  hosts: number;
+  rules?: number;
+  isolation?: number;
+  quarantine?: number;
+}
 
 /** [collection, body] in an order the API accepts (referenced objects first). */
 export type Objects = { collection: string; kind: keyof ModelIndex; body: any }[];
@@ -41,7 +47,14 @@ export function entityBody(i: number, size: InventorySize, apps: number) {
   };
   // One entity in a thousand is quarantined, alternating Strict and Forensic.
   if (i % 1000 === 999) categories.Quarantine = i % 2000 === 999 ? 'Strict' : 'Forensic';
-  return { name: `e${i}`, host: hostName(i % size.hosts), port: entityPort(i, size.hosts), mac: entityMac(i), ips: [entityIp(i)], categories };
+  return {
+    name: `e${i}`,
+    host: hostName(i % size.hosts),
+    port: entityPort(i, size.hosts),
+    mac: entityMac(i),
+    ips: [entityIp(i)],
+    categories,
+  };
 }
 
 export function applicationRuleBody(r: number, apps: number, mode: 'monitor' | 'apply' = r % 2 ? 'monitor' : 'apply') {
@@ -49,20 +62,54 @@ export function applicationRuleBody(r: number, apps: number, mode: 'monitor' | '
   const peerApp = `app${(r + 1) % apps}`;
   const tier = (t: string) => ({ categories: { AppTier: [t] } });
   const body: any = {
-    name: `rule${r}`, mode, target: { categories: { AppType: [app] } },
+    name: `rule${r}`,
+    mode,
+    target: { categories: { AppType: [app] } },
     inbound: [
-      { from: { categories: { AppType: [peerApp], AppTier: ['web'] } }, to: tier('web'), services: [{ protocol: 'tcp', ports: ['443', '8443'] }] },
-      { from: { categories: { AppType: [app], AppTier: ['web'] } }, to: tier('app'), services: [{ protocol: 'tcp', ports: ['8000-8099'] }] },
-      { from: { categories: { AppType: [app], AppTier: ['app'] } }, to: tier('db'), services: [{ protocol: 'tcp', ports: ['5432'] }, { protocol: 'udp', ports: ['53'] }] },
-      { from: { cidrs: [`172.${16 + (r % 16)}.${r % 256}.0/24`] }, to: tier('web'), services: [{ protocol: 'tcp', ports: ['80', '443'] }] },
-      { from: { cidrs: ['192.0.2.0/24'] }, services: [{ protocol: 'tcp', ports: ['22', '9100-9199'] }, { protocol: 'icmp' }] },
+      {
+        from: { categories: { AppType: [peerApp], AppTier: ['web'] } },
+        to: tier('web'),
+        services: [{ protocol: 'tcp', ports: ['443', '8443'] }],
+      },
+      {
+        from: { categories: { AppType: [app], AppTier: ['web'] } },
+        to: tier('app'),
+        services: [{ protocol: 'tcp', ports: ['8000-8099'] }],
+      },
+      {
+        from: { categories: { AppType: [app], AppTier: ['app'] } },
+        to: tier('db'),
+        services: [
+          { protocol: 'tcp', ports: ['5432'] },
+          { protocol: 'udp', ports: ['53'] },
+        ],
+      },
+      {
+        from: { cidrs: [`172.${16 + (r % 16)}.${r % 256}.0/24`] },
+        to: tier('web'),
+        services: [{ protocol: 'tcp', ports: ['80', '443'] }],
+      },
+      {
+        from: { cidrs: ['192.0.2.0/24'] },
+        services: [{ protocol: 'tcp', ports: ['22', '9100-9199'] }, { protocol: 'icmp' }],
+      },
     ],
     outbound_policy: r % 2 ? 'allow_all' : 'allow_listed',
   };
   if (body.outbound_policy === 'allow_listed') {
     body.outbound = [
-      { to: { cidrs: ['198.51.100.0/24'] }, services: [{ protocol: 'udp', ports: ['53'] }, { protocol: 'tcp', ports: ['443'] }] },
-      { from: tier('app'), to: { categories: { AppType: [peerApp], AppTier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['7000-7010'] }] },
+      {
+        to: { cidrs: ['198.51.100.0/24'] },
+        services: [
+          { protocol: 'udp', ports: ['53'] },
+          { protocol: 'tcp', ports: ['443'] },
+        ],
+      },
+      {
+        from: tier('app'),
+        to: { categories: { AppType: [peerApp], AppTier: ['app'] } },
+        services: [{ protocol: 'tcp', ports: ['7000-7010'] }],
+      },
     ];
   }
   return body;
@@ -78,15 +125,30 @@ export function inventoryObjects(size: InventorySize, hostExtra: (h: number) => 
   add('categories', 'category', { name: 'AppTier', values: TIERS });
   add('categories', 'category', { name: 'Environment', values: ['prod', 'dev'] });
   add('categories', 'category', { name: 'Zone', values: Array.from({ length: ZONES }, (_, z) => `z${z}`) });
-  for (let h = 0; h < size.hosts; h++) add('hosts', 'host', { name: hostName(h), bridge: 'br.microseg', uplinks: ['uplink'], ...hostExtra(h) });
+  for (let h = 0; h < size.hosts; h++)
+    add('hosts', 'host', { name: hostName(h), bridge: 'br.microseg', uplinks: ['uplink'], ...hostExtra(h) });
   for (let i = 0; i < size.entities; i++) add('entities', 'entity', entityBody(i, size, apps));
   for (let r = 0; r < rules; r++) add('application-rules', 'application_rule', applicationRuleBody(r, apps));
   for (let k = 0; k < (size.isolation ?? 20); k++) {
-    add('isolation-rules', 'isolation_rule', { name: `iso${k}`, mode: k % 2 ? 'monitor' : 'apply', first: { categories: { Zone: [`z${k % ZONES}`] } }, second: { categories: { Zone: [`z${(k + 1) % ZONES}`] } } });
+    add('isolation-rules', 'isolation_rule', {
+      name: `iso${k}`,
+      mode: k % 2 ? 'monitor' : 'apply',
+      first: { categories: { Zone: [`z${k % ZONES}`] } },
+      second: { categories: { Zone: [`z${(k + 1) % ZONES}`] } },
+    });
   }
   const quarantine = [
-    { name: 'forensics', mode: 'apply', inbound: [{ from: { cidrs: ['10.250.0.0/24'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] },
-    { name: 'forensic-dns', mode: 'monitor', target: { categories: { Quarantine: ['Forensic'] } }, outbound: [{ to: { cidrs: ['10.250.0.53/32'] }, services: [{ protocol: 'udp', ports: ['53'] }] }] },
+    {
+      name: 'forensics',
+      mode: 'apply',
+      inbound: [{ from: { cidrs: ['10.250.0.0/24'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }],
+    },
+    {
+      name: 'forensic-dns',
+      mode: 'monitor',
+      target: { categories: { Quarantine: ['Forensic'] } },
+      outbound: [{ to: { cidrs: ['10.250.0.53/32'] }, services: [{ protocol: 'udp', ports: ['53'] }] }],
+    },
   ];
   for (const q of quarantine.slice(0, size.quarantine ?? 2)) add('quarantine-rules', 'quarantine_rule', q);
   return out;
@@ -94,9 +156,20 @@ export function inventoryObjects(size: InventorySize, hostExtra: (h: number) => 
 
 /** The PolicySnapshot the store would serve for these objects (its own normalization). */
 export function snapshotOf(objects: Objects, generation = 1): PolicySnapshot {
-  const model = { category: new Map(), address_group: new Map(), service_group: new Map(), host: new Map(), entity: new Map(), application_rule: new Map(), isolation_rule: new Map(), quarantine_rule: new Map() } as unknown as ModelIndex;
+  const model = {
+    category: new Map(),
+    address_group: new Map(),
+    service_group: new Map(),
+    host: new Map(),
+    entity: new Map(),
+    application_rule: new Map(),
+    isolation_rule: new Map(),
+    quarantine_rule: new Map(),
+  } as unknown as ModelIndex;
   for (const o of objects) (model[o.kind] as Map<string, unknown>).set(o.body.name, o.body);
-  return buildSnapshot(generation, model);
+  // Rule ids as a store assigns them: unique, in creation order.
+  const ids = new Map(objects.map((o, i) => [`${o.kind}\0${o.body.name}`, i + 1]));
+  return buildSnapshot(generation, model, (kind, name) => ids.get(`${kind}\0${name}`)!);
 }
 
 /** The OpenFlow port numbers of host h's bridge: uplink 1, then its entities' ports. */

@@ -22,7 +22,11 @@ export function exponent(points: readonly { x: number; y: number }[]): number {
 }
 
 /** Runs a, b, a, b … `rounds` times; each returns a sample (ms, bytes…). */
-export async function interleave(rounds: number, a: () => Promise<number> | number, b: () => Promise<number> | number): Promise<{ a: number[]; b: number[] }> {
+export async function interleave(
+  rounds: number,
+  a: () => Promise<number> | number,
+  b: () => Promise<number> | number,
+): Promise<{ a: number[]; b: number[] }> {
   const out = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     out.a.push(await a());
@@ -50,7 +54,11 @@ export function cpuSeconds(pid: number | 'self', children = false): number {
 }
 
 /** Polls `check` every `everyMs` until it returns true; false after `timeoutMs`. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 20): Promise<boolean> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<boolean> {
   const t0 = Date.now();
   for (;;) {
     if (await check()) return true;

@@ -17,7 +17,12 @@ const run = promisify(execFile);
 export const mgmt = (ovs: OvsDummy, bridge: string) => `unix:${join(ovs.dir, `${bridge}.mgmt`)}`;
 
 /** `ovs-ofctl --bundle <command> <bridge> <file>`: what a user would run by hand. */
-export async function ofctlBundle(ovs: OvsDummy, bridge: string, command: 'replace-flows' | 'add-flows', file: string): Promise<void> {
+export async function ofctlBundle(
+  ovs: OvsDummy,
+  bridge: string,
+  command: 'replace-flows' | 'add-flows',
+  file: string,
+): Promise<void> {
   await run('ovs-ofctl', ['--bundle', command, mgmt(ovs, bridge), file], { maxBuffer: 256 << 20 });
 }
 
@@ -38,7 +43,9 @@ export async function writeFlows(file: string, lines: string[]): Promise<string>
 export function diffBundle(before: readonly string[], after: readonly string[]): string[] {
   const was = new Set(before);
   const now = new Set(after);
-  const deletes = before.filter((f) => !now.has(f)).map((f) => `delete_strict ${f.replace(/^cookie=[^,]+,/, '').replace(/ actions=.*$/, '')}`);
+  const deletes = before
+    .filter((f) => !now.has(f))
+    .map((f) => `delete_strict ${f.replace(/^cookie=[^,]+,/, '').replace(/ actions=.*$/, '')}`);
   const adds = after.filter((f) => !was.has(f)).map((f) => `add ${f}`);
   return [...deletes, ...adds];
 }
@@ -51,7 +58,9 @@ export function daemonCpu(instances: OvsDummy[]): number {
       try {
         const pid = Number(readFileSync(join(o.dir, `${d}.pid`), 'utf8').trim());
         total += cpuSeconds(pid);
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
   }
   return total;

@@ -31,7 +31,8 @@ export interface BenchService {
 function byteCounter(into: Map<string, number>): ServicePlugin {
   return (app) => {
     app.addHook('onSend', async (request, _reply, payload) => {
-      const n = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
+      const n =
+        typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
       const key = `${request.method} ${request.routeOptions.url ?? request.url}`;
       into.set(key, (into.get(key) ?? 0) + n);
       return payload;
@@ -55,18 +56,28 @@ export async function startBenchService(opts: BenchServiceOptions = {}): Promise
   const bytesSent = new Map<string, number>();
   const app = await buildApp({
     store,
-    tokens: [{ name: 'bench-admin', secret: ADMIN_SECRET, role: 'admin' }, { name: 'bench-agent', secret: AGENT_SECRET, role: 'agent' }],
+    tokens: [
+      { name: 'bench-admin', secret: ADMIN_SECRET, role: 'admin' },
+      { name: 'bench-agent', secret: AGENT_SECRET, role: 'agent' },
+    ],
     defaultPlugins: opts.defaultPlugins ?? true,
     plugins: [byteCounter(bytesSent), ...(opts.plugins ?? [])],
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   return {
-    url, store, app, dir, bytesSent,
+    url,
+    store,
+    app,
+    dir,
+    bytesSent,
     async api(method, path, body) {
       const res = await fetch(url + path, {
         method,
-        headers: { authorization: `Bearer ${ADMIN_SECRET}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${ADMIN_SECRET}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -87,14 +98,24 @@ export async function load(store: PolicyStore, objects: Objects): Promise<void> 
 }
 
 /** Polls GET /v1/status until every host (or those named) reports `generation`; ms it took, or throws after timeoutMs. */
-export async function waitRealized(svc: BenchService, generation: number, timeoutMs: number, hosts?: Set<string>, everyMs = 10): Promise<number> {
+export async function waitRealized(
+  svc: BenchService,
+  generation: number,
+  timeoutMs: number,
+  hosts?: Set<string>,
+  everyMs = 10,
+): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     const s = await svc.api('GET', '/v1/status');
-    const lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[])
-      .filter((h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation);
+    const lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[]).filter(
+      (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
+    );
     if (lagging.length === 0) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`generation ${generation} not realized after ${timeoutMs} ms on ${lagging.length} hosts (e.g. ${lagging[0].name}: ${JSON.stringify(lagging[0].status)})`);
+    if (performance.now() - t0 > timeoutMs)
+      throw new Error(
+        `generation ${generation} not realized after ${timeoutMs} ms on ${lagging.length} hosts (e.g. ${lagging[0].name}: ${JSON.stringify(lagging[0].status)})`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

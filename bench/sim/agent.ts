@@ -9,10 +9,20 @@ import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
 
-export interface SimAgent { agent: HostAgent; driver: MemoryDriver; stop(): Promise<void> }
+export interface SimAgent {
+  agent: HostAgent;
+  driver: MemoryDriver;
+  stop(): Promise<void>;
+}
 
-export function startSimAgent(o: { service: string; token: string; host: string; ports: HostPorts; intervalMs?: number }): SimAgent {
-  const link = httpLink({ service: o.service, token: o.token, timeoutMs: 120_000 });
+export function startSimAgent(o: {
+  service: string;
+  token: string;
+  host: string;
+  ports: HostPorts;
+  intervalMs?: number;
+}): SimAgent {
+  const link = httpLink({ services: [o.service], token: o.token, timeoutMs: 120_000 });
   const driver = new MemoryDriver(o.ports);
   const agent = new HostAgent({ host: o.host, link, driver, compile: compileHost, intervalMs: o.intervalMs });
   let stopping = false;
@@ -33,7 +43,8 @@ export function startSimAgent(o: { service: string; token: string; host: string;
     }
   })();
   return {
-    agent, driver,
+    agent,
+    driver,
     async stop() {
       stopping = true;
       await agent.stop();

@@ -16,13 +16,23 @@ import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts, PolicyLink } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
 
-interface SimConfig { service: string; token: string; intervalMs: number; concurrency: number; hosts: { name: string; ports: HostPorts }[] }
+interface SimConfig {
+  service: string;
+  token: string;
+  intervalMs: number;
+  concurrency: number;
+  hosts: { name: string; ports: HostPorts }[];
+}
 
 /** A counting semaphore: a pass takes a slot when it fetches the policy and gives it back when it reports. */
 function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink {
   let free = slots;
   const queue: (() => void)[] = [];
-  const release = () => { const next = queue.shift(); if (next) next(); else free++; };
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else free++;
+  };
   return () => {
     let held = false;
     return {
@@ -38,7 +48,10 @@ function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink 
         try {
           await link.reportStatus(host, status);
         } finally {
-          if (held) { held = false; release(); }
+          if (held) {
+            held = false;
+            release();
+          }
         }
       },
     };
@@ -46,8 +59,17 @@ function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink 
 }
 
 const config = JSON.parse(process.env.MICROSEG_SIM ?? '{}') as SimConfig;
-const link = httpLink({ service: config.service, token: config.token, timeoutMs: 600_000 });
+const link = httpLink({ services: [config.service], token: config.token, timeoutMs: 600_000 });
 const slot = limited(link, config.concurrency);
-const agents = config.hosts.map((h) => new HostAgent({ host: h.name, link: slot(h.name), driver: new MemoryDriver(h.ports), compile: compileHost, intervalMs: config.intervalMs }));
+const agents = config.hosts.map(
+  (h) =>
+    new HostAgent({
+      host: h.name,
+      link: slot(h.name),
+      driver: new MemoryDriver(h.ports),
+      compile: compileHost,
+      intervalMs: config.intervalMs,
+    }),
+);
 for (const a of agents) a.start();
 process.on('SIGTERM', () => void Promise.all(agents.map((a) => a.stop())).finally(() => process.exit(0)));

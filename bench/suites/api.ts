@@ -18,10 +18,15 @@ import type { BenchContext, Suite } from '../lib/suite';
 import { startSimAgent } from '../sim/agent';
 
 /** The baseline: what a user could write in ten lines. */
-async function bareService(file: string, journalMode: string): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+async function bareService(
+  file: string,
+  journalMode: string,
+): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const db = new Database(file);
   db.pragma(`journal_mode = ${journalMode}`);
-  db.exec('CREATE TABLE objects (id TEXT PRIMARY KEY, kind TEXT, name TEXT, version INTEGER, body TEXT, created_at TEXT, updated_at TEXT, UNIQUE (kind, name))');
+  db.exec(
+    'CREATE TABLE objects (id TEXT PRIMARY KEY, kind TEXT, name TEXT, version INTEGER, body TEXT, created_at TEXT, updated_at TEXT, UNIQUE (kind, name))',
+  );
   const insert = db.prepare('INSERT INTO objects VALUES (?, ?, ?, 1, ?, ?, ?)');
   const create = db.transaction((body: { name: string }) => {
     const now = new Date().toISOString();
@@ -32,12 +37,23 @@ async function bareService(file: string, journalMode: string): Promise<{ app: Fa
   const app = Fastify();
   app.post('/v1/entities', async (req, reply) => reply.code(201).send(create(req.body as { name: string })));
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, async close() { await app.close(); db.close(); } };
+  return {
+    app,
+    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
 }
 
 async function post(url: string, body: unknown): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   if (res.status !== 201) throw new Error(`POST ${url}: ${res.status}`);
   return performance.now() - t0;
@@ -46,11 +62,29 @@ async function post(url: string, body: unknown): Promise<number> {
 /** autocannon in its own process (so it does not share this event loop with the servers): requests per second. */
 function autocannon(url: string, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('autocannon/autocannon.js'), '--json', '-c', '10', '-d', String(seconds), '-H', `authorization=Bearer ${ADMIN_SECRET}`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        require.resolve('autocannon/autocannon.js'),
+        '--json',
+        '-c',
+        '10',
+        '-d',
+        String(seconds),
+        '-H',
+        `authorization=Bearer ${ADMIN_SECRET}`,
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d; });
-    child.stderr.on('data', (d: Buffer) => { err += d; });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       try {
@@ -64,14 +98,22 @@ function autocannon(url: string, seconds: number): Promise<number> {
   });
 }
 
-async function writePath(ctx: BenchContext, svc: BenchService, objects: Objects, n: number, hosts: number): Promise<Figure[]> {
+async function writePath(
+  ctx: BenchContext,
+  svc: BenchService,
+  objects: Objects,
+  n: number,
+  hosts: number,
+): Promise<Figure[]> {
   // The store's own journal mode (it is kept in the file for WAL; the default is delete).
   let journal = 'delete';
   try {
     const probe = new Database(join(svc.dir, 'microseg.sqlite'), { readonly: true, fileMustExist: true });
     journal = String(probe.pragma('journal_mode', { simple: true }));
     probe.close();
-  } catch { /* the store may refuse a second opener: keep SQLite's default */ }
+  } catch {
+    /* the store may refuse a second opener: keep SQLite's default */
+  }
   const bare = await bareService(join(svc.dir, 'bare.sqlite'), journal);
   try {
     const apps = Math.ceil(objects.filter((o) => o.kind === 'application_rule').length / 2);
@@ -82,18 +124,50 @@ async function writePath(ctx: BenchContext, svc: BenchService, objects: Objects,
       const body = entityBody(i, { entities: n, hosts }, apps);
       a.push(await post(`${svc.url}/v1/entities`, body));
       b.push(await post(`${bare.url}/v1/entities`, body));
-      if ((i + 1) % (n / 5) === 0) ctx.log(`api: ${i + 1} creates, last ${bucket}: p50 ${median(a.slice(-bucket)).toFixed(1)} ms vs ${median(b.slice(-bucket)).toFixed(1)} ms bare`);
+      if ((i + 1) % (n / 5) === 0)
+        ctx.log(
+          `api: ${i + 1} creates, last ${bucket}: p50 ${median(a.slice(-bucket)).toFixed(1)} ms vs ${median(b.slice(-bucket)).toFixed(1)} ms bare`,
+        );
     }
-    const buckets = Array.from({ length: 10 }, (_, k) => ({ x: (k + 0.5) * bucket, a: a.slice(k * bucket, (k + 1) * bucket), b: b.slice(k * bucket, (k + 1) * bucket) }));
+    const buckets = Array.from({ length: 10 }, (_, k) => ({
+      x: (k + 0.5) * bucket,
+      a: a.slice(k * bucket, (k + 1) * bucket),
+      b: b.slice(k * bucket, (k + 1) * bucket),
+    }));
     const last = buckets[9];
     const perS = (ms: number) => 1000 / ms;
     const ex = exponent(buckets.map((k) => ({ x: k.x, y: median(k.a) })));
     const exBare = exponent(buckets.map((k) => ({ x: k.x, y: median(k.b) })));
     const what = `entity creates through the API (SQLite ${journal}, 500 rules, ${hosts} hosts, default plugins), one client`;
     return [
-      figure({ name: 'write_p50_ratio_10k', value: perS(median(last.a)), unit: 'creates/s (1 / p50)', baseline: perS(median(last.b)), target: 0.7, targetOn: 'ratio', better: 'higher', note: `${what}, creates ${n - bucket}-${n}: p50 ${median(last.a).toFixed(2)} ms vs ${median(last.b).toFixed(2)} ms; baseline: bare fastify + better-sqlite3 insert in a transaction, same journal mode, interleaved request by request` }),
-      figure({ name: 'write_p99_ratio_10k', value: perS(percentile(last.a, 99)), unit: 'creates/s (1 / p99)', baseline: perS(percentile(last.b, 99)), target: 0.7, targetOn: 'ratio', better: 'higher', note: `the same creates ${n - bucket}-${n}: p99 ${percentile(last.a, 99).toFixed(2)} ms vs ${percentile(last.b, 99).toFixed(2)} ms` }),
-      figure({ name: 'write_latency_exponent', value: ex, unit: 'exponent', baseline: exBare, target: 0.1, note: `slope of log(p50 per ${bucket} creates) over log(entities): ${buckets.map((k) => median(k.a).toFixed(1)).join(', ')} ms; baseline: the bare route's slope (${buckets.map((k) => median(k.b).toFixed(1)).join(', ')} ms)` }),
+      figure({
+        name: 'write_p50_ratio_10k',
+        value: perS(median(last.a)),
+        unit: 'creates/s (1 / p50)',
+        baseline: perS(median(last.b)),
+        target: 0.7,
+        targetOn: 'ratio',
+        better: 'higher',
+        note: `${what}, creates ${n - bucket}-${n}: p50 ${median(last.a).toFixed(2)} ms vs ${median(last.b).toFixed(2)} ms; baseline: bare fastify + better-sqlite3 insert in a transaction, same journal mode, interleaved request by request`,
+      }),
+      figure({
+        name: 'write_p99_ratio_10k',
+        value: perS(percentile(last.a, 99)),
+        unit: 'creates/s (1 / p99)',
+        baseline: perS(percentile(last.b, 99)),
+        target: 0.7,
+        targetOn: 'ratio',
+        better: 'higher',
+        note: `the same creates ${n - bucket}-${n}: p99 ${percentile(last.a, 99).toFixed(2)} ms vs ${percentile(last.b, 99).toFixed(2)} ms`,
+      }),
+      figure({
+        name: 'write_latency_exponent',
+        value: ex,
+        unit: 'exponent',
+        baseline: exBare,
+        target: 0.1,
+        note: `slope of log(p50 per ${bucket} creates) over log(entities): ${buckets.map((k) => median(k.a).toFixed(1)).join(', ')} ms; baseline: the bare route's slope (${buckets.map((k) => median(k.b).toFixed(1)).join(', ')} ms)`,
+      }),
     ];
   } finally {
     await bare.close();
@@ -114,7 +188,12 @@ async function readPath(ctx: BenchContext, svc: BenchService, n: number): Promis
   try {
     const out: Figure[] = [];
     for (const [name, ours, theirs, what] of [
-      ['read_rule_ratio', `${svc.url}/v1/application-rules/rule0`, `${bareUrl}/rule`, 'GET /v1/application-rules/rule0'],
+      [
+        'read_rule_ratio',
+        `${svc.url}/v1/application-rules/rule0`,
+        `${bareUrl}/rule`,
+        'GET /v1/application-rules/rule0',
+      ],
       ['read_status_ratio', `${svc.url}/v1/status`, `${bareUrl}/status`, 'GET /v1/status'],
     ] as const) {
       const a: number[] = [];
@@ -124,7 +203,18 @@ async function readPath(ctx: BenchContext, svc: BenchService, n: number): Promis
         b.push(await autocannon(theirs, seconds));
       }
       ctx.log(`api: ${what}: ${median(a).toFixed(0)} req/s vs ${median(b).toFixed(0)} bare`);
-      out.push(figure({ name, value: median(a), unit: 'requests/s', baseline: median(b), target: 0.5, targetOn: 'ratio', better: 'higher', note: `${what} at ${n} entities and 500 rules, autocannon -c 10 -d ${seconds}, median of ${rounds}; baseline: a bare fastify route returning the same JSON, interleaved` }));
+      out.push(
+        figure({
+          name,
+          value: median(a),
+          unit: 'requests/s',
+          baseline: median(b),
+          target: 0.5,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what} at ${n} entities and 500 rules, autocannon -c 10 -d ${seconds}, median of ${rounds}; baseline: a bare fastify route returning the same JSON, interleaved`,
+        }),
+      );
     }
     return out;
   } finally {
@@ -137,7 +227,10 @@ async function download(ctx: BenchContext, svc: BenchService, apps: number): Pro
   const host = snapshot.entities.find((e) => e.categories.AppType === 'app0')?.host ?? 'h0';
   const sim = startSimAgent({ service: svc.url, token: AGENT_SECRET, host, ports: hostPorts(snapshot, host) });
   try {
-    const realized = async (g: number) => { if (!(await until(() => (sim.agent.last?.realized_generation ?? 0) >= g, 60_000))) throw new Error(`simulated agent did not realize generation ${g}`); };
+    const realized = async (g: number) => {
+      if (!(await until(() => (sim.agent.last?.realized_generation ?? 0) >= g, 60_000)))
+        throw new Error(`simulated agent did not realize generation ${g}`);
+    };
     await realized(svc.store.generation());
     const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
     svc.bytesSent.clear();
@@ -147,7 +240,15 @@ async function download(ctx: BenchContext, svc: BenchService, apps: number): Pro
     await realized(svc.store.generation());
     const got = [...svc.bytesSent].filter(([k]) => k.includes('/v1/agents/')).reduce((s, [, v]) => s + v, 0);
     ctx.log(`api: one change: the agent downloaded ${got} bytes, the policy is ${whole}`);
-    return figure({ name: 'agent_download_bytes_ratio', value: got, unit: 'bytes', baseline: whole, target: 0.01, targetOn: 'ratio', note: `bytes the service sent to one agent (host ${host}, HTTP link, long poll) from a one-rule change to realized, ${snapshot.entities.length} entities; baseline: the whole policy snapshot (one GET /v1/agents/policy)` });
+    return figure({
+      name: 'agent_download_bytes_ratio',
+      value: got,
+      unit: 'bytes',
+      baseline: whole,
+      target: 0.01,
+      targetOn: 'ratio',
+      note: `bytes the service sent to one agent (host ${host}, HTTP link, long poll) from a one-rule change to realized, ${snapshot.entities.length} entities; baseline: the whole policy snapshot (one GET /v1/agents/policy)`,
+    });
   } finally {
     await sim.stop();
   }

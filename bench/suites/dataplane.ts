@@ -13,7 +13,7 @@ import { threeTierLayout } from '../../test/lab/layouts';
 import { shopObjects } from '../../test/enforcement/three-tier-policy';
 import { embeddedAgentsOf } from '../../service/agent/plugin';
 import { figure } from '../lib/figures';
-import { median, until } from '../lib/measure';
+import { median } from '../lib/measure';
 import { startBenchService, waitRealized } from '../lib/service';
 import { bundle } from '../lib/build';
 import type { Suite } from '../lib/suite';
@@ -25,7 +25,10 @@ function daemon(ns: string, cmd: string, args: string[], ready?: RegExp): Promis
   const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    const onData = (d: Buffer) => { out += d; if (!ready || ready.test(out)) resolve(child); };
+    const onData = (d: Buffer) => {
+      out += d;
+      if (!ready || ready.test(out)) resolve(child);
+    };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
@@ -34,12 +37,13 @@ function daemon(ns: string, cmd: string, args: string[], ready?: RegExp): Promis
   });
 }
 
-const stop = (c: ChildProcess | null) => new Promise<void>((r) => {
-  if (!c || c.exitCode !== null) return r();
-  c.removeAllListeners('exit');
-  c.once('exit', () => r());
-  c.kill('SIGTERM');
-});
+const stop = (c: ChildProcess | null) =>
+  new Promise<void>((r) => {
+    if (!c || c.exitCode !== null) return r();
+    c.removeAllListeners('exit');
+    c.once('exit', () => r());
+    c.kill('SIGTERM');
+  });
 
 export const dataplaneSuite: Suite = {
   name: 'dataplane',
@@ -53,7 +57,11 @@ export const dataplaneSuite: Suite = {
     const rounds = ctx.quick ? 1 : 3;
     const base = threeTierLayout();
     // The echo ports of the layout, except the one iperf3 and connrate use.
-    const spec: LabSpec = { ...base, prefix: `bd${process.pid % 100000}`, vms: base.vms.map((v) => ({ ...v, tcp: (v.tcp ?? []).filter((p) => p !== PORT) })) };
+    const spec: LabSpec = {
+      ...base,
+      prefix: `bd${process.pid % 100000}`,
+      vms: base.vms.map((v) => ({ ...v, tcp: (v.tcp ?? []).filter((p) => p !== PORT) })),
+    };
     const connrate = await bundle('bench/sim/connrate.ts');
     const lab = await Lab.up(spec);
     const svc = await startBenchService();
@@ -81,9 +89,13 @@ export const dataplaneSuite: Suite = {
       const connRate = async (): Promise<number> => {
         server = await daemon(dst.ns, process.execPath, [connrate, 'server', String(PORT)], /ready/);
         try {
-          const out = await run(process.execPath, [connrate, 'client', dst.ip, String(PORT), String(seconds), '4'], { ns: src.ns, timeoutMs: (seconds + 10) * 1000 });
+          const out = await run(process.execPath, [connrate, 'client', dst.ip, String(PORT), String(seconds), '4'], {
+            ns: src.ns,
+            timeoutMs: (seconds + 10) * 1000,
+          });
           const r = JSON.parse(out) as { connections: number; failed: number };
-          if (r.connections === 0) throw new Error(`no connection web1 → app1:${PORT} went through (${r.failed} failed)`);
+          if (r.connections === 0)
+            throw new Error(`no connection web1 → app1:${PORT} went through (${r.failed} failed)`);
           return r.connections / seconds;
         } finally {
           await stop(server);
@@ -94,7 +106,10 @@ export const dataplaneSuite: Suite = {
         // --forceflush: on a pipe iperf3 would hold back its "listening" line.
         server = await daemon(dst.ns, 'iperf3', ['-s', '-p', String(PORT), '--forceflush'], /listening/i);
         try {
-          const out = await run('iperf3', ['-c', dst.ip, '-p', String(PORT), '-t', String(seconds), '-J'], { ns: src.ns, timeoutMs: (seconds + 15) * 1000 });
+          const out = await run('iperf3', ['-c', dst.ip, '-p', String(PORT), '-t', String(seconds), '-J'], {
+            ns: src.ns,
+            timeoutMs: (seconds + 15) * 1000,
+          });
           const r = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
           return r.end.sum_received.bits_per_second / 1e6;
         } finally {
@@ -112,14 +127,34 @@ export const dataplaneSuite: Suite = {
         await normal();
         conn.b.push(await connRate());
         tput.b.push(await throughput());
-        ctx.log(`dataplane: round ${r + 1}: ${conn.a[r].toFixed(0)} vs ${conn.b[r].toFixed(0)} connections/s, ${tput.a[r].toFixed(0)} vs ${tput.b[r].toFixed(0)} Mbit/s`);
+        ctx.log(
+          `dataplane: round ${r + 1}: ${conn.a[r].toFixed(0)} vs ${conn.b[r].toFixed(0)} connections/s, ${tput.a[r].toFixed(0)} vs ${tput.b[r].toFixed(0)} Mbit/s`,
+        );
       }
       // Back to the policy, so the lab ends as the service left it.
       await microseg();
       const what = `web1 (${src.host}) → app1 (${dst.host}) tcp/${PORT}, two lab hosts (userspace datapath), br.microseg with the three-tier policy in apply mode`;
       return [
-        figure({ name: 'dataplane_conn_ratio', value: median(conn.a), unit: 'connections/s', baseline: median(conn.b), target: 0.9, targetOn: 'ratio', better: 'higher', note: `${what}, 4 parallel connect-close loops for ${seconds} s, median of ${rounds}; baseline: the same lab with one actions=NORMAL flow per bridge, interleaved` }),
-        figure({ name: 'dataplane_throughput_ratio', value: median(tput.a), unit: 'Mbit/s', baseline: median(tput.b), target: 0.9, targetOn: 'ratio', better: 'higher', note: `${what}, iperf3 -t ${seconds} (one TCP stream), median of ${rounds}; baseline: one actions=NORMAL flow per bridge, interleaved` }),
+        figure({
+          name: 'dataplane_conn_ratio',
+          value: median(conn.a),
+          unit: 'connections/s',
+          baseline: median(conn.b),
+          target: 0.9,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what}, 4 parallel connect-close loops for ${seconds} s, median of ${rounds}; baseline: the same lab with one actions=NORMAL flow per bridge, interleaved`,
+        }),
+        figure({
+          name: 'dataplane_throughput_ratio',
+          value: median(tput.a),
+          unit: 'Mbit/s',
+          baseline: median(tput.b),
+          target: 0.9,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what}, iperf3 -t ${seconds} (one TCP stream), median of ${rounds}; baseline: one actions=NORMAL flow per bridge, interleaved`,
+        }),
       ];
     } finally {
       await stop(server);

@@ -24,13 +24,18 @@ async function startInstances(objects: Objects, hosts: number[]): Promise<Map<nu
   const snap = snapshotOf(objects);
   const out = new Map<number, OvsDummy>();
   try {
-    await Promise.all(hosts.map(async (h) => {
-      const ovs = await OvsDummy.start();
-      out.set(h, ovs);
-      const ports = Object.keys(hostPorts(snap, hostName(h)));
-      await ovs.addBridge('br.microseg', ports);
-      await ovs.addBridge(BASE, ports.map((p) => `b${p}`));
-    }));
+    await Promise.all(
+      hosts.map(async (h) => {
+        const ovs = await OvsDummy.start();
+        out.set(h, ovs);
+        const ports = Object.keys(hostPorts(snap, hostName(h)));
+        await ovs.addBridge('br.microseg', ports);
+        await ovs.addBridge(
+          BASE,
+          ports.map((p) => `b${p}`),
+        );
+      }),
+    );
   } catch (e) {
     await Promise.all([...out.values()].map((o) => o.stop()));
     throw e;
@@ -60,26 +65,42 @@ async function twentyHosts(ctx: BenchContext): Promise<Figure[]> {
   const instances = await startInstances(plain, hostIds);
   let svc: BenchService | null = null;
   try {
-    const objects = inventoryObjects({ entities: H * 10, hosts: H, rules, isolation: 4 }, (h) => ({ ovs_rundir: instances.get(h)!.dir }));
+    const objects = inventoryObjects({ entities: H * 10, hosts: H, rules, isolation: 4 }, (h) => ({
+      ovs_rundir: instances.get(h)!.dir,
+    }));
     svc = await startBenchService({ objects });
     await waitRealized(svc, svc.store.generation(), 60_000);
     const flowsPerHost = (await compiledFor(svc, 'h0')).length;
     ctx.log(`realization: ${H} hosts realized, ${flowsPerHost} flows on h0`);
 
     // The baseline bridges start from the same flows as br.microseg.
-    let previous = await Promise.all(hostIds.map(async (h) => writeFlows(join(instances.get(h)!.dir, 'base-0.flows'), await compiledFor(svc!, hostName(h)))));
+    let previous = await Promise.all(
+      hostIds.map(async (h) =>
+        writeFlows(join(instances.get(h)!.dir, 'base-0.flows'), await compiledFor(svc!, hostName(h))),
+      ),
+    );
     await Promise.all(hostIds.map((h) => ofctlBundle(instances.get(h)!, BASE, 'replace-flows', previous[h])));
     const a: number[] = [];
     const b: number[] = [];
     for (let k = 1; k <= changes; k++) {
       const s = svc;
-      a.push(await timed(async () => {
-        await s.api('PUT', '/v1/application-rules/rule0', changedRule(k, apps));
-        await waitRealized(s, s.store.generation(), 30_000);
-      }));
+      a.push(
+        await timed(async () => {
+          await s.api('PUT', '/v1/application-rules/rule0', changedRule(k, apps));
+          await waitRealized(s, s.store.generation(), 30_000);
+        }),
+      );
       // The same flow files the agents just programmed, pushed by hand.
-      const files = await Promise.all(hostIds.map(async (h) => writeFlows(join(instances.get(h)!.dir, `base-${k}.flows`), await compiledFor(s, hostName(h)))));
-      b.push(await timed(() => Promise.all(hostIds.map((h) => ofctlBundle(instances.get(h)!, BASE, 'replace-flows', files[h])))));
+      const files = await Promise.all(
+        hostIds.map(async (h) =>
+          writeFlows(join(instances.get(h)!.dir, `base-${k}.flows`), await compiledFor(s, hostName(h))),
+        ),
+      );
+      b.push(
+        await timed(() =>
+          Promise.all(hostIds.map((h) => ofctlBundle(instances.get(h)!, BASE, 'replace-flows', files[h]))),
+        ),
+      );
       previous = files;
     }
     ctx.log(`realization: p50 ${median(a).toFixed(0)} ms vs ${median(b).toFixed(0)} ms by hand`);
@@ -104,9 +125,32 @@ async function twentyHosts(ctx: BenchContext): Promise<Figure[]> {
     ctx.log(`realization: idle ${median(busy).toFixed(1)} % of a core vs ${median(quiet).toFixed(1)} % without agents`);
     const setup = `${H} hosts, ${flowsPerHost} flows on h0, ${changes} changes of one application rule`;
     return [
-      figure({ name: 'realization_p50_ratio', value: median(a), unit: 'ms', baseline: median(b), target: 1.5, targetOn: 'ratio', note: `API PUT → every host reports the generation (median); ${setup}; baseline: the same flow files, ovs-ofctl --bundle replace-flows to ${H} bridges in parallel` }),
-      figure({ name: 'realization_p99_ratio', value: percentile(a, 99), unit: 'ms', baseline: percentile(b, 99), target: 1.5, targetOn: 'ratio', note: `p99 (nearest rank) of the same ${changes} interleaved pairs` }),
-      figure({ name: 'agent_idle_cpu_20_hosts', value: median(busy), unit: '% of one core', baseline: median(quiet), target: 5, note: `${H} hosts realized, nothing changes for ${W} s: service process + the ovs-ofctl it spawns + every ovsdb-server/ovs-vswitchd; baseline: the same with the embedded agents stopped; median of ${busy.length}` }),
+      figure({
+        name: 'realization_p50_ratio',
+        value: median(a),
+        unit: 'ms',
+        baseline: median(b),
+        target: 1.5,
+        targetOn: 'ratio',
+        note: `API PUT → every host reports the generation (median); ${setup}; baseline: the same flow files, ovs-ofctl --bundle replace-flows to ${H} bridges in parallel`,
+      }),
+      figure({
+        name: 'realization_p99_ratio',
+        value: percentile(a, 99),
+        unit: 'ms',
+        baseline: percentile(b, 99),
+        target: 1.5,
+        targetOn: 'ratio',
+        note: `p99 (nearest rank) of the same ${changes} interleaved pairs`,
+      }),
+      figure({
+        name: 'agent_idle_cpu_20_hosts',
+        value: median(busy),
+        unit: '% of one core',
+        baseline: median(quiet),
+        target: 5,
+        note: `${H} hosts realized, nothing changes for ${W} s: service process + the ovs-ofctl it spawns + every ovsdb-server/ovs-vswitchd; baseline: the same with the embedded agents stopped; median of ${busy.length}`,
+      }),
     ];
   } finally {
     await svc?.close();
@@ -126,7 +170,9 @@ async function bigBridge(ctx: BenchContext): Promise<Figure> {
     svc = await startBenchService({ objects: inventoryObjects(size, (h) => (h === 0 ? { ovs_rundir: ovs.dir } : {})) });
     const only = new Set(['h0']);
     // A rule whose first entry (into the web tier) lands on h0, so the change changes h0's flows.
-    const web = snapshotOf(inventoryObjects(size)).entities.find((e) => e.host === 'h0' && e.categories.AppTier === 'web')!;
+    const web = snapshotOf(inventoryObjects(size)).entities.find(
+      (e) => e.host === 'h0' && e.categories.AppTier === 'web',
+    )!;
     const rule = Number(web.categories.AppType.slice(3));
     await waitRealized(svc, svc.store.generation(), 120_000, only);
     let before = await compiledFor(svc, 'h0');
@@ -136,10 +182,12 @@ async function bigBridge(ctx: BenchContext): Promise<Figure> {
     let changed = 0;
     for (let k = 1; k <= rounds; k++) {
       const s = svc;
-      a.push(await timed(async () => {
-        await s.api('PUT', `/v1/application-rules/rule${rule}`, changedRule(k, apps, rule));
-        await waitRealized(s, s.store.generation(), 120_000, only);
-      }));
+      a.push(
+        await timed(async () => {
+          await s.api('PUT', `/v1/application-rules/rule${rule}`, changedRule(k, apps, rule));
+          await waitRealized(s, s.store.generation(), 120_000, only);
+        }),
+      );
       const after = await compiledFor(s, 'h0');
       const diff = diffBundle(before, after);
       changed = diff.length;
@@ -151,7 +199,14 @@ async function bigBridge(ctx: BenchContext): Promise<Figure> {
     const held = await flowCount(ovs, BASE);
     if (changed === 0) throw new Error(`the change of rule${rule} changed no flow on h0`);
     if (held !== before.length) throw new Error(`baseline bridge holds ${held} flows, expected ${before.length}`);
-    return figure({ name: 'realization_incremental_ms', value: median(a), unit: 'ms', baseline: median(b), target: 100, note: `one-rule change on a bridge of ${before.length} flows (h0 of ${size.entities} entities, ${size.hosts} hosts): API PUT → realized, median of ${rounds}; baseline: one ovs-ofctl --bundle add-flows of the ${changed} changed flows (delete_strict + add)` });
+    return figure({
+      name: 'realization_incremental_ms',
+      value: median(a),
+      unit: 'ms',
+      baseline: median(b),
+      target: 100,
+      note: `one-rule change on a bridge of ${before.length} flows (h0 of ${size.entities} entities, ${size.hosts} hosts): API PUT → realized, median of ${rounds}; baseline: one ovs-ofctl --bundle add-flows of the ${changed} changed flows (delete_strict + add)`,
+    });
   } finally {
     await svc?.close();
     await ovs.stop();

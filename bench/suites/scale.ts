@@ -7,23 +7,34 @@
  * extrapolated from the hosts that did, and says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { figure, failed, type Figure } from '../lib/figures';
+import { figure, failed } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
 import { cpuSeconds } from '../lib/measure';
 import { AGENT_SECRET, startBenchService, type BenchService } from '../lib/service';
 import { bundle } from '../lib/build';
 import type { Suite } from '../lib/suite';
 
-const NAMES = ['scale_1000_hosts_realization_ms', 'scale_1000_hosts_service_cpu', 'scale_1000_hosts_bytes_sent'] as const;
+const NAMES = [
+  'scale_1000_hosts_realization_ms',
+  'scale_1000_hosts_service_cpu',
+  'scale_1000_hosts_bytes_sent',
+] as const;
 
 /** Hosts at `generation` or later, from the stored reports. */
 async function realizedCount(svc: BenchService, generation: number): Promise<number> {
   const hosts = await svc.store.list('host');
-  return hosts.filter((h) => ((h.status as { realized_generation: number | null }).realized_generation ?? 0) >= generation).length;
+  return hosts.filter(
+    (h) => ((h.status as { realized_generation: number | null }).realized_generation ?? 0) >= generation,
+  ).length;
 }
 
 /** Polls until every host realized `generation` or `capMs` passed: the ms to the first and to the last, and how many made it. */
-async function follow(svc: BenchService, generation: number, total: number, capMs: number): Promise<{ firstMs: number | null; ms: number; done: number }> {
+async function follow(
+  svc: BenchService,
+  generation: number,
+  total: number,
+  capMs: number,
+): Promise<{ firstMs: number | null; ms: number; done: number }> {
   const t0 = performance.now();
   let firstMs: number | null = null;
   for (;;) {
@@ -56,9 +67,23 @@ export const scaleSuite: Suite = {
     try {
       const entry = await bundle('bench/sim/hosts-process.ts');
       for (let p = 0; p < processes; p++) {
-        const hosts = Array.from({ length: H }, (_, h) => h).filter((h) => h % processes === p).map((h) => ({ name: hostName(h), ports: hostPorts(snapshot, hostName(h)) }));
-        const env = { ...process.env, MICROSEG_SIM: JSON.stringify({ service: svc.url, token: AGENT_SECRET, intervalMs: 2000, concurrency: 4, hosts }) };
-        const child = spawn(process.execPath, ['--max-old-space-size=3072', entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+        const hosts = Array.from({ length: H }, (_, h) => h)
+          .filter((h) => h % processes === p)
+          .map((h) => ({ name: hostName(h), ports: hostPorts(snapshot, hostName(h)) }));
+        const env = {
+          ...process.env,
+          MICROSEG_SIM: JSON.stringify({
+            service: svc.url,
+            token: AGENT_SECRET,
+            intervalMs: 2000,
+            concurrency: 4,
+            hosts,
+          }),
+        };
+        const child = spawn(process.execPath, ['--max-old-space-size=3072', entry], {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
         children.push(child);
       }
       // Every host compiles its whole policy on each new generation, so the initial one costs what the change
@@ -85,13 +110,34 @@ export const scaleSuite: Suite = {
       const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
       const complete = r.done >= H;
       const ms = complete ? r.ms : r.done > 0 ? (r.ms * H) / r.done : null;
-      const how = complete ? `all ${H} hosts realized in ${(r.ms / 1000).toFixed(1)} s` : `extrapolated: only ${r.done} of ${H} hosts realized within the ${capMs / 1000} s cap (× ${H}/${r.done})`;
+      const how = complete
+        ? `all ${H} hosts realized in ${(r.ms / 1000).toFixed(1)} s`
+        : `extrapolated: only ${r.done} of ${H} hosts realized within the ${capMs / 1000} s cap (× ${H}/${r.done})`;
       ctx.log(`scale: ${how}`);
       const setup = `${H} simulated hosts (${processes} processes, at most 4 passes each at once, 2 s interval, no long poll), ${N} entities, one application rule changed`;
       return [
-        figure({ name: NAMES[0], value: ms, unit: 'ms', baseline: r.firstMs, target: 2000, note: `${how}; ${setup}; baseline: the first host to realize it, same change` }),
-        figure({ name: NAMES[1], value: cpu, unit: '% of one core', baseline: idleCpu, note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change (agents still converging on the initial policy)` }),
-        figure({ name: NAMES[2], value: bytes, unit: 'bytes', baseline: whole, note: `every response byte the service sent from the change until ${complete ? 'the last host realized' : 'the cap'}; baseline: the whole policy once (ratio = whole policies sent)` }),
+        figure({
+          name: NAMES[0],
+          value: ms,
+          unit: 'ms',
+          baseline: r.firstMs,
+          target: 2000,
+          note: `${how}; ${setup}; baseline: the first host to realize it, same change`,
+        }),
+        figure({
+          name: NAMES[1],
+          value: cpu,
+          unit: '% of one core',
+          baseline: idleCpu,
+          note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change (agents still converging on the initial policy)`,
+        }),
+        figure({
+          name: NAMES[2],
+          value: bytes,
+          unit: 'bytes',
+          baseline: whole,
+          note: `every response byte the service sent from the change until ${complete ? 'the last host realized' : 'the cap'}; baseline: the whole policy once (ratio = whole policies sent)`,
+        }),
       ];
     } finally {
       for (const c of children) c.kill('SIGTERM');

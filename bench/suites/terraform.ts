@@ -27,14 +27,24 @@ export function microsegConfig(n: number): { hcl: string; count: number } {
   const services = Math.floor(n / 6);
   const rules = Math.floor(n / 6);
   const entities = n - 2 - groups - services - rules;
-  const out = [HEADER,
+  const out = [
+    HEADER,
     'resource "microseg_category" "tier" {\n  name   = "Tier"\n  values = ["web", "app", "db"]\n}\n',
-    'resource "microseg_host" "h" {\n  name    = "tf-host"\n  uplinks = ["uplink"]\n}\n'];
+    'resource "microseg_host" "h" {\n  name    = "tf-host"\n  uplinks = ["uplink"]\n}\n',
+  ];
   for (let i = 0; i < entities; i++) {
-    out.push(`resource "microseg_entity" "e${i}" {\n  name       = "e${i}"\n  host       = microseg_host.h.name\n  port       = "p${i}"\n  ips        = ["10.9.${i >> 8}.${i & 255}"]\n  categories = { (microseg_category.tier.name) = "${['web', 'app', 'db'][i % 3]}" }\n}\n`);
+    out.push(
+      `resource "microseg_entity" "e${i}" {\n  name       = "e${i}"\n  host       = microseg_host.h.name\n  port       = "p${i}"\n  ips        = ["10.9.${i >> 8}.${i & 255}"]\n  categories = { (microseg_category.tier.name) = "${['web', 'app', 'db'][i % 3]}" }\n}\n`,
+    );
   }
-  for (let i = 0; i < groups; i++) out.push(`resource "microseg_address_group" "g${i}" {\n  name  = "g${i}"\n  cidrs = ["172.${16 + (i % 16)}.${i % 256}.0/24"]\n}\n`);
-  for (let i = 0; i < services; i++) out.push(`resource "microseg_service_group" "s${i}" {\n  name     = "s${i}"\n  services = [{ protocol = "tcp", ports = ["${1000 + i}"] }]\n}\n`);
+  for (let i = 0; i < groups; i++)
+    out.push(
+      `resource "microseg_address_group" "g${i}" {\n  name  = "g${i}"\n  cidrs = ["172.${16 + (i % 16)}.${i % 256}.0/24"]\n}\n`,
+    );
+  for (let i = 0; i < services; i++)
+    out.push(
+      `resource "microseg_service_group" "s${i}" {\n  name     = "s${i}"\n  services = [{ protocol = "tcp", ports = ["${1000 + i}"] }]\n}\n`,
+    );
   for (let i = 0; i < rules; i++) {
     out.push(`resource "microseg_application_rule" "r${i}" {
   name   = "r${i}"
@@ -53,7 +63,10 @@ export function microsegConfig(n: number): { hcl: string; count: number } {
 /** The same number of terraform_data resources, each holding a comparable object. */
 export function baselineConfig(n: number): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(`resource "terraform_data" "d${i}" {\n  input = { name = "d${i}", ips = ["10.9.${i >> 8}.${i & 255}"], categories = { Tier = "${['web', 'app', 'db'][i % 3]}" } }\n}\n`);
+  for (let i = 0; i < n; i++)
+    out.push(
+      `resource "terraform_data" "d${i}" {\n  input = { name = "d${i}", ips = ["10.9.${i >> 8}.${i & 255}"], categories = { Tier = "${['web', 'app', 'db'][i % 3]}" } }\n}\n`,
+    );
   return out.join('\n');
 }
 
@@ -90,12 +103,30 @@ export const terraformSuite: Suite = {
         plan.b.push((await tf(lab, b, ['plan', '-detailed-exitcode'])).ms);
         await tf(lab, a, ['destroy', '-auto-approve']);
         await tf(lab, b, ['destroy', '-auto-approve']);
-        ctx.log(`terraform: round ${r + 1}: apply ${apply.a[r]} vs ${apply.b[r]} ms, plan ${plan.a[r]} vs ${plan.b[r]} ms`);
+        ctx.log(
+          `terraform: round ${r + 1}: apply ${apply.a[r]} vs ${apply.b[r]} ms, plan ${plan.a[r]} vs ${plan.b[r]} ms`,
+        );
       }
       const what = `${count} resources (category, host, entities, address groups, service groups, application rules; wait_for_realization = false), real terraform CLI, median of ${rounds}`;
       return [
-        figure({ name: 'terraform_plan_ratio', value: median(plan.a), unit: 'ms', baseline: median(plan.b), target: 1.1, targetOn: 'ratio', note: `terraform plan (refresh included, no changes) of ${what}; baseline: the same with ${count} terraform_data, interleaved` }),
-        figure({ name: 'terraform_apply_ratio', value: median(apply.a), unit: 'ms', baseline: median(apply.b), target: 1.1, targetOn: 'ratio', note: `terraform apply (create) of ${what}; baseline: ${count} terraform_data, interleaved` }),
+        figure({
+          name: 'terraform_plan_ratio',
+          value: median(plan.a),
+          unit: 'ms',
+          baseline: median(plan.b),
+          target: 1.1,
+          targetOn: 'ratio',
+          note: `terraform plan (refresh included, no changes) of ${what}; baseline: the same with ${count} terraform_data, interleaved`,
+        }),
+        figure({
+          name: 'terraform_apply_ratio',
+          value: median(apply.a),
+          unit: 'ms',
+          baseline: median(apply.b),
+          target: 1.1,
+          targetOn: 'ratio',
+          note: `terraform apply (create) of ${what}; baseline: ${count} terraform_data, interleaved`,
+        }),
       ];
     } finally {
       lab.cleanup();

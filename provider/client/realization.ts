@@ -1,37 +1,57 @@
 /**
- * wait_for_realization: after a change, wait until every host that matters
- * runs the policy generation the change produced.
+ * wait_for_realization: after a change, wait until every host the change
+ * affects runs the policy generation the change produced.
  *
- * Which hosts matter: a host whose agent has ever reported (it is live and
- * must converge), and a host that carries entities (its VMs are what the
- * policy protects) even if no agent ever reported. A host with no entities
- * and no agent yet is skipped: nothing there to enforce, and requiring it
- * would make the first apply that declares a host block forever.
+ * The service answers each write with that generation and the hosts whose
+ * policy it can alter (headers Microseg-Generation, Microseg-Affected-Hosts),
+ * so a host that only another change concerns never fails this one.
+ *
+ * Of those hosts, which matter: a host whose agent has ever reported (it is
+ * live and must converge), and a host that carries entities (its VMs are
+ * what the policy protects) even if no agent ever reported. A host with no
+ * entities and no agent yet is skipped: nothing there to enforce, and
+ * requiring it would make the first apply that declares a host block forever.
  *
  * A host with entities whose agent has never reported fails the wait after
  * NO_AGENT_GRACE_MS rather than the whole timeout: an embedded agent reports
  * within a second or two of its host appearing, so a longer silence means no
  * agent serves the host, and waiting minutes for it helps nobody.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiClient } from './http';
-import { sleep } from './http';
+import type { HostStatus } from '../../service/model/host-status';
+import { formatMs, sleep } from './http';
 
 export interface HostStatusView {
   name: string;
-  status: { reachable?: boolean; realized_generation: number | null; last_error?: string | null } | null;
+  /** What the provider reads of HostStatus (older services may send less). */
+  status: (Pick<HostStatus, 'realized_generation'> & Partial<Pick<HostStatus, 'reachable' | 'last_error'>>) | null;
 }
 export interface StatusView { generation: number; hosts: HostStatusView[] }
 
-/** The hosts that have not reached `generation`, with why. Pure. */
-export function laggingHosts(status: StatusView, generation: number, hostsWithEntities: ReadonlySet<string>): { name: string; reason: string }[] {
+/** What one write produced: its generation and the hosts it affects. */
+export interface Change { generation: number; hosts: string[] }
+
+/** The change a write answered with; null when it changed nothing that hosts enforce. */
+export function changeFrom(headers: IncomingHttpHeaders): Change | null {
+  const generation = Number(headers['microseg-generation']);
+  const hosts = String(headers['microseg-affected-hosts'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+  if (!Number.isInteger(generation) || hosts.length === 0) return null;
+  return { generation, hosts };
+}
+
+/** The affected hosts that have not reached the change's generation, with why. Pure. */
+export function laggingHosts(status: StatusView, change: Change, hostsWithEntities: ReadonlySet<string>): { name: string; reason: string }[] {
   const out: { name: string; reason: string }[] = [];
+  const affected = new Set(change.hosts);
   for (const h of status.hosts) {
+    if (!affected.has(h.name)) continue;
     const realized = h.status?.realized_generation ?? null;
     if (realized === null && !hostsWithEntities.has(h.name)) continue;
-    if (realized !== null && realized >= generation) continue;
+    if (realized !== null && realized >= change.generation) continue;
     const why = realized === null ? 'no agent has reported yet' : `runs generation ${realized}`;
     const err = h.status?.last_error ? `; last error: ${h.status.last_error}` : '';
-    out.push({ name: h.name, reason: `${why}, needs ${generation}${err}` });
+    out.push({ name: h.name, reason: `${why}, needs ${change.generation}${err}` });
   }
   return out;
 }
@@ -42,30 +62,39 @@ export const NO_AGENT_GRACE_MS = 15_000;
 
 const describe = (lagging: { name: string; reason: string }[]) => lagging.map((l) => `${l.name} (${l.reason})`).join(', ');
 
-export async function waitForRealization(client: ApiClient, timeoutMs: number, pollMs = 500, stopped: () => boolean = () => false, noAgentGraceMs = NO_AGENT_GRACE_MS): Promise<void> {
-  const first = await client.request<StatusView>('GET', '/v1/status');
-  const target = first.generation;
-  const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
-  const withEntities = new Set(entities.items.map((e) => e.host));
+export interface WaitOptions { pollMs?: number; noAgentGraceMs?: number }
+
+/** Waits until `deadline` (epoch ms) at the latest; Terraform's stop (client.stop()) ends it at once. */
+export async function waitForRealization(client: ApiClient, change: Change, deadline: number, opts: WaitOptions = {}): Promise<void> {
+  const pollMs = opts.pollMs ?? 500;
+  const noAgentGraceMs = opts.noAgentGraceMs ?? NO_AGENT_GRACE_MS;
   const started = Date.now();
-  const deadline = started + timeoutMs;
-  let status = first;
+  const budget = deadline - started;
+  let status = await client.request<StatusView>('GET', '/v1/status', undefined, {}, deadline);
+  let withEntities: Set<string> | null = null;
   for (;;) {
-    const lagging = laggingHosts(status, target, withEntities);
+    // Which hosts carry entities matters only for a host that never reported: ask only then.
+    if (withEntities === null && status.hosts.some((h) => change.hosts.includes(h.name) && (h.status?.realized_generation ?? null) === null)) {
+      const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities', undefined, {}, deadline);
+      withEntities = new Set(entities.items.map((e) => e.host));
+    }
+    const lagging = laggingHosts(status, change, withEntities ?? new Set());
     if (lagging.length === 0) return;
-    if (stopped()) throw new RealizationTimeout(`stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${target}`);
+    if (client.stopped) throw new RealizationTimeout(`stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${change.generation}`);
     if (Date.now() >= deadline) {
-      throw new RealizationTimeout(`policy generation ${target} was not realized within ${Math.round(timeoutMs / 1000)}s on ${lagging.length} host(s): ${describe(lagging)}`);
+      throw new RealizationTimeout(`policy generation ${change.generation} was not realized within ${formatMs(budget)} on ${lagging.length} host(s): ${describe(lagging)}`);
     }
     const silent = status.hosts.filter((h) => (h.status?.realized_generation ?? null) === null && lagging.some((l) => l.name === h.name));
     if (silent.length > 0 && Date.now() - started >= noAgentGraceMs) {
       const names = silent.map((h) => h.name);
       throw new RealizationTimeout(
-        `policy generation ${target} was not realized on ${lagging.length} host(s): ${describe(lagging)}; no agent has reported for ${names.join(', ')} ` +
-          `in ${Math.round(noAgentGraceMs / 1000)}s (set the host's ovs_rundir so the service programs it, or run microseg-agent --host ${names[0]} on it)`,
+        `policy generation ${change.generation} was not realized on ${lagging.length} host(s): ${describe(lagging)}; no agent has reported for ${names.join(', ')} ` +
+          `in ${formatMs(noAgentGraceMs)} (set the host's ovs_rundir so the service programs it, or run microseg-agent --host ${names[0]} on it)`,
       );
     }
-    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
-    status = await client.request<StatusView>('GET', '/v1/status');
+    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), client.signal);
+    // Stopped or out of time: report it (above) with the hosts still lagging.
+    if (client.stopped || Date.now() >= deadline) continue;
+    status = await client.request<StatusView>('GET', '/v1/status', undefined, {}, deadline);
   }
 }

@@ -11,7 +11,6 @@ export type Unknown = typeof UNKNOWN;
 export type Value = null | Unknown | string | number | bigint | boolean | Value[] | { [k: string]: Value };
 export type ObjectValue = { [k: string]: Value };
 
-export const isUnknown = (v: unknown): v is Unknown => v === UNKNOWN;
 export const isObject = (v: unknown): v is ObjectValue => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True when the value contains no unknown anywhere. */

@@ -17,6 +17,7 @@ export interface Diagnostic {
 }
 
 export const error = (summary: string, detail: string, path?: Path): Diagnostic => ({ severity: 'ERROR', summary, detail, path });
+export const warning = (summary: string, detail: string, path?: Path): Diagnostic => ({ severity: 'WARNING', summary, detail, path });
 export const hasErrors = (ds: Diagnostic[]): boolean => ds.some((d) => d.severity === 'ERROR');
 
 /** `inbound[0].from.cidrs[1]`, `categories["AppTier"]`. */

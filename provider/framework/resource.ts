@@ -7,6 +7,12 @@ import type { Logger } from '../log';
 import type { Diagnostic } from './diagnostics';
 import type { Schema } from './schema';
 
+/**
+ * What an apply step stored, with any diagnostics. A create that stored an
+ * object must not answer errors: Terraform taints the object then.
+ */
+export interface ApplyResult { state: ObjectValue | null; diagnostics?: Diagnostic[] }
+
 export interface ResourceDef<Ctx> {
   typeName: string;
   schema: Schema;
@@ -14,15 +20,13 @@ export interface ResourceDef<Ctx> {
   validate?(config: ObjectValue): Diagnostic[];
   /** Checks a finished plan against the world (the provider is configured). */
   checkPlan?(ctx: Ctx, planned: ObjectValue, prior: ObjectValue | null): Promise<Diagnostic[]>;
-  create(ctx: Ctx, planned: ObjectValue): Promise<ObjectValue>;
+  create(ctx: Ctx, planned: ObjectValue): Promise<ApplyResult>;
   /** null: the object is gone. */
   read(ctx: Ctx, state: ObjectValue): Promise<ObjectValue | null>;
-  update(ctx: Ctx, prior: ObjectValue, planned: ObjectValue): Promise<ObjectValue>;
-  delete(ctx: Ctx, prior: ObjectValue): Promise<void>;
+  update(ctx: Ctx, prior: ObjectValue, planned: ObjectValue): Promise<ApplyResult>;
+  delete(ctx: Ctx, prior: ObjectValue): Promise<ApplyResult>;
   /** The state of the object with import ID `id`, or null when there is none. */
   importState(ctx: Ctx, id: string): Promise<ObjectValue | null>;
-  /** Called after a successful create, update or delete. */
-  afterApply?(ctx: Ctx): Promise<void>;
 }
 
 export interface DataSourceDef<Ctx> {
@@ -38,8 +42,8 @@ export interface ProviderDef<Ctx> {
   configure(config: ObjectValue, logger: Logger): Promise<Ctx>;
   resources: ResourceDef<Ctx>[];
   dataSources: DataSourceDef<Ctx>[];
-  /** Terraform asks to stop (interrupt): end long waits early. */
-  stop?(ctx: Ctx): void;
+  /** Terraform asks to stop (interrupt): end requests and waits at once, configured yet or not. */
+  stop?(): void;
   /** Turns an exception from a definition into diagnostics (service errors → attribute paths). */
   describeError(e: unknown): Diagnostic[];
 }

@@ -60,7 +60,7 @@ export const schemaType = (s: Schema): CtyType => objectType(s.attributes);
 
 /* tfplugin6.Schema as @grpc/proto-loader (keepCase, enums as strings) wants it. */
 export interface ProtoAttribute {
-  name: string; type: Buffer; nested_type: ProtoObject | null; description: string; description_kind: 'PLAIN';
+  name: string; type: Buffer; nested_type: ProtoObject | null; description: string; description_kind: 'MARKDOWN';
   required: boolean; optional: boolean; computed: boolean; sensitive: boolean; deprecated: boolean; write_only: boolean;
 }
 export interface ProtoObject { attributes: ProtoAttribute[]; nesting: 'SINGLE' | 'LIST' | 'SET' | 'MAP' }
@@ -71,7 +71,7 @@ function protoAttribute(name: string, a: Attribute): ProtoAttribute {
     type: a.nested ? Buffer.alloc(0) : Buffer.from(JSON.stringify(typeToJson(attributeType(a)))),
     nested_type: a.nested ? { attributes: protoAttributes(a.nested.attributes), nesting: a.nested.nesting.toUpperCase() as ProtoObject['nesting'] } : null,
     description: a.description,
-    description_kind: 'PLAIN',
+    description_kind: 'MARKDOWN',
     required: !!a.required,
     optional: !!a.optional,
     computed: !!a.computed,
@@ -87,6 +87,6 @@ const protoAttributes = (attrs: Record<string, Attribute>): ProtoAttribute[] =>
 export function toProtoSchema(s: Schema) {
   return {
     version: s.version ?? 0,
-    block: { version: s.version ?? 0, attributes: protoAttributes(s.attributes), block_types: [], description: s.description, description_kind: 'PLAIN', deprecated: false },
+    block: { version: s.version ?? 0, attributes: protoAttributes(s.attributes), block_types: [], description: s.description, description_kind: 'MARKDOWN', deprecated: false },
   };
 }

@@ -8,7 +8,7 @@ import { isWhollyKnown, type ObjectValue, type Value } from '../cty/value';
 import type { Logger } from '../log';
 import { error, hasErrors, toProtoDiagnostic, type Diagnostic } from './diagnostics';
 import { planResource } from './plan';
-import type { DataSourceDef, ProviderDef, ResourceDef } from './resource';
+import type { ApplyResult, DataSourceDef, ProviderDef, ResourceDef } from './resource';
 import { schemaType, toProtoSchema, type Schema } from './schema';
 import { validateObject } from './validate';
 
@@ -149,24 +149,11 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       const planned = undyn(r.schema, req.planned_state);
       try {
         const c = needCtx();
-        let next: ObjectValue | null;
-        if (planned === null) {
-          if (prior) await r.delete(c, prior);
-          next = null;
-        } else if (prior === null) {
-          next = await r.create(c, planned);
-        } else {
-          next = await r.update(c, prior, planned);
-        }
-        const out = { new_state: dyn(r.schema, next), private: req.planned_private ?? Buffer.alloc(0), diagnostics: [] as Msg[], legacy_type_system: false };
-        if (r.afterApply) {
-          try {
-            await r.afterApply(c);
-          } catch (e) {
-            out.diagnostics = failed(r.schema, e);
-          }
-        }
-        return out;
+        let result: ApplyResult;
+        if (planned === null) result = prior ? await r.delete(c, prior) : { state: null };
+        else if (prior === null) result = await r.create(c, planned);
+        else result = await r.update(c, prior, planned);
+        return { new_state: dyn(r.schema, result.state), private: req.planned_private ?? Buffer.alloc(0), diagnostics: diags(r.schema, result.diagnostics ?? []), legacy_type_system: false };
       } catch (e) {
         // The object is as it was: keep the prior state so Terraform tries again next time.
         return { new_state: req.prior_state ?? dyn(r.schema, null), private: req.planned_private, diagnostics: failed(r.schema, e), legacy_type_system: false };
@@ -217,7 +204,7 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       return { error: { text: `This provider has no function "${req.name}".` } };
     },
     async StopProvider() {
-      if (ctx && def.stop) def.stop(ctx);
+      def.stop?.();
       onStop();
       return { Error: '' };
     },

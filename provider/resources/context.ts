@@ -2,17 +2,22 @@
 import type { ApiClient } from '../client/http';
 import type { Logger } from '../log';
 
+/** The kinds other objects refer to by name and that the plan checks. */
+export type RefKind = 'category' | 'address_group' | 'service_group';
+
 export interface Ctx {
   client: ApiClient;
   logger: Logger;
   waitForRealization: boolean;
   timeoutMs: number;
   /**
-   * Categories planned in this Terraform run (name → values, null when not
-   * yet known), so a rule may use a category created in the same apply.
+   * Objects planned in this Terraform run, by kind (name → a category's
+   * values, null when not yet known or not a category), so a rule may use
+   * what the same apply creates or renames.
    */
-  plannedCategories: Map<string, string[] | null>;
-  /** The service's categories as first read in this run (name → values). */
-  serverCategories: Map<string, string[]> | null;
-  stopped: boolean;
+  planned: Record<RefKind, Map<string, string[] | null>>;
+  /** Kinds of which this run plans an object whose name is not known until apply. */
+  unknownNames: Set<RefKind>;
+  /** The service's objects as first looked up in this run ("kind/name" → a category's values, [] for others, null when absent). */
+  server: Map<string, Promise<string[] | null>>;
 }

@@ -2,6 +2,7 @@
  * The microseg provider: its configuration (each setting also from a
  * MICROSEG_* variable), the eight resources and three data sources.
  */
+import { parseDuration } from '../../service/model/duration';
 import { ApiClient } from '../client/http';
 import { T } from '../cty/types';
 import { UNKNOWN, type ObjectValue } from '../cty/value';
@@ -21,22 +22,13 @@ const providerAttributes: Record<string, Attribute> = {
   token: { description: 'Bearer token for the service (role admin to change objects). Default: MICROSEG_TOKEN.', type: T.string, optional: true, sensitive: true },
   ca_cert: { description: 'PEM certificate(s) of the CA that signed an https endpoint. Default: MICROSEG_CA_CERT.', type: T.string, optional: true },
   insecure: { description: 'true: do not verify the https certificate of the service. Default: MICROSEG_INSECURE, else false.', type: T.bool, optional: true },
-  timeout: { description: 'How long apply waits for hosts to realize a change, and the limit of one request; a duration such as "90s" or "5m". Default: MICROSEG_TIMEOUT, else 5m.', type: T.string, optional: true },
+  timeout: { description: 'The longest one request to the service may take, retries included, and how long apply waits for hosts to realize a change; a duration such as "90s" or "5m". Default: MICROSEG_TIMEOUT, else 5m.', type: T.string, optional: true },
   wait_for_realization: {
     description: 'true (default): after a change, wait until every host runs the new policy generation, or fail naming the hosts that lag. Hosts that carry no entity and whose agent never reported are not waited for; a host with entities whose agent has not reported within 15 s fails the apply at once, naming it. Default: MICROSEG_WAIT_FOR_REALIZATION.',
     type: T.bool, optional: true,
   },
 };
 
-/** "90s", "5m", "1h30m", "250ms" → milliseconds; null when not a duration. */
-export function parseDuration(text: string): number | null {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const t = text.trim();
-  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(t)) return null;
-  let total = 0;
-  for (const m of t.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
-}
 
 function parseBool(name: string, text: string | undefined): boolean | undefined {
   if (text === undefined || text === '') return undefined;
@@ -71,6 +63,9 @@ export function settingsFrom(config: ObjectValue, env: NodeJS.ProcessEnv): Setti
 }
 
 export function microsegProvider(env: NodeJS.ProcessEnv = process.env): ProviderDef<Ctx> {
+  // Terraform may stop the provider while ConfigureProvider is still checking the service.
+  const clients = new Set<ApiClient>();
+  let stopping = false;
   return {
     schema: { description: 'microseg: a distributed stateful firewall for VMs on Open vSwitch, managed as code.', attributes: providerAttributes },
     validate(config) {
@@ -82,9 +77,13 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
     async configure(config: ObjectValue, logger: Logger): Promise<Ctx> {
       const s = settingsFrom(config, env);
       if (s.token) logger.redact(s.token);
-      const client = new ApiClient({ endpoint: s.endpoint, token: s.token, caCert: s.caCert, insecure: s.insecure, requestTimeoutMs: Math.min(s.timeoutMs, 60_000), logger });
+      const client = new ApiClient({ endpoint: s.endpoint, token: s.token, caCert: s.caCert, insecure: s.insecure, timeoutMs: s.timeoutMs, logger });
+      clients.add(client);
+      if (stopping) client.stop();
       logger.info('configured', { endpoint: client.endpoint, wait_for_realization: s.waitForRealization, timeout_ms: s.timeoutMs, token_set: !!s.token });
-      return { client, logger, waitForRealization: s.waitForRealization, timeoutMs: s.timeoutMs, plannedCategories: new Map(), serverCategories: null, stopped: false };
+      // The endpoint and the token, checked once here, so plan fails as clearly as apply would.
+      await client.request('GET', '/v1/status');
+      return { client, logger, waitForRealization: s.waitForRealization, timeoutMs: s.timeoutMs, planned: { category: new Map(), address_group: new Map(), service_group: new Map() }, unknownNames: new Set(), server: new Map() };
     },
     resources: [
       restResource('category', 'A category: a key (such as AppTier) with the values entities may take. Rules select entities by category.'),
@@ -97,8 +96,9 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
       restResource('quarantine_rule', 'A quarantine rule: all traffic of the target is denied except what it lists (forensics).'),
     ],
     dataSources: [categoryDataSource(), entitiesDataSource(), reachabilityDataSource()],
-    stop(ctx) {
-      ctx.stopped = true;
+    stop() {
+      stopping = true;
+      for (const c of clients) c.stop();
     },
     describeError(e) {
       if (e instanceof ConfigError) return [error('Invalid provider configuration', e.message, e.attribute ? [e.attribute] : undefined)];

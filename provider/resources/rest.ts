@@ -1,19 +1,20 @@
 /**
  * One resource type per model kind, mapped onto `/v1/<collection>/<name>`:
- * POST to create, GET to read (404: gone), PUT with If-Match to update
+ * POST to create, GET by id to read (404: gone), PUT with If-Match to update
  * (renames included), DELETE to destroy; imported by name.
  */
 import { KINDS, Meta, type Kind } from '../../service/model/schemas';
 import { referencesOf, type Bodies } from '../../service/model/validate';
 import { ApiError } from '../client/http';
-import { waitForRealization } from '../client/realization';
-import { isObject, type ObjectValue } from '../cty/value';
-import { toBody } from '../framework/body';
-import { error, parseFieldPath, type Diagnostic } from '../framework/diagnostics';
+import { changeFrom, waitForRealization, type Change } from '../client/realization';
+import { isObject, valueEquals, type ObjectValue } from '../cty/value';
+import { displayField, toBody } from '../framework/body';
+import { error, warning, parseFieldPath, type Diagnostic } from '../framework/diagnostics';
 import { fromApi } from '../framework/normalize';
-import type { ResourceDef } from '../framework/resource';
-import type { Attribute, Schema } from '../framework/schema';
-import type { Ctx } from './context';
+import type { ApplyResult, ResourceDef } from '../framework/resource';
+import { attributeType, type Attribute, type Schema } from '../framework/schema';
+import type { Ctx, RefKind } from './context';
+import { describeError } from './errors';
 import { attributesFromTypeBox } from './typebox';
 import { validateBody } from './validate-body';
 
@@ -23,7 +24,7 @@ const ORDERED = new Set(['ips']);
 export function metaAttributes(): Record<string, Attribute> {
   return {
     id: { description: Meta.id.description!, type: 'string', computed: true, useStateForUnknown: true },
-    version: { description: Meta.version.description!, type: 'number', computed: true, changesOnUpdate: true },
+    version: { description: 'The version the service holds; it changes with every update (the provider sends it back to detect concurrent changes).', type: 'number', computed: true, changesOnUpdate: true },
     created_at: { description: Meta.created_at.description!, type: 'string', computed: true, useStateForUnknown: true },
     updated_at: { description: Meta.updated_at.description!, type: 'string', computed: true, changesOnUpdate: true },
   };
@@ -34,32 +35,49 @@ export function kindSchema(kind: Kind, description: string): Schema {
 }
 
 const label = (kind: Kind) => kind.replace(/_/g, ' ');
+const REF_KINDS: RefKind[] = ['category', 'address_group', 'service_group'];
 
-async function loadServerCategories(ctx: Ctx): Promise<Map<string, string[]>> {
-  if (!ctx.serverCategories) {
-    const { items } = await ctx.client.request<{ items: { name: string; values: string[] }[] }>('GET', '/v1/categories');
-    ctx.serverCategories = new Map(items.map((c) => [c.name, c.values]));
+/** Looks up one referenced object in the service, once per run: a category's values, [] for others, null when absent. */
+function lookup(ctx: Ctx, kind: RefKind, name: string): Promise<string[] | null> {
+  const key = `${kind}/${name}`;
+  let found = ctx.server.get(key);
+  if (!found) {
+    found = ctx.client.request<{ values?: string[] }>('GET', `/v1/${KINDS[kind].collection}/${encodeURIComponent(name)}`)
+      .then((o) => o.values ?? [])
+      .catch((e) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        ctx.server.delete(key);
+        throw e;
+      });
+    ctx.server.set(key, found);
   }
-  return ctx.serverCategories;
+  return found;
 }
 
-/** Category names and values the plan uses that neither the service nor this run's plan knows. */
-async function checkCategoryRefs(ctx: Ctx, kind: Kind, body: Record<string, unknown>): Promise<Diagnostic[]> {
+/**
+ * Categories (and their values), address groups and service groups the plan
+ * uses that neither the service nor this run's plan knows. While this run
+ * plans an object of a kind whose name is still unknown, a name of that kind
+ * may be that object's: it is checked at apply instead.
+ */
+async function checkRefs(ctx: Ctx, kind: Kind, body: Record<string, unknown>, show: (field: string) => string): Promise<Diagnostic[]> {
   let refs;
   try {
-    refs = referencesOf(kind, body as unknown as Bodies[typeof kind]).filter((r) => r.kind === 'category');
+    refs = referencesOf(kind, body as unknown as Bodies[typeof kind]);
   } catch {
     return []; // parts still unknown: checked at apply time by the service
   }
-  if (refs.length === 0) return [];
-  const server = await loadServerCategories(ctx);
   const out: Diagnostic[] = [];
   for (const r of refs) {
-    const values = ctx.plannedCategories.has(r.name) ? ctx.plannedCategories.get(r.name)! : server.get(r.name);
-    if (values === undefined) {
-      out.push(error('Unknown category', `${r.field}: category "${r.name}" does not exist in the microseg service and is not declared in this configuration (refer to it as microseg_category.<name>.name so Terraform creates it first).`, parseFieldPath(r.field)));
-    } else if (values !== null && r.value !== undefined && !values.includes(r.value)) {
-      out.push(error('Unknown category value', `${r.field}: category "${r.name}" has no value "${r.value}" (values: ${values.join(', ') || 'none'}).`, parseFieldPath(r.field)));
+    if (!REF_KINDS.includes(r.kind as RefKind)) continue;
+    const k = r.kind as RefKind;
+    const values = ctx.planned[k].has(r.name) ? ctx.planned[k].get(r.name)! : await lookup(ctx, k, r.name);
+    if (values === null && ctx.planned[k].has(r.name)) continue; // planned, values not yet known
+    if (values === null) {
+      if (ctx.unknownNames.has(k)) continue;
+      out.push(error(`Unknown ${label(k)}`, `${show(r.field)}: ${label(k)} "${r.name}" does not exist in the microseg service and is not declared in this configuration (refer to it as microseg_${k}.<name>.name so Terraform creates it first).`, parseFieldPath(r.field)));
+    } else if (k === 'category' && r.value !== undefined && !values.includes(r.value)) {
+      out.push(error('Unknown category value', `${show(r.field)}: category "${r.name}" has no value "${r.value}" (values: ${values.join(', ') || 'none'}).`, parseFieldPath(r.field)));
     }
   }
   return out;
@@ -71,13 +89,39 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
   const url = (name: unknown) => `${base}/${encodeURIComponent(String(name))}`;
   const toState = (api: unknown, ref: ObjectValue | null) => fromApi(schema.attributes, api, ref);
   const body = (v: ObjectValue) => toBody(schema.attributes, v);
+  const managed = Object.entries(schema.attributes).filter(([, a]) => !(a.computed && !a.optional));
+  /** The state holds what the plan asked for, in every attribute the user manages. */
+  const asPlanned = (state: ObjectValue, planned: ObjectValue) => managed.every(([n, a]) => valueEquals(attributeType(a), state[n] ?? null, planned[n] ?? null));
 
-  const get = async (ctx: Ctx, name: string): Promise<unknown | null> => {
+  /** A service error about the body `json`: its fields spelled for the user. */
+  const showFields = (e: unknown, json: Record<string, unknown>) => {
+    if (e instanceof ApiError) e.show = (f) => displayField(schema.attributes, json, f);
+    return e;
+  };
+
+  const get = async (ctx: Ctx, path: string): Promise<unknown | null> => {
     try {
-      return await ctx.client.request('GET', url(name));
+      return await ctx.client.request('GET', path);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;
+    }
+  };
+
+  /**
+   * wait_for_realization after a stored change. A failed wait never fails a
+   * create or a delete with an error: Terraform would taint the stored
+   * object (destroy and re-create real rules next time) or keep a deleted
+   * one. It warns instead; an update, which Terraform does not taint, fails.
+   */
+  const settle = async (ctx: Ctx, change: Change | null, state: ObjectValue | null, action: 'create' | 'update' | 'delete'): Promise<ApplyResult> => {
+    if (!ctx.waitForRealization || change === null) return { state };
+    try {
+      await waitForRealization(ctx.client, change, Date.now() + ctx.timeoutMs);
+      return { state };
+    } catch (e) {
+      const ds = describeError(e);
+      return { state, diagnostics: action === 'update' ? ds : ds.map((d) => warning(d.summary, d.detail, d.path)) };
     }
   };
 
@@ -86,45 +130,65 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
     schema,
     validate(config) {
       const b = body(config);
-      return validateBody(kind, b.json, b.unknownPaths);
+      return validateBody(kind, b.json, b.unknownPaths, (f) => displayField(schema.attributes, b.json, f));
     },
     async checkPlan(ctx, planned) {
-      const b = body(planned);
-      if (kind === 'category') {
-        const name = planned.name;
-        if (typeof name === 'string') ctx.plannedCategories.set(name, Array.isArray(planned.values) && planned.values.every((v) => typeof v === 'string') ? (planned.values as string[]) : null);
+      if ((REF_KINDS as Kind[]).includes(kind)) {
+        const k = kind as RefKind;
+        if (typeof planned.name === 'string') {
+          const values = k === 'category' && Array.isArray(planned.values) && planned.values.every((v) => typeof v === 'string') ? (planned.values as string[]) : null;
+          ctx.planned[k].set(planned.name, k === 'category' ? values : []);
+        } else {
+          ctx.unknownNames.add(k);
+        }
         return [];
       }
-      return checkCategoryRefs(ctx, kind, b.json);
+      const json = body(planned).json;
+      return checkRefs(ctx, kind, json, (f) => displayField(schema.attributes, json, f));
     },
     async create(ctx, planned) {
-      const created = await ctx.client.request('POST', base, body(planned).json);
-      return toState(created, planned);
+      const json = body(planned).json;
+      const { body: created, headers } = await ctx.client.send('POST', base, json).catch((e) => { throw showFields(e, json); });
+      return settle(ctx, changeFrom(headers), toState(created, planned), 'create');
     },
     async read(ctx, state) {
-      const found = await get(ctx, String(state.name));
+      // By the id, which survives a rename: an object renamed out of band shows as a change of name.
+      const found = typeof state.id === 'string' && state.id !== '' ? await get(ctx, `${base}/by-id/${encodeURIComponent(state.id)}`) : await get(ctx, url(state.name));
       return found === null ? null : toState(found, state);
     },
     async update(ctx, prior, planned) {
       const version = prior.version;
       const headers: Record<string, string> = typeof version === 'number' ? { 'If-Match': `"${version}"` } : {};
-      const updated = await ctx.client.request('PUT', url(prior.name), body(planned).json, headers);
-      return toState(updated, planned);
+      const json = body(planned).json;
+      try {
+        const res = await ctx.client.send('PUT', url(prior.name), json, headers);
+        return settle(ctx, changeFrom(res.headers), toState(res.body, planned), 'update');
+      } catch (e) {
+        // A rename elsewhere in this apply may already have rewritten this object's references (a new version):
+        // if it now holds what the plan wants, the update is done.
+        if (e instanceof ApiError && e.body.error === 'version_conflict' && typeof prior.id === 'string') {
+          const now = await get(ctx, `${base}/by-id/${encodeURIComponent(prior.id)}`);
+          if (now !== null) {
+            const state = toState(now, planned);
+            if (asPlanned(state, planned)) return { state };
+          }
+        }
+        throw showFields(e, json);
+      }
     },
     async delete(ctx, prior) {
       try {
-        await ctx.client.request('DELETE', url(prior.name));
+        const { headers } = await ctx.client.send('DELETE', url(prior.name));
+        return settle(ctx, changeFrom(headers), null, 'delete');
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 404)) throw e;
+        return { state: null };
       }
     },
     async importState(ctx, id) {
-      const found = await get(ctx, id);
+      const found = await get(ctx, url(id));
       if (found !== null && !isObject(found as ObjectValue)) throw new Error(`the service answered an unexpected ${label(kind)} for "${id}"`);
       return found === null ? null : toState(found, null);
-    },
-    async afterApply(ctx) {
-      if (ctx.waitForRealization && !ctx.stopped) await waitForRealization(ctx.client, ctx.timeoutMs, 500, () => ctx.stopped);
     },
   };
 }

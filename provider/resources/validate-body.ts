@@ -20,14 +20,17 @@ function explain(schema: TSchema & { anyOf?: { const?: unknown }[]; pattern?: st
 
 const under = (field: string, prefix: string) => field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
 
-export function validateBody(kind: Kind, json: Record<string, unknown>, unknownPaths: string[], what = 'value'): Diagnostic[] {
+/** `show` spells a field for the user (set elements by value); the diagnostic's path stays the field's. */
+export function validateBody(kind: Kind, json: Record<string, unknown>, unknownPaths: string[], show: (field: string) => string = (f) => f): Diagnostic[] {
   const unknownAt = (field: string) => unknownPaths.some((u) => under(field, u) || under(u, field));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   const push = (field: string, message: string) => {
     if (unknownAt(field) || seen.has(field)) return;
     seen.add(field);
-    out.push(error(`Invalid ${what} for ${field}`, message.startsWith(field) ? message : `${field}: ${message}`, parseFieldPath(field)));
+    const shown = show(field);
+    const text = message.startsWith(field) ? shown + message.slice(field.length) : `${shown}: ${message}`;
+    out.push(error(`Invalid value for ${shown}`, text, parseFieldPath(field)));
   };
   for (const e of TypeBoxValue.Errors(KINDS[kind].input, json)) {
     push(pointerToField(e.path), explain(e.schema, e.value, e.message));

@@ -168,7 +168,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 async function waitWouldDeny(svc: ServiceHandle, monitor: CheckedCell[]): Promise<FlowRecord[]> {
   const want = monitor.filter((c) => c.verdict === 'would-deny').length;
   const t0 = Date.now();
-  let rows: FlowRecord[] = [];
+  let rows: FlowRecord[];
   for (;;) {
     rows = (await api<{ items: FlowRecord[] }>(svc, '/v1/flows?verdict=would-deny&limit=10000')).items;
     if ((rows.length >= want && want > 0) || Date.now() - t0 > 20_000) return rows;

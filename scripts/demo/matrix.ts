@@ -3,11 +3,12 @@
  * verdict for the same connection. A cell agrees when the packets got through
  * exactly when explain() says allow or would-deny (monitor forwards).
  */
-import { explain, type Verdict, type Layer } from '../../service/policy/explain';
+import { explain } from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { Lab } from '../../test/lab/lab';
-import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
-import { OFFICE, measureFromOffice, type Office } from './office';
+import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
+import { OFFICE, measureFromOffice, probeFromOffice, type Office } from './office';
+import type { Verdict, Layer } from '../../service/model/verdicts';
 
 export interface CheckedCell extends MatrixCell { verdict: Verdict; layer: Layer; rule: string | null; agrees: boolean }
 
@@ -22,11 +23,22 @@ export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[], addr
   });
 }
 
-/** Every ordered VM pair, plus office → every VM, measured at once, each beside explain(). */
+/**
+ * Every ordered VM pair, plus office → every VM, measured at once, each beside explain().
+ * Cells measured closed that explain() says are open are probed once more with 3 s, as the tests do.
+ */
 export async function checkedMatrix(lab: Lab, office: Office, snapshot: PolicySnapshot, services: MatrixServices, timeoutMs = 1000): Promise<CheckedCell[]> {
   const vms = [...lab.vms.values()].map((v) => ({ name: v.name, ip: v.ip }));
   const [inside, fromOffice] = await Promise.all([measureMatrix(lab, services, timeoutMs), measureFromOffice(office, vms, services, timeoutMs)]);
-  return explainCells(snapshot, [...inside, ...fromOffice], { [OFFICE.name]: OFFICE.ip });
+  const cells = explainCells(snapshot, [...inside, ...fromOffice], { [OFFICE.name]: OFFICE.ip });
+  const ipOf = new Map(vms.map((v) => [v.name, v.ip]));
+  await reprobeDoubtful(cells, (c) => c.verdict !== 'deny', async (cs, ms) => {
+    const [lan, off] = [cs.filter((c) => c.src !== OFFICE.name), cs.filter((c) => c.src === OFFICE.name)];
+    const [a, b] = await Promise.all([lab.probeAll(lan, ms), probeFromOffice(office, off.map((c) => ({ ...c, ip: ipOf.get(c.dst)! })), ms)]);
+    return cs.map((c) => (c.src === OFFICE.name ? b[off.indexOf(c)] : a[lan.indexOf(c)]));
+  });
+  for (const c of cells) c.agrees = c.open === (c.verdict !== 'deny');
+  return cells;
 }
 
 const LETTER: Record<Verdict, string> = { allow: 'A', 'would-deny': 'W', deny: 'D' };

@@ -48,10 +48,15 @@ export async function measureFromOffice(office: Office, vms: { name: string; ip:
     for (const port of services.udp) probes.push({ src: OFFICE.name, dst: v.name, ip: v.ip, protocol: 'udp', port });
     if (services.icmp) probes.push({ src: OFFICE.name, dst: v.name, ip: v.ip, protocol: 'icmp' });
   }
-  const open = await Promise.all(probes.map(async (p) => {
+  const open = await probeFromOffice(office, probes, timeoutMs);
+  return probes.map(({ ip: _ip, ...p }, i) => ({ ...p, open: open[i] }));
+}
+
+/** Probes from the office to each probe's `ip` (a VM's address), all at once. */
+export function probeFromOffice(office: Office, probes: (Probe & { ip: string })[], timeoutMs: number): Promise<boolean[]> {
+  return Promise.all(probes.map(async (p) => {
     const r = await office.daemon.request({ op: p.protocol === 'icmp' ? 'ping' : p.protocol, ip: p.ip, port: p.port, timeoutMs });
     if (r.error) throw new Error(`probe office→${p.dst}: ${String(r.error)}`);
     return r.open === true;
   }));
-  return probes.map(({ ip: _ip, ...p }, i) => ({ ...p, open: open[i] }));
 }

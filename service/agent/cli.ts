@@ -1,33 +1,46 @@
 /**
  * `microseg-agent`: the standalone agent for one remote host. It needs only
- * this command, the host's Open vSwitch and an `agent` token:
+ * this command, the host's Open vSwitch and an `agent` token (from
+ * MICROSEG_TOKEN or --token-file, never an argument: arguments show in ps):
  *
- *   microseg-agent --service http://policy:7480 --token … --host hv1 --ovs-rundir /var/run/openvswitch
+ *   MICROSEG_TOKEN=… microseg-agent --service https://policy-a:7480,https://policy-b:7480 \
+ *     --ca-cert /etc/microseg/ca.pem --host hv1 --ovs-rundir /var/run/openvswitch
  *
  * It long-polls the service for new generations (so changes land at once) and
- * also reconciles every --interval (drift repair). SIGTERM/SIGINT stop it.
+ * also reconciles every --interval (drift repair). It keeps the last realized
+ * policy in --state-dir and enforces it while no service answers. SIGTERM/SIGINT stop it.
  */
 import { Command } from 'commander';
 import pino from 'pino';
 import { compileHost } from '../compiler';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
-import { httpLink } from './http-link';
-import { parseDuration } from './duration';
+import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
+import { fileCache } from './policy-cache';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
+import { caCertFrom, tokenFrom } from './credentials';
 import { observationAfterPass } from '../observations/agent-hook';
-import { httpObservationSender } from '../observations/reporter';
 import { pipelineDecoder } from '../observations/decode';
 
-interface Options { service: string; token?: string; host: string; ovsRundir: string; bridge?: string; interval: string; once?: boolean; observe: boolean }
+interface Options {
+  service: string[]; token?: string; tokenFile?: string; caCert?: string; host: string; ovsRundir: string; bridge?: string;
+  stateDir: string; interval: string; once?: boolean; observe: boolean;
+}
 
-export async function main(argv: string[]): Promise<number> {
+export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command('microseg-agent')
     .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
-    .requiredOption('--service <url>', 'the policy service, e.g. http://127.0.0.1:7480')
-    .option('--token <token>', 'an agent (or admin) token; default $MICROSEG_TOKEN')
+    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--token-file <path>', 'a file holding the agent token (default: $MICROSEG_TOKEN)')
+    .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
+    .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// service')
     .requiredOption('--host <name>', 'this host\'s name in the policy')
-    .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt and ovs-vswitchd.pid)')
+    .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt, db.sock and ovs-vswitchd.pid)')
     .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')
+    .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
     .option('--interval <duration>', 'reconcile interval', '2s')
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
@@ -45,29 +58,37 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`microseg-agent: ${msg}\n`);
     return 2;
   };
-  const token = o.token ?? process.env.MICROSEG_TOKEN;
-  if (!token) return fail('--token: missing (or set MICROSEG_TOKEN)');
   let intervalMs: number;
-  let link: ReturnType<typeof httpLink>;
+  let link: HttpLink;
   try {
-    intervalMs = parseDuration(o.interval, '--interval');
-    link = httpLink({ service: o.service, token });
+    const token = tokenFrom(o, env);
+    intervalMs = requireDuration(o.interval, '--interval', INTERVAL_RANGE);
+    link = httpLink({
+      services: o.service,
+      token,
+      ca: caCertFrom(o.caCert),
+      onFailover: (from, to, reason) => log.warn({ from, to, reason }, 'the service does not answer: switched to the next one'),
+    });
   } catch (e) {
     return fail((e as Error).message);
   }
+  const cache = fileCache(o.stateDir, o.host);
 
   let bridge = o.bridge;
   if (!bridge) {
+    let policy;
     try {
-      bridge = (await link.fetchPolicy()).hosts.find((h) => h.name === o.host)?.bridge ?? 'br.microseg';
+      policy = await link.fetchPolicy();
     } catch (e) {
-      return fail((e as Error).message);
+      // No service answers: the kept policy names the bridge too (the agent then enforces it).
+      // One that answers with an error (a bad token) is a mistake to show now.
+      if ((e as HttpLinkError).status === null) policy = await cache.load().catch(() => null);
+      if (!policy) return fail((e as Error).message);
     }
+    bridge = policy.hosts.find((h) => h.name === o.host)?.bridge ?? 'br.microseg';
   }
   const driver = new OvsDriver({ rundir: o.ovsRundir, bridge });
-  const observe = o.observe
-    ? observationAfterPass({ link, decoderFor: pipelineDecoder, send: httpObservationSender(o.service, token) })
-    : undefined;
+  const observe = o.observe ? observationAfterPass({ link, decoderFor: pipelineDecoder }) : undefined;
   const agent = new HostAgent({
     host: o.host,
     link,
@@ -76,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     intervalMs,
     log: (level, msg, fields) => log[level]({ ...fields }, msg),
     afterPass: observe ? () => observe(o.host, o.ovsRundir, bridge!) : undefined,
+    cache,
   });
 
   if (o.once) {
@@ -94,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
-  log.info({ host: o.host, rundir: o.ovsRundir, bridge, intervalMs }, 'agent started');
+  log.info({ host: o.host, rundir: o.ovsRundir, bridge, intervalMs, services: o.service.join(','), state: cache.path }, 'agent started');
   agent.start();
   // Long poll for new generations; on any error fall back to the interval alone for a while.
   void (async () => {

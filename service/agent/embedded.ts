@@ -2,11 +2,14 @@
  * Embedded mode: the service runs one HostAgent per host that has an
  * `ovs_rundir`, started, restarted (rundir or bridge changed) and stopped as
  * hosts come and go, and poked on every new policy generation so a change is
- * realized at once instead of at the next interval.
+ * realized at once instead of at the next interval. Each keeps its last realized
+ * policy (`cacheFor`, in the service's data directory) for when the database
+ * cannot be read.
  */
 import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import type { CompileHost, PolicyLink } from './types';
+import type { PolicyCache } from './policy-cache';
 
 export interface EmbeddedLink extends PolicyLink {
   onGeneration(listener: (generation: number) => void): () => void;
@@ -19,6 +22,8 @@ export interface EmbeddedAgentsOptions {
   log?: AgentLog;
   /** Extra per-host work after each pass (observations); given the host, its run dir and bridge. */
   afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
+  /** Where a host's last realized policy is kept. */
+  cacheFor?: (host: string) => PolicyCache;
 }
 
 interface Running { agent: HostAgent; rundir: string; bridge: string }
@@ -95,6 +100,7 @@ export class EmbeddedAgents {
         intervalMs: this.opts.intervalMs,
         log: this.opts.log,
         afterPass: afterPass ? () => afterPass(name, w.rundir, w.bridge) : undefined,
+        cache: this.opts.cacheFor?.(name),
       };
       const agent = new HostAgent(options);
       this.agents.set(name, { agent, ...w });

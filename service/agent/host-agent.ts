@@ -13,14 +13,25 @@
  * reprogrammed as soon as it is back. Once a new generation is on the bridge,
  * the conntrack entries it denies are deleted (revoke.ts): the pipeline re-checks
  * only original-direction packets, so a responder-only stream would flow on.
+ *
+ * Fail secure: every pass first makes the bridge's fail mode `secure` (an empty or
+ * flushed table then drops everything instead of forwarding by NORMAL). When the
+ * policy cannot be fetched, the agent keeps enforcing the last policy it realized:
+ * the one in memory, or after a restart the copy `cache` keeps on disk
+ * (policy-cache.ts), so a restarted ovs-vswitchd is programmed at once anyway.
  */
 import { describeDiff, sameFlows } from './flows';
 import { entriesToCut } from './revoke';
 import { parseConntrackDump } from '../observations/conntrack';
+import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
-import type { AgentStatus, BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
+import type { PolicyCache } from './policy-cache';
+import type { BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+/** The reconcile intervals an agent accepts (--interval, MICROSEG_AGENT_INTERVAL). */
+export const INTERVAL_RANGE = { minMs: 50, maxMs: 3_600_000 };
 
 export interface HostAgentOptions {
   host: string;
@@ -32,10 +43,12 @@ export interface HostAgentOptions {
   log?: AgentLog;
   /** Extra work after each pass that reached the bridge (observations); its errors are logged, not reported. */
   afterPass?: () => Promise<void>;
+  /** Where the last realized policy is kept for when the service cannot be reached. */
+  cache?: PolicyCache;
 }
 
 /** What the last pass found (tests and the CLI read it). */
-export interface PassResult extends AgentStatus { action: 'none' | 'programmed' | 'repaired' | 'error' }
+export interface PassResult extends AgentStatusReport { action: 'none' | 'programmed' | 'repaired' | 'error' }
 
 interface Programmed { key: string; dump: string[]; generation: number }
 
@@ -55,6 +68,10 @@ export class HostAgent {
   /** The generation whose denied connections were last revoked (retried each pass until it works). */
   private revokedFor: number | null = null;
   private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
+  /** The last policy fetched and realized (what to enforce while the service is unreachable). */
+  private realized: PolicySnapshot | null = null;
+  private savedGeneration: number | null = null;
+  private notice: string | null = null;
   last: PassResult | null = null;
 
   constructor(private readonly opts: HostAgentOptions) {
@@ -149,19 +166,37 @@ export class HostAgent {
 
   private async reconcile(): Promise<PassResult> {
     const host = this.opts.host;
-    let snapshot;
+    let snapshot: PolicySnapshot;
+    /** Set when the policy is the kept one: why it could not be fetched. */
+    let offline: string | null = null;
     try {
       snapshot = await this.opts.link.fetchPolicy();
     } catch (e) {
-      return this.failed(`cannot fetch the policy: ${(e as Error).message}`, this.last?.reachable ?? false);
+      const reason = `cannot fetch the policy: ${(e as Error).message}`;
+      const kept = await this.keptPolicy();
+      if (!kept) return this.failed(reason, this.last?.reachable ?? false);
+      snapshot = kept;
+      offline = `${reason}; enforcing the last realized generation ${kept.generation}`;
     }
     if (!snapshot.hosts.some((h) => h.name === host)) return this.failed(`host "${host}" is not in the policy`, this.last?.reachable ?? false);
 
     const { driver } = this.opts;
     let ports: HostPorts;
     let dump: string[];
+    let warning = offline;
     try {
       ports = await driver.readPorts();
+      // Before the dump: setting the fail mode flushes the bridge's flows.
+      try {
+        const was = await driver.ensureSecure?.();
+        if (was) {
+          this.notice = `the bridge was in fail-mode ${was} (it forwards by NORMAL when it holds no flows): set it to secure at ${new Date().toISOString()}`;
+          this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
+        }
+      } catch (e) {
+        warning = `cannot make the bridge's fail mode secure: ${(e as Error).message}`;
+        if (warning !== this.last?.last_error) this.log('error', warning, { host });
+      }
       dump = await driver.dumpFlows();
     } catch (e) {
       return this.failed(`cannot reach Open vSwitch: ${(e as Error).message}`, false);
@@ -183,7 +218,8 @@ export class HostAgent {
     if (p && p.key === key && sameFlows(p.dump, dump)) {
       p.generation = compiled.generation;
       this.toRevoke = { snapshot, ports, generation: compiled.generation };
-      return this.ok('none', compiled.generation, dump.length);
+      if (!offline) await this.keep(snapshot);
+      return this.ok('none', compiled.generation, dump.length, warning);
     }
     const drift = p !== null && p.key === key;
     if (drift) this.log('warn', 'bridge drifted from the desired flows: repairing', { host, diff: describeDiff(p.dump, dump) });
@@ -196,11 +232,14 @@ export class HostAgent {
       }
       this.programmed = { key, dump: after, generation: compiled.generation };
       if (drift) this.driftRepairs++;
-      else {
+      else if (offline) {
+        this.log('warn', 'the service cannot be reached: programmed the bridge with the last realized policy', { host, generation: compiled.generation, flows: after.length });
+      } else {
         this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
       }
       this.toRevoke = { snapshot, ports, generation: compiled.generation };
-      return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length);
+      if (!offline) await this.keep(snapshot);
+      return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length, warning);
     } catch (e) {
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
     }
@@ -228,8 +267,40 @@ export class HostAgent {
     }
   }
 
-  private ok(action: PassResult['action'], generation: number, flowCount: number): PassResult {
-    return { action, realized_generation: generation, flow_count: flowCount, reachable: true, last_error: null, drift_repairs: this.driftRepairs };
+  /** The policy to enforce while the service cannot be reached: the last realized one, from memory or disk. */
+  private async keptPolicy(): Promise<PolicySnapshot | null> {
+    if (this.realized) return this.realized;
+    const { cache } = this.opts;
+    if (!cache) return null;
+    try {
+      const kept = await cache.load();
+      if (kept) {
+        this.log('warn', 'the service cannot be reached: enforcing the policy kept on local disk', { host: this.opts.host, generation: kept.generation, path: cache.path });
+        this.realized = kept;
+        this.savedGeneration = kept.generation;
+      }
+      return kept;
+    } catch (e) {
+      this.log('error', 'cannot read the policy kept on local disk', { host: this.opts.host, path: cache.path, error: (e as Error).message });
+      return null;
+    }
+  }
+
+  /** Remembers a realized policy, and writes it to disk once per generation. A failed write is logged and retried next pass. */
+  private async keep(snapshot: PolicySnapshot): Promise<void> {
+    this.realized = snapshot;
+    const { cache } = this.opts;
+    if (!cache || this.savedGeneration === snapshot.generation) return;
+    try {
+      await cache.save(snapshot);
+      this.savedGeneration = snapshot.generation;
+    } catch (e) {
+      this.log('error', 'cannot keep the realized policy on local disk', { host: this.opts.host, path: cache.path, error: (e as Error).message });
+    }
+  }
+
+  private ok(action: PassResult['action'], generation: number, flowCount: number, lastError: string | null): PassResult {
+    return { action, realized_generation: generation, flow_count: flowCount, reachable: true, last_error: lastError, drift_repairs: this.driftRepairs, notice: this.notice };
   }
 
   private failed(error: string, reachable: boolean): PassResult {
@@ -237,6 +308,6 @@ export class HostAgent {
     // What is on the bridge is unknown once it cannot be read: claim no generation then.
     const realized = reachable ? this.programmed?.generation ?? null : null;
     if (!reachable) this.programmed = null;
-    return { action: 'error', realized_generation: realized, flow_count: null, reachable, last_error: error, drift_repairs: this.driftRepairs };
+    return { action: 'error', realized_generation: realized, flow_count: null, reachable, last_error: error, drift_repairs: this.driftRepairs, notice: this.notice };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * One bridge of one Open vSwitch instance, reached through its run directory:
- * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the port
- * monitor. Every call has a timeout so a hung daemon cannot stall the loop.
+ * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the fail
+ * mode and the port monitor. Every call has a timeout so a hung daemon cannot stall the loop.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -34,6 +34,19 @@ export class OvsDriver implements BridgeDriver {
 
   async readPorts(): Promise<HostPorts> {
     return parsePorts(await this.ofctl(['show', this.target]));
+  }
+
+  /** ovs-vsctl against this instance's database; it waits until ovs-vswitchd has applied a change. */
+  private vsctl(args: string[]): Promise<string> {
+    return runCommand('ovs-vsctl', [`--db=unix:${this.opts.rundir}/db.sock`, `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args], this.timeoutMs + 1000);
+  }
+
+  async ensureSecure(): Promise<string | null> {
+    // Empty output: unset, which Open vSwitch treats as standalone (forward by NORMAL when no controller).
+    const mode = (await this.vsctl(['get-fail-mode', this.opts.bridge])).trim() || 'standalone';
+    if (mode === 'secure') return null;
+    await this.vsctl(['set-fail-mode', this.opts.bridge, 'secure']);
+    return mode;
   }
 
   async dumpFlows(): Promise<string[]> {

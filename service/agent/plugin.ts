@@ -4,26 +4,37 @@
  *
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
  * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
+ * With a data directory, each agent keeps its host's last realized policy in
+ * `<data dir>/agent-state/<host>.policy.json`.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext, ServicePlugin } from '../app';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
-import { parseDuration } from './duration';
+import { fileCache } from './policy-cache';
+import { requireDuration } from '../model/duration';
+import { INTERVAL_RANGE } from './host-agent';
 import { observationAfterPass } from '../observations/agent-hook';
 import type { ObservationDecoder } from '../observations/reporter';
 import type { PolicySnapshot } from '../model/snapshot';
+import type { CompileHost } from './types';
 import { pipelineDecoder } from '../observations/decode';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
   enabled?: boolean;
+  /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
+  compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 
+/** The embedded agents' last realized policies, one file per host, under the service's data directory. */
+export const AGENT_STATE_DIR = 'agent-state';
+
 const registry = new WeakMap<FastifyInstance, EmbeddedAgents>();
-/** The embedded agents of an app (tests). */
+/** The embedded agents of an app (the bench stops and restarts them to measure without them). */
 export function embeddedAgentsOf(app: FastifyInstance): EmbeddedAgents | undefined {
   return registry.get(app);
 }
@@ -32,7 +43,7 @@ export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enable
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
   const interval = env.MICROSEG_AGENT_INTERVAL;
-  return { enabled: flag !== 'off', intervalMs: interval ? parseDuration(interval, 'MICROSEG_AGENT_INTERVAL') : 2000 };
+  return { enabled: flag !== 'off', intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000 };
 }
 
 export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): ServicePlugin {
@@ -47,10 +58,11 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
         reportStatus: (host, status) => link.reportStatus(host, status),
         onGeneration: (l) => link.onGeneration(l),
       },
-      compile: compileHost,
+      compile: opts.compile ?? compileHost,
       intervalMs: opts.intervalMs,
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+      cacheFor: ctx.dataDir ? (host) => fileCache(join(ctx.dataDir!, AGENT_STATE_DIR), host) : undefined,
     });
     registry.set(app, agents);
     app.addHook('onReady', async () => { await agents.start(); });

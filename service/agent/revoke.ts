@@ -7,6 +7,7 @@
  * Pure: takes the parsed `dpctl/dump-conntrack` entries, returns flush targets.
  */
 import type { PolicySnapshot } from '../model/snapshot';
+import { ipVersion } from '../model/net';
 import type { ConntrackEntry } from '../observations/conntrack';
 import { explain, type ExplainQuery } from '../policy/explain';
 import type { HostPorts } from './types';
@@ -57,7 +58,7 @@ export function entriesToCut(snapshot: PolicySnapshot, hostName: string, ports: 
       continue; // an address explain() rejects: not ours to judge
     }
     if (verdict !== 'deny') continue;
-    const v6 = c.src.includes(':');
+    const v6 = ipVersion(c.src) === 6;
     let tuple = `${v6 ? 'ct_ipv6_src' : 'ct_nw_src'}=${c.src},${v6 ? 'ct_ipv6_dst' : 'ct_nw_dst'}=${c.dst},ct_nw_proto=${proto.number}`;
     // The full tuple: OVS 3.1's userspace conntrack deletes only an exact match (a partial one fails with ENOENT).
     tuple += proto.ports ? `,ct_tp_src=${c.sport},ct_tp_dst=${c.dport}` : `,icmp_type=${c.icmp_type},icmp_code=${c.icmp_code ?? 0},icmp_id=${c.icmp_id}`;

@@ -3,6 +3,7 @@
  * depend on how the compiler and the service are put together.
  */
 import type { PolicySnapshot } from '../model/snapshot';
+import type { AgentStatusReport } from '../model/host-status';
 
 /** OpenFlow port numbers by OVS interface name, read from the bridge (same shape as the compiler's HostPorts). */
 export interface HostPorts { [ovsInterfaceName: string]: number }
@@ -11,24 +12,21 @@ export interface HostPorts { [ovsInterfaceName: string]: number }
 export interface CompiledFlows { host: string; generation: number; flows: string[] }
 export type CompileHost = (snapshot: PolicySnapshot, host: string, ports: HostPorts) => CompiledFlows;
 
-/** What an agent reports after each pass (POST /v1/agents/hosts/:name/status). */
-export interface AgentStatus {
-  realized_generation: number | null;
-  flow_count: number | null;
-  reachable: boolean;
-  last_error: string | null;
-  drift_repairs: number;
-}
-
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
 export interface PolicyLink {
   fetchPolicy(): Promise<PolicySnapshot>;
-  reportStatus(host: string, status: AgentStatus): Promise<void>;
+  reportStatus(host: string, status: AgentStatusReport): Promise<void>;
 }
 
 /** The bridge operations the reconcile loop uses (ovs-driver.ts implements them with ovs-ofctl). */
 export interface BridgeDriver {
   readPorts(): Promise<HostPorts>;
+  /**
+   * Optional: makes the bridge's fail mode `secure` (no NORMAL flow when its table is
+   * empty or flushed) and returns the mode it had when it had to change it, else null.
+   * Changing the mode flushes the bridge's flows: call it before comparing them.
+   */
+  ensureSecure?(): Promise<string | null>;
   /** Flows now on the bridge, normalized (flows.ts: normalizeDump). */
   dumpFlows(): Promise<string[]>;
   /** Atomically makes the bridge hold exactly `flows` (one bundle). */

@@ -6,15 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import type { PolicyStore } from '../store/store';
-import type { AgentStatusReport } from '../store/host-status';
-
-const StatusBody = Type.Object({
-  realized_generation: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'The generation now programmed on the bridge, or null.' }),
-  flow_count: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Flows on the bridge, or null when unknown.' }),
-  reachable: Type.Boolean({ description: "Whether the agent can reach the host's Open vSwitch." }),
-  last_error: Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], { description: 'The last error, or null.' }),
-  drift_repairs: Type.Integer({ minimum: 0, description: 'How many times the agent repaired out-of-band changes.' }),
-}, { additionalProperties: false });
+import { AgentStatusReport } from '../model/host-status';
 
 const PolicyQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Long poll: answer once the generation is above this one (or at `wait`).' })),
@@ -51,7 +43,7 @@ export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): v
   app.post('/v1/agents/hosts/:name/status', {
     logLevel: 'warn',
     config: { access: 'agent' },
-    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: StatusBody },
+    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: AgentStatusReport },
   }, async (request, reply) => {
     await store.reportHostStatus((request.params as { name: string }).name, request.body as AgentStatusReport);
     reply.code(204).send();

@@ -3,14 +3,22 @@
  * objects addressed by name. Request schemas are the TypeBox inputs of
  * schemas.ts, so the same definitions validate, type and document.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
 import type { Bodies } from '../model/validate';
-import type { PolicyStore } from '../store/store';
+import type { PolicyStore, WriteOutcome } from '../store/store';
 import { ServiceError } from '../store/errors';
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (stable across renames).' }) });
+
+/** A fresh outcome for one write, and the headers that answer it: the generation and the hosts that must realize it. */
+const newOutcome = (): WriteOutcome => ({ generation: 0, hosts: [] });
+function outcomeHeaders(reply: { header(k: string, v: string): unknown }, outcome: WriteOutcome): void {
+  reply.header('microseg-generation', String(outcome.generation));
+  reply.header('microseg-affected-hosts', outcome.hosts.join(','));
+}
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The version you read (ETag); the change is refused with 409 if the object has changed since.' })),
 });
@@ -43,6 +51,13 @@ function expectedVersion(request: FastifyRequest, bodyVersion: number | undefine
   return header ?? bodyVersion;
 }
 
+/** Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody waits for. */
+function clientGone(reply: FastifyReply): { signal: AbortSignal } {
+  const controller = new AbortController();
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+  return { signal: controller.signal };
+}
+
 export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): void {
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const { collection, input, output } = KINDS[kind];
@@ -60,7 +75,9 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
     app.post(base, {
       schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
     }, async (request, reply) => {
-      const created = await store.create(kind, request.body as Bodies[typeof kind]);
+      const outcome = newOutcome();
+      const created = await store.create(kind, request.body as Bodies[typeof kind], { ...clientGone(reply), outcome });
+      outcomeHeaders(reply, outcome);
       reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
       return withEtag(reply, created);
     });
@@ -69,18 +86,26 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
       schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } },
     }, async (request, reply) => withEtag(reply, await store.get(kind, (request.params as { name: string }).name)));
 
+    app.get(`${base}/by-id/:id`, {
+      schema: { tags, summary: `Read a ${kind} by its id (which a rename keeps)`, params: IdParams, response: { 200: output, '4xx': ErrorSchema } },
+    }, async (request, reply) => withEtag(reply, await store.getById(kind, (request.params as { id: string }).id)));
+
     app.put(`${base}/:name`, {
       schema: { tags, summary: `Replace a ${kind} (may rename it)`, params: NameParams, headers: IfMatchHeaders, body: replaceBody(input), response: { 200: output, '4xx': ErrorSchema } },
     }, async (request, reply) => {
       const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
-      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version));
+      const outcome = newOutcome();
+      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version), { ...clientGone(reply), outcome });
+      outcomeHeaders(reply, outcome);
       return withEtag(reply, updated);
     });
 
     app.delete(`${base}/:name`, {
       schema: { tags, summary: `Delete a ${kind}`, params: NameParams, headers: IfMatchHeaders, response: { '4xx': ErrorSchema } },
     }, async (request, reply) => {
-      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined));
+      const outcome = newOutcome();
+      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), { ...clientGone(reply), outcome });
+      outcomeHeaders(reply, outcome);
       reply.code(204).send();
     });
   }

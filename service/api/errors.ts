@@ -5,7 +5,7 @@
  * size) as they are, anything else as a 500 without details.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceError } from '../store/errors';
+import { ServiceError, asUnavailable } from '../store/errors';
 
 export interface ErrorBody { error: string; message: string; field: string | null; details?: { field: string; message: string }[] }
 
@@ -54,6 +54,7 @@ function describe(e: AjvError): { field: string; message: string } {
 const CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 422: 'invalid', 429: 'too_many_requests' };
 
 export function toErrorBody(err: FastifyError | ServiceError | Error): { status: number; body: ErrorBody } {
+  if (!(err instanceof ServiceError)) err = asUnavailable(err) ?? err;
   if (err instanceof ServiceError) {
     const body: ErrorBody = { error: err.code, message: err.message, field: err.field };
     if (err.details.length > 0) body.details = err.details;
@@ -76,7 +77,10 @@ export function toErrorBody(err: FastifyError | ServiceError | Error): { status:
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorBody(err);
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status === 503) {
+      request.log.warn({ err }, body.message);
+      reply.header('retry-after', '1');
+    } else if (status >= 500) request.log.error({ err }, 'request failed');
     reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

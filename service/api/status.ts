@@ -1,10 +1,10 @@
 /** /healthz, /v1/status (generation and host realization) and /v1/reachability (the reference evaluator). */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { isIP } from 'node:net';
 import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
-import { ServiceError } from '../store/errors';
+import { parseAddress } from '../model/net';
+import { ServiceError, asUnavailable } from '../store/errors';
 import { explain, ExplainInputError, type ExplainQuery, type ExplainResult } from '../policy/explain';
 
 export type { ExplainQuery };
@@ -33,13 +33,24 @@ function numberParam(value: string | undefined, field: string, min: number, max:
   return n;
 }
 
+/** /healthz answers within this, whatever the database does (the promise is 2 s). */
+const HEALTH_DEADLINE_MS = 1500;
+
 export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
-  app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: 'Health: the service answers and reaches its database; no token needed' } }, async (request, reply) => {
+  app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: `Health: the service answers and reaches its database within ${HEALTH_DEADLINE_MS / 1000} s (else 503); no token needed` } }, async (request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    // A frozen database must not freeze the health check: it answers in time either way.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ServiceError(503, 'unavailable', `the database did not answer within ${HEALTH_DEADLINE_MS / 1000} s`)), HEALTH_DEADLINE_MS);
+    });
     try {
-      return { ok: true, generation: await store.refresh() };
+      return { ok: true, generation: await Promise.race([store.refresh(), late]) };
     } catch (err) {
       request.log.error({ err }, 'health check: database unreachable');
-      return reply.code(503).send({ ok: false, error: 'unavailable', message: 'the database is unreachable', field: null });
+      const message = asUnavailable(err)?.message ?? 'the database is unavailable';
+      return reply.code(503).send({ ok: false, error: 'unavailable', message, field: null });
+    } finally {
+      clearTimeout(timer);
     }
   });
 
@@ -56,7 +67,7 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
     const snapshot = await store.getSnapshot();
     for (const field of ['src', 'dst'] as const) {
       const value = q[field] as string;
-      if (isIP(value) === 0 && !snapshot.entities.some((e) => e.name === value)) {
+      if (parseAddress(value) === null && !snapshot.entities.some((e) => e.name === value)) {
         throw new ServiceError(404, 'not_found', `${field}: "${value}" is neither an IP address nor an entity name`, field);
       }
     }

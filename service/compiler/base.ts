@@ -3,12 +3,13 @@
  * connection state, commit and dispatch. Everything here is independent of
  * the rules (cookie BASE_COOKIE); the layers live in layers.ts.
  */
+import { ipVersion } from '../model/net';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { BASE_COOKIE, DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, REG, REG_MATCH, TABLE } from './pipeline';
 
 const cookie = BASE_COOKIE;
-const isV6 = (ip: string) => ip.includes(':');
+const isV6 = (ip: string) => ipVersion(ip) === 6;
 const BLOCKED = `0x${MARK_VERDICT.deny.toString(16)}/0x${MARK_VERDICT_MASK.toString(16)}`;
 /** ICMPv6 router solicitation/advertisement, neighbor solicitation/advertisement. */
 const ND_TYPES = [133, 134, 135, 136];

@@ -1,6 +1,6 @@
 /** What one host's bridge holds: its entities (with OpenFlow ports when present) and its uplink ports. Pure. */
 import type { PolicySnapshot, SnapshotEntity, SnapshotHost } from '../model/snapshot';
-import { byName } from '../policy/match';
+import { byName } from '../model/verdicts';
 
 export interface HostPorts { [ovsInterfaceName: string]: number }
 /** ofport null: the entity's interface is not on the bridge (yet). */

@@ -9,16 +9,14 @@ import { compileBase } from './base';
 import { FlowSet } from './flow-set';
 import { hostView, type HostPorts } from './host-view';
 import { compileLayers } from './layers';
-import { ruleIndex } from './rule-ids';
 
 export type { HostPorts } from './host-view';
-export { ruleForCookie, ruleForLabel, ruleIndex, type RuleRef } from './rule-ids';
-export { decodeCookie, decodeLabel, decodeMark, ruleId, cookieFor, TABLE, REG } from './pipeline';
+export { ruleForCookie, ruleIndex, type RuleRef } from './rule-ids';
+export { decodeCookie, decodeLabel, decodeMark, cookieFor, TABLE, REG } from './pipeline';
 
 export interface CompiledHost { host: string; generation: number; flows: string[] }
 
 export function compileHost(snapshot: PolicySnapshot, host: string, ports: HostPorts): CompiledHost {
-  ruleIndex(snapshot); // fails early on a rule id collision, which would make labels ambiguous
   const view = hostView(snapshot, host, ports);
   const fs = new FlowSet();
   compileBase(fs, view);

@@ -9,13 +9,16 @@ import type { PeerT, ServiceT } from '../model/schemas';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../model/snapshot';
-import { byName, parsePortSpec, selectorMatches } from '../policy/match';
+import { parsePortSpec, selectorMatches } from '../model/match';
+import { byName } from '../model/verdicts';
+import { hostPrefix, ipVersion } from '../model/net';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import {
-  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, ruleId, TABLE, type MarkLayer, type MarkVerdict, type RuleKind, type Side,
+  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side,
 } from './pipeline';
+import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
   side: Side;
@@ -34,7 +37,7 @@ const SIDES: SideSpec[] = [
 
 type Present = LocalEntity & { ofport: number };
 
-function verdictActions(spec: SideSpec, verdict: MarkVerdict, layer: MarkLayer, rule: number): string {
+function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): string {
   const mark = encodeMark(verdict, layer, spec.side);
   return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
 }
@@ -47,7 +50,7 @@ const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) =>
  * here but one on the bridge (the later replacing the earlier, losing a clause).
  */
 function hostAddress(a: string): string {
-  const host = a.includes(':') ? '/128' : '/32';
+  const host = `/${hostPrefix(ipVersion(a))}`;
   return a.endsWith(host) ? a.slice(0, -host.length) : a;
 }
 
@@ -55,7 +58,7 @@ function addressMatches(spec: SideSpec, addresses: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const cidr of addresses) {
     const a = hostAddress(cidr);
-    out.add(a.includes(':') ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
+    out.add(ipVersion(a) === 6 ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
   }
   return [...out].sort();
 }
@@ -110,7 +113,7 @@ function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: Servic
   return [...new Set(services.flatMap(serviceMatches))].sort();
 }
 
-interface TargetedRule { name: string; mode: 'monitor' | 'apply'; target: { categories: Record<string, string[]> } }
+interface TargetedRule { name: string; id: number; mode: 'monitor' | 'apply'; target: { categories: Record<string, string[]> } }
 
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
@@ -118,7 +121,7 @@ interface TargetedRule { name: string; mode: 'monitor' | 'apply'; target: { cate
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], kind: RuleKind, layer: MarkLayer,
+  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
   table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[] },
 ): void {
   const sorted = rules.slice().sort(byName);
@@ -130,14 +133,14 @@ function targetedLayer<R extends TargetedRule>(
     const chosen = apply.length > 0 ? apply : targeting;
     deciding.set(member, chosen);
     const first = chosen[0];
-    const id = ruleId(kind, first.name);
+    const id = first.id;
     fs.add({ table, priority: PRIORITY.SIDE_DEFAULT, match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
       cookie: cookieFor(layer, id), actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id) });
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
     if (members.length === 0) return;
-    const id = ruleId(kind, rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
     const allow = verdictActions(spec, 'allow', layer, id);
@@ -163,7 +166,7 @@ function targetedLayer<R extends TargetedRule>(
 function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.quarantine;
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
-  targetedLayer(fs, snapshot, spec, present, 'quarantine_rule', 'quarantine', table, rules, (r) => ({
+  targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
     allowAll: false, entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
@@ -183,7 +186,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
     ...snapshot.isolation_rules.filter((r) => r.mode === 'monitor').sort(byName),
   ];
   rules.forEach((rule, rank) => {
-    const id = ruleId('isolation_rule', rule.name);
+    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
     for (const [mine, theirs] of [[rule.first, rule.second], [rule.second, rule.first]]) {
@@ -199,7 +202,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.application;
   const rules: SnapshotApplicationRule[] = snapshot.application_rules;
-  targetedLayer(fs, snapshot, spec, present, 'application_rule', 'application', table, rules, (r) => (spec.side === 'egress'
+  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) => (spec.side === 'egress'
     ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound }
     : { allowAll: false, entries: r.inbound }));
   // Not targeted: this side takes no part (layer "default").

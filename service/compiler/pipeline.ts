@@ -11,6 +11,8 @@
  *       │ no: from an entity → out the uplinks; from an uplink → drop
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
+import type { Layer, Verdict } from '../model/verdicts';
+import type { RuleKind } from '../model/snapshot';
 
 export const TABLE = {
   CLASSIFY: 0, //          in_port: entity port → SPOOF, uplink → DISPATCH, anything else → drop
@@ -34,15 +36,13 @@ export const TABLE = {
 export const REG = {
   FROM_ENTITY: 'NXM_NX_REG0', //   1 when the packet entered on an entity port
   VERDICT: 'NXM_NX_REG2', //       the side's ct_mark value (see MARK), set by the deciding layer
-  RULE: 'NXM_NX_REG3', //          the deciding rule's 32-bit id (ct_label[0..31]); 0 = no rule
+  RULE: 'NXM_NX_REG3', //          the deciding rule's id (ct_label[0..31]); 0 = no rule
   SRC_PORT: 'NXM_NX_REG4', //      ofport of the sending entity = egress conntrack zone
   DST_PORT: 'NXM_NX_REG5', //      ofport of the receiving local entity = ingress conntrack zone = output port
 } as const;
 /** Short names of the same registers, as ovs-ofctl prints them in matches. */
 export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5' } as const;
 
-/** Conntrack zone of an entity port: its OpenFlow port number (1..65279, never the default zone 0). */
-export const zoneOfPort = (ofport: number): number => ofport;
 /**
  * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
  * ever matches this zone, it only lets monitoring read denied attempts from conntrack (never an entity zone).
@@ -58,24 +58,22 @@ export const PRIORITY = {
 } as const;
 
 // ---- ct_mark: the side's verdict, layer and side (32 bits) ----
-export type MarkVerdict = 'allow' | 'would-deny' | 'deny';
-export type MarkLayer = 'default' | 'quarantine' | 'isolation' | 'application';
 export type Side = 'egress' | 'ingress';
-export const MARK_VERDICT: Record<MarkVerdict, number> = { allow: 1, 'would-deny': 2, deny: 3 }; // bits 0-1; 3 = blocked
-export const MARK_LAYER: Record<MarkLayer, number> = { default: 0, quarantine: 1, isolation: 2, application: 3 }; // bits 2-3
+export const MARK_VERDICT: Record<Verdict, number> = { allow: 1, 'would-deny': 2, deny: 3 }; // bits 0-1; 3 = blocked
+export const MARK_LAYER: Record<Layer, number> = { default: 0, quarantine: 1, isolation: 2, application: 3 }; // bits 2-3
 export const MARK_SIDE: Record<Side, number> = { egress: 0, ingress: 1 }; // bit 4
 export const MARK_VERDICT_MASK = 0x3;
 
-export function encodeMark(verdict: MarkVerdict, layer: MarkLayer, side: Side): number {
+export function encodeMark(verdict: Verdict, layer: Layer, side: Side): number {
   return MARK_VERDICT[verdict] | (MARK_LAYER[layer] << 2) | (MARK_SIDE[side] << 4);
 }
 
-export interface DecodedMark { verdict: MarkVerdict | null; layer: MarkLayer; side: Side }
+export interface DecodedMark { verdict: Verdict | null; layer: Layer; side: Side }
 /** ct_mark → verdict/layer/side. verdict null: not a microseg mark (0 = never committed by us). */
 export function decodeMark(mark: number): DecodedMark {
   const v = mark & 0x3;
-  const verdict = (Object.keys(MARK_VERDICT) as MarkVerdict[]).find((k) => MARK_VERDICT[k] === v) ?? null;
-  const layer = (Object.keys(MARK_LAYER) as MarkLayer[]).find((k) => MARK_LAYER[k] === ((mark >> 2) & 0x3))!;
+  const verdict = (Object.keys(MARK_VERDICT) as Verdict[]).find((k) => MARK_VERDICT[k] === v) ?? null;
+  const layer = (Object.keys(MARK_LAYER) as Layer[]).find((k) => MARK_LAYER[k] === ((mark >> 2) & 0x3))!;
   return { verdict, layer, side: (mark >> 4) & 1 ? 'ingress' : 'egress' };
 }
 
@@ -87,36 +85,27 @@ export function decodeLabel(label: string | bigint): number {
 }
 
 // ---- rule ids and cookies ----
-export type RuleKind = 'quarantine_rule' | 'isolation_rule' | 'application_rule';
-export const KIND_LAYER: Record<RuleKind, MarkLayer> = {
+// A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
+export type { RuleKind };
+export const KIND_LAYER: Record<RuleKind, Layer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application',
 };
 
-/** A rule's 32-bit id: FNV-1a over UTF-8 of "<kind>:<name>". Stable across generations and hosts. */
-export function ruleId(kind: RuleKind, name: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(`${kind}:${name}`, 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h === 0 ? 1 : h; // 0 means "no rule"
-}
-
 /** "MS" in the top 16 bits marks a microseg flow; then the layer (8 bits), 8 zero bits, the rule id (32 bits). */
 export const COOKIE_MAGIC = 0x4d53n;
-export function cookieFor(layer: MarkLayer, id: number): bigint {
+export function cookieFor(layer: Layer, id: number): bigint {
   return (COOKIE_MAGIC << 48n) | (BigInt(MARK_LAYER[layer]) << 40n) | BigInt(id >>> 0);
 }
 export const BASE_COOKIE = cookieFor('default', 0);
 export function formatCookie(cookie: bigint): string {
   return `0x${cookie.toString(16)}`;
 }
-export interface DecodedCookie { layer: MarkLayer; ruleId: number }
+export interface DecodedCookie { layer: Layer; ruleId: number }
 /** null: not a microseg cookie. ruleId 0: the base pipeline (or a no-part flow of that layer). */
 export function decodeCookie(cookie: bigint | string): DecodedCookie | null {
   const c = typeof cookie === 'bigint' ? cookie : BigInt(cookie);
   if (c >> 48n !== COOKIE_MAGIC) return null;
   const layerCode = Number((c >> 40n) & 0xffn);
-  const layer = (Object.keys(MARK_LAYER) as MarkLayer[]).find((k) => MARK_LAYER[k] === layerCode);
+  const layer = (Object.keys(MARK_LAYER) as Layer[]).find((k) => MARK_LAYER[k] === layerCode);
   return layer ? { layer, ruleId: Number(c & 0xffffffffn) } : null;
 }

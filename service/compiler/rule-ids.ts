@@ -1,30 +1,29 @@
 /**
- * Mapping rule ids (ct_label, cookies) back to rules, for monitoring and for
- * the compiler's collision check. Pure.
+ * Mapping rule ids (ct_label, cookies) back to rules, for monitoring. The ids
+ * are the ones the store assigned (unique across rules, never reused while a
+ * rule exists), so the map is unambiguous by construction. Pure.
  */
-import type { PolicySnapshot } from '../model/snapshot';
-import { decodeCookie, KIND_LAYER, ruleId, type MarkLayer, type RuleKind } from './pipeline';
+import type { PolicySnapshot, RuleKind } from '../model/snapshot';
+import { decodeCookie, KIND_LAYER } from './pipeline';
+import type { Layer } from '../model/verdicts';
 
-export interface RuleRef { kind: RuleKind; name: string }
+export interface RuleRef { kind: RuleKind; name: string; id: number }
 
 export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
   return [
-    ...snapshot.quarantine_rules.map((r) => ({ kind: 'quarantine_rule' as const, name: r.name })),
-    ...snapshot.isolation_rules.map((r) => ({ kind: 'isolation_rule' as const, name: r.name })),
-    ...snapshot.application_rules.map((r) => ({ kind: 'application_rule' as const, name: r.name })),
+    ...snapshot.quarantine_rules.map((r) => ({ kind: 'quarantine_rule' as const, name: r.name, id: r.id })),
+    ...snapshot.isolation_rules.map((r) => ({ kind: 'isolation_rule' as const, name: r.name, id: r.id })),
+    ...snapshot.application_rules.map((r) => ({ kind: 'application_rule' as const, name: r.name, id: r.id })),
   ];
 }
 
-/** layer → id → rule. Throws if two rules of one kind hash to one id (then rename one; never seen in practice). */
-export function ruleIndex(snapshot: PolicySnapshot): Map<MarkLayer, Map<number, RuleRef>> {
-  const index = new Map<MarkLayer, Map<number, RuleRef>>();
+/** layer → id → rule. */
+export function ruleIndex(snapshot: PolicySnapshot): Map<Layer, Map<number, RuleRef>> {
+  const index = new Map<Layer, Map<number, RuleRef>>();
   for (const ref of rulesOf(snapshot)) {
     const layer = KIND_LAYER[ref.kind];
     const byId = index.get(layer) ?? new Map<number, RuleRef>();
-    const id = ruleId(ref.kind, ref.name);
-    const clash = byId.get(id);
-    if (clash) throw new Error(`rule id collision between ${clash.kind} ${clash.name} and ${ref.kind} ${ref.name}`);
-    byId.set(id, ref);
+    byId.set(ref.id, ref);
     index.set(layer, byId);
   }
   return index;
@@ -35,10 +34,4 @@ export function ruleForCookie(snapshot: PolicySnapshot, cookie: bigint | string)
   const decoded = decodeCookie(cookie);
   if (!decoded || decoded.ruleId === 0) return null;
   return ruleIndex(snapshot).get(decoded.layer)?.get(decoded.ruleId) ?? null;
-}
-
-/** The rule a conntrack entry names: layer from ct_mark (decodeMark), id from ct_label (decodeLabel). */
-export function ruleForLabel(snapshot: PolicySnapshot, layer: MarkLayer, id: number): RuleRef | null {
-  if (id === 0) return null;
-  return ruleIndex(snapshot).get(layer)?.get(id) ?? null;
 }

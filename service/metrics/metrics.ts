@@ -4,17 +4,10 @@
  * are computed at scrape time from the store's host status board.
  */
 import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
-import type { ObservedVerdict } from '../observations/types';
+import type { Verdict } from '../model/verdicts';
+import type { HostStatus } from '../model/host-status';
 
-export interface HostStatusSample {
-  host: string;
-  desired_generation: number;
-  realized_generation: number | null;
-  flow_count: number | null;
-  reachable: boolean;
-  last_error: string | null;
-  drift_repairs: number;
-}
+export type HostStatusSample = HostStatus & { host: string };
 
 export interface MetricsSources {
   generation: () => number;
@@ -74,7 +67,7 @@ export class ServiceMetrics {
     this.requestSeconds.observe({ method, route, status_code: String(statusCode) }, seconds);
   }
 
-  connectionsObserved(counts: Record<ObservedVerdict, number>): void {
+  connectionsObserved(counts: Record<Verdict, number>): void {
     for (const [verdict, n] of Object.entries(counts)) if (n > 0) this.observed.inc({ verdict }, n);
   }
 

@@ -2,14 +2,14 @@
  * Builds the normalized PolicySnapshot (snapshot.ts) from the stored model:
  * every optional list filled with its default, descriptions dropped, every
  * list of objects sorted by name so equal models give equal snapshots.
- * `buildSnapshot` is pure; `loadSnapshot` reads through the store.
+ * Rules carry the id the store assigned them. Pure.
  */
-import type { PolicySnapshot, SnapshotInbound, SnapshotOutbound } from './snapshot';
+import { byName } from './verdicts';
+import type { PolicySnapshot, RuleKind, SnapshotInbound, SnapshotOutbound } from './snapshot';
 import type { InboundEntryT, OutboundEntryT } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
 import type { ModelIndex } from './validate';
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sorted = <T extends { name: string }>(m: Map<string, T>): T[] => [...m.values()].sort(byName);
 
 function inbound(e: InboundEntryT): SnapshotInbound {
@@ -19,7 +19,10 @@ function outbound(e: OutboundEntryT): SnapshotOutbound {
   return { ...(e.from ? { from: e.from } : {}), to: e.to, services: e.services ?? [], service_groups: e.service_groups ?? [] };
 }
 
-export function buildSnapshot(generation: number, model: ModelIndex): PolicySnapshot {
+/** The store-assigned id of a rule. */
+export type RuleIdOf = (kind: RuleKind, name: string) => number;
+
+export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: RuleIdOf): PolicySnapshot {
   return {
     generation,
     categories: sorted(model.category).map((c) => ({ name: c.name, values: c.values })),
@@ -32,20 +35,12 @@ export function buildSnapshot(generation: number, model: ModelIndex): PolicySnap
       name: e.name, host: e.host, port: e.port, ...(e.mac ? { mac: e.mac } : {}), ips: e.ips, categories: e.categories ?? {},
     })),
     application_rules: sorted(model.application_rule).map((r) => ({
-      name: r.name, mode: r.mode, target: r.target, inbound: (r.inbound ?? []).map(inbound),
+      name: r.name, id: ruleIdOf('application_rule', r.name), mode: r.mode, target: r.target, inbound: (r.inbound ?? []).map(inbound),
       outbound_policy: r.outbound_policy ?? 'allow_all', outbound: (r.outbound ?? []).map(outbound),
     })),
-    isolation_rules: sorted(model.isolation_rule).map((r) => ({ name: r.name, mode: r.mode, first: r.first, second: r.second })),
+    isolation_rules: sorted(model.isolation_rule).map((r) => ({ name: r.name, id: ruleIdOf('isolation_rule', r.name), mode: r.mode, first: r.first, second: r.second })),
     quarantine_rules: sorted(model.quarantine_rule).map((r) => ({
-      name: r.name, mode: r.mode, target: r.target ?? DEFAULT_QUARANTINE_TARGET, inbound: (r.inbound ?? []).map(inbound), outbound: (r.outbound ?? []).map(outbound),
+      name: r.name, id: ruleIdOf('quarantine_rule', r.name), mode: r.mode, target: r.target ?? DEFAULT_QUARANTINE_TARGET, inbound: (r.inbound ?? []).map(inbound), outbound: (r.outbound ?? []).map(outbound),
     })),
   };
-}
-
-/** What the snapshot is read from (the store implements it). */
-export interface ModelSource { loadModel(): Promise<{ generation: number; model: ModelIndex }> }
-
-export async function loadSnapshot(source: ModelSource): Promise<PolicySnapshot> {
-  const { generation, model } = await source.loadModel();
-  return buildSnapshot(generation, model);
 }

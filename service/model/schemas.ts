@@ -1,5 +1,5 @@
 /**
- * The model of DESIGN.md section 3, declared once.
+ * The model (docs/architecture.md, docs/semantics.md), declared once.
  *
  * These TypeBox schemas are the single source of truth: the API validates
  * request bodies with them, the code takes its types from them (`Static`),
@@ -9,6 +9,7 @@
  * live in `validate.ts`.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { HostStatus } from './host-status';
 
 export const NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]{0,63}$';
 /** Category values may start with a digit ("2024", "v1"). */
@@ -157,16 +158,6 @@ export const QuarantineRuleInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const HostStatus = Type.Object({
-  reachable: Type.Boolean(),
-  desired_generation: Type.Integer(),
-  realized_generation: Type.Union([Type.Integer(), Type.Null()]),
-  flow_count: Type.Union([Type.Integer(), Type.Null()]),
-  last_error: Type.Union([Type.String(), Type.Null()]),
-  drift_repairs: Type.Integer({ description: 'Out-of-band bridge changes the agent has repaired.' }),
-  updated_at: Type.Union([Type.String(), Type.Null()]),
-}, { description: 'Realization state reported by the host agent.' });
-
 /** A stored object as the API returns it: the input plus Meta (and, for hosts, status). */
 const stored = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta)]);
 
@@ -175,9 +166,13 @@ export const AddressGroup = stored(AddressGroupInput);
 export const ServiceGroup = stored(ServiceGroupInput);
 export const Host = Type.Composite([HostInput, Type.Object(Meta), Type.Object({ status: HostStatus })]);
 export const Entity = stored(EntityInput);
-export const ApplicationRule = stored(ApplicationRuleInput);
-export const IsolationRule = stored(IsolationRuleInput);
-export const QuarantineRule = stored(QuarantineRuleInput);
+const RuleMeta = Type.Object({
+  rule_id: Type.Integer({ description: 'Assigned by the service, unique among rules and kept across renames: the id the rule\'s flow cookies and conntrack labels carry.' }),
+});
+const storedRule = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta), RuleMeta]);
+export const ApplicationRule = storedRule(ApplicationRuleInput);
+export const IsolationRule = storedRule(IsolationRuleInput);
+export const QuarantineRule = storedRule(QuarantineRuleInput);
 
 export type ServiceT = Static<typeof Service>;
 export type SelectorT = Static<typeof Selector>;

@@ -19,17 +19,23 @@ export interface SnapshotEntity {
 }
 export interface SnapshotInbound { from: PeerT; to?: SelectorT; services: ServiceT[]; service_groups: string[] }
 export interface SnapshotOutbound { from?: SelectorT; to: PeerT; services: ServiceT[]; service_groups: string[] }
+/** The rule kinds; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
+export const RULE_KINDS = ['quarantine_rule', 'isolation_rule', 'application_rule'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
 export interface SnapshotApplicationRule {
   name: string;
+  id: number;
   mode: ModeT;
   target: SelectorT;
   inbound: SnapshotInbound[];
   outbound_policy: 'allow_all' | 'allow_listed';
   outbound: SnapshotOutbound[];
 }
-export interface SnapshotIsolationRule { name: string; mode: ModeT; first: SelectorT; second: SelectorT }
+export interface SnapshotIsolationRule { name: string; id: number; mode: ModeT; first: SelectorT; second: SelectorT }
 export interface SnapshotQuarantineRule {
   name: string;
+  id: number;
   mode: ModeT;
   target: SelectorT;
   inbound: SnapshotInbound[];

@@ -10,7 +10,7 @@ import type {
   ServiceGroupInputT, HostInputT, EntityInputT, ApplicationRuleInputT, IsolationRuleInputT, QuarantineRuleInputT,
 } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr } from './validate-net';
+import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
 
 export interface FieldError {
   field: string;
@@ -44,7 +44,7 @@ export function checkCidr(text: string, field: string): FieldError[] {
   const c = parseCidr(text);
   if (!c) {
     const a = parseAddress(text);
-    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${a.version === 4 ? 32 : 128}` }];
+    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${hostPrefix(versionOf(a))}` }];
     return [{ field, message: `"${text}" is not a CIDR (IPv4 like 10.0.0.0/24 or IPv6 like 2001:db8::/32)` }];
   }
   const canonical = formatCidr(networkOf(c));
@@ -100,6 +100,8 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
     const f = `${field}.ports[${i}]`;
     if (!(low >= 1 && low <= 65535 && high >= 1 && high <= 65535)) errors.push({ field: f, message: `"${p}": ports are 1-65535` });
     else if (low > high) errors.push({ field: f, message: `"${p}": range low ${low} is above high ${high}` });
+    // Spelled one way only, like CIDRs: "0443" and "443" must not be two different items of one set.
+    else if (/(^|-)0/.test(p)) errors.push({ field: f, message: `"${p}" is not canonical; did you mean ${low === high ? low : `${low}-${high}`}` });
   });
   errors.push(...checkUnique(s.ports, `${field}.ports`));
   for (const key of ['icmp_type', 'icmp_code'] as const) {
@@ -310,9 +312,10 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
     return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, status: 409, code: 'conflict' }];
   }
-  if (renamed && isReferencedKind(kind)) {
+  // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
+  if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename ${KIND_LABEL[kind]} "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);

@@ -2,7 +2,7 @@
  * The observation step an agent runs after each reconcile pass: one
  * ObservationReporter per host (it remembers the previous dump, so only new
  * connections count), fed by the host's OVS and sent through the agent link
- * (in process) or over HTTP (standalone agents).
+ * (in process, or over HTTP for standalone agents: http-link.ts).
  *
  * For EmbeddedAgents: `afterPass: observationAfterPass({ link, decoderFor })`.
  */
@@ -19,16 +19,14 @@ export interface ObservationHookOptions {
   link: ObservationLink;
   /** The decoder for the policy the bridge runs (service/observations/decode.ts: pipelineDecoder). */
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
-  /** Overrides link.reportObservations (standalone agents: httpObservationSender). */
-  send?: (host: string, report: ObservationReportT) => Promise<void>;
 }
 
 export function observationAfterPass(opts: ObservationHookOptions): (host: string, rundir: string | undefined, bridge: string) => Promise<void> {
   const reporters = new Map<string, { reporter: ObservationReporter; where: string }>();
-  const send = opts.send ?? ((host: string, report: ObservationReportT) => {
+  const send = (host: string, report: ObservationReportT) => {
     if (!opts.link.reportObservations) return Promise.resolve(); // a service without the monitoring plugin
     return opts.link.reportObservations(host, report);
-  });
+  };
   return async (host, rundir, bridge) => {
     const where = `${rundir ?? ''}|${bridge}`;
     let r = reporters.get(host);

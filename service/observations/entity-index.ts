@@ -2,18 +2,11 @@
  * IP → entity resolution for one policy snapshot. Built once per generation
  * (entity IPs change only with the policy) and then answered from a Map.
  */
-import { isIP } from 'node:net';
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
+import { canonicalAddress } from '../model/net';
 
-/** One spelling per address: IPv6 compressed and lower-case, as conntrack prints it. */
-export function canonicalIp(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  } catch {
-    return ip.toLowerCase();
-  }
-}
+/** One spelling per address (the model's canonical one, as conntrack prints it); other text unchanged. */
+export const canonicalIp = (ip: string): string => canonicalAddress(ip) ?? ip;
 
 export class EntityIndex {
   private readonly byIp = new Map<string, SnapshotEntity>();

@@ -9,7 +9,8 @@
  * is moved to the end), so both evictions take rows from the front in O(1).
  */
 import type { EntityIndex } from './entity-index';
-import type { FlowRecord, ObservationReportT, ObservedVerdict, RuleKind } from './types';
+import type { FlowRecord, ObservationReportT } from './types';
+import type { RuleKind, Verdict } from '../model/verdicts';
 
 export interface FlowStoreOptions {
   maxEntries: number;
@@ -25,9 +26,13 @@ export interface FlowFilter {
   rule?: string;
   rule_kind?: RuleKind;
   entity?: string;
+  /** Case-insensitive substring of the source or destination (entity name or IP). */
+  search?: string;
+  /** Rows reported by this host's agent. */
+  host?: string;
   /** `Key:Value`: the source or destination entity carries that category value. */
   category?: { key: string; value: string };
-  verdict?: ObservedVerdict;
+  verdict?: Verdict;
   /** ms since the epoch: rows last seen at or after it. */
   since?: number;
   limit?: number;
@@ -35,7 +40,7 @@ export interface FlowFilter {
 
 export interface CookieCounter { host: string; cookie: string; rule: string | null; rule_kind: RuleKind | null; packets: number; bytes: number }
 
-export interface IngestResult { rows: number; connections: Record<ObservedVerdict, number> }
+export interface IngestResult { rows: number; connections: Record<Verdict, number> }
 
 const MAX_HOSTS_PER_ROW = 32;
 
@@ -61,7 +66,7 @@ export class FlowStore {
   /** Adds one agent report; addresses are resolved to entity names with `index`. */
   ingest(host: string, report: ObservationReportT, index: EntityIndex): IngestResult {
     const now = this.now();
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     for (const c of report.connections) {
       if (c.new === 0 && c.active === 0) continue;
       const src = index.entityOf(c.src);
@@ -99,6 +104,7 @@ export class FlowStore {
   query(filter: FlowFilter, index: EntityIndex | null): FlowRecord[] {
     this.evict(this.now());
     const limit = filter.limit ?? 1000;
+    const needle = filter.search?.toLowerCase();
     const out: FlowRecord[] = [];
     const rows = [...this.rows.values()];
     for (let i = rows.length - 1; i >= 0 && out.length < limit; i--) {
@@ -108,6 +114,8 @@ export class FlowStore {
       if (filter.rule !== undefined && r.rule !== filter.rule) continue;
       if (filter.rule_kind && r.rule_kind !== filter.rule_kind) continue;
       if (filter.entity && r.source !== filter.entity && r.destination !== filter.entity) continue;
+      if (needle !== undefined && !matchesSearch(r, needle)) continue;
+      if (filter.host !== undefined && !r.hosts.includes(filter.host)) continue;
       if (filter.category && !this.hasCategory(r, filter.category, index)) continue;
       out.push(present(r));
     }
@@ -115,9 +123,9 @@ export class FlowStore {
   }
 
   /** Connections per verdict over every row of one rule (no limit), and when it was last seen. */
-  ruleTotals(rule: string, kind: RuleKind): { connections: Record<ObservedVerdict, number>; last_seen: string | null } {
+  ruleTotals(rule: string, kind: RuleKind): { connections: Record<Verdict, number>; last_seen: string | null } {
     this.evict(this.now());
-    const connections: Record<ObservedVerdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+    const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     let last = -Infinity;
     for (const r of this.rows.values()) {
       if (r.rule !== rule || r.rule_kind !== kind) continue;
@@ -143,10 +151,6 @@ export class FlowStore {
     return { packets, bytes, by_host: byHost };
   }
 
-  forgetHost(host: string): void {
-    this.counters.delete(host);
-  }
-
   private hasCategory(r: Row, cat: { key: string; value: string }, index: EntityIndex | null): boolean {
     if (!index) return false;
     const has = (name: string, isEntity: boolean) => isEntity && index.entity(name)?.categories[cat.key] === cat.value;
@@ -168,6 +172,10 @@ export class FlowStore {
     this.rows.delete(oldest);
     this.dropped++;
   }
+}
+
+function matchesSearch(r: Row, needle: string): boolean {
+  return [r.source, r.destination, r.source_ip, r.destination_ip].some((s) => s.toLowerCase().includes(needle));
 }
 
 function present(r: Row): FlowRecord {

@@ -38,11 +38,6 @@ export interface Monitoring {
   ingest: (host: string, report: ObservationReportT) => Promise<void>;
 }
 
-const registry = new WeakMap<FastifyInstance, Monitoring>();
-/** The monitoring parts of an app built with this plugin (tests, embedded agents). */
-export function monitoringOf(app: FastifyInstance): Monitoring | undefined {
-  return registry.get(app);
-}
 
 export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): ServicePlugin {
   return (app: FastifyInstance, ctx: ServiceContext) => {
@@ -66,7 +61,6 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Se
       metrics.agentStatus(host, status.last_error);
     };
     link.reportObservations = ingest;
-    registry.set(app, { flows, metrics, ingest });
   };
 }
 

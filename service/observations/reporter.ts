@@ -11,9 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { parseConntrackDump, parseFlowCounters, type ConntrackEntry } from './conntrack';
-import type { ObservationReportT, ObservedConnectionT, ObservedVerdict, RuleCounterT, RuleKind } from './types';
+import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from './types';
+import type { RuleKind, Verdict } from '../model/verdicts';
 
-export interface DecodedConnection { verdict: ObservedVerdict; rule: string | null; rule_kind: RuleKind | null }
+export interface DecodedConnection { verdict: Verdict; rule: string | null; rule_kind: RuleKind | null }
 export interface DecodedCookie { rule: string | null; rule_kind: RuleKind | null }
 
 /** How the compiler's encoding maps back to rules (service/compiler/pipeline.ts provides it). */
@@ -83,16 +84,13 @@ export function counterReport(flowsText: string, decoder: ObservationDecoder): R
 
 export class ObservationReporter {
   private previous = new Set<string>();
-  /** Lines of the last dump that did not parse (kept for the agent's status). */
-  lastErrors: string[] = [];
 
   constructor(private readonly opts: ReporterOptions) {}
 
   /** One observation round; returns how many groups were sent. */
   async tick(): Promise<number> {
     const decoder = await this.opts.decoder();
-    const { entries, errors } = parseConntrackDump(await this.opts.dumpConntrack());
-    this.lastErrors = errors;
+    const { entries } = parseConntrackDump(await this.opts.dumpConntrack());
     const grouped = groupConnections(entries, decoder, this.previous, this.opts.maxGroups);
     const report: ObservationReportT = { connections: grouped.connections };
     if (this.opts.dumpFlows) report.counters = counterReport(await this.opts.dumpFlows(), decoder);
@@ -123,21 +121,5 @@ export function ovsDumpers(bridge: string, rundir?: string): { dumpConntrack: ()
   return {
     dumpConntrack: () => execText('ovs-appctl', [...(rundir ? ['-t', vswitchdControl(rundir)] : []), 'dpctl/dump-conntrack', '-m']),
     dumpFlows: () => execText('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', rundir ? `unix:${rundir}/${bridge}.mgmt` : bridge]),
-  };
-}
-
-/** A `send` that POSTs to the service (standalone agents). */
-export function httpObservationSender(endpoint: string, token: string, timeoutMs = 10000): (host: string, report: ObservationReportT) => Promise<void> {
-  return async (host, report) => {
-    const res = await fetch(`${endpoint.replace(/\/$/, '')}/v1/agents/hosts/${encodeURIComponent(host)}/observations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(report),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (res.status !== 204) {
-      const body = await res.text().catch(() => '');
-      throw new Error(`observations for host ${host}: HTTP ${res.status} ${body.slice(0, 200)}`);
-    }
   };
 }

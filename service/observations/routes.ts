@@ -5,45 +5,73 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
+import { parseDuration } from '../model/duration';
 import type { PolicyStore } from '../store/store';
 import { ServiceError } from '../store/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
-import { ObservationReport, VERDICTS, type ObservationReportT, type ObservedVerdict, type RuleKind } from './types';
+import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
+import { rulesTargeting } from './entity-rules';
+import { ObservationReport, type ObservationReportT } from './types';
+import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {
   store: PolicyStore;
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
-  onIngest?: (counts: Record<ObservedVerdict, number>) => void;
+  onIngest?: (counts: Record<Verdict, number>) => void;
 }
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
+
+/** The filters GET /v1/flows and the flow view share. */
+const FilterFields = {
+  verdict: Type.Optional(Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'allow, deny or would-deny.' })),
+  since: Type.Optional(Type.String({ maxLength: 40, description: 'Only rows last seen at or after: an RFC 3339 time, or a duration ago such as 30s, 5m, 2h.' })),
+  q: Type.Optional(Type.String({ maxLength: 130, description: 'Search: Key:Value — the source or destination entity carries that category value; anything else — part of the source or destination name or IP (any case).' })),
+};
 
 const FlowsQuery = Type.Object({
   rule: Type.Optional(Type.String({ pattern: NAME_PATTERN, description: 'Only connections decided by this rule.' })),
   rule_kind: Type.Optional(Type.Union([Type.Literal('application'), Type.Literal('isolation'), Type.Literal('quarantine')], { description: 'Only rules of this kind.' })),
   entity: Type.Optional(Type.String({ maxLength: 64, description: 'Only connections from or to this entity (or external IP).' })),
   category: Type.Optional(Type.String({ maxLength: 130, description: 'Key:Value — only connections whose source or destination entity carries it.' })),
-  verdict: Type.Optional(Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'allow, deny or would-deny.' })),
-  since: Type.Optional(Type.String({ maxLength: 40, description: 'Only rows last seen at or after: an RFC 3339 time, or a duration ago such as 30s, 5m, 2h.' })),
+  host: Type.Optional(Type.String({ pattern: NAME_PATTERN, description: "Only connections this host's agent reported." })),
+  ...FilterFields,
+  sort: Type.Optional(Type.Union(SORT_KEYS.map((k) => Type.Literal(k)), { description: 'Order rows by this column (default last_seen).' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc or desc (default: desc for times and count, asc for names).' })),
+  offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$', description: 'Skip this many rows of the order (paging; default 0).' })),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'At most this many rows (default 1000, max 10000).' })),
 }, { additionalProperties: false });
 
+const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
+
 /** `since` as ms since the epoch; throws a ServiceError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
-  const rel = text.match(/^([0-9]{1,9})(ms|s|m|h|d)$/);
-  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms']!;
+  const ago = parseDuration(text);
+  if (ago !== null) return now - ago;
   const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
   return t;
 }
 
-export function parseCategory(text: string): { key: string; value: string } {
+export function parseCategory(text: string, field = 'category'): { key: string; value: string } {
   const m = text.match(/^([A-Za-z][A-Za-z0-9_.-]{0,63}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/);
-  if (!m) throw new ServiceError(400, 'bad_request', 'category must be Key:Value, e.g. AppTier:web', 'category');
+  if (!m) throw new ServiceError(400, 'bad_request', `${field} must be Key:Value, e.g. AppTier:web`, field);
   return { key: m[1], value: m[2] };
+}
+
+/** `verdict`, `since` and `q` of a request as flow store filters. */
+function sharedFilter(q: Record<string, string | undefined>): FlowFilter {
+  const search = q.q?.trim() || undefined;
+  // One colon after a name is a category (AppTier:web); an IPv6 address has more.
+  const isCategory = search !== undefined && /^[A-Za-z][^:\s]*:[^:]*$/.test(search);
+  return {
+    verdict: q.verdict as Verdict | undefined,
+    since: q.since !== undefined ? parseSince(q.since) : undefined,
+    ...(isCategory ? { category: parseCategory(search, 'q') } : { search }),
+  };
 }
 
 const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
@@ -74,17 +102,24 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   });
 
   app.get('/v1/flows', {
-    schema: { tags: ['observations'], summary: 'Observed connections, aggregated by (source, destination, protocol, port, verdict, rule), most recent first', querystring: FlowsQuery },
+    schema: { tags: ['observations'], summary: 'Observed connections, aggregated by (source, destination, protocol, port, verdict, rule), most recent first (or by `sort`), one page at a time', querystring: FlowsQuery },
   }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
+    const shared = sharedFilter(q);
+    if (q.category !== undefined && shared.category) throw new ServiceError(400, 'bad_request', 'give a category either as category or as q, not both', 'q');
     const filter: FlowFilter = {
-      rule: q.rule, rule_kind: q.rule_kind as RuleKind | undefined, entity: q.entity, verdict: q.verdict as ObservedVerdict | undefined,
-      category: q.category !== undefined ? parseCategory(q.category) : undefined,
-      since: q.since !== undefined ? parseSince(q.since) : undefined,
-      limit: q.limit !== undefined ? Math.min(10000, Math.max(1, Number(q.limit))) : undefined,
+      ...shared,
+      rule: q.rule, rule_kind: q.rule_kind as RuleKind | undefined, entity: q.entity, host: q.host,
+      ...(q.category !== undefined ? { category: parseCategory(q.category) } : {}),
+      limit: flows.options.maxEntries, // every match: the page is cut below, and `total` counts them all
     };
-    const items = flows.query(filter, await index.get());
-    return { items, stats: { entries: flows.size, max_entries: flows.options.maxEntries, retention_seconds: flows.options.retentionMs / 1000, dropped: flows.dropped, expired: flows.expired } };
+    const sort = (q.sort ?? 'last_seen') as SortKey;
+    const page = pageFlows(await flows.query(filter, await index.get()), {
+      sort, order: (q.order as 'asc' | 'desc' | undefined) ?? defaultOrder(sort),
+      offset: q.offset !== undefined ? Number(q.offset) : 0,
+      limit: q.limit !== undefined ? Math.min(10000, Math.max(1, Number(q.limit))) : 1000,
+    });
+    return { ...page, stats: { entries: flows.size, max_entries: flows.options.maxEntries, retention_seconds: flows.options.retentionMs / 1000, dropped: flows.dropped, expired: flows.expired } };
   });
 
   for (const { collection, kind, snapshotKey } of RULE_COLLECTIONS) {
@@ -106,13 +141,27 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   }
 
   app.get('/v1/application-rules/:name/flow-view', {
-    schema: { tags: ['observations'], summary: 'The rule as inbound sources → target tiers → outbound destinations, with observed connections (for the web page)', params: NameParams },
+    schema: {
+      tags: ['observations'], params: NameParams, querystring: ViewQuery,
+      summary: 'The rule as sources → target tiers → destinations: the paths it allows, and observed connections aggregated into one band per group pair and verdict (for the web page)',
+    },
   }, async (request) => {
     const { name } = request.params as { name: string };
+    const filter = sharedFilter(request.query as Record<string, string | undefined>);
     const idx = await index.get();
     const rule = idx.snapshot.application_rules.find((r) => r.name === name);
     if (!rule) throw new ServiceError(404, 'not_found', `application rule "${name}" does not exist`, 'name');
-    return buildRuleView(idx.snapshot, rule, flows.query({ limit: 10000 }, idx));
+    return buildRuleView(idx.snapshot, rule, await flows.query({ ...filter, limit: flows.options.maxEntries }, idx));
+  });
+
+  app.get('/v1/entities/:name/rules', {
+    schema: { tags: ['observations'], summary: 'The rules whose target (or isolation group) holds this entity', params: NameParams },
+  }, async (request) => {
+    const { name } = request.params as { name: string };
+    const idx = await index.get();
+    const entity = idx.entity(name);
+    if (!entity) throw new ServiceError(404, 'not_found', `entity "${name}" does not exist`, 'name');
+    return { items: rulesTargeting(idx.snapshot, entity) };
   });
 
   return { ingest };

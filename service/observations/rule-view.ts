@@ -1,41 +1,72 @@
 /**
- * The Flow-style view of one application rule, as data for the web page:
- * inbound sources → the target's tiers → outbound destinations, with the
- * observed connections as edges. Pure: snapshot + flow rows in, view out.
+ * The Flow-style view of one application rule, as data for the web page's
+ * Sankey diagram: sources → the target's tiers → destinations. Observed
+ * connections are aggregated into one band per (source group → tier) and
+ * (tier → destination group) per verdict, so the size of the answer grows
+ * with the policy, not with the history. Pure: snapshot + flow rows in.
  *
- * Tiers group the target's entities by `AppTier` when they carry it, else by
- * the first category (by name) whose value differs among them.
+ * A connection to a target entity is an inbound band; one from a target
+ * entity to anything outside the target is an outbound band (a connection
+ * between two tiers is drawn once, inbound). Its other end is grouped as
+ * the rule sees it: the first inbound (outbound) entry whose peer matches it,
+ * preferring one that also covers the tier; else its tier-category value
+ * (e.g. AppTier=dns); else "other addresses". Tiers group the target by
+ * `AppTier` when its entities carry it, else by the first category (by name)
+ * whose value differs among them.
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
-import type { FlowRecord, ObservedVerdict } from './types';
+import { peerMatches, selectorMatches, type Endpoint } from '../model/match';
+import { parseAddress } from '../model/net';
+import type { FlowRecord } from './types';
+import type { Verdict } from '../model/verdicts';
 
-export interface ViewNode { id: string; label: string; kind: 'peer' | 'endpoint' | 'tier'; entities?: string[] }
-export interface ViewEdge {
-  from: string;
-  to: string;
-  verdict: ObservedVerdict;
+/** Column 0: sources, 1: the target's tiers, 2: destinations. */
+export type ViewColumn = 0 | 1 | 2;
+export interface ViewNode {
+  id: string;
+  label: string;
+  column: ViewColumn;
+  /** rule-peer: an entry of the rule; group: entities by category; external: addresses no entry names; tier: part of the target. */
+  kind: 'rule-peer' | 'group' | 'external' | 'tier';
+  /** Tiers: how many entities, and the first few names. */
+  entities?: number;
+  sample?: string[];
+}
+export interface ViewBand {
+  id: string;
+  source: string;
+  target: string;
+  verdict: Verdict;
+  /** Connections (sum of the rows' counts). */
   count: number;
-  services: string[];
+  /** Aggregated history rows behind the band. */
+  rows: number;
+  /** Services by connections, most first; at most MAX_LISTED. */
+  services: { service: string; count: number }[];
+  more_services: number;
+  /** The other end (source of an inbound band, destination of an outbound one) by connections, most first; at most MAX_LISTED. */
+  endpoints: { name: string; count: number }[];
+  more_endpoints: number;
   rules: string[];
   last_seen: string;
 }
 export interface RuleView {
   rule: string;
-  mode: 'monitor' | 'apply';
+  mode: string;
   tier_key: string | null;
-  inbound: ViewNode[];
-  tiers: ViewNode[];
-  outbound: ViewNode[];
-  /** Allowed paths the rule declares (drawn faintly). */
-  policy: { from: string; to: string; services: string[] }[];
-  edges: ViewEdge[];
+  nodes: ViewNode[];
+  /** Paths the rule allows (from the policy, not the traffic), drawn faintly. */
+  policy: { source: string; target: string; services: string[] }[];
+  bands: ViewBand[];
+  /** Connections per verdict over every band. */
+  totals: Record<Verdict, number>;
 }
 
-export function selects(selector: SelectorT | undefined, e: SnapshotEntity): boolean {
-  if (!selector) return true;
-  return Object.entries(selector.categories).every(([k, values]) => e.categories[k] !== undefined && values.includes(e.categories[k]));
-}
+/** Beyond this many groups in a column, the smallest are merged into one node. */
+export const MAX_GROUPS = 24;
+/** Services and endpoints listed per band. */
+export const MAX_LISTED = 12;
 
 const selectorLabel = (s: SelectorT) => Object.entries(s.categories).map(([k, v]) => `${k}=${v.join('|')}`).join(', ') || 'all';
 
@@ -48,11 +79,13 @@ export function peerLabel(p: PeerT): string {
   return parts.join(' + ') || 'nothing';
 }
 
-function servicesLabel(entry: { services: { protocol: string; ports?: string[]; icmp_type?: number }[]; service_groups: string[] }): string[] {
+function servicesLabel(entry: { services: { protocol: string; ports?: string[] }[]; service_groups: string[] }): string[] {
   const out = entry.services.map((s) => (s.ports && s.ports.length ? `${s.protocol}/${s.ports.join(',')}` : s.protocol));
   for (const g of entry.service_groups) out.push(`group ${g}`);
   return out.length ? out : ['any'];
 }
+
+export const serviceOf = (f: Pick<FlowRecord, 'protocol' | 'port'>) => (f.port === null ? f.protocol : `${f.protocol}/${f.port}`);
 
 function tierKeyOf(members: SnapshotEntity[]): string | null {
   if (members.some((e) => e.categories.AppTier !== undefined)) return 'AppTier';
@@ -61,76 +94,182 @@ function tierKeyOf(members: SnapshotEntity[]): string | null {
   return null;
 }
 
-/** Tiers in the order the category lists its values (web, app, db), unknown values last by name. */
-function byCategoryOrder(snapshot: PolicySnapshot, key: string | null): (a: ViewNode, b: ViewNode) => number {
+/** Where a tier's value stands in its category's list (web, app, db); unknown values last. */
+function categoryRank(snapshot: PolicySnapshot, key: string | null): (value: string) => number {
   const values = snapshot.categories.find((c) => c.name === key)?.values ?? [];
-  const rank = (n: ViewNode) => {
-    const i = values.indexOf(n.id.slice('tier:'.length));
+  return (value) => {
+    const i = values.indexOf(value);
     return i < 0 ? values.length : i;
   };
-  return (a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label);
 }
 
+interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
+
 export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, flows: FlowRecord[]): RuleView {
-  const members = snapshot.entities.filter((e) => selects(rule.target, e));
+  const entityByName = new Map(snapshot.entities.map((e) => [e.name, e]));
+  const members = snapshot.entities.filter((e) => selectorMatches(rule.target, e));
   const tierKey = tierKeyOf(members);
+  const nodes = new Map<string, ViewNode>();
   const tierOf = new Map<string, string>();
-  const tiers = new Map<string, ViewNode>();
+  const tierMembers = new Map<string, SnapshotEntity[]>();
   for (const e of members) {
     const value = tierKey ? e.categories[tierKey] ?? '(none)' : 'all';
     const id = `tier:${value}`;
-    if (!tiers.has(id)) tiers.set(id, { id, label: tierKey ? `${tierKey}=${value}` : 'target', kind: 'tier', entities: [] });
-    tiers.get(id)!.entities!.push(e.name);
+    if (!tierMembers.has(id)) tierMembers.set(id, []);
+    tierMembers.get(id)!.push(e);
     tierOf.set(e.name, id);
   }
-  const tiersTo = (sel: SelectorT | undefined) => [...tiers.values()].filter((t) => t.entities!.some((n) => selects(sel, snapshot.entities.find((e) => e.name === n)!)));
+  const rank = categoryRank(snapshot, tierKey);
+  const tierIds = [...tierMembers.keys()].sort((a, b) => rank(a.slice(5)) - rank(b.slice(5)) || (a < b ? -1 : 1));
+  for (const id of tierIds) {
+    const list = tierMembers.get(id)!;
+    nodes.set(id, { id, label: tierKey ? `${tierKey}=${id.slice(5)}` : 'target', column: 1, kind: 'tier', entities: list.length, sample: list.slice(0, 5).map((e) => e.name) });
+  }
+  const tiersCovered = (sel: SelectorT | undefined) => tierIds.filter((t) => tierMembers.get(t)!.some((e) => !sel || selectorMatches(sel, e)));
 
-  const inbound = new Map<string, ViewNode>();
-  const outbound = new Map<string, ViewNode>();
-  const policy: RuleView['policy'] = [];
-  rule.inbound.forEach((entry, i) => {
-    const id = `in:${i}`;
-    inbound.set(id, { id, label: peerLabel(entry.from), kind: 'peer' });
-    for (const t of tiersTo(entry.to)) policy.push({ from: id, to: t.id, services: servicesLabel(entry) });
+  // The rule's entries as nodes (entries naming the same peer share one) and the paths they allow.
+  const policy = new Map<string, { source: string; target: string; services: string[] }>();
+  const addPath = (source: string, target: string, services: string[]) => {
+    const key = `${source}\u0000${target}`;
+    const p = policy.get(key) ?? { source, target, services: [] };
+    for (const s of services) if (!p.services.includes(s)) p.services.push(s);
+    policy.set(key, p);
+  };
+  const inbound: Entry[] = rule.inbound.map((entry) => {
+    const label = peerLabel(entry.from);
+    const id = `in:${label}`;
+    if (!nodes.has(id)) nodes.set(id, { id, label, column: 0, kind: 'rule-peer' });
+    for (const t of tiersCovered(entry.to)) addPath(id, t, servicesLabel(entry));
+    return { id, peer: entry.from, narrow: entry.to };
   });
-  if (rule.outbound_policy === 'allow_all') {
-    outbound.set('out:all', { id: 'out:all', label: 'any (allow all)', kind: 'peer' });
-    for (const t of tiers.values()) policy.push({ from: t.id, to: 'out:all', services: ['any'] });
-  } else {
-    rule.outbound.forEach((entry, i) => {
-      const id = `out:${i}`;
-      outbound.set(id, { id, label: peerLabel(entry.to), kind: 'peer' });
-      for (const t of tiersTo(entry.from)) policy.push({ from: t.id, to: id, services: servicesLabel(entry) });
-    });
+  const outbound: Entry[] = rule.outbound_policy === 'allow_all'
+    ? [{ id: 'out:any', peer: { any: true } }]
+    : rule.outbound.map((entry) => ({ id: `out:${peerLabel(entry.to)}`, peer: entry.to, narrow: entry.from }));
+  if (rule.outbound_policy === 'allow_all') tierIds.forEach((t) => addPath(t, 'out:any', ['any']));
+  else rule.outbound.forEach((entry, i) => tiersCovered(entry.from).forEach((t) => addPath(t, outbound[i].id, servicesLabel(entry))));
+  for (const o of outbound) {
+    if (!nodes.has(o.id)) nodes.set(o.id, { id: o.id, label: o.id === 'out:any' ? 'any (allow all)' : o.id.slice(4), column: 2, kind: 'rule-peer' });
+  }
+  const paths = [...policy.values()];
+
+  /** The node of the far end of a connection, as the rule's entries see it (cached per end and near entity). */
+  const groupCache = new Map<string, string>();
+  const groupOf = (entries: Entry[], side: 'src' | 'dst', name: string, ip: string, isEntity: boolean, near: SnapshotEntity): string => {
+    const cacheKey = `${side}\u0000${name}\u0000${near.name}`;
+    const cached = groupCache.get(cacheKey);
+    if (cached) return cached;
+    const entity = isEntity ? entityByName.get(name) ?? null : null;
+    const end: Endpoint = { entity, ip: parseAddress(ip) };
+    const matching = entries.filter((e) => peerMatches(snapshot, e.peer, end));
+    let id = (matching.find((e) => !e.narrow || selectorMatches(e.narrow, near)) ?? matching[0])?.id;
+    if (!id) {
+      const column: ViewColumn = side === 'src' ? 0 : 2;
+      const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
+      const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
+      id = `${side}:${label}`;
+      if (!nodes.has(id)) nodes.set(id, { id, label, column, kind: entity ? 'group' : 'external' });
+    }
+    groupCache.set(cacheKey, id);
+    return id;
+  };
+
+  const acc = new Map<string, Acc>();
+  for (const f of flows) {
+    const dstTier = f.destination_entity ? tierOf.get(f.destination) : undefined;
+    const srcTier = f.source_entity ? tierOf.get(f.source) : undefined;
+    let source: string;
+    let target: string;
+    let far: string;
+    if (dstTier) {
+      source = groupOf(inbound, 'src', f.source, f.source_ip, f.source_entity, entityByName.get(f.destination)!);
+      target = dstTier;
+      far = f.source;
+    } else if (srcTier) {
+      source = srcTier;
+      target = groupOf(outbound, 'dst', f.destination, f.destination_ip, f.destination_entity, entityByName.get(f.source)!);
+      far = f.destination;
+    } else continue; // neither end in the target
+    add(acc, source, target, f.verdict, { count: f.count, rows: 1, services: new Map([[serviceOf(f), f.count]]), endpoints: new Map([[far, f.count]]), rules: new Set(f.rule ? [f.rule] : []), last: f.last_seen });
   }
 
-  const edges = new Map<string, ViewEdge>();
-  for (const f of flows) {
-    const srcTier = f.source_entity ? tierOf.get(f.source) : undefined;
-    const dstTier = f.destination_entity ? tierOf.get(f.destination) : undefined;
-    let from: string;
-    let to: string;
-    if (dstTier) {
-      from = srcTier ?? `src:${f.source}`;
-      to = dstTier;
-      if (!srcTier && !inbound.has(from)) inbound.set(from, { id: from, label: f.source, kind: 'endpoint' });
-    } else if (srcTier) {
-      from = srcTier;
-      to = `dst:${f.destination}`;
-      if (!outbound.has(to)) outbound.set(to, { id: to, label: f.destination, kind: 'endpoint' });
-    } else continue; // neither end in the target
-    const key = `${from}\u0000${to}\u0000${f.verdict}`;
-    const service = f.port === null ? f.protocol : `${f.protocol}/${f.port}`;
-    const e = edges.get(key) ?? { from, to, verdict: f.verdict, count: 0, services: [], rules: [], last_seen: f.last_seen };
-    e.count += f.count;
-    if (!e.services.includes(service)) e.services.push(service);
-    if (f.rule && !e.rules.includes(f.rule)) e.rules.push(f.rule);
-    if (f.last_seen > e.last_seen) e.last_seen = f.last_seen;
-    edges.set(key, e);
+  const totals: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
+  const bands = [...capGroups(nodes, acc).values()].map((a) => {
+    totals[a.verdict] += a.count;
+    return present(a);
+  });
+  // Keep the nodes that something is drawn to (tiers always).
+  const used = new Set([...paths.flatMap((p) => [p.source, p.target]), ...bands.flatMap((b) => [b.source, b.target])]);
+  // A stable order, so the diagram does not reshuffle as traffic comes: the rule's entries as written, then groups by name, "more" last.
+  const rankOf = (n: ViewNode) => (n.kind === 'rule-peer' || n.kind === 'tier' ? 0 : n.id.endsWith(':*more') ? 3 : n.kind === 'group' ? 1 : 2);
+  const out = [...nodes.values()].filter((n) => n.kind === 'tier' || used.has(n.id))
+    .sort((a, b) => a.column - b.column || rankOf(a) - rankOf(b) || (rankOf(a) === 0 ? 0 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return { rule: rule.name, mode: rule.mode, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
+}
+
+interface Acc {
+  source: string;
+  target: string;
+  verdict: Verdict;
+  count: number;
+  rows: number;
+  services: Map<string, number>;
+  endpoints: Map<string, number>;
+  rules: Set<string>;
+  last: string;
+}
+
+function add(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict, part: Omit<Acc, 'source' | 'target' | 'verdict'>): void {
+  const key = `${source}\u0000${target}\u0000${verdict}`;
+  const a = acc.get(key);
+  if (!a) {
+    const { count, rows, last } = part;
+    acc.set(key, { source, target, verdict, count, rows, last, services: new Map(part.services), endpoints: new Map(part.endpoints), rules: new Set(part.rules) });
+    return;
   }
+  a.count += part.count;
+  a.rows += part.rows;
+  for (const [k, v] of part.services) a.services.set(k, (a.services.get(k) ?? 0) + v);
+  for (const [k, v] of part.endpoints) a.endpoints.set(k, (a.endpoints.get(k) ?? 0) + v);
+  for (const r of part.rules) a.rules.add(r);
+  if (part.last > a.last) a.last = part.last;
+}
+
+/** Columns 0 and 2 keep at most MAX_GROUPS nodes: the ones with the fewest connections merge into "N more groups". */
+function capGroups(nodes: Map<string, ViewNode>, acc: Map<string, Acc>): Map<string, Acc> {
+  const volume = new Map<string, number>();
+  for (const a of acc.values()) for (const id of [a.source, a.target]) volume.set(id, (volume.get(id) ?? 0) + a.count);
+  const rename = new Map<string, string>();
+  for (const column of [0, 2] as const) {
+    const side = [...nodes.values()].filter((n) => n.column === column && n.kind !== 'rule-peer');
+    const room = MAX_GROUPS - [...nodes.values()].filter((n) => n.column === column && n.kind === 'rule-peer').length;
+    if (side.length <= Math.max(room, 1)) continue;
+    side.sort((a, b) => (volume.get(b.id) ?? 0) - (volume.get(a.id) ?? 0));
+    const rest = side.slice(Math.max(room - 1, 0));
+    const id = `${column === 0 ? 'src' : 'dst'}:*more`;
+    for (const n of rest) {
+      rename.set(n.id, id);
+      nodes.delete(n.id);
+    }
+    nodes.set(id, { id, label: `${rest.length} more groups`, column, kind: 'group' });
+  }
+  if (!rename.size) return acc;
+  const out = new Map<string, Acc>();
+  const to = (id: string) => rename.get(id) ?? id;
+  for (const a of acc.values()) add(out, to(a.source), to(a.target), a.verdict, a);
+  return out;
+}
+
+function top(m: Map<string, number>): [string, number][] {
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+function present(a: Acc): ViewBand {
+  const services = top(a.services);
+  const endpoints = top(a.endpoints);
   return {
-    rule: rule.name, mode: rule.mode, tier_key: tierKey,
-    inbound: [...inbound.values()], tiers: [...tiers.values()].sort(byCategoryOrder(snapshot, tierKey)), outbound: [...outbound.values()],
-    policy, edges: [...edges.values()],
+    id: `${a.source}\u2192${a.target}\u2192${a.verdict}`, source: a.source, target: a.target, verdict: a.verdict, count: a.count, rows: a.rows,
+    services: services.slice(0, MAX_LISTED).map(([service, count]) => ({ service, count })), more_services: Math.max(0, services.length - MAX_LISTED),
+    endpoints: endpoints.slice(0, MAX_LISTED).map(([name, count]) => ({ name, count })), more_endpoints: Math.max(0, endpoints.length - MAX_LISTED),
+    rules: [...a.rules].sort(), last_seen: a.last,
   };
 }

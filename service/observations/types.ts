@@ -4,11 +4,7 @@
  * `ObservationReport`; GET /v1/flows answers `FlowRecord[]`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-
-export const VERDICTS = ['allow', 'deny', 'would-deny'] as const;
-export type ObservedVerdict = (typeof VERDICTS)[number];
-export const RULE_KINDS = ['application', 'isolation', 'quarantine'] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+import { RULE_KINDS, VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 const VerdictSchema = Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'The verdict recorded with the connection.' });
 const RuleKindSchema = Type.Union([...RULE_KINDS.map((v) => Type.Literal(v)), Type.Null()], { description: 'The kind of the deciding rule, or null (default allow).' });
@@ -52,7 +48,7 @@ export interface FlowRecord {
   destination_entity: boolean;
   protocol: string;
   port: number | null;
-  verdict: ObservedVerdict;
+  verdict: Verdict;
   rule: string | null;
   rule_kind: RuleKind | null;
   first_seen: string;

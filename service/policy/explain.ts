@@ -7,11 +7,11 @@ import type { ModeT } from '../model/schemas';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../model/snapshot';
-import { byName, entryServicesMatch, peerMatches, selectorMatches, type Endpoint, type Packet } from './match';
-import { parseIp, sameIp } from './net';
+import { entryServicesMatch, peerMatches, selectorMatches, type Endpoint, type Packet } from '../model/match';
+import { byName } from '../model/verdicts';
+import { parseAddress, sameAddress } from '../model/net';
+import type { Layer, Verdict } from '../model/verdicts';
 
-export type Verdict = 'allow' | 'deny' | 'would-deny';
-export type Layer = 'quarantine' | 'isolation' | 'application' | 'default';
 export interface ExplainQuery { src: string; dst: string; protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
 export interface ExplainResult { verdict: Verdict; layer: Layer; rule: string | null; mode: ModeT | null }
 
@@ -31,12 +31,12 @@ const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'];
 /** Resolves `src`/`dst`: an entity name (sending from ips[0]) or an IP (an entity's IP is that entity). */
 export function resolveEndpoint(snapshot: PolicySnapshot, text: string, field: string): Endpoint {
   const byEntityName = snapshot.entities.find((e) => e.name === text);
-  if (byEntityName) return { entity: byEntityName, ip: byEntityName.ips.length ? parseIp(byEntityName.ips[0]) : null };
-  const ip = parseIp(text);
+  if (byEntityName) return { entity: byEntityName, ip: byEntityName.ips.length ? parseAddress(byEntityName.ips[0]) : null };
+  const ip = parseAddress(text);
   if (!ip) throw new ExplainInputError(field, `${field} must be an entity name or an IP address; got ${JSON.stringify(text)}`);
   const owner = snapshot.entities.find((e) => e.ips.some((own) => {
-    const parsed = parseIp(own);
-    return parsed !== null && sameIp(parsed, ip);
+    const parsed = parseAddress(own);
+    return parsed !== null && sameAddress(parsed, ip);
   }));
   return { entity: owner ?? null, ip };
 }

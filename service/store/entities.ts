@@ -5,8 +5,8 @@
  * lifecycle (name, version, timestamps, a nested body), integrity checks run
  * over the whole model in code anyway, and new kinds or fields then need no
  * schema migration. Bodies are JSON text, which works the same on SQLite
- * and PostgreSQL. `meta` holds the policy generation and the revision;
- * `host_status` the agents' last reports.
+ * and PostgreSQL. `meta` holds the policy generation, the revision and the
+ * next rule id; `host_status` the agents' last reports.
  */
 import { EntitySchema } from 'typeorm';
 
@@ -18,6 +18,8 @@ export interface ObjectRow {
   body: string;
   created_at: string;
   updated_at: string;
+  /** Rules only: the id the store assigned (cookies, ct_label); unique, kept across renames. Null for other kinds. */
+  rule_id: number | null;
 }
 
 export interface MetaRow { key: string; value: string }
@@ -36,8 +38,10 @@ export const ObjectEntity = new EntitySchema<ObjectRow>({
     body: { type: 'text' },
     created_at: { type: 'varchar', length: 32 },
     updated_at: { type: 'varchar', length: 32 },
+    // Set by an update after the insert: the first migration inserts rows through this mapping, before the column exists.
+    rule_id: { type: 'integer', nullable: true, insert: false },
   },
-  uniques: [{ name: 'UQ_objects_kind_name', columns: ['kind', 'name'] }],
+  uniques: [{ name: 'UQ_objects_kind_name', columns: ['kind', 'name'] }, { name: 'UQ_objects_rule_id', columns: ['rule_id'] }],
 });
 
 export const MetaEntity = new EntitySchema<MetaRow>({

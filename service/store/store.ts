@@ -6,37 +6,49 @@
  * Writes are checked against the whole model. A process keeps the model it
  * last read in memory together with the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
- * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer per
- * file, plus the in-process Mutex), reloads the model if another process
- * changed it, and commits its change and revision together. So several
- * service processes may share one PostgreSQL database.
+ * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+ * in-process ReadWriteLock), reloads the model if another process changed
+ * it, and commits its change and revision together. So several service
+ * processes may share one PostgreSQL database; a SQLite file has one
+ * process (sqlite-lock.ts refuses a second).
  */
+import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
-import type { PolicySnapshot } from '../model/snapshot';
+import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
+import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
+import { affectedHosts } from '../model/affected';
+import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { ServiceError } from './errors';
-import { Mutex } from './mutex';
-import { statusView, type AgentStatusReport, type HostStatusView } from './host-status';
+import { ReadWriteLock } from './mutex';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
+import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
+import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
+import { statusView } from './host-status';
+import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
 
 export interface StoreOptions {
   /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
   agentStaleAfterMs?: number;
-  /**
-   * How often to look for changes made by other processes sharing the
-   * database, to announce new generations (default: 1000 ms on PostgreSQL,
-   * off on SQLite, whose file has one service).
-   */
-  watchIntervalMs?: number;
+  /** Bounds on each query and on opening a connection (default 5 s and 2 s). */
+  timeouts?: DbTimeouts;
+}
+
+export interface WriteOptions {
+  /** Aborted: the client gave up; a change not yet committed is not made. */
+  signal?: AbortSignal;
+  /** Filled in with what the write did beyond its object (the API answers it in headers). */
+  outcome?: WriteOutcome;
 }
 
 export interface StoreEvents {
@@ -48,7 +60,6 @@ export interface StoreEvents {
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The part of a body that can alter enforcement: everything but the description. */
 function enforced(body: AnyBody): string {
@@ -62,41 +73,75 @@ function toFieldServiceError(errors: FieldError[]): ServiceError {
   return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
 }
 
+/** What a write did beyond its object. */
+export interface WriteOutcome {
+  /** The policy generation after the write. */
+  generation: number;
+  /** The hosts whose policy the write can alter; empty when it changes nothing enforced. */
+  hosts: string[];
+}
+
+/** What one write's transaction did, for the cache and the outcome. */
+interface Applied {
+  row: ObjectRow | null;
+  bump: boolean;
+  /** The object's body before the write (null for a create). */
+  before: AnyBody | null;
+  /** Other objects the write rewrote (references to a renamed object). */
+  also?: { kind: Kind; row: ObjectRow }[];
+}
+
 interface Meta { generation: number; revision: number }
-interface Cache { revision: number; model: ModelIndex; snapshot: PolicySnapshot | null }
+/** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
+interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
+
+const isRuleKind = (kind: Kind): kind is RuleKind => (RULE_KINDS as readonly string[]).includes(kind);
+/** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
+export const MAX_RULE_ID = 0x7fffffff;
 
 export class PolicyStore extends EventEmitter<StoreEvents> {
-  private readonly writes = new Mutex();
+  private readonly lock = new ReadWriteLock();
   private readonly postgres: boolean;
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
   private cache: Cache | null = null;
-  private watcher: NodeJS.Timeout | null = null;
+  /** PostgreSQL: hears the generations other processes commit. */
+  private listener: GenerationListener | null = null;
+  private readonly timeouts: DbTimeouts;
 
-  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions) {
+  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
+    this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.staleAfterMs = options.agentStaleAfterMs;
-    const every = options.watchIntervalMs ?? (this.postgres ? 1000 : 0);
-    if (every > 0) {
-      this.watcher = setInterval(() => void this.refresh().catch(() => undefined), every);
-      this.watcher.unref();
+    if (this.postgres) {
+      this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));
     }
   }
 
   /** Opens (and migrates) the database: a SQLite path, ':memory:', or a postgres:// URL. */
   static async open(database: string, options: StoreOptions = {}): Promise<PolicyStore> {
-    const ds = createDataSource(database);
-    await ds.initialize();
-    const store = new PolicyStore(ds, database, options);
-    store.currentGeneration = (await store.readMeta(ds.manager)).generation;
+    // The lock first: a refused second process must not even run the migrations.
+    const fileLock = isPostgresUrl(database) || database === ':memory:' ? null : lockSqliteFile(database);
+    const ds = createDataSource(database, options.timeouts ?? DEFAULT_DB_TIMEOUTS);
+    try {
+      await ds.initialize();
+    } catch (err) {
+      fileLock?.release();
+      throw err;
+    }
+    const store = new PolicyStore(ds, database, options, fileLock);
+    // Listening first: a generation committed meanwhile is then either read here or heard.
+    await store.listener?.ready;
+    store.noteMeta(await store.readMeta(ds.manager));
     return store;
   }
 
   async close(): Promise<void> {
-    if (this.watcher) clearInterval(this.watcher);
-    this.watcher = null;
+    await this.listener?.close();
+    this.listener = null;
     if (this.ds.isInitialized) await this.ds.destroy();
+    this.fileLock?.release();
   }
 
   /** The generation as last seen by this process (see `refresh`). */
@@ -105,79 +150,104 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Reads the generation from the database (announcing it if another process moved it) and returns it. */
-  async refresh(): Promise<number> {
-    this.noteMeta(await this.readMeta(this.ds.manager));
-    return this.currentGeneration;
+  refresh(): Promise<number> {
+    return this.read(() => this.refreshNow());
   }
 
   // ------------------------------------------------------------ reading
 
-  async list(kind: Kind): Promise<StoredObject[]> {
-    if (kind === 'host') await this.refresh(); // hosts show the desired generation
-    const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
-    const statuses = kind === 'host' ? await this.readStatuses() : null;
-    // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
-    return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+  list(kind: Kind): Promise<StoredObject[]> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow(); // hosts show the desired generation
+      const rows = await this.ds.manager.find(ObjectEntity, { where: { kind } });
+      const statuses = kind === 'host' ? await this.readStatuses() : null;
+      // Sorted here, not in SQL: collations differ between SQLite and PostgreSQL.
+      return rows.sort(byName).map((r) => this.present(kind, r, statuses));
+    });
   }
 
-  async get(kind: Kind, name: string): Promise<StoredObject> {
-    if (kind === 'host') await this.refresh();
-    const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
-    if (!row) throw this.notFound(kind, name);
-    return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+  get(kind: Kind, name: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
+      if (!row) throw this.notFound(kind, name);
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(name) : null);
+    });
+  }
+
+  /** The object whose id is `id` (ids survive renames). */
+  getById(kind: Kind, id: string): Promise<StoredObject> {
+    return this.read(async () => {
+      if (kind === 'host') await this.refreshNow();
+      const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
+      if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+    });
   }
 
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
-  async listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
-    const rows = await this.ds.manager.find(ObjectEntity);
-    const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
-      .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
-    return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+  listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
+    return this.read(async () => {
+      const rows = await this.ds.manager.find(ObjectEntity);
+      const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
+        .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
+      return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
+    });
   }
 
   /** The whole model as stored, with the generation it belongs to. */
-  async loadModel(manager: EntityManager = this.ds.manager): Promise<{ generation: number; model: ModelIndex }> {
-    const { model, meta } = await this.readModel(manager);
-    return { generation: meta.generation, model };
+  loadModel(): Promise<{ generation: number; model: ModelIndex }> {
+    return this.read(async () => {
+      const { model, meta } = await this.readModel(this.ds.manager);
+      return { generation: meta.generation, model };
+    });
   }
 
   /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
-  async getSnapshot(): Promise<PolicySnapshot> {
-    const meta = await this.readMeta(this.ds.manager);
-    this.noteMeta(meta);
-    let cache = this.cache;
-    if (!cache || cache.revision !== meta.revision) {
-      const fresh = await this.readModel(this.ds.manager);
-      cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, snapshot: null };
-      this.noteMeta(fresh.meta);
-    }
-    cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model);
-    return cache.snapshot;
+  getSnapshot(): Promise<PolicySnapshot> {
+    return this.read(async () => {
+      const meta = await this.readMeta(this.ds.manager);
+      this.noteMeta(meta);
+      let cache = this.cache;
+      if (!cache || cache.revision !== meta.revision) {
+        const fresh = await this.readModel(this.ds.manager);
+        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, ruleIds: fresh.ruleIds, snapshot: null };
+        this.noteMeta(fresh.meta);
+      }
+      const ruleIds = cache.ruleIds;
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) => ruleIds.get(`${kind}:${name}`)!);
+      return cache.snapshot;
+    });
   }
 
   // ------------------------------------------------------------ writing
 
-  create<K extends Kind>(kind: K, input: Bodies[K]): Promise<StoredObject> {
+  create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, body.name, 'create', async (em, model) => {
+    return this.write(kind, body.name, 'create', options, async (em, model) => {
       if (model[kind].has(body.name)) {
         throw new ServiceError(409, 'already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, null, model);
       if (errors.length > 0) throw toFieldServiceError(errors);
       const now = new Date().toISOString();
-      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now };
+      const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
+      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now, rule_id };
       await em.insert(ObjectEntity, row);
+      if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
       if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
-      return { row, bump: true };
+      return { row, bump: true, before: null };
     });
   }
 
-  /** Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current. */
-  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number): Promise<StoredObject> {
+  /**
+   * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
+   * Renaming a category, address group or service group renames every reference to it in the same transaction.
+   */
+  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, name, 'update', async (em, model) => {
+    return this.write(kind, name, 'update', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -188,7 +258,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
-      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false };
+      if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
       const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
       const result = await em.createQueryBuilder().update(ObjectEntity)
@@ -200,12 +270,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         await em.delete(HostStatusEntity, { host: body.name });
         await em.update(HostStatusEntity, { host: name }, { host: body.name });
       }
-      return { row: updated, bump: enforced(before) !== enforced(body) };
+      const also = body.name !== name && RENAMABLE.has(kind) ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name) : [];
+      return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
 
-  async remove(kind: Kind, name: string, expectedVersion?: number): Promise<void> {
-    await this.write(kind, name, 'delete', async (em, model) => {
+  async remove(kind: Kind, name: string, expectedVersion?: number, options: WriteOptions = {}): Promise<void> {
+    await this.write(kind, name, 'delete', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
@@ -213,7 +284,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toFieldServiceError(errors);
       await em.delete(ObjectEntity, { id: row.id });
       if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
-      return { row: null, bump: true };
+      return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
     });
   }
 
@@ -221,18 +292,18 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Records what a host's agent reports; 404 for an unknown host. */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
-    const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs });
-    // Through the write queue: on SQLite all statements share one connection, and must not land inside another write's transaction.
-    return this.writes.run(async () => {
+    const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
+    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
+    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }
 
-  async hostStatus(host: string): Promise<HostStatusView> {
-    return this.statusOf(host, await this.readStatuses(host));
+  hostStatus(host: string): Promise<HostStatus> {
+    return this.read(async () => this.statusOf(host, await this.readStatuses(host)));
   }
 
   /** Calls `listener` with each new generation; returns the unsubscribe function. */
@@ -243,40 +314,105 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // ------------------------------------------------------------ internals
 
+  /**
+   * Runs a read. SQLite: under the lock, so it never runs inside a write's
+   * open transaction on the shared connection and sees only committed data.
+   * PostgreSQL: each query takes its own pooled connection, so reads run freely.
+   */
+  private read<T>(task: () => Promise<T>): Promise<T> {
+    return this.postgres ? task() : this.lock.read(task);
+  }
+
+  private async refreshNow(): Promise<number> {
+    this.noteMeta(await this.readMeta(this.ds.manager));
+    return this.currentGeneration;
+  }
+
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
 
+  /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
+  private async renameReferences(em: EntityManager, model: ModelIndex, kind: RenamableKind, from: string, to: string): Promise<{ kind: Kind; row: ObjectRow }[]> {
+    const out: { kind: Kind; row: ObjectRow }[] = [];
+    const now = new Date().toISOString();
+    for (const userKind of KIND_NAMES) {
+      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
+        const renamed = renameReferences(userBody, kind, from, to);
+        if (!renamed) continue;
+        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
+        if (!row) continue;
+        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+        await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+        out.push({ kind: userKind, row: updated });
+      }
+    }
+    return out;
+  }
+
   private async write(
-    kind: Kind, name: string, action: 'create' | 'update' | 'delete',
-    apply: (em: EntityManager, model: ModelIndex) => Promise<{ row: ObjectRow | null; bump: boolean }>,
+    kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
+    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
-    return this.writes.run(async () => {
-      const { row, meta, model } = await this.ds.transaction(async (em) => {
+    const queued = Date.now();
+    return this.lock.write(async () => {
+      this.checkStillWanted(options, queued);
+      const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const model = this.cache && this.cache.revision === locked.revision ? this.cache.model : (await this.readModel(em)).model;
-        const outcome = await apply(em, model);
-        const meta = { generation: locked.generation + (outcome.bump ? 1 : 0), revision: locked.revision + 1 };
+        const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
+        const applied = await apply(em, model);
+        const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
-        if (outcome.bump) await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
-        return { row: outcome.row, meta, model };
+        if (applied.bump) {
+          await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+          // Delivered to every listening process when, and only if, this commits.
+          if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
+        }
+        // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
+        this.checkStillWanted(options, null);
+        return { row: applied.row, meta, model, ruleIds, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
       });
+      // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
+      if (options.outcome) {
+        options.outcome.generation = meta.generation;
+        options.outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+      }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
-      if (action !== 'create') objects.delete(name);
-      if (row) objects.set(row.name, JSON.parse(row.body));
-      this.cache = { revision: meta.revision, model, snapshot: null };
+      if (action !== 'create') {
+        objects.delete(name);
+        ruleIds.delete(`${kind}:${name}`);
+      }
+      if (row) {
+        objects.set(row.name, JSON.parse(row.body));
+        if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
+      }
+      // References rewritten by a rename: same names, new bodies (rule ids unchanged).
+      for (const a of also) (model[a.kind] as Map<string, AnyBody>).set(a.row.name, JSON.parse(a.row.body));
+      this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
+      for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
       if (!row) return undefined as unknown as StoredObject;
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
     });
   }
 
-  /** Records the generation seen in the database; announces it when it moved. */
-  private noteMeta(meta: Meta): void {
-    if (meta.generation === this.currentGeneration) return;
+  /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
+  private checkStillWanted(options: WriteOptions, queued: number | null): void {
+    if (options.signal?.aborted) throw new ServiceError(503, 'unavailable', 'the client gave up before the change was committed; nothing was changed');
+    if (queued === null) return;
+    const waited = Date.now() - queued;
+    if (waited > 2 * this.timeouts.queryMs) {
+      throw new ServiceError(503, 'unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
+    }
+  }
+
+  /** Records the generation seen in the database; announces it when it moved forward. */
+  private noteMeta(meta: Pick<Meta, 'generation'>): void {
+    // Generations only grow: a late notification of an older one is no news.
+    if (meta.generation <= this.currentGeneration) return;
     this.currentGeneration = meta.generation;
     this.emit('generation', meta.generation);
   }
@@ -295,12 +431,36 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.readMeta(em);
   }
 
-  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; meta: Meta }> {
+  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
     const meta = await this.readMeta(manager);
     const rows = await manager.find(ObjectEntity);
     const model = emptyModel();
-    for (const r of rows) (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
-    return { model, meta };
+    const ruleIds = new Map<string, number>();
+    for (const r of rows) {
+      (model[r.kind as Kind] as Map<string, AnyBody>).set(r.name, JSON.parse(r.body));
+      if (r.rule_id !== null) ruleIds.set(`${r.kind}:${r.name}`, r.rule_id);
+    }
+    return { model, ruleIds, meta };
+  }
+
+  /**
+   * The next rule id, inside a write (the meta lock serializes writers): ids count up and are never
+   * handed out twice; only once all of them were used does one of a deleted rule come back.
+   */
+  private async allocateRuleId(em: EntityManager): Promise<number> {
+    const next = Number((await em.findOne(MetaEntity, { where: { key: 'next_rule_id' } }))?.value ?? 1);
+    if (next <= MAX_RULE_ID) {
+      await em.update(MetaEntity, { key: 'next_rule_id' }, { value: String(next + 1) });
+      return next;
+    }
+    const used = await em.find(ObjectEntity, { select: { rule_id: true }, where: { rule_id: Not(IsNull()) }, order: { rule_id: 'ASC' } });
+    let id = 1;
+    for (const r of used) {
+      if (r.rule_id !== id) break;
+      id++;
+    }
+    if (id > MAX_RULE_ID) throw new Error('every rule id is in use');
+    return id;
   }
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
@@ -308,7 +468,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
   }
 
-  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatusView {
+  private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
     return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
   }
@@ -328,6 +488,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {
     const body = JSON.parse(row.body) as Record<string, unknown>;
     const obj: StoredObject = { ...body, name: row.name, id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+    if (row.rule_id !== null) obj.rule_id = row.rule_id;
     if (kind === 'host') obj.status = this.statusOf(row.name, statuses ?? new Map());
     return obj;
   }

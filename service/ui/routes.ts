@@ -1,11 +1,32 @@
 /**
- * The web page at /ui: three static files served as they are (no build step,
- * no server-side rendering). The page asks for a token and calls the API.
+ * The web page at /ui: our three static files and the layout library's UMD
+ * files from node_modules, served as they are (no build step, no CDN: the
+ * page must work where there is no internet). The page asks for a token and
+ * calls the API.
  */
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ServiceError } from '../store/errors';
+
+/**
+ * d3-sankey and what its UMD file expects on the page (d3-array, d3-shape,
+ * and d3-shape's d3-path), each resolved from the package that depends on it,
+ * in the order the page loads them.
+ */
+export const VENDOR: { file: string; from: string[] }[] = [
+  { file: 'd3-path', from: ['d3-sankey', 'd3-shape'] },
+  { file: 'd3-shape', from: ['d3-sankey'] },
+  { file: 'd3-array', from: ['d3-sankey'] },
+  { file: 'd3-sankey', from: [] },
+];
+
+function vendorPath(pkg: string, via: string[]): string {
+  let req = createRequire(__filename);
+  for (const parent of via) req = createRequire(req.resolve(`${parent}/package.json`));
+  return join(dirname(req.resolve(`${pkg}/package.json`)), 'dist', `${pkg}.min.js`);
+}
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -32,8 +53,13 @@ export function registerUiRoutes(app: FastifyInstance): void {
   const dir = staticDir();
   // Read once: the files are small and never change while the service runs.
   const content = new Map(Object.keys(FILES).map((f) => [f, readFileSync(join(dir, f))]));
+  const types = { ...FILES };
+  for (const v of VENDOR) {
+    content.set(`vendor/${v.file}.js`, readFileSync(vendorPath(v.file, v.from)));
+    types[`vendor/${v.file}.js`] = 'text/javascript; charset=utf-8';
+  }
   const headers = (reply: { header(k: string, v: string): unknown }, file: string) => {
-    reply.header('content-type', FILES[file]);
+    reply.header('content-type', types[file]);
     reply.header('cache-control', 'no-cache');
     // The page only talks to its own origin; no inline script, no framing.
     reply.header('content-security-policy', "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
@@ -43,8 +69,8 @@ export function registerUiRoutes(app: FastifyInstance): void {
     headers(reply, 'index.html');
     return reply.send(content.get('index.html'));
   });
-  app.get('/ui/:file', { config: { access: 'open' }, schema: { hide: true } }, async (request, reply) => {
-    const { file } = request.params as { file: string };
+  app.get('/ui/*', { config: { access: 'open' }, schema: { hide: true } }, async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
     const body = content.get(file);
     if (!body) throw new ServiceError(404, 'not_found', `no such page file: ${file}`, 'file');
     headers(reply, file);

@@ -1,5 +1,5 @@
 /** The packets a trace test sends: every endpoint pair × packets chosen from the ports and ICMP types the policy names. */
-import { parsePortSpec } from '../../service/policy/match';
+import { parsePortSpec } from '../../service/model/match';
 import type { ServiceT } from '../../service/model/schemas';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { ExplainQuery } from '../../service/policy/explain';

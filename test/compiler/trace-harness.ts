@@ -6,7 +6,8 @@
  * the traces into a verdict and compares it with explain().
  */
 import { compileHost, type HostPorts } from '../../service/compiler';
-import { decodeMark, KIND_LAYER, ruleId, type RuleKind } from '../../service/compiler/pipeline';
+import { decodeMark, KIND_LAYER, type RuleKind } from '../../service/compiler/pipeline';
+import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
 import { OvsDummy, parseTrace, type TraceOutcome, type TraceRequest } from '../support/ovs-dummy';
@@ -83,7 +84,15 @@ function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 4
 }
 
 interface Step { request: TraceRequest; expectOutput: number }
-export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; steps: Step[] }
+
+const LAYER_KIND: Record<string, RuleKind> = Object.fromEntries(Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleKind]));
+function planned(snapshot: PolicySnapshot, query: ExplainQuery, steps: Step[]): PlannedSample {
+  const expected = explain(snapshot, query);
+  const rule = expected.rule === null ? null : rulesOf(snapshot).find((r) => r.kind === LAYER_KIND[expected.layer] && r.name === expected.rule)!;
+  return { query, expected, ruleId: rule?.id ?? 0, steps };
+}
+/** `ruleId`: the id of explain()'s deciding rule (0: none), which ct_label must carry. */
+export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; ruleId: number; steps: Step[] }
 
 /**
  * The traces one connection's first packet takes. `state` is the conntrack
@@ -93,7 +102,7 @@ export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; s
 export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan>, query: ExplainQuery, state = 'trk,new'): PlannedSample | null {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
-  if (!src.ip || !dst.ip || src.ip.version !== dst.ip.version) return null;
+  if (!src.ip || !dst.ip || src.ip.kind() !== dst.ip.kind()) return null;
   if (!src.entity && !dst.entity) return null;
   if (src.entity && dst.entity && src.entity.name === dst.entity.name) return null;
   const ipText = (e: SnapshotEntity | null, text: string) => (e && e.name === text ? e.ips[0] : text);
@@ -111,16 +120,14 @@ export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan
       request: { bridge: plan.bridge, flow: `in_port=${plan.ports[src.entity.port]}${mac},${packet}`, ctNext: sameHost ? [state, state] : [state] },
       expectOutput: sameHost ? dstPort : UPLINK_OFPORT,
     });
-    if (sameHost) return { query, expected: explain(snapshot, query), steps };
+    if (sameHost) return planned(snapshot, query, steps);
   }
   if (dst.entity) {
     steps.push({ request: { bridge: dstPlan!.bridge, flow: `in_port=${UPLINK_OFPORT},${packet}`, ctNext: [state] }, expectOutput: dstPort });
   }
-  return { query, expected: explain(snapshot, query), steps };
+  return planned(snapshot, query, steps);
 }
 
-const LAYER_KIND: Record<string, RuleKind> = Object.fromEntries(Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleKind]));
-const expectedRuleId = (r: ExplainResult) => (r.rule === null ? 0 : ruleId(LAYER_KIND[r.layer], r.rule));
 
 /** The verdict the traces show, or a reason they disagree with explain(); null when they agree. */
 export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string | null {
@@ -137,7 +144,7 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
   }
   const marks = commits.map((c) => ({ ...decodeMark(c.mark ?? 0), rule: Number((c.label ?? 0n) & 0xffffffffn) }));
   if (marks.some((m) => m.verdict === null)) return 'a ct(commit) without a microseg mark';
-  const named = (m: { layer: string; rule: number }) => m.rule === expectedRuleId(expected) && m.layer === expected.layer;
+  const named = (m: { layer: string; rule: number }) => m.rule === sample.ruleId && m.layer === expected.layer;
   if (expected.verdict === 'deny') {
     if (!dropped) return 'expected deny, the packet was forwarded';
     // The dropping side records the deny with its rule (monitoring reads it from conntrack).
@@ -154,7 +161,7 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
     if (wouldDeny.length > 0) return 'expected allow, the connection was committed would-deny';
     const withRule = marks.filter((m) => m.rule !== 0);
     const rule = withRule.length ? withRule[withRule.length - 1].rule : 0; // the ingress side's rule wins among allows
-    return rule === expectedRuleId(expected) ? null : `allowed, but ct_label names rule id 0x${rule.toString(16)}, not ${expected.rule}`;
+    return rule === sample.ruleId ? null : `allowed, but ct_label names rule id 0x${rule.toString(16)}, not ${expected.rule}`;
   }
   if (wouldDeny.length === 0) return 'expected would-deny, no commit carries the would-deny mark';
   const first = wouldDeny[0]; // the egress side wins a tie

@@ -23,6 +23,7 @@ describe('demo progress', () => {
     await p.step('slow', () => new Promise((r) => setTimeout(r, 350)));
     const text = out.chunks.join('');
     expect(out.chunks.filter((c) => c.startsWith('\r\x1b[2K') && c.includes('[1/1] slow')).length).toBeGreaterThanOrEqual(3);
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what is tested
     expect(text).toMatch(/\r\x1b\[2K✔ \[1\/1\] slow 0\.[3-9]s\n$/);
     const fail = sink(true);
     await expect(createProgress(1, fail).step('bad', async () => { throw new Error('x'); })).rejects.toThrow('x');

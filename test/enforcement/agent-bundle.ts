@@ -1,9 +1,11 @@
-/** Bundles service/agent/cli.ts with esbuild so tests run `microseg-agent` as its own process. */
+/**
+ * The standalone agent as it ships (scripts/build.js: one self-contained file), written to
+ * `outDir` so tests run `microseg-agent` as its own process, away from node_modules.
+ */
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bundleAgent: bundle } = require('../../scripts/build') as { bundleAgent: (outfile: string) => string };
 
 export function bundleAgent(outDir: string): string {
-  const out = join(outDir, 'microseg-agent.js');
-  buildSync({ entryPoints: [join(__dirname, '../../service/agent/cli.ts')], bundle: true, platform: 'node', target: 'node20', outfile: out, logLevel: 'silent' });
-  return out;
+  return bundle(join(outDir, 'microseg-agent.js'));
 }

@@ -6,9 +6,11 @@
 import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { parsePorts, normalizeDump } from '../../service/agent/flows';
-import type { AgentStatus, CompileHost, PolicyLink } from '../../service/agent/types';
+import type { AgentStatusReport } from '../../service/model/host-status';
+import type { CompileHost, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { run } from '../lab/exec';
+import { run, sleep } from '../lab/exec';
+import { eventually, margin } from '../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 const fakeCompile: CompileHost = (snap, host, ports) => ({
@@ -31,11 +33,11 @@ function snapshot(generation: number, hosts: string[], entities: { name: string;
 }
 
 class MemoryLink implements PolicyLink {
-  statuses = new Map<string, AgentStatus>();
+  statuses = new Map<string, AgentStatusReport>();
   reports = 0;
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatus) { this.statuses.set(host, s); this.reports++; }
+  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); this.reports++; }
 }
 
 const dump = (o: DummyOvs) => run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);
@@ -68,7 +70,7 @@ describe('host agent', () => {
   test('first pass programs the bridge and reports the generation', async () => {
     const r = await agent.pass();
     expect(r).toMatchObject({ action: 'programmed', realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
-    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
+    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0, notice: null });
     expect((await dump(ovs)).join('\n')).toMatch(/in_port=2/);
     expect((await agent.pass()).action).toBe('none');
   });
@@ -114,8 +116,7 @@ describe('host agent', () => {
     link.snap = { ...link.snap, generation: 4 };
     dead.start();
     live.start();
-    const t0 = Date.now();
-    while (!(link.statuses.get('hx') && link.statuses.get('ha')?.realized_generation === 4) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    await eventually('hx and ha report', () => link.statuses.get('hx') && link.statuses.get('ha')?.realized_generation === 4, { timeoutMs: margin(1000) });
     expect(link.statuses.get('hx')).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
     expect(link.statuses.get('hx')!.last_error).toMatch(/cannot reach Open vSwitch: ovs-ofctl show: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/);
     expect(link.statuses.get('ha')).toMatchObject({ reachable: true, realized_generation: 4, last_error: null });
@@ -132,26 +133,24 @@ describe('host agent', () => {
     const slow = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 60_000 });
     agents.push(slow);
     slow.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('the first pass', () => slow.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
     const want = await dump(ovs);
     const repairs = slow.last!.drift_repairs;
     await run('ovs-ofctl', ['del-flows', `unix:${ovs.rundir}/${ovs.bridge}.mgmt`]);
-    const t0 = Date.now();
-    while ((await dump(ovs)).length !== want.length && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // At once: promise 1 s, bound margin(1000), far below the 60 s interval.
+    const repaired = await eventually('drift repaired', async () => (await dump(ovs)).length === want.length, { timeoutMs: margin(1000), intervalMs: 20 });
     expect(await dump(ovs)).toEqual(want);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(slow.last!.drift_repairs).toBe(repairs + 1);
+    await eventually('the repair reported', () => slow.last!.drift_repairs === repairs + 1, { timeoutMs: margin(1000) });
     // A port that appears is enforced at once too (ovsdb monitor), not at the next interval.
     link.snap = { ...link.snap, generation: link.snap.generation + 1, entities: [...link.snap.entities, { name: 'e4', host: 'ha', port: 'p4', ips: ['10.0.0.4'], categories: {} }] };
     await ovs.addPort('p4');
-    const t1 = Date.now();
-    while (!(await dump(ovs)).join('\n').includes('nw_src=10.0.0.4') && Date.now() - t1 < 3000) await new Promise((r) => setTimeout(r, 20));
-    expect(Date.now() - t1).toBeLessThan(1000);
+    const port = await eventually('the new port enforced', async () => (await dump(ovs)).join('\n').includes('nw_src=10.0.0.4'), { timeoutMs: margin(1000), intervalMs: 20 });
+    process.stdout.write(`flow monitor: drift repaired in ${repaired.ms} ms, new port enforced in ${port.ms} ms (promise 1000, bound ${margin(1000)})\n`);
     // And when nothing changes, the loop is quiet (no pass without a reason before the interval).
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('the new generation reported', () => slow.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
+    await sleep(300); // the passes the events above caused finish
     const reports = link.reports;
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000); // an observation window: no pass may happen in it
     expect(link.reports).toBe(reports);
     await slow.stop();
   });
@@ -160,18 +159,16 @@ describe('host agent', () => {
     const looping = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 200 });
     agents.push(looping);
     looping.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('the first pass', () => looping.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
     const want = await dump(ovs);
     await ovs.restartVswitchd();
-    const t0 = Date.now();
-    let now: string[] = [];
-    while (Date.now() - t0 < 3000) {
-      now = await dump(ovs).catch(() => []);
-      if (now.length === want.length) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Promise 2 s, bound margin(2000).
+    const { ms, value: now } = await eventually('the bridge reprogrammed', async () => {
+      const flows = await dump(ovs);
+      return flows.length === want.length && flows;
+    }, { timeoutMs: margin(2000), intervalMs: 50 });
+    process.stdout.write(`bridge reprogrammed ${ms} ms after the ovs-vswitchd restart (promise 2000, bound ${margin(2000)})\n`);
     expect(now).toEqual(want);
-    expect(Date.now() - t0).toBeLessThan(2000);
     await looping.stop();
   });
 });

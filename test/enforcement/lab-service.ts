@@ -5,12 +5,12 @@
  * explain()'s verdict (via /v1/reachability) for every cell, and when a held
  * connection was cut.
  */
+import type { Verdict } from '../../service/model/verdicts';
 import type { Lab, HeldConnection } from '../lab/lab';
-import { measureMatrix, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
-import { sleep } from '../lab/exec';
+import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
+import { eventually, margin } from '../lab/eventually';
 import type { TestService } from '../support/service';
 
-export type Verdict = 'allow' | 'deny' | 'would-deny';
 export interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }
 /** Resolves with the JSON body; rejects on any status ≥ 300, naming the call. */
 export type Api = (method: string, path: string, body?: unknown) => Promise<any>;
@@ -24,20 +24,16 @@ export function strictApi(svc: () => TestService): Api {
 }
 
 /** Polls GET /v1/hosts/NAME until every host has realized the current generation; returns the ms it took. */
-export async function waitRealized(api: Api, hosts: string[], label: string, figures: string[], timeoutMs = 5000): Promise<number> {
-  const t0 = Date.now();
+export async function waitRealized(api: Api, hosts: string[], label: string, figures: string[], timeoutMs = margin(2000)): Promise<number> {
   const generation = (await api('GET', '/v1/status')).generation as number;
-  for (;;) {
+  const { ms } = await eventually(`${label}: hosts ${hosts.join(', ')} realize generation ${generation}`, async () => {
     const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
     // The host view itself says what it should run (desired) and what it runs (realized).
-    if (views.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) {
-      const ms = Date.now() - t0;
-      figures.push(`${label}: generation ${generation} realized on ${hosts.join(', ')} in ${ms} ms`);
-      return ms;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: hosts did not realize generation ${generation}: ${JSON.stringify(views.map((h) => ({ name: h.name, ...h.status })))}`);
-    await sleep(50);
-  }
+    if (views.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) return true;
+    throw new Error(JSON.stringify(views.map((h) => ({ name: h.name, ...h.status }))));
+  }, { timeoutMs, intervalMs: 50 });
+  figures.push(`${label}: generation ${generation} realized on ${hosts.join(', ')} in ${ms} ms`);
+  return ms;
 }
 
 /**
@@ -62,11 +58,7 @@ export async function checkedMatrix(lab: Lab, api: Api, services: MatrixServices
     const e = await api('GET', `/v1/reachability?${reachabilityQuery(lab, c)}`);
     out.push({ ...c, verdict: e.verdict, rule: e.rule });
   }
-  // A reply is proof of "open"; a missing reply within 1 s may be load. Cells measured closed that
-  // explain() says are open get one more try with 3 s (cells measured open are never retried).
-  const doubtful = out.filter((c) => !c.open && c.verdict !== 'deny');
-  const again = await lab.probeAll(doubtful, 3000);
-  doubtful.forEach((c, i) => { c.open = again[i]; });
+  const doubtful = await reprobeDoubtful(out, (c) => c.verdict !== 'deny', (cs, ms) => lab.probeAll(cs, ms));
   figures.push(`matrix of ${cells.length} probes measured in ${ms} ms (${doubtful.length} re-probed)`);
   return out;
 }
@@ -77,18 +69,26 @@ export const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdic
 
 /**
  * When a held connection (echoing every 100 ms) was cut, in ms after `t0`: the time of its last echo,
- * once no echo has come for 500 ms; null if it still echoes 5 s after `t0`. Closes the connection.
+ * once no echo has come for 500 ms; null if it still echoes `margin(2000)` after `t0`. Closes the connection.
  */
 export async function cutAfter(held: HeldConnection, t0: number): Promise<number | null> {
-  let cutAt: number | null = null;
-  while (Date.now() - t0 < 5000) {
-    const s = await held.status();
-    if (s.lastEchoMs !== null && s.lastEchoMs > 500) {
-      cutAt = Date.now() - s.lastEchoMs - t0;
-      break;
-    }
-    await sleep(50);
+  try {
+    const { value } = await eventually('held connection cut', async () => {
+      const s = await held.status();
+      return s.lastEchoMs !== null && s.lastEchoMs > 500 ? { cutAt: Date.now() - s.lastEchoMs - t0 } : false;
+    }, { timeoutMs: Math.max(0, t0 + margin(2000) - Date.now()), intervalMs: 50 });
+    return value.cutAt;
+  } catch {
+    return null;
+  } finally {
+    await held.close();
   }
-  await held.close();
-  return cutAt;
+}
+
+/** Resolves once a held connection echoes (its last echo less than 500 ms ago). */
+export async function echoing(held: HeldConnection): Promise<void> {
+  await eventually('held connection echoes', async () => {
+    const { lastEchoMs } = await held.status();
+    return lastEchoMs !== null && lastEchoMs < 500;
+  }, { timeoutMs: margin(1000) });
 }

@@ -1,17 +1,24 @@
 /** The pure helpers of the agent and the lab (no OVS, no root). */
-import { parseDuration } from '../../service/agent/duration';
+import { parseDuration, requireDuration } from '../../service/model/duration';
+import { INTERVAL_RANGE } from '../../service/agent/host-agent';
 import { describeDiff, normalizeDump, parsePorts, sameFlows } from '../../service/agent/flows';
 import { readAgentOptions } from '../../service/agent/plugin';
 import { formatMatrix, matrixProbes } from '../lab/matrix';
 
 describe('agent helpers', () => {
-  test('parseDuration accepts s/ms/plain ms and names the option on error', () => {
-    expect(parseDuration('2s', '--interval')).toBe(2000);
-    expect(parseDuration('1.5s', '--interval')).toBe(1500);
-    expect(parseDuration('250ms', '--interval')).toBe(250);
-    expect(parseDuration('750', '--interval')).toBe(750);
-    expect(() => parseDuration('2 minutes', '--interval')).toThrow('--interval: "2 minutes" is not a duration (e.g. 2s, 500ms)');
-    expect(() => parseDuration('10ms', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 10ms is out of range (50ms to 1h)');
+  test('one duration grammar: <number><unit>… with ms, s, m, h, d; errors name the option', () => {
+    const interval = (t: string, name = '--interval') => requireDuration(t, name, INTERVAL_RANGE);
+    expect(interval('2s')).toBe(2000);
+    expect(interval('1.5s')).toBe(1500);
+    expect(interval('250ms')).toBe(250);
+    expect(interval('1m')).toBe(60_000); // MICROSEG_AGENT_INTERVAL=1m works as timeout = "1m" does
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('2d')).toBe(172_800_000);
+    expect(parseDuration('750')).toBeNull(); // a unit is required, everywhere
+    expect(parseDuration('1h 30m')).toBeNull();
+    expect(() => interval('2 minutes')).toThrow('--interval: "2 minutes" is not a duration (e.g. 2s, 500ms)');
+    expect(() => interval('10ms', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 10ms is out of range (50ms to 1h)');
+    expect(() => interval('2h', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 2h is out of range (50ms to 1h)');
   });
 
   test('readAgentOptions: defaults, env and errors', () => {

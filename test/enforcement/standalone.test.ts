@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Lab } from '../lab/lab';
-import { isRoot, sleep } from '../lab/exec';
+import { isRoot } from '../lab/exec';
+import { eventually, margin } from '../lab/eventually';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { bundleAgent } from './agent-bundle';
 
@@ -44,7 +45,7 @@ describe('standalone agent on a lab host', () => {
     }
     await api('POST', '/v1/application-rules', { name: 'db', mode: 'apply', target: { categories: { Tier: ['db'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
     const cli = bundleAgent(tmp);
-    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
+    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
   });
 
   afterAll(async () => {
@@ -62,13 +63,12 @@ describe('standalone agent on a lab host', () => {
 
   test('both hosts realize the policy; real packets obey it across them', async () => {
     const { generation } = await api('GET', '/v1/status');
-    const t0 = Date.now();
-    let hosts: { name: string; status: { realized_generation: number | null; flow_count: number | null; reachable: boolean } }[] = [];
-    while (Date.now() - t0 < 10_000) {
-      hosts = (await api('GET', '/v1/status')).hosts;
-      if (hosts.every((h) => h.status.realized_generation === generation)) break;
-      await sleep(100);
-    }
+    type Host = { name: string; status: { realized_generation: number | null; flow_count: number | null; reachable: boolean } };
+    const { value: hosts } = await eventually('both hosts realize the policy', async () => {
+      const hs: Host[] = (await api('GET', '/v1/status')).hosts;
+      if (hs.every((h) => h.status.realized_generation === generation)) return hs;
+      throw new Error(JSON.stringify(hs));
+    }, { timeoutMs: margin(2000), intervalMs: 100 });
     expect(hosts.map((h) => [h.name, h.status.realized_generation, h.status.reachable])).toEqual([['ha', generation, true], ['hb', generation, true]]);
     expect(hosts.every((h) => (h.status.flow_count ?? 0) > 0)).toBe(true);
     expect(await lab.probeAll([

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Lab, validateSpec, type LabSpec } from './lab';
-import { run, isRoot, pidAlive, sleep } from './exec';
+import { run, isRoot, pidAlive } from './exec';
+import { eventually, margin } from './eventually';
 import { readState, labDir, writeState } from './state';
 import { spawn } from 'node:child_process';
 
@@ -57,11 +58,9 @@ describe('lab', () => {
 
   test('a held connection notices when its flows go away', async () => {
     const held = await lab.hold('v1', 'v3', 80);
-    await sleep(300);
-    expect((await held.status()).lastEchoMs).toBeLessThan(500);
+    await eventually('held connection echoes', async () => ((await held.status()).lastEchoMs ?? Infinity) < 500, { timeoutMs: margin(1000) });
     await lab.ofctl('hb', 'del-flows');
-    await sleep(800);
-    expect((await held.status()).lastEchoMs).toBeGreaterThan(500);
+    await eventually('held connection stops echoing', async () => ((await held.status()).lastEchoMs ?? 0) > 500, { timeoutMs: margin(1000) });
     await held.close();
   });
 
@@ -84,8 +83,7 @@ describe('lab', () => {
     expect(pids.every(pidAlive)).toBe(true);
     expect(await Lab.downPrefix(p2)).toBe(true);
     expect(crashed.prefix).toBe(p2);
-    await sleep(200);
-    expect(pids.filter(pidAlive)).toEqual([]);
+    await eventually('the lab daemons exit', () => pids.filter(pidAlive).length === 0, { timeoutMs: margin(1000) });
     expect((await namespaces()).filter((n) => n.startsWith(`${p2}-`))).toEqual([]);
     expect(existsSync(labDir(p2))).toBe(false);
     expect(await Lab.downPrefix(p2)).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * The lab: simulated hypervisor hosts and VMs on one machine (DESIGN §6).
+ * The lab: simulated hypervisor hosts and VMs on one machine (docs/architecture.md, "The lab").
  *
  * - host = a network namespace `<prefix>-<host>` running its own ovsdb-server and
  *   userspace ovs-vswitchd, run dir `<dir>/<host>` (so `unix:<rundir>/<bridge>.mgmt`

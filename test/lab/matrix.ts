@@ -29,6 +29,23 @@ export async function measureMatrix(lab: Lab, services: MatrixServices, timeoutM
   return probes.map((p, i) => ({ ...p, open: open[i] }));
 }
 
+/**
+ * A reply proves "open"; a missing reply within a short timeout may be load.
+ * The cells measured closed that the policy says are open are probed once more
+ * with `timeoutMs` (cells measured open are never retried); returns them.
+ */
+export async function reprobeDoubtful<C extends MatrixCell>(
+  cells: C[],
+  shouldBeOpen: (c: C) => boolean,
+  probe: (cells: C[], timeoutMs: number) => Promise<boolean[]>,
+  timeoutMs = 3000,
+): Promise<C[]> {
+  const doubtful = cells.filter((c) => !c.open && shouldBeOpen(c));
+  const again = await probe(doubtful, timeoutMs);
+  doubtful.forEach((c, i) => { c.open = again[i]; });
+  return doubtful;
+}
+
 export function serviceLabel(p: { protocol: ProbeProtocol; port?: number; ipv6?: boolean }): string {
   const v6 = p.ipv6 ? '6' : '';
   return p.protocol === 'icmp' ? `icmp${p.ipv6 ? 'v6' : ''}` : `${p.protocol}${v6}/${p.port}`;

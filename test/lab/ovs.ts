@@ -1,11 +1,13 @@
 /**
  * One Open vSwitch instance per lab host: its own run directory, ovsdb-server
  * and a userspace ovs-vswitchd inside the host's namespace (one vswitchd per
- * namespace, see /work/shared/notes/ovs-lab.md). Stopped by pid, never by name.
+ * namespace: a second one in the same namespace fails creating its tap device,
+ * "Device or resource busy"). Stopped by pid, never by name.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, tryRun, sleep, pidAlive } from './exec';
+import { run, tryRun, pidAlive } from './exec';
+import { eventually } from './eventually';
 
 const SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 
@@ -73,8 +75,8 @@ export async function killPid(pid: number, expectedComm: string): Promise<void> 
   };
   if (!matches()) return;
   try { process.kill(pid, 'SIGTERM'); } catch { return; }
-  for (let i = 0; i < 50 && pidAlive(pid) && matches(); i++) await sleep(50);
-  if (pidAlive(pid) && matches()) {
+  const gone = () => !pidAlive(pid) || !matches();
+  if (!(await eventually(`pid ${pid} exits on SIGTERM`, gone, { timeoutMs: 2500, intervalMs: 50 }).catch(() => false))) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }
 }

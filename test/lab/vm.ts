@@ -15,7 +15,7 @@ function daemonCode(): string {
   const js = join(__dirname, 'vm-daemon.js');
   if (existsSync(js)) daemonSource = readFileSync(js, 'utf8');
   else {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the .js is absent
     const esbuild = require('esbuild') as typeof import('esbuild');
     daemonSource = esbuild.transformSync(readFileSync(join(__dirname, 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code;
   }

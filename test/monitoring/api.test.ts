@@ -56,6 +56,26 @@ describe('POST /v1/agents/hosts/:name/observations', () => {
     expect(await get('category=AppTier:db')).toEqual([22, 5432]);
     expect(await get('since=1m')).toEqual([22, 443, 5432]);
     expect(await get(`since=${new Date(Date.now() + 60_000).toISOString()}`)).toEqual([]);
+    expect(await get('host=hb')).toEqual([22, 443, 5432]);
+    expect(await get('host=ha')).toEqual([]);
+    expect(await get('q=192.0.2')).toEqual([443]);
+    expect(await get('q=WEB-1')).toEqual([22, 443, 5432]); // any case
+    expect(await get('q=AppTier:db')).toEqual([22, 5432]); // Key:Value searches the category
+  });
+
+  test('sorts and pages on the server: total counts every match, offset and limit cut one page', async () => {
+    const page = async (qs: string) => (await svc.api('GET', `/v1/flows?${qs}`)).body;
+    const all = await page('sort=service');
+    expect(all.total).toBe(3);
+    expect(all.items.map((f: { port: number }) => f.port)).toEqual([22, 443, 5432]); // "tcp/22" < "tcp/443" < "tcp/5432"
+    expect((await page('sort=service&order=desc')).items.map((f: { port: number }) => f.port)).toEqual([5432, 443, 22]);
+    const p2 = await page('sort=service&offset=1&limit=1');
+    expect(p2).toMatchObject({ total: 3, items: [expect.objectContaining({ port: 443 })] });
+    expect((await page('sort=verdict&limit=1')).items[0].verdict).toBe('allow');
+    expect((await page('verdict=deny&limit=1')).total).toBe(1);
+    expect(await page('sort=size')).toMatchObject({ error: 'bad_request', field: 'sort' });
+    expect(await page('offset=-1')).toMatchObject({ error: 'bad_request', field: 'offset' });
+    expect(await page('q=AppTier:')).toMatchObject({ error: 'bad_request', field: 'q' });
   });
 
   test('bad input: 400 naming the field; unknown host 404; reader may not report', async () => {
@@ -87,19 +107,38 @@ describe('rule hits and the flow view', () => {
     expect((await svc.api('GET', '/v1/application-rules/split/hits')).status).toBe(404);
   });
 
-  test('flow view: inbound sources → tiers by AppTier → outbound, observed edges by verdict', async () => {
+  test('flow view: sources → tiers by AppTier → destinations; one band per group pair and verdict with services and counts; the rule\'s paths', async () => {
     const r = await svc.api('GET', '/v1/application-rules/shop/flow-view');
     expect(r.status).toBe(200);
     const v = r.body;
     expect(v.tier_key).toBe('AppTier');
-    expect(v.tiers.map((t: { label: string }) => t.label)).toEqual(['AppTier=web', 'AppTier=app', 'AppTier=db']); // the category's order
-    expect(v.inbound.map((n: { label: string }) => n.label)).toEqual(expect.arrayContaining(['AppTier=web', '192.0.2.0/24', '192.0.2.7']));
-    expect(v.outbound.map((n: { label: string }) => n.label)).toEqual(['any (allow all)']);
-    expect(v.edges).toEqual(expect.arrayContaining([
-      expect.objectContaining({ from: 'tier:web', to: 'tier:db', verdict: 'would-deny', services: ['tcp/5432'], rules: ['shop'] }),
-      expect.objectContaining({ from: 'src:192.0.2.7', to: 'tier:web', verdict: 'allow' }),
+    const nodes = (column: number) => v.nodes.filter((n: { column: number }) => n.column === column).map((n: { id: string; label: string }) => [n.id, n.label]);
+    expect(nodes(1)).toEqual([['tier:web', 'AppTier=web'], ['tier:app', 'AppTier=app'], ['tier:db', 'AppTier=db']]); // the category's order
+    expect(nodes(0)).toEqual([['in:AppTier=web', 'AppTier=web'], ['in:192.0.2.0/24', '192.0.2.0/24']]); // the rule's entries, in order
+    expect(nodes(2)).toEqual([['out:any', 'any (allow all)']]);
+    expect(v.bands).toEqual(expect.arrayContaining([
+      // web-1 → db-1 is grouped under the rule's "from AppTier=web" entry (no entry lets it into db)
+      expect.objectContaining({ source: 'in:AppTier=web', target: 'tier:db', verdict: 'would-deny', count: 1, services: [{ service: 'tcp/5432', count: 1 }], endpoints: [{ name: 'web-1', count: 1 }], rules: ['shop'] }),
+      expect.objectContaining({ source: 'in:AppTier=web', target: 'tier:db', verdict: 'deny', services: [{ service: 'tcp/22', count: 1 }], rules: ['split'] }),
+      expect.objectContaining({ source: 'in:192.0.2.0/24', target: 'tier:web', verdict: 'allow', endpoints: [{ name: '192.0.2.7', count: 1 }] }),
     ]));
-    expect(v.policy).toEqual(expect.arrayContaining([{ from: 'in:0', to: 'tier:app', services: ['tcp/8080'] }]));
+    expect(v.bands).toHaveLength(3);
+    expect(v.totals).toEqual({ allow: 1, deny: 1, 'would-deny': 1 });
+    expect(v.policy).toEqual(expect.arrayContaining([{ source: 'in:AppTier=web', target: 'tier:app', services: ['tcp/8080'] }, { source: 'tier:db', target: 'out:any', services: ['any'] }]));
+    // Filters as for /v1/flows.
+    const wd = (await svc.api('GET', '/v1/application-rules/shop/flow-view?verdict=would-deny&q=web-1')).body;
+    expect(wd.bands.map((b: { verdict: string }) => b.verdict)).toEqual(['would-deny']);
+    expect((await svc.api('GET', '/v1/application-rules/shop/flow-view?since=1m&q=AppTier:web')).body.bands).toHaveLength(3);
+    expect((await svc.api('GET', '/v1/application-rules/shop/flow-view?since=soon')).body).toMatchObject({ error: 'bad_request', field: 'since' });
+    expect((await svc.api('GET', '/v1/application-rules/nope/flow-view')).status).toBe(404);
+  });
+
+  test('GET /v1/entities/:name/rules: the rules whose target or isolation group holds it', async () => {
+    expect((await svc.api('GET', '/v1/entities/db-1/rules', undefined, { as: 'reader' })).body.items).toEqual([
+      { kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' },
+      { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' },
+    ]);
+    expect((await svc.api('GET', '/v1/entities/nope/rules')).body).toMatchObject({ error: 'not_found', field: 'name' });
   });
 });
 

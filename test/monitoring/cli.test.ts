@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { parseService } from '../../cli/format';
+import { eventually, margin } from '../lab/eventually';
 
 /** A port nothing listens on (bound, then released). */
 function freePort(): Promise<number> {
@@ -68,12 +69,12 @@ test('microseg flows: a table with the would-deny connection; filters pass throu
 }, 30_000);
 
 test('microseg flows --watch prints new connections as they are observed', async () => {
-  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
+  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300ms'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
   let out = '';
   child.stdout.on('data', (d) => { out += String(d); });
   try {
     const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      await eventually(`output matching ${re}`, () => re.test(out), { timeoutMs: margin(2000), intervalMs: 100 }).catch(() => undefined);
       expect(out).toMatch(re);
     };
     await waitFor(/tcp\/5432/);
@@ -98,7 +99,7 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
 
 test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
   const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
-  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN (or pass --token)\n']);
+  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN or pass --token-file FILE\n']);
   const badToken = await run(['status'], { MICROSEG_TOKEN: 'wrong-token-123' });
   expect(badToken.stderr).toMatch(/^microseg: 401: /);
   const badSvc = await run(['explain', 'web-1', 'db-1', 'tcp']);

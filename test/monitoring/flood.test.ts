@@ -52,7 +52,6 @@ test('100,000 distinct connections: memory stays under the bound, oldest rows dr
   const after = heapUsed();
   const rssAfter = process.memoryUsage().rss;
   const flows = await svc.api('GET', '/v1/flows?limit=10000');
-  // eslint-disable-next-line no-console
   console.log(`flood: ${TOTAL} connections in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)}/s over HTTP); heap +${((after - before) / 1048576).toFixed(1)} MB, rss +${((rssAfter - rssBefore) / 1048576).toFixed(1)} MB; rows ${flows.body.stats.entries}, dropped ${flows.body.stats.dropped}`);
   expect(flows.body.stats.entries).toBe(MAX_ROWS);
   expect(flows.body.stats.dropped).toBe(TOTAL + 1 - MAX_ROWS);

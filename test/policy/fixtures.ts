@@ -3,8 +3,9 @@ import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../../service/model/snapshot';
 
+/** A snapshot with defaults for what `part` leaves out; rules made without an id (0) are numbered, as the store would. */
 export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
-  return {
+  return withRuleIds({
     generation: 1,
     categories: [],
     address_groups: [],
@@ -15,7 +16,21 @@ export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
     isolation_rules: [],
     quarantine_rules: [],
     ...part,
+  });
+}
+
+/** Numbers the rules whose id is 0 (1, 2, … skipping ids in use): what the store does on create. */
+export function withRuleIds(s: PolicySnapshot): PolicySnapshot {
+  const rules = [...s.quarantine_rules, ...s.isolation_rules, ...s.application_rules];
+  const used = new Set(rules.map((r) => r.id));
+  let next = 1;
+  const number = <R extends { id: number }>(r: R): R => {
+    if (r.id !== 0) return r;
+    while (used.has(next)) next++;
+    used.add(next);
+    return { ...r, id: next };
   };
+  return { ...s, quarantine_rules: s.quarantine_rules.map(number), isolation_rules: s.isolation_rules.map(number), application_rules: s.application_rules.map(number) };
 }
 
 export const ent = (name: string, host: string, ips: string[], categories: Record<string, string> = {}, mac?: string): SnapshotEntity =>
@@ -24,12 +39,13 @@ export const ent = (name: string, host: string, ips: string[], categories: Recor
 export const inb = (e: Partial<SnapshotInbound> & Pick<SnapshotInbound, 'from'>): SnapshotInbound => ({ services: [], service_groups: [], ...e });
 export const outb = (e: Partial<SnapshotOutbound> & Pick<SnapshotOutbound, 'to'>): SnapshotOutbound => ({ services: [], service_groups: [], ...e });
 
+/** Rules: id 0 unless given, numbered by snap(). */
 export const app = (r: Partial<SnapshotApplicationRule> & Pick<SnapshotApplicationRule, 'name' | 'target'>): SnapshotApplicationRule =>
-  ({ mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], ...r });
+  ({ id: 0, mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], ...r });
 export const iso = (name: string, mode: 'monitor' | 'apply', first: Record<string, string[]>, second: Record<string, string[]>): SnapshotIsolationRule =>
-  ({ name, mode, first: { categories: first }, second: { categories: second } });
+  ({ name, id: 0, mode, first: { categories: first }, second: { categories: second } });
 export const quar = (r: Partial<SnapshotQuarantineRule> & Pick<SnapshotQuarantineRule, 'name'>): SnapshotQuarantineRule =>
-  ({ mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [], ...r });
+  ({ id: 0, mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [], ...r });
 
 /** The three-tier shop: 2 hosts, 6 VMs (web/app/db, two of each), office CIDRs, ~5 rules. */
 export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {

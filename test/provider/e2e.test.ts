@@ -53,7 +53,7 @@ async function ok(dir: string, args: string[], expected = 0): Promise<TfResult> 
 async function edit(collection: string, name: string, change: (o: Record<string, any>) => void): Promise<void> {
   const got = await svc.api('GET', `/v1/${collection}/${name}`);
   expect(got.status).toBe(200);
-  const { id: _id, version, created_at: _c, updated_at: _u, status: _s, ...body } = got.body;
+  const { id: _id, version, created_at: _c, updated_at: _u, status: _s, rule_id: _r, ...body } = got.body;
   change(body);
   const put = await svc.api('PUT', `/v1/${collection}/${name}`, body, { headers: { 'if-match': `"${version}"` } });
   if (put.status !== 200) throw new Error(`PUT ${collection}/${name}: ${put.status} ${JSON.stringify(put.body)}`);
@@ -262,12 +262,12 @@ provider "microseg" {
 `;
 
 const BAD_CONFIGS: [string, string, RegExp[]][] = [
-  ['bad CIDR', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.0/8", "10.0.0.1/33"]\n}\n', [/Invalid value for cidrs\[\d\]/, /"10\.0\.0\.1\/33" is not a CIDR/, /cidrs = \["10\.0\.0\.0\/8"/]],
-  ['non-canonical CIDR in a rule peer', 'resource "microseg_application_rule" "bad" {\n  name   = "bad"\n  mode   = "monitor"\n  target = { categories = { AppTier = ["web"] } }\n  inbound = [{ from = { cidrs = ["10.1.2.3/8"] } }]\n}\n', [/inbound\[0\]\.from\.cidrs\[0\]: "10\.1\.2\.3\/8" is not canonical; did you mean 10\.0\.0\.0\/8/, /inbound = \[/]],
-  ['port 70000 in a service group', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n', [/services\[0\]\.ports\[\d\]: "70000": ports are 1-65535/, /services = \[/]],
+  ['bad CIDR', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.0/8", "10.0.0.1/33"]\n}\n', [/Invalid value for cidrs\["10\.0\.0\.1\/33"\]/, /cidrs\["10\.0\.0\.1\/33"\]: "10\.0\.0\.1\/33" is not a CIDR/, /cidrs = \["10\.0\.0\.0\/8"/]],
+  ['non-canonical CIDR in a rule peer', 'resource "microseg_application_rule" "bad" {\n  name   = "bad"\n  mode   = "monitor"\n  target = { categories = { AppTier = ["web"] } }\n  inbound = [{ from = { cidrs = ["10.1.2.3/8"] } }]\n}\n', [/inbound\[\{ from = \{ cidrs = \["10\.1\.2\.3\/8"\] \} \}\]\.from\.cidrs\["10\.1\.2\.3\/8"\]: "10\.1\.2\.3\/8" is not canonical; did you mean 10\.0\.0\.0\/8/, /inbound = \[/]],
+  ['port 70000 in a service group', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n', [/services\[\{ protocol = "tcp", ports = \["443", "70000"\] \}\]\.ports\["70000"\]: "70000": ports are 1-65535/, /services = \[/]],
   ['port 70000 in a reachability query', 'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n', [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/]],
   ['unknown category', 'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n', [/Unknown category/, /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/, /categories = \{ NoSuchCategory/]],
-  ['unknown category value', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  first  = { categories = { AppTier = ["web"] } }\n  second = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /second\.categories\.AppTier\[0\]: category "AppTier" has no value "cache"/, /second = \{/]],
+  ['unknown category value', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  first  = { categories = { AppTier = ["web"] } }\n  second = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /second\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/, /second = \{/]],
 ];
 
 test.each(BAD_CONFIGS)('a configuration error (%s) fails plan with a diagnostic naming the attribute', async (name, resource, expected) => {
@@ -346,7 +346,7 @@ test('destroy leaves the service as it was before apply', async () => {
   expect(await snapshot()).toEqual(before);
 });
 
-test('wait_for_realization (after the main configuration is destroyed): apply waits for live hosts and fails naming the hosts that lag', async () => {
+test('wait_for_realization (after the main configuration is destroyed): apply waits for live hosts and warns naming the hosts that lag', async () => {
   const config = `terraform {
   required_providers {
     microseg = { source = "terraform.local/microseg/microseg" }
@@ -392,9 +392,10 @@ resource "microseg_entity" "lag" {
   })();
   try {
     const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
-    expect(r.code).toBe(1);
-    const text = r.stderr.replace(/\s+/g, ' ');
-    expect(text).toContain('The policy was not realized on every host in time');
+    // The entities are stored: a failed wait on a create warns (an error would taint them, see practitioner.test.ts).
+    expect(r.code).toBe(0);
+    const text = `${r.stdout} ${r.stderr}`.replace(/\s+/g, ' ');
+    expect(text).toContain('Warning: The policy was not realized on every host in time');
     expect(text).toMatch(/on 1 host\(s\): rt-lag \(no agent has reported yet, needs \d+\)/);
     expect(text).not.toMatch(/rt-ok \(|rt-empty \(/);
   } finally {

@@ -4,13 +4,14 @@ import { T } from '../../provider/cty/types';
 import { diagnosticPath, formatPath, parseFieldPath, toProtoPath } from '../../provider/framework/diagnostics';
 import { fromApi } from '../../provider/framework/normalize';
 import { planResource } from '../../provider/framework/plan';
-import { toBody } from '../../provider/framework/body';
+import { displayField, toBody } from '../../provider/framework/body';
 import { toProtoSchema, type Schema } from '../../provider/framework/schema';
 import { validateObject } from '../../provider/framework/validate';
 import { error } from '../../provider/framework/diagnostics';
 import { kindSchema } from '../../provider/resources/rest';
 import { validateBody } from '../../provider/resources/validate-body';
-import { parseDuration, settingsFrom } from '../../provider/resources/provider';
+import { settingsFrom } from '../../provider/resources/provider';
+import { parseDuration } from '../../service/model/duration';
 import { laggingHosts } from '../../provider/client/realization';
 import { createLogger, levelFromEnv } from '../../provider/log';
 
@@ -197,10 +198,13 @@ describe('which hosts lag', () => {
         { name: 'no-agent-idle', status: { realized_generation: null } },
       ],
     };
-    expect(laggingHosts(status, 7, new Set(['no-agent-with-vms', 'done']))).toEqual([
+    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle'] };
+    expect(laggingHosts(status, change, new Set(['no-agent-with-vms', 'done']))).toEqual([
       { name: 'behind', reason: 'runs generation 6, needs 7; last error: ovs-vswitchd not running' },
       { name: 'no-agent-with-vms', reason: 'no agent has reported yet, needs 7' },
     ]);
+    // Hosts the change does not affect are never waited for, however far behind.
+    expect(laggingHosts(status, { generation: 7, hosts: ['done'] }, new Set(['no-agent-with-vms', 'done']))).toEqual([]);
   });
 });
 
@@ -220,5 +224,23 @@ describe('logs', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ '@level': 'info', '@message': 'sent <redacted>', header: 'Bearer <redacted>' });
     // go-plugin only parses hclog lines whose timestamp has microseconds; others are logged raw.
     expect(JSON.parse(lines[0])['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+});
+
+describe('displayField', () => {
+  test('set elements are named by their value; list indices and map keys stay', () => {
+    const attrs = kindSchema('application_rule', 'r').attributes;
+    const json = {
+      name: 'r',
+      target: { categories: { AppTier: ['db', 'web'] } },
+      inbound: [{ from: { cidrs: ['10.0.0.0/8'] } }, { from: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }, { protocol: 'tcp', ports: ['443', '70000'] }] }],
+    };
+    expect(displayField(attrs, json, 'inbound[1].services[1].ports[1]')).toBe('inbound[{ from = { any = true }, services = [{ protocol = "udp", ports = ["53"] }, { protocol = "tcp", ports = ["443", "70000"] }] }].services[{ protocol = "tcp", ports = ["443", "70000"] }].ports["70000"]');
+    expect(displayField(attrs, json, 'target.categories.AppTier[1]')).toBe('target.categories.AppTier["web"]');
+    expect(displayField(attrs, json, 'inbound[0].from.cidrs[0]')).toBe('inbound[{ from = { cidrs = ["10.0.0.0/8"] } }].from.cidrs["10.0.0.0/8"]');
+    expect(displayField(attrs, json, 'outbound')).toBe('outbound');
+    const entity = kindSchema('entity', 'e').attributes;
+    expect(displayField(entity, { ips: ['10.0.0.1', '10.0.0.2'], categories: { A: 'x' } }, 'ips[1]')).toBe('ips[1]');
+    expect(displayField(entity, { ips: ['10.0.0.1'], categories: { A: 'x' } }, 'categories.A')).toBe('categories.A');
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { builtinModules } from 'node:module';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { encodeValue } from '../../provider/cty/msgpack';
@@ -89,7 +90,7 @@ describe('the installed plugin process', () => {
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(text).not.toContain(path.resolve(__dirname, '..', '..'));
     const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1].replace(/^node:/, ''));
-    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const builtins = new Set(builtinModules);
     expect(required.filter((r) => !builtins.has(r))).toEqual([]);
     expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual(['grpc_controller.proto', 'grpc_stdio.proto', 'health.proto', 'tfplugin6.8.proto']);
     expect(path.basename(exe)).toBe('terraform-provider-microseg_v0.1.0');
@@ -115,6 +116,8 @@ describe('the installed plugin process', () => {
     let seenAuthorization = '';
     const api = http.createServer((req, res) => {
       seenAuthorization = req.headers.authorization ?? '';
+      // ConfigureProvider checks the endpoint and token once with /v1/status.
+      if (req.url === '/v1/status') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"generation":1,"hosts":[]}');
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not_found', message: 'category "Nope" does not exist', field: null }));
     });
@@ -135,20 +138,20 @@ describe('the installed plugin process', () => {
     expect(m).not.toBeNull();
     const serverCertPem = new X509Certificate(Buffer.from(m![2], 'base64')).toString();
 
-    const proto = loadProtocol() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const proto = loadProtocol() as any;  
     const target = `127.0.0.1:${m![1]}`;
     const options = { 'grpc.ssl_target_name_override': 'localhost' };
     const creds = grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(client.keyPem), Buffer.from(client.certPem));
     const call = <T>(svc: grpc.Client, method: string, req: unknown): Promise<T> =>
-      new Promise((resolve, reject) => (svc as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: T) => (e ? reject(e) : resolve(r)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+      new Promise((resolve, reject) => (svc as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));  
 
     const health = new proto.grpc.health.v1.Health(target, creds, options);
     expect(await call(health, 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
 
     const provider = new proto.tfplugin6.Provider(target, creds, options);
-    const meta = await call<any>(provider, 'GetMetadata', {}); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const meta = await call<any>(provider, 'GetMetadata', {});  
     expect(meta.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false });
-    const schema = await call<any>(provider, 'GetProviderSchema', {}); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const schema = await call<any>(provider, 'GetProviderSchema', {});  
     expect(Object.keys(schema.resource_schemas)).toHaveLength(8);
     expect(Object.keys(schema.data_source_schemas)).toHaveLength(3);
 
@@ -156,10 +159,10 @@ describe('the installed plugin process', () => {
     const def = microsegProvider({});
     const token = 'tok-SECRET-9f8e7d6c';
     const config = { endpoint: `http://127.0.0.1:${apiPort}`, token, ca_cert: null, insecure: null, timeout: '5s', wait_for_realization: false };
-    const configured = await call<any>(provider, 'ConfigureProvider', { config: { msgpack: Buffer.from(encodeValue(schemaType(def.schema), config)) } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const configured = await call<any>(provider, 'ConfigureProvider', { config: { msgpack: Buffer.from(encodeValue(schemaType(def.schema), config)) } });  
     expect(configured.diagnostics).toEqual([]);
     const ds = def.dataSources.find((d) => d.typeName === 'microseg_category')!;
-    const read = await call<any>(provider, 'ReadDataSource', { type_name: 'microseg_category', config: { msgpack: Buffer.from(encodeValue(schemaType(ds.schema), { name: 'Nope' })) } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const read = await call<any>(provider, 'ReadDataSource', { type_name: 'microseg_category', config: { msgpack: Buffer.from(encodeValue(schemaType(ds.schema), { name: 'Nope' })) } });  
     expect(read.diagnostics[0]).toMatchObject({ severity: 'ERROR', summary: 'Not found in the microseg service', detail: 'name: category "Nope" does not exist' });
     expect(read.diagnostics[0].attribute.steps).toEqual([{ attribute_name: 'name', selector: 'attribute_name' }]);
     expect(seenAuthorization).toBe(`Bearer ${token}`);
@@ -204,7 +207,7 @@ describe('the installed plugin process', () => {
     const line = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n'))); }));
     const m = line.match(/^1\|6\|tcp\|(127\.0\.0\.1:\d+)\|grpc\|$/);
     expect(m).not.toBeNull();
-    const proto = loadProtocol() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const proto = loadProtocol() as any;  
     const health = new proto.grpc.health.v1.Health(m![1], grpc.credentials.createInsecure());
     await expect(new Promise((res, rej) => health.Check({ service: 'plugin' }, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))))).resolves.toEqual({ status: 'SERVING' });
     const controller = new proto.plugin.GRPCController(m![1], grpc.credentials.createInsecure());

@@ -4,7 +4,7 @@
  * (no dependence on ~/.terraform.d or the network), and runs the real
  * terraform CLI asynchronously (the service runs in this same process).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,13 @@ export const FIXTURES = path.join(__dirname, 'fixtures');
 
 export interface TfResult { code: number; stdout: string; stderr: string; ms: number }
 
+export interface RunningTf {
+  child: ChildProcess;
+  /** What it printed so far, both streams. */
+  output(): string;
+  done: Promise<TfResult>;
+}
+
 export interface Lab {
   root: string;
   mirror: string;
@@ -25,6 +32,8 @@ export interface Lab {
   /** A fresh working directory holding the given files. */
   workdir(name: string, files: Record<string, string>): string;
   tf(dir: string, args: string[], env?: Record<string, string>): Promise<TfResult>;
+  /** terraform started, not awaited: to signal it while it runs. */
+  spawnTf(dir: string, args: string[], env?: Record<string, string>): RunningTf;
   /** Adds variables to every later terraform run (the service URL once it is known). */
   setEnv(env: Record<string, string>): void;
   cleanup(): void;
@@ -57,7 +66,7 @@ export async function createLab(env: Record<string, string>): Promise<Lab> {
     TF_PLUGIN_CACHE_DIR: '',
     ...env,
   };
-  return {
+  const lab: Lab = {
     root,
     mirror,
     cliConfig,
@@ -73,21 +82,26 @@ export async function createLab(env: Record<string, string>): Promise<Lab> {
       return dir;
     },
     tf(dir, args, extra = {}) {
+      return lab.spawnTf(dir, args, extra).done;
+    },
+    spawnTf(dir, args, extra = {}) {
       const started = Date.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn('terraform', [...args], { cwd: dir, env: { ...baseEnv, ...extra } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const child = spawn('terraform', [...args], { cwd: dir, env: { ...baseEnv, ...extra } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const done = new Promise<TfResult>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
       });
+      return { child, output: () => stdout + stderr, done };
     },
     cleanup() {
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+  return lab;
 }
 
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');

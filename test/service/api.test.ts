@@ -77,7 +77,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     }
   });
 
-  test('delete, rename or value removal of something in use → 409 naming the user', async () => {
+  test('delete, host rename or value removal of something in use → 409 naming the user', async () => {
     for (const f of FIXTURES) expect((await api('POST', `/v1/${f.collection}`, f.create)).status).toBe(201);
     const cases: [string, string][] = [
       ['/v1/categories/Tier', 'entity web1'],
@@ -90,9 +90,9 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       expect([path, r.status, r.body.error]).toEqual([path, 409, 'in_use']);
       expect(r.body.message).toContain(user);
     }
-    const rename = await api('PUT', '/v1/address-groups/office', { name: 'office2', cidrs: ['192.0.2.0/24'] });
+    const rename = await api('PUT', '/v1/hosts/hv1', { name: 'hv2', uplinks: ['eth0'] });
     expect([rename.status, rename.body.field]).toEqual([409, 'name']);
-    expect(rename.body.message).toContain('application_rule shop');
+    expect(rename.body.message).toContain('entity web1');
     const dropValue = await api('PUT', '/v1/categories/Tier', { name: 'Tier', values: ['app'] });
     expect([dropValue.status, dropValue.body.field]).toEqual([409, 'values']);
     expect(dropValue.body.message).toMatch(/"web".*entity web1/);
@@ -102,6 +102,42 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect((await api('GET', '/v1/address-groups/spare')).status).toBe(404);
     expect((await api('DELETE', '/v1/address-groups/spare2')).status).toBe(204);
     for (const f of [...FIXTURES].reverse()) expect((await api('DELETE', `/v1/${f.collection}/${f.create.name}`)).status).toBe(204);
+  });
+
+  test('renaming a category, address group or service group in use renames every reference in one write', async () => {
+    for (const f of FIXTURES) expect((await api('POST', `/v1/${f.collection}`, f.create)).status).toBe(201);
+    const before = { rule: (await api('GET', '/v1/application-rules/shop')).body, entity: (await api('GET', '/v1/entities/web1')).body, split: (await api('GET', '/v1/isolation-rules/split')).body };
+    const generation = (await api('GET', '/v1/status')).body.generation;
+    const renames: [string, Record<string, unknown>][] = [
+      ['/v1/categories/Tier', { name: 'Layer', values: ['web', 'app'] }],
+      ['/v1/address-groups/office', { name: 'office2', cidrs: ['192.0.2.0/24', '2001:db8::/32'] }],
+      ['/v1/service-groups/https', { name: 'tls', services: [{ protocol: 'tcp', ports: ['443', '8000-8080'] }] }],
+    ];
+    for (const [path, body] of renames) {
+      const r = await api('PUT', path, body);
+      expect([path, r.status]).toEqual([path, 200]);
+      // The write says which generation it made and which hosts must realize it.
+      expect(Number(r.headers.get('microseg-generation'))).toBeGreaterThan(generation);
+      expect(r.headers.get('microseg-affected-hosts')).toBe('hv1');
+    }
+    const rule = (await api('GET', '/v1/application-rules/shop')).body;
+    expect(rule.target).toEqual({ categories: { Layer: ['web', 'app'] } });
+    expect(rule.inbound).toEqual([{ from: { address_groups: ['office2'] }, to: { categories: { Layer: ['web'] } }, service_groups: ['tls'] }]);
+    expect(rule.version).toBe(before.rule.version + 3); // one new version per rename that touched it
+    const entity = (await api('GET', '/v1/entities/web1')).body;
+    expect([entity.categories, entity.version]).toEqual([{ Layer: 'web' }, before.entity.version + 1]);
+    expect((await api('GET', '/v1/isolation-rules/split')).body).toMatchObject({ first: { categories: { Layer: ['web'] } }, second: { categories: { Layer: ['app'] } } });
+    expect((await api('GET', '/v1/quarantine-rules/q')).body.version).toBe(1); // uses none of them
+    for (const old of ['/v1/categories/Tier', '/v1/address-groups/office', '/v1/service-groups/https']) expect((await api('GET', old)).status).toBe(404);
+    // Read by id: the same object under its new name.
+    const byId = await api('GET', `/v1/application-rules/by-id/${before.rule.id}`);
+    expect([byId.status, byId.body.name, byId.headers.get('etag')]).toEqual([200, 'shop', `"${rule.version}"`]);
+    const missing = await api('GET', '/v1/categories/by-id/no-such-id');
+    expect([missing.status, missing.body.error, missing.body.field]).toEqual([404, 'not_found', 'id']);
+    for (const f of [...FIXTURES].reverse()) {
+      const name = f.collection === 'categories' ? 'Layer' : f.collection === 'address-groups' ? 'office2' : f.collection === 'service-groups' ? 'tls' : f.create.name;
+      expect((await api('DELETE', `/v1/${f.collection}/${name}`)).status).toBe(204);
+    }
   });
 
   test('the built-in Quarantine category exists and cannot be deleted or renamed', async () => {
@@ -205,7 +241,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     await api('PUT', '/v1/hosts/hvg', { name: 'hvg', uplinks: ['eth9'] });
     const status = (await api('GET', '/v1/status')).body;
     expect(status.generation).toBe(g1 + 1);
-    expect(status.hosts).toContainEqual({ name: 'hvg', status: { reachable: false, desired_generation: g1 + 1, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, updated_at: null } });
+    expect(status.hosts).toContainEqual({ name: 'hvg', status: { reachable: false, desired_generation: g1 + 1, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, notice: null, updated_at: null } });
     expect((await api('GET', '/v1/hosts/hvg')).body.status.realized_generation).toBeNull();
     await api('DELETE', '/v1/hosts/hvg');
   });
@@ -216,7 +252,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect(snap.body.hosts).toContainEqual({ name: 'hva', bridge: 'br.microseg', ovs_rundir: '/run/hva', uplinks: [] });
     expect(snap.body.generation).toBe((await api('GET', '/v1/status')).body.generation);
 
-    const report = { realized_generation: snap.body.generation, flow_count: 42, reachable: true, last_error: null, drift_repairs: 1 };
+    const report = { realized_generation: snap.body.generation, flow_count: 42, reachable: true, last_error: null, drift_repairs: 1, notice: 'set the fail mode to secure' };
     expect((await api('POST', '/v1/agents/hosts/hva/status', report, { as: 'agent' })).status).toBe(204);
     const host = (await api('GET', '/v1/hosts/hva')).body;
     expect(host.status).toEqual({ ...report, desired_generation: snap.body.generation, updated_at: expect.any(String) });

@@ -1,8 +1,8 @@
 /**
  * The service as `npm start` runs it, as a real process: first start makes
  * the admin token file (0600, path logged, secret never), data survives a
- * restart of the SQLite file, SIGTERM closes gracefully, bad env is a clear
- * error without a stack trace.
+ * restart of the SQLite file, SIGTERM closes gracefully, a second process on
+ * one SQLite file is refused, bad env is a clear error without a stack trace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -90,11 +90,29 @@ test('first start writes the admin token file; data survives a restart; SIGTERM 
   // The schema came from the migration, run once, not from synchronize.
   const db = new Database(database, { readonly: true });
   try {
-    expect(db.prepare('SELECT name FROM migrations ORDER BY id').all()).toEqual([{ name: 'Initial1764230400000' }, { name: 'SharedState1764230500000' }]);
+    expect(db.prepare('SELECT name FROM migrations ORDER BY id').all()).toEqual([{ name: 'Initial1764230400000' }, { name: 'SharedState1764230500000' }, { name: 'RuleIds1796117786977' }]);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'generation'").get()).toEqual({ value: String(generation) });
   } finally {
     db.close();
   }
+});
+
+test('a second process on the same SQLite file refuses to start, naming the file; the lock goes with the first process, even killed', async () => {
+  const database = join(work, 'shared.sqlite');
+  const env = { MICROSEG_DATABASE: database, MICROSEG_TOKENS: 'ops:ops-secret-123:admin' };
+  const first = await startProcess(env);
+  const second = startProcess(env);
+  await expect(second).rejects.toThrow(`microseg: cannot start: another microseg service already uses the SQLite database ${database} (it holds ${database}.lock)`);
+  await expect(second).rejects.not.toThrow(/\n\s+at /);
+  expect(children[children.length - 1].exitCode).toBe(1);
+  // The first is untouched: it still writes.
+  expect((await call(`${first.url}/v1/categories`, 'ops-secret-123', 'POST', { name: 'One', values: [] })).status).toBe(201);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const third = await startProcess(env);
+  expect((await call(`${third.url}/v1/categories/One`, 'ops-secret-123')).status).toBe(200);
+  third.child.kill('SIGTERM');
+  expect(await third.exited).toBe(0);
 });
 
 test('MICROSEG_TOKENS replaces the token file; a reader cannot write', async () => {

@@ -152,7 +152,7 @@ describe('GET /v1/reachability with the reference evaluator', () => {
     const before = await real.api('GET', '/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');
     expect(before.body.verdict).toBe('deny');
     const rule = await real.api('GET', '/v1/application-rules/shop');
-    const { id: _i, version, created_at: _c, updated_at: _u, ...body } = rule.body;
+    const { id: _i, version, created_at: _c, updated_at: _u, rule_id: _r, ...body } = rule.body;
     body.inbound[2].from.categories.Tier = ['app', 'web'];
     expect((await real.api('PUT', '/v1/application-rules/shop', { ...body, version })).status).toBe(200);
     const after = await real.api('GET', '/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');

@@ -1,7 +1,8 @@
 /** Pure validation: addresses, services, peers, references, and the snapshot builder. */
 import fc from 'fast-check';
 import { isIPv6 } from 'node:net';
-import { canonicalAddress, parseIPv6, formatIPv6, parseCidr, cidrContains, parseAddress } from '../../service/model/validate-net';
+import ipaddr from 'ipaddr.js';
+import { canonicalAddress, formatAddress, parseCidr, cidrContains, parseAddress } from '../../service/model/net';
 import { checkCidr, checkAddress, checkMac, checkService, validateShape, validateChange, validateDelete, findUsers, type ModelIndex } from '../../service/model/validate';
 import { buildSnapshot } from '../../service/model/load-snapshot';
 
@@ -35,7 +36,7 @@ describe('addresses', () => {
 
   test.each([
     ['10.0.0.1', null], ['255.255.255.255', null], ['256.0.0.1', 'not an IPv4'], ['1.2.3', 'not an IPv4'], ['fd00::1', null],
-    ['FD00::1', 'did you mean fd00::1'], ['fd00:0:0:0:0:0:0:1', 'did you mean fd00::1'], ['::ffff:1.2.3.4', 'did you mean ::ffff:102:304'], ['2001:db8:0:1:1:1:1:1', null],
+    ['FD00::1', 'did you mean fd00::1'], ['fd00:0:0:0:0:0:0:1', 'did you mean fd00::1'], ['::ffff:1.2.3.4', 'did you mean ::ffff:102:304'], ['::1.2.3.4', 'did you mean ::102:304'], ['1.2.3.04', 'not an IPv4'], ['2001:db8:0:1:1:1:1:1', null],
     // RFC 5952: of two equal zero runs the first is compressed; a single zero group never is.
     ['2001:db8::1:0:0:1', null], ['2001:db8:0:0:1:0:0:1', 'did you mean 2001:db8::1:0:0:1'], ['2001:db8:0:1:1:1:1:1', null], ['2001:db8::1:1:1:1:1', 'did you mean 2001:db8:0:1:1:1:1:1'], ['x', 'not an IPv4'],
   ])('address %s', (text, message) => {
@@ -45,13 +46,12 @@ describe('addresses', () => {
   });
 
   test('IPv6 formatting is RFC 5952 and round-trips (property)', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.array(fc.nat({ max: 7 }), { maxLength: 8 }), (value, zeroGroups) => {
+    fc.assert(fc.property(fc.array(fc.nat({ max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.array(fc.nat({ max: 7 }), { maxLength: 8 }), (groups, zeroGroups) => {
       // Zero some groups so that "::" runs of every length occur.
-      let v = value;
-      for (const g of zeroGroups) v &= ~(0xffffn << BigInt(16 * g));
-      const text = formatIPv6(v);
+      const parts = groups.map((g, i) => (zeroGroups.includes(i) ? 0 : g));
+      const text = formatAddress(new ipaddr.IPv6(parts));
       expect(isIPv6(text)).toBe(true);
-      expect(parseIPv6(text)).toBe(v);
+      expect((parseAddress(text) as ipaddr.IPv6).parts).toEqual(parts);
       expect(canonicalAddress(text)).toBe(text);
       expect(text).not.toMatch(/(^|:)0[0-9a-f]/);
       expect(text.split('::').length).toBeLessThanOrEqual(2);
@@ -133,18 +133,19 @@ describe('objects and references', () => {
     expect(validateChange('entity', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: {} } as never, 'web1', base)).toEqual([]);
   });
 
-  test('the snapshot fills defaults and sorts by name', () => {
+  test('the snapshot fills defaults, sorts by name and carries each rule\'s id', () => {
     const m = model({
       host: [{ name: 'b' }, { name: 'a', bridge: 'br0', uplinks: ['u'] }],
       application_rule: [{ name: 'r', mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true } }] }],
       quarantine_rule: [{ name: 'q', mode: 'monitor' }],
       entity: [{ name: 'e', host: 'a', port: 'p', ips: [], description: 'dropped' }],
     });
-    const s = buildSnapshot(7, m);
+    const ids: Record<string, number> = { 'application_rule:r': 3, 'quarantine_rule:q': 9 };
+    const s = buildSnapshot(7, m, (kind, name) => ids[`${kind}:${name}`]);
     expect(s.generation).toBe(7);
     expect(s.hosts).toEqual([{ name: 'a', bridge: 'br0', uplinks: ['u'] }, { name: 'b', bridge: 'br.microseg', uplinks: [] }]);
     expect(s.entities).toEqual([{ name: 'e', host: 'a', port: 'p', ips: [], categories: {} }]);
-    expect(s.application_rules).toEqual([{ name: 'r', mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [] }]);
-    expect(s.quarantine_rules).toEqual([{ name: 'q', mode: 'monitor', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [] }]);
+    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [] }]);
+    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [] }]);
   });
 });

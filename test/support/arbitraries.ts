@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { ServiceT } from '../../service/model/schemas';
+import { withRuleIds } from '../policy/fixtures';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../../service/model/snapshot';
@@ -80,19 +81,19 @@ export function policyArb(opts: PolicyArbOptions = {}): fc.Arbitrary<PolicySnaps
     const appRule = (name: string): fc.Arbitrary<SnapshotApplicationRule> => fc.record({
       mode, target: selector, inbound: fc.array(inbound(agNames, sgNames), { maxLength: 3 }),
       outbound_policy: fc.constantFrom('allow_all' as const, 'allow_listed' as const), outbound: fc.array(outbound(agNames, sgNames), { maxLength: 3 }),
-    }).map((r) => ({ name, ...r }));
-    const isoRule = (name: string): fc.Arbitrary<SnapshotIsolationRule> => fc.record({ mode, first: selector, second: selector }).map((r) => ({ name, ...r }));
+    }).map((r) => ({ name, id: 0, ...r }));
+    const isoRule = (name: string): fc.Arbitrary<SnapshotIsolationRule> => fc.record({ mode, first: selector, second: selector }).map((r) => ({ name, id: 0, ...r }));
     const quarRule = (name: string): fc.Arbitrary<SnapshotQuarantineRule> => fc.record({
       mode, target: fc.oneof({ weight: 3, arbitrary: fc.constant({ categories: { Quarantine: ['Strict', 'Forensic'] } as Record<string, string[]> }) }, { weight: 1, arbitrary: selector }),
       inbound: fc.array(inbound(agNames, sgNames), { maxLength: 2 }), outbound: fc.array(outbound(agNames, sgNames), { maxLength: 2 }),
-    }).map((r) => ({ name, ...r }));
+    }).map((r) => ({ name, id: 0, ...r }));
     const rules = <T>(prefix: string, max: number, make: (n: string) => fc.Arbitrary<T>) =>
       names(prefix, max).chain((ns) => (ns.length ? fc.tuple(...ns.map(make)) : fc.constant([] as T[])));
     return fc.record({
       application_rules: rules('app', maxRules, appRule),
       isolation_rules: rules('iso', Math.min(2, maxRules), isoRule),
       quarantine_rules: rules('q', Math.min(2, maxRules), quarRule),
-    }).map((r): PolicySnapshot => ({
+    }).map((r): PolicySnapshot => withRuleIds({
       generation: 1,
       categories: [...KEY_NAMES.map((k) => ({ name: k, values: [...KEYS[k]] })), { name: 'Quarantine', values: ['Strict', 'Forensic'] }],
       address_groups: ag.map((cidrs, i) => ({ name: agNames[i], cidrs })),

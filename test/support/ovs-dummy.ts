@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostPorts } from '../../service/compiler';
+import { eventually } from '../lab/eventually';
 
 const run = promisify(execFile);
 
@@ -102,7 +103,7 @@ export class OvsDummy {
       return (await run(cmd, args, { env: this.env, maxBuffer: 64 << 20 })).stdout;
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${e.stderr?.trim() || e.message}`);
+      throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}…: ${e.stderr?.trim() || e.message}`, { cause: err });
     }
   }
 
@@ -196,10 +197,7 @@ export class OvsDummy {
         const pid = Number((await readFile(join(this.dir, `${name}.pid`), 'utf8')).trim());
         if (pid > 0) {
           process.kill(pid, 'SIGTERM');
-          for (let i = 0; i < 50; i++) {
-            try { process.kill(pid, 0); } catch { break; }
-            await new Promise((r) => setTimeout(r, 20));
-          }
+          await eventually(`${name} exits`, () => { try { process.kill(pid, 0); return false; } catch { return true; } }, { timeoutMs: 1000, intervalMs: 20 }).catch(() => undefined);
         }
       } catch { /* not started or already gone */ }
     }

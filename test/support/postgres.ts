@@ -2,10 +2,12 @@
  * A throwaway PostgreSQL 15 cluster for tests: initdb into a temp dir (as the
  * postgres user, since the tests run as root), pg_ctl start on a free port
  * with its unix socket in that dir, one database per call of `createDatabase`.
- * `stop()` stops the server and removes the dir.
+ * `stop()` stops the server and removes the dir. Faults for tests: `halt()` /
+ * `resume()` stop and restart the server on the same port and data;
+ * `freeze()` / `thaw()` SIGSTOP and SIGCONT the postmaster and its backends.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, chownSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,13 @@ export interface PgCluster {
   dir: string;
   /** A new empty database; returns its postgres:// URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server (fast shutdown: sessions are cut). */
+  halt(): void;
+  /** Starts it again after `halt`. */
+  resume(): void;
+  /** Freezes the postmaster and every backend (SIGSTOP): connections open but nothing answers. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +68,11 @@ export async function startPostgres(): Promise<PgCluster> {
     throw err;
   }
   let counter = 0;
+  let frozen: number[] = [];
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of frozen) try { process.kill(pid, signal); } catch { /* exited */ }
+  };
+  const thaw = () => { signalAll('SIGCONT'); frozen = []; };
   return {
     port,
     dir,
@@ -72,7 +86,23 @@ export async function startPostgres(): Promise<PgCluster> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt() {
+      asPostgres([`${BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      asPostgres([`${BIN}/pg_ctl`, '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+    },
+    freeze() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // The postmaster first, so it forks no backend that would escape.
+      process.kill(postmaster, 'SIGSTOP');
+      frozen = [postmaster];
+      const children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().split('\n').filter(Boolean).map(Number);
+      for (const pid of children) { process.kill(pid, 'SIGSTOP'); frozen.push(pid); }
+    },
+    thaw,
     async stop() {
+      thaw();
       try {
         asPostgres([`${BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
       } finally {

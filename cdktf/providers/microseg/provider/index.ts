@@ -26,7 +26,7 @@ export interface MicrosegProviderConfig {
   */
   readonly insecure?: boolean | cdktf.IResolvable;
   /**
-  * How long apply waits for hosts to realize a change, and the limit of one request; a duration such as "90s" or "5m". Default: MICROSEG_TIMEOUT, else 5m.
+  * The longest one request to the service may take, retries included, and how long apply waits for hosts to realize a change; a duration such as "90s" or "5m". Default: MICROSEG_TIMEOUT, else 5m.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs#timeout MicrosegProvider#timeout}
   */

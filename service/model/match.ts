@@ -1,20 +1,17 @@
 /**
  * The matching clauses of docs/semantics.md ("Matching"): selectors, peers
- * and services, each a small pure predicate the evaluator composes.
+ * and services, each a small pure predicate; explain() composes them and the
+ * compiler uses the same ones (so both read the model alike).
  */
-import type { PeerT, SelectorT, ServiceT } from '../model/schemas';
-import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
-import { cidrContains, parseCidr, type Ip } from './net';
+import type { PeerT, SelectorT, ServiceT } from './schemas';
+import type { PolicySnapshot, SnapshotEntity } from './snapshot';
+import { cidrContains, parseCidr, type IpAddress } from './net';
 
 /** One end of a connection: an entity (with the IP it uses, if any) or an external IP. */
-export interface Endpoint { entity: SnapshotEntity | null; ip: Ip | null }
+export interface Endpoint { entity: SnapshotEntity | null; ip: IpAddress | null }
 
 export interface Packet { protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
 
-/** Order of rules everywhere ("first by name"): plain code-unit order, locale-independent. */
-export function byName<T extends { name: string }>(a: T, b: T): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
 
 export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | null): boolean {
   if (!entity) return false;
@@ -24,7 +21,7 @@ export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | nu
   });
 }
 
-function inAnyCidr(cidrs: readonly string[], ip: Ip | null): boolean {
+function inAnyCidr(cidrs: readonly string[], ip: IpAddress | null): boolean {
   if (!ip) return false;
   return cidrs.some((text) => {
     const cidr = parseCidr(text);

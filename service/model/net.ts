@@ -1,0 +1,80 @@
+/**
+ * IP addresses and CIDRs, once for the whole code base (validation, explain,
+ * compiler, agent, observations), on ipaddr.js. Canonical text: IPv4 dotted
+ * decimal without leading zeros; IPv6 lower-case RFC 5952. Pure.
+ */
+import ipaddr from 'ipaddr.js';
+
+export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+export type IpVersion = 4 | 6;
+/** `address` may have host bits set (see networkOf). */
+export interface Cidr { address: IpAddress; prefix: number }
+
+const DOTTED_TAIL = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/;
+
+function parseIPv4(text: string): ipaddr.IPv4 | null {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : null;
+}
+
+/** An IPv4 or IPv6 address; null for anything else (zone ids such as fe80::1%eth0 included). */
+export function parseAddress(text: string): IpAddress | null {
+  const v4 = parseIPv4(text);
+  if (v4) return v4;
+  if (text.includes('%')) return null;
+  // A dotted IPv4 tail becomes two hex groups first: ipaddr.js reads "::1.2.3.4" as "::ffff:1.2.3.4".
+  const tail = text.match(DOTTED_TAIL);
+  let hex = text;
+  if (tail) {
+    const t = parseIPv4(tail[2]);
+    if (!t) return null;
+    const [a, b, c, d] = t.octets;
+    hex = `${tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  return ipaddr.IPv6.isValid(hex) ? ipaddr.IPv6.parse(hex) : null;
+}
+
+export const versionOf = (a: IpAddress): IpVersion => (a.kind() === 'ipv4' ? 4 : 6);
+export const hostPrefix = (v: IpVersion): number => (v === 4 ? 32 : 128);
+
+/** The version of an address or CIDR already known to be valid (snapshot data, conntrack output). */
+export function ipVersion(text: string): IpVersion {
+  const slash = text.indexOf('/');
+  const a = parseAddress(slash < 0 ? text : text.slice(0, slash));
+  if (!a) throw new Error(`not an IP address or CIDR: ${JSON.stringify(text)}`);
+  return versionOf(a);
+}
+
+export const formatAddress = (a: IpAddress): string => a.toString();
+
+/** The canonical text of an address, or null when it is not an address. */
+export function canonicalAddress(text: string): string | null {
+  const a = parseAddress(text);
+  return a ? formatAddress(a) : null;
+}
+
+export const sameAddress = (a: IpAddress, b: IpAddress): boolean => a.kind() === b.kind() && a.toString() === b.toString();
+
+/** "address/prefix" with a decimal prefix in range; null when malformed. Host bits are kept. */
+export function parseCidr(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  if (slash < 0) return null;
+  const address = parseAddress(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!address || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  if (prefix > hostPrefix(versionOf(address))) return null;
+  return { address, prefix };
+}
+
+/** The network of a CIDR: host bits cleared. */
+export function networkOf(c: Cidr): Cidr {
+  const text = `${c.address.toString()}/${c.prefix}`;
+  const network = c.address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+  return { address: network, prefix: c.prefix };
+}
+
+export const formatCidr = (c: Cidr): string => `${formatAddress(c.address)}/${c.prefix}`;
+
+export function cidrContains(c: Cidr, a: IpAddress): boolean {
+  return a.kind() === c.address.kind() && (a as ipaddr.IPv4).match(c.address as ipaddr.IPv4, c.prefix);
+}

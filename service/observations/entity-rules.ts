@@ -1,0 +1,17 @@
+/** The rules whose target (or isolation group) holds one entity, for its page. Pure. */
+import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
+import { selectorMatches } from '../model/match';
+import { byName, type RuleKind } from '../model/verdicts';
+
+export interface EntityRule { kind: RuleKind; name: string; mode: string; as: string }
+
+export function rulesTargeting(snapshot: PolicySnapshot, entity: SnapshotEntity): EntityRule[] {
+  const out: EntityRule[] = [];
+  for (const r of [...snapshot.quarantine_rules].sort(byName)) if (selectorMatches(r.target, entity)) out.push({ kind: 'quarantine', name: r.name, mode: r.mode, as: 'target' });
+  for (const r of [...snapshot.isolation_rules].sort(byName)) {
+    if (selectorMatches(r.first, entity)) out.push({ kind: 'isolation', name: r.name, mode: r.mode, as: 'first group' });
+    if (selectorMatches(r.second, entity)) out.push({ kind: 'isolation', name: r.name, mode: r.mode, as: 'second group' });
+  }
+  for (const r of [...snapshot.application_rules].sort(byName)) if (selectorMatches(r.target, entity)) out.push({ kind: 'application', name: r.name, mode: r.mode, as: 'target' });
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * The web page in headless chromium (playwright-core + Debian's chromium):
+ * launch, sign in, and the checks every rule view must pass (labels apart,
+ * each band's details as the API says).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ARTIFACTS = join(__dirname, '..', 'artifacts');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page signed in with `token` at `url` + `hash`; page errors are collected in `errors`. */
+export async function signedInPage(browser: Browser, url: string, token: string, hash = '#/'): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}/ui${hash}`);
+  await page.fill('#token', token);
+  await page.click('#signin-form button[type=submit]');
+  await page.waitForSelector('#app', { state: 'visible' });
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Waits until the rule view has drawn at least once after `after` (ms epoch). */
+export async function waitForView(page: Page, after = 0, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((t) => Number(document.querySelector('#view')?.getAttribute('data-rendered') ?? 0) > t, after, { timeout });
+}
+
+/** Every pair of rule-view text labels that overlap, and every label overlapping a box that is not its own. */
+export function overlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const box = (e: Element) => e.getBoundingClientRect();
+    const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const labels = Array.from(document.querySelectorAll('#view svg text'));
+    const boxes = Array.from(document.querySelectorAll('#view svg .node rect'));
+    const out: string[] = [];
+    labels.forEach((a, i) => {
+      labels.slice(i + 1).forEach((b) => { if (hit(box(a), box(b))) out.push(`label "${a.textContent}" overlaps label "${b.textContent}"`); });
+      for (const r of boxes) if (r.parentElement !== a.parentElement && hit(box(a), box(r))) out.push(`label "${a.textContent}" overlaps box ${r.parentElement?.getAttribute('data-node')}`);
+    });
+    return out;
+  });
+}
+
+export interface ViewBandT { id: string; verdict: string; source: string; target: string; count: number; services: { service: string; count: number }[]; rules: string[] }
+
+/**
+ * Focuses each band of `bands` (keyboard) and reads the side panel; returns
+ * what is missing: a band not drawn, or a service or count not listed.
+ */
+export async function checkBandDetails(page: Page, bands: ViewBandT[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const b of bands) {
+    const loc = page.locator(`#view path.band[data-band="${b.id.replace(/"/g, '\\"')}"]`);
+    if ((await loc.count()) !== 1) {
+      missing.push(`band ${b.id} is not drawn`);
+      continue;
+    }
+    await loc.focus();
+    const rows = await page.locator('#band-detail tr[data-service]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-service'), tr.children[1]?.textContent]));
+    const got = new Map(rows as [string, string][]);
+    const head = await page.locator('#band-detail h3').textContent();
+    if (!head?.includes(b.verdict)) missing.push(`band ${b.id}: panel heading "${head}" lacks the verdict`);
+    for (const s of b.services) {
+      if (got.get(s.service) !== s.count.toLocaleString('en-US')) missing.push(`band ${b.id}: service ${s.service} ×${s.count} shown as ${got.get(s.service)}`);
+    }
+  }
+  return missing;
+}
