@@ -43,10 +43,13 @@ async function startInstances(objects: Objects, hosts: number[]): Promise<Map<nu
   return out;
 }
 
-/** The rule every change rewrites (rule0 unless named): its first entry gets a port that differs each time. */
+/**
+ * The rule every change rewrites (rule0 unless named): its CIDR entry into the web tier (whose peer is
+ * never empty) gets a port that differs each time.
+ */
 function changedRule(k: number, apps: number, rule = 0) {
   const body = applicationRuleBody(rule, apps);
-  body.inbound[0].services = [{ protocol: 'tcp', ports: ['443', String(20000 + k)] }];
+  body.inbound[3].services = [{ protocol: 'tcp', ports: ['80', String(20000 + k)] }];
   return body;
 }
 
@@ -169,7 +172,7 @@ async function bigBridge(ctx: BenchContext): Promise<Figure> {
     // Only h0 has an OVS here: the other hosts' agents are elsewhere.
     svc = await startBenchService({ objects: inventoryObjects(size, (h) => (h === 0 ? { ovs_rundir: ovs.dir } : {})) });
     const only = new Set(['h0']);
-    // A rule whose first entry (into the web tier) lands on h0, so the change changes h0's flows.
+    // A rule whose CIDR entry into the web tier lands on h0, so the change changes h0's flows.
     const web = snapshotOf(inventoryObjects(size)).entities.find(
       (e) => e.host === 'h0' && e.categories.AppTier === 'web',
     )!;
