@@ -6,6 +6,7 @@
  * through the store's own normalization, as the compiler's PolicySnapshot.
  */
 import { buildSnapshot } from '../../service/model/load-snapshot';
+import { KINDS } from '../../service/model/schemas';
 import type { ModelIndex } from '../../service/model/validate';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
@@ -133,8 +134,7 @@ export function inventoryObjects(size: InventorySize, hostExtra: (h: number) => 
     add('isolation-rules', 'isolation_rule', {
       name: `iso${k}`,
       mode: k % 2 ? 'monitor' : 'apply',
-      first: { categories: { Zone: [`z${k % ZONES}`] } },
-      second: { categories: { Zone: [`z${(k + 1) % ZONES}`] } },
+      groups: [{ categories: { Zone: [`z${k % ZONES}`] } }, { categories: { Zone: [`z${(k + 1) % ZONES}`] } }],
     });
   }
   const quarantine = [
@@ -156,16 +156,7 @@ export function inventoryObjects(size: InventorySize, hostExtra: (h: number) => 
 
 /** The PolicySnapshot the store would serve for these objects (its own normalization). */
 export function snapshotOf(objects: Objects, generation = 1): PolicySnapshot {
-  const model = {
-    category: new Map(),
-    address_group: new Map(),
-    service_group: new Map(),
-    host: new Map(),
-    entity: new Map(),
-    application_rule: new Map(),
-    isolation_rule: new Map(),
-    quarantine_rule: new Map(),
-  } as unknown as ModelIndex;
+  const model = Object.fromEntries(Object.keys(KINDS).map((k) => [k, new Map()])) as unknown as ModelIndex;
   for (const o of objects) (model[o.kind] as Map<string, unknown>).set(o.body.name, o.body);
   // Rule ids as a store assigns them: unique, in creation order.
   const ids = new Map(objects.map((o, i) => [`${o.kind}\0${o.body.name}`, i + 1]));

@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { PolicyStore } from '../../service/store/store';
-import { buildApp, type ServicePlugin } from '../../service/app';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import { buildApp } from '../../service/app';
 import type { Objects } from './inventory';
 
 export const ADMIN_SECRET = 'bench-admin-secret';
-export const AGENT_SECRET = 'bench-agent-secret';
+/** The agent token of one host (agent tokens are bound to their host): one per host the objects name. */
+export const agentSecret = (host: string) => `bench-agent-secret-${host}`;
 
 export interface BenchService {
   url: string;
@@ -28,22 +31,26 @@ export interface BenchService {
 }
 
 /** Counts the bytes of every response payload, by route. */
-function byteCounter(into: Map<string, number>): ServicePlugin {
-  return (app) => {
-    app.addHook('onSend', async (request, _reply, payload) => {
-      const n =
-        typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
-      const key = `${request.method} ${request.routeOptions.url ?? request.url}`;
-      into.set(key, (into.get(key) ?? 0) + n);
-      return payload;
-    });
-  };
+function byteCounter(into: Map<string, number>): FastifyPluginAsync {
+  // fastify-plugin: the hook must see every route, not only this plugin's own.
+  return fp(
+    async (app) => {
+      app.addHook('onSend', async (request, _reply, payload) => {
+        const n =
+          typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
+        const key = `${request.method} ${request.routeOptions.url ?? request.url}`;
+        into.set(key, (into.get(key) ?? 0) + n);
+        return payload;
+      });
+    },
+    { name: 'bench-byte-counter' },
+  );
 }
 
 export interface BenchServiceOptions {
   defaultPlugins?: boolean;
-  plugins?: ServicePlugin[];
-  /** Stored before the app (and its embedded agents) starts. */
+  plugins?: FastifyPluginAsync[];
+  /** Stored before the app (and its embedded agents) starts; each host gets an agent token (agentSecret). */
   objects?: Objects;
   /** Default: a SQLite file in the temp dir. */
   database?: string;
@@ -58,7 +65,14 @@ export async function startBenchService(opts: BenchServiceOptions = {}): Promise
     store,
     tokens: [
       { name: 'bench-admin', secret: ADMIN_SECRET, role: 'admin' },
-      { name: 'bench-agent', secret: AGENT_SECRET, role: 'agent' },
+      ...(opts.objects ?? [])
+        .filter((o) => o.kind === 'host')
+        .map((o) => ({
+          name: `agent-${o.body.name}`,
+          secret: agentSecret(o.body.name),
+          role: 'agent' as const,
+          host: o.body.name as string,
+        })),
     ],
     defaultPlugins: opts.defaultPlugins ?? true,
     plugins: [byteCounter(bytesSent), ...(opts.plugins ?? [])],

@@ -1,7 +1,7 @@
 /**
  * A process of simulated hosts for the 1,000-host benchmark (suites/scale.ts
- * starts a few). Reads its hosts from MICROSEG_SIM (JSON: service, token,
- * intervalMs, concurrency, hosts[{ name, ports }]) and runs one real HostAgent
+ * starts a few). Reads its hosts from the JSON file named by its argument (service,
+ * intervalMs, concurrency, hosts[{ name, token, ports }]) and runs one real HostAgent
  * per host on an in-memory bridge, over the real HTTP link.
  *
  * Two differences from `microseg-agent`, both to keep one machine standing in
@@ -10,6 +10,7 @@
  * has its own CPU; here they share two cores and one heap, and each pass holds
  * the whole parsed policy). SIGTERM stops them.
  */
+import { readFileSync } from 'node:fs';
 import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
 import { httpLink } from '../../service/agent/http-link';
@@ -18,14 +19,14 @@ import { MemoryDriver } from './memory-driver';
 
 interface SimConfig {
   service: string;
-  token: string;
   intervalMs: number;
   concurrency: number;
-  hosts: { name: string; ports: HostPorts }[];
+  /** Each host with its own agent token (agent tokens are bound to one host). */
+  hosts: { name: string; token: string; ports: HostPorts }[];
 }
 
 /** A counting semaphore: a pass takes a slot when it fetches the policy and gives it back when it reports. */
-function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink {
+function limiter(slots: number): (link: PolicyLink) => PolicyLink {
   let free = slots;
   const queue: (() => void)[] = [];
   const release = () => {
@@ -33,7 +34,7 @@ function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink 
     if (next) next();
     else free++;
   };
-  return () => {
+  return (link) => {
     let held = false;
     return {
       async fetchPolicy() {
@@ -58,14 +59,13 @@ function limited(link: PolicyLink, slots: number): (host: string) => PolicyLink 
   };
 }
 
-const config = JSON.parse(process.env.MICROSEG_SIM ?? '{}') as SimConfig;
-const link = httpLink({ services: [config.service], token: config.token, timeoutMs: 600_000 });
-const slot = limited(link, config.concurrency);
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
+const limited = limiter(config.concurrency);
 const agents = config.hosts.map(
   (h) =>
     new HostAgent({
       host: h.name,
-      link: slot(h.name),
+      link: limited(httpLink({ services: [config.service], token: h.token, timeoutMs: 600_000 })),
       driver: new MemoryDriver(h.ports),
       compile: compileHost,
       intervalMs: config.intervalMs,

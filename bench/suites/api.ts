@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { figure, type Figure } from '../lib/figures';
 import { applicationRuleBody, entityBody, hostPorts, inventoryObjects, type Objects } from '../lib/inventory';
 import { exponent, median, percentile, until } from '../lib/measure';
-import { AGENT_SECRET, ADMIN_SECRET, startBenchService, type BenchService } from '../lib/service';
+import { agentSecret, ADMIN_SECRET, startBenchService, type BenchService } from '../lib/service';
 import type { BenchContext, Suite } from '../lib/suite';
 import { startSimAgent } from '../sim/agent';
 
@@ -234,7 +234,7 @@ async function readPath(ctx: BenchContext, svc: BenchService, n: number): Promis
 async function download(ctx: BenchContext, svc: BenchService, apps: number): Promise<Figure> {
   const snapshot = await svc.store.getSnapshot();
   const host = snapshot.entities.find((e) => e.categories.AppType === 'app0')?.host ?? 'h0';
-  const sim = startSimAgent({ service: svc.url, token: AGENT_SECRET, host, ports: hostPorts(snapshot, host) });
+  const sim = startSimAgent({ service: svc.url, token: agentSecret(host), host, ports: hostPorts(snapshot, host) });
   try {
     const realized = async (g: number) => {
       if (!(await until(() => (sim.agent.last?.realized_generation ?? 0) >= g, 60_000)))

@@ -11,7 +11,6 @@ import { Lab, type LabSpec } from '../../test/lab/lab';
 import { run, isRoot } from '../../test/lab/exec';
 import { threeTierLayout } from '../../test/lab/layouts';
 import { shopObjects } from '../../test/enforcement/three-tier-policy';
-import { embeddedAgentsOf } from '../../service/agent/plugin';
 import { figure } from '../lib/figures';
 import { median } from '../lib/measure';
 import { startBenchService, waitRealized } from '../lib/service';
@@ -72,7 +71,7 @@ export const dataplaneSuite: Suite = {
       const src = lab.vm('web1');
       const dst = lab.vm('app1');
       if (src.host === dst.host) throw new Error('web1 and app1 must be on different hosts');
-      const agents = embeddedAgentsOf(svc.app)!;
+      const agents = svc.app.embeddedAgents!;
       const hosts = [...lab.hosts.keys()];
 
       const microseg = async () => {

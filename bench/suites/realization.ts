@@ -9,7 +9,6 @@
  */
 import { join } from 'node:path';
 import { compileHost } from '../../service/compiler';
-import { embeddedAgentsOf } from '../../service/agent/plugin';
 import { figure, type Figure } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf, type Objects } from '../lib/inventory';
 import { cpuSeconds, median, percentile, timed } from '../lib/measure';
@@ -110,7 +109,7 @@ async function twentyHosts(ctx: BenchContext): Promise<Figure[]> {
 
     // Idle: nothing changes for W seconds; the service process (and the ovs-ofctl it spawns) plus the daemons.
     const W = ctx.quick ? 4 : 20;
-    const agents = embeddedAgentsOf(svc.app)!;
+    const agents = svc.app.embeddedAgents!;
     const idle = async (): Promise<number> => {
       const c0 = cpuSeconds('self', true) + daemonCpu([...instances.values()]);
       await new Promise((r) => setTimeout(r, W * 1000));

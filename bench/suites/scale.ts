@@ -7,10 +7,12 @@
  * extrapolated from the hosts that did, and says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { figure, failed } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
 import { cpuSeconds } from '../lib/measure';
-import { AGENT_SECRET, startBenchService, type BenchService } from '../lib/service';
+import { agentSecret, startBenchService, type BenchService } from '../lib/service';
 import { bundle } from '../lib/build';
 import type { Suite } from '../lib/suite';
 
@@ -69,19 +71,16 @@ export const scaleSuite: Suite = {
       for (let p = 0; p < processes; p++) {
         const hosts = Array.from({ length: H }, (_, h) => h)
           .filter((h) => h % processes === p)
-          .map((h) => ({ name: hostName(h), ports: hostPorts(snapshot, hostName(h)) }));
-        const env = {
-          ...process.env,
-          MICROSEG_SIM: JSON.stringify({
-            service: svc.url,
-            token: AGENT_SECRET,
-            intervalMs: 2000,
-            concurrency: 4,
-            hosts,
-          }),
-        };
-        const child = spawn(process.execPath, ['--max-old-space-size=3072', entry], {
-          env,
+          .map((h) => ({
+            name: hostName(h),
+            token: agentSecret(hostName(h)),
+            ports: hostPorts(snapshot, hostName(h)),
+          }));
+        const config = join(svc.dir, `sim-${p}.json`);
+        writeFileSync(config, JSON.stringify({ service: svc.url, intervalMs: 2000, concurrency: 4, hosts }), {
+          mode: 0o600,
+        });
+        const child = spawn(process.execPath, ['--max-old-space-size=3072', entry, config], {
           stdio: ['ignore', 'ignore', 'inherit'],
         });
         children.push(child);

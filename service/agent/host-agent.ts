@@ -22,7 +22,7 @@
  */
 import { describeDiff, sameFlows } from './flows';
 import { entriesToCut } from './revoke';
-import { parseConntrackDump } from '../observations/conntrack';
+import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
