@@ -1,12 +1,49 @@
 /**
  * `npm start`: reads the environment, opens (and migrates) the database,
- * sets up tokens, listens; SIGTERM/SIGINT close gracefully.
+ * sets up tokens, listens; SIGTERM/SIGINT close gracefully. When the database
+ * cannot be reached at start and the embedded agents kept policies in the data
+ * directory, it enforces those (agent/kept.ts) and retries until it can open it.
  */
-import pino from 'pino';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import { readConfig, describeDatabase, dataDirOf } from './config';
 import { adminTokenPath, ensureAdminToken } from './auth';
 import { PolicyStore } from './store/store';
 import { buildApp } from './app';
+import { asUnavailable } from './store/errors';
+import { AGENT_STATE_DIR, readAgentOptions } from './agent/plugin';
+import { startKeptAgents } from './agent/kept';
+
+const RETRY_MS = 2000;
+
+/** Opens the store; while the database is unreachable, the kept policies are enforced and the open retried. */
+async function openStore(database: string, dataDir: string, log: Logger): Promise<PolicyStore> {
+  try {
+    return await PolicyStore.open(database);
+  } catch (err) {
+    const unavailable = asUnavailable(err);
+    const agents = readAgentOptions();
+    if (!unavailable || !agents.enabled) throw err;
+    const kept = await startKeptAgents(join(dataDir, AGENT_STATE_DIR), { intervalMs: agents.intervalMs, log: (level, msg, fields) => log[level]({ ...fields }, msg) });
+    if (kept.hosts.length === 0) throw err;
+    log.warn({ hosts: kept.hosts, error: unavailable.message }, 'the database cannot be reached: enforcing the last realized policies kept in the data directory until it answers');
+    const stop = () => void kept.stop().finally(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+      try {
+        const store = await PolicyStore.open(database);
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        await kept.stop();
+        return store;
+      } catch (e) {
+        if (!asUnavailable(e)) throw e;
+      }
+    }
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -18,7 +55,7 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // The database first: a service that cannot start leaves no token file behind.
-  const store = await PolicyStore.open(config.database);
+  const store = await openStore(config.database, dataDirOf(config.database), log);
   log.info({ database: describeDatabase(config.database), generation: store.generation() }, 'database ready');
   let tokens = config.tokens;
   if (!tokens) {

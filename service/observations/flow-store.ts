@@ -19,8 +19,8 @@ export interface FlowStoreOptions {
   now?: () => number;
 }
 
-/** A FlowRecord as held: times as epoch ms, so ordering and expiry need no parsing. */
-type Row = Omit<FlowRecord, 'first_seen' | 'last_seen'> & { first: number; last: number };
+/** A FlowRecord as held, with its times also as epoch ms, so ordering and expiry need no parsing (and answers no formatting). */
+type Row = FlowRecord & { first: number; last: number };
 
 export interface FlowFilter {
   rule?: string;
@@ -66,6 +66,7 @@ export class FlowStore {
   /** Adds one agent report; addresses are resolved to entity names with `index`. */
   ingest(host: string, report: ObservationReportT, index: EntityIndex): IngestResult {
     const now = this.now();
+    const nowText = new Date(now).toISOString();
     const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     for (const c of report.connections) {
       if (c.new === 0 && c.active === 0) continue;
@@ -81,10 +82,11 @@ export class FlowStore {
       } else {
         row = {
           source, destination, source_ip: c.src, destination_ip: c.dst, source_entity: src !== null, destination_entity: dst !== null,
-          protocol: c.protocol, port: c.port, verdict: c.verdict, rule: c.rule, rule_kind: ruleKind, first: now, last: now, count: 0, hosts: [],
+          protocol: c.protocol, port: c.port, verdict: c.verdict, rule: c.rule, rule_kind: ruleKind, first: now, last: now, first_seen: nowText, last_seen: nowText, count: 0, hosts: [],
         };
       }
       row.last = now;
+      row.last_seen = nowText;
       row.count += c.new;
       if (!row.hosts.includes(host) && row.hosts.length < MAX_HOSTS_PER_ROW) row.hosts.push(host);
       this.rows.set(key, row);
@@ -182,7 +184,6 @@ function present(r: Row): FlowRecord {
   return {
     source: r.source, destination: r.destination, source_ip: r.source_ip, destination_ip: r.destination_ip,
     source_entity: r.source_entity, destination_entity: r.destination_entity, protocol: r.protocol, port: r.port,
-    verdict: r.verdict, rule: r.rule, rule_kind: r.rule_kind, first_seen: new Date(r.first).toISOString(),
-    last_seen: new Date(r.last).toISOString(), count: r.count, hosts: [...r.hosts],
+    verdict: r.verdict, rule: r.rule, rule_kind: r.rule_kind, first_seen: r.first_seen, last_seen: r.last_seen, count: r.count, hosts: [...r.hosts],
   };
 }

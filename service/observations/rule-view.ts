@@ -12,7 +12,8 @@
  * preferring one that also covers the tier; else its tier-category value
  * (e.g. AppTier=dns); else "other addresses". Tiers group the target by
  * `AppTier` when its entities carry it, else by the first category (by name)
- * whose value differs among them.
+ * whose value differs among them, in the order the rule's entries lead
+ * through them.
  */
 import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '../model/snapshot';
 import type { PeerT, SelectorT } from '../model/schemas';
@@ -94,16 +95,46 @@ function tierKeyOf(members: SnapshotEntity[]): string | null {
   return null;
 }
 
-/** Where a tier's value stands in its category's list (web, app, db); unknown values last. */
-function categoryRank(snapshot: PolicySnapshot, key: string | null): (value: string) => number {
-  const values = snapshot.categories.find((c) => c.name === key)?.values ?? [];
-  return (value) => {
-    const i = values.indexOf(value);
-    return i < 0 ? values.length : i;
-  };
+/**
+ * Tiers in the order traffic goes through them by the rule's own entries
+ * (office → web, web → app, app → db: web, app, db), since category values
+ * are a set with no order of their own.
+ */
+function tierOrder(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, key: string | null, tiers: Map<string, SnapshotEntity[]>): string[] {
+  const ids = [...tiers.keys()].sort();
+  const covers = (sel: SelectorT | undefined, t: string) => tiers.get(t)!.some((e) => !sel || selectorMatches(sel, e));
+  const edges = rule.inbound.flatMap((entry) => ids.filter((x) => tiers.get(x)!.some((e) => peerMatches(snapshot, entry.from, { entity: e, ip: null })))
+    .flatMap((x) => ids.filter((y) => y !== x && covers(entry.to, y)).map((y) => [x, y] as const)));
+  // Longest chain of entries leading into a tier; bounded by the tier count, so a cycle cannot loop.
+  const depth = new Map(ids.map((t) => [t, 0]));
+  for (let round = 0; round < ids.length; round++) {
+    for (const [x, y] of edges) if (depth.get(x)! + 1 > depth.get(y)! && depth.get(x)! + 1 < ids.length) depth.set(y, depth.get(x)! + 1);
+  }
+  // Tiers no entry connects come last; then the category's own listing, then names.
+  const linked = new Set(edges.flat());
+  const listed = snapshot.categories.find((c) => c.name === key)?.values ?? [];
+  const key3 = (t: string) => [linked.has(t) ? 0 : 1, depth.get(t)!, listed.indexOf(t.slice('tier:'.length)) >>> 0] as const;
+  return ids.sort((a, b) => {
+    const [ka, kb] = [key3(a), key3(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || (a < b ? -1 : 1);
+  });
 }
 
 interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
+
+/**
+ * Which entries match a far end depends only on the snapshot and the rule, so
+ * it is kept per snapshot (dropped with it) and rule across requests: a view
+ * polled every 2 s classifies each address once, not on every poll.
+ */
+const matchCaches = new WeakMap<PolicySnapshot, Map<string, Map<string, number[]>>>();
+function matchCacheOf(snapshot: PolicySnapshot, rule: string): Map<string, number[]> {
+  let perRule = matchCaches.get(snapshot);
+  if (!perRule) matchCaches.set(snapshot, (perRule = new Map()));
+  let cache = perRule.get(rule);
+  if (!cache) perRule.set(rule, (cache = new Map()));
+  return cache;
+}
 
 export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, flows: FlowRecord[]): RuleView {
   const entityByName = new Map(snapshot.entities.map((e) => [e.name, e]));
@@ -119,8 +150,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     tierMembers.get(id)!.push(e);
     tierOf.set(e.name, id);
   }
-  const rank = categoryRank(snapshot, tierKey);
-  const tierIds = [...tierMembers.keys()].sort((a, b) => rank(a.slice(5)) - rank(b.slice(5)) || (a < b ? -1 : 1));
+  const tierIds = tierOrder(snapshot, rule, tierKey, tierMembers);
   for (const id of tierIds) {
     const list = tierMembers.get(id)!;
     nodes.set(id, { id, label: tierKey ? `${tierKey}=${id.slice(5)}` : 'target', column: 1, kind: 'tier', entities: list.length, sample: list.slice(0, 5).map((e) => e.name) });
@@ -152,25 +182,28 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   }
   const paths = [...policy.values()];
 
-  /** The node of the far end of a connection, as the rule's entries see it (cached per end and near entity). */
-  const groupCache = new Map<string, string>();
+  const matchCache = matchCacheOf(snapshot, rule.name);
+  /** The node of the far end of a connection, as the rule's entries see it. */
   const groupOf = (entries: Entry[], side: 'src' | 'dst', name: string, ip: string, isEntity: boolean, near: SnapshotEntity): string => {
-    const cacheKey = `${side}\u0000${name}\u0000${near.name}`;
-    const cached = groupCache.get(cacheKey);
-    if (cached) return cached;
+    const cacheKey = `${side}\u0000${name}`;
     const entity = isEntity ? entityByName.get(name) ?? null : null;
-    const end: Endpoint = { entity, ip: parseAddress(ip) };
-    const matching = entries.filter((e) => peerMatches(snapshot, e.peer, end));
-    let id = (matching.find((e) => !e.narrow || selectorMatches(e.narrow, near)) ?? matching[0])?.id;
-    if (!id) {
-      const column: ViewColumn = side === 'src' ? 0 : 2;
-      const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
-      const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
-      id = `${side}:${label}`;
-      if (!nodes.has(id)) nodes.set(id, { id, label, column, kind: entity ? 'group' : 'external' });
+    let indexes = matchCache.get(cacheKey);
+    if (!indexes) {
+      const end: Endpoint = { entity, ip: parseAddress(ip) };
+      indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
+      matchCache.set(cacheKey, indexes);
     }
-    groupCache.set(cacheKey, id);
-    return id;
+    // Several entries name this end: prefer one that also covers the near end (its tier).
+    if (indexes.length > 1) {
+      const covering = indexes.find((i) => !entries[i].narrow || selectorMatches(entries[i].narrow!, near));
+      return entries[covering ?? indexes[0]].id;
+    }
+    if (indexes.length === 1) return entries[indexes[0]].id;
+    const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
+    const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
+    const group = `${side}:${label}`;
+    if (!nodes.has(group)) nodes.set(group, { id: group, label, column: side === 'src' ? 0 : 2, kind: entity ? 'group' : 'external' });
+    return group;
   };
 
   const acc = new Map<string, Acc>();
@@ -189,7 +222,14 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
       target = groupOf(outbound, 'dst', f.destination, f.destination_ip, f.destination_entity, entityByName.get(f.source)!);
       far = f.destination;
     } else continue; // neither end in the target
-    add(acc, source, target, f.verdict, { count: f.count, rows: 1, services: new Map([[serviceOf(f), f.count]]), endpoints: new Map([[far, f.count]]), rules: new Set(f.rule ? [f.rule] : []), last: f.last_seen });
+    const a = band(acc, source, target, f.verdict);
+    a.count += f.count;
+    a.rows += 1;
+    const service = serviceOf(f);
+    a.services.set(service, (a.services.get(service) ?? 0) + f.count);
+    a.endpoints.set(far, (a.endpoints.get(far) ?? 0) + f.count);
+    if (f.rule) a.rules.add(f.rule);
+    if (f.last_seen > a.last) a.last = f.last_seen;
   }
 
   const totals: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
@@ -218,20 +258,21 @@ interface Acc {
   last: string;
 }
 
-function add(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict, part: Omit<Acc, 'source' | 'target' | 'verdict'>): void {
+/** The accumulator of one band, made empty on first use. */
+function band(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict): Acc {
   const key = `${source}\u0000${target}\u0000${verdict}`;
-  const a = acc.get(key);
-  if (!a) {
-    const { count, rows, last } = part;
-    acc.set(key, { source, target, verdict, count, rows, last, services: new Map(part.services), endpoints: new Map(part.endpoints), rules: new Set(part.rules) });
-    return;
-  }
-  a.count += part.count;
-  a.rows += part.rows;
-  for (const [k, v] of part.services) a.services.set(k, (a.services.get(k) ?? 0) + v);
-  for (const [k, v] of part.endpoints) a.endpoints.set(k, (a.endpoints.get(k) ?? 0) + v);
-  for (const r of part.rules) a.rules.add(r);
-  if (part.last > a.last) a.last = part.last;
+  let a = acc.get(key);
+  if (!a) acc.set(key, (a = { source, target, verdict, count: 0, rows: 0, services: new Map(), endpoints: new Map(), rules: new Set(), last: '' }));
+  return a;
+}
+
+function mergeInto(a: Acc, b: Acc): void {
+  a.count += b.count;
+  a.rows += b.rows;
+  for (const [k, v] of b.services) a.services.set(k, (a.services.get(k) ?? 0) + v);
+  for (const [k, v] of b.endpoints) a.endpoints.set(k, (a.endpoints.get(k) ?? 0) + v);
+  for (const r of b.rules) a.rules.add(r);
+  if (b.last > a.last) a.last = b.last;
 }
 
 /** Columns 0 and 2 keep at most MAX_GROUPS nodes: the ones with the fewest connections merge into "N more groups". */
@@ -255,7 +296,7 @@ function capGroups(nodes: Map<string, ViewNode>, acc: Map<string, Acc>): Map<str
   if (!rename.size) return acc;
   const out = new Map<string, Acc>();
   const to = (id: string) => rename.get(id) ?? id;
-  for (const a of acc.values()) add(out, to(a.source), to(a.target), a.verdict, a);
+  for (const a of acc.values()) mergeInto(band(out, to(a.source), to(a.target), a.verdict), a);
   return out;
 }
 

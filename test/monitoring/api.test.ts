@@ -113,7 +113,7 @@ describe('rule hits and the flow view', () => {
     const v = r.body;
     expect(v.tier_key).toBe('AppTier');
     const nodes = (column: number) => v.nodes.filter((n: { column: number }) => n.column === column).map((n: { id: string; label: string }) => [n.id, n.label]);
-    expect(nodes(1)).toEqual([['tier:web', 'AppTier=web'], ['tier:app', 'AppTier=app'], ['tier:db', 'AppTier=db']]); // the category's order
+    expect(nodes(1)).toEqual([['tier:web', 'AppTier=web'], ['tier:app', 'AppTier=app'], ['tier:db', 'AppTier=db']]); // the order the rule's entries lead through them (web → app), db reached by none last
     expect(nodes(0)).toEqual([['in:AppTier=web', 'AppTier=web'], ['in:192.0.2.0/24', '192.0.2.0/24']]); // the rule's entries, in order
     expect(nodes(2)).toEqual([['out:any', 'any (allow all)']]);
     expect(v.bands).toEqual(expect.arrayContaining([

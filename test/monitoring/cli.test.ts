@@ -5,6 +5,9 @@ import { createServer } from 'node:net';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { parseService } from '../../cli/format';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { makeCerts, startTlsService } from '../support/tls';
 import { eventually, margin } from '../lab/eventually';
 
 /** A port nothing listens on (bound, then released). */
@@ -108,6 +111,43 @@ test('errors are one line without a stack: no token, bad service, unreachable en
   const down = await run(['status'], { MICROSEG_ENDPOINT: `http://127.0.0.1:${closed}` });
   expect(down.stderr).toMatch(new RegExp(`^microseg: cannot reach http://127.0.0.1:${closed}: .*ECONNREFUSED`));
   expect(down.stderr).not.toMatch(/\n\s+at /);
+}, 30_000);
+
+test('the token from --token-file or MICROSEG_TOKEN, never an argument: --token is refused, saying why', async () => {
+  const refused = await run(['status', '--token', TEST_TOKENS.reader.secret], { MICROSEG_TOKEN: '' });
+  expect([refused.code, refused.stderr]).toEqual([1, 'microseg: --token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE\n']);
+  const dir = mkdtempSync(join(tmpdir(), 'mscli-'));
+  try {
+    const file = join(dir, 'token');
+    writeFileSync(file, `${TEST_TOKENS.reader.secret}\n`, { mode: 0o600 });
+    const viaFile = await run(['status', '--token-file', file], { MICROSEG_TOKEN: '' });
+    expect([viaFile.code, viaFile.stderr]).toEqual([0, '']);
+    expect(viaFile.stdout).toContain(`policy generation ${svc.store.generation()}`);
+    expect((await run(['status', '--token-file', join(dir, 'none')], { MICROSEG_TOKEN: '' })).stderr).toBe(`microseg: --token-file: cannot read "${join(dir, 'none')}": ENOENT\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);
+
+test('HTTPS: --ca-cert trusts the service\'s certificate; without it, one clear line', async () => {
+  const certs = makeCerts();
+  const tls = await startTlsService(certs);
+  try {
+    const env = { MICROSEG_ENDPOINT: tls.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret };
+    const trusted = await run(['status', '--ca-cert', certs.caPath, '--json'], env);
+    expect([trusted.code, trusted.stderr]).toEqual([0, '']);
+    expect(JSON.parse(trusted.stdout).generation).toBe((await tls.api('GET', '/v1/status')).body.generation);
+    const untrusted = await run(['status'], env);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(new RegExp(`^microseg: cannot reach ${tls.url}: (unable to verify the first certificate|self.signed certificate)[^\n]*\n$`));
+    // Plain HTTP to the HTTPS port gets no answer.
+    const plain = await run(['status', '--ca-cert', certs.caPath], { ...env, MICROSEG_ENDPOINT: tls.url.replace('https:', 'http:') });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^microseg: cannot reach http:\/\/127\.0\.0\.1:\d+: /);
+  } finally {
+    await tls.close();
+    certs.remove();
+  }
 }, 30_000);
 
 test('service syntax', () => {

@@ -64,6 +64,7 @@ export interface ViewBandT { id: string; verdict: string; source: string; target
  */
 export async function checkBandDetails(page: Page, bands: ViewBandT[]): Promise<string[]> {
   const missing: string[] = [];
+  await page.mouse.move(0, 0); // off the diagram: only focus decides what the panel shows
   for (const b of bands) {
     const loc = page.locator(`#view path.band[data-band="${b.id.replace(/"/g, '\\"')}"]`);
     if ((await loc.count()) !== 1) {

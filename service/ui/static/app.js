@@ -177,9 +177,9 @@ function dl(pairs) {
 
 const POLICY_VALUE = 0.6;
 /** Band thickness grows with the logarithm of connections: one connection stays visible beside thousands. */
-const bandValue = (count) => 1 + 2 * Math.log10(Math.max(1, count));
+const bandValue = (count) => 1 + 1.5 * Math.log10(Math.max(1, count));
 const TIER_MIN = 4;
-const NODE_PAD = 24;
+const NODE_PAD = 28;
 const TIER_W = 150;
 const LABEL_MAX = 30;
 const W = 1100;
@@ -221,7 +221,7 @@ function renderSankey(holder, panel, view) {
   // Every node keeps a height of its own, and a tier room for its name inside.
   for (const n of nodes) n.fixedValue = Math.max(sumIn.get(n.id) ?? 0, sumOut.get(n.id) ?? 0, n.kind === 'tier' ? TIER_MIN : 1);
   const columns = [0, 1, 2].map((c) => nodes.filter((n) => n.column === c));
-  const want = Math.max(...columns.map((c) => (c.length - 1) * NODE_PAD + c.reduce((s, n) => s + n.fixedValue, 0) * 9));
+  const want = Math.max(...columns.map((c) => (c.length - 1) * NODE_PAD + c.reduce((s, n) => s + n.fixedValue, 0) * 7));
   const H = Math.min(Math.max(want, 220), 1800) + M.top + M.bottom;
   const layout = d3.sankey().nodeId((d) => d.id).nodeAlign((n) => n.column).nodeWidth(14).nodePadding(NODE_PAD)
     .nodeSort((a, b) => a.order - b.order).extent([[M.left, M.top], [W - M.right, H - M.bottom]]);
@@ -370,13 +370,19 @@ async function rulePage(page, params, name) {
     el('h2', {}, 'Connections this rule decided'), flows,
   );
   const table = flowTable(flows, { rule: name, rule_kind: 'application' }, params);
-  return async () => {
-    const view = await api(`/v1/application-rules/${enc(name)}/flow-view?${filterQuery(params)}`);
-    title.textContent = `(${view.mode})`;
-    renderSankey(holder, panel, view);
+  let drawn = '';
+  const view = async () => {
+    const v = await api(`/v1/application-rules/${enc(name)}/flow-view?${filterQuery(params)}`);
+    const text = JSON.stringify(v);
+    if (text === drawn) return; // nothing new: keep the drawing, and the reader's focus and hover on it
+    drawn = text;
+    title.textContent = `(${v.mode})`;
+    const focused = document.activeElement?.closest?.('#view path.band')?.getAttribute('data-band');
+    renderSankey(holder, panel, v);
+    if (focused) [...holder.querySelectorAll('path.band')].find((p) => p.getAttribute('data-band') === focused)?.focus({ preventScroll: true });
     holder.dataset.rendered = String(Date.now());
-    await table();
   };
+  return () => Promise.all([view(), table()]);
 }
 
 async function entityPage(page, params, name) {
