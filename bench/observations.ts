@@ -33,7 +33,7 @@ function parseBench(): string {
 }
 
 function storeBench(): string[] {
-  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   const index = new EntityIndex(snapshot);
   const out: string[] = [];
   for (const max of [10_000, 100_000]) {
@@ -54,7 +54,7 @@ function storeBench(): string[] {
 
 async function httpBench(): Promise<string> {
   const store = await PolicyStore.open(':memory:');
-  const app = await buildApp({ store, tokens: [{ name: 'a', secret: 'bench-agent-secret', role: 'agent' }], defaultPlugins: false, plugins: [createMonitoringPlugin({ maxEntries: 50_000, retentionMs: 3_600_000 })] });
+  const app = await buildApp({ store, tokens: [{ name: 'a', secret: 'bench-agent-secret', role: 'agent', host: 'h1' }], defaultPlugins: false, plugins: [createMonitoringPlugin({ maxEntries: 50_000, retentionMs: 3_600_000 })] });
   await store.create('host', { name: 'h1' } as never);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

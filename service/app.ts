@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { PolicyStore } from './store/store';
-import { allows, authenticate, type Access, type Token } from './auth';
+import { authenticate, refusal, type Access, type Token } from './auth';
 import { inProcessAgentLink, type AgentLink } from './agent-link';
 import { installErrorHandlers } from './api/errors';
 import { registerOpenApi } from './api/openapi';
@@ -80,7 +80,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
     if (!token) throw new ServiceError(401, 'unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
-    if (!allows(token.role, access)) throw new ServiceError(403, 'forbidden', `token "${token.name}" (role ${token.role}) may not ${access === 'write' ? 'change objects' : 'use this route'}`, 'Authorization');
+    const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
+    if (refused) throw new ServiceError(403, 'forbidden', refused, 'Authorization');
     request.token = token;
   });
 

@@ -1,41 +1,62 @@
 /**
- * Bearer-token auth. Tokens come from MICROSEG_TOKENS (`name:secret:role,…`)
- * or, when it is unset, from an admin token file created on first start.
- * Each route declares the access it needs in its config (`access`).
+ * Bearer-token auth. Tokens come from MICROSEG_TOKENS (`name:secret:role,…`,
+ * agents `name:secret:agent:HOST`) or, when it is unset, from an admin token
+ * file created on first start. Each route declares the access it needs in its
+ * config (`access`).
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { NAME_PATTERN } from './model/schemas';
 
 export type Role = 'admin' | 'reader' | 'agent';
-export interface Token { name: string; secret: string; role: Role }
-/** open: no token; read: any role; write: admin; agent: agent or admin. */
-export type Access = 'open' | 'read' | 'write' | 'agent';
+/** `host`: the one host an agent token speaks for (agent tokens only). */
+export interface Token { name: string; secret: string; role: Role; host?: string }
+/**
+ * open: no token; read: admin or reader; write: admin; agent: admin or a host's agent
+ * (what every agent needs: the policy); host: admin or the agent of the host the route names (`:name`).
+ */
+export type Access = 'open' | 'read' | 'write' | 'agent' | 'host';
 
 const ROLES: Role[] = ['admin', 'reader', 'agent'];
+const HOST_NAME = new RegExp(NAME_PATTERN);
 
 /** Parses MICROSEG_TOKENS; throws an Error naming the bad entry (never its secret). */
 export function parseTokens(text: string): Token[] {
-  const tokens = text.split(',').map((s) => s.trim()).filter(Boolean).map((entry, i) => {
+  const tokens = text.split(',').map((s) => s.trim()).filter(Boolean).map((entry, i): Token => {
     const parts = entry.split(':');
-    if (parts.length !== 3) throw new Error(`MICROSEG_TOKENS entry ${i + 1} must be name:secret:role`);
-    const [name, secret, role] = parts;
+    if (parts.length !== 3 && parts.length !== 4) throw new Error(`MICROSEG_TOKENS entry ${i + 1} must be name:secret:role (agents name:secret:agent:HOST)`);
+    const [name, secret, role, host] = parts;
+    const which = `MICROSEG_TOKENS entry ${i + 1} (${name})`;
     if (!name) throw new Error(`MICROSEG_TOKENS entry ${i + 1} has an empty name`);
-    if (secret.length < 8) throw new Error(`MICROSEG_TOKENS entry ${i + 1} (${name}): the secret must be at least 8 characters`);
-    if (!ROLES.includes(role as Role)) throw new Error(`MICROSEG_TOKENS entry ${i + 1} (${name}): role must be one of ${ROLES.join(', ')}`);
-    return { name, secret, role: role as Role };
+    if (secret.length < 8) throw new Error(`${which}: the secret must be at least 8 characters`);
+    if (!ROLES.includes(role as Role)) throw new Error(`${which}: role must be one of ${ROLES.join(', ')}`);
+    if (role !== 'agent') {
+      if (host !== undefined) throw new Error(`${which}: only an agent token names a host`);
+      return { name, secret, role: role as Role };
+    }
+    // An agent token speaks for one host: unbound, it could report for every host.
+    if (host === undefined) throw new Error(`${which}: an agent token must name the host it serves: ${name}:…:agent:HOST`);
+    if (!HOST_NAME.test(host)) throw new Error(`${which}: "${host}" is not a host name (${NAME_PATTERN})`);
+    return { name, secret, role: 'agent', host };
   });
   if (tokens.length === 0) throw new Error('MICROSEG_TOKENS is set but lists no token');
   return tokens;
 }
 
-export function allows(role: Role, access: Access): boolean {
-  switch (access) {
-    case 'open': return true;
-    case 'read': return true;
-    case 'write': return role === 'admin';
-    case 'agent': return role === 'admin' || role === 'agent';
+/** Why `token` may not use a route of `access` (null: it may). `host`: the host the route names, if any. */
+export function refusal(token: Token, access: Access, host: string | undefined): string | null {
+  const who = `token "${token.name}" (role ${token.role}${token.host ? ` for host ${token.host}` : ''})`;
+  if (token.role === 'admin' || access === 'open') return null;
+  if (token.role === 'reader') {
+    if (access === 'read') return null;
+    return `${who} may not ${access === 'write' ? 'change objects' : 'use the agent routes'}`;
   }
+  // An agent reads the policy and reports for its own host, nothing else.
+  if (!token.host) return `${who} is bound to no host, so it may do nothing; give it one: ${token.name}:…:agent:HOST`;
+  if (access === 'agent') return null;
+  if (access === 'host') return host === token.host ? null : `${who} may not speak for host "${host}"`;
+  return `${who} may only read the policy and report for host ${token.host}`;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

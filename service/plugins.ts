@@ -3,8 +3,10 @@
  * (monitoring routes, embedded agents…). Add yours with one line here.
  *
  * A plugin gets the fastify instance (register routes; declare
- * `config: { access: 'open' | 'read' | 'write' | 'agent' }` — default: GET
- * read, other methods write) and the service context (store, agent link).
+ * `config: { access: 'open' | 'read' | 'write' | 'agent' | 'host' }` — default:
+ * GET read, other methods write; `host` is for routes that act for the host
+ * named by `:name`, see service/auth.ts) and the service context (store,
+ * agent link).
  * Start background work in an `onReady` hook and stop it in `onClose`.
  */
 import type { ServicePlugin } from './app';

@@ -12,6 +12,9 @@
  * entities and no agent yet is skipped: nothing there to enforce, and
  * requiring it would make the first apply that declares a host block forever.
  *
+ * A host counts as done only while its agent reports (reachable, within the
+ * last 30 s): a host whose agent went silent or lost Open vSwitch is waited for.
+ *
  * A host with entities whose agent has never reported fails the wait after
  * NO_AGENT_GRACE_MS rather than the whole timeout: an embedded agent reports
  * within a second or two of its host appearing, so a longer silence means no
@@ -40,7 +43,11 @@ export function changeFrom(headers: IncomingHttpHeaders): Change | null {
   return { generation, hosts };
 }
 
-/** The affected hosts that have not reached the change's generation, with why. Pure. */
+/**
+ * The affected hosts that have not reached the change's generation, with why. Pure. A host counts as done
+ * only on a fresh report: one the service shows unreachable (its agent cannot reach Open vSwitch, or has not
+ * reported for 30 s) runs nothing we can vouch for, whatever generation it last named.
+ */
 export function laggingHosts(status: StatusView, change: Change, hostsWithEntities: ReadonlySet<string>): { name: string; reason: string }[] {
   const out: { name: string; reason: string }[] = [];
   const affected = new Set(change.hosts);
@@ -48,8 +55,9 @@ export function laggingHosts(status: StatusView, change: Change, hostsWithEntiti
     if (!affected.has(h.name)) continue;
     const realized = h.status?.realized_generation ?? null;
     if (realized === null && !hostsWithEntities.has(h.name)) continue;
-    if (realized !== null && realized >= change.generation) continue;
-    const why = realized === null ? 'no agent has reported yet' : `runs generation ${realized}`;
+    const unreachable = h.status?.reachable === false;
+    if (realized !== null && realized >= change.generation && !unreachable) continue;
+    const why = realized === null ? 'no agent has reported yet' : unreachable ? `unreachable (last ran generation ${realized})` : `runs generation ${realized}`;
     const err = h.status?.last_error ? `; last error: ${h.status.last_error}` : '';
     out.push({ name: h.name, reason: `${why}, needs ${change.generation}${err}` });
   }

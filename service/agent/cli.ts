@@ -1,7 +1,8 @@
 /**
  * `microseg-agent`: the standalone agent for one remote host. It needs only
- * this command, the host's Open vSwitch and an `agent` token (from
- * MICROSEG_TOKEN or --token-file, never an argument: arguments show in ps):
+ * this command, the host's Open vSwitch and the host's agent token
+ * (`name:secret:agent:HOST` in the service's MICROSEG_TOKENS), from
+ * MICROSEG_TOKEN or --token-file, never an argument: arguments show in ps:
  *
  *   MICROSEG_TOKEN=… microseg-agent --service https://policy-a:7480,https://policy-b:7480 \
  *     --ca-cert /etc/microseg/ca.pem --host hv1 --ovs-rundir /var/run/openvswitch
@@ -34,7 +35,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const program = new Command('microseg-agent')
     .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
     .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--token-file <path>', 'a file holding the agent token (default: $MICROSEG_TOKEN)')
+    .option('--token-file <path>', 'a file holding this host\'s agent token (default: $MICROSEG_TOKEN)')
     .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
     .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// service')
     .requiredOption('--host <name>', 'this host\'s name in the policy')

@@ -20,7 +20,7 @@ export interface HttpLinkOptions {
   /** PEM CA certificate(s) trusted for https:// services. */
   ca?: string;
   timeoutMs?: number;
-  /** Called when requests move to another service (logs). */
+  /** Called when requests move to another service, with what each skipped one did (logs). */
   onFailover?: (from: string, to: string, reason: string) => void;
 }
 
@@ -96,7 +96,7 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
         continue;
       }
       if (at !== current) {
-        opts.onFailover?.(bases[current].origin, bases[at].origin, reasons[reasons.length - 1]);
+        opts.onFailover?.(bases[current].origin, bases[at].origin, reasons.join('; '));
         current = at;
       }
       if ('fail' in r) throw r.fail;

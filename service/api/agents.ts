@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import type { PolicyStore } from '../store/store';
 import { AgentStatusReport } from '../model/host-status';
+import { snapshotForHost } from '../model/host-snapshot';
 
 const PolicyQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Long poll: answer once the generation is above this one (or at `wait`).' })),
@@ -33,17 +34,20 @@ export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): v
     // Agents poll all the time: keep their requests out of the info log.
     logLevel: 'warn',
     config: { access: 'agent' },
-    schema: { tags: ['agents'], summary: 'The normalized policy snapshot (PolicySnapshot) every agent compiles from', querystring: PolicyQuery },
+    schema: { tags: ['agents'], summary: "The normalized policy snapshot (PolicySnapshot) every agent compiles from; a host's agent token gets what its host needs (its own host, no other host's entity MACs)", querystring: PolicyQuery },
   }, async (request) => {
     const q = request.query as { after?: string; wait?: string };
     if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
-    return store.getSnapshot();
+    const snapshot = await store.getSnapshot();
+    // A host's agent reads what its host needs; an admin token reads it all.
+    const host = request.token?.role === 'agent' ? request.token.host : undefined;
+    return host ? snapshotForHost(snapshot, host) : snapshot;
   });
 
   app.post('/v1/agents/hosts/:name/status', {
     logLevel: 'warn',
-    config: { access: 'agent' },
-    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: AgentStatusReport },
+    config: { access: 'host' },
+    schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state (403 for another host's token; 422 for a generation above the current one)", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: AgentStatusReport },
   }, async (request, reply) => {
     await store.reportHostStatus((request.params as { name: string }).name, request.body as AgentStatusReport);
     reply.code(204).send();

@@ -5,7 +5,7 @@ import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
 import { parseAddress } from '../model/net';
 import { ServiceError, asUnavailable } from '../store/errors';
-import { explain, ExplainInputError, type ExplainQuery, type ExplainResult } from '../policy/explain';
+import { explain, explainDrafts, ExplainInputError, type ExplainQuery, type ExplainResult } from '../policy/explain';
 
 export type { ExplainQuery };
 export type Explain = (snapshot: PolicySnapshot, query: ExplainQuery) => ExplainResult;
@@ -13,17 +13,18 @@ export type Explain = (snapshot: PolicySnapshot, query: ExplainQuery) => Explain
 const ReachabilityQuery = Type.Object({
   src: Type.String({ minLength: 1, maxLength: 64, description: 'Source: an entity name or an IP address.' }),
   dst: Type.String({ minLength: 1, maxLength: 64, description: 'Destination: an entity name or an IP address.' }),
-  protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('icmp'), Type.Literal('icmpv6')], { description: 'The connection protocol.' }),
-  port: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Destination port (tcp/udp), 1-65535.' })),
+  protocol: Type.String({ minLength: 1, maxLength: 16, description: 'The connection protocol: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number.' }),
+  port: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Destination port (tcp/udp/sctp), 1-65535.' })),
   icmp_type: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'ICMP type (icmp/icmpv6), 0-255.' })),
   icmp_code: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'ICMP code (icmp/icmpv6), 0-255.' })),
 }, { additionalProperties: false });
 
 const ReachabilityResult = Type.Object({
   verdict: Type.String({ description: 'allow, deny or would-deny.' }),
-  layer: Type.String({ description: 'quarantine, isolation, application or default.' }),
-  rule: Type.Union([Type.String(), Type.Null()], { description: 'The deciding rule, or null.' }),
+  layer: Type.String({ description: 'quarantine, shared_service, isolation, application or default.' }),
+  rule: Type.Union([Type.String(), Type.Null()], { description: 'The deciding rule, or null (default, or Quarantine: Strict).' }),
   mode: Type.Union([Type.String(), Type.Null()], { description: 'The deciding rule mode, or null.' }),
+  drafts: Type.Array(Type.Object({ kind: Type.String(), rule: Type.String(), verdict: Type.String() }), { description: 'Drafts (mode off) that, switched to apply, would decide this connection, with the verdict they would give.' }),
 });
 
 function numberParam(value: string | undefined, field: string, min: number, max: number): number | undefined {
@@ -77,7 +78,7 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
     };
     for (const k of Object.keys(query) as (keyof ExplainQuery)[]) if (query[k] === undefined) delete query[k];
     try {
-      return (explainImpl ?? explain)(snapshot, query);
+      return { ...(explainImpl ?? explain)(snapshot, query), drafts: explainDrafts(snapshot, query) };
     } catch (err) {
       if (err instanceof ExplainInputError) throw new ServiceError(422, 'invalid', err.message, err.field);
       throw err;

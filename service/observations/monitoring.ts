@@ -5,6 +5,8 @@
  * Env: MICROSEG_FLOWS_MAX (aggregated rows kept, default 50000) and
  * MICROSEG_FLOWS_RETENTION (seconds a row is kept after it was last seen,
  * default 86400). The history is in memory (one replica; nothing on disk).
+ * MICROSEG_SYSLOG (`udp://host:port`, `tcp://host:port`): where the rule log
+ * (rule-log.ts) is also sent.
  */
 import type { ServiceContext, ServicePlugin } from '../app';
 import type { FastifyInstance } from 'fastify';
@@ -14,8 +16,17 @@ import { ServiceMetrics } from '../metrics/metrics';
 import { registerMetricsRoutes } from '../metrics/routes';
 import { registerUiRoutes } from '../ui/routes';
 import type { ObservationReportT } from './types';
+import { RuleLog, parseSyslogTarget } from './rule-log';
+import type { Writable } from 'node:stream';
 
-export interface MonitoringOptions { maxEntries: number; retentionMs: number }
+export interface MonitoringOptions {
+  maxEntries: number;
+  retentionMs: number;
+  /** The rule log's syslog collector (MICROSEG_SYSLOG), if any. */
+  syslog?: string;
+  /** Where the rule log's JSON lines go (default stdout; null: only syslog). */
+  ruleLogStream?: Writable | null;
+}
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
@@ -28,6 +39,8 @@ export function readMonitoringOptions(env: NodeJS.ProcessEnv = process.env): Mon
   return {
     maxEntries: positiveInt(env, 'MICROSEG_FLOWS_MAX', 50_000),
     retentionMs: positiveInt(env, 'MICROSEG_FLOWS_RETENTION', 86_400) * 1000,
+    // Checked at start: a typo should stop the service, not silently log nowhere.
+    ...(env.MICROSEG_SYSLOG ? { syslog: (parseSyslogTarget(env.MICROSEG_SYSLOG), env.MICROSEG_SYSLOG) } : {}),
   };
 }
 
@@ -49,7 +62,14 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Se
       hosts: async () => Promise.all((await store.getSnapshot()).hosts.map(async (h) => ({ host: h.name, ...(await store.hostStatus(h.name)) }))),
       flowStore: () => ({ entries: flows.size, max: flows.options.maxEntries, dropped: flows.dropped, expired: flows.expired }),
     });
-    const { ingest } = registerObservationRoutes(app, { store, flows, onIngest: (c) => metrics.connectionsObserved(c) });
+    let lastSyslogError = '';
+    const ruleLog = new RuleLog({
+      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink) => metrics.ruleLogLineDropped(sink),
+      // Once per distinct error: a collector that is away would otherwise be reported every reconnect.
+      onError: (message) => { if (message !== lastSyslogError) app.log.warn({ error: message }, 'rule log: syslog collector unreachable'); lastSyslogError = message; },
+    });
+    app.addHook('onClose', async () => ruleLog.close());
+    const { ingest } = registerObservationRoutes(app, { store, flows, ruleLog, onIngest: (c) => metrics.connectionsObserved(c) });
     registerMetricsRoutes(app, metrics);
     registerUiRoutes(app);
 

@@ -11,6 +11,7 @@ import { ServiceError } from '../store/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
+import { RuleLog, ruleLogLines } from './rule-log';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
 import { ObservationReport, type ObservationReportT } from './types';
@@ -21,6 +22,8 @@ export interface ObservationDeps {
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
   onIngest?: (counts: Record<Verdict, number>) => void;
+  /** Gets the lines of logged rules' new connections. */
+  ruleLog?: RuleLog;
 }
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
@@ -74,10 +77,11 @@ function sharedFilter(q: Record<string, string | undefined>): FlowFilter {
   };
 }
 
-const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
+const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' | 'shared_service_rules' }[] = [
   { collection: 'application-rules', kind: 'application', snapshotKey: 'application_rules' },
   { collection: 'isolation-rules', kind: 'isolation', snapshotKey: 'isolation_rules' },
   { collection: 'quarantine-rules', kind: 'quarantine', snapshotKey: 'quarantine_rules' },
+  { collection: 'shared-service-rules', kind: 'shared_service', snapshotKey: 'shared_service_rules' },
 ];
 
 export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
@@ -90,10 +94,11 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
     const result = flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
+    deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
   };
 
   app.post('/v1/agents/hosts/:name/observations', {
-    config: { access: 'agent' },
+    config: { access: 'host' },
     bodyLimit: 8 * 1024 * 1024,
     schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
   }, async (request, reply) => {

@@ -290,7 +290,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   // -------------------------------------------------------- host status
 
-  /** Records what a host's agent reports; 404 for an unknown host. */
+  /**
+   * Records what a host's agent reports; 404 for an unknown host, 422 for a generation the service
+   * never published (it would count the host as realized for ever).
+   */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
     const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
@@ -298,6 +301,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
       if (!exists) throw this.notFound('host', host);
+      const { generation } = await this.readMeta(this.ds.manager);
+      if (realized_generation !== null && realized_generation > generation) {
+        throw new ServiceError(422, 'invalid', `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`, 'realized_generation');
+      }
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
   }

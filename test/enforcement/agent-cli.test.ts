@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { bundleAgent } from './agent-bundle';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
 import { run } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
@@ -54,8 +54,8 @@ describe('microseg-agent command', () => {
   });
 
   test('--once programs the bridge over HTTP and the service shows the realized generation', async () => {
-    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: TEST_TOKENS.agent.secret });
-    expect(r.stderr).not.toContain(TEST_TOKENS.agent.secret);
+    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: svc.agentToken('hs') });
+    expect(r.stderr).not.toContain(svc.agentToken('hs'));
     // Observations went through too: no warning logged.
     expect(r.stderr).not.toMatch(/"level":[4-9]0/);
     expect(r.code).toBe(0);
@@ -77,7 +77,7 @@ describe('microseg-agent command', () => {
   });
 
   test('the running agent follows a policy change at once (long poll) and stops on SIGTERM', async () => {
-    const p = spawn(process.execPath, [cli, ...common(), '--interval', '30s'], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
+    const p = spawn(process.execPath, [cli, ...common(), '--interval', '30s'], { env: { ...process.env, MICROSEG_TOKEN: svc.agentToken('hs') }, stdio: 'ignore' });
     try {
       const realized = (generation: number) => async () => (await api('GET', '/v1/hosts/hs')).status.realized_generation === generation;
       // Its first pass is done (then it waits on the long poll).
@@ -99,7 +99,7 @@ describe('microseg-agent command', () => {
   });
 
   test('--token is refused (ps shows arguments); the token comes from --token-file or MICROSEG_TOKEN and shows in no process list', async () => {
-    const secret = TEST_TOKENS.agent.secret;
+    const secret = svc.agentToken('hs');
     const refused = await agent([...common(), '--once', '--token', secret]);
     expect(refused).toMatchObject({ code: 2, stderr: 'microseg-agent: --token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE\n' });
     const tokenFile = join(dir, 'agent.token');
@@ -134,7 +134,7 @@ describe('microseg-agent command', () => {
   test('a bridge in the default fail mode is made secure, said in the log and the host status; a restart then leaves no NORMAL flow', async () => {
     await vsctl(ovs.rundir, ['del-fail-mode', 'br.microseg']);
     expect((await vsctl(ovs.rundir, ['get-fail-mode', 'br.microseg'])).trim()).toBe('');
-    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: TEST_TOKENS.agent.secret });
+    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: svc.agentToken('hs') });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('bridge was in fail-mode standalone: set it to secure');
     expect((await vsctl(ovs.rundir, ['get-fail-mode', 'br.microseg'])).trim()).toBe('secure');
@@ -147,13 +147,13 @@ describe('microseg-agent command', () => {
     expect(flows).not.toMatch(/actions=NORMAL/);
     expect(await flowCount()).toBe(0);
     // Already secure: nothing to say.
-    const again = await agent([...common(), '--once'], { MICROSEG_TOKEN: TEST_TOKENS.agent.secret });
+    const again = await agent([...common(), '--once'], { MICROSEG_TOKEN: svc.agentToken('hs') });
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('fail-mode');
   });
 
   test('the last realized policy is kept on disk: a 0600 file in a 0700 directory, replaced whole', async () => {
-    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: TEST_TOKENS.agent.secret });
+    const r = await agent([...common(), '--once'], { MICROSEG_TOKEN: svc.agentToken('hs') });
     expect(r.code).toBe(0);
     const stateDir = join(dir, 'state');
     const file = join(stateDir, 'hs.policy.json');
@@ -174,7 +174,7 @@ describe('microseg-agent command', () => {
         expect((await tls.api('POST', path, body)).status).toBe(201);
       }
       const args = ['--service', tls.url, '--host', 'hs', '--ovs-rundir', ovs.rundir, '--state-dir', join(dir, 'tls-state'), '--once', '--no-observe'];
-      const env = { MICROSEG_TOKEN: TEST_TOKENS.agent.secret };
+      const env = { MICROSEG_TOKEN: tls.agentToken('hs') };
       const untrusted = await agent(args, env);
       expect(untrusted.code).toBe(2);
       expect(untrusted.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: (unable to verify the first certificate|self.signed certificate)/);

@@ -14,8 +14,8 @@ import { Lab } from '../lab/lab';
 import { isRoot } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
 import { reprobeDoubtful, serviceLabel, measureMatrix, type MatrixCell, type MatrixServices } from '../lab/matrix';
-import { TEST_TOKENS } from '../support/service';
 import { startReplicas, type Replicas } from '../support/replicas';
+import { agentSecret } from '../support/service';
 import { bundleAgent } from './agent-bundle';
 import { checkedMatrix, mismatches, strictApi, waitRealized, type Checked } from './lab-service';
 
@@ -40,8 +40,10 @@ describe('fail secure: agent failover between replicas, and the last policy kept
 
   const startAgent = (host: string) => {
     const urls = replicas.services.map((s) => s.url).join(',');
+    // The agent speaks to every replica: each knows the host's agent token.
+    for (const s of replicas.services) s.agentToken(host);
     const child = spawn(process.execPath, [cli, '--service', urls, '--host', host, '--ovs-rundir', lab.host(host).rundir, '--state-dir', join(tmp, `state-${host}`)], {
-      env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MICROSEG_TOKEN: agentSecret(host) }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
     child.stderr!.on('data', (d) => { log += d; });

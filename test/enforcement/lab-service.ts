@@ -29,7 +29,7 @@ export async function waitRealized(api: Api, hosts: string[], label: string, fig
   const { ms } = await eventually(`${label}: hosts ${hosts.join(', ')} realize generation ${generation}`, async () => {
     const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
     // The host view itself says what it should run (desired) and what it runs (realized).
-    if (views.every((h) => h.status.desired_generation === generation && h.status.realized_generation === generation)) return true;
+    if (views.every((h) => h.status.reachable && h.status.desired_generation === generation && h.status.realized_generation === generation)) return true;
     throw new Error(JSON.stringify(views.map((h) => ({ name: h.name, ...h.status }))));
   }, { timeoutMs, intervalMs: 50 });
   figures.push(`${label}: generation ${generation} realized on ${hosts.join(', ')} in ${ms} ms`);

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Lab } from '../lab/lab';
 import { isRoot } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
 import { bundleAgent } from './agent-bundle';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
@@ -45,7 +45,7 @@ describe('standalone agent on a lab host', () => {
     }
     await api('POST', '/v1/application-rules', { name: 'db', mode: 'apply', target: { categories: { Tier: ['db'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
     const cli = bundleAgent(tmp);
-    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp], { env: { ...process.env, MICROSEG_TOKEN: TEST_TOKENS.agent.secret }, stdio: 'ignore' });
+    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp], { env: { ...process.env, MICROSEG_TOKEN: svc.agentToken('hb') }, stdio: 'ignore' });
   });
 
   afterAll(async () => {

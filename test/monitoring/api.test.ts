@@ -29,7 +29,7 @@ beforeAll(async () => {
       { from: { cidrs: ['192.0.2.0/24'] }, to: { categories: { AppTier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['443'] }] },
     ],
   });
-  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['web'] } }, second: { categories: { AppTier: ['db'] } } });
+  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
 });
 afterAll(async () => { await svc?.close(); });
 
@@ -38,7 +38,7 @@ describe('POST /v1/agents/hosts/:name/observations', () => {
     const r = await svc.api('POST', '/v1/agents/hosts/hb/observations', {
       connections: [conn(), conn({ src: '192.0.2.7', dst: '10.0.0.11', port: 443, verdict: 'allow' }), conn({ verdict: 'deny', rule: 'split', rule_kind: 'isolation', port: 22 })],
       counters: [{ cookie: '0x1a', rule: 'shop', rule_kind: 'application', packets: 9, bytes: 900 }],
-    }, { as: 'agent' });
+    }, { as: 'agent:hb' });
     expect(r.status).toBe(204);
     const flows = await svc.api('GET', '/v1/flows', undefined, { as: 'reader' });
     expect(flows.status).toBe(200);
@@ -87,10 +87,10 @@ describe('POST /v1/agents/hosts/:name/observations', () => {
     const verdict = await svc.api('GET', '/v1/flows?verdict=maybe');
     expect(verdict.status).toBe(400);
     expect(verdict.body.field).toBe('verdict');
-    const body = await svc.api('POST', '/v1/agents/hosts/ha/observations', { connections: [{ ...conn(), verdict: 'maybe' }] }, { as: 'agent' });
+    const body = await svc.api('POST', '/v1/agents/hosts/ha/observations', { connections: [{ ...conn(), verdict: 'maybe' }] }, { as: 'agent:ha' });
     expect(body.status).toBe(400);
     expect(body.body.field).toBe('connections[0].verdict');
-    expect((await svc.api('POST', '/v1/agents/hosts/nohost/observations', { connections: [] }, { as: 'agent' })).status).toBe(404);
+    expect((await svc.api('POST', '/v1/agents/hosts/nohost/observations', { connections: [] }, { as: 'agent:nohost' })).status).toBe(404);
     expect((await svc.api('POST', '/v1/agents/hosts/ha/observations', { connections: [] }, { as: 'reader' })).status).toBe(403);
     expect((await svc.api('GET', '/v1/flows', undefined, { as: null })).status).toBe(401);
   });
@@ -135,7 +135,7 @@ describe('rule hits and the flow view', () => {
 
   test('GET /v1/entities/:name/rules: the rules whose target or isolation group holds it', async () => {
     expect((await svc.api('GET', '/v1/entities/db-1/rules', undefined, { as: 'reader' })).body.items).toEqual([
-      { kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' },
+      { kind: 'isolation', name: 'split', mode: 'apply', as: 'group 2' },
       { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' },
     ]);
     expect((await svc.api('GET', '/v1/entities/nope/rules')).body).toMatchObject({ error: 'not_found', field: 'name' });
@@ -145,9 +145,9 @@ describe('rule hits and the flow view', () => {
 describe('/metrics', () => {
   test('scraped with realization lag per host, drift repairs, flows, agent errors, API latency and observed connections', async () => {
     const gen = svc.store.generation();
-    await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: gen - 1, flow_count: 42, reachable: true, last_error: null, drift_repairs: 2 }, { as: 'agent' });
-    await svc.api('POST', '/v1/agents/hosts/hb/status', { realized_generation: gen, flow_count: 40, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 0 }, { as: 'agent' });
-    await svc.api('POST', '/v1/agents/hosts/hb/status', { realized_generation: gen, flow_count: 40, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 0 }, { as: 'agent' });
+    await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: gen - 1, flow_count: 42, reachable: true, last_error: null, drift_repairs: 2 }, { as: 'agent:ha' });
+    await svc.api('POST', '/v1/agents/hosts/hb/status', { realized_generation: gen, flow_count: 40, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 0 }, { as: 'agent:hb' });
+    await svc.api('POST', '/v1/agents/hosts/hb/status', { realized_generation: gen, flow_count: 40, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 0 }, { as: 'agent:hb' });
     expect((await svc.api('GET', '/metrics', undefined, { as: null })).status).toBe(401);
     const r = await svc.api('GET', '/metrics', undefined, { as: 'reader' });
     expect(r.status).toBe(200);

@@ -33,7 +33,7 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 const report = (port: number, verdict = 'would-deny') => svc.api('POST', '/v1/agents/hosts/ha/observations', {
   connections: [{ src: '10.0.0.11', dst: '10.0.0.31', protocol: 'tcp', port, verdict, rule: 'shop', rule_kind: 'application', new: 1, active: 1 }],
-}, { as: 'agent' });
+}, { as: 'agent:ha' });
 
 beforeAll(async () => {
   svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: 100, retentionMs: 3_600_000 })] });
@@ -47,7 +47,7 @@ beforeAll(async () => {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent' });
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:ha' });
   await report(5432);
 }, 60_000);
 afterAll(async () => { await svc?.close(); });

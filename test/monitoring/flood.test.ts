@@ -39,13 +39,13 @@ const connection = (i: number): ObservedConnectionT => ({
 
 test('100,000 distinct connections: memory stays under the bound, oldest rows dropped and counted', async () => {
   // Warm up the route (schema compilation, first allocations) before measuring.
-  await svc.api('POST', '/v1/agents/hosts/flood/observations', { connections: [connection(TOTAL + 1)] }, { as: 'agent' });
+  await svc.api('POST', '/v1/agents/hosts/flood/observations', { connections: [connection(TOTAL + 1)] }, { as: 'agent:flood' });
   const before = heapUsed();
   const rssBefore = process.memoryUsage().rss;
   const started = Date.now();
   for (let start = 0; start < TOTAL; start += BATCH) {
     const connections = Array.from({ length: BATCH }, (_, k) => connection(start + k));
-    const r = await svc.api('POST', '/v1/agents/hosts/flood/observations', { connections }, { as: 'agent' });
+    const r = await svc.api('POST', '/v1/agents/hosts/flood/observations', { connections }, { as: 'agent:flood' });
     expect(r.status).toBe(204);
   }
   const seconds = (Date.now() - started) / 1000;

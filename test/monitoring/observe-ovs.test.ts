@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { run } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
 import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../lab/ovs';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { ObservationReporter, ovsDumpers, vswitchdControl, type ObservationDecoder } from '../../service/observations/reporter';
 import { httpLink } from '../../service/agent/http-link';
@@ -84,7 +84,7 @@ test('connections from real conntrack (would-deny, deny, allow) and per-rule cou
   const inject = (pkt: string) => run('ovs-appctl', ['-t', ctl, 'netdev-dummy/receive', 'p1', pkt]);
   const reporter = new ObservationReporter({
     host: 'hv1', ...ovsDumpers(BRIDGE, rundir), decoder: () => decoder,
-    send: httpLink({ services: [svc.url], token: TEST_TOKENS.agent.secret }).reportObservations,
+    send: httpLink({ services: [svc.url], token: svc.agentToken('hv1') }).reportObservations,
   });
 
   const t0 = Date.now();

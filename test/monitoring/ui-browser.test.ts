@@ -17,7 +17,7 @@ let browser: Browser | undefined;
 
 const conn = (src: string, dst: string, port: number, verdict: string, rule: string | null, n = 1) =>
   ({ src, dst, protocol: 'tcp', port, verdict, rule, rule_kind: rule ? (rule === 'split' ? 'isolation' : 'application') : null, new: n, active: 1 });
-const observe = (host: string, connections: ReturnType<typeof conn>[]) => svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections }, { as: 'agent' });
+const observe = (host: string, connections: ReturnType<typeof conn>[]) => svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections }, { as: `agent:${host}` });
 const get = async (path: string) => {
   const r = await svc.api('GET', path, undefined, { as: 'reader' });
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -50,7 +50,7 @@ beforeAll(async () => {
       outbound_policy: 'allow_listed',
       outbound: [{ to: { categories: { AppType: ['infra'] } }, services: [{ protocol: 'udp', ports: ['53'] }] }],
     }],
-    ['/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['dns'] } }, second: { categories: { AppTier: ['db'] } } }],
+    ['/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['dns'] } }, { categories: { AppTier: ['db'] } }] }],
   ] as const) {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -198,7 +198,7 @@ test('the connections table pages and sorts on the server; sort and page are in 
 });
 
 test('entity, host and explain pages show what the API says', async () => {
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: svc.store.generation() - 1, flow_count: 42, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 3 }, { as: 'agent' });
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: svc.store.generation() - 1, flow_count: 42, reachable: true, last_error: 'ovs-ofctl: timeout', drift_repairs: 3 }, { as: 'agent:ha' });
   const { page, errors } = await signedInPage(browser!, svc.url, TEST_TOKENS.reader.secret, '#/?verdict=would-deny&q=db-1');
   // Reached by clicking: the entity in the table.
   await page.locator('table.flows tbody a', { hasText: 'db-1' }).first().click();
@@ -207,7 +207,7 @@ test('entity, host and explain pages show what the API says', async () => {
   const entity = await get('/v1/entities/db-1');
   expect(await page.locator('#entity-categories .chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-category')))).toEqual(Object.entries(entity.categories).map(([k, v]) => `${k}:${v}`));
   const rules = (await get('/v1/entities/db-1/rules')).items;
-  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
+  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'group 2' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
   expect(await page.locator('#entity-rules tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)))).toEqual(rules.map((r: Record<string, string>) => [r.kind, r.name, r.mode, r.as]));
   await page.waitForSelector('table.flows tbody tr[class^="row-"]');
   const rows = await tableRows(page);

@@ -75,7 +75,8 @@ beforeAll(async () => {
   const t1 = Date.now();
   const rows = connections();
   for (let s = 0; s < rows.length; s += 5000) {
-    const r = await svc.api('POST', `/v1/agents/hosts/h${s % HOSTS}/observations`, { connections: rows.slice(s, s + 5000) }, { as: 'agent' });
+    const host = `h${s % HOSTS}`;
+    const r = await svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections: rows.slice(s, s + 5000) }, { as: `agent:${host}` });
     if (r.status !== 204) throw new Error(`observations: ${r.status} ${JSON.stringify(r.body)}`);
   }
   const stats = (await svc.api('GET', '/v1/flows?limit=1')).body.stats;

@@ -135,7 +135,7 @@ describe('schemas derived from schemas.ts', () => {
     expect(rule.target.nested!.attributes.categories.type).toEqual(T.map(T.set(T.string)));
     expect(rule.outbound_policy).toMatchObject({ optional: true, computed: true, default: 'allow_all' });
     expect(kindSchema('entity', 'e').attributes.ips.type).toEqual(T.list(T.string));
-    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({ categories: { Quarantine: ['Strict', 'Forensic'] } });
+    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({ categories: { Quarantine: ['Forensic'] } });
     const proto = toProtoSchema(kindSchema('host', 'h'));
     expect(proto.block.attributes.map((a) => a.name)).toEqual(['bridge', 'created_at', 'description', 'id', 'name', 'ovs_rundir', 'updated_at', 'uplinks', 'version']);
   });
@@ -152,8 +152,10 @@ describe('validation with the service\'s own schemas and checks', () => {
     const sg = kindSchema('service_group', 'sg');
     const body = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'tcp', ports: ['70000'], icmp_type: null, icmp_code: null }] });
     expect(validateBody('service_group', body.json, body.unknownPaths)[0].detail).toBe('services[0].ports[0]: "70000": ports are 1-65535');
-    const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'sctp', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toBe('services[0].protocol: "sctp" is not one of "tcp", "udp", "icmp", "icmpv6", "any"');
+    const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'ipx', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toMatch(/^services\[0\]\.protocol: "ipx" is not valid \(IP protocol: tcp, udp, sctp/);
+    const named = toBody(sg.attributes, { name: 'g', services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', named.json, named.unknownPaths)[0].detail).toBe('services[0].protocol: protocol 50 is esp; write "esp"');
 
     const entity = kindSchema('entity', 'e');
     const partial = toBody(entity.attributes, { name: UNKNOWN, host: 'h', port: 'p', ips: ['10.0.0.1'], mac: null, categories: null });
@@ -188,7 +190,7 @@ describe('provider settings', () => {
 });
 
 describe('which hosts lag', () => {
-  test('hosts with entities or a live agent must reach the generation; idle hosts without agents are skipped', () => {
+  test('hosts with entities or a live agent must reach the generation; idle hosts without agents are skipped; an unreachable or silent host is never done', () => {
     const status = {
       generation: 7,
       hosts: [
@@ -196,12 +198,16 @@ describe('which hosts lag', () => {
         { name: 'behind', status: { realized_generation: 6, last_error: 'ovs-vswitchd not running' } },
         { name: 'no-agent-with-vms', status: { realized_generation: null } },
         { name: 'no-agent-idle', status: { realized_generation: null } },
+        { name: 'silent', status: { realized_generation: 7, reachable: false, last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z' } },
+        { name: 'no-ovs', status: { realized_generation: 9, reachable: false, last_error: 'cannot reach Open vSwitch: connection refused' } },
       ],
     };
-    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle'] };
+    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle', 'silent', 'no-ovs'] };
     expect(laggingHosts(status, change, new Set(['no-agent-with-vms', 'done']))).toEqual([
       { name: 'behind', reason: 'runs generation 6, needs 7; last error: ovs-vswitchd not running' },
       { name: 'no-agent-with-vms', reason: 'no agent has reported yet, needs 7' },
+      { name: 'silent', reason: 'unreachable (last ran generation 7), needs 7; last error: no report from the agent since 2026-01-01T00:00:00.000Z' },
+      { name: 'no-ovs', reason: 'unreachable (last ran generation 9), needs 7; last error: cannot reach Open vSwitch: connection refused' },
     ]);
     // Hosts the change does not affect are never waited for, however far behind.
     expect(laggingHosts(status, { generation: 7, hosts: ['done'] }, new Set(['no-agent-with-vms', 'done']))).toEqual([]);

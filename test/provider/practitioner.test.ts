@@ -364,7 +364,7 @@ resource "microseg_entity" "e" {
       while (reporting) {
         const status = await svc.api('GET', '/v1/status');
         if (status.body.hosts.some((h: { name: string }) => h.name === 'rs-host')) {
-          await svc.api('POST', '/v1/agents/hosts/rs-host/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent' });
+          await svc.api('POST', '/v1/agents/hosts/rs-host/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:rs-host' });
         }
         await new Promise((res) => setTimeout(res, 100));
       }

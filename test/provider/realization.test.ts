@@ -1,6 +1,8 @@
-/** wait_for_realization against a scripted /v1/status: who is waited for, and how long. */
+/** wait_for_realization against a scripted /v1/status and against the service: who is waited for, and how long. */
 import { waitForRealization, RealizationTimeout } from '../../provider/client/realization';
-import type { ApiClient } from '../../provider/client/http';
+import { ApiClient } from '../../provider/client/http';
+import { eventually, margin } from '../lab/eventually';
+import { startService, TEST_TOKENS, type TestService } from '../support/service';
 
 type Host = { name: string; status: { realized_generation: number | null } };
 
@@ -38,4 +40,48 @@ test('an agent that reports late, within the grace period, is waited for', async
   let calls = 0;
   const hosts = () => [{ name: 'c', status: { realized_generation: ++calls > 3 ? 5 : null } }];
   await expect(waitForRealization(client(hosts, ['c']), { generation: 5, hosts: ['c'] }, Date.now() + 10_000, { pollMs: 10, noAgentGraceMs: 5_000 })).resolves.toBeUndefined();
+});
+
+describe('against the service: only fresh reports count', () => {
+  const STALE_MS = 400;
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await startService({ store: { agentStaleAfterMs: STALE_MS } });
+    await svc.api('POST', '/v1/hosts', { name: 'hq' });
+    await svc.api('POST', '/v1/entities', { name: 'vm1', host: 'hq', port: 'p1', ips: ['10.0.0.1'] });
+  });
+  afterAll(async () => { await svc?.close(); });
+  const real = () => new ApiClient({ endpoint: svc.url, token: TEST_TOKENS.admin.secret });
+  /** Waits as the provider does after a change that affects hq; rejects after `ms`. */
+  const wait = async (ms: number) => {
+    const { generation } = (await svc.api('GET', '/v1/status')).body;
+    return waitForRealization(real(), { generation, hosts: ['hq'] }, Date.now() + ms, { pollMs: 20, noAgentGraceMs: 60_000 });
+  };
+  const reportNow = async () => {
+    const { generation } = (await svc.api('GET', '/v1/status')).body;
+    const r = await svc.api('POST', '/v1/agents/hosts/hq/status', { realized_generation: generation, flow_count: 3, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:hq' });
+    expect(r.status).toBe(204);
+  };
+
+  test('a fresh report of the generation is done; the same report gone stale is not', async () => {
+    await reportNow();
+    await expect(wait(5_000)).resolves.toBeUndefined();
+    // The agent falls silent: past the stale time its last report vouches for nothing.
+    const { ms } = await eventually('the report goes stale', async () => (await svc.api('GET', '/v1/hosts/hq')).body.status.reachable === false, { timeoutMs: margin(STALE_MS) });
+    console.log(`report stale after ${ms} ms (stale time ${STALE_MS} ms)`);
+    const err = await wait(300).catch((e) => e);
+    expect(err).toBeInstanceOf(RealizationTimeout);
+    expect(err.message).toMatch(/on 1 host\(s\): hq \(unreachable \(last ran generation \d+\), needs \d+; last error: no report from the agent since /);
+    // It reports again: done again.
+    await reportNow();
+    await expect(wait(5_000)).resolves.toBeUndefined();
+  });
+
+  test('an agent that says it cannot reach Open vSwitch is not done, whatever generation it names', async () => {
+    const { generation } = (await svc.api('GET', '/v1/status')).body;
+    await svc.api('POST', '/v1/agents/hosts/hq/status', { realized_generation: generation, flow_count: null, reachable: false, last_error: 'cannot reach Open vSwitch: gone', drift_repairs: 0 }, { as: 'agent:hq' });
+    const err = await wait(300).catch((e) => e);
+    expect(err).toBeInstanceOf(RealizationTimeout);
+    expect(err.message).toContain(`hq (unreachable (last ran generation ${generation}), needs ${generation}; last error: cannot reach Open vSwitch: gone)`);
+  });
 });

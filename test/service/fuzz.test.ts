@@ -6,10 +6,12 @@
  */
 import fc from 'fast-check';
 import { KINDS } from '../../service/model/schemas';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { agentSecret, startService, TEST_TOKENS, type TestService } from '../support/service';
 import { startPostgres, type PgCluster } from '../support/postgres';
 
 let svc: TestService;
+/** The host whose agent token the header fuzz sends among others. */
+const FUZZ_AGENT_HOST = 'hfuzz';
 let baseline = '';
 const stats = { requests: 0, accepted: 0, byStatus: new Map<number, number>() };
 
@@ -32,12 +34,13 @@ const SEED: [string, Record<string, unknown>][] = [
       { from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
     outbound_policy: 'allow_listed', outbound: [{ from: { categories: { Tier: ['web'] } }, to: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }] }],
   }],
-  ['isolation-rules', { name: 'split', mode: 'monitor', first: { categories: { Env: ['prod'] } }, second: { categories: { Tier: ['db'] } } }],
+  ['isolation-rules', { name: 'split', mode: 'monitor', groups: [{ categories: { Env: ['prod'] } }, { categories: { Tier: ['db'] } }] }],
   ['quarantine-rules', { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.99.0.0/16'] } }] }],
 ];
 
 async function setUp(database: string): Promise<void> {
   svc = await startService({ database });
+  svc.agentToken(FUZZ_AGENT_HOST);
   stats.requests = 0; stats.accepted = 0; stats.byStatus.clear();
   for (const [collection, body] of SEED) {
     const r = await svc.api('POST', `/v1/${collection}`, body);
@@ -169,7 +172,7 @@ async function fuzzPaths(numRuns: number): Promise<void> {
 
 const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
-  fc.constantFrom('Bearer', 'Bearer ', `Bearer ${TEST_TOKENS.reader.secret}`, `Bearer ${TEST_TOKENS.agent.secret}`, `bearer ${TEST_TOKENS.admin.secret}`, `Basic ${TEST_TOKENS.admin.secret}`,
+  fc.constantFrom('Bearer', 'Bearer ', `Bearer ${TEST_TOKENS.reader.secret}`, `Bearer ${agentSecret(FUZZ_AGENT_HOST)}`, `bearer ${TEST_TOKENS.admin.secret}`, `Basic ${TEST_TOKENS.admin.secret}`,
     '*', '"1"', 'W/"1"', '"0"', '"999999999999999999"', '-1', 'application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data'),
 );
 const headerRequest: fc.Arbitrary<Sent> = fc.tuple(

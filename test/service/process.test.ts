@@ -160,6 +160,7 @@ test.each([
   [{ MICROSEG_PORT: 'http' }, /MICROSEG_PORT must be a port number/],
   [{ MICROSEG_TOKENS: 'admin:short:admin' }, /MICROSEG_TOKENS entry 1 \(admin\): the secret must be at least 8/],
   [{ MICROSEG_TOKENS: 'admin:long-enough-secret:root' }, /role must be one of admin, reader, agent/],
+  [{ MICROSEG_TOKENS: 'hv1:long-enough-secret:agent' }, /MICROSEG_TOKENS entry 1 \(hv1\): an agent token must name the host it serves/],
 ])('bad environment %j is a clear error without a stack trace', async (env, message) => {
   await expect(startProcess({ MICROSEG_DATABASE: join(work, 'bad.sqlite'), ...env })).rejects.toThrow(message);
   const last = children[children.length - 1];

@@ -63,19 +63,19 @@ test('generation, snapshot and host status are the same through both', async () 
   const sa = (await a.api('GET', '/v1/status')).body;
   const sb = (await b.api('GET', '/v1/status')).body;
   expect(sb.generation).toBe(sa.generation);
-  const snapB = (await b.api('GET', '/v1/agents/policy', undefined, { as: 'agent' })).body;
+  const snapB = (await b.api('GET', '/v1/agents/policy', undefined, { as: 'agent:hv1' })).body;
   expect(snapB.generation).toBe(sa.generation);
   expect(snapB.hosts).toEqual([{ name: 'hv1', bridge: 'br.microseg', uplinks: ['eth0'] }]);
 
   const report = { realized_generation: sa.generation, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 };
-  expect((await a.api('POST', '/v1/agents/hosts/hv1/status', report, { as: 'agent' })).status).toBe(204);
+  expect((await a.api('POST', '/v1/agents/hosts/hv1/status', report, { as: 'agent:hv1' })).status).toBe(204);
   expect((await b.api('GET', '/v1/hosts/hv1')).body.status).toEqual({ ...report, notice: null, desired_generation: sa.generation, updated_at: expect.any(String) });
 });
 
 test("an agent long-polling one wakes on the other's change", async () => {
   const g = (await b.api('GET', '/v1/status')).body.generation;
   const started = Date.now();
-  const waiting = b.api('GET', `/v1/agents/policy?after=${g}&wait=20`, undefined, { as: 'agent' });
+  const waiting = b.api('GET', `/v1/agents/policy?after=${g}&wait=20`, undefined, { as: 'agent:hv1' });
   await new Promise((r) => setTimeout(r, 100));
   await a.api('POST', '/v1/address-groups', { name: 'late', cidrs: ['203.0.113.0/24'] });
   const next = (await waiting).body;
@@ -87,7 +87,7 @@ test("an agent long-polling one wakes on the other's change", async () => {
 test('host status follows renames and does not outlive its host', async () => {
   await a.api('POST', '/v1/hosts', { name: 'hvr' });
   const report = { realized_generation: 1, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 };
-  await b.api('POST', '/v1/agents/hosts/hvr/status', report, { as: 'agent' });
+  await b.api('POST', '/v1/agents/hosts/hvr/status', report, { as: 'agent:hvr' });
   const renamed = await a.api('PUT', '/v1/hosts/hvr', { name: 'hvr2' });
   expect(renamed.body.status.flow_count).toBe(1);
   expect((await a.api('DELETE', '/v1/hosts/hvr2')).status).toBe(204);

@@ -7,7 +7,7 @@ import { checkCidr, checkAddress, checkMac, checkService, validateShape, validat
 import { buildSnapshot } from '../../service/model/load-snapshot';
 
 function model(parts: Partial<{ [K in keyof ModelIndex]: unknown[] }>): ModelIndex {
-  const kinds = ['category', 'address_group', 'service_group', 'host', 'entity', 'application_rule', 'isolation_rule', 'quarantine_rule'] as const;
+  const kinds = ['category', 'address_group', 'service_group', 'host', 'entity', 'application_rule', 'isolation_rule', 'quarantine_rule', 'shared_service_rule'] as const;
   return Object.fromEntries(kinds.map((k) => [k, new Map(((parts[k] ?? []) as { name: string }[]).map((o) => [o.name, o]))])) as unknown as ModelIndex;
 }
 
@@ -145,7 +145,7 @@ describe('objects and references', () => {
     expect(s.generation).toBe(7);
     expect(s.hosts).toEqual([{ name: 'a', bridge: 'br0', uplinks: ['u'] }, { name: 'b', bridge: 'br.microseg', uplinks: [] }]);
     expect(s.entities).toEqual([{ name: 'e', host: 'a', port: 'p', ips: [], categories: {} }]);
-    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [] }]);
-    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [] }]);
+    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false }]);
+    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false }]);
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { PolicyStore } from '../../service/store/store';
 import { buildApp } from '../../service/app';
 import { requestText } from '../../service/agent/http-request';
-import { TEST_TOKENS } from './service';
+import { addAgentToken, TEST_TOKENS } from './service';
+import type { Token } from '../../service/auth';
 
 export interface TestCerts {
   dir: string;
@@ -37,13 +38,17 @@ export function makeCerts(): TestCerts {
 }
 
 /** The service in process speaking HTTPS only with `certs` (tokens as in service.ts), and a JSON client trusting their CA. */
-export async function startTlsService(certs: TestCerts): Promise<{ url: string; api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; close(): Promise<void> }> {
+export async function startTlsService(certs: TestCerts): Promise<{
+  url: string; api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; agentToken(host: string): string; close(): Promise<void>;
+}> {
   const store = await PolicyStore.open(':memory:');
-  const app = await buildApp({ defaultPlugins: false, store, tokens: Object.values(TEST_TOKENS), tls: { cert: certs.certPem, key: certs.keyPem } });
+  const tokens: Token[] = Object.values(TEST_TOKENS);
+  const app = await buildApp({ defaultPlugins: false, store, tokens, tls: { cert: certs.certPem, key: certs.keyPem } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `https://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   return {
     url,
+    agentToken: (host) => addAgentToken(tokens, host),
     async api(method, path, body) {
       const r = await requestText(new URL(path, url), {
         method, timeoutMs: 10_000, ca: certs.caPem, body: body === undefined ? undefined : JSON.stringify(body),
