@@ -187,8 +187,7 @@ resource "microseg_application_rule" "r" {
 resource "microseg_isolation_rule" "i" {
   name   = "rn-split"
   mode   = "apply"
-  first  = { categories = { (microseg_category.tier.name) = ["web"] } }
-  second = { categories = { (microseg_category.tier.name) = ["db"] } }
+  groups = [{ categories = { (microseg_category.tier.name) = ["web"] } }, { categories = { (microseg_category.tier.name) = ["db"] } }]
 }
 `;
   const dir = await workdir('rename', config('RnTier', 'rn-office', 'rn-https'));
@@ -206,7 +205,7 @@ resource "microseg_isolation_rule" "i" {
   const rule = (await svc.api('GET', '/v1/application-rules/rn-rule')).body;
   expect(rule.target).toEqual({ categories: { RnLayer: ['web'] } });
   expect(rule.inbound[0]).toMatchObject({ from: { address_groups: ['rn-branch'] }, service_groups: ['rn-tls'] });
-  expect((await svc.api('GET', '/v1/isolation-rules/rn-split')).body.second).toEqual({ categories: { RnLayer: ['db'] } });
+  expect((await svc.api('GET', '/v1/isolation-rules/rn-split')).body.groups).toEqual(expect.arrayContaining([{ categories: { RnLayer: ['web'] } }, { categories: { RnLayer: ['db'] } }]));
   expect((await svc.api('GET', '/v1/categories/RnTier')).status).toBe(404);
   await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color']);
 });
@@ -256,8 +255,7 @@ resource "microseg_entity" "e" {
 resource "microseg_isolation_rule" "i" {
   name       = "uk-split"
   mode       = "apply"
-  first      = { categories = { (local.tier) = ["web"] } }
-  second     = { categories = { Quarantine = ["Strict"] } }
+  groups     = [{ categories = { (local.tier) = ["web"] } }, { categories = { Quarantine = ["Strict"] } }]
   depends_on = [microseg_category.c]
 }
 `);
