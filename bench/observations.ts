@@ -5,13 +5,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseConntrackDump } from '../service/observations/conntrack';
+import { parseConntrackDump } from '../service/agent/conntrack';
 import { FlowStore } from '../service/observations/flow-store';
 import { EntityIndex } from '../service/observations/entity-index';
 import { PolicyStore } from '../service/store/store';
 import { buildApp } from '../service/app';
 import { createMonitoringPlugin } from '../service/observations/monitoring';
-import type { ObservedConnectionT } from '../service/observations/types';
+import type { ObservedConnectionT } from '../service/model/observation';
 import type { PolicySnapshot } from '../service/model/snapshot';
 
 setFlagsFromString('--expose-gc');

@@ -1,5 +1,5 @@
 /** Plain-text tables and lines for the CLI. Pure functions. */
-import type { FlowRecord } from '../service/observations/types';
+import type { FlowRecord } from '../service/model/observation';
 import type { HostStatus } from '../service/model/host-status';
 
 export function table(headers: string[], rows: string[][]): string {
@@ -26,7 +26,9 @@ export function statusText(s: StatusBody): string {
     const state = !st.reachable ? 'UNREACHABLE' : st.realized_generation === st.desired_generation ? 'in sync' : 'LAGGING';
     return [h.name, state, String(st.desired_generation), st.realized_generation === null ? '-' : String(st.realized_generation), st.flow_count === null ? '-' : String(st.flow_count), st.last_error ?? ''];
   });
-  return `policy generation ${s.generation}\n${s.hosts.length ? table(['HOST', 'STATE', 'DESIRED', 'REALIZED', 'FLOWS', 'LAST ERROR'], rows) : '(no hosts)'}`;
+  // What an agent had to correct (the bridge's fail mode…): one line per host, under the table.
+  const notes = s.hosts.filter((h) => h.status.notice).map((h) => `note ${h.name}: ${h.status.notice}`);
+  return [`policy generation ${s.generation}`, s.hosts.length ? table(['HOST', 'STATE', 'DESIRED', 'REALIZED', 'FLOWS', 'LAST ERROR'], rows) : '(no hosts)', ...notes].join('\n');
 }
 
 /** `tcp/5432`, `udp/53`, `icmp`, `icmp/8` (type), `icmpv6/128`. */

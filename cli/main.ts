@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
 import { explainText, flowRow, FLOW_HEADERS, parseService, statusText, table, type StatusBody } from './format';
-import type { FlowRecord } from '../service/observations/types';
+import type { FlowRecord } from '../service/model/observation';
 import { requireDuration } from '../service/model/duration';
 
 interface Io { out: (s: string) => void; err: (s: string) => void }

@@ -7,14 +7,14 @@ import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import { parseDuration } from '../model/duration';
 import type { PolicyStore } from '../store/store';
-import { ServiceError } from '../store/errors';
+import { DomainError } from '../model/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
 import { RuleLog, ruleLogLines } from './rule-log';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
-import { ObservationReport, type ObservationReportT } from './types';
+import { ObservationReport, type ObservationReportT } from '../model/observation';
 import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {
@@ -50,18 +50,18 @@ const FlowsQuery = Type.Object({
 
 const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
 
-/** `since` as ms since the epoch; throws a ServiceError naming the field. */
+/** `since` as ms since the epoch; throws a DomainError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
   const ago = parseDuration(text);
   if (ago !== null) return now - ago;
   const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
+  if (Number.isNaN(t)) throw new DomainError('bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
   return t;
 }
 
 export function parseCategory(text: string, field = 'category'): { key: string; value: string } {
   const m = text.match(/^([A-Za-z][A-Za-z0-9_.-]{0,63}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/);
-  if (!m) throw new ServiceError(400, 'bad_request', `${field} must be Key:Value, e.g. AppTier:web`, field);
+  if (!m) throw new DomainError('bad_request', `${field} must be Key:Value, e.g. AppTier:web`, field);
   return { key: m[1], value: m[2] };
 }
 
@@ -91,7 +91,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   /** Shared by the HTTP route and embedded agents. */
   const ingest = async (host: string, report: ObservationReportT) => {
     const idx = await index.get();
-    if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
+    if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new DomainError('not_found', `host "${host}" does not exist`, 'name');
     const result = flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
     deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
@@ -111,7 +111,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
     const shared = sharedFilter(q);
-    if (q.category !== undefined && shared.category) throw new ServiceError(400, 'bad_request', 'give a category either as category or as q, not both', 'q');
+    if (q.category !== undefined && shared.category) throw new DomainError('bad_request', 'give a category either as category or as q, not both', 'q');
     const filter: FlowFilter = {
       ...shared,
       rule: q.rule, rule_kind: q.rule_kind as RuleKind | undefined, entity: q.entity, host: q.host,
@@ -134,7 +134,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
       const { name } = request.params as { name: string };
       const snapshot = await store.getSnapshot();
       const rule = snapshot[snapshotKey].find((r) => r.name === name);
-      if (!rule) throw new ServiceError(404, 'not_found', `${kind} rule "${name}" does not exist`, 'name');
+      if (!rule) throw new DomainError('not_found', `${kind} rule "${name}" does not exist`, 'name');
       const totals = flows.ruleTotals(name, kind);
       const counters = flows.ruleCounters(name, kind);
       return {
@@ -155,7 +155,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     const filter = sharedFilter(request.query as Record<string, string | undefined>);
     const idx = await index.get();
     const rule = idx.snapshot.application_rules.find((r) => r.name === name);
-    if (!rule) throw new ServiceError(404, 'not_found', `application rule "${name}" does not exist`, 'name');
+    if (!rule) throw new DomainError('not_found', `application rule "${name}" does not exist`, 'name');
     return buildRuleView(idx.snapshot, rule, await flows.query({ ...filter, limit: flows.options.maxEntries }, idx));
   });
 
@@ -165,7 +165,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     const { name } = request.params as { name: string };
     const idx = await index.get();
     const entity = idx.entity(name);
-    if (!entity) throw new ServiceError(404, 'not_found', `entity "${name}" does not exist`, 'name');
+    if (!entity) throw new DomainError('not_found', `entity "${name}" does not exist`, 'name');
     return { items: rulesTargeting(idx.snapshot, entity) };
   });
 

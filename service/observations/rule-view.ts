@@ -19,7 +19,7 @@ import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '..
 import type { PeerT, SelectorT } from '../model/schemas';
 import { peerMatches, selectorMatches, type Endpoint } from '../model/match';
 import { parseAddress } from '../model/net';
-import type { FlowRecord } from './types';
+import type { FlowRecord } from '../model/observation';
 import type { Verdict } from '../model/verdicts';
 
 /** Column 0: sources, 1: the target's tiers, 2: destinations. */

@@ -47,7 +47,7 @@ beforeAll(async () => {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:ha' });
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0, notice: 'the bridge was in fail-mode standalone: set it to secure' }, { as: 'agent:ha' });
   await report(5432);
 }, 60_000);
 afterAll(async () => { await svc?.close(); });
@@ -58,6 +58,7 @@ test('microseg status: generation and each host with its realization state', asy
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`policy generation ${svc.store.generation()}`);
   expect(r.stdout).toMatch(/^ha\s+LAGGING\s+\d+\s+1\s+12/m);
+  expect(r.stdout).toMatch(/\nnote ha: the bridge was in fail-mode standalone: set it to secure\n$/);
 }, 30_000);
 
 test('microseg flows: a table with the would-deny connection; filters pass through', async () => {
