@@ -190,7 +190,7 @@ export class HostAgent {
       try {
         const was = await driver.ensureSecure?.();
         if (was) {
-          this.notice = `the bridge was in fail-mode ${was} (it forwards by NORMAL when it holds no flows): set it to secure at ${new Date().toISOString()}`;
+          this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
           this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
         }
       } catch (e) {
