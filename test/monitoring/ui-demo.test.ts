@@ -137,6 +137,8 @@ test('filters on the demo: verdict and search change the URL, the bands and the 
 test('entity, host and explain pages on the demo show what the API says', async () => {
   const { page, errors } = await signedInPage(browser!, result.url, token, '#/');
   await page.waitForSelector('#hosts tr[data-host="ha"]');
+  await page.waitForSelector('#rules a[data-rule="shop"]');
+  await page.waitForSelector('table.flows tbody tr[class^="row-"]');
   await screenshot(page, 'demo-overview.png');
 
   for (const name of ['web1', 'db2']) {

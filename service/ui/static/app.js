@@ -137,7 +137,7 @@ function flowTable(container, base, params) {
   const body = el('tbody');
   const summary = el('span', { class: 'pager-summary', 'aria-live': 'polite' });
   const prev = el('a', { class: 'pager-prev', 'aria-disabled': page <= 1 ? 'true' : undefined, href: page > 1 ? pageHref(page - 1) : undefined }, '← Previous');
-  const next = el('a', { class: 'pager-next' }, 'Next →');
+  const next = el('a', { class: 'pager-next', 'aria-disabled': 'true' }, 'Next →');
   container.replaceChildren(el('table', { class: 'flows' }, el('thead', {}, head), body), el('p', { class: 'pager' }, prev, ' ', summary, ' ', next));
 
   return async () => {
