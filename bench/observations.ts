@@ -3,13 +3,13 @@
  * store (its database table), and reports over HTTP into a real service.
  * Run: npm run bench:observations. Prints figures; writes nothing.
  */
-import { parseConntrackDump } from '../service/observations/conntrack';
+import { parseConntrackDump } from '../service/agent/conntrack';
 import { FlowStore } from '../service/observations/flow-store';
 import { EntityIndex } from '../service/observations/entity-index';
 import { PolicyStore } from '../service/store/store';
 import { buildApp } from '../service/app';
 import { createMonitoringPlugin } from '../service/observations/monitoring';
-import type { ObservedConnectionT } from '../service/observations/types';
+import type { ObservedConnectionT } from '../service/model/observation';
 import type { PolicySnapshot } from '../service/model/snapshot';
 
 const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;

@@ -4,10 +4,10 @@
  * through these names, and monitoring decodes conntrack with the helpers at
  * the bottom. Change a number here and everything follows.
  *
- *   0 CLASSIFY ─ entity port ─▶ 10 SPOOF ─▶ 20 EGRESS_CT ─▶ 21 EGRESS_STATE ─▶ 30..33 egress layers ─▶ 39 EGRESS_COMMIT ─┐
+ *   0 CLASSIFY ─ entity port ─▶ 10 SPOOF ─▶ 20 EGRESS_CT ─▶ 21 EGRESS_STATE ─▶ 22 sets ─▶ 30..33 egress layers ─▶ 39 EGRESS_COMMIT ─┐
  *       │ uplink (IP)                                 │ reply/related (not blocked)                                   │
  *       ▼                                             ▼                                                               ▼
- *   40 DISPATCH (dst is a local entity?) ─ yes ─▶ 41 INGRESS_CT ─▶ 42 INGRESS_STATE ─▶ 50..53 ingress layers ─▶ 59 INGRESS_COMMIT ─▶ output:reg5
+ *   40 DISPATCH (dst is a local entity?) ─ yes ─▶ 41 INGRESS_CT ─▶ 42 INGRESS_STATE ─▶ 43 sets ─▶ 50..53 ingress layers ─▶ 59 INGRESS_COMMIT ─▶ output:reg5
  *       │ no: from an entity → out the uplinks; from an uplink → drop
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
@@ -19,6 +19,8 @@ export const TABLE = {
   SPOOF: 10, //            the entity's own MAC and IPs only; ARP/ND/DHCP for them → NORMAL
   EGRESS_CT: 20, //        ct(zone = source port's zone)
   EGRESS_STATE: 21, //     +inv drop; reply/related pass unless blocked; new and established-original → re-checked
+  EGRESS_SETS: 22, //      peer address sets with exclusions: reg6 bit k set when the address is in set k (exclusion-sets.ts)
+  EGRESS_SET_LOOKUP: 23, // one set's lookup (resubmit with reg7 = k): excluded CIDRs above included ones
   EGRESS_QUARANTINE: 30, // Strict at either end → deny; source's quarantine rules (outbound), or "destination is quarantined" → no part
   EGRESS_SHARED: 31, //    shared-service rules allowing the source to the destination
   EGRESS_ISOLATION: 32, // isolation rules between the source and the destination
@@ -27,6 +29,8 @@ export const TABLE = {
   DISPATCH: 40, //         destination IP of a local entity → reg5 = its port; else uplinks (or drop)
   INGRESS_CT: 41, //       ct(zone = destination port's zone)
   INGRESS_STATE: 42,
+  INGRESS_SETS: 43,
+  INGRESS_SET_LOOKUP: 44,
   INGRESS_QUARANTINE: 50,
   INGRESS_SHARED: 51,
   INGRESS_ISOLATION: 52,
@@ -41,9 +45,11 @@ export const REG = {
   RULE: 'NXM_NX_REG3', //          the deciding rule's id (ct_label[0..31]); 0 = no rule
   SRC_PORT: 'NXM_NX_REG4', //      ofport of the sending entity = egress conntrack zone
   DST_PORT: 'NXM_NX_REG5', //      ofport of the receiving local entity = ingress conntrack zone = output port
+  SETS: 'NXM_NX_REG6', //          bit k: the peer address is in the side's excluding set k
+  SET: 'NXM_NX_REG7', //           the set being looked up
 } as const;
 /** Short names of the same registers, as ovs-ofctl prints them in matches. */
-export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5' } as const;
+export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5', SETS: 'reg6', SET: 'reg7' } as const;
 
 /**
  * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
@@ -57,6 +63,8 @@ export const PRIORITY = {
   RULE_BASE: 1000, //       allowing entries (application/quarantine/shared service) and isolation rules
   SIDE_DEFAULT: 500, //     a targeted entity no entry allowed: deny / would-deny with the first deciding rule
   PEER_QUARANTINED: 100, // the other end is quarantined: this side takes no part, later layers skipped
+  SET_EXCEPT: 200, //       in a set lookup: an excluded CIDR (the bit stays clear)
+  SET_INCLUDE: 100, //      in a set lookup: an included CIDR (sets the bit)
   TABLE_MISS: 0,
 } as const;
 

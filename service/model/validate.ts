@@ -17,9 +17,8 @@ import { addressValue, parseAddress, formatAddress, parseCidr, networkOf, format
 export interface FieldError {
   field: string;
   message: string;
-  /** 422 (default): the object is invalid; 409: it conflicts with stored objects. */
-  status?: 409 | 422;
-  code?: 'invalid' | 'conflict' | 'in_use' | 'not_found';
+  /** invalid (default): the object itself is wrong; conflict, in_use: it clashes with stored objects. */
+  code?: 'invalid' | 'conflict' | 'in_use';
 }
 
 export interface Bodies {
@@ -350,19 +349,19 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
 
   const renamed = current !== null && current !== body.name;
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, status: 409, code: 'conflict' }];
+    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, code: 'conflict' }];
   }
   // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
   if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);
     for (const v of before?.values ?? []) {
       if ((body as CategoryInputT).values.includes(v)) continue;
       const users = findUsers(model, 'category', current, v);
-      if (users.length > 0) return [{ field: 'values', message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+      if (users.length > 0) return [{ field: 'values', message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
     }
   }
   if (kind === 'entity') errors.push(...entityConflicts(body as EntityInputT, current, model));
@@ -378,16 +377,16 @@ function entityConflicts(b: EntityInputT, current: string | null, model: ModelIn
   const errors: FieldError[] = [];
   const host = model.host.get(b.host);
   if (host?.uplinks?.includes(b.port)) {
-    errors.push({ field: 'port', message: `port "${b.port}" is an uplink of host "${b.host}"`, status: 409, code: 'conflict' });
+    errors.push({ field: 'port', message: `port "${b.port}" is an uplink of host "${b.host}"`, code: 'conflict' });
   }
   const ips = new Set(b.ips);
   for (const [name, other] of model.entity) {
     if (name === current) continue;
     if (other.host === b.host && other.port === b.port) {
-      errors.push({ field: 'port', message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`, status: 409, code: 'conflict' });
+      errors.push({ field: 'port', message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`, code: 'conflict' });
     }
     other.ips.forEach((ip) => {
-      if (ips.has(ip)) errors.push({ field: `ips[${b.ips.indexOf(ip)}]`, message: `IP ${ip} already belongs to entity "${name}"`, status: 409, code: 'conflict' });
+      if (ips.has(ip)) errors.push({ field: `ips[${b.ips.indexOf(ip)}]`, message: `IP ${ip} already belongs to entity "${name}"`, code: 'conflict' });
     });
   }
   return errors;
@@ -398,7 +397,7 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
   const errors: FieldError[] = [];
   (b.uplinks ?? []).forEach((u, i) => {
     for (const [name, e] of model.entity) {
-      if (e.host === current && e.port === u) errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, status: 409, code: 'conflict' });
+      if (e.host === current && e.port === u) errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
     }
   });
   return errors;
@@ -407,10 +406,10 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
 /** Checks deleting the object `name` of `kind`. */
 export function validateDelete(kind: Kind, name: string, model: ModelIndex): FieldError[] {
   if (kind === 'category' && name === BUILTIN_CATEGORY) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, status: 409, code: 'conflict' }];
+    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, code: 'conflict' }];
   }
   if (!isReferencedKind(kind)) return [];
   const users = findUsers(model, kind, name);
   if (users.length === 0) return [];
-  return [{ field: 'name', message: `${KIND_LABEL[kind]} "${name}" is in use by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+  return [{ field: 'name', message: `${KIND_LABEL[kind]} "${name}" is in use by ${usedBy(users)}`, code: 'in_use' }];
 }

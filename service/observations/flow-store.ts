@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityIndex } from './entity-index';
-import type { FlowRecord, ObservationReportT } from './types';
+import type { FlowRecord, ObservationReportT } from '../model/observation';
 import type { RuleKind, Verdict } from '../model/verdicts';
 import type { FlowRow, FlowTable } from '../store/flow-table';
 

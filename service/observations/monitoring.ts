@@ -8,14 +8,14 @@
  * MICROSEG_SYSLOG (`udp://host:port`, `tcp://host:port`): where the rule log
  * (rule-log.ts) is also sent.
  */
-import type { ServiceContext, ServicePlugin } from '../app';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { FlowStore } from './flow-store';
 import { registerObservationRoutes } from './routes';
 import { ServiceMetrics } from '../metrics/metrics';
 import { registerMetricsRoutes } from '../metrics/routes';
 import { registerUiRoutes } from '../ui/routes';
-import type { ObservationReportT } from './types';
+import type { ObservationReportT } from '../model/observation';
 import { RuleLog, parseSyslogTarget } from './rule-log';
 import type { Writable } from 'node:stream';
 
@@ -44,7 +44,7 @@ export function readMonitoringOptions(env: NodeJS.ProcessEnv = process.env): Mon
   };
 }
 
-/** What the plugin leaves on the context for embedded agents and tests. */
+/** What the plugin decorates the app with (`app.monitoring`). */
 export interface Monitoring {
   flows: FlowStore;
   metrics: ServiceMetrics;
@@ -52,10 +52,14 @@ export interface Monitoring {
 }
 
 
-export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): ServicePlugin {
-  return (app: FastifyInstance, ctx: ServiceContext) => {
+declare module 'fastify' {
+  interface FastifyInstance { monitoring: Monitoring }
+}
+
+export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): FastifyPluginAsync {
+  return fp(async (app: FastifyInstance) => {
     const opts = { ...readMonitoringOptions(), ...options };
-    const { store } = ctx;
+    const { store, agentLink } = app;
     const flows = new FlowStore(store.flows, { maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
     const metrics = new ServiceMetrics({
       generation: () => store.generation(),
@@ -73,15 +77,14 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Se
     registerMetricsRoutes(app, metrics);
     registerUiRoutes(app);
 
-    // Embedded agents report through the agent link: count their errors, and give them the in-process ingestion.
-    const link = ctx.agentLink;
-    const reportStatus = link.reportStatus.bind(link);
-    link.reportStatus = async (host, status) => {
-      await reportStatus(host, status);
-      metrics.agentStatus(host, status.last_error);
-    };
-    link.reportObservations = ingest;
-  };
+    // Embedded agents report through the agent link: count their errors, ingest their observations in process.
+    const offs = [
+      agentLink.on('status', (host, status) => metrics.agentStatus(host, status.last_error)),
+      agentLink.on('observations', ingest),
+    ];
+    app.addHook('onClose', async () => { for (const off of offs) off(); });
+    app.decorate('monitoring', { flows, metrics, ingest });
+  }, { name: 'microseg-monitoring', dependencies: ['microseg-core'], fastify: '5.x' });
 }
 
-export const monitoringPlugin: ServicePlugin = createMonitoringPlugin();
+export const monitoringPlugin = createMonitoringPlugin();

@@ -17,7 +17,7 @@ import * as net from 'node:net';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { EntityIndex } from './entity-index';
-import type { ObservedConnectionT } from './types';
+import type { ObservedConnectionT } from '../model/observation';
 
 export interface RuleLogLine {
   time: string;

@@ -11,7 +11,7 @@ import * as dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
-import { pipelineDecoder } from '../../service/observations/decode';
+import { pipelineDecoder } from '../../service/agent/decode';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { isRoot } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';

@@ -1,7 +1,7 @@
 /** Observation ingestion and queries, rule hits, flow view, /metrics and /ui, through the real service over HTTP. */
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 let svc: TestService;
 

@@ -1,7 +1,7 @@
 /** Reading the compiler's ct_mark/ct_label/cookie encoding back into verdicts and rule names. */
-import { pipelineDecoder } from '../../service/observations/decode';
+import { pipelineDecoder } from '../../service/agent/decode';
 import { encodeMark, cookieFor, BASE_COOKIE } from '../../service/compiler/pipeline';
-import type { ConntrackEntry } from '../../service/observations/conntrack';
+import type { ConntrackEntry } from '../../service/agent/conntrack';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
 const snapshot: PolicySnapshot = {

@@ -4,7 +4,7 @@ import { PolicyStore } from '../../service/store/store';
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { EntityIndex } from '../../service/observations/entity-index';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 const snapshot: PolicySnapshot = {
   generation: 3, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],

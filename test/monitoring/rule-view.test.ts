@@ -1,7 +1,7 @@
 /** The rule view's aggregation (pure): grouping of far ends, one band per group pair and verdict, the cap on groups. */
 import { buildRuleView, MAX_GROUPS, MAX_LISTED } from '../../service/observations/rule-view';
 import type { PolicySnapshot, SnapshotApplicationRule } from '../../service/model/snapshot';
-import type { FlowRecord } from '../../service/observations/types';
+import type { FlowRecord } from '../../service/model/observation';
 
 const rule: SnapshotApplicationRule = {
   name: 'shop', id: 1, mode: 'monitor', target: { categories: { AppType: ['shop'] } },

@@ -1,7 +1,8 @@
 /** The provider framework as pure functions: plan, state normalization, paths, schemas, validation. */
 import { UNKNOWN, type ObjectValue } from '../../provider/cty/value';
 import { T } from '../../provider/cty/types';
-import { diagnosticPath, formatPath, parseFieldPath, toProtoPath } from '../../provider/framework/diagnostics';
+import { formatPath, parseFieldPath } from '../../provider/framework/diagnostics';
+import { diagnosticPath, toProtoPath } from '../../provider/framework/proto-diagnostics';
 import { fromApi } from '../../provider/framework/normalize';
 import { planResource } from '../../provider/framework/plan';
 import { displayField, toBody } from '../../provider/framework/body';

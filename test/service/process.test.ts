@@ -14,7 +14,7 @@ import { makeCerts } from '../support/tls';
 import { startDummyOvs } from '../enforcement/dummy-ovs';
 import { run as runCmd } from '../lab/exec';
 import { eventually, margin } from '../lab/eventually';
-import { requestText } from '../../service/agent/http-request';
+import { requestText } from '../../service/client/http-request';
 
 // No @types for better-sqlite3 here: the little used is typed by hand.
 type SqliteDb = { prepare(sql: string): { all(): unknown[]; get(): unknown }; close(): void };

@@ -171,12 +171,12 @@ describe('plugins and the in-process agent link', () => {
     const generations: number[] = [];
     let unsubscribe = () => {};
     const withPlugin = await startService({
-      plugins: [(app, ctx) => {
-        unsubscribe = ctx.agentLink.onGeneration((g) => generations.push(g));
+      plugins: [async (app) => {
+        unsubscribe = app.agentLink.onGeneration((g) => generations.push(g));
         app.get('/v1/x-open', { config: { access: 'open' } }, async () => ({ open: true }));
-        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await ctx.agentLink.fetchPolicy()).generation }));
+        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await app.agentLink.fetchPolicy()).generation }));
         app.post('/v1/x-report', { config: { access: 'agent' } }, async () => {
-          await ctx.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
+          await app.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
           return { ok: true };
         });
       }],
