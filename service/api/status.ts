@@ -1,5 +1,6 @@
 /** /healthz, /v1/status (generation and host realization) and /v1/reachability (the reference evaluator). */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
@@ -38,7 +39,8 @@ function numberParam(value: string | undefined, field: string, min: number, max:
 /** /healthz answers within this, whatever the database does (the promise is 2 s). */
 const HEALTH_DEADLINE_MS = 1500;
 
-export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
+export function registerStatusRoutes(untyped: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/healthz', { logLevel: 'warn', config: { access: 'open' }, schema: { tags: ['status'], summary: `Health: the service answers and reaches its database within ${HEALTH_DEADLINE_MS / 1000} s (else 503); no token needed` } }, async (request, reply) => {
     let timer: NodeJS.Timeout | undefined;
     // A frozen database must not freeze the health check: it answers in time either way.
@@ -65,7 +67,7 @@ export function registerStatusRoutes(app: FastifyInstance, store: PolicyStore, e
   app.get('/v1/reachability', {
     schema: { tags: ['status'], summary: 'Explain whether a connection is allowed, and by which layer and rule', querystring: ReachabilityQuery, response: { 200: ReachabilityResult } },
   }, async (request) => {
-    const q = request.query as Record<string, string | undefined>;
+    const q = request.query;
     const snapshot = await store.getSnapshot();
     for (const field of ['src', 'dst'] as const) {
       const value = q[field] as string;

@@ -12,7 +12,8 @@ import type {
 } from '../model/snapshot';
 import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
-import { addressSet, type AddressSet } from './address-sets';
+import { addressSet } from './address-sets';
+import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-sets';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
@@ -21,22 +22,23 @@ import {
 } from './pipeline';
 import type { Layer, Verdict } from '../model/verdicts';
 
-interface AddressFields { v4: string; v6: string }
 interface SideSpec {
   side: Side;
   entityReg: string; // reg4 / reg5
   peer: AddressFields; // nw_dst / nw_src
   own: AddressFields; // nw_src / nw_dst
-  tables: { quarantine: number; shared: number; isolation: number; application: number; commit: number };
+  tables: { sets: number; setLookup: number; quarantine: number; shared: number; isolation: number; application: number; commit: number };
+  /** This side's excluding address sets (filled while its layers compile). */
+  sets: ExclusionSets;
 }
 
 const SRC: AddressFields = { v4: 'nw_src', v6: 'ipv6_src' };
 const DST: AddressFields = { v4: 'nw_dst', v6: 'ipv6_dst' };
-const SIDES: SideSpec[] = [
+const SIDES: Omit<SideSpec, 'sets'>[] = [
   { side: 'egress', entityReg: REG_MATCH.SRC_PORT, peer: DST, own: SRC,
-    tables: { quarantine: TABLE.EGRESS_QUARANTINE, shared: TABLE.EGRESS_SHARED, isolation: TABLE.EGRESS_ISOLATION, application: TABLE.EGRESS_APPLICATION, commit: TABLE.EGRESS_COMMIT } },
+    tables: { sets: TABLE.EGRESS_SETS, setLookup: TABLE.EGRESS_SET_LOOKUP, quarantine: TABLE.EGRESS_QUARANTINE, shared: TABLE.EGRESS_SHARED, isolation: TABLE.EGRESS_ISOLATION, application: TABLE.EGRESS_APPLICATION, commit: TABLE.EGRESS_COMMIT } },
   { side: 'ingress', entityReg: REG_MATCH.DST_PORT, peer: SRC, own: DST,
-    tables: { quarantine: TABLE.INGRESS_QUARANTINE, shared: TABLE.INGRESS_SHARED, isolation: TABLE.INGRESS_ISOLATION, application: TABLE.INGRESS_APPLICATION, commit: TABLE.INGRESS_COMMIT } },
+    tables: { sets: TABLE.INGRESS_SETS, setLookup: TABLE.INGRESS_SET_LOOKUP, quarantine: TABLE.INGRESS_QUARANTINE, shared: TABLE.INGRESS_SHARED, isolation: TABLE.INGRESS_ISOLATION, application: TABLE.INGRESS_APPLICATION, commit: TABLE.INGRESS_COMMIT } },
 ];
 
 type Present = LocalEntity & { ofport: number };
@@ -48,25 +50,29 @@ function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: nu
 
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
 
-/** An address set as matches on one pair of fields (host addresses bare, as OVS prints them: see address-sets.ts). */
-function addressMatches(fields: AddressFields, set: AddressSet): string[] {
-  return [...set.v4.map((a) => `ip,${fields.v4}=${a}`), ...set.v6.map((a) => `ipv6,${fields.v6}=${a}`)].sort();
-}
-
 const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) => entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
 
-/** The peer as address matches on `fields`; null = any address (no dimension). */
-function peerMatches(snapshot: PolicySnapshot, fields: AddressFields, peer: PeerT): string[] | null {
+/**
+ * The peer as address matches on `fields`; null = any address (no dimension). Parts with exclusions
+ * (the peer's `except`, an address group's own `except`) go through the side's excluding sets.
+ */
+function peerMatches(snapshot: PolicySnapshot, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] | null {
   const except = peer.except ?? [];
   if (peer.any && except.length === 0) return null;
-  const include: string[] = [];
-  if (peer.categories) include.push(...ipsOf(snapshot.entities, { categories: peer.categories }));
-  include.push(...(peer.cidrs ?? []));
+  const plain: string[] = [];
+  const groups: { cidrs: string[]; except: string[] }[] = [];
+  if (peer.categories) plain.push(...ipsOf(snapshot.entities, { categories: peer.categories }));
+  plain.push(...(peer.cidrs ?? []));
   for (const name of peer.address_groups ?? []) {
     const group = snapshot.address_groups.find((g) => g.name === name);
-    if (group) { const set = addressSet(group.cidrs, group.except); include.push(...set.v4, ...set.v6); }
+    if (!group) continue;
+    if (group.except.length === 0) plain.push(...group.cidrs);
+    else groups.push(group);
   }
-  return addressMatches(fields, addressSet(include, except, peer.any === true));
+  // Each part minus its exclusions; the peer's own `except` cuts every part.
+  const out = new Set(spec.sets.matches(fields, plain, except, peer.any === true));
+  for (const g of groups) for (const m of spec.sets.matches(fields, g.cidrs, [...g.except, ...except])) out.add(m);
+  return [...out].sort();
 }
 
 function serviceMatches(service: ServiceT): string[] {
@@ -148,7 +154,7 @@ function targetedLayer<R extends TargetedRule>(
       const narrow = spec.side === 'egress' ? (entry as SnapshotOutbound).from : (entry as SnapshotInbound).to;
       const peer = spec.side === 'egress' ? (entry as SnapshotOutbound).to : (entry as SnapshotInbound).from;
       const own = narrow ? members.filter((m) => selectorMatches(narrow, m.entity)) : members;
-      const peers = peerMatches(snapshot, spec.peer, peer);
+      const peers = peerMatches(snapshot, spec, spec.peer, peer);
       const services = entryServiceMatches(snapshot, entry);
       if (own.length === 0 || peers?.length === 0 || services?.length === 0) continue;
       const dims = [entityMatches(spec, own), peers, services].filter((d): d is string[] => d !== null);
@@ -177,7 +183,6 @@ function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, 
     fs.add({ table, priority: PRIORITY.PEER_QUARANTINED, match, cookie: cookieFor('quarantine', 0),
       actions: verdictActions(spec, 'allow', 'quarantine', 0) });
   }
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.shared}` });
 }
 
 /**
@@ -191,7 +196,7 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const consumers = peerMatches(snapshot, SRC, rule.consumers); // the source address, on either side
+    const consumers = peerMatches(snapshot, spec, SRC, rule.consumers); // the source address, on either side
     const providerIps = ipsOf(snapshot.entities, rule.providers);
     const providers = spec.side === 'egress'
       ? addressMatches(DST, addressSet(providerIps))
@@ -201,7 +206,6 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
     const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
     fs.addProduct(table, priority, cookieFor('shared_service', id), dims, verdictActions(spec, 'allow', 'shared_service', id));
   });
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.isolation}` });
 }
 
 /**
@@ -226,7 +230,6 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
       fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
     });
   });
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.application}` });
 }
 
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
@@ -245,10 +248,12 @@ export function compileLayers(fs: FlowSet, snapshot: PolicySnapshot, view: HostV
   // A Strict entity's traffic never gets past quarantine: no other layer needs flows for it.
   const strict = onBridge.filter((m) => isStrict(m.entity));
   const present = onBridge.filter((m) => !isStrict(m.entity));
-  for (const spec of SIDES) {
+  for (const base of SIDES) {
+    const spec: SideSpec = { ...base, sets: new ExclusionSets() };
     quarantineLayer(fs, snapshot, spec, present, strict);
     sharedLayer(fs, snapshot, spec, present);
     isolationLayer(fs, snapshot, spec, present);
     applicationLayer(fs, snapshot, spec, present);
+    spec.sets.emit(fs, spec.tables.sets, spec.tables.setLookup, spec.tables.quarantine);
   }
 }

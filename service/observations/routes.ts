@@ -3,6 +3,7 @@
  * aggregated history (GET /v1/flows), per-rule hits, and the rule flow view.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import { parseDuration } from '../model/duration';
@@ -84,7 +85,8 @@ const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'appl
   { collection: 'shared-service-rules', kind: 'shared_service', snapshotKey: 'shared_service_rules' },
 ];
 
-export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
+export function registerObservationRoutes(untyped: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   const { store, flows } = deps;
   const index = new EntityIndexCache(() => store.getSnapshot());
 
@@ -102,14 +104,14 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     bodyLimit: 8 * 1024 * 1024,
     schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
   }, async (request, reply) => {
-    await ingest((request.params as { name: string }).name, request.body as ObservationReportT);
+    await ingest(request.params.name, request.body);
     reply.code(204).send();
   });
 
   app.get('/v1/flows', {
     schema: { tags: ['observations'], summary: 'Observed connections, aggregated by (source, destination, protocol, port, verdict, rule), most recent first (or by `sort`), one page at a time', querystring: FlowsQuery },
   }, async (request) => {
-    const q = request.query as Record<string, string | undefined>;
+    const q = request.query;
     const shared = sharedFilter(q);
     if (q.category !== undefined && shared.category) throw new DomainError('bad_request', 'give a category either as category or as q, not both', 'q');
     const filter: FlowFilter = {
@@ -131,7 +133,7 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     app.get(`/v1/${collection}/:name/hits`, {
       schema: { tags: ['observations'], summary: `Observed connections and flow counters of one ${kind} rule`, params: NameParams },
     }, async (request) => {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       const snapshot = await store.getSnapshot();
       const rule = snapshot[snapshotKey].find((r) => r.name === name);
       if (!rule) throw new DomainError('not_found', `${kind} rule "${name}" does not exist`, 'name');
@@ -151,8 +153,8 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
       summary: 'The rule as sources → target tiers → destinations: the paths it allows, and observed connections aggregated into one band per group pair and verdict (for the web page)',
     },
   }, async (request) => {
-    const { name } = request.params as { name: string };
-    const filter = sharedFilter(request.query as Record<string, string | undefined>);
+    const { name } = request.params;
+    const filter = sharedFilter(request.query);
     const idx = await index.get();
     const rule = idx.snapshot.application_rules.find((r) => r.name === name);
     if (!rule) throw new DomainError('not_found', `application rule "${name}" does not exist`, 'name');
@@ -160,9 +162,9 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
   });
 
   app.get('/v1/entities/:name/rules', {
-    schema: { tags: ['observations'], summary: 'The rules whose target (or isolation group) holds this entity', params: NameParams },
+    schema: { tags: ['observations'], summary: 'The rules whose target, isolation group or shared-service providers hold this entity', params: NameParams },
   }, async (request) => {
-    const { name } = request.params as { name: string };
+    const { name } = request.params;
     const idx = await index.get();
     const entity = idx.entity(name);
     if (!entity) throw new DomainError('not_found', `entity "${name}" does not exist`, 'name');

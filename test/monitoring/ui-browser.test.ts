@@ -100,7 +100,7 @@ test('rule view: one band per group pair and verdict as the API aggregates them,
   // 120 other addresses are one band, not 120 curves.
   expect(view.bands.filter((b: { source: string }) => b.source === 'src:other addresses')).toHaveLength(1);
   expect(await overlaps(page)).toEqual([]);
-  expect(await checkBandDetails(page, view.bands)).toEqual([]);
+  expect(await checkBandDetails(page, () => view.bands)).toEqual([]);
   // Bands carry no text of their own.
   expect(await page.locator('#view svg path.band text, #view svg text.edge-label').count()).toBe(0);
   // would-deny stands out: its own pattern, drawn above the others; deny has a pattern too (not colour alone).
@@ -240,16 +240,20 @@ test('entity, host and explain pages show what the API says', async () => {
   await page.waitForSelector('#explain-verdict');
   expect(await hashOf(page)).toBe('#/explain?src=web-1&dst=db-1&service=tcp/5432');
   const r = await get('/v1/reachability?src=web-1&dst=db-1&protocol=tcp&port=5432');
-  expect(r).toEqual({ verdict: 'would-deny', layer: 'application', rule: 'shop', mode: 'monitor' });
+  expect(r).toEqual({ verdict: 'would-deny', layer: 'application', rule: 'shop', mode: 'monitor', drafts: [] });
   expect(await page.textContent('#explain-verdict')).toBe(`⚠ ${r.verdict}`);
   expect(await page.textContent('#explain-layer')).toBe(r.layer);
   expect(await page.textContent('#explain-rule')).toBe(r.rule);
   expect(await page.textContent('#explain-mode')).toBe(r.mode);
+  expect(await page.textContent('#explain-drafts')).toBe('none would change it');
   await screenshot(page, 'ui-explain.png');
-  // The isolation layer, and bad input named by its field.
-  await page.goto(`${svc.url}/ui#/explain?src=dns&dst=db-1&service=tcp/5432`);
+  // From a connection in a table, by its "explain" link: the isolation layer.
+  await page.goto(`${svc.url}/ui#/?verdict=deny&q=dns`);
+  await page.locator('table.flows tbody tr.row-deny a.explain').first().click();
   await page.waitForFunction(() => document.querySelector('#explain-layer')?.textContent === 'isolation');
+  expect(await hashOf(page)).toBe('#/explain?src=dns&dst=db-1&service=tcp/5432');
   expect(await page.textContent('#explain-verdict')).toBe('✕ deny');
+  // Bad input, named by its field.
   await page.goto(`${svc.url}/ui#/explain?src=nobody&dst=db-1&service=tcp/5432`);
   await page.waitForSelector('#explain-result .error');
   expect(await page.textContent('#explain-result .error')).toBe('src: src: "nobody" is neither an IP address nor an entity name');
