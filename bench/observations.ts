@@ -5,13 +5,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseConntrackDump } from '../service/observations/conntrack';
+import { parseConntrackDump } from '../service/agent/conntrack';
 import { FlowStore } from '../service/observations/flow-store';
 import { EntityIndex } from '../service/observations/entity-index';
 import { PolicyStore } from '../service/store/store';
 import { buildApp } from '../service/app';
 import { createMonitoringPlugin } from '../service/observations/monitoring';
-import type { ObservedConnectionT } from '../service/observations/types';
+import type { ObservedConnectionT } from '../service/model/observation';
 import type { PolicySnapshot } from '../service/model/snapshot';
 
 setFlagsFromString('--expose-gc');
@@ -33,7 +33,7 @@ function parseBench(): string {
 }
 
 function storeBench(): string[] {
-  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   const index = new EntityIndex(snapshot);
   const out: string[] = [];
   for (const max of [10_000, 100_000]) {

@@ -33,6 +33,7 @@ function inventory(hosts: number, vmsPerHost: number, apps: number): PolicySnaps
       ],
       outbound_policy: 'allow_listed',
       outbound: [{ to: { cidrs: ['192.0.2.53/32'] }, services: [{ protocol: 'udp', ports: ['53'] }], service_groups: [] }],
+      intra_group: 'deny', log: false,
     };
   });
   return {
@@ -41,8 +42,8 @@ function inventory(hosts: number, vmsPerHost: number, apps: number): PolicySnaps
     address_groups: [], service_groups: [],
     hosts: Array.from({ length: hosts }, (_, h) => ({ name: `h${h}`, bridge: 'br.microseg', uplinks: ['up'] })),
     entities, application_rules: rules,
-    isolation_rules: [{ name: 'prod-dev', id: 1, mode: 'apply', first: { categories: { Environment: ['prod'] } }, second: { categories: { Environment: ['dev'] } } }],
-    quarantine_rules: [],
+    isolation_rules: [{ name: 'prod-dev', id: 1, mode: 'apply', groups: [{ categories: { Environment: ['prod'] } }, { categories: { Environment: ['dev'] } }], log: false }],
+    quarantine_rules: [], shared_service_rules: [],
   };
 }
 

@@ -2,8 +2,8 @@
  * The CLI's HTTP client: endpoint from --endpoint or MICROSEG_ENDPOINT, token
  * from MICROSEG_TOKEN or --token-file, --ca-cert to trust an https service.
  */
-import { requestText } from '../service/agent/http-request';
-import { caCertFrom, tokenFrom } from '../service/agent/credentials';
+import { requestText } from '../service/client/http-request';
+import { caCertFrom, tokenFrom } from '../service/client/credentials';
 
 export class CliError extends Error {}
 

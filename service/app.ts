@@ -1,35 +1,31 @@
 /**
- * Builds the fastify app (without listening): auth, error format, OpenAPI,
- * the CRUD, status and agent routes, then the plugins of service/plugins.ts
- * and any given in the options. Tests and the demo start it in process.
+ * Builds the fastify app (without listening) — the one place the service is
+ * composed: auth, error format, OpenAPI, the CRUD, status and agent routes,
+ * the decorations every plugin may use (`app.store`, `app.agentLink`,
+ * `app.dataDir`), then the plugins of service/plugins.ts and any given in the
+ * options. Tests and the demo start it in process.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import type { PolicyStore } from './store/store';
 import { authenticate, refusal, type Access, type Token } from './auth';
-import { inProcessAgentLink, type AgentLink } from './agent-link';
+import { AgentLink } from './agent-link';
+import { servicePlugins } from './plugins';
 import { installErrorHandlers } from './api/errors';
 import { registerOpenApi } from './api/openapi';
 import { registerCrudRoutes } from './api/crud';
 import { registerAgentRoutes } from './api/agents';
 import { registerStatusRoutes, type Explain } from './api/status';
-import { ServiceError } from './store/errors';
+import { DomainError } from './model/errors';
 import type { TlsFiles } from './config';
-
-export interface ServiceContext {
-  store: PolicyStore;
-  agentLink: AgentLink;
-  dataDir: string | null;
-}
-
-export type ServicePlugin = (app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>;
 
 export interface BuildOptions {
   store: PolicyStore;
   tokens: readonly Token[];
   /** false (default in tests) or pino options. Authorization headers are always redacted. */
   logger?: FastifyServerOptions['logger'];
-  /** Extra plugins, after those of service/plugins.ts. */
-  plugins?: ServicePlugin[];
+  /** Extra fastify plugins, after those of service/plugins.ts (they may depend on `microseg-core`). */
+  plugins?: FastifyPluginAsync[];
   /** false: skip service/plugins.ts (unit tests of the core service). Default true. */
   defaultPlugins?: boolean;
   /** Replaces the reference evaluator (tests). */
@@ -43,7 +39,16 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyContextConfig { access?: Access }
   interface FastifyRequest { token?: Token }
+  interface FastifyInstance {
+    store: PolicyStore;
+    agentLink: AgentLink;
+    /** Where the service may keep files (the embedded agents' last realized policies), or null. */
+    dataDir: string | null;
+  }
 }
+
+/** The name plugins declare as a dependency to use app.store, app.agentLink and app.dataDir. */
+export const CORE_PLUGIN = 'microseg-core';
 
 function accessOf(method: string, config: { access?: Access } | undefined, url: string): Access {
   if (config?.access) return config.access;
@@ -79,19 +84,22 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
-    if (!token) throw new ServiceError(401, 'unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
+    if (!token) throw new DomainError('unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
     const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
-    if (refused) throw new ServiceError(403, 'forbidden', refused, 'Authorization');
+    if (refused) throw new DomainError('forbidden', refused, 'Authorization');
     request.token = token;
   });
 
   await registerOpenApi(app);
-  const ctx: ServiceContext = { store: options.store, agentLink: inProcessAgentLink(options.store), dataDir: options.dataDir ?? null };
+  await app.register(fp(async (core) => {
+    core.decorate('store', options.store);
+    core.decorate('agentLink', new AgentLink(options.store));
+    core.decorate('dataDir', options.dataDir ?? null);
+  }, { name: CORE_PLUGIN, fastify: '5.x' }));
   registerCrudRoutes(app, options.store);
   registerStatusRoutes(app, options.store, options.explain);
   registerAgentRoutes(app, options.store);
 
-  const plugins = [...(options.defaultPlugins === false ? [] : (await import('./plugins')).servicePlugins), ...(options.plugins ?? [])];
-  for (const plugin of plugins) await plugin(app, ctx);
+  for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])]) await app.register(plugin);
   return app;
 }

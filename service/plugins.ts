@@ -1,19 +1,19 @@
 /**
- * Extensions the service loads into every app that `buildApp` makes
- * (monitoring routes, embedded agents…). Add yours with one line here.
+ * The plugins every app that `buildApp` makes loads (monitoring routes,
+ * embedded agents…). Add yours with one line here.
  *
- * A plugin gets the fastify instance (register routes; declare
- * `config: { access: 'open' | 'read' | 'write' | 'agent' | 'host' }` — default:
- * GET read, other methods write; `host` is for routes that act for the host
- * named by `:name`, see service/auth.ts) and the service context (store,
- * agent link).
- * Start background work in an `onReady` hook and stop it in `onClose`.
+ * A plugin is a fastify plugin wrapped with fastify-plugin, with a name and
+ * the plugins it depends on (`microseg-core` for app.store, app.agentLink and
+ * app.dataDir). Routes declare `config: { access: 'open' | 'read' | 'write' |
+ * 'agent' | 'host' }` (default: GET read, other methods write; `host` is for
+ * routes that act for the host named by `:name`, see service/auth.ts). Start
+ * background work in an `onReady` hook and stop it in `onClose`.
  */
-import type { ServicePlugin } from './app';
+import type { FastifyPluginAsync } from 'fastify';
 import { monitoringPlugin } from './observations/monitoring';
 import { embeddedAgentsPlugin } from './agent/plugin';
 
-export const servicePlugins: ServicePlugin[] = [
-  monitoringPlugin, // before embedded agents: it adds agentLink.reportObservations
+export const servicePlugins: FastifyPluginAsync[] = [
+  monitoringPlugin, // listens to the agent link: agent errors, in-process observations
   embeddedAgentsPlugin, // one reconcile loop per host with ovs_rundir (service/agent/plugin.ts)
 ];

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, TerraformStack, TerraformVariable, TerraformOutput, LocalBackend, Fn, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { provider, category, host, addressGroup, serviceGroup, entity, applicationRule, isolationRule, quarantineRule } from '../../cdktf/providers/microseg';
+import { provider, category, host, addressGroup, serviceGroup, entity, applicationRule, isolationRule, quarantineRule, sharedServiceRule } from '../../cdktf/providers/microseg';
 
 export interface Placement { host: string; port: string; mac: string; ip: string }
 /** The HCL example's variables (examples/three-tier/variables.tf), less `mode`. */
@@ -33,7 +33,7 @@ class Application {
 
   constructor(scope: Construct, o: {
     app: string; environment: string; mode: string; vms: ThreeTierVars['vms']; hosts: Record<string, host.Host>;
-    quarantined: string[]; officeGroup: string; httpsGroup: string; dnsGroup: string; dnsSelector: Selector;
+    quarantined: string[]; officeGroup: string; httpsGroup: string;
     /** The categories its entities and rule use (the HCL module's depends_on). */
     dependsOn: ITerraformDependable[];
   }) {
@@ -61,15 +61,9 @@ class Application {
       target: { categories: { AppType: [o.app], Environment: [o.environment] } },
       inbound: [
         { from: { addressGroups: [o.officeGroup] }, to: { categories: tier('web') }, serviceGroups: [o.httpsGroup] },
-        { from: { categories: tier('web') }, to: { categories: tier('app') }, services: [{ protocol: 'tcp', ports: ['8080'] }] },
-        { from: { categories: tier('app') }, to: { categories: tier('db') }, services: [{ protocol: 'tcp', ports: ['5432'] }] },
       ],
+      intraGroup: 'allow',
       outboundPolicy: 'allow_listed',
-      outbound: [
-        { from: { categories: tier('web') }, to: { categories: tier('app') }, services: [{ protocol: 'tcp', ports: ['8080'] }] },
-        { from: { categories: tier('app') }, to: { categories: tier('db') }, services: [{ protocol: 'tcp', ports: ['5432'] }] },
-        { to: { categories: o.dnsSelector }, serviceGroups: [o.dnsGroup] },
-      ],
     });
   }
 }
@@ -109,15 +103,20 @@ export class ThreeTierStack extends TerraformStack {
 
     const shop = new Application(this, {
       app: 'shop', environment: 'prod', mode: mode.stringValue, vms: vars.vms, hosts, quarantined: vars.quarantined ?? [],
-      officeGroup: office.name, httpsGroup: https.name, dnsGroup: dnsGroup.name, dnsSelector: { [appType.name]: [Fn.lookup(dns.categories, 'AppType')] },
+      officeGroup: office.name, httpsGroup: https.name,
       dependsOn: [appType, appTier, environment],
     });
+    // Construct ids are unique across types (the entity is 'dns'); the Terraform name is still dns.
+    new sharedServiceRule.SharedServiceRule(this, 'dns_rule', {
+      name: 'dns', description: 'Name service for every VM.', mode: 'apply',
+      providers: { categories: { [appType.name]: [Fn.lookup(dns.categories, 'AppType')] } }, consumers: { any: true }, serviceGroups: [dnsGroup.name],
+    }).overrideLogicalId('dns');
 
     // A development copy of the web tier: isolated from production.
     const dev = vmEntity('dev', 'web-dev', vars.dev_vm, { [appType.name]: 'shop', [appTier.name]: 'web', [environment.name]: 'dev' });
     new isolationRule.IsolationRule(this, 'prod_dev', {
       name: 'prod-dev', description: 'Production and development never talk.', mode: 'apply',
-      first: { categories: { [environment.name]: ['prod'] } }, second: { categories: { [environment.name]: ['dev'] } },
+      groups: [{ categories: { [environment.name]: ['prod'] } }, { categories: { [environment.name]: ['dev'] } }],
     });
     new quarantineRule.QuarantineRule(this, 'forensic', {
       name: 'forensic', description: 'Quarantined VMs talk to nothing but the forensic tools VM.', mode: 'apply',

@@ -1,5 +1,5 @@
-# The three-tier shop: categories, hosts, shared services, the application
-# (module), prod/dev isolation and a forensic quarantine.
+# The three-tier shop: categories, hosts, shared services (DNS), the
+# application (module), prod/dev isolation and a forensic quarantine.
 
 resource "microseg_category" "app_type" {
   name        = "AppType"
@@ -70,9 +70,17 @@ module "shop" {
   quarantined  = var.quarantined
   office_group = microseg_address_group.office.name
   https_group  = microseg_service_group.https.name
-  dns_group    = microseg_service_group.dns.name
-  dns_selector = { (microseg_category.app_type.name) = [microseg_entity.dns.categories["AppType"]] }
   depends_on   = [microseg_category.app_type, microseg_category.app_tier, microseg_category.environment]
+}
+
+# Every VM may ask the DNS server, whatever isolation or application rules say.
+resource "microseg_shared_service_rule" "dns" {
+  name           = "dns"
+  description    = "Name service for every VM."
+  mode           = "apply"
+  providers      = { categories = { (microseg_category.app_type.name) = [microseg_entity.dns.categories["AppType"]] } }
+  consumers      = { any = true }
+  service_groups = [microseg_service_group.dns.name]
 }
 
 # A development copy of the web tier: isolated from production.
@@ -93,8 +101,10 @@ resource "microseg_isolation_rule" "prod_dev" {
   name        = "prod-dev"
   description = "Production and development never talk."
   mode        = "apply"
-  first       = { categories = { (microseg_category.environment.name) = ["prod"] } }
-  second      = { categories = { (microseg_category.environment.name) = ["dev"] } }
+  groups = [
+    { categories = { (microseg_category.environment.name) = ["prod"] } },
+    { categories = { (microseg_category.environment.name) = ["dev"] } },
+  ]
 }
 
 resource "microseg_quarantine_rule" "forensic" {

@@ -6,7 +6,8 @@
 import { decodeValue, encodeValue, valueFromJson } from '../cty/msgpack';
 import { isWhollyKnown, type ObjectValue, type Value } from '../cty/value';
 import type { Logger } from '../log';
-import { error, hasErrors, toProtoDiagnostic, type Diagnostic } from './diagnostics';
+import { error, hasErrors, type Diagnostic } from './diagnostics';
+import { toProtoDiagnostic } from './proto-diagnostics';
 import { planResource } from './plan';
 import type { ApplyResult, DataSourceDef, ProviderDef, ResourceDef } from './resource';
 import { schemaType, toProtoSchema, type Schema } from './schema';

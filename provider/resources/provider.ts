@@ -1,6 +1,6 @@
 /**
  * The microseg provider: its configuration (each setting also from a
- * MICROSEG_* variable), the eight resources and three data sources.
+ * MICROSEG_* variable), the nine resources and three data sources.
  */
 import { parseDuration } from '../../service/model/duration';
 import { ApiClient } from '../client/http';
@@ -92,8 +92,9 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
       restResource('host', "A hypervisor host: the Open vSwitch bridge microseg programs there and its uplink ports."),
       restResource('entity', 'An entity: one VM NIC on a host bridge port, with its MAC, IPs and categories.'),
       restResource('application_rule', 'An application rule: who may connect to a target application (inbound) and where it may connect (outbound).'),
-      restResource('isolation_rule', 'An isolation rule: no traffic between members of two selectors, either way.'),
-      restResource('quarantine_rule', 'A quarantine rule: all traffic of the target is denied except what it lists (forensics).'),
+      restResource('isolation_rule', 'An isolation rule: no traffic between members of different groups (two or more), either way.'),
+      restResource('quarantine_rule', 'A quarantine rule: all traffic of the target is denied except what it lists (forensics). Entities in Quarantine: Strict have no traffic at all, whatever a rule lists.'),
+      restResource('shared_service_rule', 'A shared-service rule: consumers may reach the providers on the listed services (DNS, NTP, directory, backup), before isolation and application rules.'),
     ],
     dataSources: [categoryDataSource(), entitiesDataSource(), reachabilityDataSource()],
     stop() {

@@ -7,7 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value as TypeBoxValue } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../../service/model/schemas';
 import { validateShape, type Bodies } from '../../service/model/validate';
-import { pointerToField } from '../../service/api/errors';
+import { pointerToField } from '../../service/model/schema-errors';
 import { error, parseFieldPath, type Diagnostic } from '../framework/diagnostics';
 
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Lab } from '../../test/lab/lab';
 import { DEFAULT_BASE } from '../../test/lab/state';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { FlowRecord } from '../../service/observations/types';
+import type { FlowRecord } from '../../service/model/observation';
 import { demoLabSpec, demoVmNames, threeTierVars, PROBED } from './layout';
 import { startService, stopPid, pickPort, newToken, api, type ServiceHandle } from './service';
 import { prepareWorkdir, terraform } from './terraform';

@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       '',
       'Left running for you to explore:',
       `  web page:   ${r.url}/ui   (token: ${r.tokenFile})`,
+      ...r.snapshot.application_rules.map((rule) => `  rule view:  ${r.url}/ui#/rules/${rule.name}?verdict=would-deny&since=1h   (the monitor phase's would-deny connections)`),
       `  API docs:   ${r.url}/docs`,
       `  terraform:  cd ${s?.workdir} && MICROSEG_ENDPOINT=${r.url} MICROSEG_TOKEN=$(cat ${r.tokenFile}) terraform plan`,
       '  remove it:  npm run demo -- --down',

@@ -20,9 +20,9 @@ import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
 import { fileCache } from './policy-cache';
 import { requireDuration } from '../model/duration';
 import { INTERVAL_RANGE } from './host-agent';
-import { caCertFrom, tokenFrom } from './credentials';
-import { observationAfterPass } from '../observations/agent-hook';
-import { pipelineDecoder } from '../observations/decode';
+import { caCertFrom, tokenFrom } from '../client/credentials';
+import { observationAfterPass } from './observe';
+import { pipelineDecoder } from './decode';
 
 interface Options {
   service: string[]; token?: string; tokenFile?: string; caCert?: string; host: string; ovsRundir: string; bridge?: string;

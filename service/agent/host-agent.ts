@@ -22,7 +22,7 @@
  */
 import { describeDiff, sameFlows } from './flows';
 import { entriesToCut } from './revoke';
-import { parseConntrackDump } from '../observations/conntrack';
+import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
@@ -190,7 +190,7 @@ export class HostAgent {
       try {
         const was = await driver.ensureSecure?.();
         if (was) {
-          this.notice = `the bridge was in fail-mode ${was} (it forwards by NORMAL when it holds no flows): set it to secure at ${new Date().toISOString()}`;
+          this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
           this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
         }
       } catch (e) {

@@ -9,9 +9,9 @@
  */
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
-import type { ObservationReportT } from '../observations/types';
+import type { ObservationReportT } from '../model/observation';
 import type { PolicyLink } from './types';
-import { requestText } from './http-request';
+import { requestText } from '../client/http-request';
 
 export interface HttpLinkOptions {
   /** Base URLs, e.g. ['https://policy-a:7480', 'https://policy-b:7480']. */
@@ -35,8 +35,6 @@ export interface HttpLink extends PolicyLink {
   /** Long poll: answers once the generation is above `after` (or after waitSeconds). */
   waitForPolicy(after: number, waitSeconds: number): Promise<PolicySnapshot>;
   reportObservations(host: string, report: ObservationReportT): Promise<void>;
-  /** The service requests go to now. */
-  current(): string;
 }
 
 /** Parses `--service` values: each may hold several comma-separated URLs. */
@@ -119,6 +117,5 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
     async reportObservations(host: string, report: ObservationReportT) {
       await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/observations`, report);
     },
-    current: () => bases[current].origin,
   };
 }

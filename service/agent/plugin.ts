@@ -8,18 +8,18 @@
  * `<data dir>/agent-state/<host>.policy.json`.
  */
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { ServiceContext, ServicePlugin } from '../app';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
 import { fileCache } from './policy-cache';
 import { requireDuration } from '../model/duration';
 import { INTERVAL_RANGE } from './host-agent';
-import { observationAfterPass } from '../observations/agent-hook';
-import type { ObservationDecoder } from '../observations/reporter';
+import { observationAfterPass } from './observe';
+import type { ObservationDecoder } from './reporter';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { CompileHost } from './types';
-import { pipelineDecoder } from '../observations/decode';
+import { pipelineDecoder } from './decode';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
@@ -40,28 +40,31 @@ export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enable
   return { enabled: flag !== 'off', intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000 };
 }
 
-export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): ServicePlugin {
-  return (app: FastifyInstance, ctx: ServiceContext) => {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The embedded agents (absent when MICROSEG_EMBEDDED_AGENTS=off). */
+    embeddedAgents?: EmbeddedAgents;
+  }
+}
+
+export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): FastifyPluginAsync {
+  return fp(async (app: FastifyInstance) => {
     const opts = { ...readAgentOptions(), ...options };
     if (!opts.enabled) return;
-    const link = ctx.agentLink;
+    const { agentLink: link, dataDir } = app;
     const agents = new EmbeddedAgents({
-      link: {
-        fetchPolicy: () => link.fetchPolicy(),
-        // Looked up at call time: other plugins (monitoring) wrap reportStatus.
-        reportStatus: (host, status) => link.reportStatus(host, status),
-        onGeneration: (l) => link.onGeneration(l),
-      },
+      link,
       compile: opts.compile ?? compileHost,
       intervalMs: opts.intervalMs,
       log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
       afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
-      cacheFor: ctx.dataDir ? (host) => fileCache(join(ctx.dataDir!, AGENT_STATE_DIR), host) : undefined,
+      cacheFor: dataDir ? (host) => fileCache(join(dataDir, AGENT_STATE_DIR), host) : undefined,
     });
+    app.decorate('embeddedAgents', agents);
     app.addHook('onReady', async () => { await agents.start(); });
     app.addHook('onClose', async () => { await agents.stop(); });
-  };
+  }, { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' });
 }
 
 /** The default: agents also report observed connections and rule counters (monitoring). */
-export const embeddedAgentsPlugin: ServicePlugin = createEmbeddedAgentsPlugin({ decoderFor: pipelineDecoder });
+export const embeddedAgentsPlugin = createEmbeddedAgentsPlugin({ decoderFor: pipelineDecoder });

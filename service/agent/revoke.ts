@@ -8,7 +8,7 @@
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ipVersion } from '../model/net';
-import type { ConntrackEntry } from '../observations/conntrack';
+import type { ConntrackEntry } from './conntrack';
 import { explain, type ExplainQuery } from '../policy/explain';
 import type { HostPorts } from './types';
 

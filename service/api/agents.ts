@@ -3,6 +3,7 @@
  * for a newer generation) and their realization status.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import type { PolicyStore } from '../store/store';
@@ -25,7 +26,8 @@ function waitForGeneration(store: PolicyStore, after: number, seconds: number, w
   });
 }
 
-export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): void {
+export function registerAgentRoutes(untyped: FastifyInstance, store: PolicyStore): void {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   // Pending long polls answer at once on close, so a shutdown does not wait out their timeouts.
   const waiters = new Set<() => void>();
   app.addHook('preClose', async () => { for (const wake of [...waiters]) wake(); });
@@ -36,7 +38,7 @@ export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): v
     config: { access: 'agent' },
     schema: { tags: ['agents'], summary: "The normalized policy snapshot (PolicySnapshot) every agent compiles from; a host's agent token gets what its host needs (its own host, no other host's entity MACs)", querystring: PolicyQuery },
   }, async (request) => {
-    const q = request.query as { after?: string; wait?: string };
+    const q = request.query;
     if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
     const snapshot = await store.getSnapshot();
     // A host's agent reads what its host needs; an admin token reads it all.
@@ -49,7 +51,7 @@ export function registerAgentRoutes(app: FastifyInstance, store: PolicyStore): v
     config: { access: 'host' },
     schema: { tags: ['agents'], summary: "A host agent reports its bridge's realization state (403 for another host's token; 422 for a generation above the current one)", params: Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) }), body: AgentStatusReport },
   }, async (request, reply) => {
-    await store.reportHostStatus((request.params as { name: string }).name, request.body as AgentStatusReport);
+    await store.reportHostStatus(request.params.name, request.body);
     reply.code(204).send();
   });
 }

@@ -8,7 +8,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
 import type { Bodies } from '../model/validate';
 import type { PolicyStore, WriteOutcome } from '../store/store';
-import { ServiceError } from '../store/errors';
+import { DomainError } from '../model/errors';
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (stable across renames).' }) });
@@ -39,14 +39,14 @@ function replaceBody(input: TSchema): TSchema {
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const m = header.trim().match(/^(?:W\/)?"?([1-9][0-9]{0,14})"?$/);
-  if (!m) throw new ServiceError(400, 'bad_request', 'If-Match must be a version number such as "3"', 'If-Match');
+  if (!m) throw new DomainError('bad_request', 'If-Match must be a version number such as "3"', 'If-Match');
   return Number(m[1]);
 }
 
 function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
   const header = parseIfMatch((request.headers as Record<string, string | undefined>)['if-match']);
   if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
-    throw new ServiceError(400, 'bad_request', `If-Match (${header}) and version (${bodyVersion}) disagree`, 'version');
+    throw new DomainError('bad_request', `If-Match (${header}) and version (${bodyVersion}) disagree`, 'version');
   }
   return header ?? bodyVersion;
 }

@@ -120,9 +120,9 @@ export function compileBase(fs: FlowSet, view: HostView): void {
   for (const entity of view.local) antiSpoof(fs, entity);
   fs.add({ table: TABLE.SPOOF, priority: 0, match: '', cookie, actions: 'drop' });
   const toOutput = `output:${REG.DST_PORT}[]`;
-  conntrack(fs, TABLE.EGRESS_CT, TABLE.EGRESS_STATE, REG.SRC_PORT, TABLE.EGRESS_QUARANTINE, `goto_table:${TABLE.DISPATCH}`);
+  conntrack(fs, TABLE.EGRESS_CT, TABLE.EGRESS_STATE, REG.SRC_PORT, TABLE.EGRESS_SETS, `goto_table:${TABLE.DISPATCH}`);
   commit(fs, TABLE.EGRESS_COMMIT, REG.SRC_PORT, `goto_table:${TABLE.DISPATCH}`);
   dispatch(fs, view);
-  conntrack(fs, TABLE.INGRESS_CT, TABLE.INGRESS_STATE, REG.DST_PORT, TABLE.INGRESS_QUARANTINE, toOutput);
+  conntrack(fs, TABLE.INGRESS_CT, TABLE.INGRESS_STATE, REG.DST_PORT, TABLE.INGRESS_SETS, toOutput);
   commit(fs, TABLE.INGRESS_COMMIT, REG.DST_PORT, toOutput);
 }

@@ -4,7 +4,7 @@
  * sorted and deterministic to the byte. Pure, no I/O. The pipeline is declared
  * in pipeline.ts and explained in docs/pipeline.md.
  */
-import type { PolicySnapshot } from '../model/snapshot';
+import { inForce, type PolicySnapshot } from '../model/snapshot';
 import { compileBase } from './base';
 import { FlowSet } from './flow-set';
 import { hostView, type HostPorts } from './host-view';
@@ -20,6 +20,6 @@ export function compileHost(snapshot: PolicySnapshot, host: string, ports: HostP
   const view = hostView(snapshot, host, ports);
   const fs = new FlowSet();
   compileBase(fs, view);
-  compileLayers(fs, snapshot, view);
+  compileLayers(fs, inForce(snapshot), view); // drafts (mode off) are never compiled
   return { host, generation: snapshot.generation, flows: fs.lines() };
 }

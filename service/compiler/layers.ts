@@ -1,17 +1,19 @@
 /**
- * The three policy layers, once for each side: egress (the sending entity is
+ * The four policy layers, once for each side: egress (the sending entity is
  * local: reg4 = its port, the peer is the destination address) and ingress
  * (the receiving entity is local: reg5, the peer is the source address).
  * Each layer either decides (loads the side's verdict and rule, goes to the
  * commit table) or falls through to the next. See docs/semantics.md "Layers".
  */
-import type { PeerT, ServiceT } from '../model/schemas';
+import { hasPorts, isIcmp, protocolNumber } from '../model/protocols';
+import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/schemas';
 import type {
-  PolicySnapshot, SnapshotApplicationRule, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
+  PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
 } from '../model/snapshot';
 import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
-import { hostPrefix, ipVersion } from '../model/net';
+import { addressSet } from './address-sets';
+import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-sets';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
@@ -23,16 +25,20 @@ import type { Layer, Verdict } from '../model/verdicts';
 interface SideSpec {
   side: Side;
   entityReg: string; // reg4 / reg5
-  peerV4: string; // nw_dst / nw_src
-  peerV6: string;
-  tables: { quarantine: number; isolation: number; application: number; commit: number };
+  peer: AddressFields; // nw_dst / nw_src
+  own: AddressFields; // nw_src / nw_dst
+  tables: { sets: number; setLookup: number; quarantine: number; shared: number; isolation: number; application: number; commit: number };
+  /** This side's excluding address sets (filled while its layers compile). */
+  sets: ExclusionSets;
 }
 
-const SIDES: SideSpec[] = [
-  { side: 'egress', entityReg: REG_MATCH.SRC_PORT, peerV4: 'nw_dst', peerV6: 'ipv6_dst',
-    tables: { quarantine: TABLE.EGRESS_QUARANTINE, isolation: TABLE.EGRESS_ISOLATION, application: TABLE.EGRESS_APPLICATION, commit: TABLE.EGRESS_COMMIT } },
-  { side: 'ingress', entityReg: REG_MATCH.DST_PORT, peerV4: 'nw_src', peerV6: 'ipv6_src',
-    tables: { quarantine: TABLE.INGRESS_QUARANTINE, isolation: TABLE.INGRESS_ISOLATION, application: TABLE.INGRESS_APPLICATION, commit: TABLE.INGRESS_COMMIT } },
+const SRC: AddressFields = { v4: 'nw_src', v6: 'ipv6_src' };
+const DST: AddressFields = { v4: 'nw_dst', v6: 'ipv6_dst' };
+const SIDES: Omit<SideSpec, 'sets'>[] = [
+  { side: 'egress', entityReg: REG_MATCH.SRC_PORT, peer: DST, own: SRC,
+    tables: { sets: TABLE.EGRESS_SETS, setLookup: TABLE.EGRESS_SET_LOOKUP, quarantine: TABLE.EGRESS_QUARANTINE, shared: TABLE.EGRESS_SHARED, isolation: TABLE.EGRESS_ISOLATION, application: TABLE.EGRESS_APPLICATION, commit: TABLE.EGRESS_COMMIT } },
+  { side: 'ingress', entityReg: REG_MATCH.DST_PORT, peer: SRC, own: DST,
+    tables: { sets: TABLE.INGRESS_SETS, setLookup: TABLE.INGRESS_SET_LOOKUP, quarantine: TABLE.INGRESS_QUARANTINE, shared: TABLE.INGRESS_SHARED, isolation: TABLE.INGRESS_ISOLATION, application: TABLE.INGRESS_APPLICATION, commit: TABLE.INGRESS_COMMIT } },
 ];
 
 type Present = LocalEntity & { ofport: number };
@@ -44,62 +50,51 @@ function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: nu
 
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
 
-/**
- * OVS reads a host prefix (/32, /128) as the bare address, so a CIDR naming one
- * host is written as that address: two spellings of one match would be two flows
- * here but one on the bridge (the later replacing the earlier, losing a clause).
- */
-function hostAddress(a: string): string {
-  const host = `/${hostPrefix(ipVersion(a))}`;
-  return a.endsWith(host) ? a.slice(0, -host.length) : a;
-}
+const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) => entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
 
-function addressMatches(spec: SideSpec, addresses: Iterable<string>): string[] {
-  const out = new Set<string>();
-  for (const cidr of addresses) {
-    const a = hostAddress(cidr);
-    out.add(ipVersion(a) === 6 ? `ipv6,${spec.peerV6}=${a}` : `ip,${spec.peerV4}=${a}`);
+/**
+ * The peer as address matches on `fields`; null = any address (no dimension). Parts with exclusions
+ * (the peer's `except`, an address group's own `except`) go through the side's excluding sets.
+ */
+function peerMatches(snapshot: PolicySnapshot, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] | null {
+  const except = peer.except ?? [];
+  if (peer.any && except.length === 0) return null;
+  const plain: string[] = [];
+  const groups: { cidrs: string[]; except: string[] }[] = [];
+  if (peer.categories) plain.push(...ipsOf(snapshot.entities, { categories: peer.categories }));
+  plain.push(...(peer.cidrs ?? []));
+  for (const name of peer.address_groups ?? []) {
+    const group = snapshot.address_groups.find((g) => g.name === name);
+    if (!group) continue;
+    if (group.except.length === 0) plain.push(...group.cidrs);
+    else groups.push(group);
   }
+  // Each part minus its exclusions; the peer's own `except` cuts every part.
+  const out = new Set(spec.sets.matches(fields, plain, except, peer.any === true));
+  for (const g of groups) for (const m of spec.sets.matches(fields, g.cidrs, [...g.except, ...except])) out.add(m);
   return [...out].sort();
 }
 
-/** The peer as address matches; null = any address (no dimension). */
-function peerMatches(snapshot: PolicySnapshot, spec: SideSpec, peer: PeerT): string[] | null {
-  if (peer.any) return null;
-  const addresses: string[] = [];
-  if (peer.categories) {
-    const selector = { categories: peer.categories };
-    for (const e of snapshot.entities) if (selectorMatches(selector, e)) addresses.push(...e.ips);
-  }
-  addresses.push(...(peer.cidrs ?? []));
-  for (const name of peer.address_groups ?? []) {
-    addresses.push(...(snapshot.address_groups.find((g) => g.name === name)?.cidrs ?? []));
-  }
-  return addressMatches(spec, addresses);
-}
-
 function serviceMatches(service: ServiceT): string[] {
-  switch (service.protocol) {
-    case 'tcp':
-    case 'udp': {
-      const protos = service.protocol === 'tcp' ? ['tcp', 'tcp6'] : ['udp', 'udp6'];
-      const ports = service.ports ?? [];
-      if (ports.length === 0) return protos;
-      const masks = ports.flatMap((spec) => portMasks(...parsePortSpec(spec)));
-      return protos.flatMap((p) => masks.map((m) => `${p},tp_dst=${m}`));
-    }
-    case 'icmp':
-    case 'icmpv6': {
-      let m = service.protocol === 'icmp' ? 'icmp' : 'icmp6';
-      if (service.icmp_type !== undefined) {
-        m += `,icmp_type=${service.icmp_type}`;
-        if (service.icmp_code !== undefined) m += `,icmp_code=${service.icmp_code}`;
-      }
-      return [m];
-    }
-    default:
-      return ['ip', 'ipv6'];
+  const { protocol } = service;
+  if (protocol === 'any') return ['ip', 'ipv6'];
+  if (hasPorts(protocol)) {
+    const protos = [protocol, `${protocol}6`]; // tcp tcp6, udp udp6, sctp sctp6
+    const ports = service.ports ?? [];
+    if (ports.length === 0) return protos;
+    const masks = ports.flatMap((spec) => portMasks(...parsePortSpec(spec)));
+    return protos.flatMap((p) => masks.map((m) => `${p},tp_dst=${m}`));
   }
+  if (isIcmp(protocol)) {
+    let m = protocol === 'icmp' ? 'icmp' : 'icmp6';
+    if (service.icmp_type !== undefined) {
+      m += `,icmp_type=${service.icmp_type}`;
+      if (service.icmp_code !== undefined) m += `,icmp_code=${service.icmp_code}`;
+    }
+    return [m];
+  }
+  const n = protocolNumber(protocol)!; // validated
+  return [`ip,nw_proto=${n}`, `ipv6,nw_proto=${n}`];
 }
 
 /** The entry's services as matches; null = every protocol and port (no dimension). */
@@ -113,7 +108,7 @@ function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: Servic
   return [...new Set(services.flatMap(serviceMatches))].sort();
 }
 
-interface TargetedRule { name: string; id: number; mode: 'monitor' | 'apply'; target: { categories: Record<string, string[]> } }
+interface TargetedRule { name: string; id: number; mode: string; target: { categories: Record<string, string[]> } }
 
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
@@ -122,7 +117,7 @@ interface TargetedRule { name: string; id: number; mode: 'monitor' | 'apply'; ta
  */
 function targetedLayer<R extends TargetedRule>(
   fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
-  table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[] },
+  table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
   const sorted = rules.slice().sort(byName);
   const deciding = new Map<Present, R[]>();
@@ -144,17 +139,22 @@ function targetedLayer<R extends TargetedRule>(
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
     const allow = verdictActions(spec, 'allow', layer, id);
-    const { allowAll, entries } = allowing(rule);
+    const { allowAll, entries, intraGroup } = allowing(rule);
     if (allowAll) {
       fs.addProduct(table, priority, cookie, [entityMatches(spec, members)], allow);
       return;
+    }
+    if (intraGroup) {
+      // Both ends in the target: allowed whatever the lists say.
+      const peers = addressMatches(spec.peer, addressSet(ipsOf(snapshot.entities, rule.target)));
+      if (peers.length > 0) fs.addProduct(table, priority, cookie, [entityMatches(spec, members), peers], allow);
     }
     for (const entry of entries) {
       // `from` of an outbound entry / `to` of an inbound one narrows the local side.
       const narrow = spec.side === 'egress' ? (entry as SnapshotOutbound).from : (entry as SnapshotInbound).to;
       const peer = spec.side === 'egress' ? (entry as SnapshotOutbound).to : (entry as SnapshotInbound).from;
       const own = narrow ? members.filter((m) => selectorMatches(narrow, m.entity)) : members;
-      const peers = peerMatches(snapshot, spec, peer);
+      const peers = peerMatches(snapshot, spec, spec.peer, peer);
       const services = entryServiceMatches(snapshot, entry);
       if (own.length === 0 || peers?.length === 0 || services?.length === 0) continue;
       const dims = [entityMatches(spec, own), peers, services].filter((d): d is string[] => d !== null);
@@ -163,22 +163,57 @@ function targetedLayer<R extends TargetedRule>(
   });
 }
 
-function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
+const isStrict = (e: SnapshotEntity) => e.categories[STRICT.category] === STRICT.value;
+
+function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], strict: Present[]): void {
   const table = spec.tables.quarantine;
+  // Strict at either end: deny, whatever any rule lists (rule 0: no rule decides it, the category does).
+  const deny = verdictActions(spec, 'deny', 'quarantine', 0);
+  for (const match of entityMatches(spec, strict)) fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+  for (const match of addressMatches(spec.peer, addressSet(snapshot.entities.filter(isStrict).flatMap((e) => e.ips)))) {
+    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+  }
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
   targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
     allowAll: false, entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
-  const quarantined = snapshot.entities.filter((e) => rules.some((r) => selectorMatches(r.target, e)));
-  for (const match of addressMatches(spec, quarantined.flatMap((e) => e.ips))) {
+  const quarantined = snapshot.entities.filter((e) => !isStrict(e) && rules.some((r) => selectorMatches(r.target, e)));
+  for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
     fs.add({ table, priority: PRIORITY.PEER_QUARANTINED, match, cookie: cookieFor('quarantine', 0),
       actions: verdictActions(spec, 'allow', 'quarantine', 0) });
   }
+  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.shared}` });
+}
+
+/**
+ * Shared services: a connection from a consumer to a provider on a listed service is allowed here,
+ * before isolation. Egress matches the source address (anti-spoofing made it the entity's own), ingress
+ * the local provider's port; the first rule by name names the connection.
+ */
+function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
+  const table = spec.tables.shared;
+  const rules = snapshot.shared_service_rules.slice().sort(byName);
+  rules.forEach((rule, rank) => {
+    const id = rule.id;
+    const priority = PRIORITY.RULE_BASE + (rules.length - rank);
+    const consumers = peerMatches(snapshot, spec, SRC, rule.consumers); // the source address, on either side
+    const providerIps = ipsOf(snapshot.entities, rule.providers);
+    const providers = spec.side === 'egress'
+      ? addressMatches(DST, addressSet(providerIps))
+      : entityMatches(spec, present.filter((m) => selectorMatches(rule.providers, m.entity)));
+    const services = entryServiceMatches(snapshot, rule);
+    if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
+    const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
+    fs.addProduct(table, priority, cookieFor('shared_service', id), dims, verdictActions(spec, 'allow', 'shared_service', id));
+  });
   fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.isolation}` });
 }
 
-/** Isolation: apply rules (by name) above monitor rules (by name); the highest matching rule decides. */
+/**
+ * Isolation: apply rules (by name) above monitor rules (by name); the highest matching rule decides.
+ * For each group, its local members against the addresses of every other group's members.
+ */
 function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.isolation;
   const rules = [
@@ -189,12 +224,13 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
-    for (const [mine, theirs] of [[rule.first, rule.second], [rule.second, rule.first]]) {
+    rule.groups.forEach((mine, i) => {
       const own = present.filter((m) => selectorMatches(mine, m.entity));
-      const peers = addressMatches(spec, snapshot.entities.filter((e) => selectorMatches(theirs, e)).flatMap((e) => e.ips));
-      if (own.length === 0 || peers.length === 0) continue;
+      const others = snapshot.entities.filter((e) => rule.groups.some((g, j) => j !== i && selectorMatches(g, e)));
+      const peers = addressMatches(spec.peer, addressSet(others.flatMap((e) => e.ips)));
+      if (own.length === 0 || peers.length === 0) return;
       fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
-    }
+    });
   });
   fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.application}` });
 }
@@ -203,17 +239,24 @@ function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec,
   const table = spec.tables.application;
   const rules: SnapshotApplicationRule[] = snapshot.application_rules;
   targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) => (spec.side === 'egress'
-    ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound }
-    : { allowAll: false, entries: r.inbound }));
+    ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound, intraGroup: r.intra_group === 'allow' }
+    : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' }));
   // Not targeted: this side takes no part (layer "default").
   fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: verdictActions(spec, 'allow', 'default', 0) });
 }
 
+/** `snapshot` holds the rules in force only (no drafts). */
 export function compileLayers(fs: FlowSet, snapshot: PolicySnapshot, view: HostView): void {
-  const present = view.local.filter((m): m is Present => m.ofport !== null);
-  for (const spec of SIDES) {
-    quarantineLayer(fs, snapshot, spec, present);
+  const onBridge = view.local.filter((m): m is Present => m.ofport !== null);
+  // A Strict entity's traffic never gets past quarantine: no other layer needs flows for it.
+  const strict = onBridge.filter((m) => isStrict(m.entity));
+  const present = onBridge.filter((m) => !isStrict(m.entity));
+  for (const base of SIDES) {
+    const spec: SideSpec = { ...base, sets: new ExclusionSets() };
+    quarantineLayer(fs, snapshot, spec, present, strict);
+    sharedLayer(fs, snapshot, spec, present);
     isolationLayer(fs, snapshot, spec, present);
     applicationLayer(fs, snapshot, spec, present);
+    spec.sets.emit(fs, spec.tables.sets, spec.tables.setLookup, spec.tables.quarantine);
   }
 }

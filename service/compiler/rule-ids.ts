@@ -14,6 +14,7 @@ export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
     ...snapshot.quarantine_rules.map((r) => ({ kind: 'quarantine_rule' as const, name: r.name, id: r.id })),
     ...snapshot.isolation_rules.map((r) => ({ kind: 'isolation_rule' as const, name: r.name, id: r.id })),
     ...snapshot.application_rules.map((r) => ({ kind: 'application_rule' as const, name: r.name, id: r.id })),
+    ...snapshot.shared_service_rules.map((r) => ({ kind: 'shared_service_rule' as const, name: r.name, id: r.id })),
   ];
 }
 

@@ -26,7 +26,7 @@ export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: R
   return {
     generation,
     categories: sorted(model.category).map((c) => ({ name: c.name, values: c.values })),
-    address_groups: sorted(model.address_group).map((g) => ({ name: g.name, cidrs: g.cidrs })),
+    address_groups: sorted(model.address_group).map((g) => ({ name: g.name, cidrs: g.cidrs, except: g.except ?? [] })),
     service_groups: sorted(model.service_group).map((g) => ({ name: g.name, services: g.services })),
     hosts: sorted(model.host).map((h) => ({
       name: h.name, bridge: h.bridge ?? 'br.microseg', ...(h.ovs_rundir ? { ovs_rundir: h.ovs_rundir } : {}), uplinks: h.uplinks ?? [],
@@ -37,10 +37,16 @@ export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: R
     application_rules: sorted(model.application_rule).map((r) => ({
       name: r.name, id: ruleIdOf('application_rule', r.name), mode: r.mode, target: r.target, inbound: (r.inbound ?? []).map(inbound),
       outbound_policy: r.outbound_policy ?? 'allow_all', outbound: (r.outbound ?? []).map(outbound),
+      intra_group: r.intra_group ?? 'deny', log: r.log ?? false,
     })),
-    isolation_rules: sorted(model.isolation_rule).map((r) => ({ name: r.name, id: ruleIdOf('isolation_rule', r.name), mode: r.mode, first: r.first, second: r.second })),
+    isolation_rules: sorted(model.isolation_rule).map((r) => ({ name: r.name, id: ruleIdOf('isolation_rule', r.name), mode: r.mode, groups: r.groups, log: r.log ?? false })),
     quarantine_rules: sorted(model.quarantine_rule).map((r) => ({
       name: r.name, id: ruleIdOf('quarantine_rule', r.name), mode: r.mode, target: r.target ?? DEFAULT_QUARANTINE_TARGET, inbound: (r.inbound ?? []).map(inbound), outbound: (r.outbound ?? []).map(outbound),
+      log: r.log ?? false,
+    })),
+    shared_service_rules: sorted(model.shared_service_rule).map((r) => ({
+      name: r.name, id: ruleIdOf('shared_service_rule', r.name), mode: r.mode, providers: r.providers, consumers: r.consumers, services: r.services ?? [], service_groups: r.service_groups ?? [],
+      log: r.log ?? false,
     })),
   };
 }

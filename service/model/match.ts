@@ -5,12 +5,14 @@
  */
 import type { PeerT, SelectorT, ServiceT } from './schemas';
 import type { PolicySnapshot, SnapshotEntity } from './snapshot';
-import { cidrContains, parseCidr, type IpAddress } from './net';
+import { hasPorts } from './protocols';
+import { blockContains, parseBlock, type IpAddress } from './net';
 
 /** One end of a connection: an entity (with the IP it uses, if any) or an external IP. */
 export interface Endpoint { entity: SnapshotEntity | null; ip: IpAddress | null }
 
-export interface Packet { protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
+/** `protocol`: its canonical spelling (model/protocols.ts): tcp, udp, sctp, icmp, icmpv6, another name, or a number. */
+export interface Packet { protocol: string; port?: number; icmp_type?: number; icmp_code?: number }
 
 
 export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | null): boolean {
@@ -21,22 +23,24 @@ export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | nu
   });
 }
 
-function inAnyCidr(cidrs: readonly string[], ip: IpAddress | null): boolean {
+/** The IP lies in one of the CIDRs or ranges. */
+function inAnyBlock(blocks: readonly string[], ip: IpAddress | null): boolean {
   if (!ip) return false;
-  return cidrs.some((text) => {
-    const cidr = parseCidr(text);
-    return cidr !== null && cidrContains(cidr, ip);
+  return blocks.some((text) => {
+    const block = parseBlock(text);
+    return block !== null && blockContains(block, ip);
   });
 }
 
-/** A peer is the union of its parts. */
+/** A peer is the union of its parts, minus its `except` CIDRs; an address group is its blocks minus its own `except`. */
 export function peerMatches(snapshot: PolicySnapshot, peer: PeerT, end: Endpoint): boolean {
+  if (peer.except && inAnyBlock(peer.except, end.ip)) return false;
   if (peer.any) return true;
   if (peer.categories && selectorMatches({ categories: peer.categories }, end.entity)) return true;
-  if (peer.cidrs && inAnyCidr(peer.cidrs, end.ip)) return true;
+  if (peer.cidrs && inAnyBlock(peer.cidrs, end.ip)) return true;
   for (const groupName of peer.address_groups ?? []) {
     const group = snapshot.address_groups.find((g) => g.name === groupName);
-    if (group && inAnyCidr(group.cidrs, end.ip)) return true;
+    if (group && inAnyBlock(group.cidrs, end.ip) && !inAnyBlock(group.except, end.ip)) return true;
   }
   return false;
 }
@@ -55,7 +59,7 @@ export function parsePortSpec(spec: string): [number, number] {
 export function serviceMatches(service: ServiceT, packet: Packet): boolean {
   if (service.protocol === 'any') return true;
   if (service.protocol !== packet.protocol) return false;
-  if (packet.protocol === 'tcp' || packet.protocol === 'udp') {
+  if (hasPorts(packet.protocol)) {
     const ports = service.ports ?? [];
     if (ports.length === 0) return true;
     if (packet.port === undefined) return false;
@@ -64,7 +68,7 @@ export function serviceMatches(service: ServiceT, packet: Packet): boolean {
       return packet.port! >= low && packet.port! <= high;
     });
   }
-  if (service.icmp_type === undefined) return true;
+  if (service.icmp_type === undefined) return true; // icmp/icmpv6 by type, or another protocol (no fields)
   if (packet.icmp_type !== service.icmp_type) return false;
   return service.icmp_code === undefined || packet.icmp_code === service.icmp_code;
 }

@@ -78,3 +78,41 @@ export const formatCidr = (c: Cidr): string => `${formatAddress(c.address)}/${c.
 export function cidrContains(c: Cidr, a: IpAddress): boolean {
   return a.kind() === c.address.kind() && (a as ipaddr.IPv4).match(c.address as ipaddr.IPv4, c.prefix);
 }
+
+/** An address as an unsigned integer (32 or 128 bits). */
+export function addressValue(a: IpAddress): bigint {
+  return a.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+}
+
+/** The address of an integer value of one family. */
+export function addressOf(version: IpVersion, value: bigint): IpAddress {
+  const n = version === 4 ? 4 : 16;
+  const bytes = Array.from({ length: n }, (_, i) => Number((value >> BigInt(8 * (n - 1 - i))) & 0xffn));
+  return ipaddr.fromByteArray(bytes) as IpAddress;
+}
+
+/** An inclusive address interval: a CIDR or a range "low-high" of one family. */
+export interface Block { version: IpVersion; low: bigint; high: bigint }
+
+/** A CIDR or "address-address" (low ≤ high, one family); null when it is neither. */
+export function parseBlock(text: string): Block | null {
+  const dash = text.indexOf('-');
+  if (dash >= 0) {
+    const low = parseAddress(text.slice(0, dash));
+    const high = parseAddress(text.slice(dash + 1));
+    if (!low || !high || versionOf(low) !== versionOf(high) || addressValue(low) > addressValue(high)) return null;
+    return { version: versionOf(low), low: addressValue(low), high: addressValue(high) };
+  }
+  const c = parseCidr(text);
+  if (!c) return null;
+  const version = versionOf(c.address);
+  const hostBits = BigInt(hostPrefix(version) - c.prefix);
+  const low = (addressValue(c.address) >> hostBits) << hostBits;
+  return { version, low, high: low + (1n << hostBits) - 1n };
+}
+
+export function blockContains(block: Block, a: IpAddress): boolean {
+  if (versionOf(a) !== block.version) return false;
+  const v = addressValue(a);
+  return v >= block.low && v <= block.high;
+}

@@ -9,6 +9,7 @@
  * live in `validate.ts`.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { OTHER_PROTOCOL_NAMES, PROTOCOL_PATTERN } from './protocols';
 import { HostStatus } from './host-status';
 
 export const NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]{0,63}$';
@@ -19,20 +20,21 @@ export const Name = (description: string) => Type.String({ pattern: NAME_PATTERN
 const CategoryValue = Type.String({ pattern: VALUE_PATTERN, description: 'A value of the category.' });
 const Description = Type.String({ maxLength: 1024, default: '', description: 'Free text for humans.' });
 
-export const Protocol = Type.Union(
-  [Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('icmp'), Type.Literal('icmpv6'), Type.Literal('any')],
-  { description: 'IP protocol: tcp, udp, icmp, icmpv6, or any.' },
-);
-export const Mode = Type.Union([Type.Literal('monitor'), Type.Literal('apply')], {
-  description: '`monitor` forwards and records would-deny connections; `apply` enforces.',
+export const Protocol = Type.String({
+  pattern: PROTOCOL_PATTERN,
+  description: `IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (${OTHER_PROTOCOL_NAMES.join(', ')}) or by number (0-255).`,
 });
+export const Mode = Type.Union([Type.Literal('monitor'), Type.Literal('apply'), Type.Literal('off')], {
+  description: '`monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).',
+});
+const Log = Type.Boolean({ default: false, description: 'true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).' });
 
 export const Service = Type.Object(
   {
     protocol: Protocol,
     ports: Type.Optional(
       Type.Array(Type.String({ pattern: '^[0-9]{1,5}(-[0-9]{1,5})?$', description: 'A port ("443") or an inclusive range ("8000-8080"), 1-65535.' }), {
-        description: 'Destination ports for tcp/udp; empty or absent means every port.',
+        description: 'Destination ports for tcp/udp/sctp; empty or absent means every port.',
       }),
     ),
     icmp_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP type (icmp/icmpv6 only); absent means every type.' })),
@@ -47,6 +49,9 @@ const CategoryMatch = Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.A
   description: 'Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.',
 });
 
+const Cidr = Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' });
+const Block = Type.String({ description: 'Canonical CIDR ("10.0.0.0/24") or inclusive address range ("10.0.0.5-10.0.0.20"), IPv4 or IPv6.' });
+
 export const Selector = Type.Object(
   { categories: CategoryMatch },
   { additionalProperties: false, description: 'Selects entities by their categories.' },
@@ -56,10 +61,11 @@ export const Peer = Type.Object(
   {
     categories: Type.Optional(CategoryMatch),
     address_groups: Type.Optional(Type.Array(Name('Address group name.'), { description: 'Address groups whose CIDRs are part of the peer.' })),
-    cidrs: Type.Optional(Type.Array(Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' }), { description: 'CIDRs that are part of the peer.' })),
+    cidrs: Type.Optional(Type.Array(Block, { description: 'CIDRs or address ranges that are part of the peer.' })),
     any: Type.Optional(Type.Boolean({ description: 'true: every address, entity or external.' })),
+    except: Type.Optional(Type.Array(Cidr, { description: 'CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.' })),
   },
-  { additionalProperties: false, description: 'The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.' },
+  { additionalProperties: false, description: 'The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.' },
 );
 
 const ServiceFields = {
@@ -102,7 +108,11 @@ export const CategoryInput = Type.Object(
   { additionalProperties: false },
 );
 export const AddressGroupInput = Type.Object(
-  { ...common('Address group name. Unique; the import ID.'), cidrs: Type.Array(Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' }), { description: 'The networks in the group.' }) },
+  {
+    ...common('Address group name. Unique; the import ID.'),
+    cidrs: Type.Array(Block, { description: 'The networks (CIDRs or address ranges) in the group.' }),
+    except: Type.Optional(Type.Array(Cidr, { description: 'CIDRs taken out of the group.' })),
+  },
   { additionalProperties: false },
 );
 export const ServiceGroupInput = Type.Object(
@@ -139,21 +149,44 @@ export const ApplicationRuleInput = Type.Object(
       Type.Union([Type.Literal('allow_all'), Type.Literal('allow_listed')], { default: 'allow_all', description: '`allow_all`: the target may connect anywhere; `allow_listed`: only to what `outbound` lists.' }),
     ),
     outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the target may connect (with outbound_policy allow_listed).' })),
+    intra_group: Type.Optional(
+      Type.Union([Type.Literal('deny'), Type.Literal('allow')], { default: 'deny', description: 'Connections between two members of the target: `allow` lets them all through (every service, both directions) without consulting the lists; `deny` (default): only what the lists allow.' }),
+    ),
+    log: Type.Optional(Log),
   },
   { additionalProperties: false },
 );
 export const IsolationRuleInput = Type.Object(
-  { ...common('Rule name. Unique; the import ID.'), mode: Mode, first: Selector, second: Selector },
+  {
+    ...common('Rule name. Unique; the import ID.'),
+    mode: Mode,
+    groups: Type.Array(Selector, { minItems: 2, description: 'Two or more groups: members of different groups never talk, either way; members of one group are unaffected.' }),
+    log: Type.Optional(Log),
+  },
   { additionalProperties: false },
 );
-export const DEFAULT_QUARANTINE_TARGET = { categories: { Quarantine: ['Strict', 'Forensic'] } };
+export const SharedServiceRuleInput = Type.Object(
+  {
+    ...common('Rule name. Unique; the import ID.'),
+    mode: Type.Union([Type.Literal('apply'), Type.Literal('off')], { description: '`apply` allows what the rule lists, before isolation and application rules; `off` keeps it as a draft. (A shared-service rule only allows, so it has no monitor mode.)' }),
+    providers: Selector,
+    consumers: Peer,
+    ...ServiceFields,
+    log: Type.Optional(Log),
+  },
+  { additionalProperties: false },
+);
+/** Quarantine: Strict entities have no traffic at all; quarantine rules decide for the others (Forensic by default). */
+export const STRICT = { category: 'Quarantine', value: 'Strict' } as const;
+export const DEFAULT_QUARANTINE_TARGET = { categories: { Quarantine: ['Forensic'] } };
 export const QuarantineRuleInput = Type.Object(
   {
     ...common('Rule name. Unique; the import ID.'),
     mode: Mode,
-    target: Type.Optional(Type.Composite([Selector], { default: DEFAULT_QUARANTINE_TARGET, description: 'The quarantined entities; default Quarantine in [Strict, Forensic].' })),
+    target: Type.Optional(Type.Composite([Selector], { default: DEFAULT_QUARANTINE_TARGET, description: 'The quarantined entities; default Quarantine = Forensic. (Quarantine = Strict entities have no traffic at all, whatever a rule lists.)' })),
     inbound: Type.Optional(Type.Array(InboundEntry, { default: [], description: 'What may still connect to the quarantined entities (forensic tools).' })),
     outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the quarantined entities may still connect.' })),
+    log: Type.Optional(Log),
   },
   { additionalProperties: false },
 );
@@ -173,6 +206,7 @@ const storedRule = <T extends TSchema>(input: T) => Type.Composite([input as nev
 export const ApplicationRule = storedRule(ApplicationRuleInput);
 export const IsolationRule = storedRule(IsolationRuleInput);
 export const QuarantineRule = storedRule(QuarantineRuleInput);
+export const SharedServiceRule = storedRule(SharedServiceRuleInput);
 
 export type ServiceT = Static<typeof Service>;
 export type SelectorT = Static<typeof Selector>;
@@ -188,6 +222,7 @@ export type EntityInputT = Static<typeof EntityInput>;
 export type ApplicationRuleInputT = Static<typeof ApplicationRuleInput>;
 export type IsolationRuleInputT = Static<typeof IsolationRuleInput>;
 export type QuarantineRuleInputT = Static<typeof QuarantineRuleInput>;
+export type SharedServiceRuleInputT = Static<typeof SharedServiceRuleInput>;
 
 /** The kinds, with their URL collection names (`/v1/<collection>`). */
 export const KINDS = {
@@ -199,5 +234,6 @@ export const KINDS = {
   application_rule: { collection: 'application-rules', input: ApplicationRuleInput, output: ApplicationRule },
   isolation_rule: { collection: 'isolation-rules', input: IsolationRuleInput, output: IsolationRule },
   quarantine_rule: { collection: 'quarantine-rules', input: QuarantineRuleInput, output: QuarantineRule },
+  shared_service_rule: { collection: 'shared-service-rules', input: SharedServiceRuleInput, output: SharedServiceRule },
 } as const;
 export type Kind = keyof typeof KINDS;

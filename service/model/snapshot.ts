@@ -6,7 +6,7 @@
 import type { ModeT, SelectorT, ServiceT, PeerT } from './schemas';
 
 export interface SnapshotCategory { name: string; values: string[] }
-export interface SnapshotAddressGroup { name: string; cidrs: string[] }
+export interface SnapshotAddressGroup { name: string; cidrs: string[]; except: string[] }
 export interface SnapshotServiceGroup { name: string; services: ServiceT[] }
 export interface SnapshotHost { name: string; bridge: string; ovs_rundir?: string; uplinks: string[] }
 export interface SnapshotEntity {
@@ -20,7 +20,7 @@ export interface SnapshotEntity {
 export interface SnapshotInbound { from: PeerT; to?: SelectorT; services: ServiceT[]; service_groups: string[] }
 export interface SnapshotOutbound { from?: SelectorT; to: PeerT; services: ServiceT[]; service_groups: string[] }
 /** The rule kinds; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
-export const RULE_KINDS = ['quarantine_rule', 'isolation_rule', 'application_rule'] as const;
+export const RULE_KINDS = ['quarantine_rule', 'isolation_rule', 'application_rule', 'shared_service_rule'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 export interface SnapshotApplicationRule {
@@ -31,8 +31,10 @@ export interface SnapshotApplicationRule {
   inbound: SnapshotInbound[];
   outbound_policy: 'allow_all' | 'allow_listed';
   outbound: SnapshotOutbound[];
+  intra_group: 'deny' | 'allow';
+  log: boolean;
 }
-export interface SnapshotIsolationRule { name: string; id: number; mode: ModeT; first: SelectorT; second: SelectorT }
+export interface SnapshotIsolationRule { name: string; id: number; mode: ModeT; groups: SelectorT[]; log: boolean }
 export interface SnapshotQuarantineRule {
   name: string;
   id: number;
@@ -40,6 +42,17 @@ export interface SnapshotQuarantineRule {
   target: SelectorT;
   inbound: SnapshotInbound[];
   outbound: SnapshotOutbound[];
+  log: boolean;
+}
+export interface SnapshotSharedServiceRule {
+  name: string;
+  id: number;
+  mode: 'apply' | 'off';
+  providers: SelectorT;
+  consumers: PeerT;
+  services: ServiceT[];
+  service_groups: string[];
+  log: boolean;
 }
 
 export interface PolicySnapshot {
@@ -52,4 +65,17 @@ export interface PolicySnapshot {
   application_rules: SnapshotApplicationRule[];
   isolation_rules: SnapshotIsolationRule[];
   quarantine_rules: SnapshotQuarantineRule[];
+  shared_service_rules: SnapshotSharedServiceRule[];
+}
+
+/** The rules in force: drafts (mode `off`) are stored but take no part in any decision. */
+export function inForce(snapshot: PolicySnapshot): PolicySnapshot {
+  const live = <R extends { mode: string }>(rules: R[]) => rules.filter((r) => r.mode !== 'off');
+  return {
+    ...snapshot,
+    application_rules: live(snapshot.application_rules),
+    isolation_rules: live(snapshot.isolation_rules),
+    quarantine_rules: live(snapshot.quarantine_rules),
+    shared_service_rules: live(snapshot.shared_service_rules),
+  };
 }

@@ -8,16 +8,17 @@
 import type {
   Kind, ServiceT, SelectorT, PeerT, InboundEntryT, OutboundEntryT, CategoryInputT, AddressGroupInputT,
   ServiceGroupInputT, HostInputT, EntityInputT, ApplicationRuleInputT, IsolationRuleInputT, QuarantineRuleInputT,
+  SharedServiceRuleInputT,
 } from './schemas';
+import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from './protocols';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import { parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
+import { addressValue, parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
 
 export interface FieldError {
   field: string;
   message: string;
-  /** 422 (default): the object is invalid; 409: it conflicts with stored objects. */
-  status?: 409 | 422;
-  code?: 'invalid' | 'conflict' | 'in_use' | 'not_found';
+  /** invalid (default): the object itself is wrong; conflict, in_use: it clashes with stored objects. */
+  code?: 'invalid' | 'conflict' | 'in_use';
 }
 
 export interface Bodies {
@@ -29,6 +30,7 @@ export interface Bodies {
   application_rule: ApplicationRuleInputT;
   isolation_rule: IsolationRuleInputT;
   quarantine_rule: QuarantineRuleInputT;
+  shared_service_rule: SharedServiceRuleInputT;
 }
 export type AnyBody = Bodies[Kind];
 
@@ -49,6 +51,21 @@ export function checkCidr(text: string, field: string): FieldError[] {
   }
   const canonical = formatCidr(networkOf(c));
   if (canonical !== text) return [{ field, message: `"${text}" is not canonical; did you mean ${canonical}` }];
+  return [];
+}
+
+/** A CIDR or an inclusive range "low-high" of canonical addresses of one family, low ≤ high. */
+export function checkBlock(text: string, field: string): FieldError[] {
+  const dash = text.indexOf('-');
+  if (dash < 0) return checkCidr(text, field);
+  const [lowText, highText] = [text.slice(0, dash), text.slice(dash + 1)];
+  const low = parseAddress(lowText);
+  const high = parseAddress(highText);
+  if (!low || !high) return [{ field, message: `"${text}" is not an address range (like 10.0.0.5-10.0.0.20 or fd00::5-fd00::20)` }];
+  const canonical = `${formatAddress(low)}-${formatAddress(high)}`;
+  if (canonical !== text) return [{ field, message: `"${text}" is not canonical; did you mean ${canonical}` }];
+  if (versionOf(low) !== versionOf(high)) return [{ field, message: `"${text}" mixes IPv4 and IPv6` }];
+  if (addressValue(low) > addressValue(high)) return [{ field, message: `"${text}": the range starts above its end` }];
   return [];
 }
 
@@ -87,13 +104,15 @@ export function checkUnique(items: readonly unknown[] | undefined, field: string
 
 // ---------------------------------------------------------------- services
 
-const PORTS = new Set(['tcp', 'udp']);
-const ICMPS = new Set(['icmp', 'icmpv6']);
-
 export function checkService(s: ServiceT, field: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (s.ports && s.ports.length > 0 && !PORTS.has(s.protocol)) {
-    errors.push({ field: `${field}.ports`, message: `ports apply only to tcp and udp, not ${s.protocol}` });
+  if (s.protocol !== 'any') {
+    const canonical = canonicalProtocol(s.protocol);
+    if (protocolNumber(s.protocol) === null) errors.push({ field: `${field}.protocol`, message: `"${s.protocol}" is not an IP protocol: protocol numbers are 0-255` });
+    else if (canonical !== s.protocol) errors.push({ field: `${field}.protocol`, message: `protocol ${s.protocol} is ${canonical}; write "${canonical}"` });
+  }
+  if (s.ports && s.ports.length > 0 && !hasPorts(s.protocol)) {
+    errors.push({ field: `${field}.ports`, message: `ports apply only to tcp, udp and sctp, not ${s.protocol}` });
   }
   (s.ports ?? []).forEach((p, i) => {
     const [low, high = low] = p.split('-').map(Number);
@@ -105,7 +124,7 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
   });
   errors.push(...checkUnique(s.ports, `${field}.ports`));
   for (const key of ['icmp_type', 'icmp_code'] as const) {
-    if (s[key] !== undefined && !ICMPS.has(s.protocol)) errors.push({ field: `${field}.${key}`, message: `${key} applies only to icmp and icmpv6, not ${s.protocol}` });
+    if (s[key] !== undefined && !isIcmp(s.protocol)) errors.push({ field: `${field}.${key}`, message: `${key} applies only to icmp and icmpv6, not ${s.protocol}` });
   }
   if (s.icmp_code !== undefined && s.icmp_type === undefined) errors.push({ field: `${field}.icmp_code`, message: 'icmp_code requires icmp_type' });
   return errors;
@@ -122,6 +141,7 @@ function checkSelectorShape(sel: SelectorT | undefined, field: string): FieldErr
   return Object.entries(sel.categories).flatMap(([k, values]) => checkUnique(values, `${field}.categories.${k}`));
 }
 
+/** Parts that add addresses; `except` only takes away. */
 function peerIsEmpty(p: PeerT): boolean {
   return p.categories === undefined && !(p.address_groups && p.address_groups.length) && !(p.cidrs && p.cidrs.length) && p.any !== true;
 }
@@ -129,8 +149,9 @@ function peerIsEmpty(p: PeerT): boolean {
 function checkPeerShape(p: PeerT, field: string): FieldError[] {
   if (peerIsEmpty(p)) return [{ field, message: 'a peer needs at least one of categories, address_groups, cidrs, or any = true' }];
   const errors = checkSelectorShape(p.categories ? { categories: p.categories } : undefined, field);
-  (p.cidrs ?? []).forEach((c, i) => errors.push(...checkCidr(c, `${field}.cidrs[${i}]`)));
-  errors.push(...checkUnique(p.cidrs, `${field}.cidrs`), ...checkUnique(p.address_groups, `${field}.address_groups`));
+  (p.cidrs ?? []).forEach((c, i) => errors.push(...checkBlock(c, `${field}.cidrs[${i}]`)));
+  (p.except ?? []).forEach((c, i) => errors.push(...checkCidr(c, `${field}.except[${i}]`)));
+  errors.push(...checkUnique(p.cidrs, `${field}.cidrs`), ...checkUnique(p.address_groups, `${field}.address_groups`), ...checkUnique(p.except, `${field}.except`));
   if (p.any === true && (p.categories || p.address_groups?.length || p.cidrs?.length)) {
     errors.push({ field: `${field}.any`, message: 'any = true already covers everything; drop the other parts' });
   }
@@ -167,7 +188,10 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     }
     case 'address_group': {
       const b = body as AddressGroupInputT;
-      return [...b.cidrs.flatMap((c, i) => checkCidr(c, `cidrs[${i}]`)), ...checkUnique(b.cidrs, 'cidrs')];
+      return [
+        ...b.cidrs.flatMap((c, i) => checkBlock(c, `cidrs[${i}]`)), ...checkUnique(b.cidrs, 'cidrs'),
+        ...(b.except ?? []).flatMap((c, i) => checkCidr(c, `except[${i}]`)), ...checkUnique(b.except, 'except'),
+      ];
     }
     case 'service_group':
       return checkServices((body as ServiceGroupInputT).services, 'services');
@@ -194,7 +218,15 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     }
     case 'isolation_rule': {
       const b = body as IsolationRuleInputT;
-      return [...checkSelectorShape(b.first, 'first'), ...checkSelectorShape(b.second, 'second')];
+      // A group listed twice is meaningful: its members may not talk to each other.
+      return b.groups.flatMap((g, i) => checkSelectorShape(g, `groups[${i}]`));
+    }
+    case 'shared_service_rule': {
+      const b = body as SharedServiceRuleInputT;
+      return [
+        ...checkSelectorShape(b.providers, 'providers'), ...checkPeerShape(b.consumers, 'consumers'),
+        ...checkServices(b.services, 'services'), ...checkUnique(b.service_groups, 'service_groups'),
+      ];
     }
     case 'quarantine_rule': {
       const b = body as QuarantineRuleInputT;
@@ -252,7 +284,14 @@ export function referencesOf<K extends Kind>(kind: K, body: Bodies[K]): Ref[] {
     }
     case 'isolation_rule': {
       const b = body as IsolationRuleInputT;
-      return [...selectorRefs(b.first, 'first'), ...selectorRefs(b.second, 'second')];
+      return b.groups.flatMap((g, i) => selectorRefs(g, `groups[${i}]`));
+    }
+    case 'shared_service_rule': {
+      const b = body as SharedServiceRuleInputT;
+      return [
+        ...selectorRefs(b.providers, 'providers'), ...peerRefs(b.consumers, 'consumers'),
+        ...(b.service_groups ?? []).map((name, j) => ({ kind: 'service_group' as const, name, field: `service_groups[${j}]` })),
+      ];
     }
     case 'quarantine_rule': {
       const b = body as QuarantineRuleInputT;
@@ -310,19 +349,19 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
 
   const renamed = current !== null && current !== body.name;
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, status: 409, code: 'conflict' }];
+    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, code: 'conflict' }];
   }
   // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
   if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);
     for (const v of before?.values ?? []) {
       if ((body as CategoryInputT).values.includes(v)) continue;
       const users = findUsers(model, 'category', current, v);
-      if (users.length > 0) return [{ field: 'values', message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+      if (users.length > 0) return [{ field: 'values', message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
     }
   }
   if (kind === 'entity') errors.push(...entityConflicts(body as EntityInputT, current, model));
@@ -338,16 +377,16 @@ function entityConflicts(b: EntityInputT, current: string | null, model: ModelIn
   const errors: FieldError[] = [];
   const host = model.host.get(b.host);
   if (host?.uplinks?.includes(b.port)) {
-    errors.push({ field: 'port', message: `port "${b.port}" is an uplink of host "${b.host}"`, status: 409, code: 'conflict' });
+    errors.push({ field: 'port', message: `port "${b.port}" is an uplink of host "${b.host}"`, code: 'conflict' });
   }
   const ips = new Set(b.ips);
   for (const [name, other] of model.entity) {
     if (name === current) continue;
     if (other.host === b.host && other.port === b.port) {
-      errors.push({ field: 'port', message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`, status: 409, code: 'conflict' });
+      errors.push({ field: 'port', message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`, code: 'conflict' });
     }
     other.ips.forEach((ip) => {
-      if (ips.has(ip)) errors.push({ field: `ips[${b.ips.indexOf(ip)}]`, message: `IP ${ip} already belongs to entity "${name}"`, status: 409, code: 'conflict' });
+      if (ips.has(ip)) errors.push({ field: `ips[${b.ips.indexOf(ip)}]`, message: `IP ${ip} already belongs to entity "${name}"`, code: 'conflict' });
     });
   }
   return errors;
@@ -358,7 +397,7 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
   const errors: FieldError[] = [];
   (b.uplinks ?? []).forEach((u, i) => {
     for (const [name, e] of model.entity) {
-      if (e.host === current && e.port === u) errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, status: 409, code: 'conflict' });
+      if (e.host === current && e.port === u) errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
     }
   });
   return errors;
@@ -367,10 +406,10 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
 /** Checks deleting the object `name` of `kind`. */
 export function validateDelete(kind: Kind, name: string, model: ModelIndex): FieldError[] {
   if (kind === 'category' && name === BUILTIN_CATEGORY) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, status: 409, code: 'conflict' }];
+    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, code: 'conflict' }];
   }
   if (!isReferencedKind(kind)) return [];
   const users = findUsers(model, kind, name);
   if (users.length === 0) return [];
-  return [{ field: 'name', message: `${KIND_LABEL[kind]} "${name}" is in use by ${usedBy(users)}`, status: 409, code: 'in_use' }];
+  return [{ field: 'name', message: `${KIND_LABEL[kind]} "${name}" is in use by ${usedBy(users)}`, code: 'in_use' }];
 }

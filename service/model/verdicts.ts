@@ -6,10 +6,10 @@ export const VERDICTS = ['allow', 'deny', 'would-deny'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** The layer that decided; `default`: no rule took part. */
-export const LAYERS = ['default', 'quarantine', 'isolation', 'application'] as const;
+export const LAYERS = ['default', 'quarantine', 'shared_service', 'isolation', 'application'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-export const RULE_KINDS = ['application', 'isolation', 'quarantine'] as const;
+export const RULE_KINDS = ['application', 'isolation', 'quarantine', 'shared_service'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** Order of rules and objects everywhere ("first by name"): plain code-unit order, locale-independent. */

@@ -9,8 +9,10 @@ export function rulesTargeting(snapshot: PolicySnapshot, entity: SnapshotEntity)
   const out: EntityRule[] = [];
   for (const r of [...snapshot.quarantine_rules].sort(byName)) if (selectorMatches(r.target, entity)) out.push({ kind: 'quarantine', name: r.name, mode: r.mode, as: 'target' });
   for (const r of [...snapshot.isolation_rules].sort(byName)) {
-    if (selectorMatches(r.first, entity)) out.push({ kind: 'isolation', name: r.name, mode: r.mode, as: 'first group' });
-    if (selectorMatches(r.second, entity)) out.push({ kind: 'isolation', name: r.name, mode: r.mode, as: 'second group' });
+    r.groups.forEach((g, i) => { if (selectorMatches(g, entity)) out.push({ kind: 'isolation', name: r.name, mode: r.mode, as: `group ${i + 1}` }); });
+  }
+  for (const r of [...snapshot.shared_service_rules].sort(byName)) {
+    if (selectorMatches(r.providers, entity)) out.push({ kind: 'shared_service', name: r.name, mode: r.mode, as: 'provider' });
   }
   for (const r of [...snapshot.application_rules].sort(byName)) if (selectorMatches(r.target, entity)) out.push({ kind: 'application', name: r.name, mode: r.mode, as: 'target' });
   return out;

@@ -3,7 +3,7 @@
  * the web page's table. Pure: rows in (most recently seen first, as the flow
  * store answers), the page and the number of rows that matched out.
  */
-import type { FlowRecord } from './types';
+import type { FlowRecord } from '../model/observation';
 import { serviceOf } from './rule-view';
 
 export const SORT_KEYS = ['last_seen', 'first_seen', 'count', 'source', 'destination', 'service', 'verdict', 'rule'] as const;

@@ -9,7 +9,7 @@
  * is moved to the end), so both evictions take rows from the front in O(1).
  */
 import type { EntityIndex } from './entity-index';
-import type { FlowRecord, ObservationReportT } from './types';
+import type { FlowRecord, ObservationReportT } from '../model/observation';
 import type { RuleKind, Verdict } from '../model/verdicts';
 
 export interface FlowStoreOptions {

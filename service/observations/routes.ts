@@ -3,17 +3,19 @@
  * aggregated history (GET /v1/flows), per-rule hits, and the rule flow view.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import { parseDuration } from '../model/duration';
 import type { PolicyStore } from '../store/store';
-import { ServiceError } from '../store/errors';
+import { DomainError } from '../model/errors';
 import { EntityIndexCache } from './entity-index';
 import type { FlowFilter, FlowStore } from './flow-store';
 import { buildRuleView } from './rule-view';
+import { RuleLog, ruleLogLines } from './rule-log';
 import { defaultOrder, pageFlows, SORT_KEYS, type SortKey } from './flow-page';
 import { rulesTargeting } from './entity-rules';
-import { ObservationReport, type ObservationReportT } from './types';
+import { ObservationReport, type ObservationReportT } from '../model/observation';
 import { VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
 
 export interface ObservationDeps {
@@ -21,6 +23,8 @@ export interface ObservationDeps {
   flows: FlowStore;
   /** Told how many connections per verdict each report added. */
   onIngest?: (counts: Record<Verdict, number>) => void;
+  /** Gets the lines of logged rules' new connections. */
+  ruleLog?: RuleLog;
 }
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN }) });
@@ -47,18 +51,18 @@ const FlowsQuery = Type.Object({
 
 const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
 
-/** `since` as ms since the epoch; throws a ServiceError naming the field. */
+/** `since` as ms since the epoch; throws a DomainError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
   const ago = parseDuration(text);
   if (ago !== null) return now - ago;
   const t = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(t)) throw new ServiceError(400, 'bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
+  if (Number.isNaN(t)) throw new DomainError('bad_request', 'since must be an RFC 3339 time (2026-01-31T12:00:00Z) or a duration such as 30s, 5m, 2h', 'since');
   return t;
 }
 
 export function parseCategory(text: string, field = 'category'): { key: string; value: string } {
   const m = text.match(/^([A-Za-z][A-Za-z0-9_.-]{0,63}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/);
-  if (!m) throw new ServiceError(400, 'bad_request', `${field} must be Key:Value, e.g. AppTier:web`, field);
+  if (!m) throw new DomainError('bad_request', `${field} must be Key:Value, e.g. AppTier:web`, field);
   return { key: m[1], value: m[2] };
 }
 
@@ -74,22 +78,25 @@ function sharedFilter(q: Record<string, string | undefined>): FlowFilter {
   };
 }
 
-const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' }[] = [
+const RULE_COLLECTIONS: { collection: string; kind: RuleKind; snapshotKey: 'application_rules' | 'isolation_rules' | 'quarantine_rules' | 'shared_service_rules' }[] = [
   { collection: 'application-rules', kind: 'application', snapshotKey: 'application_rules' },
   { collection: 'isolation-rules', kind: 'isolation', snapshotKey: 'isolation_rules' },
   { collection: 'quarantine-rules', kind: 'quarantine', snapshotKey: 'quarantine_rules' },
+  { collection: 'shared-service-rules', kind: 'shared_service', snapshotKey: 'shared_service_rules' },
 ];
 
-export function registerObservationRoutes(app: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
+export function registerObservationRoutes(untyped: FastifyInstance, deps: ObservationDeps): { ingest: (host: string, report: ObservationReportT) => Promise<void> } {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   const { store, flows } = deps;
   const index = new EntityIndexCache(() => store.getSnapshot());
 
   /** Shared by the HTTP route and embedded agents. */
   const ingest = async (host: string, report: ObservationReportT) => {
     const idx = await index.get();
-    if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new ServiceError(404, 'not_found', `host "${host}" does not exist`, 'name');
+    if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new DomainError('not_found', `host "${host}" does not exist`, 'name');
     const result = flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
+    deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
   };
 
   app.post('/v1/agents/hosts/:name/observations', {
@@ -97,16 +104,16 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     bodyLimit: 8 * 1024 * 1024,
     schema: { tags: ['agents'], summary: "A host agent reports the connections in its conntrack table and its per-rule flow counters", params: NameParams, body: ObservationReport },
   }, async (request, reply) => {
-    await ingest((request.params as { name: string }).name, request.body as ObservationReportT);
+    await ingest(request.params.name, request.body);
     reply.code(204).send();
   });
 
   app.get('/v1/flows', {
     schema: { tags: ['observations'], summary: 'Observed connections, aggregated by (source, destination, protocol, port, verdict, rule), most recent first (or by `sort`), one page at a time', querystring: FlowsQuery },
   }, async (request) => {
-    const q = request.query as Record<string, string | undefined>;
+    const q = request.query;
     const shared = sharedFilter(q);
-    if (q.category !== undefined && shared.category) throw new ServiceError(400, 'bad_request', 'give a category either as category or as q, not both', 'q');
+    if (q.category !== undefined && shared.category) throw new DomainError('bad_request', 'give a category either as category or as q, not both', 'q');
     const filter: FlowFilter = {
       ...shared,
       rule: q.rule, rule_kind: q.rule_kind as RuleKind | undefined, entity: q.entity, host: q.host,
@@ -126,10 +133,10 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
     app.get(`/v1/${collection}/:name/hits`, {
       schema: { tags: ['observations'], summary: `Observed connections and flow counters of one ${kind} rule`, params: NameParams },
     }, async (request) => {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       const snapshot = await store.getSnapshot();
       const rule = snapshot[snapshotKey].find((r) => r.name === name);
-      if (!rule) throw new ServiceError(404, 'not_found', `${kind} rule "${name}" does not exist`, 'name');
+      if (!rule) throw new DomainError('not_found', `${kind} rule "${name}" does not exist`, 'name');
       const totals = flows.ruleTotals(name, kind);
       const counters = flows.ruleCounters(name, kind);
       return {
@@ -146,21 +153,21 @@ export function registerObservationRoutes(app: FastifyInstance, deps: Observatio
       summary: 'The rule as sources → target tiers → destinations: the paths it allows, and observed connections aggregated into one band per group pair and verdict (for the web page)',
     },
   }, async (request) => {
-    const { name } = request.params as { name: string };
-    const filter = sharedFilter(request.query as Record<string, string | undefined>);
+    const { name } = request.params;
+    const filter = sharedFilter(request.query);
     const idx = await index.get();
     const rule = idx.snapshot.application_rules.find((r) => r.name === name);
-    if (!rule) throw new ServiceError(404, 'not_found', `application rule "${name}" does not exist`, 'name');
+    if (!rule) throw new DomainError('not_found', `application rule "${name}" does not exist`, 'name');
     return buildRuleView(idx.snapshot, rule, await flows.query({ ...filter, limit: flows.options.maxEntries }, idx));
   });
 
   app.get('/v1/entities/:name/rules', {
     schema: { tags: ['observations'], summary: 'The rules whose target (or isolation group) holds this entity', params: NameParams },
   }, async (request) => {
-    const { name } = request.params as { name: string };
+    const { name } = request.params;
     const idx = await index.get();
     const entity = idx.entity(name);
-    if (!entity) throw new ServiceError(404, 'not_found', `entity "${name}" does not exist`, 'name');
+    if (!entity) throw new DomainError('not_found', `entity "${name}" does not exist`, 'name');
     return { items: rulesTargeting(idx.snapshot, entity) };
   });
 

@@ -19,7 +19,7 @@ import type { PolicySnapshot, SnapshotEntity, SnapshotApplicationRule } from '..
 import type { PeerT, SelectorT } from '../model/schemas';
 import { peerMatches, selectorMatches, type Endpoint } from '../model/match';
 import { parseAddress } from '../model/net';
-import type { FlowRecord } from './types';
+import type { FlowRecord } from '../model/observation';
 import type { Verdict } from '../model/verdicts';
 
 /** Column 0: sources, 1: the target's tiers, 2: destinations. */
@@ -55,6 +55,8 @@ export interface ViewBand {
 export interface RuleView {
   rule: string;
   mode: string;
+  /** `allow`: members of the target may talk to each other on anything (not drawn as paths). */
+  intra_group: 'deny' | 'allow';
   tier_key: string | null;
   nodes: ViewNode[];
   /** Paths the rule allows (from the policy, not the traffic), drawn faintly. */
@@ -127,12 +129,14 @@ interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
  * it is kept per snapshot (dropped with it) and rule across requests: a view
  * polled every 2 s classifies each address once, not on every poll.
  */
-const matchCaches = new WeakMap<PolicySnapshot, Map<string, Map<string, number[]>>>();
-function matchCacheOf(snapshot: PolicySnapshot, rule: string): Map<string, number[]> {
+const matchCaches = new WeakMap<PolicySnapshot, Map<string, FarEndCache>>();
+/** Per side, per far end: the matching entries' indexes, or (none matching) the group node it falls in. */
+interface FarEndCache { src: Map<string, number[] | ViewNode>; dst: Map<string, number[] | ViewNode> }
+function matchCacheOf(snapshot: PolicySnapshot, rule: string): FarEndCache {
   let perRule = matchCaches.get(snapshot);
   if (!perRule) matchCaches.set(snapshot, (perRule = new Map()));
   let cache = perRule.get(rule);
-  if (!cache) perRule.set(rule, (cache = new Map()));
+  if (!cache) perRule.set(rule, (cache = { src: new Map(), dst: new Map() }));
   return cache;
 }
 
@@ -183,30 +187,37 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   const paths = [...policy.values()];
 
   const matchCache = matchCacheOf(snapshot, rule.name);
+  // Parsing an address is the costly part of a first view: only when some entry names addresses.
+  const needsIp = [...inbound, ...outbound].some((e) => e.peer.cidrs?.length || e.peer.address_groups?.length);
   /** The node of the far end of a connection, as the rule's entries see it. */
-  const groupOf = (entries: Entry[], side: 'src' | 'dst', name: string, ip: string, isEntity: boolean, near: SnapshotEntity): string => {
-    const cacheKey = `${side}\u0000${name}`;
-    const entity = isEntity ? entityByName.get(name) ?? null : null;
-    let indexes = matchCache.get(cacheKey);
-    if (!indexes) {
-      const end: Endpoint = { entity, ip: parseAddress(ip) };
-      indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
-      matchCache.set(cacheKey, indexes);
+  const groupOf = (entries: Entry[], side: 'src' | 'dst', name: string, ip: string, isEntity: boolean, nearName: string): string => {
+    const cache = matchCache[side];
+    let found = cache.get(name);
+    if (!found) {
+      const entity = isEntity ? entityByName.get(name) ?? null : null;
+      const end: Endpoint = { entity, ip: needsIp ? parseAddress(ip) : null };
+      const indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
+      if (indexes.length) found = indexes;
+      else {
+        const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
+        const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
+        found = { id: `${side}:${label}`, label, column: side === 'src' ? 0 : 2, kind: entity ? 'group' : 'external' };
+      }
+      cache.set(name, found);
     }
+    if (!Array.isArray(found)) {
+      if (!nodes.has(found.id)) nodes.set(found.id, { ...found });
+      return found.id;
+    }
+    if (found.length === 1) return entries[found[0]].id;
     // Several entries name this end: prefer one that also covers the near end (its tier).
-    if (indexes.length > 1) {
-      const covering = indexes.find((i) => !entries[i].narrow || selectorMatches(entries[i].narrow!, near));
-      return entries[covering ?? indexes[0]].id;
-    }
-    if (indexes.length === 1) return entries[indexes[0]].id;
-    const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
-    const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
-    const group = `${side}:${label}`;
-    if (!nodes.has(group)) nodes.set(group, { id: group, label, column: side === 'src' ? 0 : 2, kind: entity ? 'group' : 'external' });
-    return group;
+    const near = entityByName.get(nearName)!;
+    const covering = found.find((i) => !entries[i].narrow || selectorMatches(entries[i].narrow!, near));
+    return entries[covering ?? found[0]].id;
   };
 
-  const acc = new Map<string, Acc>();
+  // Bands by source, then target, then verdict (nested maps: no key string per row).
+  const acc: Bands = new Map();
   for (const f of flows) {
     const dstTier = f.destination_entity ? tierOf.get(f.destination) : undefined;
     const srcTier = f.source_entity ? tierOf.get(f.source) : undefined;
@@ -214,12 +225,12 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     let target: string;
     let far: string;
     if (dstTier) {
-      source = groupOf(inbound, 'src', f.source, f.source_ip, f.source_entity, entityByName.get(f.destination)!);
+      source = groupOf(inbound, 'src', f.source, f.source_ip, f.source_entity, f.destination);
       target = dstTier;
       far = f.source;
     } else if (srcTier) {
       source = srcTier;
-      target = groupOf(outbound, 'dst', f.destination, f.destination_ip, f.destination_entity, entityByName.get(f.source)!);
+      target = groupOf(outbound, 'dst', f.destination, f.destination_ip, f.destination_entity, f.source);
       far = f.destination;
     } else continue; // neither end in the target
     const a = band(acc, source, target, f.verdict);
@@ -233,7 +244,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   }
 
   const totals: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
-  const bands = [...capGroups(nodes, acc).values()].map((a) => {
+  const bands = allBands(capGroups(nodes, acc)).map((a) => {
     totals[a.verdict] += a.count;
     return present(a);
   });
@@ -243,7 +254,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   const rankOf = (n: ViewNode) => (n.kind === 'rule-peer' || n.kind === 'tier' ? 0 : n.id.endsWith(':*more') ? 3 : n.kind === 'group' ? 1 : 2);
   const out = [...nodes.values()].filter((n) => n.kind === 'tier' || used.has(n.id))
     .sort((a, b) => a.column - b.column || rankOf(a) - rankOf(b) || (rankOf(a) === 0 ? 0 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  return { rule: rule.name, mode: rule.mode, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
+  return { rule: rule.name, mode: rule.mode, intra_group: rule.intra_group, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
 }
 
 interface Acc {
@@ -258,13 +269,18 @@ interface Acc {
   last: string;
 }
 
+type Bands = Map<string, Map<string, Partial<Record<Verdict, Acc>>>>;
+
 /** The accumulator of one band, made empty on first use. */
-function band(acc: Map<string, Acc>, source: string, target: string, verdict: Verdict): Acc {
-  const key = `${source}\u0000${target}\u0000${verdict}`;
-  let a = acc.get(key);
-  if (!a) acc.set(key, (a = { source, target, verdict, count: 0, rows: 0, services: new Map(), endpoints: new Map(), rules: new Set(), last: '' }));
-  return a;
+function band(acc: Bands, source: string, target: string, verdict: Verdict): Acc {
+  let bySource = acc.get(source);
+  if (!bySource) acc.set(source, (bySource = new Map()));
+  let byTarget = bySource.get(target);
+  if (!byTarget) bySource.set(target, (byTarget = {}));
+  return (byTarget[verdict] ??= { source, target, verdict, count: 0, rows: 0, services: new Map(), endpoints: new Map(), rules: new Set(), last: '' });
 }
+
+const allBands = (acc: Bands): Acc[] => [...acc.values()].flatMap((m) => [...m.values()].flatMap((v) => Object.values(v)));
 
 function mergeInto(a: Acc, b: Acc): void {
   a.count += b.count;
@@ -276,9 +292,9 @@ function mergeInto(a: Acc, b: Acc): void {
 }
 
 /** Columns 0 and 2 keep at most MAX_GROUPS nodes: the ones with the fewest connections merge into "N more groups". */
-function capGroups(nodes: Map<string, ViewNode>, acc: Map<string, Acc>): Map<string, Acc> {
+function capGroups(nodes: Map<string, ViewNode>, acc: Bands): Bands {
   const volume = new Map<string, number>();
-  for (const a of acc.values()) for (const id of [a.source, a.target]) volume.set(id, (volume.get(id) ?? 0) + a.count);
+  for (const a of allBands(acc)) for (const id of [a.source, a.target]) volume.set(id, (volume.get(id) ?? 0) + a.count);
   const rename = new Map<string, string>();
   for (const column of [0, 2] as const) {
     const side = [...nodes.values()].filter((n) => n.column === column && n.kind !== 'rule-peer');
@@ -294,9 +310,9 @@ function capGroups(nodes: Map<string, ViewNode>, acc: Map<string, Acc>): Map<str
     nodes.set(id, { id, label: `${rest.length} more groups`, column, kind: 'group' });
   }
   if (!rename.size) return acc;
-  const out = new Map<string, Acc>();
+  const out: Bands = new Map();
   const to = (id: string) => rename.get(id) ?? id;
-  for (const a of acc.values()) mergeInto(band(out, to(a.source), to(a.target), a.verdict), a);
+  for (const a of allBands(acc)) mergeInto(band(out, to(a.source), to(a.target), a.verdict), a);
   return out;
 }
 

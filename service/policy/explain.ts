@@ -3,17 +3,21 @@
  * Everything else (the reachability API, the compiled flows, the lab) is
  * tested against this function.
  */
-import type { ModeT } from '../model/schemas';
-import type {
-  PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
+import { canonicalProtocol, hasPorts, isIcmp } from '../model/protocols';
+import { STRICT } from '../model/schemas';
+import {
+  inForce, type PolicySnapshot, type SnapshotApplicationRule, type SnapshotEntity, type SnapshotInbound, type SnapshotOutbound,
+  type SnapshotQuarantineRule,
 } from '../model/snapshot';
 import { entryServicesMatch, peerMatches, selectorMatches, type Endpoint, type Packet } from '../model/match';
 import { byName } from '../model/verdicts';
 import { parseAddress, sameAddress } from '../model/net';
 import type { Layer, Verdict } from '../model/verdicts';
 
-export interface ExplainQuery { src: string; dst: string; protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6'; port?: number; icmp_type?: number; icmp_code?: number }
-export interface ExplainResult { verdict: Verdict; layer: Layer; rule: string | null; mode: ModeT | null }
+type LiveMode = 'monitor' | 'apply';
+/** `protocol`: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name or number. */
+export interface ExplainQuery { src: string; dst: string; protocol: string; port?: number; icmp_type?: number; icmp_code?: number }
+export interface ExplainResult { verdict: Verdict; layer: Layer; rule: string | null; mode: LiveMode | null }
 
 export class ExplainInputError extends Error {
   constructor(public readonly field: string, message: string) {
@@ -23,10 +27,9 @@ export class ExplainInputError extends Error {
 }
 
 /** One side's outcome in one layer. */
-interface SideResult { verdict: Verdict; rule: string; mode: ModeT }
+interface SideResult { verdict: Verdict; rule: string; mode: LiveMode }
 
 const SEVERITY: Record<Verdict, number> = { allow: 0, 'would-deny': 1, deny: 2 };
-const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'];
 
 /** Resolves `src`/`dst`: an entity name (sending from ips[0]) or an IP (an entity's IP is that entity). */
 export function resolveEndpoint(snapshot: PolicySnapshot, text: string, field: string): Endpoint {
@@ -42,8 +45,9 @@ export function resolveEndpoint(snapshot: PolicySnapshot, text: string, field: s
 }
 
 function checkPacket(query: ExplainQuery): Packet {
-  if (!PROTOCOLS.includes(query.protocol)) {
-    throw new ExplainInputError('protocol', `protocol must be one of ${PROTOCOLS.join(', ')}`);
+  const protocol = typeof query.protocol === 'string' ? canonicalProtocol(query.protocol) : null;
+  if (protocol === null) {
+    throw new ExplainInputError('protocol', 'protocol must be tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number (0-255)');
   }
   const intIn = (field: 'port' | 'icmp_type' | 'icmp_code', low: number, high: number) => {
     const v = query[field];
@@ -54,18 +58,19 @@ function checkPacket(query: ExplainQuery): Packet {
   intIn('port', 1, 65535);
   intIn('icmp_type', 0, 255);
   intIn('icmp_code', 0, 255);
-  return { protocol: query.protocol, port: query.port, icmp_type: query.icmp_type, icmp_code: query.icmp_code };
+  // Fields a protocol does not carry are ignored (docs/semantics.md "Services").
+  return { protocol, port: hasPorts(protocol) ? query.port : undefined, ...(isIcmp(protocol) ? { icmp_type: query.icmp_type, icmp_code: query.icmp_code } : {}) };
 }
 
 /**
  * The side's verdict among the rules of one kind that target it: apply rules
  * decide when there are any, monitor rules otherwise. Null: no rule targets it.
  */
-function decideSide<R extends { name: string; mode: ModeT }>(targeting: R[], allows: (rule: R) => boolean): SideResult | null {
+function decideSide<R extends { name: string; mode: string }>(targeting: R[], allows: (rule: R) => boolean): SideResult | null {
   if (targeting.length === 0) return null;
   const apply = targeting.filter((r) => r.mode === 'apply');
   const deciding = (apply.length > 0 ? apply : targeting).slice().sort(byName);
-  const mode = deciding[0].mode;
+  const mode = deciding[0].mode as LiveMode; // drafts were left out (inForce)
   const allowing = deciding.find(allows);
   if (allowing) return { verdict: 'allow', rule: allowing.name, mode };
   return { verdict: mode === 'apply' ? 'deny' : 'would-deny', rule: deciding[0].name, mode };
@@ -79,8 +84,14 @@ function combine(layer: Layer, egress: SideResult | null, ingress: SideResult | 
   return { verdict: chosen.verdict, layer, rule: chosen.rule, mode: chosen.mode };
 }
 
+const isStrict = (e: SnapshotEntity | null) => e !== null && e.categories[STRICT.category] === STRICT.value;
+
+/** The verdict of the rules in force (drafts left out). */
 export function explain(snapshot: PolicySnapshot, query: ExplainQuery): ExplainResult {
-  const packet = checkPacket(query);
+  return decide(inForce(snapshot), checkPacket(query), query);
+}
+
+function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): ExplainResult {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
 
@@ -91,7 +102,8 @@ export function explain(snapshot: PolicySnapshot, query: ExplainQuery): ExplainR
   const targeting = <R extends { target: { categories: Record<string, string[]> } }>(rules: R[], e: SnapshotEntity | null) =>
     rules.filter((r) => selectorMatches(r.target, e));
 
-  // 1. Quarantine.
+  // 1. Quarantine: Strict has no traffic at all, whatever any rule lists; otherwise the quarantine rules decide.
+  if (isStrict(src.entity) || isStrict(dst.entity)) return { verdict: 'deny', layer: 'quarantine', rule: null, mode: 'apply' };
   const qSrc = targeting(snapshot.quarantine_rules, src.entity);
   const qDst = targeting(snapshot.quarantine_rules, dst.entity);
   if (qSrc.length > 0 || qDst.length > 0) {
@@ -100,28 +112,69 @@ export function explain(snapshot: PolicySnapshot, query: ExplainQuery): ExplainR
     return combine('quarantine', egress, ingress);
   }
 
-  // 2. Isolation: both ends must be entities.
+  // 2. Shared services: an allowance to a provider entity decides allow.
+  if (dst.entity) {
+    const d = dst.entity;
+    const allowing = snapshot.shared_service_rules.slice().sort(byName).find((r) =>
+      selectorMatches(r.providers, d) && peerMatches(snapshot, r.consumers, src) && entryServicesMatch(snapshot, r, packet));
+    if (allowing) return { verdict: 'allow', layer: 'shared_service', rule: allowing.name, mode: 'apply' };
+  }
+
+  // 3. Isolation: both ends entities, in different groups of a rule.
   if (src.entity && dst.entity) {
     const s = src.entity;
     const d = dst.entity;
     const hits = snapshot.isolation_rules.filter((r) =>
-      (selectorMatches(r.first, s) && selectorMatches(r.second, d)) || (selectorMatches(r.second, s) && selectorMatches(r.first, d)));
+      r.groups.some((g, i) => selectorMatches(g, s) && r.groups.some((h, j) => j !== i && selectorMatches(h, d))));
     if (hits.length > 0) {
       const side = decideSide(hits, () => false)!;
       return { verdict: side.verdict, layer: 'isolation', rule: side.rule, mode: side.mode };
     }
   }
 
-  // 3. Application.
+  // 4. Application; intra_group = allow lets two members of the target through without the lists.
   const aSrc = targeting(snapshot.application_rules, src.entity);
   const aDst = targeting(snapshot.application_rules, dst.entity);
   if (aSrc.length > 0 || aDst.length > 0) {
     const egress = decideSide(aSrc, (r: SnapshotApplicationRule) =>
-      r.outbound_policy === 'allow_all' || r.outbound.some((e) => outbound(src.entity!, e)));
-    const ingress = decideSide(aDst, (r: SnapshotApplicationRule) => r.inbound.some((e) => inbound(dst.entity!, e)));
+      (r.intra_group === 'allow' && selectorMatches(r.target, dst.entity))
+      || r.outbound_policy === 'allow_all' || r.outbound.some((e) => outbound(src.entity!, e)));
+    const ingress = decideSide(aDst, (r: SnapshotApplicationRule) =>
+      (r.intra_group === 'allow' && selectorMatches(r.target, src.entity)) || r.inbound.some((e) => inbound(dst.entity!, e)));
     return combine('application', egress, ingress);
   }
 
-  // 4. Default.
+  // 5. Default.
   return { verdict: 'allow', layer: 'default', rule: null, mode: null };
+}
+
+export type RuleKindName = 'application_rule' | 'isolation_rule' | 'quarantine_rule' | 'shared_service_rule';
+const KIND_OF_LAYER: Partial<Record<Layer, RuleKindName>> = {
+  quarantine: 'quarantine_rule', shared_service: 'shared_service_rule', isolation: 'isolation_rule', application: 'application_rule',
+};
+const SNAPSHOT_LIST = {
+  application_rule: 'application_rules', isolation_rule: 'isolation_rules', quarantine_rule: 'quarantine_rules', shared_service_rule: 'shared_service_rules',
+} as const;
+
+export interface DraftMatch { kind: RuleKindName; rule: string; verdict: Verdict }
+
+/**
+ * The drafts (mode `off`) that would decide this connection: for each, the
+ * rules in force plus that draft switched to `apply`; it is listed when
+ * explain() would then name it, with the verdict it would give.
+ */
+export function explainDrafts(snapshot: PolicySnapshot, query: ExplainQuery): DraftMatch[] {
+  const packet = checkPacket(query);
+  const live = inForce(snapshot);
+  const out: DraftMatch[] = [];
+  for (const kind of Object.keys(SNAPSHOT_LIST) as RuleKindName[]) {
+    const list = SNAPSHOT_LIST[kind];
+    for (const draft of snapshot[list] as { name: string; mode: string }[]) {
+      if (draft.mode !== 'off') continue;
+      const trial = { ...live, [list]: [...(live[list] as object[]), { ...draft, mode: 'apply' }] } as PolicySnapshot;
+      const r = decide(trial, packet, query);
+      if (r.rule === draft.name && KIND_OF_LAYER[r.layer] === kind) out.push({ kind, rule: draft.name, verdict: r.verdict });
+    }
+  }
+  return out;
 }

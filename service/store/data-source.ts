@@ -4,9 +4,10 @@ import { ObjectEntity, MetaEntity, HostStatusEntity } from './entities';
 import { Initial1764230400000 } from './migrations/1764230400000-Initial';
 import { SharedState1764230500000 } from './migrations/1764230500000-SharedState';
 import { RuleIds1796117786977 } from './migrations/1796117786977-RuleIds';
+import { IsolationGroups1796200000000 } from './migrations/1796200000000-IsolationGroups';
 import { boundedClient, serverOptions, type DbTimeouts } from './pg-client';
 
-export const MIGRATIONS = [Initial1764230400000, SharedState1764230500000, RuleIds1796117786977];
+export const MIGRATIONS = [Initial1764230400000, SharedState1764230500000, RuleIds1796117786977, IsolationGroups1796200000000];
 
 export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//.test(database);

@@ -1,23 +1,5 @@
-/**
- * The one error type the service raises on purpose. The API turns it into
- * `{ error, message, field }` with its HTTP status; anything else is a bug
- * and answers 500 without details.
- */
-export type ErrorCode = 'bad_request' | 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'already_exists' | 'conflict' | 'in_use' | 'version_conflict' | 'unavailable';
-
-export class ServiceError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 503,
-    readonly code: ErrorCode,
-    message: string,
-    readonly field: string | null = null,
-    /** Further errors of the same request, when there were several. */
-    readonly details: { field: string; message: string }[] = [],
-  ) {
-    super(message);
-    this.name = 'ServiceError';
-  }
-}
+/** Which database failures mean "unavailable" (503 at the API), as domain errors. */
+import { DomainError } from '../model/errors';
 
 /** Node socket errors that mean the database cannot be reached. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
@@ -42,9 +24,9 @@ function unavailableReason(err: unknown, depth = 0): string | null {
   return null;
 }
 
-/** A 503 ServiceError when `err` means the database is unavailable, else null. */
-export function asUnavailable(err: unknown): ServiceError | null {
-  if (err instanceof ServiceError) return err.status === 503 ? err : null;
+/** An `unavailable` DomainError when `err` means the database is unavailable, else null. */
+export function asUnavailable(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err.code === 'unavailable' ? err : null;
   const reason = unavailableReason(err);
-  return reason ? new ServiceError(503, 'unavailable', `the database is unavailable: ${reason}; retry later`) : null;
+  return reason ? new DomainError('unavailable', `the database is unavailable: ${reason}; retry later`) : null;
 }

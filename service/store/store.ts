@@ -27,7 +27,7 @@ import { affectedHosts } from '../model/affected';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
-import { ServiceError } from './errors';
+import { DomainError } from '../model/errors';
 import { ReadWriteLock } from './mutex';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
@@ -67,10 +67,9 @@ function enforced(body: AnyBody): string {
   return JSON.stringify(rest);
 }
 
-function toFieldServiceError(errors: FieldError[]): ServiceError {
+function toDomainError(errors: FieldError[]): DomainError {
   const [first, ...rest] = errors;
-  const status = first.status ?? 422;
-  return new ServiceError(status, first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
+  return new DomainError(first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
 }
 
 /** What a write did beyond its object. */
@@ -180,7 +179,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.read(async () => {
       if (kind === 'host') await this.refreshNow();
       const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, id } });
-      if (!row) throw new ServiceError(404, 'not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
+      if (!row) throw new DomainError('not_found', `there is no ${kind.replace(/_/g, ' ')} with id "${id}"`, 'id');
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
     });
   }
@@ -226,10 +225,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, body.name, 'create', options, async (em, model) => {
       if (model[kind].has(body.name)) {
-        throw new ServiceError(409, 'already_exists', `${kind} "${body.name}" already exists`, 'name');
+        throw new DomainError('already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, null, model);
-      if (errors.length > 0) throw toFieldServiceError(errors);
+      if (errors.length > 0) throw toDomainError(errors);
       const now = new Date().toISOString();
       const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
       const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now, rule_id };
@@ -252,10 +251,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
       if (body.name !== name && model[kind].has(body.name)) {
-        throw new ServiceError(409, 'already_exists', `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`, 'name');
+        throw new DomainError('already_exists', `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, name, model);
-      if (errors.length > 0) throw toFieldServiceError(errors);
+      if (errors.length > 0) throw toDomainError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
       if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
@@ -281,7 +280,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
       const errors = validateDelete(kind, name, model);
-      if (errors.length > 0) throw toFieldServiceError(errors);
+      if (errors.length > 0) throw toDomainError(errors);
       await em.delete(ObjectEntity, { id: row.id });
       if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
       return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
@@ -303,7 +302,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (!exists) throw this.notFound('host', host);
       const { generation } = await this.readMeta(this.ds.manager);
       if (realized_generation !== null && realized_generation > generation) {
-        throw new ServiceError(422, 'invalid', `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`, 'realized_generation');
+        throw new DomainError('invalid', `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`, 'realized_generation');
       }
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
@@ -408,11 +407,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
   private checkStillWanted(options: WriteOptions, queued: number | null): void {
-    if (options.signal?.aborted) throw new ServiceError(503, 'unavailable', 'the client gave up before the change was committed; nothing was changed');
+    if (options.signal?.aborted) throw new DomainError('unavailable', 'the client gave up before the change was committed; nothing was changed');
     if (queued === null) return;
     const waited = Date.now() - queued;
     if (waited > 2 * this.timeouts.queryMs) {
-      throw new ServiceError(503, 'unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
+      throw new DomainError('unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
     }
   }
 
@@ -484,12 +483,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (expected !== undefined && expected !== row.version) throw this.staleVersion(kind, row.name, expected, row.version);
   }
 
-  private staleVersion(kind: Kind, name: string, expected: number, actual: number): ServiceError {
-    return new ServiceError(409, 'version_conflict', `${kind} "${name}" is at version ${actual}, not ${expected}: it changed since you read it; read it again and retry`, 'version');
+  private staleVersion(kind: Kind, name: string, expected: number, actual: number): DomainError {
+    return new DomainError('version_conflict', `${kind} "${name}" is at version ${actual}, not ${expected}: it changed since you read it; read it again and retry`, 'version');
   }
 
-  private notFound(kind: Kind, name: string): ServiceError {
-    return new ServiceError(404, 'not_found', `${kind} "${name}" does not exist`, 'name');
+  private notFound(kind: Kind, name: string): DomainError {
+    return new DomainError('not_found', `${kind} "${name}" does not exist`, 'name');
   }
 
   private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {

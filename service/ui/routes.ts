@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ServiceError } from '../store/errors';
+import { DomainError } from '../model/errors';
 
 /**
  * d3-sankey and what its UMD file expects on the page (d3-array, d3-shape,
@@ -72,7 +72,7 @@ export function registerUiRoutes(app: FastifyInstance): void {
   app.get('/ui/*', { config: { access: 'open' }, schema: { hide: true } }, async (request, reply) => {
     const file = (request.params as { '*': string })['*'];
     const body = content.get(file);
-    if (!body) throw new ServiceError(404, 'not_found', `no such page file: ${file}`, 'file');
+    if (!body) throw new DomainError('not_found', `no such page file: ${file}`, 'file');
     headers(reply, file);
     return reply.send(body);
   });

@@ -72,7 +72,7 @@ describe('examples/cdktf', () => {
       const fromCdktf = await planIn(stackDir, ['-var', `mode=${mode}`]);
       const fromHcl = await planIn(hclDir, ['-var', `mode=${mode}`]);
       expect([...fromCdktf.keys()].sort()).toEqual([...fromHcl.keys()].sort());
-      expect(fromCdktf.size).toBe(20); // 3 categories, 2 hosts, office, 2 service groups, 9 entities, 3 rules
+      expect(fromCdktf.size).toBe(21); // 3 categories, 2 hosts, office, 2 service groups, 9 entities, 4 rules
       for (const [key, hcl] of fromHcl) {
         const c = fromCdktf.get(key)!;
         expect({ key, actions: c.actions, after: c.after }).toEqual({ key, actions: ['create'], after: hcl.after });

@@ -36,7 +36,8 @@ test('flows are sorted by table, then priority descending, and carry cookie, tab
 
 test('conjunction: flows grow with the sum of sources, destinations and ports, not their product', () => {
   const make = (sources: number, portCount: number) => {
-    const cidrs = Array.from({ length: sources }, (_, i) => `172.16.${i}.0/24`);
+    // Not adjacent: adjacent CIDRs would be merged into fewer (address-sets.ts).
+    const cidrs = Array.from({ length: sources }, (_, i) => `172.16.${2 * i}.0/24`);
     const svc = Array.from({ length: portCount }, (_, i) => String(1000 + 2 * i));
     const targets = Array.from({ length: 10 }, (_, i) => ent(`t${i}`, 'ha', [`10.0.1.${i + 1}`], { T: 'x' }));
     const s = snap({ entities: targets, application_rules: [app({ name: 'r', target: { categories: { T: ['x'] } }, inbound: [inb({ from: { cidrs }, services: [{ protocol: 'tcp', ports: svc }] })] })] });
@@ -47,6 +48,25 @@ test('conjunction: flows grow with the sum of sources, destinations and ports, n
   expect(make(20, 10) - base).toBe(10); // +10 source CIDRs → +10 flows
   expect(make(10, 20) - base).toBe(20); // +10 ports → +10 flows per family (tcp, tcp6)
   expect(make(40, 40) - base).toBeLessThan(30 + 60 + 1);
+});
+
+test('ranges and exclusions do not multiply flows: a range costs its CIDR cover once, an exclusion one flow', () => {
+  const targets = Array.from({ length: 4 }, (_, i) => ent(`t${i}`, 'ha', [`10.0.1.${i + 1}`], { T: 'x' }));
+  const hostPorts = Object.fromEntries([['up', 1], ...targets.map((t, i) => [t.port, i + 2])]);
+  const flows = (entries: ReturnType<typeof inb>[]) =>
+    compileHost(snap({ entities: targets, application_rules: [app({ name: 'r', target: { categories: { T: ['x'] } }, inbound: entries })] }), 'ha', hostPorts).flows;
+  const tcp = (port: string) => [{ protocol: 'tcp' as const, ports: [port] }];
+  const except = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.7/32`);
+  // Every address but n hosts: each excluded host adds one flow (its difference would add ~32).
+  const cut = (n: number, entries = 1) => flows(Array.from({ length: entries }, (_, e) => inb({ from: { any: true, except: except(n) }, services: tcp(String(1000 + e)) }))).length;
+  const base = cut(10);
+  expect(cut(20) - base).toBe(10);
+  // Three entries with the same peer share its set: +2 entries cost their service and conj_id flows only.
+  expect(cut(20, 3) - cut(20)).toBeLessThanOrEqual(2 * 4);
+  // A range costs its CIDR cover (at most 2 per bit), once.
+  const range = flows([inb({ from: { cidrs: ['10.1.0.1-10.1.255.254'] }, services: tcp('80') })]).filter((f) => f.includes('nw_src=10.1.'));
+  expect(range.length).toBe(30);
+  console.log(`exclusions: 10 → 20 excluded hosts +${cut(20) - base} flows; the same peer in 3 entries +${cut(20, 3) - cut(20)}; range 10.1.0.1-10.1.255.254 = ${range.length} CIDRs`);
 });
 
 test('port ranges become the fewest value/mask matches and cover exactly the range', () => {

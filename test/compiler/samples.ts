@@ -8,7 +8,7 @@ export const EXTERNALS = ['192.0.2.5', '192.168.50.7', '8.8.8.8', '2001:db8::5',
 
 function services(s: PolicySnapshot): ServiceT[] {
   const entries = [...s.application_rules.flatMap((r) => [...r.inbound, ...r.outbound]),
-    ...s.quarantine_rules.flatMap((r) => [...r.inbound, ...r.outbound])];
+    ...s.quarantine_rules.flatMap((r) => [...r.inbound, ...r.outbound]), ...s.shared_service_rules];
   return [...entries.flatMap((e) => e.services), ...s.service_groups.flatMap((g) => g.services)];
 }
 
@@ -47,6 +47,9 @@ export function packetsFor(s: PolicySnapshot, v6: boolean): Omit<ExplainQuery, '
     out.push({ protocol: 'tcp', port });
     out.push({ protocol: 'udp', port });
   }
+  // SCTP at a few ports, and protocols without ports: by name, by number, and one no rule names.
+  for (const port of portsOf(s).filter((_, i) => i % 3 === 0)) out.push({ protocol: 'sctp', port });
+  for (const protocol of ['gre', '50', '99', '103']) out.push({ protocol });
   for (const { type, code } of icmpTypesOf(s)) out.push({ protocol: v6 ? 'icmpv6' : 'icmp', icmp_type: type, icmp_code: code });
   return out;
 }

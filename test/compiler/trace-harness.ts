@@ -10,6 +10,7 @@ import { decodeMark, KIND_LAYER, type RuleKind } from '../../service/compiler/pi
 import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
+import { hasPorts, isIcmp, protocolNumber } from '../../service/model/protocols';
 import { OvsDummy, parseTrace, type TraceOutcome, type TraceRequest } from '../support/ovs-dummy';
 
 export const UPLINK_OFPORT = 1;
@@ -71,16 +72,16 @@ export async function loadHosts(ovs: OvsDummy, plans: Map<string, HostPlan>): Pr
 function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 40000): string {
   const v6 = srcIp.includes(':');
   const addr = v6 ? `ipv6_src=${srcIp},ipv6_dst=${dstIp}` : `nw_src=${srcIp},nw_dst=${dstIp}`;
-  switch (q.protocol) {
-    case 'tcp':
-    case 'udp':
-      // The trace parser wants udp_src/udp_dst for UDP (tp_src is refused there).
-      return `${q.protocol}${v6 ? '6' : ''},${addr},${q.protocol}_src=${srcPort},${q.protocol}_dst=${q.port}`;
-    default:
-      return v6
-        ? `icmp6,${addr},icmpv6_type=${q.icmp_type ?? 0},icmpv6_code=${q.icmp_code ?? 0}`
-        : `icmp,${addr},icmp_type=${q.icmp_type ?? 0},icmp_code=${q.icmp_code ?? 0}`;
+  if (hasPorts(q.protocol)) {
+    // The trace parser wants udp_src/udp_dst for UDP (tp_src is refused there), sctp_src/sctp_dst for SCTP.
+    return `${q.protocol}${v6 ? '6' : ''},${addr},${q.protocol}_src=${srcPort},${q.protocol}_dst=${q.port}`;
   }
+  if (isIcmp(q.protocol)) {
+    return v6
+      ? `icmp6,${addr},icmpv6_type=${q.icmp_type ?? 0},icmpv6_code=${q.icmp_code ?? 0}`
+      : `icmp,${addr},icmp_type=${q.icmp_type ?? 0},icmp_code=${q.icmp_code ?? 0}`;
+  }
+  return `${v6 ? 'ipv6' : 'ip'},nw_proto=${protocolNumber(q.protocol)},${addr}`;
 }
 
 interface Step { request: TraceRequest; expectOutput: number }

@@ -84,7 +84,7 @@ describe('npm run demo flow', () => {
     }
     expect(disagree).toEqual([]);
     // All three layers decide something in the example.
-    expect([...new Set(result.apply.map((c) => c.layer))].sort()).toEqual(['application', 'default', 'isolation', 'quarantine']);
+    expect([...new Set(result.apply.map((c) => c.layer))].sort()).toEqual(['application', 'default', 'isolation', 'quarantine', 'shared_service']);
     // The office reaches the web tier on 443 and nothing else of the shop.
     const officeOpen = result.apply.filter((c) => c.src === OFFICE.name && c.open && SHOP[c.dst]).map(key).sort();
     expect(officeOpen).toEqual(Object.keys(SHOP).filter((n) => SHOP[n].tier === 'web').map((n) => `office→${n} tcp/443`).sort());

@@ -45,8 +45,8 @@ describe('registry examples against the provider and service', () => {
     // No agents here: hosts never realize, so applies do not wait for them.
     env = { ...tf.env, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.admin.secret, MICROSEG_WAIT_FOR_REALIZATION: 'false' };
     // What the examples name but do not create (each shows one resource): the other categories and the https group.
-    await api('POST', '/v1/categories', { name: 'AppType', values: ['shop', 'tools'] });
-    await api('POST', '/v1/categories', { name: 'Environment', values: ['prod', 'dev'] });
+    await api('POST', '/v1/categories', { name: 'AppType', values: ['shop', 'tools', 'infra'] });
+    await api('POST', '/v1/categories', { name: 'Environment', values: ['prod', 'dev', 'staging'] });
     await api('POST', '/v1/service-groups', { name: 'https', services: [{ protocol: 'tcp', ports: ['443'] }] });
   });
 

@@ -139,7 +139,7 @@ describe('microseg-agent command', () => {
     expect(r.stderr).toContain('bridge was in fail-mode standalone: set it to secure');
     expect((await vsctl(ovs.rundir, ['get-fail-mode', 'br.microseg'])).trim()).toBe('secure');
     const status = (await api('GET', '/v1/hosts/hs')).status;
-    expect(status.notice).toMatch(/^the bridge was in fail-mode standalone \(it forwards by NORMAL when it holds no flows\): set it to secure at \d{4}-/);
+    expect(status.notice).toMatch(/^the bridge was in fail-mode standalone \(a bridge that loses its flows then forwards everything by NORMAL\): set it to secure at \d{4}-/);
     expect(status.flow_count).toBeGreaterThan(0);
     // Between programmings (ovs-vswitchd restarted, no agent running): an empty table, no NORMAL flow.
     await ovs.restartVswitchd();

@@ -26,7 +26,7 @@ const fakeCompile: CompileHost = (snap, host, ports) => ({
 
 function snapshot(generation: number, hosts: string[], entities: { name: string; host: string; port: string; ip: string }[]): PolicySnapshot {
   return {
-    generation, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [],
+    generation, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
     hosts: hosts.map((name) => ({ name, bridge: 'br.microseg', uplinks: [] })),
     entities: entities.map((e) => ({ name: e.name, host: e.host, port: e.port, ips: [e.ip], categories: {} })),
   };

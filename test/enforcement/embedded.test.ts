@@ -20,7 +20,7 @@ const compile: CompileHost = (snap, host, ports) => ({
 class Link implements EmbeddedLink {
   statuses = new Map<string, AgentStatusReport>();
   listeners = new Set<(g: number) => void>();
-  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [] };
+  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   async fetchPolicy() { return this.snap; }
   async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); }
   onGeneration(l: (g: number) => void) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }

@@ -68,7 +68,7 @@ describe('IPv6, real packets', () => {
       await api('POST', '/v1/entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip, v.ip6], categories: { AppType: 'shop', AppTier: TIER[v.name] } });
     }
     await api('POST', '/v1/application-rules', rule('monitor', lab));
-    await api('POST', '/v1/isolation-rules', { name: 'web-db', mode: 'apply', first: { categories: { AppTier: ['web'] } }, second: { categories: { AppTier: ['db'] } } });
+    await api('POST', '/v1/isolation-rules', { name: 'web-db', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
     await realized('initial policy', margin(4000));
     figures.push(`setup (lab, service, policy realized) in ${Date.now() - t0} ms`);
   });

@@ -1,6 +1,6 @@
 /** entriesToCut (service/agent/revoke.ts): which conntrack entries a new policy revokes. Pure, no OVS. */
 import { entriesToCut } from '../../service/agent/revoke';
-import { parseConntrackDump } from '../../service/observations/conntrack';
+import { parseConntrackDump } from '../../service/agent/conntrack';
 import { threeTier } from '../policy/fixtures';
 
 // Host ha of the fixture holds web1 (10.0.0.11), app1 (10.0.0.21), db1 (10.0.0.31).

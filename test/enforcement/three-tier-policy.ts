@@ -34,6 +34,6 @@ export function shopObjects(lab: Lab, mode: Mode): [string, object][] {
     out.push(['entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip], categories: { AppType: 'shop', AppTier: TIER[v.name] } }]);
   }
   out.push(['application-rules', shopRule(mode)]);
-  out.push(['isolation-rules', { name: 'web-db', mode: 'apply', first: { categories: { AppTier: ['web'] } }, second: { categories: { AppTier: ['db'] } } }]);
+  out.push(['isolation-rules', { name: 'web-db', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] }]);
   return out;
 }

@@ -1,7 +1,7 @@
 /** Observation ingestion and queries, rule hits, flow view, /metrics and /ui, through the real service over HTTP. */
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 let svc: TestService;
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
       { from: { cidrs: ['192.0.2.0/24'] }, to: { categories: { AppTier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['443'] }] },
     ],
   });
-  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['web'] } }, second: { categories: { AppTier: ['db'] } } });
+  await ok('/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
 });
 afterAll(async () => { await svc?.close(); });
 
@@ -135,7 +135,7 @@ describe('rule hits and the flow view', () => {
 
   test('GET /v1/entities/:name/rules: the rules whose target or isolation group holds it', async () => {
     expect((await svc.api('GET', '/v1/entities/db-1/rules', undefined, { as: 'reader' })).body.items).toEqual([
-      { kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' },
+      { kind: 'isolation', name: 'split', mode: 'apply', as: 'group 2' },
       { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' },
     ]);
     expect((await svc.api('GET', '/v1/entities/nope/rules')).body).toMatchObject({ error: 'not_found', field: 'name' });

@@ -47,7 +47,7 @@ beforeAll(async () => {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:ha' });
+  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0, notice: 'the bridge was in fail-mode standalone: set it to secure' }, { as: 'agent:ha' });
   await report(5432);
 }, 60_000);
 afterAll(async () => { await svc?.close(); });
@@ -58,6 +58,7 @@ test('microseg status: generation and each host with its realization state', asy
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`policy generation ${svc.store.generation()}`);
   expect(r.stdout).toMatch(/^ha\s+LAGGING\s+\d+\s+1\s+12/m);
+  expect(r.stdout).toMatch(/\nnote ha: the bridge was in fail-mode standalone: set it to secure\n$/);
 }, 30_000);
 
 test('microseg flows: a table with the would-deny connection; filters pass through', async () => {
@@ -94,7 +95,7 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe('web-1 → db-1 tcp/5432: WOULD-DENY — application rule shop (monitor)\n');
   const json = await run(['explain', 'db-1', '10.0.0.11', 'icmp/8', '--json']);
-  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor' }); // shop allows all outbound
+  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor', drafts: [] }); // shop allows all outbound
   const unknown = await run(['explain', 'nobody', 'db-1', 'tcp/1']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/^microseg: 4\d\d: .*nobody.*\(field src\)\n$/);
@@ -154,5 +155,10 @@ test('service syntax', () => {
   expect(parseService('tcp/5432')).toEqual({ protocol: 'tcp', port: '5432' });
   expect(parseService('icmp')).toEqual({ protocol: 'icmp' });
   expect(parseService('icmpv6/128')).toEqual({ protocol: 'icmpv6', icmp_type: '128' });
-  expect(() => parseService('gre')).toThrow(/service must be/);
+  expect(parseService('sctp/3868')).toEqual({ protocol: 'sctp', port: '3868' });
+  expect(parseService('gre')).toEqual({ protocol: 'gre' });
+  expect(parseService('99')).toEqual({ protocol: '99' });
+  expect(() => parseService('ipx')).toThrow(/service must be/);
+  expect(() => parseService('gre/5')).toThrow(/service must be/);
+  expect(() => parseService('sctp')).toThrow(/sctp needs a port/);
 });

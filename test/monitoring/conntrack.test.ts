@@ -1,8 +1,8 @@
 /** The conntrack and flow-counter parsers, on output captured from OVS 3.1 (userspace datapath). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConntrackDump, parseConntrackLine, parseFlowCounters } from '../../service/observations/conntrack';
-import { groupConnections, type ObservationDecoder } from '../../service/observations/reporter';
+import { parseConntrackDump, parseConntrackLine, parseFlowCounters } from '../../service/agent/conntrack';
+import { groupConnections, type ObservationDecoder } from '../../service/agent/reporter';
 
 const fixture = (f: string) => readFileSync(join(__dirname, 'fixtures', f), 'utf8');
 

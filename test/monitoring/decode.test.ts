@@ -1,7 +1,7 @@
 /** Reading the compiler's ct_mark/ct_label/cookie encoding back into verdicts and rule names. */
-import { pipelineDecoder } from '../../service/observations/decode';
+import { pipelineDecoder } from '../../service/agent/decode';
 import { encodeMark, cookieFor, BASE_COOKIE } from '../../service/compiler/pipeline';
-import type { ConntrackEntry } from '../../service/observations/conntrack';
+import type { ConntrackEntry } from '../../service/agent/conntrack';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
 const snapshot: PolicySnapshot = {
@@ -10,9 +10,9 @@ const snapshot: PolicySnapshot = {
     { name: 'web-1', host: 'ha', port: 'w', ips: ['10.0.0.11'], categories: {} },
     { name: 'db-1', host: 'hb', port: 'd', ips: ['10.0.0.31'], categories: {} },
   ],
-  application_rules: [{ name: 'shop', id: 7, mode: 'monitor', target: { categories: {} }, inbound: [], outbound_policy: 'allow_all', outbound: [] }],
-  isolation_rules: [{ name: 'shop', id: 8, mode: 'apply', first: { categories: {} }, second: { categories: {} } }],
-  quarantine_rules: [],
+  application_rules: [{ name: 'shop', id: 7, mode: 'monitor', target: { categories: {} }, inbound: [], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false }],
+  isolation_rules: [{ name: 'shop', id: 8, mode: 'apply', groups: [{ categories: {} }, { categories: {} }], log: false }],
+  quarantine_rules: [], shared_service_rules: [],
 };
 const d = pipelineDecoder(snapshot);
 const entry = (over: Partial<ConntrackEntry>): ConntrackEntry => ({

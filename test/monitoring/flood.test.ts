@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -2,10 +2,10 @@
 import { FlowStore } from '../../service/observations/flow-store';
 import { EntityIndex } from '../../service/observations/entity-index';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 const snapshot: PolicySnapshot = {
-  generation: 3, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [],
+  generation: 3, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
   hosts: [{ name: 'ha', bridge: 'br.microseg', uplinks: [] }],
   entities: [
     { name: 'web-1', host: 'ha', port: 'vm-web1', ips: ['10.0.0.11', 'fd00::11'], categories: { AppType: 'shop', AppTier: 'web' } },

@@ -15,7 +15,7 @@ import { eventually, margin } from '../lab/eventually';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
-import { pipelineDecoder } from '../../service/observations/decode';
+import { pipelineDecoder } from '../../service/agent/decode';
 
 if (!isRoot()) throw new Error('test/monitoring/lab-observe needs root: network namespaces, veth pairs and Open vSwitch daemons');
 jest.setTimeout(120_000);

@@ -16,7 +16,7 @@ import { eventually, margin } from '../lab/eventually';
 import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../lab/ovs';
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import { ObservationReporter, ovsDumpers, vswitchdControl, type ObservationDecoder } from '../../service/observations/reporter';
+import { ObservationReporter, ovsDumpers, vswitchdControl, type ObservationDecoder } from '../../service/agent/reporter';
 import { httpLink } from '../../service/agent/http-link';
 
 const BRIDGE = 'br.microseg';

@@ -1,16 +1,16 @@
 /** The rule view's aggregation (pure): grouping of far ends, one band per group pair and verdict, the cap on groups. */
 import { buildRuleView, MAX_GROUPS, MAX_LISTED } from '../../service/observations/rule-view';
 import type { PolicySnapshot, SnapshotApplicationRule } from '../../service/model/snapshot';
-import type { FlowRecord } from '../../service/observations/types';
+import type { FlowRecord } from '../../service/model/observation';
 
 const rule: SnapshotApplicationRule = {
   name: 'shop', id: 1, mode: 'monitor', target: { categories: { AppType: ['shop'] } },
   inbound: [{ from: { categories: { AppTier: ['web'] } }, to: { categories: { AppTier: ['app'] } }, services: [], service_groups: [] }],
-  outbound_policy: 'allow_listed', outbound: [],
+  outbound_policy: 'allow_listed', outbound: [], intra_group: 'deny', log: false,
 };
 const others = Array.from({ length: 40 }, (_, i) => ({ name: `o${i}`, host: 'h', port: `p${i}`, ips: [`10.9.0.${i + 1}`], categories: { AppType: `other${String(i).padStart(2, '0')}` } }));
 const snapshot: PolicySnapshot = {
-  generation: 1, categories: [{ name: 'AppTier', values: ['web', 'app'] }], address_groups: [], service_groups: [], hosts: [], application_rules: [rule], isolation_rules: [], quarantine_rules: [],
+  generation: 1, categories: [{ name: 'AppTier', values: ['web', 'app'] }], address_groups: [], service_groups: [], hosts: [], application_rules: [rule], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
   entities: [
     { name: 'web1', host: 'h', port: 'w', ips: ['10.0.0.1'], categories: { AppType: 'shop', AppTier: 'web' } },
     { name: 'app1', host: 'h', port: 'a', ips: ['10.0.0.2'], categories: { AppType: 'shop', AppTier: 'app' } },

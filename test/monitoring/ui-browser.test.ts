@@ -50,7 +50,7 @@ beforeAll(async () => {
       outbound_policy: 'allow_listed',
       outbound: [{ to: { categories: { AppType: ['infra'] } }, services: [{ protocol: 'udp', ports: ['53'] }] }],
     }],
-    ['/v1/isolation-rules', { name: 'split', mode: 'apply', first: { categories: { AppTier: ['dns'] } }, second: { categories: { AppTier: ['db'] } } }],
+    ['/v1/isolation-rules', { name: 'split', mode: 'apply', groups: [{ categories: { AppTier: ['dns'] } }, { categories: { AppTier: ['db'] } }] }],
   ] as const) {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -100,7 +100,7 @@ test('rule view: one band per group pair and verdict as the API aggregates them,
   // 120 other addresses are one band, not 120 curves.
   expect(view.bands.filter((b: { source: string }) => b.source === 'src:other addresses')).toHaveLength(1);
   expect(await overlaps(page)).toEqual([]);
-  expect(await checkBandDetails(page, view.bands)).toEqual([]);
+  expect(await checkBandDetails(page, () => view.bands)).toEqual([]);
   // Bands carry no text of their own.
   expect(await page.locator('#view svg path.band text, #view svg text.edge-label').count()).toBe(0);
   // would-deny stands out: its own pattern, drawn above the others; deny has a pattern too (not colour alone).
@@ -207,7 +207,7 @@ test('entity, host and explain pages show what the API says', async () => {
   const entity = await get('/v1/entities/db-1');
   expect(await page.locator('#entity-categories .chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-category')))).toEqual(Object.entries(entity.categories).map(([k, v]) => `${k}:${v}`));
   const rules = (await get('/v1/entities/db-1/rules')).items;
-  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'second group' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
+  expect(rules).toEqual([{ kind: 'isolation', name: 'split', mode: 'apply', as: 'group 2' }, { kind: 'application', name: 'shop', mode: 'monitor', as: 'target' }]);
   expect(await page.locator('#entity-rules tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)))).toEqual(rules.map((r: Record<string, string>) => [r.kind, r.name, r.mode, r.as]));
   await page.waitForSelector('table.flows tbody tr[class^="row-"]');
   const rows = await tableRows(page);
@@ -240,16 +240,20 @@ test('entity, host and explain pages show what the API says', async () => {
   await page.waitForSelector('#explain-verdict');
   expect(await hashOf(page)).toBe('#/explain?src=web-1&dst=db-1&service=tcp/5432');
   const r = await get('/v1/reachability?src=web-1&dst=db-1&protocol=tcp&port=5432');
-  expect(r).toEqual({ verdict: 'would-deny', layer: 'application', rule: 'shop', mode: 'monitor' });
+  expect(r).toEqual({ verdict: 'would-deny', layer: 'application', rule: 'shop', mode: 'monitor', drafts: [] });
   expect(await page.textContent('#explain-verdict')).toBe(`⚠ ${r.verdict}`);
   expect(await page.textContent('#explain-layer')).toBe(r.layer);
   expect(await page.textContent('#explain-rule')).toBe(r.rule);
   expect(await page.textContent('#explain-mode')).toBe(r.mode);
+  expect(await page.textContent('#explain-drafts')).toBe('none would change it');
   await screenshot(page, 'ui-explain.png');
-  // The isolation layer, and bad input named by its field.
-  await page.goto(`${svc.url}/ui#/explain?src=dns&dst=db-1&service=tcp/5432`);
+  // From a connection in a table, by its "explain" link: the isolation layer.
+  await page.goto(`${svc.url}/ui#/?verdict=deny&q=dns`);
+  await page.locator('table.flows tbody tr.row-deny a.explain').first().click();
   await page.waitForFunction(() => document.querySelector('#explain-layer')?.textContent === 'isolation');
+  expect(await hashOf(page)).toBe('#/explain?src=dns&dst=db-1&service=tcp/5432');
   expect(await page.textContent('#explain-verdict')).toBe('✕ deny');
+  // Bad input, named by its field.
   await page.goto(`${svc.url}/ui#/explain?src=nobody&dst=db-1&service=tcp/5432`);
   await page.waitForSelector('#explain-result .error');
   expect(await page.textContent('#explain-result .error')).toBe('src: src: "nobody" is neither an IP address nor an entity name');

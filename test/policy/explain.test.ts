@@ -1,7 +1,7 @@
 /** explain() clause by clause, as docs/semantics.md states it. */
-import { explain, ExplainInputError, type ExplainQuery } from '../../service/policy/explain';
+import { explain, explainDrafts, ExplainInputError, type ExplainQuery } from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { app, ent, inb, iso, outb, quar, snap, threeTier } from './fixtures';
+import { app, ent, inb, iso, outb, quar, shared, snap, threeTier } from './fixtures';
 
 const q = (src: string, dst: string, protocol: ExplainQuery['protocol'] = 'tcp', port: number | undefined = 80, extra: Partial<ExplainQuery> = {}): ExplainQuery =>
   ({ src, dst, protocol, ...(port !== undefined ? { port } : {}), ...extra });
@@ -11,7 +11,7 @@ const two = (part: Partial<PolicySnapshot>) => snap({
     ent('a', 'ha', ['10.0.0.1', 'fd00::1'], { T: 'a', Env: 'prod' }),
     ent('b', 'hb', ['10.0.0.2', 'fd00::2'], { T: 'b', Env: 'dev' }),
     ent('c', 'ha', ['10.0.0.3'], { T: 'c' }),
-    ent('q', 'ha', ['10.0.0.9'], { T: 'a', Quarantine: 'Strict' }),
+    ent('q', 'ha', ['10.0.0.9'], { T: 'a', Quarantine: 'Forensic' }),
   ],
   ...part,
 });
@@ -35,7 +35,8 @@ describe('default and endpoints', () => {
     const field = (f: () => unknown) => { try { f(); } catch (e) { return e instanceof ExplainInputError ? e.field : 'other'; } return 'none'; };
     expect(field(() => explain(s, q('nosuch', 'b')))).toBe('src');
     expect(field(() => explain(s, q('a', '10.0.0.300')))).toBe('dst');
-    expect(field(() => explain(s, q('a', 'b', 'sctp' as never)))).toBe('protocol');
+    expect(field(() => explain(s, q('a', 'b', 'nosuch')))).toBe('protocol');
+    expect(field(() => explain(s, q('a', 'b', '256')))).toBe('protocol');
     expect(field(() => explain(s, q('a', 'b', 'tcp', 70000)))).toBe('port');
     expect(field(() => explain(s, q('a', 'b', 'icmp', undefined, { icmp_type: 300 })))).toBe('icmp_type');
   });
@@ -83,7 +84,7 @@ describe('application layer', () => {
 
   test('external peers by CIDR and address group, IPv4 and IPv6; entity IPs count for CIDRs', () => {
     const s = two({
-      address_groups: [{ name: 'office', cidrs: ['192.168.0.0/16', 'fd99::/64'] }],
+      address_groups: [{ name: 'office', cidrs: ['192.168.0.0/16', 'fd99::/64'], except: [] }],
       application_rules: [app({ name: 'r', target, inbound: [
         inb({ from: { address_groups: ['office'] } }),
         inb({ from: { cidrs: ['10.0.0.3/32', '2001:db8::/32'] } }),
@@ -203,7 +204,7 @@ describe('quarantine layer', () => {
 
   test('both ends quarantined: both sides decide', () => {
     const s = snap({
-      entities: [ent('q1', 'ha', ['10.0.0.1'], { Quarantine: 'Strict' }), ent('q2', 'hb', ['10.0.0.2'], { Quarantine: 'Forensic' })],
+      entities: [ent('q1', 'ha', ['10.0.0.1'], { Quarantine: 'Forensic' }), ent('q2', 'hb', ['10.0.0.2'], { Quarantine: 'Forensic' })],
       quarantine_rules: [quar({ name: 'qr', outbound: [outb({ to: { any: true } })] })],
     });
     expect(explain(s, q('q1', 'q2'))).toEqual({ verdict: 'deny', layer: 'quarantine', rule: 'qr', mode: 'apply' });
@@ -221,4 +222,97 @@ test('three-tier fixture: the shop matrix', () => {
   expect(explain(s, q('app1', '8.8.8.8', 'udp', 53)).verdict).toBe('deny');
   expect(explain(threeTier('monitor'), q('web1', 'db1', 'tcp', 5432)).verdict).toBe('would-deny');
   expect(explain(s, q('web1', 'db2', 'tcp', 5432))).toEqual({ verdict: 'deny', layer: 'isolation', rule: 'prod-dev', mode: 'apply' });
+});
+
+describe('round 2: Flow parity', () => {
+  const strictQ = (part: Partial<PolicySnapshot>) => two({
+    entities: [...two({}).entities, ent('s', 'hb', ['10.0.0.8', 'fd00::8'], { T: 'b', Quarantine: 'Strict' })],
+    ...part,
+  });
+
+  test('Strict quarantine denies everything, whatever a rule lists; Forensic keeps the forensic lists', () => {
+    const s = strictQ({
+      quarantine_rules: [quar({ name: 'tools', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [inb({ from: { any: true } })], outbound: [outb({ to: { any: true } })] })],
+      shared_service_rules: [shared({ name: 'all', providers: { categories: {} }, consumers: { any: true } })],
+    });
+    const strict = { verdict: 'deny', layer: 'quarantine', rule: null, mode: 'apply' };
+    expect(explain(s, q('a', 's'))).toEqual(strict);
+    expect(explain(s, q('s', 'a'))).toEqual(strict);
+    expect(explain(s, q('s', '192.0.2.1', 'udp', 53))).toEqual(strict);
+    expect(explain(s, q('fd00::1', 'fd00::8'))).toEqual(strict);
+    expect(explain(s, q('a', 'q'))).toEqual({ verdict: 'allow', layer: 'quarantine', rule: 'tools', mode: 'apply' });
+  });
+
+  test('shared services allow before isolation, only to providers, only listed services, from consumers', () => {
+    const s = two({
+      isolation_rules: [iso('iso', 'apply', { T: ['a'] }, { T: ['b'] })],
+      application_rules: [app({ name: 'r', target: { categories: { T: ['b'] } } })],
+      shared_service_rules: [
+        shared({ name: 'dns', providers: { categories: { T: ['b'] } }, consumers: { categories: { T: ['a'] }, cidrs: ['192.0.2.0/24'] }, services: [{ protocol: 'udp', ports: ['53'] }] }),
+        shared({ name: 'off', mode: 'off', providers: { categories: { T: ['b'] } }, consumers: { any: true } }),
+      ],
+    });
+    expect(explain(s, q('a', 'b', 'udp', 53))).toEqual({ verdict: 'allow', layer: 'shared_service', rule: 'dns', mode: 'apply' });
+    expect(explain(s, q('192.0.2.9', 'b', 'udp', 53))).toEqual({ verdict: 'allow', layer: 'shared_service', rule: 'dns', mode: 'apply' });
+    expect(explain(s, q('a', 'b', 'udp', 54)).layer).toBe('isolation');
+    expect(explain(s, q('b', 'a', 'udp', 53)).layer).toBe('isolation');
+    expect(explain(s, q('c', 'b', 'udp', 53))).toEqual({ verdict: 'deny', layer: 'application', rule: 'r', mode: 'apply' });
+  });
+
+  test('isolation between three groups: members of different groups never talk, one group is unaffected', () => {
+    const s = two({ entities: [...two({}).entities, ent('d', 'hb', ['10.0.0.4'], { T: 'c' })], isolation_rules: [iso('three', 'apply', { T: ['a'] }, { T: ['b'] }, { T: ['c'] })] });
+    for (const [x, y] of [['a', 'b'], ['b', 'a'], ['a', 'c'], ['c', 'b'], ['b', 'd']]) expect(explain(s, q(x, y))).toEqual({ verdict: 'deny', layer: 'isolation', rule: 'three', mode: 'apply' });
+    expect(explain(s, q('c', 'd')).layer).toBe('default');
+    expect(explain(s, q('a', '192.0.2.1')).layer).toBe('default');
+  });
+
+  test('intra_group allow: two members of the target pass without the lists; deny keeps the lists', () => {
+    const rule = (intra_group: 'allow' | 'deny') => two({ application_rules: [app({ name: 'r', target: { categories: { T: ['a', 'b'] } }, intra_group, outbound_policy: 'allow_listed' })] });
+    expect(explain(rule('allow'), q('a', 'b', 'udp', 9))).toEqual({ verdict: 'allow', layer: 'application', rule: 'r', mode: 'apply' });
+    expect(explain(rule('allow'), q('b', 'a', 'icmp', undefined))).toEqual({ verdict: 'allow', layer: 'application', rule: 'r', mode: 'apply' });
+    expect(explain(rule('allow'), q('a', 'c')).verdict).toBe('deny');
+    expect(explain(rule('allow'), q('c', 'a')).verdict).toBe('deny');
+    expect(explain(rule('deny'), q('a', 'b')).verdict).toBe('deny');
+  });
+
+  test('drafts are never in force; explainDrafts names those that would decide', () => {
+    const s = two({
+      application_rules: [app({ name: 'draft', mode: 'off', target: { categories: { T: ['b'] } } })],
+      isolation_rules: [iso('iso-draft', 'off', { T: ['a'] }, { T: ['b'] })],
+    });
+    expect(explain(s, q('a', 'b'))).toEqual({ verdict: 'allow', layer: 'default', rule: null, mode: null });
+    expect(explainDrafts(s, q('a', 'b'))).toEqual([
+      { kind: 'application_rule', rule: 'draft', verdict: 'deny' }, { kind: 'isolation_rule', rule: 'iso-draft', verdict: 'deny' },
+    ]);
+    expect(explainDrafts(s, q('c', 'a'))).toEqual([]);
+  });
+
+  test('ranges and exclusions, IPv4 and IPv6, in peers and address groups', () => {
+    const s = two({
+      address_groups: [{ name: 'lan', cidrs: ['192.0.2.0/24', 'fd99::10-fd99::20'], except: ['192.0.2.128/25'] }],
+      application_rules: [app({ name: 'r', target: { categories: { T: ['b'] } }, inbound: [
+        inb({ from: { address_groups: ['lan'] }, services: [{ protocol: 'tcp', ports: ['80'] }] }),
+        inb({ from: { cidrs: ['10.0.0.1-10.0.0.5'], except: ['10.0.0.3/32'] }, services: [{ protocol: 'tcp', ports: ['80'] }] }),
+        inb({ from: { any: true, except: ['0.0.0.0/1'] }, services: [{ protocol: 'tcp', ports: ['443'] }] }),
+      ] })],
+    });
+    const v = (src: string, port = 80) => explain(s, q(src, 'b', 'tcp', port)).verdict;
+    expect([v('192.0.2.1'), v('192.0.2.127'), v('192.0.2.128'), v('192.0.2.255')]).toEqual(['allow', 'allow', 'deny', 'deny']);
+    expect([v('fd99::f'), v('fd99::10'), v('fd99::20'), v('fd99::21')]).toEqual(['deny', 'allow', 'allow', 'deny']);
+    expect([v('a'), v('c'), v('10.0.0.5'), v('10.0.0.6')]).toEqual(['allow', 'deny', 'allow', 'deny']);
+    expect([v('10.0.0.1', 443), v('192.0.2.1', 443), v('fd00::1', 443)]).toEqual(['deny', 'allow', 'allow']);
+  });
+
+  test('sctp with ports; other protocols by name or number; icmp by type', () => {
+    const s = two({ application_rules: [app({ name: 'r', target: { categories: { T: ['b'] } }, inbound: [
+      inb({ from: { any: true }, services: [{ protocol: 'sctp', ports: ['3868'] }, { protocol: 'gre' }, { protocol: '99' }] }),
+    ] })] });
+    expect(explain(s, q('a', 'b', 'sctp', 3868)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', 'sctp', 3869)).verdict).toBe('deny');
+    expect(explain(s, q('a', 'b', 'tcp', 3868)).verdict).toBe('deny');
+    expect(explain(s, q('a', 'b', 'gre', undefined)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', '47', undefined)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', '99', undefined)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', 'esp', undefined)).verdict).toBe('deny');
+  });
 });

@@ -1,6 +1,7 @@
 /** Small builders for PolicySnapshots in tests, and the three-tier shop used across tests. */
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
+  SnapshotSharedServiceRule,
 } from '../../service/model/snapshot';
 
 /** A snapshot with defaults for what `part` leaves out; rules made without an id (0) are numbered, as the store would. */
@@ -15,13 +16,14 @@ export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
     application_rules: [],
     isolation_rules: [],
     quarantine_rules: [],
+    shared_service_rules: [],
     ...part,
   });
 }
 
 /** Numbers the rules whose id is 0 (1, 2, … skipping ids in use): what the store does on create. */
 export function withRuleIds(s: PolicySnapshot): PolicySnapshot {
-  const rules = [...s.quarantine_rules, ...s.isolation_rules, ...s.application_rules];
+  const rules = [...s.quarantine_rules, ...s.isolation_rules, ...s.application_rules, ...s.shared_service_rules];
   const used = new Set(rules.map((r) => r.id));
   let next = 1;
   const number = <R extends { id: number }>(r: R): R => {
@@ -30,7 +32,10 @@ export function withRuleIds(s: PolicySnapshot): PolicySnapshot {
     used.add(next);
     return { ...r, id: next };
   };
-  return { ...s, quarantine_rules: s.quarantine_rules.map(number), isolation_rules: s.isolation_rules.map(number), application_rules: s.application_rules.map(number) };
+  return {
+    ...s, quarantine_rules: s.quarantine_rules.map(number), isolation_rules: s.isolation_rules.map(number), application_rules: s.application_rules.map(number),
+    shared_service_rules: s.shared_service_rules.map(number),
+  };
 }
 
 export const ent = (name: string, host: string, ips: string[], categories: Record<string, string> = {}, mac?: string): SnapshotEntity =>
@@ -41,11 +46,14 @@ export const outb = (e: Partial<SnapshotOutbound> & Pick<SnapshotOutbound, 'to'>
 
 /** Rules: id 0 unless given, numbered by snap(). */
 export const app = (r: Partial<SnapshotApplicationRule> & Pick<SnapshotApplicationRule, 'name' | 'target'>): SnapshotApplicationRule =>
-  ({ id: 0, mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], ...r });
-export const iso = (name: string, mode: 'monitor' | 'apply', first: Record<string, string[]>, second: Record<string, string[]>): SnapshotIsolationRule =>
-  ({ name, id: 0, mode, first: { categories: first }, second: { categories: second } });
+  ({ id: 0, mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false, ...r });
+/** An isolation rule between two or more groups, each given by its category match. */
+export const iso = (name: string, mode: 'monitor' | 'apply' | 'off', ...groups: Record<string, string[]>[]): SnapshotIsolationRule =>
+  ({ name, id: 0, mode, groups: groups.map((categories) => ({ categories })), log: false });
 export const quar = (r: Partial<SnapshotQuarantineRule> & Pick<SnapshotQuarantineRule, 'name'>): SnapshotQuarantineRule =>
-  ({ id: 0, mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [], ...r });
+  ({ id: 0, mode: 'apply', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false, ...r });
+export const shared = (r: Partial<SnapshotSharedServiceRule> & Pick<SnapshotSharedServiceRule, 'name' | 'providers' | 'consumers'>): SnapshotSharedServiceRule =>
+  ({ id: 0, mode: 'apply', services: [], service_groups: [], log: false, ...r });
 
 /** The three-tier shop: 2 hosts, 6 VMs (web/app/db, two of each), office CIDRs, ~5 rules. */
 export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
@@ -57,7 +65,7 @@ export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
       { name: 'Environment', values: ['prod', 'dev'] },
       { name: 'Quarantine', values: ['Strict', 'Forensic'] },
     ],
-    address_groups: [{ name: 'office', cidrs: ['192.168.50.0/24', 'fd00:50::/64'] }],
+    address_groups: [{ name: 'office', cidrs: ['192.168.50.0/24', 'fd00:50::/64'], except: [] }],
     service_groups: [{ name: 'https', services: [{ protocol: 'tcp', ports: ['443'] }] }],
     entities: [
       ent('web1', 'ha', ['10.0.0.11', 'fd00::11'], { ...shop('web'), Environment: 'prod' }, '02:00:00:00:00:11'),

@@ -12,7 +12,7 @@ import { createLab, explainFailure, fixture, type Lab, type TfResult } from './s
 
 jest.setTimeout(240_000);
 
-const COLLECTIONS = ['categories', 'address-groups', 'service-groups', 'hosts', 'entities', 'application-rules', 'isolation-rules', 'quarantine-rules'];
+const COLLECTIONS = ['categories', 'address-groups', 'service-groups', 'hosts', 'entities', 'application-rules', 'isolation-rules', 'quarantine-rules', 'shared-service-rules'];
 
 /** Every resource of full.tf: address → [collection, name]. */
 const RESOURCES: Record<string, [string, string]> = {
@@ -26,6 +26,7 @@ const RESOURCES: Record<string, [string, string]> = {
   'microseg_application_rule.shop': ['application-rules', 'shop'],
   'microseg_isolation_rule.split': ['isolation-rules', 'split'],
   'microseg_quarantine_rule.forensic': ['quarantine-rules', 'forensic'],
+  'microseg_shared_service_rule.dns': ['shared-service-rules', 'dns'],
 };
 
 let svc: TestService;
@@ -106,7 +107,7 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
   before = await snapshot();
   const applied = await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color']);
   timings.apply_create = applied.ms;
-  expect(applied.stdout).toContain('Apply complete! Resources: 10 added, 0 changed, 0 destroyed.');
+  expect(applied.stdout).toContain('Apply complete! Resources: 11 added, 0 changed, 0 destroyed.');
   expect(applied.stdout).toMatch(/web_to_app = "would-deny\/application\/shop"/); // data.microseg_reachability
   expect(applied.stdout).toMatch(/shop_entities = tolist\(\[\s*"app1",\s*"web1",\s*\]\)/); // data.microseg_entities
   expect(applied.stdout).toMatch(/quarantine_values = toset\(\[\s*"Forensic",\s*"Strict",\s*\]\)/); // data.microseg_category
@@ -126,7 +127,9 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_host.a', 'uplinks', (o) => { o.uplinks = ['uplink0']; }],
   ['microseg_entity.web1', 'mac', (o) => { o.mac = '02:00:00:00:00:99'; }],
   ['microseg_application_rule.shop', 'mode', (o) => { o.mode = 'apply'; }],
-  ['microseg_isolation_rule.split', 'second', (o) => { o.second = { categories: { AppType: ['shop'] } }; }],
+  ['microseg_isolation_rule.split', 'groups', (o) => { o.groups = [o.groups[0], { categories: { AppType: ['shop'] } }]; }],
+  ['microseg_shared_service_rule.dns', 'consumers', (o) => { o.consumers = { any: true, except: ['10.66.0.0/16'] }; }],
+  ['microseg_address_group.office', 'except', (o) => { o.except = ['10.10.7.0/24']; }],
   ['microseg_quarantine_rule.forensic', 'outbound', (o) => { o.outbound = []; }],
 ], [
   ['microseg_category.app', 'values', (o) => { o.values = [...o.values, 'infra']; }],
@@ -135,7 +138,9 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_entity.web1', 'ips', (o) => { o.ips = ['10.0.0.12']; }],
   ['microseg_entity.app1', 'categories', (o) => { o.categories = { AppType: 'shop', AppTier: 'web' }; }],
   ['microseg_application_rule.shop', 'inbound', (o) => { o.inbound = o.inbound.slice(0, 1); }],
-  ['microseg_isolation_rule.split', 'mode', (o) => { o.mode = 'monitor'; }],
+  ['microseg_isolation_rule.split', 'mode', (o) => { o.mode = 'off'; }],
+  ['microseg_shared_service_rule.dns', 'services', (o) => { o.services = [{ protocol: 'esp' }]; }],
+  ['microseg_application_rule.shop', 'intra_group', (o) => { o.intra_group = 'allow'; }],
   ['microseg_quarantine_rule.forensic', 'target', (o) => { o.target = { categories: { Quarantine: ['Strict'] } }; }],
 ], [
   ['microseg_category.tier', 'values', (o) => { o.values = ['web', 'app', 'db', 'cache']; }],
@@ -144,7 +149,9 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_entity.web1', 'port', (o) => { o.port = 'vm-moved'; }],
   ['microseg_entity.app1', 'host', (o) => { o.host = 'host-b'; }],
   ['microseg_application_rule.shop', 'outbound_policy', (o) => { o.outbound_policy = 'allow_all'; o.outbound = []; }],
-  ['microseg_isolation_rule.split', 'first', (o) => { o.first = { categories: { AppTier: ['db'] } }; }],
+  ['microseg_isolation_rule.split', 'log', (o) => { o.log = true; }],
+  ['microseg_shared_service_rule.dns', 'providers', (o) => { o.providers = { categories: { AppTier: ['db'] } }; }],
+  ['microseg_application_rule.shop', 'log', (o) => { o.log = false; }],
   ['microseg_quarantine_rule.forensic', 'inbound', (o) => { o.inbound = [{ from: { cidrs: ['10.5.0.0/16'] } }]; }],
 ], [
   ['microseg_category.app', 'description', (o) => { o.description = 'edited'; }],
@@ -155,6 +162,11 @@ const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
   ['microseg_isolation_rule.split', 'description', (o) => { o.description = 'edited'; }],
   ['microseg_quarantine_rule.forensic', 'mode', (o) => { o.mode = 'monitor'; }],
   ['microseg_quarantine_rule.forensic', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_quarantine_rule.forensic', 'log', (o) => { o.log = false; }],
+  ['microseg_shared_service_rule.dns', 'mode', (o) => { o.mode = 'off'; }],
+  ['microseg_shared_service_rule.dns', 'service_groups', (o) => { o.service_groups = []; }],
+  ['microseg_shared_service_rule.dns', 'description', (o) => { o.description = 'edited'; }],
+  ['microseg_shared_service_rule.dns', 'log', (o) => { o.log = false; }],
 ]];
 
 test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band changes (round %d) show as those attributes\' changes, and apply puts them back', async (round, drifts) => {
@@ -182,7 +194,7 @@ test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band change
 });
 
 test('objects deleted out of band are planned for creation, and apply re-creates them', async () => {
-  for (const address of ['microseg_entity.app1', 'microseg_isolation_rule.split', 'microseg_quarantine_rule.forensic']) {
+  for (const address of ['microseg_entity.app1', 'microseg_isolation_rule.split', 'microseg_quarantine_rule.forensic', 'microseg_shared_service_rule.dns']) {
     const [collection, name] = RESOURCES[address];
     expect((await svc.api('DELETE', `/v1/${collection}/${name}`)).status).toBe(204);
   }
@@ -192,6 +204,7 @@ test('objects deleted out of band are planned for creation, and apply re-creates
     ['microseg_entity.app1', ['create']],
     ['microseg_isolation_rule.split', ['create']],
     ['microseg_quarantine_rule.forensic', ['create']],
+    ['microseg_shared_service_rule.dns', ['create']],
   ]);
   await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color', 'tfplan']);
   await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
@@ -210,7 +223,7 @@ test('reordering the elements of every set-valued attribute plans no change', as
 });
 
 test('a rename is an in-place update (PUT to the old name), not a replacement', async () => {
-  const renamed = fixture('full.tf').replace('name   = "split"', 'name   = "split-renamed"');
+  const renamed = fixture('full.tf').replace('name = "split"', 'name = "split-renamed"');
   expect(renamed).not.toEqual(fixture('full.tf'));
   fs.writeFileSync(path.join(main, 'main.tf'), renamed);
   try {
@@ -245,9 +258,9 @@ test('import blocks for each resource type, then a clean plan', async () => {
   const dir = lab.workdir('import-blocks', { 'main.tf': fixture('full.tf'), 'imports.tf': blocks });
   await ok(dir, ['init', '-input=false', '-no-color']);
   const plan = await ok(dir, ['plan', '-input=false', '-no-color']);
-  expect(plan.stdout).toContain('Plan: 10 to import, 0 to add, 0 to change, 0 to destroy.');
+  expect(plan.stdout).toContain('Plan: 11 to import, 0 to add, 0 to change, 0 to destroy.');
   const applied = await ok(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
-  expect(applied.stdout).toContain('Apply complete! Resources: 10 imported, 0 added, 0 changed, 0 destroyed.');
+  expect(applied.stdout).toContain('Apply complete! Resources: 11 imported, 0 added, 0 changed, 0 destroyed.');
   await ok(dir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
 });
 
@@ -267,7 +280,11 @@ const BAD_CONFIGS: [string, string, RegExp[]][] = [
   ['port 70000 in a service group', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n', [/services\[\{ protocol = "tcp", ports = \["443", "70000"\] \}\]\.ports\["70000"\]: "70000": ports are 1-65535/, /services = \[/]],
   ['port 70000 in a reachability query', 'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n', [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/]],
   ['unknown category', 'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n', [/Unknown category/, /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/, /categories = \{ NoSuchCategory/]],
-  ['unknown category value', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  first  = { categories = { AppTier = ["web"] } }\n  second = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /second\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/, /second = \{/]],
+  ['backwards address range', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.9-10.0.0.1"]\n}\n', [/cidrs\["10\.0\.0\.9-10\.0\.0\.1"\]: "10\.0\.0\.9-10\.0\.0\.1": the range starts above its end/, /cidrs = \["10\.0\.0\.9/]],
+  ['a protocol number that has a name', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "47" }]\n}\n', [/services\[\{ protocol = "47" \}\]\.protocol: protocol 47 is gre; write "gre"/, /services = \[/]],
+  ['isolation with one group', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  groups = [{ categories = { AppTier = ["web"] } }]\n}\n', [/Invalid value for groups/, /groups = \[/]],
+  ['a shared-service rule in monitor mode', 'resource "microseg_shared_service_rule" "bad" {\n  name      = "bad"\n  mode      = "monitor"\n  providers = { categories = { AppTier = ["web"] } }\n  consumers = { any = true }\n}\n', [/mode: "monitor" is not one of "apply", "off"/, /mode\s+= "monitor"/]],
+  ['unknown category value', 'resource "microseg_quarantine_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  target = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /target\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/, /target = \{/]],
 ];
 
 test.each(BAD_CONFIGS)('a configuration error (%s) fails plan with a diagnostic naming the attribute', async (name, resource, expected) => {
@@ -311,7 +328,7 @@ test('terraform providers schema -json: every attribute of every resource and da
   const schemas = JSON.parse(r.stdout).provider_schemas['terraform.local/microseg/microseg'];
   expect(Object.keys(schemas.resource_schemas).sort()).toEqual([
     'microseg_address_group', 'microseg_application_rule', 'microseg_category', 'microseg_entity',
-    'microseg_host', 'microseg_isolation_rule', 'microseg_quarantine_rule', 'microseg_service_group',
+    'microseg_host', 'microseg_isolation_rule', 'microseg_quarantine_rule', 'microseg_service_group', 'microseg_shared_service_rule',
   ]);
   expect(Object.keys(schemas.data_source_schemas).sort()).toEqual(['microseg_category', 'microseg_entities', 'microseg_reachability']);
   const undocumented: string[] = [];
@@ -341,7 +358,7 @@ test('terraform providers schema -json: every attribute of every resource and da
 
 test('destroy leaves the service as it was before apply', async () => {
   const r = await ok(main, ['destroy', '-input=false', '-auto-approve', '-no-color']);
-  expect(r.stdout).toContain('Destroy complete! Resources: 10 destroyed.');
+  expect(r.stdout).toContain('Destroy complete! Resources: 11 destroyed.');
   expect((await svc.api('DELETE', '/v1/hosts/host-b')).status).toBe(204); // made by hand in drift round 3
   expect(await snapshot()).toEqual(before);
 });

@@ -1,7 +1,8 @@
 /** The provider framework as pure functions: plan, state normalization, paths, schemas, validation. */
 import { UNKNOWN, type ObjectValue } from '../../provider/cty/value';
 import { T } from '../../provider/cty/types';
-import { diagnosticPath, formatPath, parseFieldPath, toProtoPath } from '../../provider/framework/diagnostics';
+import { formatPath, parseFieldPath } from '../../provider/framework/diagnostics';
+import { diagnosticPath, toProtoPath } from '../../provider/framework/proto-diagnostics';
 import { fromApi } from '../../provider/framework/normalize';
 import { planResource } from '../../provider/framework/plan';
 import { displayField, toBody } from '../../provider/framework/body';
@@ -135,7 +136,7 @@ describe('schemas derived from schemas.ts', () => {
     expect(rule.target.nested!.attributes.categories.type).toEqual(T.map(T.set(T.string)));
     expect(rule.outbound_policy).toMatchObject({ optional: true, computed: true, default: 'allow_all' });
     expect(kindSchema('entity', 'e').attributes.ips.type).toEqual(T.list(T.string));
-    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({ categories: { Quarantine: ['Strict', 'Forensic'] } });
+    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({ categories: { Quarantine: ['Forensic'] } });
     const proto = toProtoSchema(kindSchema('host', 'h'));
     expect(proto.block.attributes.map((a) => a.name)).toEqual(['bridge', 'created_at', 'description', 'id', 'name', 'ovs_rundir', 'updated_at', 'uplinks', 'version']);
   });
@@ -152,8 +153,10 @@ describe('validation with the service\'s own schemas and checks', () => {
     const sg = kindSchema('service_group', 'sg');
     const body = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'tcp', ports: ['70000'], icmp_type: null, icmp_code: null }] });
     expect(validateBody('service_group', body.json, body.unknownPaths)[0].detail).toBe('services[0].ports[0]: "70000": ports are 1-65535');
-    const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'sctp', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toBe('services[0].protocol: "sctp" is not one of "tcp", "udp", "icmp", "icmpv6", "any"');
+    const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'ipx', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toMatch(/^services\[0\]\.protocol: "ipx" is not valid \(IP protocol: tcp, udp, sctp/);
+    const named = toBody(sg.attributes, { name: 'g', services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', named.json, named.unknownPaths)[0].detail).toBe('services[0].protocol: protocol 50 is esp; write "esp"');
 
     const entity = kindSchema('entity', 'e');
     const partial = toBody(entity.attributes, { name: UNKNOWN, host: 'h', port: 'p', ips: ['10.0.0.1'], mac: null, categories: null });

@@ -152,7 +152,7 @@ describe('the installed plugin process', () => {
     const meta = await call<any>(provider, 'GetMetadata', {});  
     expect(meta.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false });
     const schema = await call<any>(provider, 'GetProviderSchema', {});  
-    expect(Object.keys(schema.resource_schemas)).toHaveLength(8);
+    expect(Object.keys(schema.resource_schemas)).toHaveLength(9);
     expect(Object.keys(schema.data_source_schemas)).toHaveLength(3);
 
     // Configure with a token, then read a data source: the token goes to the service, never to the log.

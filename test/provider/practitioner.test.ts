@@ -102,6 +102,7 @@ describe('a hung service (accepts, never answers)', () => {
     const hung = await hungServer();
     try {
       const dir = await workdir('ctrl-c', provider('') + CATEGORY('CcTier'));
+      await ok(dir, ['apply', '-input=false', '-auto-approve', '-no-color'], 0, { MICROSEG_WAIT_FOR_REALIZATION: 'false' }); // against the real service: now plan has something to read
       const run = lab.spawnTf(dir, ['plan', '-input=false', '-no-color'], { MICROSEG_ENDPOINT: hung.url, TF_LOG_PROVIDER: 'INFO' });
       await until('the provider to send a request to the hung service', () => hung.connections() > 0, 60_000);
       // The default, as the provider configured itself: 5 minutes for one request, retries included.
@@ -116,6 +117,7 @@ describe('a hung service (accepts, never answers)', () => {
       expect(ms).toBeLessThan(10_000);
       expect(flat(r)).toContain('stopped by Terraform (interrupt) during GET /v1/status');
       await until('the provider to close its connection', () => hung.open() === 0, 5_000);
+      await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color'], 0, { MICROSEG_WAIT_FOR_REALIZATION: 'false' });
     } finally {
       await hung.close();
     }
@@ -185,8 +187,7 @@ resource "microseg_application_rule" "r" {
 resource "microseg_isolation_rule" "i" {
   name   = "rn-split"
   mode   = "apply"
-  first  = { categories = { (microseg_category.tier.name) = ["web"] } }
-  second = { categories = { (microseg_category.tier.name) = ["db"] } }
+  groups = [{ categories = { (microseg_category.tier.name) = ["web"] } }, { categories = { (microseg_category.tier.name) = ["db"] } }]
 }
 `;
   const dir = await workdir('rename', config('RnTier', 'rn-office', 'rn-https'));
@@ -204,7 +205,7 @@ resource "microseg_isolation_rule" "i" {
   const rule = (await svc.api('GET', '/v1/application-rules/rn-rule')).body;
   expect(rule.target).toEqual({ categories: { RnLayer: ['web'] } });
   expect(rule.inbound[0]).toMatchObject({ from: { address_groups: ['rn-branch'] }, service_groups: ['rn-tls'] });
-  expect((await svc.api('GET', '/v1/isolation-rules/rn-split')).body.second).toEqual({ categories: { RnLayer: ['db'] } });
+  expect((await svc.api('GET', '/v1/isolation-rules/rn-split')).body.groups).toEqual(expect.arrayContaining([{ categories: { RnLayer: ['web'] } }, { categories: { RnLayer: ['db'] } }]));
   expect((await svc.api('GET', '/v1/categories/RnTier')).status).toBe(404);
   await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color']);
 });
@@ -227,9 +228,14 @@ test('an object renamed out of band shows as a change of its name, and apply ren
 });
 
 test('a category whose name is unknown until apply: entities and rules using it plan, and apply', async () => {
+  // The category's name comes from another resource's output (unknown at plan); its users know the name
+  // from elsewhere (a local) and wait for the category with depends_on.
   const dir = await workdir('unknown-name', `${provider()}
+locals {
+  tier = "UkTier"
+}
 resource "terraform_data" "name" {
-  input = "UkTier"
+  input = local.tier
 }
 resource "microseg_category" "c" {
   name   = terraform_data.name.output
@@ -243,13 +249,14 @@ resource "microseg_entity" "e" {
   host       = microseg_host.h.name
   port       = "vm-uk-web"
   ips        = ["10.89.0.1"]
-  categories = { (microseg_category.c.name) = "web" }
+  categories = { (local.tier) = "web" }
+  depends_on = [microseg_category.c]
 }
 resource "microseg_isolation_rule" "i" {
-  name   = "uk-split"
-  mode   = "apply"
-  first  = { categories = { (microseg_category.c.name) = ["web"] } }
-  second = { categories = { Quarantine = ["Strict"] } }
+  name       = "uk-split"
+  mode       = "apply"
+  groups     = [{ categories = { (local.tier) = ["web"] } }, { categories = { Quarantine = ["Strict"] } }]
+  depends_on = [microseg_category.c]
 }
 `);
   const plan = await ok(dir, ['plan', '-input=false', '-no-color']);
@@ -297,7 +304,7 @@ test.each(BAD_AT_PLAN)('plan fails on %s, on the attribute, naming the element',
 });
 
 describe('wait_for_realization', () => {
-  test('a create whose wait fails is stored, not tainted, and the next plan is clean', async () => {
+  test('a create (or update) whose wait fails is stored, not tainted, and the next plan is clean', async () => {
     const dir = await workdir('realize-fail', `${provider('timeout = "2s"')}
 resource "microseg_host" "h" {
   name = "rf-host"
@@ -320,6 +327,17 @@ resource "microseg_entity" "e" {
     expect(resources.map((x) => [x.address, x.tainted ?? false])).toEqual([['microseg_entity.e', false], ['microseg_host.h', false]]);
     const plan = await ok(dir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
     expect(plan.stdout).toContain('No changes.');
+    // An update whose wait fails is an error (Terraform does not taint an update), and it is stored too.
+    // (A new IP: enforced, so it makes a generation to wait for; a description alone would not.)
+    fs.writeFileSync(path.join(dir, 'main.tf'), fs.readFileSync(path.join(dir, 'main.tf'), 'utf8').replace('["10.90.0.1"]', '["10.90.0.2"]'));
+    const updated = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
+    expect(updated.code).toBe(1);
+    expect(flat(updated)).toContain('Error: The policy was not realized on every host in time');
+    expect((await svc.api('GET', '/v1/entities/rf-vm')).body.ips).toEqual(['10.90.0.2']);
+    const after = JSON.parse((await ok(dir, ['show', '-json'])).stdout).values.root_module.resources as { address: string; tainted?: boolean; values: { ips: string[] } }[];
+    expect(after.map((x) => [x.address, x.tainted ?? false])).toEqual([['microseg_entity.e', false], ['microseg_host.h', false]]);
+    expect(after[0].values.ips).toEqual(['10.90.0.2']);
+    await ok(dir, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
     await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color'], 0, { MICROSEG_WAIT_FOR_REALIZATION: 'false' });
   });
 

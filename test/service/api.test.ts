@@ -21,7 +21,7 @@ const FIXTURES: { collection: string; create: Record<string, unknown>; update: R
     create: { name: 'shop', mode: 'monitor', target: { categories: { Tier: ['web', 'app'] } }, inbound: [{ from: { address_groups: ['office'] }, to: { categories: { Tier: ['web'] } }, service_groups: ['https'] }] },
     update: { name: 'shop', mode: 'apply', target: { categories: { Tier: ['web'] } }, inbound: [{ from: { cidrs: ['10.1.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }], outbound_policy: 'allow_listed', outbound: [{ to: { any: true } }] },
   },
-  { collection: 'isolation-rules', create: { name: 'split', mode: 'apply', first: { categories: { Tier: ['web'] } }, second: { categories: { Tier: ['app'] } } }, update: { name: 'split', mode: 'monitor', first: { categories: { Tier: ['web'] } }, second: { categories: { Tier: ['app'] } } } },
+  { collection: 'isolation-rules', create: { name: 'split', mode: 'apply', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['app'] } }] }, update: { name: 'split', mode: 'monitor', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['app'] } }] } },
   { collection: 'quarantine-rules', create: { name: 'q', mode: 'apply' }, update: { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] } },
 ];
 
@@ -126,7 +126,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect(rule.version).toBe(before.rule.version + 3); // one new version per rename that touched it
     const entity = (await api('GET', '/v1/entities/web1')).body;
     expect([entity.categories, entity.version]).toEqual([{ Layer: 'web' }, before.entity.version + 1]);
-    expect((await api('GET', '/v1/isolation-rules/split')).body).toMatchObject({ first: { categories: { Layer: ['web'] } }, second: { categories: { Layer: ['app'] } } });
+    expect((await api('GET', '/v1/isolation-rules/split')).body).toMatchObject({ groups: [{ categories: { Layer: ['web'] } }, { categories: { Layer: ['app'] } }] });
     expect((await api('GET', '/v1/quarantine-rules/q')).body.version).toBe(1); // uses none of them
     for (const old of ['/v1/categories/Tier', '/v1/address-groups/office', '/v1/service-groups/https']) expect((await api('GET', old)).status).toBe(404);
     // Read by id: the same object under its new name.
@@ -170,7 +170,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'icmp', ports: ['80'] }] }, 422, 'services[0].ports'],
       ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'tcp', icmp_type: 8 }] }, 422, 'services[0].icmp_type'],
       ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'icmp', icmp_code: 0 }] }, 422, 'services[0].icmp_code'],
-      ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'sctp' }] }, 400, 'services[0].protocol', /one of/],
+      ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'SCTP' }] }, 400, 'services[0].protocol'],
       ['POST', '/v1/service-groups', { name: 's', services: [{ protocol: 'icmp', icmp_type: 256 }] }, 400, 'services[0].icmp_type'],
       ['POST', '/v1/entities', { name: 'e2', host: 'hv9', port: 'p2', ips: ['10.9.0.1'] }, 409, 'ips[0]', /entity "e1"/],
       ['POST', '/v1/entities', { name: 'e2', host: 'hv9', port: 'p1', ips: ['10.9.0.2'] }, 409, 'port', /entity "e1"/],
@@ -190,7 +190,27 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       ['POST', '/v1/application-rules', rule({ from: { any: true }, services: [{ protocol: 'udp', ports: ['53', '53'] }] }), 422, 'inbound[0].services[0].ports[1]'],
       ['POST', '/v1/application-rules', { name: 'r', mode: 'apply', target: { categories: { Env: ['prod'] } }, outbound: [{ to: { any: true } }] }, 422, 'outbound', /allow_listed/],
       ['POST', '/v1/application-rules', { name: 'r', mode: 'enforce', target: { categories: {} } }, 400, 'mode'],
-      ['POST', '/v1/isolation-rules', { name: 'i', mode: 'apply', first: { categories: { Env: ['prod'] } } }, 400, 'second'],
+      ['POST', '/v1/isolation-rules', { name: 'i', mode: 'apply', groups: [{ categories: { Env: ['prod'] } }] }, 400, 'groups'],
+      // Round 2: every new part of the model names the field it refuses.
+      ['POST', '/v1/application-rules', { name: 'r', mode: 'apply', target: { categories: {} }, intra_group: 'sometimes' }, 400, 'intra_group'],
+      ['POST', '/v1/application-rules', { name: 'r', mode: 'apply', target: { categories: {} }, log: 'yes' }, 400, 'log'],
+      ['POST', '/v1/application-rules', { name: 'r', mode: 'draft', target: { categories: {} } }, 400, 'mode'],
+      ['POST', '/v1/isolation-rules', { name: 'i', mode: 'off', groups: [{ categories: { Env: ['prod'] } }, { categories: { Env: ['nope'] } }] }, 422, 'groups[1].categories.Env[0]', /no value "nope"/],
+      ['POST', '/v1/shared-service-rules', { name: 's', mode: 'monitor', providers: { categories: {} }, consumers: { any: true } }, 400, 'mode'],
+      ['POST', '/v1/shared-service-rules', { name: 's', mode: 'apply', providers: { categories: {} }, consumers: {} }, 422, 'consumers', /at least one/],
+      ['POST', '/v1/shared-service-rules', { name: 's', mode: 'apply', providers: { categories: { Env: ['qa'] } }, consumers: { any: true } }, 422, 'providers.categories.Env[0]'],
+      ['POST', '/v1/shared-service-rules', { name: 's', mode: 'apply', providers: { categories: {} }, consumers: { any: true }, service_groups: ['ghost'] }, 422, 'service_groups[0]', /does not exist/],
+      ['POST', '/v1/address-groups', { name: 'g', cidrs: ['10.0.0.9-10.0.0.1'] }, 422, 'cidrs[0]', /starts above its end/],
+      ['POST', '/v1/address-groups', { name: 'g', cidrs: ['10.0.0.1-fd00::1'] }, 422, 'cidrs[0]', /mixes IPv4 and IPv6/],
+      ['POST', '/v1/address-groups', { name: 'g', cidrs: ['fd00:0::1-fd00::9'] }, 422, 'cidrs[0]', /did you mean fd00::1-fd00::9/],
+      ['POST', '/v1/address-groups', { name: 'g', cidrs: ['10.0.0.0/8'], except: ['10.1.0.0-10.2.0.0'] }, 422, 'except[0]', /not a CIDR/],
+      ['POST', '/v1/application-rules', rule({ from: { any: true, except: ['10.0.0.1/8'] } }), 422, 'inbound[0].from.except[0]', /10\.0\.0\.0\/8/],
+      ['POST', '/v1/application-rules', rule({ from: { except: ['10.0.0.0/8'] } }), 422, 'inbound[0].from', /at least one/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '47' }] }, 422, 'services[0].protocol', /47 is gre; write "gre"/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '300' }] }, 422, 'services[0].protocol', /0-255/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'ipx' }] }, 400, 'services[0].protocol'],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'gre', ports: ['1'] }] }, 422, 'services[0].ports', /tcp, udp and sctp/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'sctp', ports: ['0'] }] }, 422, 'services[0].ports[0]'],
       ['POST', '/v1/hosts', { name: 'h', uplinks: ['a', 'a'] }, 422, 'uplinks[1]'],
       ['POST', '/v1/hosts', { name: 'h', ovs_rundir: 'relative/dir' }, 422, 'ovs_rundir'],
       ['PUT', '/v1/hosts/hv9', { name: 'hv9', uplinks: ['p1'] }, 409, 'uplinks[0]', /entity "e1"/],
@@ -268,7 +288,7 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     await api('POST', '/v1/address-groups', { name: 'lp', cidrs: ['203.0.113.0/24'] });
     const next = await waiting;
     expect(next.body.generation).toBe(snap.body.generation + 1);
-    expect(next.body.address_groups).toContainEqual({ name: 'lp', cidrs: ['203.0.113.0/24'] });
+    expect(next.body.address_groups).toContainEqual({ name: 'lp', cidrs: ['203.0.113.0/24'], except: [] });
     expect(Date.now() - started).toBeLessThan(5000);
     await api('DELETE', '/v1/address-groups/lp');
     await api('DELETE', '/v1/hosts/hva');

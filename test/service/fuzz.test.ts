@@ -34,7 +34,7 @@ const SEED: [string, Record<string, unknown>][] = [
       { from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
     outbound_policy: 'allow_listed', outbound: [{ from: { categories: { Tier: ['web'] } }, to: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }] }],
   }],
-  ['isolation-rules', { name: 'split', mode: 'monitor', first: { categories: { Env: ['prod'] } }, second: { categories: { Tier: ['db'] } } }],
+  ['isolation-rules', { name: 'split', mode: 'monitor', groups: [{ categories: { Env: ['prod'] } }, { categories: { Tier: ['db'] } }] }],
   ['quarantine-rules', { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.99.0.0/16'] } }] }],
 ];
 

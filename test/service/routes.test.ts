@@ -28,7 +28,7 @@ afterAll(async () => { await svc?.close(); });
 describe('GET /v1/reachability', () => {
   test('passes a typed query and the current snapshot to the evaluator', async () => {
     const r = await svc.api('GET', '/v1/reachability?src=web1&dst=192.0.2.7&protocol=tcp&port=443', undefined, { as: 'reader' });
-    expect([r.status, r.body]).toEqual([200, { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply' }]);
+    expect([r.status, r.body]).toEqual([200, { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply', drafts: [] }]);
     const last = seen[seen.length - 1];
     expect(last.query).toEqual({ src: 'web1', dst: '192.0.2.7', protocol: 'tcp', port: 443 });
     expect(last.snapshot.entities.map((e) => e.name)).toEqual(['web1']);
@@ -40,7 +40,8 @@ describe('GET /v1/reachability', () => {
   test.each([
     ['src=ghost&dst=web1&protocol=tcp', 404, 'src'],
     ['src=web1&dst=nobody&protocol=tcp', 404, 'dst'],
-    ['src=web1&dst=web1&protocol=sctp', 400, 'protocol'],
+    ['src=web1&dst=web1&protocol=ipx', 422, 'protocol'],
+    ['src=web1&dst=web1&protocol=256', 422, 'protocol'],
     ['src=web1&dst=web1&protocol=tcp&port=0', 422, 'port'],
     ['src=web1&dst=web1&protocol=tcp&port=70000', 422, 'port'],
     ['src=web1&dst=web1&protocol=tcp&port=http', 400, 'port'],
@@ -112,8 +113,9 @@ describe('GET /v1/reachability with the reference evaluator', () => {
       ['entities', { name: 'app1', host: 'hv1', port: 'p2', ips: ['10.0.0.2'], categories: { Tier: 'app', Env: 'prod' } }],
       ['entities', { name: 'db1', host: 'hv1', port: 'p3', ips: ['10.0.0.3'], categories: { Tier: 'db', Env: 'prod' } }],
       ['entities', { name: 'dev1', host: 'hv1', port: 'p4', ips: ['10.0.0.4'], categories: { Tier: 'app', Env: 'dev' } }],
-      ['entities', { name: 'q1', host: 'hv1', port: 'p5', ips: ['10.0.0.5'], categories: { Tier: 'web', Quarantine: 'Strict' } }],
+      ['entities', { name: 'q1', host: 'hv1', port: 'p5', ips: ['10.0.0.5'], categories: { Tier: 'web', Quarantine: 'Forensic' } }],
       ['entities', { name: 'mon1', host: 'hv1', port: 'p6', ips: ['10.0.0.6'], categories: { Env: 'dev' } }],
+      ['entities', { name: 's1', host: 'hv1', port: 'p7', ips: ['10.0.0.7'], categories: { Tier: 'web', Quarantine: 'Strict' } }],
       ['application-rules', {
         name: 'shop', mode: 'apply', target: { categories: { Tier: ['web', 'app', 'db'] } },
         inbound: [
@@ -123,8 +125,10 @@ describe('GET /v1/reachability with the reference evaluator', () => {
         ],
       }],
       ['application-rules', { name: 'devmon', mode: 'monitor', target: { categories: { Env: ['dev'] } } }],
-      ['isolation-rules', { name: 'envs', mode: 'apply', first: { categories: { Env: ['prod'] } }, second: { categories: { Env: ['dev'] } } }],
-      ['quarantine-rules', { name: 'q', mode: 'apply', inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] }],
+      ['isolation-rules', { name: 'envs', mode: 'apply', groups: [{ categories: { Env: ['prod'] } }, { categories: { Env: ['dev'] } }] }],
+      ['quarantine-rules', { name: 'q', mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] }],
+      ['shared-service-rules', { name: 'dns', mode: 'apply', providers: { categories: { Tier: ['db'] } }, consumers: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }] }],
+      ['isolation-rules', { name: 'draft', mode: 'off', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['app'] } }] }],
     ];
     for (const [collection, body] of objects) {
       const r = await real.api('POST', `/v1/${collection}`, body);
@@ -141,11 +145,13 @@ describe('GET /v1/reachability with the reference evaluator', () => {
     ['app1', 'dev1', 'tcp', 8080, 'deny', 'isolation', 'envs', 'apply'],
     ['10.9.0.1', 'q1', 'tcp', 22, 'allow', 'quarantine', 'q', 'apply'],
     ['web1', 'q1', 'tcp', 443, 'deny', 'quarantine', 'q', 'apply'],
+    ['10.9.0.1', 's1', 'tcp', 22, 'deny', 'quarantine', null, 'apply'],
+    ['dev1', 'db1', 'udp', 53, 'allow', 'shared_service', 'dns', 'apply'],
     ['198.51.100.1', 'mon1', 'tcp', 80, 'would-deny', 'application', 'devmon', 'monitor'],
     ['198.51.100.1', '198.51.100.2', 'udp', 53, 'allow', 'default', null, null],
   ])('%s → %s %s/%s: %s by %s (%s)', async (src, dst, protocol, port, verdict, layer, rule, mode) => {
     const r = await real.api('GET', `/v1/reachability?src=${src}&dst=${dst}&protocol=${protocol}&port=${port}`, undefined, { as: 'reader' });
-    expect([r.status, r.body]).toEqual([200, { verdict, layer, rule, mode }]);
+    expect([r.status, r.body]).toEqual([200, { verdict, layer, rule, mode, drafts: src === 'web1' && dst === 'app1' ? [{ kind: 'isolation_rule', rule: 'draft', verdict: 'deny' }] : [] }]);
   });
 
   test('a policy change shows at once', async () => {
@@ -156,7 +162,7 @@ describe('GET /v1/reachability with the reference evaluator', () => {
     body.inbound[2].from.categories.Tier = ['app', 'web'];
     expect((await real.api('PUT', '/v1/application-rules/shop', { ...body, version })).status).toBe(200);
     const after = await real.api('GET', '/v1/reachability?src=web1&dst=db1&protocol=tcp&port=5432');
-    expect(after.body).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'apply' });
+    expect(after.body).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'apply', drafts: [] });
   });
 });
 
@@ -165,12 +171,12 @@ describe('plugins and the in-process agent link', () => {
     const generations: number[] = [];
     let unsubscribe = () => {};
     const withPlugin = await startService({
-      plugins: [(app, ctx) => {
-        unsubscribe = ctx.agentLink.onGeneration((g) => generations.push(g));
+      plugins: [async (app) => {
+        unsubscribe = app.agentLink.onGeneration((g) => generations.push(g));
         app.get('/v1/x-open', { config: { access: 'open' } }, async () => ({ open: true }));
-        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await ctx.agentLink.fetchPolicy()).generation }));
+        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await app.agentLink.fetchPolicy()).generation }));
         app.post('/v1/x-report', { config: { access: 'agent' } }, async () => {
-          await ctx.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
+          await app.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
           return { ok: true };
         });
       }],

@@ -50,7 +50,7 @@ describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
       let api = strict(svc);
       await api('POST', '/v1/categories', { name: 'Tier', values: ['db'] });
       const [a, b] = [await api('POST', '/v1/application-rules', rule(COLLIDING[0])), await api('POST', '/v1/application-rules', rule(COLLIDING[1]))];
-      const iso = await api('POST', '/v1/isolation-rules', { name: COLLIDING[0], mode: 'apply', first: { categories: { Tier: ['db'] } }, second: { categories: {} } });
+      const iso = await api('POST', '/v1/isolation-rules', { name: COLLIDING[0], mode: 'apply', groups: [{ categories: { Tier: ['db'] } }, { categories: {} }] });
       const ids = [a.rule_id, b.rule_id, iso.rule_id];
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
       expect(new Set(ids).size).toBe(3);
@@ -101,7 +101,7 @@ describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
         .map((r: { rule_id: number }) => r.rule_id).sort();
       expect(ids).toEqual([1, 2, 3]);
       expect((await api('GET', '/v1/categories/Tier')).rule_id).toBeUndefined();
-      expect((await api('POST', '/v1/isolation-rules', { name: 'i', mode: 'apply', first: { categories: {} }, second: { categories: {} } })).rule_id).toBe(4);
+      expect((await api('POST', '/v1/isolation-rules', { name: 'i', mode: 'apply', groups: [{ categories: {} }, { categories: {} }] })).rule_id).toBe(4);
     } finally {
       await svc.close();
     }

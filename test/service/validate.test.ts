@@ -7,7 +7,7 @@ import { checkCidr, checkAddress, checkMac, checkService, validateShape, validat
 import { buildSnapshot } from '../../service/model/load-snapshot';
 
 function model(parts: Partial<{ [K in keyof ModelIndex]: unknown[] }>): ModelIndex {
-  const kinds = ['category', 'address_group', 'service_group', 'host', 'entity', 'application_rule', 'isolation_rule', 'quarantine_rule'] as const;
+  const kinds = ['category', 'address_group', 'service_group', 'host', 'entity', 'application_rule', 'isolation_rule', 'quarantine_rule', 'shared_service_rule'] as const;
   return Object.fromEntries(kinds.map((k) => [k, new Map(((parts[k] ?? []) as { name: string }[]).map((o) => [o.name, o]))])) as unknown as ModelIndex;
 }
 
@@ -118,17 +118,17 @@ describe('objects and references', () => {
   test('who uses what', () => {
     expect(findUsers(base, 'category', 'Tier')).toEqual(['entity web1 (categories.Tier)', 'application_rule shop (target.categories.Tier[0])']);
     expect(findUsers(base, 'category', 'Tier', 'db')).toEqual([]);
-    expect(validateDelete('address_group', 'office', base)).toEqual([expect.objectContaining({ status: 409, message: expect.stringContaining('application_rule shop') })]);
+    expect(validateDelete('address_group', 'office', base)).toEqual([expect.objectContaining({ code: 'in_use', message: expect.stringContaining('application_rule shop') })]);
     expect(validateDelete('entity', 'web1', base)).toEqual([]);
-    expect(validateDelete('category', 'Quarantine', base)[0].status).toBe(409);
+    expect(validateDelete('category', 'Quarantine', base)[0].code).toBe('conflict');
   });
 
   test('an entity may not reuse another entity IP or port, nor an uplink', () => {
     const e = (over: object) => ({ name: 'e2', host: 'hv1', port: 'p2', ips: ['10.0.0.2'], categories: {}, ...over });
     expect(validateChange('entity', e({}) as never, null, base)).toEqual([]);
-    expect(validateChange('entity', e({ ips: ['10.0.0.2', '10.0.0.1'] }) as never, null, base)).toEqual([expect.objectContaining({ field: 'ips[1]', status: 409 })]);
-    expect(validateChange('entity', e({ port: 'p1' }) as never, null, base)).toEqual([expect.objectContaining({ field: 'port', status: 409 })]);
-    expect(validateChange('entity', e({ port: 'eth0' }) as never, null, base)).toEqual([expect.objectContaining({ field: 'port', status: 409 })]);
+    expect(validateChange('entity', e({ ips: ['10.0.0.2', '10.0.0.1'] }) as never, null, base)).toEqual([expect.objectContaining({ field: 'ips[1]', code: 'conflict' })]);
+    expect(validateChange('entity', e({ port: 'p1' }) as never, null, base)).toEqual([expect.objectContaining({ field: 'port', code: 'conflict' })]);
+    expect(validateChange('entity', e({ port: 'eth0' }) as never, null, base)).toEqual([expect.objectContaining({ field: 'port', code: 'conflict' })]);
     // Replacing web1 itself keeps its own IP and port.
     expect(validateChange('entity', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: {} } as never, 'web1', base)).toEqual([]);
   });
@@ -145,7 +145,7 @@ describe('objects and references', () => {
     expect(s.generation).toBe(7);
     expect(s.hosts).toEqual([{ name: 'a', bridge: 'br0', uplinks: ['u'] }, { name: 'b', bridge: 'br.microseg', uplinks: [] }]);
     expect(s.entities).toEqual([{ name: 'e', host: 'a', port: 'p', ips: [], categories: {} }]);
-    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [] }]);
-    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [], outbound: [] }]);
+    expect(s.application_rules).toEqual([{ name: 'r', id: 3, mode: 'apply', target: { categories: {} }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false }]);
+    expect(s.quarantine_rules).toEqual([{ name: 'q', id: 9, mode: 'monitor', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false }]);
   });
 });

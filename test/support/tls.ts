@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PolicyStore } from '../../service/store/store';
 import { buildApp } from '../../service/app';
-import { requestText } from '../../service/agent/http-request';
+import { requestText } from '../../service/client/http-request';
 import { addAgentToken, TEST_TOKENS } from './service';
 import type { Token } from '../../service/auth';
 

@@ -59,26 +59,49 @@ export function overlaps(page: Page): Promise<string[]> {
 export interface ViewBandT { id: string; verdict: string; source: string; target: string; count: number; services: { service: string; count: number }[]; rules: string[] }
 
 /**
- * Focuses each band of `bands` (keyboard) and reads the side panel; returns
- * what is missing: a band not drawn, or a service or count not listed.
+ * The latest rule view the page received from the API (its own
+ * /flow-view responses, as they arrive): on a live history the page and a
+ * separate API call may be a poll apart, this is exactly what it was sent.
  */
-export async function checkBandDetails(page: Page, bands: ViewBandT[]): Promise<string[]> {
+export function trackView(page: Page): { latest: () => { bands: ViewBandT[] } | null } {
+  let latest: { bands: ViewBandT[] } | null = null;
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname.endsWith('/flow-view') && res.status() === 200) res.json().then((v) => { latest = v; }, () => undefined);
+  });
+  return { latest: () => latest };
+}
+
+/**
+ * Focuses each band (keyboard) and reads the side panel; returns what is
+ * missing: a band not drawn, or a service or count not listed as `bands()`
+ * (the API's answer the page drew) says. A band is retried until the
+ * drawing and the answer agree or 5 s pass (a live page redraws every 2 s).
+ */
+export async function checkBandDetails(page: Page, bands: () => ViewBandT[]): Promise<string[]> {
   const missing: string[] = [];
   await page.mouse.move(0, 0); // off the diagram: only focus decides what the panel shows
-  for (const b of bands) {
-    const loc = page.locator(`#view path.band[data-band="${b.id.replace(/"/g, '\\"')}"]`);
-    if ((await loc.count()) !== 1) {
-      missing.push(`band ${b.id} is not drawn`);
-      continue;
+  for (const { id } of bands()) {
+    let problems: string[] = [];
+    for (const t0 = Date.now(); Date.now() - t0 < 5000; ) {
+      problems = await checkOne(page, id, bands().find((b) => b.id === id));
+      if (!problems.length) break;
+      await page.waitForTimeout(100);
     }
-    await loc.focus();
-    const rows = await page.locator('#band-detail tr[data-service]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-service'), tr.children[1]?.textContent]));
-    const got = new Map(rows as [string, string][]);
-    const head = await page.locator('#band-detail h3').textContent();
-    if (!head?.includes(b.verdict)) missing.push(`band ${b.id}: panel heading "${head}" lacks the verdict`);
-    for (const s of b.services) {
-      if (got.get(s.service) !== s.count.toLocaleString('en-US')) missing.push(`band ${b.id}: service ${s.service} ×${s.count} shown as ${got.get(s.service)}`);
-    }
+    missing.push(...problems);
   }
   return missing;
+}
+
+async function checkOne(page: Page, id: string, b: ViewBandT | undefined): Promise<string[]> {
+  if (!b) return [`band ${id} is gone from the API's answer`];
+  const loc = page.locator(`#view path.band[data-band="${id.replace(/"/g, '\\"')}"]`);
+  if ((await loc.count()) !== 1) return [`band ${id} is not drawn`];
+  await loc.focus();
+  const rows = await page.locator('#band-detail tr[data-service]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-service'), tr.children[1]?.textContent]));
+  const got = new Map(rows as [string, string][]);
+  const head = await page.locator('#band-detail h3').textContent();
+  const out: string[] = [];
+  if (!head?.includes(b.verdict)) out.push(`band ${id}: panel heading "${head}" lacks the verdict`);
+  for (const s of b.services) if (got.get(s.service) !== s.count.toLocaleString('en-US')) out.push(`band ${id}: service ${s.service} ×${s.count} shown as ${got.get(s.service)}`);
+  return out;
 }

@@ -7,6 +7,7 @@ export * as host from './host';
 export * as isolationRule from './isolation-rule';
 export * as quarantineRule from './quarantine-rule';
 export * as serviceGroup from './service-group';
+export * as sharedServiceRule from './shared-service-rule';
 export * as dataMicrosegCategory from './data-microseg-category';
 export * as dataMicrosegEntities from './data-microseg-entities';
 export * as dataMicrosegReachability from './data-microseg-reachability';

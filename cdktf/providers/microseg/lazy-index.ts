@@ -7,6 +7,7 @@ Object.defineProperty(exports, 'host', { get: function () { return require('./ho
 Object.defineProperty(exports, 'isolationRule', { get: function () { return require('./isolation-rule'); } });
 Object.defineProperty(exports, 'quarantineRule', { get: function () { return require('./quarantine-rule'); } });
 Object.defineProperty(exports, 'serviceGroup', { get: function () { return require('./service-group'); } });
+Object.defineProperty(exports, 'sharedServiceRule', { get: function () { return require('./shared-service-rule'); } });
 Object.defineProperty(exports, 'dataMicrosegCategory', { get: function () { return require('./data-microseg-category'); } });
 Object.defineProperty(exports, 'dataMicrosegEntities', { get: function () { return require('./data-microseg-entities'); } });
 Object.defineProperty(exports, 'dataMicrosegReachability', { get: function () { return require('./data-microseg-reachability'); } });

@@ -16,4 +16,5 @@ resource "microseg_application_rule" "shop" {
     to       = { cidrs = ["10.0.0.53/32"] }
     services = [{ protocol = "udp", ports = ["53"] }]
   }]
+  log = true
 }

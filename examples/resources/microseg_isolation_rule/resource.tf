@@ -1,6 +1,9 @@
-resource "microseg_isolation_rule" "prod_dev" {
-  name   = "prod-dev"
-  mode   = "apply"
-  first  = { categories = { Environment = ["prod"] } }
-  second = { categories = { Environment = ["dev"] } }
+resource "microseg_isolation_rule" "environments" {
+  name = "environments"
+  mode = "apply"
+  groups = [
+    { categories = { Environment = ["prod"] } },
+    { categories = { Environment = ["staging"] } },
+    { categories = { Environment = ["dev"] } },
+  ]
 }

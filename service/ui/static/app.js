@@ -133,11 +133,11 @@ function flowTable(container, base, params) {
     return el('th', { scope: 'col', 'aria-sort': active ? (order === 'asc' ? 'ascending' : 'descending') : 'none' },
       el('button', { type: 'button', class: 'sort', 'data-sort': key, onclick: () => setParams({ sort: key, order: next }) },
         label, active ? (order === 'asc' ? ' ▲' : ' ▼') : ''));
-  }), el('th', { scope: 'col' }, 'Hosts'));
+  }), el('th', { scope: 'col' }, 'Hosts'), el('th', { scope: 'col' }, 'Now'));
   const body = el('tbody');
   const summary = el('span', { class: 'pager-summary', 'aria-live': 'polite' });
   const prev = el('a', { class: 'pager-prev', 'aria-disabled': page <= 1 ? 'true' : undefined, href: page > 1 ? pageHref(page - 1) : undefined }, '← Previous');
-  const next = el('a', { class: 'pager-next' }, 'Next →');
+  const next = el('a', { class: 'pager-next', 'aria-disabled': 'true' }, 'Next →');
   container.replaceChildren(el('table', { class: 'flows' }, el('thead', {}, head), body), el('p', { class: 'pager' }, prev, ' ', summary, ' ', next));
 
   return async () => {
@@ -153,8 +153,10 @@ function flowTable(container, base, params) {
       el('td', {}, entityLink(f.source, f.source_entity)), el('td', {}, entityLink(f.destination, f.destination_entity)),
       el('td', {}, f.port === null ? f.protocol : `${f.protocol}/${f.port}`), el('td', {}, verdictBadge(f.verdict)),
       el('td', {}, f.rule ? ruleLink(f.rule, f.rule_kind) : '—'), el('td', { class: 'num' }, fmt(f.count)),
-      el('td', {}, ...f.hosts.flatMap((h, i) => (i ? [', ', hostLink(h)] : [hostLink(h)]))))));
-    if (!r.items.length) body.append(el('tr', {}, el('td', { colspan: COLUMNS.length + 1, class: 'hint' }, 'No connections match.')));
+      el('td', {}, ...f.hosts.flatMap((h, i) => (i ? [', ', hostLink(h)] : [hostLink(h)]))),
+      // What the policy decides for this connection today (it may have changed since it was seen).
+      el('td', {}, el('a', { class: 'explain', href: route(['explain'], new URLSearchParams({ src: f.source, dst: f.destination, service: f.port === null ? f.protocol : `${f.protocol}/${f.port}` })) }, 'explain')))));
+    if (!r.items.length) body.append(el('tr', {}, el('td', { colspan: COLUMNS.length + 2, class: 'hint' }, 'No connections match.')));
     const first = r.total ? (page - 1) * PAGE_SIZE + 1 : 0;
     summary.textContent = `rows ${fmt(first)}–${fmt((page - 1) * PAGE_SIZE + r.items.length)} of ${fmt(r.total)}`;
     const more = page * PAGE_SIZE < r.total;
@@ -342,11 +344,16 @@ async function overviewPage(page, params) {
     filterBar(params), flows,
   );
   const table = flowTable(flows, {}, params);
+  let rulesOf = null; // the generation the rules table shows: rules change only with it
   return async () => {
-    const [status, app, iso, quar] = await Promise.all([api('/v1/status'), api('/v1/application-rules'), api('/v1/isolation-rules'), api('/v1/quarantine-rules')]);
+    const status = await api('/v1/status');
     hosts.replaceChildren(...status.hosts.map((h) => hostRow(h)));
-    rules.replaceChildren(...[['application', app.items], ['isolation', iso.items], ['quarantine', quar.items]].flatMap(([kind, items]) => items.map((r) =>
-      el('tr', {}, el('td', {}, kind), el('td', {}, kind === 'application' ? el('a', { href: route(['rules', r.name]), 'data-rule': r.name }, r.name) : r.name), el('td', {}, r.mode)))));
+    if (rulesOf !== status.generation) {
+      const [app, iso, quar, shared] = await Promise.all([api('/v1/application-rules'), api('/v1/isolation-rules'), api('/v1/quarantine-rules'), api('/v1/shared-service-rules')]);
+      rules.replaceChildren(...[['application', app.items], ['shared service', shared.items], ['isolation', iso.items], ['quarantine', quar.items]].flatMap(([kind, items]) => items.map((r) =>
+        el('tr', {}, el('td', {}, kind), el('td', {}, kind === 'application' ? el('a', { href: route(['rules', r.name]), 'data-rule': r.name }, r.name) : r.name), el('td', {}, r.mode)))));
+      rulesOf = status.generation;
+    }
     await table();
   };
 }
@@ -376,7 +383,7 @@ async function rulePage(page, params, name) {
     const text = JSON.stringify(v);
     if (text === drawn) return; // nothing new: keep the drawing, and the reader's focus and hover on it
     drawn = text;
-    title.textContent = `(${v.mode})`;
+    title.textContent = `(${v.mode}${v.intra_group === 'allow' ? '; members of the target may talk to each other' : ''})`;
     const focused = document.activeElement?.closest?.('#view path.band')?.getAttribute('data-band');
     renderSankey(holder, panel, v);
     if (focused) [...holder.querySelectorAll('path.band')].find((p) => p.getAttribute('data-band') === focused)?.focus({ preventScroll: true });
@@ -451,6 +458,8 @@ async function explainPage(page, params) {
     result.replaceChildren(dl([
       ['Verdict', el('span', { id: 'explain-verdict' }, verdictBadge(r.verdict))], ['Layer', el('span', { id: 'explain-layer' }, r.layer)],
       ['Rule', el('span', { id: 'explain-rule' }, r.rule ? ruleLink(r.rule, r.layer) : 'none (default allow)')], ['Mode', el('span', { id: 'explain-mode' }, r.mode ?? '—')],
+      ['Drafts (mode off)', el('span', { id: 'explain-drafts' }, (r.drafts ?? []).length
+        ? (r.drafts ?? []).flatMap((d, i) => [i ? '; ' : '', `${d.kind} ${d.rule} would give `, verdictBadge(d.verdict)]) : 'none would change it')],
     ]));
   } catch (e) {
     if (e instanceof AuthError) throw e;

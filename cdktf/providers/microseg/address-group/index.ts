@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface AddressGroupConfig extends cdktf.TerraformMetaArguments {
   /**
-  * The networks in the group.
+  * The networks (CIDRs or address ranges) in the group.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/address_group#cidrs AddressGroup#cidrs}
   */
@@ -19,6 +19,12 @@ export interface AddressGroupConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/address_group#description AddressGroup#description}
   */
   readonly description?: string;
+  /**
+  * CIDRs taken out of the group.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/address_group#except AddressGroup#except}
+  */
+  readonly except?: string[];
   /**
   * Address group name. Unique; the import ID.
   *
@@ -78,6 +84,7 @@ export class AddressGroup extends cdktf.TerraformResource {
     });
     this._cidrs = config.cidrs;
     this._description = config.description;
+    this._except = config.except;
     this._name = config.name;
   }
 
@@ -119,6 +126,22 @@ export class AddressGroup extends cdktf.TerraformResource {
     return this._description;
   }
 
+  // except - computed: false, optional: true, required: false
+  private _except?: string[]; 
+  public get except() {
+    return cdktf.Fn.tolist(this.getListAttribute('except'));
+  }
+  public set except(value: string[]) {
+    this._except = value;
+  }
+  public resetExcept() {
+    this._except = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get exceptInput() {
+    return this._except;
+  }
+
   // id - computed: true, optional: false, required: false
   public get id() {
     return this.getStringAttribute('id');
@@ -155,6 +178,7 @@ export class AddressGroup extends cdktf.TerraformResource {
     return {
       cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._cidrs),
       description: cdktf.stringToTerraform(this._description),
+      except: cdktf.listMapper(cdktf.stringToTerraform, false)(this._except),
       name: cdktf.stringToTerraform(this._name),
     };
   }
@@ -172,6 +196,12 @@ export class AddressGroup extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      except: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._except),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
       },
       name: {
         value: cdktf.stringToHclTerraform(this._name),

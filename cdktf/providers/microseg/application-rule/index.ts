@@ -20,7 +20,19 @@ export interface ApplicationRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly inbound?: ApplicationRuleInbound[] | cdktf.IResolvable;
   /**
-  * `monitor` forwards and records would-deny connections; `apply` enforces.
+  * Connections between two members of the target: `allow` lets them all through (every service, both directions) without consulting the lists; `deny` (default): only what the lists allow.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#intra_group ApplicationRule#intra_group}
+  */
+  readonly intraGroup?: string;
+  /**
+  * true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#log ApplicationRule#log}
+  */
+  readonly log?: boolean | cdktf.IResolvable;
+  /**
+  * `monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#mode ApplicationRule#mode}
   */
@@ -70,11 +82,17 @@ export interface ApplicationRuleInboundFrom {
   */
   readonly categories?: { [key: string]: string[] } | cdktf.IResolvable;
   /**
-  * CIDRs that are part of the peer.
+  * CIDRs or address ranges that are part of the peer.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#cidrs ApplicationRule#cidrs}
   */
   readonly cidrs?: string[];
+  /**
+  * CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#except ApplicationRule#except}
+  */
+  readonly except?: string[];
 }
 
 export function applicationRuleInboundFromToTerraform(struct?: ApplicationRuleInboundFrom): any {
@@ -87,6 +105,7 @@ export function applicationRuleInboundFromToTerraform(struct?: ApplicationRuleIn
     any: cdktf.booleanToTerraform(struct!.any),
     categories: cdktf.hashMapper(cdktf.listMapper(cdktf.stringToTerraform, false))(struct!.categories),
     cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.cidrs),
+    except: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.except),
   }
 }
 
@@ -117,6 +136,12 @@ export function applicationRuleInboundFromToHclTerraform(struct?: ApplicationRul
     },
     cidrs: {
       value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.cidrs),
+      isBlock: false,
+      type: "set",
+      storageClassType: "stringList",
+    },
+    except: {
+      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.except),
       isBlock: false,
       type: "set",
       storageClassType: "stringList",
@@ -157,6 +182,10 @@ export class ApplicationRuleInboundFromOutputReference extends cdktf.ComplexObje
       hasAnyValues = true;
       internalValueResult.cidrs = this._cidrs;
     }
+    if (this._except !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.except = this._except;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -167,6 +196,7 @@ export class ApplicationRuleInboundFromOutputReference extends cdktf.ComplexObje
       this._any = undefined;
       this._categories = undefined;
       this._cidrs = undefined;
+      this._except = undefined;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
@@ -174,6 +204,7 @@ export class ApplicationRuleInboundFromOutputReference extends cdktf.ComplexObje
       this._any = value.any;
       this._categories = value.categories;
       this._cidrs = value.cidrs;
+      this._except = value.except;
     }
   }
 
@@ -240,6 +271,22 @@ export class ApplicationRuleInboundFromOutputReference extends cdktf.ComplexObje
   public get cidrsInput() {
     return this._cidrs;
   }
+
+  // except - computed: true, optional: true, required: false
+  private _except?: string[]; 
+  public get except() {
+    return cdktf.Fn.tolist(this.getListAttribute('except'));
+  }
+  public set except(value: string[]) {
+    this._except = value;
+  }
+  public resetExcept() {
+    this._except = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get exceptInput() {
+    return this._except;
+  }
 }
 export interface ApplicationRuleInboundServices {
   /**
@@ -255,13 +302,13 @@ export interface ApplicationRuleInboundServices {
   */
   readonly icmpType?: number;
   /**
-  * Destination ports for tcp/udp; empty or absent means every port.
+  * Destination ports for tcp/udp/sctp; empty or absent means every port.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#ports ApplicationRule#ports}
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, icmp, icmpv6, or any.
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#protocol ApplicationRule#protocol}
   */
@@ -556,7 +603,7 @@ export class ApplicationRuleInboundToOutputReference extends cdktf.ComplexObject
 }
 export interface ApplicationRuleInbound {
   /**
-  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.
+  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#from ApplicationRule#from}
   */
@@ -881,13 +928,13 @@ export interface ApplicationRuleOutboundServices {
   */
   readonly icmpType?: number;
   /**
-  * Destination ports for tcp/udp; empty or absent means every port.
+  * Destination ports for tcp/udp/sctp; empty or absent means every port.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#ports ApplicationRule#ports}
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, icmp, icmpv6, or any.
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#protocol ApplicationRule#protocol}
   */
@@ -1107,11 +1154,17 @@ export interface ApplicationRuleOutboundTo {
   */
   readonly categories?: { [key: string]: string[] } | cdktf.IResolvable;
   /**
-  * CIDRs that are part of the peer.
+  * CIDRs or address ranges that are part of the peer.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#cidrs ApplicationRule#cidrs}
   */
   readonly cidrs?: string[];
+  /**
+  * CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#except ApplicationRule#except}
+  */
+  readonly except?: string[];
 }
 
 export function applicationRuleOutboundToToTerraform(struct?: ApplicationRuleOutboundTo): any {
@@ -1124,6 +1177,7 @@ export function applicationRuleOutboundToToTerraform(struct?: ApplicationRuleOut
     any: cdktf.booleanToTerraform(struct!.any),
     categories: cdktf.hashMapper(cdktf.listMapper(cdktf.stringToTerraform, false))(struct!.categories),
     cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.cidrs),
+    except: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.except),
   }
 }
 
@@ -1154,6 +1208,12 @@ export function applicationRuleOutboundToToHclTerraform(struct?: ApplicationRule
     },
     cidrs: {
       value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.cidrs),
+      isBlock: false,
+      type: "set",
+      storageClassType: "stringList",
+    },
+    except: {
+      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.except),
       isBlock: false,
       type: "set",
       storageClassType: "stringList",
@@ -1194,6 +1254,10 @@ export class ApplicationRuleOutboundToOutputReference extends cdktf.ComplexObjec
       hasAnyValues = true;
       internalValueResult.cidrs = this._cidrs;
     }
+    if (this._except !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.except = this._except;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -1204,6 +1268,7 @@ export class ApplicationRuleOutboundToOutputReference extends cdktf.ComplexObjec
       this._any = undefined;
       this._categories = undefined;
       this._cidrs = undefined;
+      this._except = undefined;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
@@ -1211,6 +1276,7 @@ export class ApplicationRuleOutboundToOutputReference extends cdktf.ComplexObjec
       this._any = value.any;
       this._categories = value.categories;
       this._cidrs = value.cidrs;
+      this._except = value.except;
     }
   }
 
@@ -1277,6 +1343,22 @@ export class ApplicationRuleOutboundToOutputReference extends cdktf.ComplexObjec
   public get cidrsInput() {
     return this._cidrs;
   }
+
+  // except - computed: true, optional: true, required: false
+  private _except?: string[]; 
+  public get except() {
+    return cdktf.Fn.tolist(this.getListAttribute('except'));
+  }
+  public set except(value: string[]) {
+    this._except = value;
+  }
+  public resetExcept() {
+    this._except = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get exceptInput() {
+    return this._except;
+  }
 }
 export interface ApplicationRuleOutbound {
   /**
@@ -1298,7 +1380,7 @@ export interface ApplicationRuleOutbound {
   */
   readonly services?: ApplicationRuleOutboundServices[] | cdktf.IResolvable;
   /**
-  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.
+  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/application_rule#to ApplicationRule#to}
   */
@@ -1643,6 +1725,8 @@ export class ApplicationRule extends cdktf.TerraformResource {
     });
     this._description = config.description;
     this._inbound.internalValue = config.inbound;
+    this._intraGroup = config.intraGroup;
+    this._log = config.log;
     this._mode = config.mode;
     this._name = config.name;
     this._outbound.internalValue = config.outbound;
@@ -1694,6 +1778,38 @@ export class ApplicationRule extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get inboundInput() {
     return this._inbound.internalValue;
+  }
+
+  // intra_group - computed: true, optional: true, required: false
+  private _intraGroup?: string; 
+  public get intraGroup() {
+    return this.getStringAttribute('intra_group');
+  }
+  public set intraGroup(value: string) {
+    this._intraGroup = value;
+  }
+  public resetIntraGroup() {
+    this._intraGroup = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get intraGroupInput() {
+    return this._intraGroup;
+  }
+
+  // log - computed: true, optional: true, required: false
+  private _log?: boolean | cdktf.IResolvable; 
+  public get log() {
+    return this.getBooleanAttribute('log');
+  }
+  public set log(value: boolean | cdktf.IResolvable) {
+    this._log = value;
+  }
+  public resetLog() {
+    this._log = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get logInput() {
+    return this._log;
   }
 
   // mode - computed: false, optional: false, required: true
@@ -1785,6 +1901,8 @@ export class ApplicationRule extends cdktf.TerraformResource {
     return {
       description: cdktf.stringToTerraform(this._description),
       inbound: cdktf.listMapper(applicationRuleInboundToTerraform, false)(this._inbound.internalValue),
+      intra_group: cdktf.stringToTerraform(this._intraGroup),
+      log: cdktf.booleanToTerraform(this._log),
       mode: cdktf.stringToTerraform(this._mode),
       name: cdktf.stringToTerraform(this._name),
       outbound: cdktf.listMapper(applicationRuleOutboundToTerraform, false)(this._outbound.internalValue),
@@ -1806,6 +1924,18 @@ export class ApplicationRule extends cdktf.TerraformResource {
         isBlock: true,
         type: "set",
         storageClassType: "ApplicationRuleInboundList",
+      },
+      intra_group: {
+        value: cdktf.stringToHclTerraform(this._intraGroup),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      log: {
+        value: cdktf.booleanToHclTerraform(this._log),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       mode: {
         value: cdktf.stringToHclTerraform(this._mode),

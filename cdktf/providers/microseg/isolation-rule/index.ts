@@ -14,13 +14,19 @@ export interface IsolationRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Selects entities by their categories.
+  * Two or more groups: members of different groups never talk, either way; members of one group are unaffected.
   *
-  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#first IsolationRule#first}
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#groups IsolationRule#groups}
   */
-  readonly first: IsolationRuleFirst;
+  readonly groups: IsolationRuleGroups[] | cdktf.IResolvable;
   /**
-  * `monitor` forwards and records would-deny connections; `apply` enforces.
+  * true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#log IsolationRule#log}
+  */
+  readonly log?: boolean | cdktf.IResolvable;
+  /**
+  * `monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#mode IsolationRule#mode}
   */
@@ -31,14 +37,8 @@ export interface IsolationRuleConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#name IsolationRule#name}
   */
   readonly name: string;
-  /**
-  * Selects entities by their categories.
-  *
-  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#second IsolationRule#second}
-  */
-  readonly second: IsolationRuleSecond;
 }
-export interface IsolationRuleFirst {
+export interface IsolationRuleGroups {
   /**
   * Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.
   *
@@ -47,7 +47,7 @@ export interface IsolationRuleFirst {
   readonly categories: { [key: string]: string[] } | cdktf.IResolvable;
 }
 
-export function isolationRuleFirstToTerraform(struct?: IsolationRuleFirst | cdktf.IResolvable): any {
+export function isolationRuleGroupsToTerraform(struct?: IsolationRuleGroups | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -58,7 +58,7 @@ export function isolationRuleFirstToTerraform(struct?: IsolationRuleFirst | cdkt
 }
 
 
-export function isolationRuleFirstToHclTerraform(struct?: IsolationRuleFirst | cdktf.IResolvable): any {
+export function isolationRuleGroupsToHclTerraform(struct?: IsolationRuleGroups | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -76,19 +76,21 @@ export function isolationRuleFirstToHclTerraform(struct?: IsolationRuleFirst | c
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class IsolationRuleFirstOutputReference extends cdktf.ComplexObject {
+export class IsolationRuleGroupsOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
   private resolvableValue?: cdktf.IResolvable;
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
-    super(terraformResource, terraformAttribute, false);
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): IsolationRuleFirst | cdktf.IResolvable | undefined {
+  public get internalValue(): IsolationRuleGroups | cdktf.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -101,7 +103,7 @@ export class IsolationRuleFirstOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: IsolationRuleFirst | cdktf.IResolvable | undefined) {
+  public set internalValue(value: IsolationRuleGroups | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -131,97 +133,24 @@ export class IsolationRuleFirstOutputReference extends cdktf.ComplexObject {
     return this._categories;
   }
 }
-export interface IsolationRuleSecond {
-  /**
-  * Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.
-  *
-  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/isolation_rule#categories IsolationRule#categories}
-  */
-  readonly categories: { [key: string]: string[] } | cdktf.IResolvable;
-}
 
-export function isolationRuleSecondToTerraform(struct?: IsolationRuleSecond | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
-  }
-  return {
-    categories: cdktf.hashMapper(cdktf.listMapper(cdktf.stringToTerraform, false))(struct!.categories),
-  }
-}
-
-
-export function isolationRuleSecondToHclTerraform(struct?: IsolationRuleSecond | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
-  }
-  const attrs = {
-    categories: {
-      value: cdktf.hashMapperHcl(cdktf.listMapperHcl(cdktf.stringToHclTerraform, false))(struct!.categories),
-      isBlock: false,
-      type: "map",
-      storageClassType: "stringListMap",
-    },
-  };
-
-  // remove undefined attributes
-  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
-}
-
-export class IsolationRuleSecondOutputReference extends cdktf.ComplexObject {
-  private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+export class IsolationRuleGroupsList extends cdktf.ComplexList {
+  public internalValue? : IsolationRuleGroups[] | cdktf.IResolvable
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
-    super(terraformResource, terraformAttribute, false);
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
   }
 
-  public get internalValue(): IsolationRuleSecond | cdktf.IResolvable | undefined {
-    if (this.resolvableValue) {
-      return this.resolvableValue;
-    }
-    let hasAnyValues = this.isEmptyObject;
-    const internalValueResult: any = {};
-    if (this._categories !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.categories = this._categories;
-    }
-    return hasAnyValues ? internalValueResult : undefined;
-  }
-
-  public set internalValue(value: IsolationRuleSecond | cdktf.IResolvable | undefined) {
-    if (value === undefined) {
-      this.isEmptyObject = false;
-      this.resolvableValue = undefined;
-      this._categories = undefined;
-    }
-    else if (cdktf.Tokenization.isResolvable(value)) {
-      this.isEmptyObject = false;
-      this.resolvableValue = value;
-    }
-    else {
-      this.isEmptyObject = Object.keys(value).length === 0;
-      this.resolvableValue = undefined;
-      this._categories = value.categories;
-    }
-  }
-
-  // categories - computed: false, optional: false, required: true
-  private _categories?: { [key: string]: string[] } | cdktf.IResolvable; 
-  public get categories() {
-    return this.interpolationForAttribute('categories');
-  }
-  public set categories(value: { [key: string]: string[] } | cdktf.IResolvable) {
-    this._categories = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get categoriesInput() {
-    return this._categories;
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): IsolationRuleGroupsOutputReference {
+    return new IsolationRuleGroupsOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
   }
 }
 
@@ -275,10 +204,10 @@ export class IsolationRule extends cdktf.TerraformResource {
       forEach: config.forEach
     });
     this._description = config.description;
-    this._first.internalValue = config.first;
+    this._groups.internalValue = config.groups;
+    this._log = config.log;
     this._mode = config.mode;
     this._name = config.name;
-    this._second.internalValue = config.second;
   }
 
   // ==========
@@ -306,22 +235,38 @@ export class IsolationRule extends cdktf.TerraformResource {
     return this._description;
   }
 
-  // first - computed: false, optional: false, required: true
-  private _first = new IsolationRuleFirstOutputReference(this, "first");
-  public get first() {
-    return this._first;
+  // groups - computed: false, optional: false, required: true
+  private _groups = new IsolationRuleGroupsList(this, "groups", true);
+  public get groups() {
+    return this._groups;
   }
-  public putFirst(value: IsolationRuleFirst) {
-    this._first.internalValue = value;
+  public putGroups(value: IsolationRuleGroups[] | cdktf.IResolvable) {
+    this._groups.internalValue = value;
   }
   // Temporarily expose input value. Use with caution.
-  public get firstInput() {
-    return this._first.internalValue;
+  public get groupsInput() {
+    return this._groups.internalValue;
   }
 
   // id - computed: true, optional: false, required: false
   public get id() {
     return this.getStringAttribute('id');
+  }
+
+  // log - computed: true, optional: true, required: false
+  private _log?: boolean | cdktf.IResolvable; 
+  public get log() {
+    return this.getBooleanAttribute('log');
+  }
+  public set log(value: boolean | cdktf.IResolvable) {
+    this._log = value;
+  }
+  public resetLog() {
+    this._log = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get logInput() {
+    return this._log;
   }
 
   // mode - computed: false, optional: false, required: true
@@ -350,19 +295,6 @@ export class IsolationRule extends cdktf.TerraformResource {
     return this._name;
   }
 
-  // second - computed: false, optional: false, required: true
-  private _second = new IsolationRuleSecondOutputReference(this, "second");
-  public get second() {
-    return this._second;
-  }
-  public putSecond(value: IsolationRuleSecond) {
-    this._second.internalValue = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get secondInput() {
-    return this._second.internalValue;
-  }
-
   // updated_at - computed: true, optional: false, required: false
   public get updatedAt() {
     return this.getStringAttribute('updated_at');
@@ -380,10 +312,10 @@ export class IsolationRule extends cdktf.TerraformResource {
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       description: cdktf.stringToTerraform(this._description),
-      first: isolationRuleFirstToTerraform(this._first.internalValue),
+      groups: cdktf.listMapper(isolationRuleGroupsToTerraform, false)(this._groups.internalValue),
+      log: cdktf.booleanToTerraform(this._log),
       mode: cdktf.stringToTerraform(this._mode),
       name: cdktf.stringToTerraform(this._name),
-      second: isolationRuleSecondToTerraform(this._second.internalValue),
     };
   }
 
@@ -395,11 +327,17 @@ export class IsolationRule extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
-      first: {
-        value: isolationRuleFirstToHclTerraform(this._first.internalValue),
+      groups: {
+        value: cdktf.listMapperHcl(isolationRuleGroupsToHclTerraform, false)(this._groups.internalValue),
         isBlock: true,
-        type: "struct",
-        storageClassType: "IsolationRuleFirst",
+        type: "set",
+        storageClassType: "IsolationRuleGroupsList",
+      },
+      log: {
+        value: cdktf.booleanToHclTerraform(this._log),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       mode: {
         value: cdktf.stringToHclTerraform(this._mode),
@@ -412,12 +350,6 @@ export class IsolationRule extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
-      },
-      second: {
-        value: isolationRuleSecondToHclTerraform(this._second.internalValue),
-        isBlock: true,
-        type: "struct",
-        storageClassType: "IsolationRuleSecond",
       },
     };
 

@@ -20,7 +20,13 @@ export interface QuarantineRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly inbound?: QuarantineRuleInbound[] | cdktf.IResolvable;
   /**
-  * `monitor` forwards and records would-deny connections; `apply` enforces.
+  * true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#log QuarantineRule#log}
+  */
+  readonly log?: boolean | cdktf.IResolvable;
+  /**
+  * `monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#mode QuarantineRule#mode}
   */
@@ -38,7 +44,7 @@ export interface QuarantineRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly outbound?: QuarantineRuleOutbound[] | cdktf.IResolvable;
   /**
-  * The quarantined entities; default Quarantine in [Strict, Forensic].
+  * The quarantined entities; default Quarantine = Forensic. (Quarantine = Strict entities have no traffic at all, whatever a rule lists.)
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#target QuarantineRule#target}
   */
@@ -64,11 +70,17 @@ export interface QuarantineRuleInboundFrom {
   */
   readonly categories?: { [key: string]: string[] } | cdktf.IResolvable;
   /**
-  * CIDRs that are part of the peer.
+  * CIDRs or address ranges that are part of the peer.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#cidrs QuarantineRule#cidrs}
   */
   readonly cidrs?: string[];
+  /**
+  * CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#except QuarantineRule#except}
+  */
+  readonly except?: string[];
 }
 
 export function quarantineRuleInboundFromToTerraform(struct?: QuarantineRuleInboundFrom): any {
@@ -81,6 +93,7 @@ export function quarantineRuleInboundFromToTerraform(struct?: QuarantineRuleInbo
     any: cdktf.booleanToTerraform(struct!.any),
     categories: cdktf.hashMapper(cdktf.listMapper(cdktf.stringToTerraform, false))(struct!.categories),
     cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.cidrs),
+    except: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.except),
   }
 }
 
@@ -111,6 +124,12 @@ export function quarantineRuleInboundFromToHclTerraform(struct?: QuarantineRuleI
     },
     cidrs: {
       value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.cidrs),
+      isBlock: false,
+      type: "set",
+      storageClassType: "stringList",
+    },
+    except: {
+      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.except),
       isBlock: false,
       type: "set",
       storageClassType: "stringList",
@@ -151,6 +170,10 @@ export class QuarantineRuleInboundFromOutputReference extends cdktf.ComplexObjec
       hasAnyValues = true;
       internalValueResult.cidrs = this._cidrs;
     }
+    if (this._except !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.except = this._except;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -161,6 +184,7 @@ export class QuarantineRuleInboundFromOutputReference extends cdktf.ComplexObjec
       this._any = undefined;
       this._categories = undefined;
       this._cidrs = undefined;
+      this._except = undefined;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
@@ -168,6 +192,7 @@ export class QuarantineRuleInboundFromOutputReference extends cdktf.ComplexObjec
       this._any = value.any;
       this._categories = value.categories;
       this._cidrs = value.cidrs;
+      this._except = value.except;
     }
   }
 
@@ -234,6 +259,22 @@ export class QuarantineRuleInboundFromOutputReference extends cdktf.ComplexObjec
   public get cidrsInput() {
     return this._cidrs;
   }
+
+  // except - computed: true, optional: true, required: false
+  private _except?: string[]; 
+  public get except() {
+    return cdktf.Fn.tolist(this.getListAttribute('except'));
+  }
+  public set except(value: string[]) {
+    this._except = value;
+  }
+  public resetExcept() {
+    this._except = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get exceptInput() {
+    return this._except;
+  }
 }
 export interface QuarantineRuleInboundServices {
   /**
@@ -249,13 +290,13 @@ export interface QuarantineRuleInboundServices {
   */
   readonly icmpType?: number;
   /**
-  * Destination ports for tcp/udp; empty or absent means every port.
+  * Destination ports for tcp/udp/sctp; empty or absent means every port.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#ports QuarantineRule#ports}
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, icmp, icmpv6, or any.
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#protocol QuarantineRule#protocol}
   */
@@ -550,7 +591,7 @@ export class QuarantineRuleInboundToOutputReference extends cdktf.ComplexObject 
 }
 export interface QuarantineRuleInbound {
   /**
-  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.
+  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#from QuarantineRule#from}
   */
@@ -875,13 +916,13 @@ export interface QuarantineRuleOutboundServices {
   */
   readonly icmpType?: number;
   /**
-  * Destination ports for tcp/udp; empty or absent means every port.
+  * Destination ports for tcp/udp/sctp; empty or absent means every port.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#ports QuarantineRule#ports}
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, icmp, icmpv6, or any.
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#protocol QuarantineRule#protocol}
   */
@@ -1101,11 +1142,17 @@ export interface QuarantineRuleOutboundTo {
   */
   readonly categories?: { [key: string]: string[] } | cdktf.IResolvable;
   /**
-  * CIDRs that are part of the peer.
+  * CIDRs or address ranges that are part of the peer.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#cidrs QuarantineRule#cidrs}
   */
   readonly cidrs?: string[];
+  /**
+  * CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.
+  *
+  * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#except QuarantineRule#except}
+  */
+  readonly except?: string[];
 }
 
 export function quarantineRuleOutboundToToTerraform(struct?: QuarantineRuleOutboundTo): any {
@@ -1118,6 +1165,7 @@ export function quarantineRuleOutboundToToTerraform(struct?: QuarantineRuleOutbo
     any: cdktf.booleanToTerraform(struct!.any),
     categories: cdktf.hashMapper(cdktf.listMapper(cdktf.stringToTerraform, false))(struct!.categories),
     cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.cidrs),
+    except: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.except),
   }
 }
 
@@ -1148,6 +1196,12 @@ export function quarantineRuleOutboundToToHclTerraform(struct?: QuarantineRuleOu
     },
     cidrs: {
       value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.cidrs),
+      isBlock: false,
+      type: "set",
+      storageClassType: "stringList",
+    },
+    except: {
+      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.except),
       isBlock: false,
       type: "set",
       storageClassType: "stringList",
@@ -1188,6 +1242,10 @@ export class QuarantineRuleOutboundToOutputReference extends cdktf.ComplexObject
       hasAnyValues = true;
       internalValueResult.cidrs = this._cidrs;
     }
+    if (this._except !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.except = this._except;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -1198,6 +1256,7 @@ export class QuarantineRuleOutboundToOutputReference extends cdktf.ComplexObject
       this._any = undefined;
       this._categories = undefined;
       this._cidrs = undefined;
+      this._except = undefined;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
@@ -1205,6 +1264,7 @@ export class QuarantineRuleOutboundToOutputReference extends cdktf.ComplexObject
       this._any = value.any;
       this._categories = value.categories;
       this._cidrs = value.cidrs;
+      this._except = value.except;
     }
   }
 
@@ -1271,6 +1331,22 @@ export class QuarantineRuleOutboundToOutputReference extends cdktf.ComplexObject
   public get cidrsInput() {
     return this._cidrs;
   }
+
+  // except - computed: true, optional: true, required: false
+  private _except?: string[]; 
+  public get except() {
+    return cdktf.Fn.tolist(this.getListAttribute('except'));
+  }
+  public set except(value: string[]) {
+    this._except = value;
+  }
+  public resetExcept() {
+    this._except = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get exceptInput() {
+    return this._except;
+  }
 }
 export interface QuarantineRuleOutbound {
   /**
@@ -1292,7 +1368,7 @@ export interface QuarantineRuleOutbound {
   */
   readonly services?: QuarantineRuleOutboundServices[] | cdktf.IResolvable;
   /**
-  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything.
+  * The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/quarantine_rule#to QuarantineRule#to}
   */
@@ -1637,6 +1713,7 @@ export class QuarantineRule extends cdktf.TerraformResource {
     });
     this._description = config.description;
     this._inbound.internalValue = config.inbound;
+    this._log = config.log;
     this._mode = config.mode;
     this._name = config.name;
     this._outbound.internalValue = config.outbound;
@@ -1687,6 +1764,22 @@ export class QuarantineRule extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get inboundInput() {
     return this._inbound.internalValue;
+  }
+
+  // log - computed: true, optional: true, required: false
+  private _log?: boolean | cdktf.IResolvable; 
+  public get log() {
+    return this.getBooleanAttribute('log');
+  }
+  public set log(value: boolean | cdktf.IResolvable) {
+    this._log = value;
+  }
+  public resetLog() {
+    this._log = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get logInput() {
+    return this._log;
   }
 
   // mode - computed: false, optional: false, required: true
@@ -1765,6 +1858,7 @@ export class QuarantineRule extends cdktf.TerraformResource {
     return {
       description: cdktf.stringToTerraform(this._description),
       inbound: cdktf.listMapper(quarantineRuleInboundToTerraform, false)(this._inbound.internalValue),
+      log: cdktf.booleanToTerraform(this._log),
       mode: cdktf.stringToTerraform(this._mode),
       name: cdktf.stringToTerraform(this._name),
       outbound: cdktf.listMapper(quarantineRuleOutboundToTerraform, false)(this._outbound.internalValue),
@@ -1785,6 +1879,12 @@ export class QuarantineRule extends cdktf.TerraformResource {
         isBlock: true,
         type: "set",
         storageClassType: "QuarantineRuleInboundList",
+      },
+      log: {
+        value: cdktf.booleanToHclTerraform(this._log),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       mode: {
         value: cdktf.stringToHclTerraform(this._mode),

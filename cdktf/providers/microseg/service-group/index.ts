@@ -40,13 +40,13 @@ export interface ServiceGroupServices {
   */
   readonly icmpType?: number;
   /**
-  * Destination ports for tcp/udp; empty or absent means every port.
+  * Destination ports for tcp/udp/sctp; empty or absent means every port.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/service_group#ports ServiceGroup#ports}
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, icmp, icmpv6, or any.
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/service_group#protocol ServiceGroup#protocol}
   */

@@ -1,6 +1,6 @@
 # One three-tier application: its VMs as entities and one application rule
-# (office → web 443, web → app 8080, app → db 5432, everything → DNS 53/udp;
-# outbound limited to what is listed).
+# (its members talk to each other, the office reaches web on 443; outbound
+# limited to the application itself; DNS is a shared service, in ../../main.tf).
 
 terraform {
   required_providers {
@@ -30,6 +30,8 @@ resource "microseg_application_rule" "app" {
   description = "Allow-list of the ${var.app} application (${var.environment})."
   mode        = var.mode
   target      = { categories = { AppType = [var.app], Environment = [var.environment] } }
+  # Tier to tier needs no entries (once as outbound, once as inbound): members of the target may talk.
+  intra_group = "allow"
 
   inbound = [
     {
@@ -37,33 +39,8 @@ resource "microseg_application_rule" "app" {
       to             = { categories = local.tier.web }
       service_groups = [var.https_group]
     },
-    {
-      from     = { categories = local.tier.web }
-      to       = { categories = local.tier.app }
-      services = [{ protocol = "tcp", ports = ["8080"] }]
-    },
-    {
-      from     = { categories = local.tier.app }
-      to       = { categories = local.tier.db }
-      services = [{ protocol = "tcp", ports = ["5432"] }]
-    },
   ]
 
+  # Nothing else outbound; DNS is allowed by the shared-service rule before this rule is consulted.
   outbound_policy = "allow_listed"
-  outbound = [
-    {
-      from     = { categories = local.tier.web }
-      to       = { categories = local.tier.app }
-      services = [{ protocol = "tcp", ports = ["8080"] }]
-    },
-    {
-      from     = { categories = local.tier.app }
-      to       = { categories = local.tier.db }
-      services = [{ protocol = "tcp", ports = ["5432"] }]
-    },
-    {
-      to             = { categories = var.dns_selector }
-      service_groups = [var.dns_group]
-    },
-  ]
 }

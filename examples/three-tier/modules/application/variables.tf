@@ -39,13 +39,3 @@ variable "https_group" {
   description = "Service group for HTTPS."
   type        = string
 }
-
-variable "dns_group" {
-  description = "Service group for DNS."
-  type        = string
-}
-
-variable "dns_selector" {
-  description = "Categories selecting the shared DNS server."
-  type        = map(set(string))
-}

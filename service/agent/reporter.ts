@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { parseConntrackDump, parseFlowCounters, type ConntrackEntry } from './conntrack';
-import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from './types';
+import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from '../model/observation';
 import type { RuleKind, Verdict } from '../model/verdicts';
 
 export interface DecodedConnection { verdict: Verdict; rule: string | null; rule_kind: RuleKind | null }

@@ -10,18 +10,20 @@
  * is reported only by its owning side: ingress when the destination is an
  * entity, else egress. A side that did not allow it always reports.
  */
-import { canonicalIp } from './entity-index';
+import { canonicalAddress } from '../model/net';
 import { decodeCookie, decodeLabel, decodeMark } from '../compiler/pipeline';
 import { ruleIndex } from '../compiler/rule-ids';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { ObservationDecoder } from './reporter';
 import type { Layer, RuleKind } from '../model/verdicts';
 
-const LAYER_KIND: Record<Layer, RuleKind | null> = { default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application' };
+const LAYER_KIND: Record<Layer, RuleKind | null> = {
+  default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application', shared_service: 'shared_service',
+};
 
 export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
   const rules = ruleIndex(snapshot);
-  const entityIps = new Set(snapshot.entities.flatMap((e) => e.ips.map(canonicalIp)));
+  const entityIps = new Set(snapshot.entities.flatMap((e) => e.ips.map((ip) => canonicalAddress(ip) ?? ip)));
   const ruleOf = (layer: Layer, id: number) => {
     const kind = LAYER_KIND[layer];
     if (!kind || id === 0) return { rule: null, rule_kind: kind };
@@ -34,7 +36,7 @@ export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
       const m = decodeMark(e.mark);
       if (m.verdict === null) return null;
       if (m.verdict === 'allow') {
-        const owner = entityIps.has(canonicalIp(e.dst)) ? 'ingress' : 'egress';
+        const owner = entityIps.has(canonicalAddress(e.dst) ?? e.dst) ? 'ingress' : 'egress';
         if (m.side !== owner) return null;
       }
       return { verdict: m.verdict, ...ruleOf(m.layer, decodeLabel(e.labels)) };

@@ -4,7 +4,7 @@
  * `ObservationReport`; GET /v1/flows answers `FlowRecord[]`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { RULE_KINDS, VERDICTS, type RuleKind, type Verdict } from '../model/verdicts';
+import { RULE_KINDS, VERDICTS, type RuleKind, type Verdict } from './verdicts';
 
 const VerdictSchema = Type.Union(VERDICTS.map((v) => Type.Literal(v)), { description: 'The verdict recorded with the connection.' });
 const RuleKindSchema = Type.Union([...RULE_KINDS.map((v) => Type.Literal(v)), Type.Null()], { description: 'The kind of the deciding rule, or null (default allow).' });

@@ -8,7 +8,7 @@
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ObservationReporter, ovsDumpers, type ObservationDecoder } from './reporter';
-import type { ObservationReportT } from './types';
+import type { ObservationReportT } from '../model/observation';
 
 export interface ObservationLink {
   fetchPolicy(): Promise<PolicySnapshot>;
@@ -17,7 +17,7 @@ export interface ObservationLink {
 
 export interface ObservationHookOptions {
   link: ObservationLink;
-  /** The decoder for the policy the bridge runs (service/observations/decode.ts: pipelineDecoder). */
+  /** The decoder for the policy the bridge runs (service/agent/decode.ts: pipelineDecoder). */
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 

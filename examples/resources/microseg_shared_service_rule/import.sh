@@ -1,0 +1,2 @@
+# Every microseg object imports by its name.
+terraform import microseg_shared_service_rule.dns dns
