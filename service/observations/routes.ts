@@ -162,7 +162,7 @@ export function registerObservationRoutes(untyped: FastifyInstance, deps: Observ
   });
 
   app.get('/v1/entities/:name/rules', {
-    schema: { tags: ['observations'], summary: 'The rules whose target (or isolation group) holds this entity', params: NameParams },
+    schema: { tags: ['observations'], summary: 'The rules whose target, isolation group or shared-service providers hold this entity', params: NameParams },
   }, async (request) => {
     const { name } = request.params;
     const idx = await index.get();
