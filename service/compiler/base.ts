@@ -6,7 +6,7 @@
 import { ipVersion } from '../model/net';
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
-import { BASE_COOKIE, DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, REG, REG_MATCH, TABLE } from './pipeline';
+import { BASE_COOKIE, DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, PRIORITY, REG, REG_MATCH, TABLE, TABLES } from './pipeline';
 
 const cookie = BASE_COOKIE;
 const isV6 = (ip: string) => ipVersion(ip) === 6;
@@ -31,7 +31,6 @@ function classify(fs: FlowSet, view: HostView): void {
     fs.add({ table: t, priority: 100, match: `${at},ip`, cookie, actions: `goto_table:${TABLE.DISPATCH}` });
     fs.add({ table: t, priority: 100, match: `${at},ipv6`, cookie, actions: `goto_table:${TABLE.DISPATCH}` });
   }
-  fs.add({ table: t, priority: 0, match: '', cookie, actions: 'drop' });
 }
 
 /** A VM may send only from its MAC (if known) and IPs; ARP/ND/DHCP for its own addresses go to NORMAL. */
@@ -72,7 +71,6 @@ function conntrack(fs: FlowSet, ctTable: number, stateTable: number, zoneReg: st
   for (const proto of ['ip', 'ipv6']) {
     fs.add({ table: ctTable, priority: 100, match: proto, cookie, actions: `ct(table=${stateTable},zone=${zoneReg}[0..15])` });
   }
-  fs.add({ table: ctTable, priority: 0, match: '', cookie, actions: 'drop' });
   const s = stateTable;
   fs.add({ table: s, priority: 200, match: 'ct_state=+inv+trk', cookie, actions: 'drop' });
   fs.add({ table: s, priority: 190, match: `ct_state=+rpl+trk,ct_mark=${BLOCKED}`, cookie, actions: 'drop' });
@@ -82,7 +80,6 @@ function conntrack(fs: FlowSet, ctTable: number, stateTable: number, zoneReg: st
   // New connections and established ones in their original direction: the
   // policy is re-evaluated on every such packet, so a rule change cuts them.
   fs.add({ table: s, priority: 100, match: 'ct_state=+trk', cookie, actions: `goto_table:${firstLayer}` });
-  fs.add({ table: s, priority: 0, match: '', cookie, actions: 'drop' });
 }
 
 /**
@@ -112,13 +109,20 @@ function dispatch(fs: FlowSet, view: HostView): void {
   }
   const out = view.uplinks.map((u) => `output:${u}`).join(',') || 'drop';
   fs.add({ table: t, priority: 10, match: `${REG_MATCH.FROM_ENTITY}=0x1`, cookie, actions: out });
-  fs.add({ table: t, priority: 0, match: '', cookie, actions: 'drop' });
+}
+
+/** The table-miss flows TABLES declares as drop or goto (layers emit the computed ones). */
+function tableMisses(fs: FlowSet): void {
+  for (const t of TABLES) {
+    if ('drop' in t.miss) fs.add({ table: t.id, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: 'drop' });
+    else if ('goto' in t.miss) fs.add({ table: t.id, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: `goto_table:${TABLE[t.miss.goto]}` });
+  }
 }
 
 export function compileBase(fs: FlowSet, view: HostView): void {
   classify(fs, view);
   for (const entity of view.local) antiSpoof(fs, entity);
-  fs.add({ table: TABLE.SPOOF, priority: 0, match: '', cookie, actions: 'drop' });
+  tableMisses(fs);
   const toOutput = `output:${REG.DST_PORT}[]`;
   conntrack(fs, TABLE.EGRESS_CT, TABLE.EGRESS_STATE, REG.SRC_PORT, TABLE.EGRESS_SETS, `goto_table:${TABLE.DISPATCH}`);
   commit(fs, TABLE.EGRESS_COMMIT, REG.SRC_PORT, `goto_table:${TABLE.DISPATCH}`);
