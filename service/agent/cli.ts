@@ -26,7 +26,7 @@ import { pipelineDecoder } from './decode';
 
 interface Options {
   service: string[]; token?: string; tokenFile?: string; caCert?: string; host: string; ovsRundir: string; bridge?: string;
-  stateDir: string; interval: string; once?: boolean; observe: boolean;
+  stateDir: string; interval?: string; once?: boolean; observe: boolean;
 }
 
 export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
@@ -42,7 +42,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt, db.sock and ovs-vswitchd.pid)')
     .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')
     .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
-    .option('--interval <duration>', 'reconcile interval', '2s')
+    .option('--interval <duration>', 'reconcile interval (default: $MICROSEG_AGENT_INTERVAL, else 2s)')
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
@@ -63,7 +63,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let link: HttpLink;
   try {
     const token = tokenFrom(o, env);
-    intervalMs = requireDuration(o.interval, '--interval', INTERVAL_RANGE);
+    intervalMs = o.interval !== undefined ? requireDuration(o.interval, '--interval', INTERVAL_RANGE)
+      : env.MICROSEG_AGENT_INTERVAL ? requireDuration(env.MICROSEG_AGENT_INTERVAL, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000;
     link = httpLink({
       services: o.service,
       token,

@@ -68,7 +68,7 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Fa
     });
     let lastSyslogError = '';
     const ruleLog = new RuleLog({
-      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink) => metrics.ruleLogLineDropped(sink),
+      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink, lines) => metrics.ruleLogDropped(sink, lines),
       // Once per distinct error: a collector that is away would otherwise be reported every reconnect.
       onError: (message) => { if (message !== lastSyslogError) app.log.warn({ error: message }, 'rule log: syslog collector unreachable'); lastSyslogError = message; },
     });
