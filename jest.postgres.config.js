@@ -2,7 +2,7 @@
  * The suites that touch the store, again on PostgreSQL (`npm test` runs this
  * after jest.config.js): every test file that starts a service through
  * test/support/service.ts, except those that already run on both backends
- * themselves (they start their own clusters). One cluster per worker
+ * themselves (they start their own clusters) or build a SQLite file by hand. One cluster per worker
  * (test/support/worker-postgres.ts).
  */
 const { readdirSync, readFileSync, statSync } = require('node:fs');
@@ -18,7 +18,8 @@ function testFiles(dir) {
 }
 
 const touchesStore = (text) => /support\/service'|lab-service'/.test(text);
-const ownBackends = (text) => /startPostgres|startReplicas/.test(text);
+// Own clusters, or a SQLite file made by hand (an older schema): not for this run.
+const ownBackends = (text) => /startPostgres|startReplicas|better-sqlite3/.test(text);
 const files = testFiles(join(__dirname, 'test')).filter((f) => {
   const text = readFileSync(f, 'utf8');
   return touchesStore(text) && !ownBackends(text);
