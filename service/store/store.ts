@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
-import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
+import { RULE_MODEL_KINDS, type PolicySnapshot, type RuleModelKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
@@ -94,7 +94,7 @@ interface Meta { generation: number; revision: number }
 /** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
 interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
 
-const isRuleKind = (kind: Kind): kind is RuleKind => (RULE_KINDS as readonly string[]).includes(kind);
+const isRuleKind = (kind: Kind): kind is RuleModelKind => (RULE_MODEL_KINDS as readonly string[]).includes(kind);
 /** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
 export const MAX_RULE_ID = 0x7fffffff;
 
