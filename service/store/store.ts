@@ -29,6 +29,7 @@ import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './en
 import { createDataSource, isPostgresUrl } from './data-source';
 import { DomainError } from '../model/errors';
 import { ReadWriteLock } from './mutex';
+import { FlowTable } from './flow-table';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
@@ -107,11 +108,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
+  /** The observed-connection history (service/observations/flow-store.ts aggregates into it). */
+  readonly flows: FlowTable;
 
   private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
+    // Its own lock on PostgreSQL (observations do not wait for policy writes); the one connection's lock on SQLite.
+    this.flows = new FlowTable(ds, this.postgres, this.postgres ? new ReadWriteLock() : this.lock);
     this.staleAfterMs = options.agentStaleAfterMs;
     if (this.postgres) {
       this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));
