@@ -1,6 +1,7 @@
 /** Plain-text tables and lines for the CLI. Pure functions. */
 import type { FlowRecord } from '../service/model/observation';
 import type { HostStatus } from '../service/model/host-status';
+import { hasPorts, isIcmp, protocolNumber } from '../service/model/protocols';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -31,17 +32,26 @@ export function statusText(s: StatusBody): string {
   return [`policy generation ${s.generation}`, s.hosts.length ? table(['HOST', 'STATE', 'DESIRED', 'REALIZED', 'FLOWS', 'LAST ERROR'], rows) : '(no hosts)', ...notes].join('\n');
 }
 
-/** `tcp/5432`, `udp/53`, `icmp`, `icmp/8` (type), `icmpv6/128`. */
+/** `tcp/5432`, `udp/53`, `sctp/3868`, `icmp`, `icmp/8` (type), `icmpv6/128`, `gre`, `47`. */
 export function parseService(text: string): { protocol: string; port?: string; icmp_type?: string } {
-  const m = text.match(/^(tcp|udp|icmp|icmpv6)(?:\/([0-9]{1,5}))?$/);
-  if (!m) throw new Error(`service must be tcp/PORT, udp/PORT, icmp[/TYPE] or icmpv6[/TYPE], got "${text}"`);
+  const m = text.match(/^([a-z0-9]+)(?:\/([0-9]{1,5}))?$/);
+  const usage = `service must be tcp/PORT, udp/PORT, sctp/PORT, icmp[/TYPE], icmpv6[/TYPE] or an IP protocol by name or number (gre, 47), got "${text}"`;
+  if (!m || protocolNumber(m[1]) === null) throw new Error(usage);
   const [, protocol, n] = m;
-  if ((protocol === 'tcp' || protocol === 'udp') && n === undefined) throw new Error(`${protocol} needs a port, e.g. ${protocol}/443`);
-  if (protocol === 'tcp' || protocol === 'udp') return { protocol, port: n };
-  return n === undefined ? { protocol } : { protocol, icmp_type: n };
+  if (hasPorts(protocol)) {
+    if (n === undefined) throw new Error(`${protocol} needs a port, e.g. ${protocol}/443`);
+    return { protocol, port: n };
+  }
+  if (isIcmp(protocol)) return n === undefined ? { protocol } : { protocol, icmp_type: n };
+  if (n !== undefined) throw new Error(usage);
+  return { protocol };
 }
 
-export function explainText(src: string, dst: string, svc: string, r: { verdict: string; layer: string; rule: string | null; mode: string | null }): string {
-  const by = r.rule ? `${r.layer} rule ${r.rule} (${r.mode})` : `${r.layer}: no rule matched`;
-  return `${src} → ${dst} ${svc}: ${r.verdict.toUpperCase()} — ${by}`;
+export interface ExplainAnswer { verdict: string; layer: string; rule: string | null; mode: string | null; drafts?: { kind: string; rule: string; verdict: string }[] }
+
+export function explainText(src: string, dst: string, svc: string, r: ExplainAnswer): string {
+  const by = r.rule ? `${r.layer} rule ${r.rule} (${r.mode})`
+    : r.layer === 'quarantine' ? 'quarantine: an end is in Quarantine: Strict (no traffic at all)' : `${r.layer}: no rule matched`;
+  const drafts = (r.drafts ?? []).map((d) => `${d.kind.replace(/_rule$/, '').replace(/_/g, '-')} ${d.rule} → ${d.verdict}`);
+  return `${src} → ${dst} ${svc}: ${r.verdict.toUpperCase()} — ${by}${drafts.length ? `; drafts (off) that would decide it: ${drafts.join(', ')}` : ''}`;
 }

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
-import { explainText, flowRow, FLOW_HEADERS, parseService, statusText, table, type StatusBody } from './format';
+import { explainText, flowRow, FLOW_HEADERS, parseService, statusText, table, type ExplainAnswer, type StatusBody } from './format';
 import type { FlowRecord } from '../service/model/observation';
 import { requireDuration } from '../service/model/duration';
 
@@ -81,12 +81,12 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
 
   program.command('explain').description('what the policy decides for a connection, e.g. explain web-1 db-1 tcp/5432')
     .argument('<src>', 'source entity name or IP').argument('<dst>', 'destination entity name or IP')
-    .argument('<service>', 'tcp/PORT, udp/PORT, icmp[/TYPE] or icmpv6[/TYPE]')
+    .argument('<service>', 'tcp/PORT, udp/PORT, sctp/PORT, icmp[/TYPE], icmpv6[/TYPE], or an IP protocol (gre, 47)')
     .option('--json', 'print JSON')
     .action(async (src: string, dst: string, svc: string, o: { json?: boolean }) => {
       let parsed;
       try { parsed = parseService(svc); } catch (e) { throw new CliError((e as Error).message); }
-      const r = await client().get<{ verdict: string; layer: string; rule: string | null; mode: string | null }>('/v1/reachability', { src, dst, ...parsed });
+      const r = await client().get<ExplainAnswer>('/v1/reachability', { src, dst, ...parsed });
       io.out(o.json ? JSON.stringify(r, null, 2) : explainText(src, dst, svc, r));
     });
   return program;

@@ -55,6 +55,8 @@ export interface ViewBand {
 export interface RuleView {
   rule: string;
   mode: string;
+  /** `allow`: members of the target may talk to each other on anything (not drawn as paths). */
+  intra_group: 'deny' | 'allow';
   tier_key: string | null;
   nodes: ViewNode[];
   /** Paths the rule allows (from the policy, not the traffic), drawn faintly. */
@@ -252,7 +254,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   const rankOf = (n: ViewNode) => (n.kind === 'rule-peer' || n.kind === 'tier' ? 0 : n.id.endsWith(':*more') ? 3 : n.kind === 'group' ? 1 : 2);
   const out = [...nodes.values()].filter((n) => n.kind === 'tier' || used.has(n.id))
     .sort((a, b) => a.column - b.column || rankOf(a) - rankOf(b) || (rankOf(a) === 0 ? 0 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  return { rule: rule.name, mode: rule.mode, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
+  return { rule: rule.name, mode: rule.mode, intra_group: rule.intra_group, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
 }
 
 interface Acc {

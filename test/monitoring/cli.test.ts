@@ -95,7 +95,7 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe('web-1 → db-1 tcp/5432: WOULD-DENY — application rule shop (monitor)\n');
   const json = await run(['explain', 'db-1', '10.0.0.11', 'icmp/8', '--json']);
-  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor' }); // shop allows all outbound
+  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor', drafts: [] }); // shop allows all outbound
   const unknown = await run(['explain', 'nobody', 'db-1', 'tcp/1']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/^microseg: 4\d\d: .*nobody.*\(field src\)\n$/);
@@ -155,5 +155,10 @@ test('service syntax', () => {
   expect(parseService('tcp/5432')).toEqual({ protocol: 'tcp', port: '5432' });
   expect(parseService('icmp')).toEqual({ protocol: 'icmp' });
   expect(parseService('icmpv6/128')).toEqual({ protocol: 'icmpv6', icmp_type: '128' });
-  expect(() => parseService('gre')).toThrow(/service must be/);
+  expect(parseService('sctp/3868')).toEqual({ protocol: 'sctp', port: '3868' });
+  expect(parseService('gre')).toEqual({ protocol: 'gre' });
+  expect(parseService('99')).toEqual({ protocol: '99' });
+  expect(() => parseService('ipx')).toThrow(/service must be/);
+  expect(() => parseService('gre/5')).toThrow(/service must be/);
+  expect(() => parseService('sctp')).toThrow(/sctp needs a port/);
 });

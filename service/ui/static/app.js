@@ -349,8 +349,8 @@ async function overviewPage(page, params) {
     const status = await api('/v1/status');
     hosts.replaceChildren(...status.hosts.map((h) => hostRow(h)));
     if (rulesOf !== status.generation) {
-      const [app, iso, quar] = await Promise.all([api('/v1/application-rules'), api('/v1/isolation-rules'), api('/v1/quarantine-rules')]);
-      rules.replaceChildren(...[['application', app.items], ['isolation', iso.items], ['quarantine', quar.items]].flatMap(([kind, items]) => items.map((r) =>
+      const [app, iso, quar, shared] = await Promise.all([api('/v1/application-rules'), api('/v1/isolation-rules'), api('/v1/quarantine-rules'), api('/v1/shared-service-rules')]);
+      rules.replaceChildren(...[['application', app.items], ['shared service', shared.items], ['isolation', iso.items], ['quarantine', quar.items]].flatMap(([kind, items]) => items.map((r) =>
         el('tr', {}, el('td', {}, kind), el('td', {}, kind === 'application' ? el('a', { href: route(['rules', r.name]), 'data-rule': r.name }, r.name) : r.name), el('td', {}, r.mode)))));
       rulesOf = status.generation;
     }
@@ -383,7 +383,7 @@ async function rulePage(page, params, name) {
     const text = JSON.stringify(v);
     if (text === drawn) return; // nothing new: keep the drawing, and the reader's focus and hover on it
     drawn = text;
-    title.textContent = `(${v.mode})`;
+    title.textContent = `(${v.mode}${v.intra_group === 'allow' ? '; members of the target may talk to each other' : ''})`;
     const focused = document.activeElement?.closest?.('#view path.band')?.getAttribute('data-band');
     renderSankey(holder, panel, v);
     if (focused) [...holder.querySelectorAll('path.band')].find((p) => p.getAttribute('data-band') === focused)?.focus({ preventScroll: true });
@@ -496,9 +496,8 @@ async function showPage() {
     else if (kind === 'hosts' && name) refresh = await hostPage(page, params, name);
     else if (kind === 'explain') refresh = await explainPage(page, params);
     else refresh = await overviewPage(page, params);
-    const status = await api('/v1/status');
-    $('#generation').textContent = `generation ${status.generation}`;
-    if (refresh) await refresh();
+    const generation = api('/v1/status').then((status) => { $('#generation').textContent = `generation ${status.generation}`; });
+    await Promise.all([generation, refresh?.()]);
   });
   let busy = false; // a slow answer is not asked again before it arrives
   if (refresh) timer = setInterval(() => { if (!busy) { busy = true; withErrors(refresh).finally(() => { busy = false; }); } }, POLL_MS);

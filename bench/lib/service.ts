@@ -1,0 +1,135 @@
+/**
+ * The policy service as users run it, started in this process for a benchmark:
+ * a SQLite file in a temp dir, the default plugins (embedded agents,
+ * monitoring), an admin and an agent token, on a random port. `bytesSent`
+ * counts the response bytes per route (what agents download).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { PolicyStore } from '../../service/store/store';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import { buildApp } from '../../service/app';
+import type { Objects } from './inventory';
+
+export const ADMIN_SECRET = 'bench-admin-secret';
+/** The agent token of one host (agent tokens are bound to their host): one per host the objects name. */
+export const agentSecret = (host: string) => `bench-agent-secret-${host}`;
+
+export interface BenchService {
+  url: string;
+  store: PolicyStore;
+  app: FastifyInstance;
+  dir: string;
+  /** Response bytes by route pattern (e.g. "GET /v1/agents/policy") since start or the last reset. */
+  bytesSent: Map<string, number>;
+  /** JSON call as admin; rejects on a status ≥ 300. */
+  api(method: string, path: string, body?: unknown): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** Counts the bytes of every response payload, by route. */
+function byteCounter(into: Map<string, number>): FastifyPluginAsync {
+  // fastify-plugin: the hook must see every route, not only this plugin's own.
+  return fp(
+    async (app) => {
+      app.addHook('onSend', async (request, _reply, payload) => {
+        const n =
+          typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
+        const key = `${request.method} ${request.routeOptions.url ?? request.url}`;
+        into.set(key, (into.get(key) ?? 0) + n);
+        return payload;
+      });
+    },
+    { name: 'bench-byte-counter' },
+  );
+}
+
+export interface BenchServiceOptions {
+  defaultPlugins?: boolean;
+  plugins?: FastifyPluginAsync[];
+  /** Stored before the app (and its embedded agents) starts; each host gets an agent token (agentSecret). */
+  objects?: Objects;
+  /** Default: a SQLite file in the temp dir. */
+  database?: string;
+}
+
+export async function startBenchService(opts: BenchServiceOptions = {}): Promise<BenchService> {
+  const dir = mkdtempSync(join(tmpdir(), `msbench-${process.pid}-`));
+  const store = await PolicyStore.open(opts.database ?? join(dir, 'microseg.sqlite'));
+  if (opts.objects) await load(store, opts.objects);
+  const bytesSent = new Map<string, number>();
+  const app = await buildApp({
+    store,
+    tokens: [
+      { name: 'bench-admin', secret: ADMIN_SECRET, role: 'admin' },
+      ...(opts.objects ?? [])
+        .filter((o) => o.kind === 'host')
+        .map((o) => ({
+          name: `agent-${o.body.name}`,
+          secret: agentSecret(o.body.name),
+          role: 'agent' as const,
+          host: o.body.name as string,
+        })),
+    ],
+    defaultPlugins: opts.defaultPlugins ?? true,
+    plugins: [byteCounter(bytesSent), ...(opts.plugins ?? [])],
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  return {
+    url,
+    store,
+    app,
+    dir,
+    bytesSent,
+    async api(method, path, body) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${ADMIN_SECRET}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates the objects through the store (setup, not measured). */
+export async function load(store: PolicyStore, objects: Objects): Promise<void> {
+  for (const o of objects) await store.create(o.kind, o.body as never);
+}
+
+/** Polls GET /v1/status until every host (or those named) reports `generation`; ms it took, or throws after timeoutMs. */
+export async function waitRealized(
+  svc: BenchService,
+  generation: number,
+  timeoutMs: number,
+  hosts?: Set<string>,
+  everyMs = 10,
+): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const s = await svc.api('GET', '/v1/status');
+    const lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[]).filter(
+      (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
+    );
+    if (lagging.length === 0) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs)
+      throw new Error(
+        `generation ${generation} not realized after ${timeoutMs} ms on ${lagging.length} hosts (e.g. ${lagging[0].name}: ${JSON.stringify(lagging[0].status)})`,
+      );
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A process of simulated hosts for the 1,000-host benchmark (suites/scale.ts
+ * starts a few). Reads its hosts from the JSON file named by its argument (service,
+ * intervalMs, concurrency, hosts[{ name, token, ports }]) and runs one real HostAgent
+ * per host on an in-memory bridge, over the real HTTP link.
+ *
+ * Two differences from `microseg-agent`, both to keep one machine standing in
+ * for a thousand: no long poll (each agent finds a change on its interval
+ * pass), and at most `concurrency` passes of this process at once (a real host
+ * has its own CPU; here they share two cores and one heap, and each pass holds
+ * the whole parsed policy). SIGTERM stops them.
+ */
+import { readFileSync } from 'node:fs';
+import { compileHost } from '../../service/compiler';
+import { HostAgent } from '../../service/agent/host-agent';
+import { httpLink } from '../../service/agent/http-link';
+import type { HostPorts, PolicyLink } from '../../service/agent/types';
+import { MemoryDriver } from './memory-driver';
+
+interface SimConfig {
+  service: string;
+  intervalMs: number;
+  concurrency: number;
+  /** Each host with its own agent token (agent tokens are bound to one host). */
+  hosts: { name: string; token: string; ports: HostPorts }[];
+}
+
+/** A counting semaphore: a pass takes a slot when it fetches the policy and gives it back when it reports. */
+function limiter(slots: number): (link: PolicyLink) => PolicyLink {
+  let free = slots;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else free++;
+  };
+  return (link) => {
+    let held = false;
+    return {
+      async fetchPolicy() {
+        if (!held) {
+          if (free > 0) free--;
+          else await new Promise<void>((r) => queue.push(r));
+          held = true;
+        }
+        return link.fetchPolicy();
+      },
+      async reportStatus(host, status) {
+        try {
+          await link.reportStatus(host, status);
+        } finally {
+          if (held) {
+            held = false;
+            release();
+          }
+        }
+      },
+    };
+  };
+}
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
+const limited = limiter(config.concurrency);
+const agents = config.hosts.map(
+  (h) =>
+    new HostAgent({
+      host: h.name,
+      link: limited(httpLink({ services: [config.service], token: h.token, timeoutMs: 600_000 })),
+      driver: new MemoryDriver(h.ports),
+      compile: compileHost,
+      intervalMs: config.intervalMs,
+    }),
+);
+for (const a of agents) a.start();
+process.on('SIGTERM', () => void Promise.all(agents.map((a) => a.stop())).finally(() => process.exit(0)));

@@ -1,0 +1,294 @@
+/**
+ * The API: 10,000 entity creates through the service on SQLite against a bare
+ * fastify route inserting the same JSON into better-sqlite3 in a transaction
+ * (same journal mode), one request each, interleaved A B A B; then autocannon
+ * against GET of one rule and GET /v1/status at that size against bare fastify
+ * routes returning the same JSON; then what one agent downloads for one change
+ * against the whole policy.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { figure, type Figure } from '../lib/figures';
+import { applicationRuleBody, entityBody, hostPorts, inventoryObjects, type Objects } from '../lib/inventory';
+import { exponent, median, percentile, until } from '../lib/measure';
+import { agentSecret, ADMIN_SECRET, startBenchService, type BenchService } from '../lib/service';
+import type { BenchContext, Suite } from '../lib/suite';
+import { startSimAgent } from '../sim/agent';
+
+/** The baseline: what a user could write in ten lines. */
+async function bareService(
+  file: string,
+  journalMode: string,
+): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+  const db = new Database(file);
+  db.pragma(`journal_mode = ${journalMode}`);
+  db.exec(
+    'CREATE TABLE objects (id TEXT PRIMARY KEY, kind TEXT, name TEXT, version INTEGER, body TEXT, created_at TEXT, updated_at TEXT, UNIQUE (kind, name))',
+  );
+  const insert = db.prepare('INSERT INTO objects VALUES (?, ?, ?, 1, ?, ?, ?)');
+  const create = db.transaction((body: { name: string }) => {
+    const now = new Date().toISOString();
+    const id = crypto.randomUUID();
+    insert.run(id, 'entity', body.name, JSON.stringify(body), now, now);
+    return { ...body, id, version: 1, created_at: now, updated_at: now };
+  });
+  const app = Fastify();
+  app.post('/v1/entities', async (req, reply) => reply.code(201).send(create(req.body as { name: string })));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`POST ${url}: ${res.status}`);
+  return performance.now() - t0;
+}
+
+/** autocannon in its own process (so it does not share this event loop with the servers): requests per second. */
+function autocannon(url: string, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        require.resolve('autocannon/autocannon.js'),
+        '--json',
+        '-c',
+        '10',
+        '-d',
+        String(seconds),
+        '-H',
+        `authorization=Bearer ${ADMIN_SECRET}`,
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number }; non2xx: number; errors: number };
+        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors`);
+        resolve(r.requests.average);
+      } catch (e) {
+        reject(new Error(`autocannon ${url}: exit ${code}: ${(e as Error).message} ${err.slice(-300)}`));
+      }
+    });
+  });
+}
+
+/**
+ * Creates entities 0…n-1 through the API and the bare route, request by request, in buckets of n/20; stops at
+ * the end of the bucket in which `budgetMs` ran out (the figures then say how far it got). Returns how many were made.
+ */
+async function writePath(
+  ctx: BenchContext,
+  svc: BenchService,
+  objects: Objects,
+  n: number,
+  hosts: number,
+  budgetMs: number,
+): Promise<{ figures: Figure[]; made: number }> {
+  // The store's own journal mode (it is kept in the file for WAL; the default is delete).
+  let journal = 'delete';
+  try {
+    const probe = new Database(join(svc.dir, 'microseg.sqlite'), { readonly: true, fileMustExist: true });
+    journal = String(probe.pragma('journal_mode', { simple: true }));
+    probe.close();
+  } catch {
+    /* the store may refuse a second opener: keep SQLite's default */
+  }
+  const bare = await bareService(join(svc.dir, 'bare.sqlite'), journal);
+  try {
+    const apps = Math.ceil(objects.filter((o) => o.kind === 'application_rule').length / 2);
+    const size = n / 20;
+    const buckets: { x: number; a: number[]; b: number[] }[] = [];
+    const t0 = Date.now();
+    for (let k = 0; k < 20 && (k < 2 || Date.now() - t0 < budgetMs); k++) {
+      const bucket = { x: (k + 0.5) * size, a: [] as number[], b: [] as number[] };
+      for (let i = k * size; i < (k + 1) * size; i++) {
+        const body = entityBody(i, { entities: n, hosts }, apps);
+        bucket.a.push(await post(`${svc.url}/v1/entities`, body));
+        bucket.b.push(await post(`${bare.url}/v1/entities`, body));
+      }
+      buckets.push(bucket);
+      ctx.log(
+        `api: ${(k + 1) * size} creates, last ${size}: p50 ${median(bucket.a).toFixed(1)} ms vs ${median(bucket.b).toFixed(1)} ms bare`,
+      );
+    }
+    const made = buckets.length * size;
+    const last = buckets[buckets.length - 1];
+    const range = `creates ${made - size}-${made}`;
+    const stopped = made < n ? ` (stopped at ${made} of ${n}: the ${budgetMs / 1000} s budget ran out)` : '';
+    const perS = (ms: number) => 1000 / ms;
+    const ex = exponent(buckets.map((k) => ({ x: k.x, y: median(k.a) })));
+    const exBare = exponent(buckets.map((k) => ({ x: k.x, y: median(k.b) })));
+    const what = `entity creates through the API (SQLite ${journal}, 500 rules, ${hosts} hosts, default plugins), one client${stopped}`;
+    return {
+      made,
+      figures: [
+        figure({
+          name: 'write_p50_ratio_10k',
+          value: perS(median(last.a)),
+          unit: 'creates/s (1 / p50)',
+          baseline: perS(median(last.b)),
+          target: 0.7,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what}, ${range}: p50 ${median(last.a).toFixed(2)} ms vs ${median(last.b).toFixed(2)} ms; baseline: bare fastify + better-sqlite3 insert in a transaction, same journal mode, interleaved request by request`,
+        }),
+        figure({
+          name: 'write_p99_ratio_10k',
+          value: perS(percentile(last.a, 99)),
+          unit: 'creates/s (1 / p99)',
+          baseline: perS(percentile(last.b, 99)),
+          target: 0.7,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `the same ${range}: p99 ${percentile(last.a, 99).toFixed(2)} ms vs ${percentile(last.b, 99).toFixed(2)} ms`,
+        }),
+        figure({
+          name: 'write_latency_exponent',
+          value: ex,
+          unit: 'exponent',
+          baseline: exBare,
+          target: 0.1,
+          note: `slope of log(p50 per ${size} creates) over log(entities)${stopped}: ${buckets.map((k) => median(k.a).toFixed(1)).join(', ')} ms; baseline: the bare route's slope (${buckets.map((k) => median(k.b).toFixed(1)).join(', ')} ms)`,
+        }),
+      ],
+    };
+  } finally {
+    await bare.close();
+  }
+}
+
+async function readPath(ctx: BenchContext, svc: BenchService, n: number): Promise<Figure[]> {
+  const seconds = ctx.quick ? 2 : 5;
+  const rounds = ctx.quick ? 1 : 3;
+  const rule = await svc.api('GET', '/v1/application-rules/rule0');
+  const status = await svc.api('GET', '/v1/status');
+  // The bare routes return the same JSON (serialized by fastify, as ours is).
+  const bare = Fastify();
+  bare.get('/rule', async () => rule);
+  bare.get('/status', async () => status);
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+  try {
+    const out: Figure[] = [];
+    for (const [name, ours, theirs, what] of [
+      [
+        'read_rule_ratio',
+        `${svc.url}/v1/application-rules/rule0`,
+        `${bareUrl}/rule`,
+        'GET /v1/application-rules/rule0',
+      ],
+      ['read_status_ratio', `${svc.url}/v1/status`, `${bareUrl}/status`, 'GET /v1/status'],
+    ] as const) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        a.push(await autocannon(ours, seconds));
+        b.push(await autocannon(theirs, seconds));
+      }
+      ctx.log(`api: ${what}: ${median(a).toFixed(0)} req/s vs ${median(b).toFixed(0)} bare`);
+      out.push(
+        figure({
+          name,
+          value: median(a),
+          unit: 'requests/s',
+          baseline: median(b),
+          target: 0.5,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what} at ${n} entities and 500 rules, autocannon -c 10 -d ${seconds}, median of ${rounds}; baseline: a bare fastify route returning the same JSON, interleaved`,
+        }),
+      );
+    }
+    return out;
+  } finally {
+    await bare.close();
+  }
+}
+
+async function download(ctx: BenchContext, svc: BenchService, apps: number): Promise<Figure> {
+  const snapshot = await svc.store.getSnapshot();
+  const host = snapshot.entities.find((e) => e.categories.AppType === 'app0')?.host ?? 'h0';
+  const sim = startSimAgent({ service: svc.url, token: agentSecret(host), host, ports: hostPorts(snapshot, host) });
+  try {
+    const realized = async (g: number) => {
+      if (!(await until(() => (sim.agent.last?.realized_generation ?? 0) >= g, 60_000)))
+        throw new Error(`simulated agent did not realize generation ${g}`);
+    };
+    await realized(svc.store.generation());
+    const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
+    svc.bytesSent.clear();
+    const body = applicationRuleBody(0, apps);
+    body.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '30000'] }];
+    await svc.api('PUT', '/v1/application-rules/rule0', body);
+    await realized(svc.store.generation());
+    const got = [...svc.bytesSent].filter(([k]) => k.includes('/v1/agents/')).reduce((s, [, v]) => s + v, 0);
+    ctx.log(`api: one change: the agent downloaded ${got} bytes, the policy is ${whole}`);
+    return figure({
+      name: 'agent_download_bytes_ratio',
+      value: got,
+      unit: 'bytes',
+      baseline: whole,
+      target: 0.01,
+      targetOn: 'ratio',
+      note: `bytes the service sent to one agent (host ${host}, HTTP link, long poll) from a one-rule change to realized, ${snapshot.entities.length} entities; baseline: the whole policy snapshot (one GET /v1/agents/policy)`,
+    });
+  } finally {
+    await sim.stop();
+  }
+}
+
+export const apiSuite: Suite = {
+  name: 'api',
+  figures: [
+    { name: 'write_p50_ratio_10k', unit: 'creates/s (1 / p50)', target: 0.7 },
+    { name: 'write_p99_ratio_10k', unit: 'creates/s (1 / p99)', target: 0.7 },
+    { name: 'write_latency_exponent', unit: 'exponent', target: 0.1 },
+    { name: 'read_rule_ratio', unit: 'requests/s', target: 0.5 },
+    { name: 'read_status_ratio', unit: 'requests/s', target: 0.5 },
+    { name: 'agent_download_bytes_ratio', unit: 'bytes', target: 0.01 },
+  ],
+  async run(ctx) {
+    const n = ctx.quick ? 400 : 10000;
+    const hosts = 50;
+    // Everything but the entities first: the creates are the measurement.
+    const objects = inventoryObjects({ entities: 0, hosts });
+    const svc = await startBenchService({ objects });
+    try {
+      const writes = await writePath(ctx, svc, objects, n, hosts, ctx.quick ? 20_000 : 360_000);
+      // The rest of the inventory straight into the store (setup, not measured), so reads see all n entities.
+      const apps = Math.ceil(objects.filter((o) => o.kind === 'application_rule').length / 2);
+      for (let i = writes.made; i < n; i++)
+        await svc.store.create('entity', entityBody(i, { entities: n, hosts }, apps) as never);
+      const reads = await readPath(ctx, svc, n);
+      return [...writes.figures, ...reads, await download(ctx, svc, apps)];
+    } finally {
+      await svc.close();
+    }
+  },
+};

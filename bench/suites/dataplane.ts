@@ -1,0 +1,164 @@
+/**
+ * Dataplane: real packets between two lab VMs on different hosts (test/lab:
+ * namespaces, userspace ovs-vswitchd per host) through br.microseg programmed
+ * by the service with the three-tier policy (in apply mode), against the same
+ * lab with one `actions=NORMAL` flow per bridge, interleaved round by round:
+ * TCP connections per second (sim/connrate.ts) and iperf3 throughput, web1 on
+ * one host to app1 on the other, tcp/8080 (which the policy allows).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Lab, type LabSpec } from '../../test/lab/lab';
+import { run, isRoot } from '../../test/lab/exec';
+import { threeTierLayout } from '../../test/lab/layouts';
+import { shopObjects } from '../../test/enforcement/three-tier-policy';
+import { figure } from '../lib/figures';
+import { median } from '../lib/measure';
+import { startBenchService, waitRealized } from '../lib/service';
+import { bundle } from '../lib/build';
+import type { Suite } from '../lib/suite';
+
+const PORT = 8080;
+
+/** A long-running command in a namespace, resolved once its stdout shows `ready` (or at once). */
+function daemon(ns: string, cmd: string, args: string[], ready?: RegExp): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d;
+      if (!ready || ready.test(out)) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${cmd} in ${ns} exited (${code}): ${out.slice(-300)}`)));
+    if (!ready) resolve(child);
+  });
+}
+
+const stop = (c: ChildProcess | null) =>
+  new Promise<void>((r) => {
+    if (!c || c.exitCode !== null) return r();
+    c.removeAllListeners('exit');
+    c.once('exit', () => r());
+    c.kill('SIGTERM');
+  });
+
+export const dataplaneSuite: Suite = {
+  name: 'dataplane',
+  figures: [
+    { name: 'dataplane_conn_ratio', unit: 'connections/s', target: 0.9 },
+    { name: 'dataplane_throughput_ratio', unit: 'Mbit/s', target: 0.9 },
+  ],
+  async run(ctx) {
+    if (!isRoot()) throw new Error('the dataplane benchmark needs root (network namespaces, Open vSwitch)');
+    const seconds = ctx.quick ? 2 : 5;
+    const rounds = ctx.quick ? 1 : 3;
+    const base = threeTierLayout();
+    // The echo ports of the layout, except the one iperf3 and connrate use.
+    const spec: LabSpec = {
+      ...base,
+      prefix: `bd${process.pid % 100000}`,
+      vms: base.vms.map((v) => ({ ...v, tcp: (v.tcp ?? []).filter((p) => p !== PORT) })),
+    };
+    const connrate = await bundle('bench/sim/connrate.ts');
+    const lab = await Lab.up(spec);
+    const svc = await startBenchService();
+    let server: ChildProcess | null = null;
+    try {
+      for (const o of shopObjects(lab, 'apply')) await svc.api('POST', `/v1/${o[0]}`, o[1]);
+      await waitRealized(svc, svc.store.generation(), 60_000);
+      const src = lab.vm('web1');
+      const dst = lab.vm('app1');
+      if (src.host === dst.host) throw new Error('web1 and app1 must be on different hosts');
+      const agents = svc.app.embeddedAgents!;
+      const hosts = [...lab.hosts.keys()];
+
+      const microseg = async () => {
+        await agents.start();
+        await waitRealized(svc, svc.store.generation(), 60_000);
+      };
+      const normal = async () => {
+        await agents.stop();
+        for (const h of hosts) {
+          await lab.ofctl(h, 'del-flows');
+          await lab.ofctl(h, 'add-flow', 'priority=0,actions=NORMAL');
+        }
+      };
+      const connRate = async (): Promise<number> => {
+        server = await daemon(dst.ns, process.execPath, [connrate, 'server', String(PORT)], /ready/);
+        try {
+          const out = await run(process.execPath, [connrate, 'client', dst.ip, String(PORT), String(seconds), '4'], {
+            ns: src.ns,
+            timeoutMs: (seconds + 10) * 1000,
+          });
+          const r = JSON.parse(out) as { connections: number; failed: number };
+          if (r.connections === 0)
+            throw new Error(`no connection web1 → app1:${PORT} went through (${r.failed} failed)`);
+          return r.connections / seconds;
+        } finally {
+          await stop(server);
+          server = null;
+        }
+      };
+      const throughput = async (): Promise<number> => {
+        // --forceflush: on a pipe iperf3 would hold back its "listening" line.
+        server = await daemon(dst.ns, 'iperf3', ['-s', '-p', String(PORT), '--forceflush'], /listening/i);
+        try {
+          const out = await run('iperf3', ['-c', dst.ip, '-p', String(PORT), '-t', String(seconds), '-J'], {
+            ns: src.ns,
+            timeoutMs: (seconds + 15) * 1000,
+          });
+          const r = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
+          return r.end.sum_received.bits_per_second / 1e6;
+        } finally {
+          await stop(server);
+          server = null;
+        }
+      };
+
+      const conn = { a: [] as number[], b: [] as number[] };
+      const tput = { a: [] as number[], b: [] as number[] };
+      for (let r = 0; r < rounds; r++) {
+        if (r > 0) await microseg();
+        conn.a.push(await connRate());
+        tput.a.push(await throughput());
+        await normal();
+        conn.b.push(await connRate());
+        tput.b.push(await throughput());
+        ctx.log(
+          `dataplane: round ${r + 1}: ${conn.a[r].toFixed(0)} vs ${conn.b[r].toFixed(0)} connections/s, ${tput.a[r].toFixed(0)} vs ${tput.b[r].toFixed(0)} Mbit/s`,
+        );
+      }
+      // Back to the policy, so the lab ends as the service left it.
+      await microseg();
+      const what = `web1 (${src.host}) → app1 (${dst.host}) tcp/${PORT}, two lab hosts (userspace datapath), br.microseg with the three-tier policy in apply mode`;
+      return [
+        figure({
+          name: 'dataplane_conn_ratio',
+          value: median(conn.a),
+          unit: 'connections/s',
+          baseline: median(conn.b),
+          target: 0.9,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what}, 4 parallel connect-close loops for ${seconds} s, median of ${rounds}; baseline: the same lab with one actions=NORMAL flow per bridge, interleaved`,
+        }),
+        figure({
+          name: 'dataplane_throughput_ratio',
+          value: median(tput.a),
+          unit: 'Mbit/s',
+          baseline: median(tput.b),
+          target: 0.9,
+          targetOn: 'ratio',
+          better: 'higher',
+          note: `${what}, iperf3 -t ${seconds} (one TCP stream), median of ${rounds}; baseline: one actions=NORMAL flow per bridge, interleaved`,
+        }),
+      ];
+    } finally {
+      await stop(server);
+      await svc.close();
+      await lab.down();
+    }
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * 1,000 hosts: one service (in this process, SQLite in memory so setup is not
+ * a disk benchmark), 20,000 entities, 1,000 simulated hosts (sim/hosts-process.ts,
+ * a few processes, in-memory bridges, the real agent and HTTP link). One rule
+ * change, timed until every host reports it; the service's CPU and the bytes
+ * it sent meanwhile. Bounded: a run that does not finish within the cap is
+ * extrapolated from the hosts that did, and says so.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { figure, failed } from '../lib/figures';
+import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
+import { cpuSeconds } from '../lib/measure';
+import { agentSecret, startBenchService, type BenchService } from '../lib/service';
+import { bundle } from '../lib/build';
+import type { Suite } from '../lib/suite';
+
+const NAMES = [
+  'scale_1000_hosts_realization_ms',
+  'scale_1000_hosts_service_cpu',
+  'scale_1000_hosts_bytes_sent',
+] as const;
+
+/** Hosts at `generation` or later, from the stored reports. */
+async function realizedCount(svc: BenchService, generation: number): Promise<number> {
+  const hosts = await svc.store.list('host');
+  return hosts.filter(
+    (h) => ((h.status as { realized_generation: number | null }).realized_generation ?? 0) >= generation,
+  ).length;
+}
+
+/** Polls until every host realized `generation` or `capMs` passed: the ms to the first and to the last, and how many made it. */
+async function follow(
+  svc: BenchService,
+  generation: number,
+  total: number,
+  capMs: number,
+): Promise<{ firstMs: number | null; ms: number; done: number }> {
+  const t0 = performance.now();
+  let firstMs: number | null = null;
+  for (;;) {
+    const done = await realizedCount(svc, generation);
+    const ms = performance.now() - t0;
+    if (done > 0 && firstMs === null) firstMs = ms;
+    if (done >= total || ms > capMs) return { firstMs, ms, done };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const scaleSuite: Suite = {
+  name: 'scale',
+  figures: [
+    { name: NAMES[0], unit: 'ms', target: 2000 },
+    { name: NAMES[1], unit: '% of one core', target: null },
+    { name: NAMES[2], unit: 'bytes', target: null },
+  ],
+  async run(ctx) {
+    const H = ctx.quick ? 50 : 1000;
+    const N = ctx.quick ? 1000 : 20000;
+    const processes = ctx.quick ? 2 : 4;
+    const capMs = ctx.quick ? 60_000 : 180_000;
+    const objects = inventoryObjects({ entities: N, hosts: H });
+    const snapshot = snapshotOf(objects);
+    const t0 = Date.now();
+    const svc = await startBenchService({ objects, database: ':memory:' });
+    ctx.log(`scale: ${N} entities, ${H} hosts stored in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const children: ChildProcess[] = [];
+    try {
+      const entry = await bundle('bench/sim/hosts-process.ts');
+      for (let p = 0; p < processes; p++) {
+        const hosts = Array.from({ length: H }, (_, h) => h)
+          .filter((h) => h % processes === p)
+          .map((h) => ({
+            name: hostName(h),
+            token: agentSecret(hostName(h)),
+            ports: hostPorts(snapshot, hostName(h)),
+          }));
+        const config = join(svc.dir, `sim-${p}.json`);
+        writeFileSync(config, JSON.stringify({ service: svc.url, intervalMs: 2000, concurrency: 4, hosts }), {
+          mode: 0o600,
+        });
+        const child = spawn(process.execPath, ['--max-old-space-size=3072', entry, config], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        children.push(child);
+      }
+      // Every host compiles its whole policy on each new generation, so the initial one costs what the change
+      // costs: the change is made once the first host has realized the initial policy, without waiting for all.
+      const g0 = svc.store.generation();
+      const initial = await follow(svc, g0, 1, capMs);
+      if (initial.done < 1) {
+        const reason = `no host realized the initial policy in ${capMs / 1000} s`;
+        return NAMES.map((n, i) => failed(n, scaleSuite.figures[i].unit, scaleSuite.figures[i].target, reason));
+      }
+      ctx.log(`scale: first host realized the initial policy after ${(initial.ms / 1000).toFixed(0)} s`);
+      const idleS = 5;
+      const c0 = cpuSeconds('self');
+      await new Promise((r) => setTimeout(r, idleS * 1000));
+      const idleCpu = ((cpuSeconds('self') - c0) / idleS) * 100;
+      svc.bytesSent.clear();
+      const body = applicationRuleBody(0, Math.ceil(snapshot.application_rules.length / 2));
+      body.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '31000'] }];
+      const c1 = cpuSeconds('self');
+      await svc.api('PUT', '/v1/application-rules/rule0', body);
+      const r = await follow(svc, svc.store.generation(), H, capMs);
+      const cpu = ((cpuSeconds('self') - c1) / (r.ms / 1000)) * 100;
+      const bytes = [...svc.bytesSent.values()].reduce((s, v) => s + v, 0);
+      const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
+      const complete = r.done >= H;
+      const ms = complete ? r.ms : r.done > 0 ? (r.ms * H) / r.done : null;
+      const how = complete
+        ? `all ${H} hosts realized in ${(r.ms / 1000).toFixed(1)} s`
+        : `extrapolated: only ${r.done} of ${H} hosts realized within the ${capMs / 1000} s cap (× ${H}/${r.done})`;
+      ctx.log(`scale: ${how}`);
+      const setup = `${H} simulated hosts (${processes} processes, at most 4 passes each at once, 2 s interval, no long poll), ${N} entities, one application rule changed`;
+      return [
+        figure({
+          name: NAMES[0],
+          value: ms,
+          unit: 'ms',
+          baseline: r.firstMs,
+          target: 2000,
+          note: `${how}; ${setup}; baseline: the first host to realize it, same change`,
+        }),
+        figure({
+          name: NAMES[1],
+          value: cpu,
+          unit: '% of one core',
+          baseline: idleCpu,
+          note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change (agents still converging on the initial policy)`,
+        }),
+        figure({
+          name: NAMES[2],
+          value: bytes,
+          unit: 'bytes',
+          baseline: whole,
+          note: `every response byte the service sent from the change until ${complete ? 'the last host realized' : 'the cap'}; baseline: the whole policy once (ratio = whole policies sent)`,
+        }),
+      ];
+    } finally {
+      for (const c of children) c.kill('SIGTERM');
+      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+      await svc.close();
+    }
+  },
+};
