@@ -12,7 +12,7 @@
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
 import type { Layer, Verdict } from '../model/verdicts';
-import type { RuleKind } from '../model/snapshot';
+import type { RuleModelKind } from '../model/snapshot';
 
 /**
  * What a table does when no flow matches: drop, go on to the next table, or a
@@ -124,8 +124,7 @@ export function decodeLabel(label: string | bigint): number {
 
 // ---- rule ids and cookies ----
 // A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
-export type { RuleKind };
-export const KIND_LAYER: Record<RuleKind, Layer> = {
+export const KIND_LAYER: Record<RuleModelKind, Layer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application', shared_service_rule: 'shared_service',
 };
 

@@ -12,7 +12,7 @@ export type HostStatusSample = HostStatus & { host: string };
 export interface MetricsSources {
   generation: () => number;
   hosts: () => Promise<HostStatusSample[]>;
-  flowStore: () => { entries: number; max: number; dropped: number; expired: number };
+  flowStore: () => Promise<{ entries: number; max: number; dropped: number; expired: number }>;
 }
 
 export class ServiceMetrics {
@@ -57,8 +57,8 @@ export class ServiceMetrics {
     this.observed = new Counter({ name: 'microseg_connections_observed_total', help: 'Connections observed in conntrack, by verdict.', labelNames: ['verdict'], registers });
     for (const v of ['allow', 'deny', 'would-deny']) this.observed.inc({ verdict: v }, 0);
 
-    const flowGauge = (name: string, help: string, pick: (f: ReturnType<MetricsSources['flowStore']>) => number) =>
-      new Gauge({ name, help, registers, collect() { this.set(pick(sources.flowStore())); } });
+    const flowGauge = (name: string, help: string, pick: (f: Awaited<ReturnType<MetricsSources['flowStore']>>) => number) =>
+      new Gauge({ name, help, registers, async collect() { this.set(pick(await sources.flowStore())); } });
     flowGauge('microseg_flow_records', 'Aggregated observed-connection rows held.', (f) => f.entries);
     flowGauge('microseg_flow_records_max', 'The configured bound on aggregated rows.', (f) => f.max);
     flowGauge('microseg_flow_records_dropped', 'Rows dropped (oldest first) because the history was full.', (f) => f.dropped);

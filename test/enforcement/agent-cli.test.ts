@@ -73,6 +73,7 @@ describe('microseg-agent command', () => {
     expect(bad.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: 401 unauthorized/);
     expect(bad.stderr).not.toContain('wrong-secret');
     expect((await agent([...common(), '--once', '--interval', 'soon'], { MICROSEG_TOKEN: 'x' })).stderr).toBe('microseg-agent: --interval: "soon" is not a duration (e.g. 2s, 500ms)\n');
+    expect((await agent([...common(), '--once'], { MICROSEG_TOKEN: 'x', MICROSEG_AGENT_INTERVAL: 'soon' })).stderr).toMatch(/^microseg-agent: MICROSEG_AGENT_INTERVAL: "soon" is not a duration/);
     expect((await agent(['--service', 'http://127.0.0.1:47999', '--host', 'hs', '--ovs-rundir', ovs.rundir, '--state-dir', join(dir, 'none'), '--once'], { MICROSEG_TOKEN: 'x' })).stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: .*ECONNREFUSED/);
   });
 

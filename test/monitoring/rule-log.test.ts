@@ -90,7 +90,7 @@ test('TCP: octet-counted frames (RFC 6587), and lines wait in the queue until th
 test('a flood against a sink that never drains: recording does not wait, the queue is bounded, drops show in /metrics', async () => {
   // A stream that accepts one chunk and never calls back: every later write waits for 'drain' forever.
   const stuck = new Writable({ highWaterMark: 1, write() { /* never done */ } });
-  const metrics = new ServiceMetrics({ generation: () => 1, hosts: async () => [], flowStore: () => ({ entries: 0, max: 1, dropped: 0, expired: 0 }) }, { processMetrics: false });
+  const metrics = new ServiceMetrics({ generation: () => 1, hosts: async () => [], flowStore: async () => ({ entries: 0, max: 1, dropped: 0, expired: 0 }) }, { processMetrics: false });
   const log = new RuleLog({ stream: stuck, maxQueue: 1000, onDrop: (sink, n) => metrics.ruleLogDropped(sink, n) });
   // 1,000 distinct connections and one group of a million alike ones (a report may say "new: 1000000").
   const lines = [...Array.from({ length: 1000 }, (_, i) => ({ line: { ...sample, port: i + 1 }, count: 49 })), { line: sample, count: 1_000_000 }];

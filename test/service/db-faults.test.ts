@@ -22,7 +22,7 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-const log = (text: string) => console.log(text); // eslint-disable-line no-console
+const log = (text: string) => console.log(text);
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t = Date.now();
