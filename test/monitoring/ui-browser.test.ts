@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { launchBrowser, signedInPage, screenshot, waitForView, overlaps, checkBandDetails } from '../support/ui';
-import { margin } from '../lab/eventually';
+import { margin } from '../../lab/eventually';
 
 let svc: TestService;
 let browser: Browser | undefined;
