@@ -1,10 +1,8 @@
 /**
  * Observation ingestion benchmark: conntrack parsing, aggregation in the flow
- * store, and reports over HTTP into a real service; memory per held row.
+ * store (its database table), and reports over HTTP into a real service.
  * Run: npm run bench:observations. Prints figures; writes nothing.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parseConntrackDump } from '../service/agent/conntrack';
 import { FlowStore } from '../service/observations/flow-store';
 import { EntityIndex } from '../service/observations/entity-index';
@@ -13,10 +11,6 @@ import { buildApp } from '../service/app';
 import { createMonitoringPlugin } from '../service/observations/monitoring';
 import type { ObservedConnectionT } from '../service/model/observation';
 import type { PolicySnapshot } from '../service/model/snapshot';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
 
 const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const conn = (i: number): ObservedConnectionT => ({ src: ip(i), dst: '172.16.0.1', protocol: 'tcp', port: 1024 + (i % 60000), verdict: i % 3 ? 'allow' : 'would-deny', rule: 'r', rule_kind: 'application', new: 1, active: 1 });
@@ -32,22 +26,23 @@ function parseBench(): string {
   return `conntrack parse: ${entries.length.toLocaleString('en-US')} entries (${(text.length / 1048576).toFixed(1)} MB of dump) in ${ms.toFixed(0)} ms = ${rate(entries.length, ms)}`;
 }
 
-function storeBench(): string[] {
+async function storeBench(): Promise<string[]> {
   const snapshot: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
   const index = new EntityIndex(snapshot);
   const out: string[] = [];
   for (const max of [10_000, 100_000]) {
-    const before = heap();
-    const store = new FlowStore({ maxEntries: max, retentionMs: 3_600_000 });
+    const policy = await PolicyStore.open(':memory:');
+    const store = new FlowStore(policy.flows, { maxEntries: max, retentionMs: 3_600_000 });
     const N = 200_000;
     const t0 = performance.now();
-    for (let s = 0; s < N; s += 1000) store.ingest('h', { connections: Array.from({ length: 1000 }, (_, k) => conn(s + k)) }, index);
+    for (let s = 0; s < N; s += 1000) await store.ingest('h', { connections: Array.from({ length: 1000 }, (_, k) => conn(s + k)) }, index);
     const ms = performance.now() - t0;
-    const perRow = (heap() - before) / store.size;
-    out.push(`flow store (max ${max.toLocaleString('en-US')} rows): ${N.toLocaleString('en-US')} distinct connections aggregated in ${ms.toFixed(0)} ms = ${rate(N, ms)}; ${store.size.toLocaleString('en-US')} rows held, ${store.dropped.toLocaleString('en-US')} dropped; ~${Math.round(perRow)} bytes of heap per row`);
+    const stats = await store.stats();
+    out.push(`flow store on SQLite in memory (max ${max.toLocaleString('en-US')} rows): ${N.toLocaleString('en-US')} distinct connections aggregated in ${ms.toFixed(0)} ms = ${rate(N, ms)}; ${stats.entries.toLocaleString('en-US')} rows held, ${stats.dropped.toLocaleString('en-US')} dropped`);
     const q0 = performance.now();
-    const rows = store.query({ verdict: 'would-deny', limit: 1000 }, index);
-    out.push(`  query verdict=would-deny (1000 rows of ${store.size.toLocaleString('en-US')}): ${(performance.now() - q0).toFixed(1)} ms (${rows.length} rows)`);
+    const rows = await store.query({ verdict: 'would-deny', limit: 1000 }, index);
+    out.push(`  query verdict=would-deny (1000 rows of ${stats.entries.toLocaleString('en-US')}): ${(performance.now() - q0).toFixed(1)} ms (${rows.length} rows)`);
+    await policy.close();
   }
   return out;
 }
@@ -75,7 +70,7 @@ async function httpBench(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const lines = [parseBench(), ...storeBench(), await httpBench()];
+  const lines = [parseBench(), ...(await storeBench()), await httpBench()];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -28,7 +28,10 @@ async function main() {
     fs.mkdirSync(path.dirname(path.join(docs, f)), { recursive: true });
     fs.writeFileSync(path.join(docs, f), text);
   }
-  process.stdout.write(`docs: wrote ${pages.size} pages under docs/\n`);
+  // docs/pipeline.md: its tables and registers, from the pipeline's declaration.
+  const pipelinePage = path.join(docs, 'pipeline.md');
+  fs.writeFileSync(pipelinePage, gen.withPipelineTables(fs.readFileSync(pipelinePage, 'utf8')));
+  process.stdout.write(`docs: wrote ${pages.size} pages under docs/ and the tables of docs/pipeline.md\n`);
 }
 
 main().catch((e) => { process.stderr.write(`docs:generate failed: ${e.message}\n`); process.exit(1); });

@@ -3,6 +3,7 @@
  * schema -json` and the examples: docs/index.md, docs/resources/<name>.md,
  * docs/data-sources/<name>.md. `renderDocs` is pure; `readExamples` reads files.
  */
+export { withPipelineTables } from '../service/compiler/pipeline-doc';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 

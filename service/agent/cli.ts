@@ -26,7 +26,7 @@ import { pipelineDecoder } from './decode';
 
 interface Options {
   service: string[]; token?: string; tokenFile?: string; caCert?: string; host: string; ovsRundir: string; bridge?: string;
-  stateDir: string; interval: string; once?: boolean; observe: boolean;
+  stateDir: string; interval?: string; once?: boolean; observe: boolean;
 }
 
 export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
@@ -34,7 +34,7 @@ export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command('microseg-agent')
     .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
-    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--token-file <path>', 'a file holding this host\'s agent token (default: $MICROSEG_TOKEN)')
     .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
     .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// service')
@@ -42,7 +42,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt, db.sock and ovs-vswitchd.pid)')
     .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')
     .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
-    .option('--interval <duration>', 'reconcile interval', '2s')
+    .option('--interval <duration>', 'reconcile interval (default: $MICROSEG_AGENT_INTERVAL, else 2s)')
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
@@ -63,7 +63,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let link: HttpLink;
   try {
     const token = tokenFrom(o, env);
-    intervalMs = requireDuration(o.interval, '--interval', INTERVAL_RANGE);
+    intervalMs = o.interval !== undefined ? requireDuration(o.interval, '--interval', INTERVAL_RANGE)
+      : env.MICROSEG_AGENT_INTERVAL ? requireDuration(env.MICROSEG_AGENT_INTERVAL, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000;
     link = httpLink({
       services: o.service,
       token,

@@ -30,17 +30,20 @@ export function registerAgentRoutes(untyped: FastifyInstance, store: PolicyStore
   const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   // Pending long polls answer at once on close, so a shutdown does not wait out their timeouts.
   const waiters = new Set<() => void>();
-  app.addHook('preClose', async () => { for (const wake of [...waiters]) wake(); });
+  let closing = false;
+  app.addHook('preClose', async () => { closing = true; for (const wake of [...waiters]) wake(); });
 
   app.get('/v1/agents/policy', {
     // Agents poll all the time: keep their requests out of the info log.
     logLevel: 'warn',
     config: { access: 'agent' },
     schema: { tags: ['agents'], summary: "The normalized policy snapshot (PolicySnapshot) every agent compiles from; a host's agent token gets what its host needs (its own host, no other host's entity MACs)", querystring: PolicyQuery },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = request.query;
     if (q.after !== undefined) await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
     const snapshot = await store.getSnapshot();
+    // Answered while closing: the connection goes too, or close() would wait for it to idle out (keep-alive).
+    if (closing) reply.header('connection', 'close');
     // A host's agent reads what its host needs; an admin token reads it all.
     const host = request.token?.role === 'agent' ? request.token.host : undefined;
     return host ? snapshotForHost(snapshot, host) : snapshot;

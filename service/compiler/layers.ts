@@ -183,7 +183,6 @@ function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, 
     fs.add({ table, priority: PRIORITY.PEER_QUARANTINED, match, cookie: cookieFor('quarantine', 0),
       actions: verdictActions(spec, 'allow', 'quarantine', 0) });
   }
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.shared}` });
 }
 
 /**
@@ -207,7 +206,6 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
     const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
     fs.addProduct(table, priority, cookieFor('shared_service', id), dims, verdictActions(spec, 'allow', 'shared_service', id));
   });
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.isolation}` });
 }
 
 /**
@@ -232,7 +230,6 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
       fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
     });
   });
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: `goto_table:${spec.tables.application}` });
 }
 
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {

@@ -12,44 +12,71 @@
  *   ARP, ND and DHCP (own addresses only, from entity ports) → NORMAL
  */
 import type { Layer, Verdict } from '../model/verdicts';
-import type { RuleKind } from '../model/snapshot';
+import type { RuleModelKind } from '../model/snapshot';
 
-export const TABLE = {
-  CLASSIFY: 0, //          in_port: entity port → SPOOF, uplink → DISPATCH, anything else → drop
-  SPOOF: 10, //            the entity's own MAC and IPs only; ARP/ND/DHCP for them → NORMAL
-  EGRESS_CT: 20, //        ct(zone = source port's zone)
-  EGRESS_STATE: 21, //     +inv drop; reply/related pass unless blocked; new and established-original → re-checked
-  EGRESS_SETS: 22, //      peer address sets with exclusions: reg6 bit k set when the address is in set k (exclusion-sets.ts)
-  EGRESS_SET_LOOKUP: 23, // one set's lookup (resubmit with reg7 = k): excluded CIDRs above included ones
-  EGRESS_QUARANTINE: 30, // Strict at either end → deny; source's quarantine rules (outbound), or "destination is quarantined" → no part
-  EGRESS_SHARED: 31, //    shared-service rules allowing the source to the destination
-  EGRESS_ISOLATION: 32, // isolation rules between the source and the destination
-  EGRESS_APPLICATION: 33, // source's application rules (outbound); untargeted → no part
-  EGRESS_COMMIT: 39, //    ct(commit) with the side's verdict in ct_mark and rule in ct_label; deny → drop
-  DISPATCH: 40, //         destination IP of a local entity → reg5 = its port; else uplinks (or drop)
-  INGRESS_CT: 41, //       ct(zone = destination port's zone)
-  INGRESS_STATE: 42,
-  INGRESS_SETS: 43,
-  INGRESS_SET_LOOKUP: 44,
-  INGRESS_QUARANTINE: 50,
-  INGRESS_SHARED: 51,
-  INGRESS_ISOLATION: 52,
-  INGRESS_APPLICATION: 53,
-  INGRESS_COMMIT: 59, //   ... then output:reg5
-} as const;
+/**
+ * What a table does when no flow matches: drop, go on to the next table, or a
+ * miss flow its layer computes (it depends on the policy; `does` says what).
+ */
+export type Miss = { drop: true } | { goto: TableName } | { computed: string };
 
-/** Registers (32-bit NXM_NX_REGn). A port's OpenFlow number doubles as its entity id and its conntrack zone. */
-export const REG = {
-  FROM_ENTITY: 'NXM_NX_REG0', //   1 when the packet entered on an entity port
-  VERDICT: 'NXM_NX_REG2', //       the side's ct_mark value (see MARK), set by the deciding layer
-  RULE: 'NXM_NX_REG3', //          the deciding rule's id (ct_label[0..31]); 0 = no rule
-  SRC_PORT: 'NXM_NX_REG4', //      ofport of the sending entity = egress conntrack zone
-  DST_PORT: 'NXM_NX_REG5', //      ofport of the receiving local entity = ingress conntrack zone = output port
-  SETS: 'NXM_NX_REG6', //          bit k: the peer address is in the side's excluding set k
-  SET: 'NXM_NX_REG7', //           the set being looked up
+/** One table of the pipeline: its number, what it does, its table-miss behaviour. */
+export interface TableSpec { name: TableName; id: number; does: string; miss: Miss }
+
+export type TableName =
+  | 'CLASSIFY' | 'SPOOF'
+  | 'EGRESS_CT' | 'EGRESS_STATE' | 'EGRESS_SETS' | 'EGRESS_SET_LOOKUP'
+  | 'EGRESS_QUARANTINE' | 'EGRESS_SHARED' | 'EGRESS_ISOLATION' | 'EGRESS_APPLICATION' | 'EGRESS_COMMIT'
+  | 'DISPATCH'
+  | 'INGRESS_CT' | 'INGRESS_STATE' | 'INGRESS_SETS' | 'INGRESS_SET_LOOKUP'
+  | 'INGRESS_QUARANTINE' | 'INGRESS_SHARED' | 'INGRESS_ISOLATION' | 'INGRESS_APPLICATION' | 'INGRESS_COMMIT';
+
+const DROP = { drop: true } as const;
+
+/** The pipeline, declared once: the compiler emits every drop/goto miss from here, docs/pipeline.md's table is generated from it. */
+export const TABLES: readonly TableSpec[] = [
+  { name: 'CLASSIFY', id: 0, miss: DROP, does: '`in_port` of an entity → reg0=1, reg4=ofport, → SPOOF. Uplink: ARP, ND (ICMPv6 133–136), DHCP answers (udp 67→68, 547→546) → `NORMAL`; IPv4/IPv6 → DISPATCH. Any other port, or other traffic: drop.' },
+  { name: 'SPOOF', id: 10, miss: DROP, does: 'Egress anti-spoofing. Per entity: IP with `nw_src`/`ipv6_src` one of its IPs (and `dl_src` = its MAC when set) → EGRESS_CT. ARP with `arp_spa` = own IPv4 (and `arp_sha` = MAC) → `NORMAL`. ND: RS/NS from own IPv6, link-local (`fe80::/10`) or `::`, NA whose `nd_target` is own IPv6 or link-local → `NORMAL` (only when the entity has an IPv6 address). DHCP client requests (udp 68→67 from `0.0.0.0` or own IPv4; DHCPv6 546→547 from link-local) → `NORMAL`. Everything else: drop.' },
+  { name: 'EGRESS_CT', id: 20, miss: DROP, does: '`ct(table=EGRESS_STATE, zone=reg4)`' },
+  { name: 'EGRESS_STATE', id: 21, miss: DROP, does: '`+inv` drop; reply or related of a blocked connection (`ct_mark` verdict = 3) drop; `+est+rpl` and `+rel` → DISPATCH (no re-check); everything else (`+new`, and `+est` in the original direction) → EGRESS_SETS, i.e. **checked against the current policy on every packet**.' },
+  { name: 'EGRESS_SETS', id: 22, miss: { computed: 'clear reg6, look each address set up in EGRESS_SET_LOOKUP, go on to EGRESS_QUARANTINE (just the goto when the side has no set)' }, does: 'Clears reg6 and looks the packet up in each of this side\'s excluding address sets (`resubmit` to EGRESS_SET_LOOKUP with reg7 = set number), then → EGRESS_QUARANTINE. See "Exclusions". Just the `goto_table` when there are none.' },
+  { name: 'EGRESS_SET_LOOKUP', id: 23, miss: { computed: 'drop (only present when the side has sets): the bit stays clear' }, does: 'Per set (reg7 = k): its excluded CIDRs at priority 200 (no action), its included CIDRs at 100 (`load:1->reg6[k]`).' },
+  { name: 'EGRESS_QUARANTINE', id: 30, miss: { goto: 'EGRESS_SHARED' }, does: 'Source or destination `Quarantine: Strict` → deny (layer quarantine, rule 0) at priority 65000; source\'s quarantine rules (their `outbound`), else "destination is a quarantined entity" → this side takes no part (allow, layer quarantine, rule 0), else → EGRESS_SHARED.' },
+  { name: 'EGRESS_SHARED', id: 31, miss: { goto: 'EGRESS_ISOLATION' }, does: 'Shared-service rules: source address in the consumers, destination address a provider\'s, service listed → allow (layer shared_service, the rule), else → EGRESS_ISOLATION.' },
+  { name: 'EGRESS_ISOLATION', id: 32, miss: { goto: 'EGRESS_APPLICATION' }, does: 'Isolation rules: the source in one group, the destination in another → deny / would-deny, else → EGRESS_APPLICATION.' },
+  { name: 'EGRESS_APPLICATION', id: 33, miss: { computed: 'allow, layer default, rule 0 → EGRESS_COMMIT (an untargeted source takes no part)' }, does: 'Source\'s application rules (their `outbound`, `allow_all`, or `intra_group = allow` towards the target\'s members); untargeted source → allow, layer default, rule 0.' },
+  { name: 'EGRESS_COMMIT', id: 39, miss: { computed: 'none: only IP reaches it, and every IP packet matches' }, does: 'See "Commit" below; allowed / would-deny → DISPATCH.' },
+  { name: 'DISPATCH', id: 40, miss: DROP, does: '`nw_dst`/`ipv6_dst` of a local entity → reg5 = its ofport, → INGRESS_CT (its port not on the bridge yet → drop). Not local: from an entity (reg0=1) → `output` to every uplink; from an uplink → drop.' },
+  { name: 'INGRESS_CT', id: 41, miss: DROP, does: '`ct(table=INGRESS_STATE, zone=reg5)`' },
+  { name: 'INGRESS_STATE', id: 42, miss: DROP, does: 'As EGRESS_STATE; passing replies go straight to `output:reg5`; the rest → INGRESS_SETS.' },
+  { name: 'INGRESS_SETS', id: 43, miss: { computed: 'as EGRESS_SETS, then INGRESS_QUARANTINE' }, does: 'As EGRESS_SETS for this side\'s sets (reg6 cleared first: on one host both sides run in one pass), then → INGRESS_QUARANTINE.' },
+  { name: 'INGRESS_SET_LOOKUP', id: 44, miss: { computed: 'drop (only present when the side has sets)' }, does: 'As EGRESS_SET_LOOKUP.' },
+  { name: 'INGRESS_QUARANTINE', id: 50, miss: { goto: 'INGRESS_SHARED' }, does: 'As EGRESS_QUARANTINE for the destination, with the rules\' `inbound` and the source address as the peer.' },
+  { name: 'INGRESS_SHARED', id: 51, miss: { goto: 'INGRESS_ISOLATION' }, does: 'As EGRESS_SHARED; shared services match the local provider\'s port (reg5) and the source address.' },
+  { name: 'INGRESS_ISOLATION', id: 52, miss: { goto: 'INGRESS_APPLICATION' }, does: 'As EGRESS_ISOLATION.' },
+  { name: 'INGRESS_APPLICATION', id: 53, miss: { computed: 'allow, layer default, rule 0 → INGRESS_COMMIT' }, does: 'As EGRESS_APPLICATION, with the destination\'s rules (their `inbound`).' },
+  { name: 'INGRESS_COMMIT', id: 59, miss: { computed: 'none: only IP reaches it' }, does: 'As EGRESS_COMMIT, then `output:reg5`.' },
+];
+
+/** Table numbers by name. */
+export const TABLE = Object.fromEntries(TABLES.map((t) => [t.name, t.id])) as { readonly [N in TableName]: number };
+
+/** The registers the pipeline uses (32-bit NXM_NX_REGn), declared once. A port's OpenFlow number doubles as its entity id and its conntrack zone. */
+export const REGISTERS = {
+  FROM_ENTITY: { n: 0, holds: '1 when the packet came in on an entity port' },
+  VERDICT: { n: 2, holds: "the side's verdict as its `ct_mark` value (set by the deciding layer)" },
+  RULE: { n: 3, holds: "the deciding rule's 32-bit id (0: no rule)" },
+  SRC_PORT: { n: 4, holds: 'ofport of the sending local entity = egress conntrack zone' },
+  DST_PORT: { n: 5, holds: 'ofport of the receiving local entity = ingress conntrack zone = output port' },
+  SETS: { n: 6, holds: "bit k: the peer address is in this side's excluding set k (set by the SETS tables)" },
+  SET: { n: 7, holds: 'the set being looked up (the SET_LOOKUP tables)' },
 } as const;
-/** Short names of the same registers, as ovs-ofctl prints them in matches. */
-export const REG_MATCH = { FROM_ENTITY: 'reg0', VERDICT: 'reg2', RULE: 'reg3', SRC_PORT: 'reg4', DST_PORT: 'reg5', SETS: 'reg6', SET: 'reg7' } as const;
+export type RegisterName = keyof typeof REGISTERS;
+const regs = <T>(f: (n: number) => T) => Object.fromEntries(Object.entries(REGISTERS).map(([k, r]) => [k, f(r.n)])) as { readonly [K in RegisterName]: T };
+/** Field names for actions (`load:…->NXM_NX_REG4[]`). */
+export const REG = regs((n) => `NXM_NX_REG${n}`);
+/** Short names, as ovs-ofctl prints them in matches (`reg4=0x2`). */
+export const REG_MATCH = regs((n) => `reg${n}`);
 
 /**
  * Where a denied new connection is committed (with its deny mark and rule) before it is dropped: no flow
@@ -97,8 +124,7 @@ export function decodeLabel(label: string | bigint): number {
 
 // ---- rule ids and cookies ----
 // A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
-export type { RuleKind };
-export const KIND_LAYER: Record<RuleKind, Layer> = {
+export const KIND_LAYER: Record<RuleModelKind, Layer> = {
   quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application', shared_service_rule: 'shared_service',
 };
 

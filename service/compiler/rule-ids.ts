@@ -3,11 +3,11 @@
  * are the ones the store assigned (unique across rules, never reused while a
  * rule exists), so the map is unambiguous by construction. Pure.
  */
-import type { PolicySnapshot, RuleKind } from '../model/snapshot';
+import type { PolicySnapshot, RuleModelKind } from '../model/snapshot';
 import { decodeCookie, KIND_LAYER } from './pipeline';
 import type { Layer } from '../model/verdicts';
 
-export interface RuleRef { kind: RuleKind; name: string; id: number }
+export interface RuleRef { kind: RuleModelKind; name: string; id: number }
 
 export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
   return [

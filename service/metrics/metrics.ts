@@ -12,7 +12,7 @@ export type HostStatusSample = HostStatus & { host: string };
 export interface MetricsSources {
   generation: () => number;
   hosts: () => Promise<HostStatusSample[]>;
-  flowStore: () => { entries: number; max: number; dropped: number; expired: number };
+  flowStore: () => Promise<{ entries: number; max: number; dropped: number; expired: number }>;
 }
 
 export class ServiceMetrics {
@@ -20,7 +20,7 @@ export class ServiceMetrics {
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status_code'>;
   private readonly observed: Counter<'verdict'>;
   private readonly agentErrors: Counter<'host'>;
-  private readonly ruleLogDropped: Counter<'sink'>;
+  private readonly ruleLogDrops: Counter<'sink'>;
   private readonly lastErrors = new Map<string, string | null>();
 
   constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
@@ -48,7 +48,7 @@ export class ServiceMetrics {
     hostGauge('microseg_host_reachable', '1 when the host agent reaches its Open vSwitch.', (s) => (s.reachable ? 1 : 0));
     hostGauge('microseg_host_agent_error', '1 when the host agent reports an error now.', (s) => (s.last_error ? 1 : 0));
 
-    this.ruleLogDropped = new Counter({ name: 'microseg_rule_log_dropped_total', help: 'Rule log lines dropped because their sink (stream, syslog) was behind by its whole queue.', labelNames: ['sink'], registers });
+    this.ruleLogDrops = new Counter({ name: 'microseg_rule_log_dropped_total', help: 'Rule log lines dropped because their sink (stream, syslog) was behind by its whole queue.', labelNames: ['sink'], registers });
     this.agentErrors = new Counter({ name: 'microseg_agent_errors_total', help: 'Distinct errors reported by host agents (a repeated identical error counts once).', labelNames: ['host'], registers });
     this.requestSeconds = new Histogram({
       name: 'microseg_http_request_duration_seconds', help: 'API latency by route.', labelNames: ['method', 'route', 'status_code'], registers,
@@ -57,8 +57,8 @@ export class ServiceMetrics {
     this.observed = new Counter({ name: 'microseg_connections_observed_total', help: 'Connections observed in conntrack, by verdict.', labelNames: ['verdict'], registers });
     for (const v of ['allow', 'deny', 'would-deny']) this.observed.inc({ verdict: v }, 0);
 
-    const flowGauge = (name: string, help: string, pick: (f: ReturnType<MetricsSources['flowStore']>) => number) =>
-      new Gauge({ name, help, registers, collect() { this.set(pick(sources.flowStore())); } });
+    const flowGauge = (name: string, help: string, pick: (f: Awaited<ReturnType<MetricsSources['flowStore']>>) => number) =>
+      new Gauge({ name, help, registers, async collect() { this.set(pick(await sources.flowStore())); } });
     flowGauge('microseg_flow_records', 'Aggregated observed-connection rows held.', (f) => f.entries);
     flowGauge('microseg_flow_records_max', 'The configured bound on aggregated rows.', (f) => f.max);
     flowGauge('microseg_flow_records_dropped', 'Rows dropped (oldest first) because the history was full.', (f) => f.dropped);
@@ -73,8 +73,8 @@ export class ServiceMetrics {
     for (const [verdict, n] of Object.entries(counts)) if (n > 0) this.observed.inc({ verdict }, n);
   }
 
-  ruleLogLineDropped(sink: string): void {
-    this.ruleLogDropped.inc({ sink });
+  ruleLogDropped(sink: string, lines: number): void {
+    this.ruleLogDrops.inc({ sink }, lines);
   }
 
   /** Called with each agent status report; counts an error when it differs from the host's previous one. */

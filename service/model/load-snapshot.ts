@@ -5,7 +5,7 @@
  * Rules carry the id the store assigned them. Pure.
  */
 import { byName } from './verdicts';
-import type { PolicySnapshot, RuleKind, SnapshotInbound, SnapshotOutbound } from './snapshot';
+import type { PolicySnapshot, RuleModelKind, SnapshotInbound, SnapshotOutbound } from './snapshot';
 import type { InboundEntryT, OutboundEntryT } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
 import type { ModelIndex } from './validate';
@@ -20,7 +20,7 @@ function outbound(e: OutboundEntryT): SnapshotOutbound {
 }
 
 /** The store-assigned id of a rule. */
-export type RuleIdOf = (kind: RuleKind, name: string) => number;
+export type RuleIdOf = (kind: RuleModelKind, name: string) => number;
 
 export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: RuleIdOf): PolicySnapshot {
   return {

@@ -3,6 +3,7 @@
  * optional list filled with its default. The reference evaluator (`explain`)
  * and the compiler take this and nothing else, so both are pure functions.
  */
+import type { RuleKind } from './verdicts';
 import type { ModeT, SelectorT, ServiceT, PeerT } from './schemas';
 
 export interface SnapshotCategory { name: string; values: string[] }
@@ -19,9 +20,10 @@ export interface SnapshotEntity {
 }
 export interface SnapshotInbound { from: PeerT; to?: SelectorT; services: ServiceT[]; service_groups: string[] }
 export interface SnapshotOutbound { from?: SelectorT; to: PeerT; services: ServiceT[]; service_groups: string[] }
-/** The rule kinds; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
-export const RULE_KINDS = ['quarantine_rule', 'isolation_rule', 'application_rule', 'shared_service_rule'] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+/** A rule kind as the model names its objects (`application_rule`…): the kind of model/verdicts.ts plus `_rule`. */
+export type RuleModelKind = `${RuleKind}_rule`;
+/** Every rule model kind, in the store's order; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
+export const RULE_MODEL_KINDS: readonly RuleModelKind[] = ['quarantine_rule', 'isolation_rule', 'application_rule', 'shared_service_rule'];
 
 export interface SnapshotApplicationRule {
   name: string;

@@ -1,4 +1,4 @@
-/** The rules whose target (or isolation group) holds one entity, for its page. Pure. */
+/** The rules whose target, isolation group or shared-service providers hold one entity, for its page. Pure. */
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
 import { selectorMatches } from '../model/match';
 import { byName, type RuleKind } from '../model/verdicts';

@@ -4,7 +4,7 @@
  *
  * Env: MICROSEG_FLOWS_MAX (aggregated rows kept, default 50000) and
  * MICROSEG_FLOWS_RETENTION (seconds a row is kept after it was last seen,
- * default 86400). The history is in memory (one replica; nothing on disk).
+ * default 86400). The history is in the database, shared by every replica.
  * MICROSEG_SYSLOG (`udp://host:port`, `tcp://host:port`): where the rule log
  * (rule-log.ts) is also sent.
  */
@@ -60,15 +60,15 @@ export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): Fa
   return fp(async (app: FastifyInstance) => {
     const opts = { ...readMonitoringOptions(), ...options };
     const { store, agentLink } = app;
-    const flows = new FlowStore({ maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
+    const flows = new FlowStore(store.flows, { maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
     const metrics = new ServiceMetrics({
       generation: () => store.generation(),
       hosts: async () => Promise.all((await store.getSnapshot()).hosts.map(async (h) => ({ host: h.name, ...(await store.hostStatus(h.name)) }))),
-      flowStore: () => ({ entries: flows.size, max: flows.options.maxEntries, dropped: flows.dropped, expired: flows.expired }),
+      flowStore: async () => { const s = await flows.stats(); return { entries: s.entries, max: s.max_entries, dropped: s.dropped, expired: s.expired }; },
     });
     let lastSyslogError = '';
     const ruleLog = new RuleLog({
-      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink) => metrics.ruleLogLineDropped(sink),
+      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink, lines) => metrics.ruleLogDropped(sink, lines),
       // Once per distinct error: a collector that is away would otherwise be reported every reconnect.
       onError: (message) => { if (message !== lastSyslogError) app.log.warn({ error: message }, 'rule log: syslog collector unreachable'); lastSyslogError = message; },
     });

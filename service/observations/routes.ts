@@ -94,7 +94,7 @@ export function registerObservationRoutes(untyped: FastifyInstance, deps: Observ
   const ingest = async (host: string, report: ObservationReportT) => {
     const idx = await index.get();
     if (!idx.snapshot.hosts.some((h) => h.name === host)) throw new DomainError('not_found', `host "${host}" does not exist`, 'name');
-    const result = flows.ingest(host, report, idx);
+    const result = await flows.ingest(host, report, idx);
     deps.onIngest?.(result.connections);
     deps.ruleLog?.record(ruleLogLines(host, report.connections, idx, new Date()));
   };
@@ -126,7 +126,7 @@ export function registerObservationRoutes(untyped: FastifyInstance, deps: Observ
       offset: q.offset !== undefined ? Number(q.offset) : 0,
       limit: q.limit !== undefined ? Math.min(10000, Math.max(1, Number(q.limit))) : 1000,
     });
-    return { ...page, stats: { entries: flows.size, max_entries: flows.options.maxEntries, retention_seconds: flows.options.retentionMs / 1000, dropped: flows.dropped, expired: flows.expired } };
+    return { ...page, stats: await flows.stats() };
   });
 
   for (const { collection, kind, snapshotKey } of RULE_COLLECTIONS) {
@@ -137,12 +137,12 @@ export function registerObservationRoutes(untyped: FastifyInstance, deps: Observ
       const snapshot = await store.getSnapshot();
       const rule = snapshot[snapshotKey].find((r) => r.name === name);
       if (!rule) throw new DomainError('not_found', `${kind} rule "${name}" does not exist`, 'name');
-      const totals = flows.ruleTotals(name, kind);
-      const counters = flows.ruleCounters(name, kind);
+      const totals = await flows.ruleTotals(name, kind);
+      const counters = await flows.ruleCounters(name, kind);
       return {
         rule: name, kind, mode: rule.mode, connections: totals.connections, last_seen: totals.last_seen,
         packets: counters.packets, bytes: counters.bytes, counters: counters.by_host,
-        flows: flows.query({ rule: name, rule_kind: kind, limit: 100 }, null),
+        flows: await flows.query({ rule: name, rule_kind: kind, limit: 100 }, null),
       };
     });
   }
@@ -162,7 +162,7 @@ export function registerObservationRoutes(untyped: FastifyInstance, deps: Observ
   });
 
   app.get('/v1/entities/:name/rules', {
-    schema: { tags: ['observations'], summary: 'The rules whose target (or isolation group) holds this entity', params: NameParams },
+    schema: { tags: ['observations'], summary: 'The rules whose target, isolation group or shared-service providers hold this entity', params: NameParams },
   }, async (request) => {
     const { name } = request.params;
     const idx = await index.get();

@@ -37,9 +37,12 @@ const LISTS = {
   application: 'application_rules', isolation: 'isolation_rules', quarantine: 'quarantine_rules', shared_service: 'shared_service_rules',
 } as const;
 
-/** The lines for one report: one per new connection decided by a rule whose `log` is true. Pure. */
-export function ruleLogLines(host: string, connections: ObservedConnectionT[], idx: EntityIndex, now: Date): RuleLogLine[] {
-  const out: RuleLogLine[] = [];
+/** A line and how many new connections it stands for (a report groups alike connections). */
+export interface RuleLogEntry { line: RuleLogLine; count: number }
+
+/** The lines for one report: for each group of new connections decided by a rule whose `log` is true. Pure. */
+export function ruleLogLines(host: string, connections: ObservedConnectionT[], idx: EntityIndex, now: Date): RuleLogEntry[] {
+  const out: RuleLogEntry[] = [];
   const time = now.toISOString();
   for (const c of connections) {
     if (c.new === 0 || c.rule === null || !c.rule_kind) continue;
@@ -50,7 +53,7 @@ export function ruleLogLines(host: string, connections: ObservedConnectionT[], i
       source: idx.entityOf(c.src)?.name ?? null, source_ip: c.src, destination: idx.entityOf(c.dst)?.name ?? null, destination_ip: c.dst,
       protocol: c.protocol, port: c.port, host,
     };
-    for (let i = 0; i < c.new; i++) out.push(line);
+    out.push({ line, count: c.new });
   }
   return out;
 }
@@ -65,14 +68,11 @@ class Queue {
   dropped = 0;
   written = 0;
 
-  constructor(readonly name: string, private readonly write: SinkWrite, private readonly max: number, private readonly onDrop: (sink: string) => void) {}
+  constructor(readonly name: string, readonly format: (line: RuleLogLine) => string, private readonly write: SinkWrite, private readonly max: number) {}
+
+  get full(): boolean { return this.lines.length >= this.max; }
 
   push(line: string): void {
-    if (this.lines.length >= this.max) {
-      this.dropped++;
-      this.onDrop(this.name);
-      return;
-    }
     this.lines.push(line);
     if (!this.busy) {
       this.busy = true;
@@ -165,30 +165,42 @@ export interface RuleLogOptions {
   /** MICROSEG_SYSLOG's value, or undefined. */
   syslog?: string;
   maxQueue?: number;
-  onDrop?: (sink: string) => void;
+  /** Told how many lines a sink dropped (once per record() call). */
+  onDrop?: (sink: string, lines: number) => void;
   onError?: (message: string) => void;
 }
 
 export class RuleLog {
   private readonly queues: Queue[] = [];
   private readonly closers: (() => void)[] = [];
+  private readonly onDrop: (sink: string, lines: number) => void;
 
   constructor(options: RuleLogOptions = {}) {
     const max = options.maxQueue ?? 10_000;
-    const onDrop = options.onDrop ?? (() => {});
+    this.onDrop = options.onDrop ?? (() => {});
     const stream = options.stream === undefined ? process.stdout : options.stream;
-    if (stream) this.queues.push(new Queue('stream', streamSink(stream), max, onDrop));
+    if (stream) this.queues.push(new Queue('stream', (l) => JSON.stringify(l), streamSink(stream), max));
     if (options.syslog) {
       const sink = syslogSink(parseSyslogTarget(options.syslog), options.onError ?? (() => {}));
-      this.queues.push(new Queue('syslog', sink.write, max, onDrop));
+      this.queues.push(new Queue('syslog', (l) => syslogMessage(l), sink.write, max));
       this.closers.push(sink.close);
     }
   }
 
-  record(lines: RuleLogLine[]): void {
-    for (const line of lines) {
-      const json = JSON.stringify(line);
-      for (const q of this.queues) q.push(q.name === 'syslog' ? syslogMessage(line) : json);
+  /** Queues `count` copies of each line (one per connection); a sink whose queue is full drops them (counted), never waits. */
+  record(entries: RuleLogEntry[]): void {
+    for (const q of this.queues) {
+      let dropped = 0;
+      for (const { line, count } of entries) {
+        const text = q.format(line);
+        let i = 0;
+        for (; i < count && !q.full; i++) q.push(text);
+        dropped += count - i;
+      }
+      if (dropped > 0) {
+        q.dropped += dropped;
+        this.onDrop(q.name, dropped);
+      }
     }
   }
 

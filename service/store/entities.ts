@@ -63,3 +63,58 @@ export const HostStatusEntity = new EntitySchema<HostStatusRow>({
     reported_at: { type: 'bigint' },
   },
 });
+
+/**
+ * One aggregated row of observed connections (service/observations/flow-store.ts
+ * says how rows aggregate). `key` is a hash of the aggregation key; `seq`
+ * orders rows seen in the same millisecond (one report) the way they came.
+ * Times are ms since the epoch; `hosts` is a JSON array.
+ */
+export interface FlowRow {
+  key: string; seq: number; source: string; destination: string; source_ip: string; destination_ip: string;
+  source_entity: boolean; destination_entity: boolean; protocol: string; port: number | null; verdict: string;
+  rule: string | null; rule_kind: string | null; first_seen: number; last_seen: number; count: number; hosts: string;
+}
+
+/** A host's last reported packet and byte counters of one flow cookie. */
+export interface CounterRow { host: string; cookie: string; rule: string | null; rule_kind: string | null; packets: number; bytes: number }
+
+// bigint columns come back as strings from pg: parsed to numbers on the way in.
+const bigint = { type: 'bigint' as const, transformer: { to: (v: number) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) } };
+
+export const FlowEntity = new EntitySchema<FlowRow>({
+  name: 'FlowRow',
+  tableName: 'observed_flows',
+  columns: {
+    key: { type: 'varchar', length: 64, primary: true },
+    seq: bigint,
+    source: { type: 'varchar', length: 64 },
+    destination: { type: 'varchar', length: 64 },
+    source_ip: { type: 'varchar', length: 45 },
+    destination_ip: { type: 'varchar', length: 45 },
+    source_entity: { type: 'boolean' },
+    destination_entity: { type: 'boolean' },
+    protocol: { type: 'varchar', length: 16 },
+    port: { type: 'integer', nullable: true },
+    verdict: { type: 'varchar', length: 16 },
+    rule: { type: 'varchar', length: 64, nullable: true },
+    rule_kind: { type: 'varchar', length: 16, nullable: true },
+    first_seen: bigint,
+    last_seen: bigint,
+    count: bigint,
+    hosts: { type: 'text' },
+  },
+});
+
+export const CounterEntity = new EntitySchema<CounterRow>({
+  name: 'CounterRow',
+  tableName: 'rule_counters',
+  columns: {
+    host: { type: 'varchar', length: 64, primary: true },
+    cookie: { type: 'varchar', length: 18, primary: true },
+    rule: { type: 'varchar', length: 64, nullable: true },
+    rule_kind: { type: 'varchar', length: 16, nullable: true },
+    packets: bigint,
+    bytes: bigint,
+  },
+});

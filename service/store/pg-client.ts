@@ -34,6 +34,7 @@ export function boundedClient(t: DbTimeouts): typeof Client {
     }
 
     // Only the promise form is wrapped: TypeORM uses no other.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's query has many overloads; this passes them all through
     query(...args: unknown[]): any {
       const result = (super.query as (...a: unknown[]) => unknown)(...args);
       if (!(result instanceof Promise)) return result;

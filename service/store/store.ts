@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
-import { RULE_KINDS, type PolicySnapshot, type RuleKind } from '../model/snapshot';
+import { RULE_MODEL_KINDS, type PolicySnapshot, type RuleModelKind } from '../model/snapshot';
 import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
@@ -29,6 +29,7 @@ import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './en
 import { createDataSource, isPostgresUrl } from './data-source';
 import { DomainError } from '../model/errors';
 import { ReadWriteLock } from './mutex';
+import { FlowTable } from './flow-table';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
@@ -94,7 +95,7 @@ interface Meta { generation: number; revision: number }
 /** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
 interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
 
-const isRuleKind = (kind: Kind): kind is RuleKind => (RULE_KINDS as readonly string[]).includes(kind);
+const isRuleKind = (kind: Kind): kind is RuleModelKind => (RULE_MODEL_KINDS as readonly string[]).includes(kind);
 /** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
 export const MAX_RULE_ID = 0x7fffffff;
 
@@ -107,11 +108,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
+  /** The observed-connection history (service/observations/flow-store.ts aggregates into it). */
+  readonly flows: FlowTable;
 
   private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
     super();
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
+    // Its own lock on PostgreSQL (observations do not wait for policy writes); the one connection's lock on SQLite.
+    this.flows = new FlowTable(ds, this.postgres, this.postgres ? new ReadWriteLock() : this.lock);
     this.staleAfterMs = options.agentStaleAfterMs;
     if (this.postgres) {
       this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));

@@ -6,7 +6,8 @@
  * the traces into a verdict and compares it with explain().
  */
 import { compileHost, type HostPorts } from '../../service/compiler';
-import { decodeMark, KIND_LAYER, type RuleKind } from '../../service/compiler/pipeline';
+import { decodeMark, KIND_LAYER } from '../../service/compiler/pipeline';
+import type { RuleModelKind } from '../../service/model/snapshot';
 import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
@@ -86,7 +87,7 @@ function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 4
 
 interface Step { request: TraceRequest; expectOutput: number }
 
-const LAYER_KIND: Record<string, RuleKind> = Object.fromEntries(Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleKind]));
+const LAYER_KIND: Record<string, RuleModelKind> = Object.fromEntries(Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleModelKind]));
 function planned(snapshot: PolicySnapshot, query: ExplainQuery, steps: Step[]): PlannedSample {
   const expected = explain(snapshot, query);
   const rule = expected.rule === null ? null : rulesOf(snapshot).find((r) => r.kind === LAYER_KIND[expected.layer] && r.name === expected.rule)!;

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { bundleAgent } from './agent-bundle';
 import { startService, type TestService } from '../support/service';
-import { run } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
-import { vsctl } from '../lab/ovs';
+import { vsctl } from '../../lab/ovs';
 import { makeCerts, startTlsService } from '../support/tls';
 
 describe('microseg-agent command', () => {
@@ -73,6 +73,7 @@ describe('microseg-agent command', () => {
     expect(bad.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: 401 unauthorized/);
     expect(bad.stderr).not.toContain('wrong-secret');
     expect((await agent([...common(), '--once', '--interval', 'soon'], { MICROSEG_TOKEN: 'x' })).stderr).toBe('microseg-agent: --interval: "soon" is not a duration (e.g. 2s, 500ms)\n');
+    expect((await agent([...common(), '--once'], { MICROSEG_TOKEN: 'x', MICROSEG_AGENT_INTERVAL: 'soon' })).stderr).toMatch(/^microseg-agent: MICROSEG_AGENT_INTERVAL: "soon" is not a duration/);
     expect((await agent(['--service', 'http://127.0.0.1:47999', '--host', 'hs', '--ovs-rundir', ovs.rundir, '--state-dir', join(dir, 'none'), '--once'], { MICROSEG_TOKEN: 'x' })).stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: .*ECONNREFUSED/);
   });
 

@@ -109,6 +109,7 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
   timings.apply_create = applied.ms;
   expect(applied.stdout).toContain('Apply complete! Resources: 11 added, 0 changed, 0 destroyed.');
   expect(applied.stdout).toMatch(/web_to_app = "would-deny\/application\/shop"/); // data.microseg_reachability
+  expect(applied.stdout).toMatch(/web_to_app_drafts = tolist\(\[\]\)/); // no draft would decide it
   expect(applied.stdout).toMatch(/shop_entities = tolist\(\[\s*"app1",\s*"web1",\s*\]\)/); // data.microseg_entities
   expect(applied.stdout).toMatch(/quarantine_values = toset\(\[\s*"Forensic",\s*"Strict",\s*\]\)/); // data.microseg_category
   for (const [collection, name] of Object.values(RESOURCES)) expect((await svc.api('GET', `/v1/${collection}/${name}`)).status).toBe(200);

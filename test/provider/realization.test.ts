@@ -1,7 +1,7 @@
 /** wait_for_realization against a scripted /v1/status and against the service: who is waited for, and how long. */
 import { waitForRealization, RealizationTimeout } from '../../provider/client/realization';
 import { ApiClient } from '../../provider/client/http';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 
 type Host = { name: string; status: { realized_generation: number | null } };
@@ -52,36 +52,50 @@ describe('against the service: only fresh reports count', () => {
   });
   afterAll(async () => { await svc?.close(); });
   const real = () => new ApiClient({ endpoint: svc.url, token: TEST_TOKENS.admin.secret });
-  /** Waits as the provider does after a change that affects hq; rejects after `ms`. */
+  /** Waits as the provider does after a change that affects hq; rejects after `ms` (long enough for a loaded machine to answer /v1/status). */
   const wait = async (ms: number) => {
     const { generation } = (await svc.api('GET', '/v1/status')).body;
     return waitForRealization(real(), { generation, hosts: ['hq'] }, Date.now() + ms, { pollMs: 20, noAgentGraceMs: 60_000 });
   };
-  const reportNow = async () => {
-    const { generation } = (await svc.api('GET', '/v1/status')).body;
-    const r = await svc.api('POST', '/v1/agents/hosts/hq/status', { realized_generation: generation, flow_count: 3, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:hq' });
-    expect(r.status).toBe(204);
+  /** A stand-in agent for hq: reports the current generation every 100 ms (well within the stale time) until stopped. */
+  const agentReporting = (report: { reachable: boolean; last_error: string | null }) => {
+    let on = true;
+    const loop = (async () => {
+      while (on) {
+        const { generation } = (await svc.api('GET', '/v1/status')).body;
+        const r = await svc.api('POST', '/v1/agents/hosts/hq/status', { realized_generation: generation, flow_count: 3, drift_repairs: 0, ...report }, { as: 'agent:hq' });
+        expect(r.status).toBe(204);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
+    return async () => { on = false; await loop; };
   };
+  const healthy = { reachable: true, last_error: null };
 
   test('a fresh report of the generation is done; the same report gone stale is not', async () => {
-    await reportNow();
+    let stop = agentReporting(healthy);
     await expect(wait(5_000)).resolves.toBeUndefined();
     // The agent falls silent: past the stale time its last report vouches for nothing.
+    await stop();
     const { ms } = await eventually('the report goes stale', async () => (await svc.api('GET', '/v1/hosts/hq')).body.status.reachable === false, { timeoutMs: margin(STALE_MS) });
     console.log(`report stale after ${ms} ms (stale time ${STALE_MS} ms)`);
-    const err = await wait(300).catch((e) => e);
+    const err = await wait(2_000).catch((e) => e);
     expect(err).toBeInstanceOf(RealizationTimeout);
     expect(err.message).toMatch(/on 1 host\(s\): hq \(unreachable \(last ran generation \d+\), needs \d+; last error: no report from the agent since /);
     // It reports again: done again.
-    await reportNow();
+    stop = agentReporting(healthy);
     await expect(wait(5_000)).resolves.toBeUndefined();
+    await stop();
   });
 
   test('an agent that says it cannot reach Open vSwitch is not done, whatever generation it names', async () => {
-    const { generation } = (await svc.api('GET', '/v1/status')).body;
-    await svc.api('POST', '/v1/agents/hosts/hq/status', { realized_generation: generation, flow_count: null, reachable: false, last_error: 'cannot reach Open vSwitch: gone', drift_repairs: 0 }, { as: 'agent:hq' });
-    const err = await wait(300).catch((e) => e);
-    expect(err).toBeInstanceOf(RealizationTimeout);
-    expect(err.message).toContain(`hq (unreachable (last ran generation ${generation}), needs ${generation}; last error: cannot reach Open vSwitch: gone)`);
+    const stop = agentReporting({ reachable: false, last_error: 'cannot reach Open vSwitch: gone' });
+    try {
+      const err = await wait(2_000).catch((e) => e);
+      expect(err).toBeInstanceOf(RealizationTimeout);
+      expect(err.message).toMatch(/hq \(unreachable \(last ran generation (\d+)\), needs \1; last error: cannot reach Open vSwitch: gone\)/);
+    } finally {
+      await stop();
+    }
   });
 });

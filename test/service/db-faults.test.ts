@@ -7,7 +7,7 @@
  */
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { startService, type TestService } from '../support/service';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 
 let pg: PgCluster;
 let svc: TestService;
@@ -22,7 +22,7 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-const log = (text: string) => console.log(text); // eslint-disable-line no-console
+const log = (text: string) => console.log(text);
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t = Date.now();

@@ -12,8 +12,8 @@ import { build } from 'esbuild';
 import { startPostgres } from '../support/postgres';
 import { makeCerts } from '../support/tls';
 import { startDummyOvs } from '../enforcement/dummy-ovs';
-import { run as runCmd } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run as runCmd } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { requestText } from '../../service/client/http-request';
 
 // No @types for better-sqlite3 here: the little used is typed by hand.
@@ -98,7 +98,7 @@ test('first start writes the admin token file; data survives a restart; SIGTERM 
   // The schema came from the migration, run once, not from synchronize.
   const db = new Database(database, { readonly: true });
   try {
-    expect(db.prepare('SELECT name FROM migrations ORDER BY id').all()).toEqual([{ name: 'Initial1764230400000' }, { name: 'SharedState1764230500000' }, { name: 'RuleIds1796117786977' }, { name: 'IsolationGroups1796200000000' }]);
+    expect(db.prepare('SELECT name FROM migrations ORDER BY id').all()).toEqual([{ name: 'Initial1764230400000' }, { name: 'SharedState1764230500000' }, { name: 'RuleIds1796117786977' }, { name: 'IsolationGroups1796200000000' }, { name: 'ObservedFlows1796300000000' }]);
     expect(db.prepare("SELECT value FROM meta WHERE key = 'generation'").get()).toEqual({ value: String(generation) });
   } finally {
     db.close();

@@ -28,7 +28,7 @@ test("a read never sees another request's uncommitted (and then rolled back) row
   const holdOpen: EntitySubscriberInterface<ObjectRow> = {
     async afterInsert(event: InsertEvent<ObjectRow>) {
       if (event.entity?.name !== 'Ghost') return;
-      reads.push(store.get('category', 'Ghost').then(() => 'seen', (e: { status?: number }) => `absent (${e.status})`));
+      reads.push(store.get('category', 'Ghost').then(() => 'seen', (e: { code?: string }) => `absent (${e.code})`));
       reads.push(store.list('category').then((items) => (items.some((c) => c.name === 'Ghost') ? 'seen' : 'absent')));
       await new Promise((r) => setImmediate(r)); // the event loop turns with this transaction open
       throw new Error('this write fails after its INSERT');
@@ -40,8 +40,8 @@ test("a read never sees another request's uncommitted (and then rolled back) row
   } finally {
     (ds.subscribers as EntitySubscriberInterface[]).splice(ds.subscribers.indexOf(holdOpen), 1);
   }
-  expect(await Promise.all(reads)).toEqual(['absent (404)', 'absent']);
-  await expect(store.get('category', 'Ghost')).rejects.toMatchObject({ status: 404 });
+  expect(await Promise.all(reads)).toEqual(['absent (not_found)', 'absent']);
+  await expect(store.get('category', 'Ghost')).rejects.toMatchObject({ code: 'not_found' });
   // Committed writes are seen at once.
   await store.create('category', { name: 'Real', values: [] } as never);
   expect((await store.get('category', 'Real')).name).toBe('Real');

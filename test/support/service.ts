@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { PolicyStore, type StoreOptions } from '../../service/store/store';
 import { buildApp, type BuildOptions } from '../../service/app';
 import type { Token } from '../../service/auth';
+import { isPostgresUrl } from '../../service/store/data-source';
+import { onPostgres, workerDatabase } from './worker-postgres';
 
 export const TEST_TOKENS: Record<'admin' | 'reader', Token> = {
   admin: { name: 'test-admin', secret: 'admin-secret-0001', role: 'admin' },
@@ -40,7 +42,9 @@ export interface TestService {
 }
 
 export async function startService(options: { database?: string; store?: StoreOptions } & Partial<Omit<BuildOptions, 'store' | 'tokens'>> = {}): Promise<TestService> {
-  const { database = ':memory:', store: storeOptions, ...rest } = options;
+  const { database: given = ':memory:', store: storeOptions, ...rest } = options;
+  // The PostgreSQL run (jest.postgres.config.js) puts every SQLite database on PostgreSQL.
+  const database = onPostgres() && !isPostgresUrl(given) ? await workerDatabase(given) : given;
   const store = await PolicyStore.open(database, storeOptions);
   // The app reads the list at each request: agent tokens added later count.
   const tokens: Token[] = Object.values(TEST_TOKENS);

@@ -463,7 +463,8 @@ async function explainPage(page, params) {
     ]));
   } catch (e) {
     if (e instanceof AuthError) throw e;
-    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.field ? `${e.field}: ${e.message}` : e.message));
+    // Name the field, unless the message already starts with it.
+    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.field && !e.message.startsWith(`${e.field}:`) ? `${e.field}: ${e.message}` : e.message));
   }
   return null;
 }
@@ -496,9 +497,8 @@ async function showPage() {
     else if (kind === 'hosts' && name) refresh = await hostPage(page, params, name);
     else if (kind === 'explain') refresh = await explainPage(page, params);
     else refresh = await overviewPage(page, params);
-    const status = await api('/v1/status');
-    $('#generation').textContent = `generation ${status.generation}`;
-    if (refresh) await refresh();
+    const generation = api('/v1/status').then((status) => { $('#generation').textContent = `generation ${status.generation}`; });
+    await Promise.all([generation, refresh?.()]);
   });
   let busy = false; // a slow answer is not asked again before it arrives
   if (refresh) timer = setInterval(() => { if (!busy) { busy = true; withErrors(refresh).finally(() => { busy = false; }); } }, POLL_MS);

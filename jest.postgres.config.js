@@ -1,0 +1,35 @@
+/**
+ * The suites that touch the store, again on PostgreSQL (`npm test` runs this
+ * after jest.config.js): every test file that starts a service through
+ * test/support/service.ts, except those that already run on both backends
+ * themselves (they start their own clusters). One cluster per worker
+ * (test/support/worker-postgres.ts).
+ */
+const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { join, relative } = require('node:path');
+const base = require('./jest.config');
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return testFiles(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const touchesStore = (text) => /support\/service'|lab-service'/.test(text);
+const ownBackends = (text) => /startPostgres|startReplicas/.test(text);
+const files = testFiles(join(__dirname, 'test')).filter((f) => {
+  const text = readFileSync(f, 'utf8');
+  return touchesStore(text) && !ownBackends(text);
+});
+
+module.exports = {
+  ...base,
+  displayName: 'postgres',
+  testMatch: undefined,
+  testRegex: files.map((f) => relative(__dirname, f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$'),
+  globalSetup: '<rootDir>/test/support/postgres-setup.js',
+  globalTeardown: '<rootDir>/test/support/postgres-teardown.js',
+  setupFiles: ['<rootDir>/test/support/postgres-env.js'],
+};
