@@ -54,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
       status = 1;
       const reason = (e as Error).message.split('\n')[0];
       log(`${suite.name} failed: ${reason}`);
-      got = suite.figures.map((f) => failed(f.name, f.unit, f.target, reason));
+      // A suite whose parts fail independently hands over what it did measure.
+      got = (e as { figures?: Figure[] }).figures ?? suite.figures.map((f) => failed(f.name, f.unit, f.target, reason));
     }
     log(`${suite.name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     for (const f of got) {

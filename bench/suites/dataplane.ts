@@ -1,5 +1,5 @@
 /**
- * Dataplane: real packets between two lab VMs on different hosts (test/lab:
+ * Dataplane: real packets between two lab VMs on different hosts (lab/:
  * namespaces, userspace ovs-vswitchd per host) through br.microseg programmed
  * by the service with the three-tier policy (in apply mode), against the same
  * lab with one `actions=NORMAL` flow per bridge, interleaved round by round:
@@ -7,9 +7,9 @@
  * one host to app1 on the other, tcp/8080 (which the policy allows).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Lab, type LabSpec } from '../../test/lab/lab';
-import { run, isRoot } from '../../test/lab/exec';
-import { threeTierLayout } from '../../test/lab/layouts';
+import { Lab, type LabSpec } from '../../lab/lab';
+import { run, isRoot } from '../../lab/exec';
+import { threeTierLayout } from '../../lab/layouts';
 import { shopObjects } from '../../test/enforcement/three-tier-policy';
 import { figure } from '../lib/figures';
 import { median } from '../lib/measure';

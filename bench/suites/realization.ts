@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { compileHost } from '../../service/compiler';
-import { figure, type Figure } from '../lib/figures';
+import { failed, figure, type Figure } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf, type Objects } from '../lib/inventory';
 import { cpuSeconds, median, percentile, timed } from '../lib/measure';
 import { daemonCpu, diffBundle, flowCount, ofctlBundle, OvsDummy, writeFlows } from '../lib/ovs';
@@ -224,6 +224,21 @@ export const realizationSuite: Suite = {
     { name: 'realization_incremental_ms', unit: 'ms', target: 100 },
   ],
   async run(ctx) {
-    return [...(await twentyHosts(ctx)), await bigBridge(ctx)];
+    // Two independent parts: one failing keeps the other's figures (the error carries them to main.ts).
+    const figures: Figure[] = [];
+    let error: Error | null = null;
+    for (const [part, names] of [
+      [twentyHosts, realizationSuite.figures.slice(0, 3)],
+      [async (c: BenchContext) => [await bigBridge(c)], realizationSuite.figures.slice(3)],
+    ] as const) {
+      try {
+        figures.push(...(await part(ctx)));
+      } catch (e) {
+        error ??= e as Error;
+        figures.push(...names.map((f) => failed(f.name, f.unit, f.target, (e as Error).message.split('\n')[0])));
+      }
+    }
+    if (error) throw Object.assign(error, { figures });
+    return figures;
   },
 };

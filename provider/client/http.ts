@@ -56,7 +56,7 @@ export interface RawResponse { status: number; body: string; headers: http.Incom
 /** "4.0s", "250ms", "5m": how long something took or may take, for messages. */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 120_000 || ms % 60_000 !== 0) return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
+  if (ms < 120_000 || ms % 60_000 !== 0) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`;
   return `${ms / 60_000}m`;
 }
 

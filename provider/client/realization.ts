@@ -23,7 +23,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiClient } from './http';
 import type { HostStatus } from '../../service/model/host-status';
-import { formatMs, sleep } from './http';
+import { formatMs, NetworkError, sleep } from './http';
 
 export interface HostStatusView {
   name: string;
@@ -78,12 +78,14 @@ export async function waitForRealization(client: ApiClient, change: Change, dead
   const noAgentGraceMs = opts.noAgentGraceMs ?? NO_AGENT_GRACE_MS;
   const started = Date.now();
   const budget = deadline - started;
-  let status = await client.request<StatusView>('GET', '/v1/status', undefined, {}, deadline);
+  // The first look is one request like any other (bounded by the client's timeout), so even a short wait
+  // can say which hosts lag; later polls must end by the wait's deadline.
+  let status = await client.request<StatusView>('GET', '/v1/status');
   let withEntities: Set<string> | null = null;
   for (;;) {
     // Which hosts carry entities matters only for a host that never reported: ask only then.
     if (withEntities === null && status.hosts.some((h) => change.hosts.includes(h.name) && (h.status?.realized_generation ?? null) === null)) {
-      const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities', undefined, {}, deadline);
+      const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
       withEntities = new Set(entities.items.map((e) => e.host));
     }
     const lagging = laggingHosts(status, change, withEntities ?? new Set());
@@ -103,6 +105,11 @@ export async function waitForRealization(client: ApiClient, change: Change, dead
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), client.signal);
     // Stopped or out of time: report it (above) with the hosts still lagging.
     if (client.stopped || Date.now() >= deadline) continue;
-    status = await client.request<StatusView>('GET', '/v1/status', undefined, {}, deadline);
+    try {
+      status = await client.request<StatusView>('GET', '/v1/status', undefined, {}, deadline);
+    } catch (e) {
+      // A poll cut short by the deadline: report the hosts as last seen.
+      if (!(e instanceof NetworkError && e.timedOut)) throw e;
+    }
   }
 }

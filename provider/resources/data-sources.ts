@@ -1,5 +1,6 @@
 /** Data sources: one category, entities by filter, and a reachability verdict. */
 import { CategoryInput, EntityInput, KINDS } from '../../service/model/schemas';
+import { canonicalProtocol } from '../../service/model/protocols';
 import { ApiError } from '../client/http';
 import type { ObjectValue } from '../cty/value';
 import { T } from '../cty/types';
@@ -67,20 +68,23 @@ export function entitiesDataSource(): DataSourceDef<Ctx> {
   };
 }
 
-const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'];
 
 export function reachabilityDataSource(): DataSourceDef<Ctx> {
   const attributes: Record<string, Attribute> = {
     src: { description: 'Source: an entity name or an IP address.', type: T.string, required: true },
     dst: { description: 'Destination: an entity name or an IP address.', type: T.string, required: true },
-    protocol: { description: 'The connection protocol: tcp, udp, icmp or icmpv6.', type: T.string, required: true },
-    port: { description: 'Destination port (tcp/udp), 1-65535.', type: T.number, optional: true },
+    protocol: { description: 'The connection protocol: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number.', type: T.string, required: true },
+    port: { description: 'Destination port (tcp/udp/sctp), 1-65535.', type: T.number, optional: true },
     icmp_type: { description: 'ICMP type (icmp/icmpv6), 0-255.', type: T.number, optional: true },
     icmp_code: { description: 'ICMP code (icmp/icmpv6), 0-255.', type: T.number, optional: true },
     verdict: { description: 'allow, deny or would-deny (a monitor rule would deny it).', type: T.string, computed: true },
-    layer: { description: 'The deciding layer: quarantine, isolation, application or default.', type: T.string, computed: true },
-    rule: { description: 'The deciding rule; null when no rule decided (default allow).', type: T.string, computed: true },
+    layer: { description: 'The deciding layer: quarantine, shared_service, isolation, application or default.', type: T.string, computed: true },
+    rule: { description: 'The deciding rule; null when no rule decided (default allow, or an end in Quarantine: Strict).', type: T.string, computed: true },
     mode: { description: 'The mode of the deciding rule (monitor or apply); null when no rule decided.', type: T.string, computed: true },
+    drafts: {
+      description: 'Draft rules (mode off) that, switched to apply, would decide this connection: kind, rule and the verdict they would give.',
+      type: T.list(T.object({ kind: T.string, rule: T.string, verdict: T.string })), computed: true,
+    },
   };
   const range = (field: string, v: unknown, lo: number, hi: number): Diagnostic[] =>
     typeof v === 'number' && !(Number.isInteger(v) && v >= lo && v <= hi) ? [error(`Invalid ${field}`, `${field}: ${v} is not an integer in ${lo}-${hi}`, [field])] : [];
@@ -89,15 +93,18 @@ export function reachabilityDataSource(): DataSourceDef<Ctx> {
     schema: { description: "Asks the service's reference evaluator whether a connection is allowed, and which layer and rule decide.", attributes },
     validate(config) {
       const out: Diagnostic[] = [];
-      if (typeof config.protocol === 'string' && !PROTOCOLS.includes(config.protocol)) out.push(error('Invalid protocol', `protocol: "${config.protocol}" is not one of ${PROTOCOLS.join(', ')}`, ['protocol']));
+      if (typeof config.protocol === 'string' && (config.protocol === 'any' || canonicalProtocol(config.protocol) === null)) {
+        out.push(error('Invalid protocol', `protocol: "${config.protocol}" is not tcp, udp, sctp, icmp, icmpv6, or an IP protocol by name or number (0-255)`, ['protocol']));
+      }
       out.push(...range('port', config.port, 1, 65535), ...range('icmp_type', config.icmp_type, 0, 255), ...range('icmp_code', config.icmp_code, 0, 255));
       return out;
     },
     async read(ctx, config) {
       const q = new URLSearchParams();
       for (const k of ['src', 'dst', 'protocol', 'port', 'icmp_type', 'icmp_code']) if (config[k] !== null && config[k] !== undefined) q.set(k, String(config[k]));
-      const r = await ctx.client.request<{ verdict: string; layer: string; rule: string | null; mode: string | null }>('GET', `/v1/reachability?${q.toString()}`);
-      return { ...config, verdict: r.verdict, layer: r.layer, rule: r.rule ?? null, mode: r.mode ?? null };
+      const r = await ctx.client.request<{ verdict: string; layer: string; rule: string | null; mode: string | null; drafts?: { kind: string; rule: string; verdict: string }[] }>('GET', `/v1/reachability?${q.toString()}`);
+      const drafts = (r.drafts ?? []).map((d) => ({ kind: d.kind, rule: d.rule, verdict: d.verdict }));
+      return { ...config, verdict: r.verdict, layer: r.layer, rule: r.rule ?? null, mode: r.mode ?? null, drafts };
     },
   };
 }

@@ -15,8 +15,8 @@ function bundle(outDir) {
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error', sourcemap: 'inline' };
   esbuild.buildSync({ ...common, entryPoints: [join(ROOT, 'scripts', 'demo', 'main.ts')], outfile: join(outDir, 'demo.js') });
   esbuild.buildSync({ ...common, entryPoints: [join(ROOT, 'service', 'main.ts')], outfile: join(outDir, 'service.js') });
-  // test/lab/vm.ts looks for vm-daemon.js beside itself (here: beside demo.js).
-  const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'test', 'lab', 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code;
+  // lab/vm.ts looks for vm-daemon.js beside itself (here: beside demo.js).
+  const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'lab', 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code;
   writeFileSync(join(outDir, 'vm-daemon.js'), daemon);
   return { demo: join(outDir, 'demo.js'), service: join(outDir, 'service.js') };
 }

@@ -7,8 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab } from '../../test/lab/lab';
-import { DEFAULT_BASE } from '../../test/lab/state';
+import { Lab } from '../../lab/lab';
+import { DEFAULT_BASE } from '../../lab/state';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { FlowRecord } from '../../service/model/observation';
 import { demoLabSpec, demoVmNames, threeTierVars, PROBED } from './layout';

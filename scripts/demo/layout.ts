@@ -4,7 +4,7 @@
  * shared DNS server, a development VM and the forensic tools VM. Lab VM names
  * are the entity names, so a matrix cell and explain() name the same thing.
  */
-import type { LabSpec, LabVmSpec } from '../../test/lab/lab';
+import type { LabSpec, LabVmSpec } from '../../lab/lab';
 import { OFFICE } from './office';
 
 /** The services the matrix probes (what the rules talk about) and the ports every VM serves. */

@@ -5,8 +5,8 @@
  */
 import { explain } from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { Lab } from '../../test/lab/lab';
-import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../../test/lab/matrix';
+import type { Lab } from '../../lab/lab';
+import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../../lab/matrix';
 import { OFFICE, measureFromOffice, probeFromOffice, type Office } from './office';
 import type { Verdict, Layer } from '../../service/model/verdicts';
 

@@ -4,10 +4,10 @@
  * `office` address group, so "office → web 443/tcp" is measured with packets
  * too. It is not an entity: it reaches VMs through the hosts' uplinks.
  */
-import { run, tryRun } from '../../test/lab/exec';
-import { VmDaemon } from '../../test/lab/vm';
-import type { Probe } from '../../test/lab/lab';
-import type { MatrixCell, MatrixServices } from '../../test/lab/matrix';
+import { run, tryRun } from '../../lab/exec';
+import { VmDaemon } from '../../lab/vm';
+import type { Probe } from '../../lab/lab';
+import type { MatrixCell, MatrixServices } from '../../lab/matrix';
 
 export const OFFICE = { name: 'office', ip: '10.78.200.10', mac: '02:78:00:00:c8:0a', cidr: '10.78.200.0/24' };
 

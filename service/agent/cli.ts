@@ -34,7 +34,7 @@ export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command('microseg-agent')
     .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
-    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--token-file <path>', 'a file holding this host\'s agent token (default: $MICROSEG_TOKEN)')
     .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
     .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// service')

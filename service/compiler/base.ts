@@ -1,14 +1,13 @@
 /**
  * The base pipeline: classification by in_port, anti-spoofing, conntrack,
  * connection state, commit and dispatch. Everything here is independent of
- * the rules (cookie BASE_COOKIE); the layers live in layers.ts.
+ * the rules (cookie BASE_COOKIE, the builder's default); the layers live in layers.ts.
  */
 import { ipVersion } from '../model/net';
-import type { FlowSet } from './flow-set';
+import { flow, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
-import { BASE_COOKIE, DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, PRIORITY, REG, REG_MATCH, TABLE, TABLES } from './pipeline';
+import { DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, PRIORITY, REG, REG_MATCH, TABLE, TABLES } from './pipeline';
 
-const cookie = BASE_COOKIE;
 const isV6 = (ip: string) => ipVersion(ip) === 6;
 const BLOCKED = `0x${MARK_VERDICT.deny.toString(16)}/0x${MARK_VERDICT_MASK.toString(16)}`;
 /** ICMPv6 router solicitation/advertisement, neighbor solicitation/advertisement. */
@@ -18,18 +17,17 @@ function classify(fs: FlowSet, view: HostView): void {
   const t = TABLE.CLASSIFY;
   for (const { ofport } of view.local) {
     if (ofport === null) continue;
-    fs.add({ table: t, priority: 100, match: `in_port=${ofport}`, cookie,
-      actions: `load:0x1->${REG.FROM_ENTITY}[],load:0x${ofport.toString(16)}->${REG.SRC_PORT}[],goto_table:${TABLE.SPOOF}` });
+    fs.add(flow(t, 100).match(`in_port=${ofport}`).load('FROM_ENTITY', 1).load('SRC_PORT', ofport).goto(TABLE.SPOOF));
   }
   for (const uplink of view.uplinks) {
     const at = `in_port=${uplink}`;
     // Address resolution and DHCP answers from the network reach the VMs as plain L2.
-    fs.add({ table: t, priority: 110, match: `${at},arp`, cookie, actions: 'NORMAL' });
-    for (const type of ND_TYPES) fs.add({ table: t, priority: 110, match: `${at},icmp6,icmp_type=${type},icmp_code=0`, cookie, actions: 'NORMAL' });
-    fs.add({ table: t, priority: 110, match: `${at},udp,tp_src=67,tp_dst=68`, cookie, actions: 'NORMAL' });
-    fs.add({ table: t, priority: 110, match: `${at},udp6,tp_src=547,tp_dst=546`, cookie, actions: 'NORMAL' });
-    fs.add({ table: t, priority: 100, match: `${at},ip`, cookie, actions: `goto_table:${TABLE.DISPATCH}` });
-    fs.add({ table: t, priority: 100, match: `${at},ipv6`, cookie, actions: `goto_table:${TABLE.DISPATCH}` });
+    fs.add(flow(t, 110).match(at, 'arp').then('NORMAL'));
+    for (const type of ND_TYPES) fs.add(flow(t, 110).match(at, 'icmp6', `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
+    fs.add(flow(t, 110).match(at, 'udp', 'tp_src=67', 'tp_dst=68').then('NORMAL'));
+    fs.add(flow(t, 110).match(at, 'udp6', 'tp_src=547', 'tp_dst=546').then('NORMAL'));
+    fs.add(flow(t, 100).match(at, 'ip').goto(TABLE.DISPATCH));
+    fs.add(flow(t, 100).match(at, 'ipv6').goto(TABLE.DISPATCH));
   }
 }
 
@@ -39,47 +37,47 @@ function antiSpoof(fs: FlowSet, entity: LocalEntity): void {
   const { ofport } = entity;
   if (ofport === null) return;
   const mac = entity.entity.mac;
-  const at = `in_port=${ofport}${mac ? `,dl_src=${mac}` : ''}`;
+  const at = [`in_port=${ofport}`, mac ? `dl_src=${mac}` : ''].filter(Boolean).join(',');
   const v4 = entity.entity.ips.filter((ip) => !isV6(ip));
   const v6 = entity.entity.ips.filter(isV6);
   for (const ip of v4) {
-    fs.add({ table: t, priority: 100, match: `${at},ip,nw_src=${ip}`, cookie, actions: `goto_table:${TABLE.EGRESS_CT}` });
-    fs.add({ table: t, priority: 100, match: `${at},arp,arp_spa=${ip}${mac ? `,arp_sha=${mac}` : ''}`, cookie, actions: 'NORMAL' });
-    fs.add({ table: t, priority: 110, match: `${at},udp,nw_src=${ip},tp_src=68,tp_dst=67`, cookie, actions: 'NORMAL' });
+    fs.add(flow(t, 100).match(at, 'ip', `nw_src=${ip}`).goto(TABLE.EGRESS_CT));
+    fs.add(flow(t, 100).match(at, 'arp', `arp_spa=${ip}`, mac ? `arp_sha=${mac}` : '').then('NORMAL'));
+    fs.add(flow(t, 110).match(at, 'udp', `nw_src=${ip}`, 'tp_src=68', 'tp_dst=67').then('NORMAL'));
   }
   // DHCP discover/request before the VM has its address.
-  fs.add({ table: t, priority: 110, match: `${at},udp,nw_src=0.0.0.0,tp_src=68,tp_dst=67`, cookie, actions: 'NORMAL' });
+  fs.add(flow(t, 110).match(at, 'udp', 'nw_src=0.0.0.0', 'tp_src=68', 'tp_dst=67').then('NORMAL'));
   if (v6.length > 0) {
     // ND runs from the link-local address (or :: during DAD), which the model does not list.
     for (const src of [...v6, 'fe80::/10', '::']) {
       for (const type of [133, 135]) {
-        fs.add({ table: t, priority: 110, match: `${at},icmp6,ipv6_src=${src},icmp_type=${type},icmp_code=0`, cookie, actions: 'NORMAL' });
+        fs.add(flow(t, 110).match(at, 'icmp6', `ipv6_src=${src}`, `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
       }
     }
     for (const target of [...v6, 'fe80::/10']) {
-      fs.add({ table: t, priority: 110, match: `${at},icmp6,icmp_type=136,icmp_code=0,nd_target=${target}`, cookie, actions: 'NORMAL' });
+      fs.add(flow(t, 110).match(at, 'icmp6', 'icmp_type=136', 'icmp_code=0', `nd_target=${target}`).then('NORMAL'));
     }
-    fs.add({ table: t, priority: 110, match: `${at},udp6,ipv6_src=fe80::/10,tp_src=546,tp_dst=547`, cookie, actions: 'NORMAL' });
+    fs.add(flow(t, 110).match(at, 'udp6', 'ipv6_src=fe80::/10', 'tp_src=546', 'tp_dst=547').then('NORMAL'));
   }
   for (const ip of v6) {
-    fs.add({ table: t, priority: 100, match: `${at},ipv6,ipv6_src=${ip}`, cookie, actions: `goto_table:${TABLE.EGRESS_CT}` });
+    fs.add(flow(t, 100).match(at, 'ipv6', `ipv6_src=${ip}`).goto(TABLE.EGRESS_CT));
   }
 }
 
 /** ct → state: invalid dropped; replies/related pass unless the connection was blocked; the rest is (re)checked. */
 function conntrack(fs: FlowSet, ctTable: number, stateTable: number, zoneReg: string, firstLayer: number, pass: string): void {
   for (const proto of ['ip', 'ipv6']) {
-    fs.add({ table: ctTable, priority: 100, match: proto, cookie, actions: `ct(table=${stateTable},zone=${zoneReg}[0..15])` });
+    fs.add(flow(ctTable, 100).match(proto).then(`ct(table=${stateTable},zone=${zoneReg}[0..15])`));
   }
   const s = stateTable;
-  fs.add({ table: s, priority: 200, match: 'ct_state=+inv+trk', cookie, actions: 'drop' });
-  fs.add({ table: s, priority: 190, match: `ct_state=+rpl+trk,ct_mark=${BLOCKED}`, cookie, actions: 'drop' });
-  fs.add({ table: s, priority: 190, match: `ct_state=+rel+trk,ct_mark=${BLOCKED}`, cookie, actions: 'drop' });
-  fs.add({ table: s, priority: 180, match: 'ct_state=+est+rpl+trk', cookie, actions: pass });
-  fs.add({ table: s, priority: 180, match: 'ct_state=+rel+trk', cookie, actions: pass });
+  fs.add(flow(s, 200).match('ct_state=+inv+trk').then('drop'));
+  fs.add(flow(s, 190).match('ct_state=+rpl+trk', `ct_mark=${BLOCKED}`).then('drop'));
+  fs.add(flow(s, 190).match('ct_state=+rel+trk', `ct_mark=${BLOCKED}`).then('drop'));
+  fs.add(flow(s, 180).match('ct_state=+est+rpl+trk').then(pass));
+  fs.add(flow(s, 180).match('ct_state=+rel+trk').then(pass));
   // New connections and established ones in their original direction: the
   // policy is re-evaluated on every such packet, so a rule change cuts them.
-  fs.add({ table: s, priority: 100, match: 'ct_state=+trk', cookie, actions: `goto_table:${firstLayer}` });
+  fs.add(flow(s, 100).match('ct_state=+trk').goto(firstLayer));
 }
 
 /**
@@ -91,9 +89,9 @@ function commit(fs: FlowSet, table: number, zoneReg: string, then: string): void
   const ct = `ct(commit,zone=${zoneReg}[0..15],${exec})`;
   // ct needs an IP match; only IP reaches these tables.
   for (const proto of ['ip', 'ipv6']) {
-    fs.add({ table, priority: 300, match: `${REG_MATCH.VERDICT}=${BLOCKED},ct_state=+new+trk,${proto}`, cookie, actions: `ct(commit,zone=${DENY_ZONE},${exec})` }); // no output: dropped
-    fs.add({ table, priority: 200, match: `${REG_MATCH.VERDICT}=${BLOCKED},${proto}`, cookie, actions: ct }); // no output: dropped
-    fs.add({ table, priority: 100, match: proto, cookie, actions: `${ct},${then}` });
+    fs.add(flow(table, 300).match(`${REG_MATCH.VERDICT}=${BLOCKED}`, 'ct_state=+new+trk', proto).then(`ct(commit,zone=${DENY_ZONE},${exec})`)); // no output: dropped
+    fs.add(flow(table, 200).match(`${REG_MATCH.VERDICT}=${BLOCKED}`, proto).then(ct)); // no output: dropped
+    fs.add(flow(table, 100).match(proto).then(`${ct},${then}`));
   }
 }
 
@@ -101,21 +99,20 @@ function dispatch(fs: FlowSet, view: HostView): void {
   const t = TABLE.DISPATCH;
   for (const { entity, ofport } of view.local) {
     for (const ip of entity.ips) {
-      const match = isV6(ip) ? `ipv6,ipv6_dst=${ip}` : `ip,nw_dst=${ip}`;
+      const f = flow(t, 100).match(...(isV6(ip) ? ['ipv6', `ipv6_dst=${ip}`] : ['ip', `nw_dst=${ip}`]));
       // A local VM whose port is not on the bridge yet receives nothing.
-      const actions = ofport === null ? 'drop' : `load:0x${ofport.toString(16)}->${REG.DST_PORT}[],goto_table:${TABLE.INGRESS_CT}`;
-      fs.add({ table: t, priority: 100, match, cookie, actions });
+      fs.add(ofport === null ? f.then('drop') : f.load('DST_PORT', ofport).goto(TABLE.INGRESS_CT));
     }
   }
   const out = view.uplinks.map((u) => `output:${u}`).join(',') || 'drop';
-  fs.add({ table: t, priority: 10, match: `${REG_MATCH.FROM_ENTITY}=0x1`, cookie, actions: out });
+  fs.add(flow(t, 10).match(`${REG_MATCH.FROM_ENTITY}=0x1`).then(out));
 }
 
 /** The table-miss flows TABLES declares as drop or goto (layers emit the computed ones). */
 function tableMisses(fs: FlowSet): void {
   for (const t of TABLES) {
-    if ('drop' in t.miss) fs.add({ table: t.id, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: 'drop' });
-    else if ('goto' in t.miss) fs.add({ table: t.id, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: `goto_table:${TABLE[t.miss.goto]}` });
+    if ('drop' in t.miss) fs.add(flow(t.id, PRIORITY.TABLE_MISS).then('drop'));
+    else if ('goto' in t.miss) fs.add(flow(t.id, PRIORITY.TABLE_MISS).goto(TABLE[t.miss.goto]));
   }
 }
 

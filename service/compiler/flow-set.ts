@@ -8,7 +8,7 @@
  * throw: OVS would keep one of them silently.
  */
 import { hostPrefix, ipVersion } from '../model/net';
-import { formatCookie } from './pipeline';
+import { BASE_COOKIE, formatCookie, REG, type RegisterName } from './pipeline';
 
 export interface Flow { table: number; priority: number; match: string; actions: string; cookie: bigint }
 
@@ -83,3 +83,37 @@ export class FlowSet {
       .map((f) => `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`);
   }
 }
+
+/**
+ * Builds one flow: `flow(TABLE.SPOOF, 100).match('ip', 'nw_src=10.0.0.1').goto(TABLE.EGRESS_CT)`.
+ * Matches are joined in the order given (the flow set canonicalizes the address spelling);
+ * `load` writes a declared register; `goto` or `then` end the flow.
+ */
+export class FlowBuilder {
+  private readonly fields: string[] = [];
+  private readonly loads: string[] = [];
+
+  constructor(private readonly table: number, private readonly priority: number, private readonly cookie: bigint) {}
+
+  match(...fields: string[]): this {
+    this.fields.push(...fields.filter((f) => f !== ''));
+    return this;
+  }
+
+  load(reg: RegisterName, value: number): this {
+    this.loads.push(`load:0x${value.toString(16)}->${REG[reg]}[]`);
+    return this;
+  }
+
+  /** The flow going on to `table` after its loads. */
+  goto(table: number): Flow {
+    return this.then(`goto_table:${table}`);
+  }
+
+  /** The flow with `actions` after its loads. */
+  then(actions: string): Flow {
+    return { table: this.table, priority: this.priority, cookie: this.cookie, match: this.fields.join(','), actions: [...this.loads, actions].join(',') };
+  }
+}
+
+export const flow = (table: number, priority: number, cookie: bigint = BASE_COOKIE): FlowBuilder => new FlowBuilder(table, priority, cookie);

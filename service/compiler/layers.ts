@@ -5,7 +5,7 @@
  * Each layer either decides (loads the side's verdict and rule, goes to the
  * commit table) or falls through to the next. See docs/semantics.md "Layers".
  */
-import { hasPorts, isIcmp, protocolNumber } from '../model/protocols';
+import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from '../model/protocols';
 import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/schemas';
 import type {
   PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
@@ -76,8 +76,8 @@ function peerMatches(snapshot: PolicySnapshot, spec: SideSpec, fields: AddressFi
 }
 
 function serviceMatches(service: ServiceT): string[] {
-  const { protocol } = service;
-  if (protocol === 'any') return ['ip', 'ipv6'];
+  if (service.protocol === 'any') return ['ip', 'ipv6'];
+  const protocol = canonicalProtocol(service.protocol)!; // validated; `6` compiles as tcp
   if (hasPorts(protocol)) {
     const protos = [protocol, `${protocol}6`]; // tcp tcp6, udp udp6, sctp sctp6
     const ports = service.ports ?? [];

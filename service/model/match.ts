@@ -5,13 +5,13 @@
  */
 import type { PeerT, SelectorT, ServiceT } from './schemas';
 import type { PolicySnapshot, SnapshotEntity } from './snapshot';
-import { hasPorts } from './protocols';
+import { canonicalProtocol, hasPorts } from './protocols';
 import { blockContains, parseBlock, type IpAddress } from './net';
 
 /** One end of a connection: an entity (with the IP it uses, if any) or an external IP. */
 export interface Endpoint { entity: SnapshotEntity | null; ip: IpAddress | null }
 
-/** `protocol`: its canonical spelling (model/protocols.ts): tcp, udp, sctp, icmp, icmpv6, another name, or a number. */
+/** `protocol`: its canonical spelling (model/protocols.ts `canonicalProtocol`): tcp, udp, sctp, icmp, icmpv6, another name, or a number without one. */
 export interface Packet { protocol: string; port?: number; icmp_type?: number; icmp_code?: number }
 
 
@@ -58,7 +58,7 @@ export function parsePortSpec(spec: string): [number, number] {
  */
 export function serviceMatches(service: ServiceT, packet: Packet): boolean {
   if (service.protocol === 'any') return true;
-  if (service.protocol !== packet.protocol) return false;
+  if (canonicalProtocol(service.protocol) !== packet.protocol) return false; // a service may say `47` for gre
   if (hasPorts(packet.protocol)) {
     const ports = service.ports ?? [];
     if (ports.length === 0) return true;

@@ -1,8 +1,9 @@
 /**
  * IP protocols a service may name, declared once: tcp/udp/sctp carry ports,
  * icmp/icmpv6 a type and code, `any` is every protocol, and any other IP
- * protocol is named by its IANA keyword or its number. One spelling each:
- * a number that has a name here is refused in favour of the name.
+ * protocol is named by its IANA keyword or its number. A number is kept as
+ * written (so a stored rule reads back as the user wrote it) and means the
+ * same protocol as its name: compare through `canonicalProtocol`.
  */
 export const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
 export const ICMP_PROTOCOLS = ['icmp', 'icmpv6'] as const;
@@ -14,8 +15,10 @@ export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
 export const OTHER_PROTOCOL_NAMES = Object.keys(PROTOCOL_NUMBERS).filter((n) => !(PORT_PROTOCOLS as readonly string[]).includes(n) && !(ICMP_PROTOCOLS as readonly string[]).includes(n));
 export const PROTOCOL_PATTERN = `^(any|${Object.keys(PROTOCOL_NUMBERS).join('|')}|[0-9]{1,3})$`;
 
-export const hasPorts = (protocol: string): boolean => (PORT_PROTOCOLS as readonly string[]).includes(protocol);
-export const isIcmp = (protocol: string): boolean => (ICMP_PROTOCOLS as readonly string[]).includes(protocol);
+/** Whether a protocol (by name or number: `6` is tcp) carries ports. */
+export const hasPorts = (protocol: string): boolean => (PORT_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
+/** Whether a protocol (by name or number: `1` is icmp) carries an ICMP type and code. */
+export const isIcmp = (protocol: string): boolean => (ICMP_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
 
 /** The IP protocol number of a name or number text; null when it is neither (or above 255). */
 export function protocolNumber(protocol: string): number | null {

@@ -22,7 +22,7 @@ const Description = Type.String({ maxLength: 1024, default: '', description: 'Fr
 
 export const Protocol = Type.String({
   pattern: PROTOCOL_PATTERN,
-  description: `IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (${OTHER_PROTOCOL_NAMES.join(', ')}) or by number (0-255).`,
+  description: `IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (${OTHER_PROTOCOL_NAMES.join(', ')}) or by number (0-255, kept as written; a number means the protocol it names: 47 is gre, 6 is tcp).`,
 });
 export const Mode = Type.Union([Type.Literal('monitor'), Type.Literal('apply'), Type.Literal('off')], {
   description: '`monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).',

@@ -106,10 +106,8 @@ export function checkUnique(items: readonly unknown[] | undefined, field: string
 
 export function checkService(s: ServiceT, field: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (s.protocol !== 'any') {
-    const canonical = canonicalProtocol(s.protocol);
-    if (protocolNumber(s.protocol) === null) errors.push({ field: `${field}.protocol`, message: `"${s.protocol}" is not an IP protocol: protocol numbers are 0-255` });
-    else if (canonical !== s.protocol) errors.push({ field: `${field}.protocol`, message: `protocol ${s.protocol} is ${canonical}; write "${canonical}"` });
+  if (s.protocol !== 'any' && protocolNumber(s.protocol) === null) {
+    errors.push({ field: `${field}.protocol`, message: `"${s.protocol}" is not an IP protocol: protocol numbers are 0-255` });
   }
   if (s.ports && s.ports.length > 0 && !hasPorts(s.protocol)) {
     errors.push({ field: `${field}.ports`, message: `ports apply only to tcp, udp and sctp, not ${s.protocol}` });
@@ -131,7 +129,9 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
 }
 
 function checkServices(services: ServiceT[] | undefined, field: string): FieldError[] {
-  return [...(services ?? []).flatMap((s, i) => checkService(s, `${field}[${i}]`)), ...checkUnique(services, field)];
+  // `47` and `gre` are one protocol, so one service written both ways is a duplicate.
+  const compared = (services ?? []).map((s) => ({ ...s, protocol: canonicalProtocol(s.protocol) ?? s.protocol }));
+  return [...(services ?? []).flatMap((s, i) => checkService(s, `${field}[${i}]`)), ...checkUnique(compared, field)];
 }
 
 // ------------------------------------------------------- selectors & peers

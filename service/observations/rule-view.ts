@@ -55,7 +55,7 @@ export interface ViewBand {
 export interface RuleView {
   rule: string;
   mode: string;
-  /** `allow`: members of the target may talk to each other on anything (not drawn as paths). */
+  /** `allow`: members of the target may talk to each other on anything (node `in:*members`, with a path to every tier). */
   intra_group: 'deny' | 'allow';
   tier_key: string | null;
   nodes: ViewNode[];
@@ -112,8 +112,8 @@ function tierOrder(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, key:
   for (let round = 0; round < ids.length; round++) {
     for (const [x, y] of edges) if (depth.get(x)! + 1 > depth.get(y)! && depth.get(x)! + 1 < ids.length) depth.set(y, depth.get(x)! + 1);
   }
-  // Tiers no entry connects come last; then the category's own listing, then names.
-  const linked = new Set(edges.flat());
+  // Tiers no entry leads into or out of come last; then the category's own listing, then names.
+  const linked = new Set([...edges.flat(), ...rule.inbound.flatMap((entry) => ids.filter((t) => covers(entry.to, t)))]);
   const listed = snapshot.categories.find((c) => c.name === key)?.values ?? [];
   const key3 = (t: string) => [linked.has(t) ? 0 : 1, depth.get(t)!, listed.indexOf(t.slice('tier:'.length)) >>> 0] as const;
   return ids.sort((a, b) => {
@@ -125,18 +125,17 @@ function tierOrder(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, key:
 interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
 
 /**
- * Which entries match a far end depends only on the snapshot and the rule, so
- * it is kept per snapshot (dropped with it) and rule across requests: a view
- * polled every 2 s classifies each address once, not on every poll.
+ * Which entries match a far end depends only on the rule (an object of one
+ * snapshot: a new policy generation brings new ones), so it is kept per rule
+ * object across requests: a view polled every 2 s classifies each address
+ * once, not on every poll.
  */
-const matchCaches = new WeakMap<PolicySnapshot, Map<string, FarEndCache>>();
+const matchCaches = new WeakMap<SnapshotApplicationRule, FarEndCache>();
 /** Per side, per far end: the matching entries' indexes, or (none matching) the group node it falls in. */
 interface FarEndCache { src: Map<string, number[] | ViewNode>; dst: Map<string, number[] | ViewNode> }
-function matchCacheOf(snapshot: PolicySnapshot, rule: string): FarEndCache {
-  let perRule = matchCaches.get(snapshot);
-  if (!perRule) matchCaches.set(snapshot, (perRule = new Map()));
-  let cache = perRule.get(rule);
-  if (!cache) perRule.set(rule, (cache = { src: new Map(), dst: new Map() }));
+function matchCacheOf(rule: SnapshotApplicationRule): FarEndCache {
+  let cache = matchCaches.get(rule);
+  if (!cache) matchCaches.set(rule, (cache = { src: new Map(), dst: new Map() }));
   return cache;
 }
 
@@ -176,6 +175,12 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     for (const t of tiersCovered(entry.to)) addPath(id, t, servicesLabel(entry));
     return { id, peer: entry.from, narrow: entry.to };
   });
+  // intra_group = allow: members of the target reach each other without entries; one source node stands for them.
+  const membersNode: ViewNode | null = rule.intra_group === 'allow' ? { id: 'in:*members', label: 'members (intra-group allow)', column: 0, kind: 'rule-peer' } : null;
+  if (membersNode) {
+    nodes.set(membersNode.id, membersNode);
+    for (const t of tierIds) addPath(membersNode.id, t, ['any']);
+  }
   const outbound: Entry[] = rule.outbound_policy === 'allow_all'
     ? [{ id: 'out:any', peer: { any: true } }]
     : rule.outbound.map((entry) => ({ id: `out:${peerLabel(entry.to)}`, peer: entry.to, narrow: entry.from }));
@@ -186,7 +191,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   }
   const paths = [...policy.values()];
 
-  const matchCache = matchCacheOf(snapshot, rule.name);
+  const matchCache = matchCacheOf(rule);
   // Parsing an address is the costly part of a first view: only when some entry names addresses.
   const needsIp = [...inbound, ...outbound].some((e) => e.peer.cidrs?.length || e.peer.address_groups?.length);
   /** The node of the far end of a connection, as the rule's entries see it. */
@@ -198,6 +203,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
       const end: Endpoint = { entity, ip: needsIp ? parseAddress(ip) : null };
       const indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
       if (indexes.length) found = indexes;
+      else if (membersNode && side === 'src' && entity && tierOf.has(name)) found = membersNode;
       else {
         const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
         const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';

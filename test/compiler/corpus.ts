@@ -149,4 +149,9 @@ export const CORPUS: Record<string, PolicySnapshot> = {
       inb({ from: { any: true }, services: [{ protocol: 'udp', ports: ['80'] }] }),
     ] })],
   }),
+  'protocols written by number: 47 is gre, 6 is tcp with ports, 1 is icmp by type': base({
+    application_rules: [app({ name: 'numbers', target: tB, inbound: [
+      inb({ from: { categories: { T: ['a'] } }, services: [{ protocol: '47' }, { protocol: '6', ports: ['22'] }, { protocol: '1', icmp_type: 8 }] }),
+    ] })],
+  }),
 };

@@ -7,9 +7,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { isRoot } from '../lab/exec';
+import { isRoot } from '../../lab/exec';
 import { explain } from '../../service/policy/explain';
-import { serviceLabel } from '../lab/matrix';
+import { serviceLabel } from '../../lab/matrix';
 import { runDemo, down, readDemoState, type DemoResult } from '../../scripts/demo/flow';
 import { pickPort } from '../../scripts/demo/service';
 import { demoVmNames, PROBED, SHOP } from '../../scripts/demo/layout';

@@ -86,6 +86,8 @@ describe('registry examples against the provider and service', () => {
   test('every data-source example reads', async () => {
     // The reachability example asks about web1 → db1.
     await api('POST', '/v1/entities', { name: 'db1', host: 'host-a', port: 'vm-db1', ips: ['10.0.0.31'], categories: { AppTier: 'db' } });
+    // A draft that would cut web from db: the example lists it.
+    await api('POST', '/v1/isolation-rules', { name: 'draft-split', mode: 'off', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
     const dir = workdir('data', dataSources.map((d) => `data-sources/${d}/data-source.tf`));
     await terraform(dir, ['init', '-input=false', '-no-color'], env, log);
     await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color'], env, log);
@@ -93,5 +95,6 @@ describe('registry examples against the provider and service', () => {
     expect(out.quarantine_values.value).toEqual(expect.arrayContaining(['Strict', 'Forensic']));
     expect(out.prod_web_names.value).toEqual([]);
     expect(String(out.web_to_db.value)).toMatch(/^(allow|deny|would-deny) \(/);
+    expect(out.web_to_db_drafts.value).toEqual(['isolation_rule draft-split: deny']);
   });
 });

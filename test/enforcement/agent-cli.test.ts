@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { bundleAgent } from './agent-bundle';
 import { startService, type TestService } from '../support/service';
-import { run } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
-import { vsctl } from '../lab/ovs';
+import { vsctl } from '../../lab/ovs';
 import { makeCerts, startTlsService } from '../support/tls';
 
 describe('microseg-agent command', () => {

@@ -9,8 +9,8 @@ import { parsePorts, normalizeDump } from '../../service/agent/flows';
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { CompileHost, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { run, sleep } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run, sleep } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 const fakeCompile: CompileHost = (snap, host, ports) => ({

@@ -3,7 +3,7 @@
  * namespace): for testing the agent's loop against a real ovs-vswitchd fast.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../lab/ovs';
+import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../../lab/ovs';
 
 export interface DummyOvs { rundir: string; bridge: string; addPort(name: string): Promise<void>; restartVswitchd(): Promise<void>; stop(): Promise<void> }
 

@@ -7,8 +7,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startReplicas, type Replicas } from '../support/replicas';
 import { strictApi } from './lab-service';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';

@@ -7,8 +7,8 @@ import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded'
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { CompileHost } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { run } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 const compile: CompileHost = (snap, host, ports) => ({

@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Lab } from '../lab/lab';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
-import { reprobeDoubtful, serviceLabel, measureMatrix, type MatrixCell, type MatrixServices } from '../lab/matrix';
+import { Lab } from '../../lab/lab';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
+import { reprobeDoubtful, serviceLabel, measureMatrix, type MatrixCell, type MatrixServices } from '../../lab/matrix';
 import { startReplicas, type Replicas } from '../support/replicas';
 import { agentSecret } from '../support/service';
 import { bundleAgent } from './agent-bundle';

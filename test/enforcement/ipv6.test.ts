@@ -9,10 +9,10 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type LabSpec, type LabVmSpec, type Probe } from '../lab/lab';
-import { serviceLabel, type MatrixServices } from '../lab/matrix';
-import { isRoot } from '../lab/exec';
-import { margin } from '../lab/eventually';
+import { Lab, type LabSpec, type LabVmSpec, type Probe } from '../../lab/lab';
+import { serviceLabel, type MatrixServices } from '../../lab/matrix';
+import { isRoot } from '../../lab/exec';
+import { margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { strictApi, waitRealized, checkedMatrix, mismatches, reachabilityQuery, cutAfter, echoing } from './lab-service';
 

@@ -6,9 +6,9 @@
  * connection was cut.
  */
 import type { Verdict } from '../../service/model/verdicts';
-import type { Lab, HeldConnection } from '../lab/lab';
-import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../lab/matrix';
-import { eventually, margin } from '../lab/eventually';
+import type { Lab, HeldConnection } from '../../lab/lab';
+import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type MatrixServices } from '../../lab/matrix';
+import { eventually, margin } from '../../lab/eventually';
 import type { TestService } from '../support/service';
 
 export interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
 import { pipelineDecoder } from '../../service/agent/decode';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
-import { Lab } from '../lab/lab';
-import { threeTierLayout } from '../lab/layouts';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
+import { Lab } from '../../lab/lab';
+import { threeTierLayout } from '../../lab/layouts';
 import { startService, type TestService } from '../support/service';
 import { checkedMatrix, mismatches, strictApi, waitRealized } from './lab-service';
 

@@ -3,7 +3,7 @@ import { parseDuration, requireDuration } from '../../service/model/duration';
 import { INTERVAL_RANGE } from '../../service/agent/host-agent';
 import { describeDiff, normalizeDump, parsePorts, sameFlows } from '../../service/agent/flows';
 import { readAgentOptions } from '../../service/agent/plugin';
-import { formatMatrix, matrixProbes } from '../lab/matrix';
+import { formatMatrix, matrixProbes } from '../../lab/matrix';
 
 describe('agent helpers', () => {
   test('one duration grammar: <number><unit>… with ms, s, m, h, d; errors name the option', () => {

@@ -8,10 +8,10 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type UdpStream } from '../lab/lab';
-import { threeTierLayout } from '../lab/layouts';
-import { isRoot, sleep } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { Lab, type UdpStream } from '../../lab/lab';
+import { threeTierLayout } from '../../lab/layouts';
+import { isRoot, sleep } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { shopObjects, shopRule } from './three-tier-policy';
 import { strictApi, waitRealized as realizedOn, echoing } from './lab-service';

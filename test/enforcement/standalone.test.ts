@@ -6,9 +6,9 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Lab } from '../lab/lab';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { Lab } from '../../lab/lab';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { bundleAgent } from './agent-bundle';
 

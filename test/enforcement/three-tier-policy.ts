@@ -5,7 +5,7 @@
  * isolation rule between web and db so some pairs are denied even while the
  * application rule only monitors.
  */
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../../lab/lab';
 
 export const TIER: Record<string, string> = { web1: 'web', web2: 'web', app1: 'app', app2: 'app', db1: 'db', db2: 'db' };
 

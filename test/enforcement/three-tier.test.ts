@@ -7,11 +7,11 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab } from '../lab/lab';
-import { threeTierLayout, TCP_PORTS, UDP_PORTS } from '../lab/layouts';
-import { serviceLabel } from '../lab/matrix';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { Lab } from '../../lab/lab';
+import { threeTierLayout, TCP_PORTS, UDP_PORTS } from '../../lab/layouts';
+import { serviceLabel } from '../../lab/matrix';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { shopObjects, shopRule, PROBED } from './three-tier-policy';
 import { strictApi, waitRealized as realizedOn, checkedMatrix as checkedMatrixOf, mismatches, cutAfter, echoing } from './lab-service';

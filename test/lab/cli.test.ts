@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync, transformSync } from 'esbuild';
-import { run, isRoot } from './exec';
+import { run, isRoot } from '../../lab/exec';
 
-if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
+if (!isRoot()) throw new Error('the lab tests need root: network namespaces, veth pairs and Open vSwitch daemons');
 
 describe('lab CLI', () => {
   const prefix = `lk${process.pid % 100000}`;
@@ -18,8 +18,8 @@ describe('lab CLI', () => {
   const lab = (...args: string[]) => run(process.execPath, [cli, ...args], { timeoutMs: 60000 });
 
   beforeAll(() => {
-    buildSync({ entryPoints: [join(__dirname, 'cli.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, external: ['esbuild'], logLevel: 'silent' });
-    writeFileSync(join(dir, 'vm-daemon.js'), transformSync(readFileSync(join(__dirname, 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs' }).code);
+    buildSync({ entryPoints: [join(__dirname, '..', '..', 'lab', 'cli.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, external: ['esbuild'], logLevel: 'silent' });
+    writeFileSync(join(dir, 'vm-daemon.js'), transformSync(readFileSync(join(__dirname, '..', '..', 'lab', 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs' }).code);
     const spec = { hosts: [{ name: 'ha' }, { name: 'hb' }], vms: [
       { name: 'v1', host: 'ha', ip: '10.77.2.1', mac: '02:77:00:00:02:01', tcp: [80] },
       { name: 'v2', host: 'hb', ip: '10.77.2.2', mac: '02:77:00:00:02:02', tcp: [80] },

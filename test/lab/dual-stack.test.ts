@@ -4,10 +4,10 @@
  * through the bridges, the address is usable at once (no DAD wait), and a VM
  * without `ip6` stays IPv4-only as before. Needs root.
  */
-import { Lab, validateSpec, type LabSpec } from './lab';
-import { isRoot } from './exec';
+import { Lab, validateSpec, type LabSpec } from '../../lab/lab';
+import { isRoot } from '../../lab/exec';
 
-if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
+if (!isRoot()) throw new Error('the lab tests need root: network namespaces, veth pairs and Open vSwitch daemons');
 
 function spec(prefix: string): LabSpec {
   return {

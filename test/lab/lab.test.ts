@@ -4,13 +4,13 @@
  * and down/downPrefix leave nothing behind. Needs root.
  */
 import { existsSync } from 'node:fs';
-import { Lab, validateSpec, type LabSpec } from './lab';
-import { run, isRoot, pidAlive } from './exec';
-import { eventually, margin } from './eventually';
-import { readState, labDir, writeState } from './state';
+import { Lab, validateSpec, type LabSpec } from '../../lab/lab';
+import { run, isRoot, pidAlive } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
+import { readState, labDir, writeState } from '../../lab/state';
 import { spawn } from 'node:child_process';
 
-if (!isRoot()) throw new Error('test/lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
+if (!isRoot()) throw new Error('the lab tests need root: network namespaces, veth pairs and Open vSwitch daemons');
 
 function spec(prefix: string): LabSpec {
   return {

@@ -8,7 +8,7 @@ import { parseService } from '../../cli/format';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeCerts, startTlsService } from '../support/tls';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 
 /** A port nothing listens on (bound, then released). */
 function freePort(): Promise<number> {

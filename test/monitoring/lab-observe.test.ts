@@ -9,9 +9,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { Lab } from '../lab/lab';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { Lab } from '../../lab/lab';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';

@@ -11,9 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
-import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../lab/ovs';
+import { run } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
+import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../../lab/ovs';
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { ObservationReporter, ovsDumpers, vswitchdControl, type ObservationDecoder } from '../../service/agent/reporter';

@@ -11,7 +11,7 @@ import { ServiceMetrics } from '../../service/metrics/metrics';
 import { EntityIndex } from '../../service/observations/entity-index';
 import { parseSyslogTarget, RuleLog, ruleLogLines, type RuleLogLine } from '../../service/observations/rule-log';
 import type { ObservedConnectionT as ObservedConnection } from '../../service/model/observation';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 import { app, ent, iso, shared, snap } from '../policy/fixtures';
 
 const snapshot = snap({

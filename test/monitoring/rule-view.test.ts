@@ -71,3 +71,11 @@ test('tiers in the order the rule leads through them, whatever order the categor
   const s = { ...snapshot, categories: [{ name: 'AppTier', values: ['app', 'cache', 'db', 'web'] }], entities };
   expect(buildRuleView(s, three, []).nodes.filter((n) => n.column === 1).map((n) => n.id)).toEqual(['tier:web', 'tier:app', 'tier:db', 'tier:cache']);
 });
+
+test('intra_group = allow: member-to-member connections come from one "members" node, with an allowed path to every tier', () => {
+  const open: SnapshotApplicationRule = { ...rule, inbound: [], intra_group: 'allow' };
+  const v = buildRuleView(snapshot, open, [row('web1', 'app1', 8080, 3), row('o1', 'app1', 22, 1, { verdict: 'would-deny' })]);
+  expect(v.bands.map((b) => `${b.source}>${b.target}:${b.verdict}`).sort()).toEqual(['in:*members>tier:app:allow', 'src:AppType=other01>tier:app:would-deny']);
+  expect(v.policy).toEqual([{ source: 'in:*members', target: 'tier:web', services: ['any'] }, { source: 'in:*members', target: 'tier:app', services: ['any'] }]);
+  expect(v.nodes.find((n) => n.id === 'in:*members')).toMatchObject({ label: 'members (intra-group allow)', column: 0 });
+});

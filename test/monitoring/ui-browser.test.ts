@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { launchBrowser, signedInPage, screenshot, waitForView, overlaps, checkBandDetails } from '../support/ui';
-import { margin } from '../lab/eventually';
+import { margin } from '../../lab/eventually';
 
 let svc: TestService;
 let browser: Browser | undefined;
@@ -256,7 +256,7 @@ test('entity, host and explain pages show what the API says', async () => {
   // Bad input, named by its field.
   await page.goto(`${svc.url}/ui#/explain?src=nobody&dst=db-1&service=tcp/5432`);
   await page.waitForSelector('#explain-result .error');
-  expect(await page.textContent('#explain-result .error')).toBe('src: src: "nobody" is neither an IP address nor an entity name');
+  expect(await page.textContent('#explain-result .error')).toBe('src: "nobody" is neither an IP address nor an entity name');
   await page.goto(`${svc.url}/ui#/explain?src=web-1&dst=db-1&service=http`);
   await page.waitForSelector('#explain-result .error');
   expect(await page.textContent('#explain-result .error')).toContain('service: write it as tcp/5432');

@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { isRoot } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { isRoot } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { runDemo, down, type DemoResult } from '../../scripts/demo/flow';
 import { pickPort } from '../../scripts/demo/service';
 import { createProgress } from '../../scripts/demo/progress';

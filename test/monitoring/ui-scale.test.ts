@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { launchBrowser, signedInPage, screenshot, waitForView, overlaps } from '../support/ui';
-import { margin } from '../lab/eventually';
+import { margin } from '../../lab/eventually';
 import type { ObservedConnectionT } from '../../service/model/observation';
 
 jest.setTimeout(300_000);

@@ -315,4 +315,16 @@ describe('round 2: Flow parity', () => {
     expect(explain(s, q('a', 'b', '99', undefined)).verdict).toBe('allow');
     expect(explain(s, q('a', 'b', 'esp', undefined)).verdict).toBe('deny');
   });
+
+  test('a service written by number is the protocol of that number: 47 is gre, 6 is tcp with its ports', () => {
+    const s = two({ application_rules: [app({ name: 'r', target: { categories: { T: ['b'] } }, inbound: [
+      inb({ from: { any: true }, services: [{ protocol: '47' }, { protocol: '6', ports: ['22'] }] }),
+    ] })] });
+    expect(explain(s, q('a', 'b', 'gre', undefined)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', '47', undefined)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', 'tcp', 22)).verdict).toBe('allow');
+    expect(explain(s, q('a', 'b', 'tcp', 23)).verdict).toBe('deny');
+    expect(explain(s, q('a', 'b', 'esp', undefined)).verdict).toBe('deny');
+    expect(explain(s, q('a', 'b', 'udp', 22)).verdict).toBe('deny');
+  });
 });

@@ -109,6 +109,7 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
   timings.apply_create = applied.ms;
   expect(applied.stdout).toContain('Apply complete! Resources: 11 added, 0 changed, 0 destroyed.');
   expect(applied.stdout).toMatch(/web_to_app = "would-deny\/application\/shop"/); // data.microseg_reachability
+  expect(applied.stdout).toMatch(/web_to_app_drafts = tolist\(\[\]\)/); // no draft would decide it
   expect(applied.stdout).toMatch(/shop_entities = tolist\(\[\s*"app1",\s*"web1",\s*\]\)/); // data.microseg_entities
   expect(applied.stdout).toMatch(/quarantine_values = toset\(\[\s*"Forensic",\s*"Strict",\s*\]\)/); // data.microseg_category
   for (const [collection, name] of Object.values(RESOURCES)) expect((await svc.api('GET', `/v1/${collection}/${name}`)).status).toBe(200);
@@ -281,7 +282,7 @@ const BAD_CONFIGS: [string, string, RegExp[]][] = [
   ['port 70000 in a reachability query', 'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n', [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/]],
   ['unknown category', 'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n', [/Unknown category/, /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/, /categories = \{ NoSuchCategory/]],
   ['backwards address range', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.9-10.0.0.1"]\n}\n', [/cidrs\["10\.0\.0\.9-10\.0\.0\.1"\]: "10\.0\.0\.9-10\.0\.0\.1": the range starts above its end/, /cidrs = \["10\.0\.0\.9/]],
-  ['a protocol number that has a name', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "47" }]\n}\n', [/services\[\{ protocol = "47" \}\]\.protocol: protocol 47 is gre; write "gre"/, /services = \[/]],
+  ['ports on a protocol given by number', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "47", ports = ["1"] }]\n}\n', [/services\[\{ protocol = "47", ports = \["1"\] \}\]\.ports: ports apply only to tcp, udp and sctp, not 47/, /services = \[/]],
   ['isolation with one group', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  groups = [{ categories = { AppTier = ["web"] } }]\n}\n', [/Invalid value for groups/, /groups = \[/]],
   ['a shared-service rule in monitor mode', 'resource "microseg_shared_service_rule" "bad" {\n  name      = "bad"\n  mode      = "monitor"\n  providers = { categories = { AppTier = ["web"] } }\n  consumers = { any = true }\n}\n', [/mode: "monitor" is not one of "apply", "off"/, /mode\s+= "monitor"/]],
   ['unknown category value', 'resource "microseg_quarantine_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  target = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /target\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/, /target = \{/]],

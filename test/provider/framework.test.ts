@@ -155,8 +155,12 @@ describe('validation with the service\'s own schemas and checks', () => {
     expect(validateBody('service_group', body.json, body.unknownPaths)[0].detail).toBe('services[0].ports[0]: "70000": ports are 1-65535');
     const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'ipx', ports: null, icmp_type: null, icmp_code: null }] });
     expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toMatch(/^services\[0\]\.protocol: "ipx" is not valid \(IP protocol: tcp, udp, sctp/);
-    const named = toBody(sg.attributes, { name: 'g', services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', named.json, named.unknownPaths)[0].detail).toBe('services[0].protocol: protocol 50 is esp; write "esp"');
+    const byNumber = toBody(sg.attributes, { name: 'g', services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', byNumber.json, byNumber.unknownPaths)).toEqual([]);
+    const twice = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'esp', ports: null, icmp_type: null, icmp_code: null }, { protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', twice.json, twice.unknownPaths)[0].detail).toBe('services[1]: duplicate of services[0]');
+    const big = toBody(sg.attributes, { name: 'g', services: [{ protocol: '256', ports: null, icmp_type: null, icmp_code: null }] });
+    expect(validateBody('service_group', big.json, big.unknownPaths)[0].detail).toBe('services[0].protocol: "256" is not an IP protocol: protocol numbers are 0-255');
 
     const entity = kindSchema('entity', 'e');
     const partial = toBody(entity.attributes, { name: UNKNOWN, host: 'h', port: 'p', ips: ['10.0.0.1'], mac: null, categories: null });

@@ -16,6 +16,9 @@ jest.setTimeout(240_000);
 let svc: TestService;
 let lab: Lab;
 const figures: Record<string, number> = {};
+/** What the user saw in each case (the diagnostics' text), printed once at the end for the record. */
+const seen: Record<string, string> = {};
+const diagnostics = (r: TfResult) => flat(r).match(/(Error|Warning): .*/)?.[0].replace(/ Apply complete!.*| Planning failed.*/, '').slice(0, 600) ?? '';
 
 beforeAll(async () => {
   lab = await createLab({});
@@ -27,6 +30,7 @@ afterAll(async () => {
   await svc?.close();
   lab?.cleanup();
   if (Object.keys(figures).length > 0) console.log(`practitioner figures (ms): ${JSON.stringify(figures)}`);
+  for (const [k, v] of Object.entries(seen)) console.log(`${k}: ${v}`);
 });
 
 const provider = (settings = 'wait_for_realization = false') => `terraform {
@@ -116,6 +120,7 @@ describe('a hung service (accepts, never answers)', () => {
       expect(r.code).not.toBe(0);
       expect(ms).toBeLessThan(10_000);
       expect(flat(r)).toContain('stopped by Terraform (interrupt) during GET /v1/status');
+      seen.ctrl_c = diagnostics(r);
       await until('the provider to close its connection', () => hung.open() === 0, 5_000);
       await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color'], 0, { MICROSEG_WAIT_FOR_REALIZATION: 'false' });
     } finally {
@@ -133,7 +138,8 @@ describe('a hung service (accepts, never answers)', () => {
       expect(r.code).toBe(1);
       const text = flat(r);
       expect(text).toContain('The microseg service did not answer in time');
-      expect(text).toMatch(new RegExp(`no answer from the microseg service at ${hung.url.replace(/\./g, '\\.')} to GET /v1/status within 4s \\(1 attempt: no answer after 4\\.\\ds\\)`));
+      seen.timeout = diagnostics(r);
+      expect(text).toMatch(new RegExp(`no answer from the microseg service at ${hung.url.replace(/\./g, '\\.')} to GET /v1/status within 4s \\(1 attempt: no answer after 4(\\.\\d)?s\\)`));
       expect(r.ms).toBeLessThan(4_000 + 10_000); // terraform's own start-up is the rest
       await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color']);
     } finally {
@@ -142,13 +148,22 @@ describe('a hung service (accepts, never answers)', () => {
   });
 });
 
-test('a bad token fails terraform plan, naming the fix', async () => {
+test('a bad token or a dead endpoint fails terraform plan, naming the fix', async () => {
   const dir = await workdir('bad-token', provider() + CATEGORY('BtTier'));
   const r = await lab.tf(dir, ['plan', '-input=false', '-no-color'], { MICROSEG_TOKEN: 'not-the-token-1234' });
   expect(r.code).toBe(1);
   expect(flat(r)).toContain('The microseg service did not accept the token');
   expect(flat(r)).toContain('Set token in the provider block or MICROSEG_TOKEN.');
+  seen.bad_token = diagnostics(r);
   expect(r.stderr).not.toContain('not-the-token-1234');
+  // A dead endpoint, too, fails plan (after the retries), naming the endpoint and what was tried.
+  const closed = await hungServer();
+  const dead = closed.url;
+  await closed.close();
+  const d = await lab.tf(dir, ['plan', '-input=false', '-no-color'], { MICROSEG_ENDPOINT: dead });
+  expect(d.code).toBe(1);
+  seen.dead_endpoint = diagnostics(d);
+  expect(flat(d)).toMatch(new RegExp(`Cannot reach the microseg service .*cannot reach the microseg service at ${dead.replace(/\./g, '\\.')}: connect ECONNREFUSED .*\\(GET /v1/status, 5 attempts: `));
 });
 
 test('renaming a category, an address group and a service group that rules use applies, and the next plan is clean', async () => {
@@ -301,6 +316,7 @@ test.each(BAD_AT_PLAN)('plan fails on %s, on the attribute, naming the element',
   const text = r.stderr.replace(/\s+/g, ' ');
   for (const re of expected) expect(text).toMatch(re);
   expect(r.stderr).not.toMatch(/This is a bug in the provider|rpc error|at .*\.js:\d+/);
+  seen[`plan: ${name}`] = diagnostics(r);
 });
 
 describe('wait_for_realization', () => {
@@ -322,6 +338,7 @@ resource "microseg_entity" "e" {
     expect(text).toContain('Warning: The policy was not realized on every host in time');
     expect(text).toMatch(/rf-host \(no agent has reported yet, needs \d+\)/);
     expect(text).toContain('The change is stored');
+    seen.create_wait_failed = diagnostics(r);
     const state = JSON.parse((await ok(dir, ['show', '-json'])).stdout);
     const resources = state.values.root_module.resources as { address: string; tainted?: boolean }[];
     expect(resources.map((x) => [x.address, x.tainted ?? false])).toEqual([['microseg_entity.e', false], ['microseg_host.h', false]]);
@@ -333,6 +350,7 @@ resource "microseg_entity" "e" {
     const updated = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
     expect(updated.code).toBe(1);
     expect(flat(updated)).toContain('Error: The policy was not realized on every host in time');
+    seen.update_wait_failed = diagnostics(updated);
     expect((await svc.api('GET', '/v1/entities/rf-vm')).body.ips).toEqual(['10.90.0.2']);
     const after = JSON.parse((await ok(dir, ['show', '-json'])).stdout).values.root_module.resources as { address: string; tainted?: boolean; values: { ips: string[] } }[];
     expect(after.map((x) => [x.address, x.tainted ?? false])).toEqual([['microseg_entity.e', false], ['microseg_host.h', false]]);
@@ -392,6 +410,7 @@ test('a stale version at apply: the message reads as two sentences', async () =>
   const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color', '-refresh=false']);
   expect(r.code).toBe(1);
   expect(flat(r)).toMatch(/it changed since you read it; read it again and retry\. The object changed since it was read; run terraform plan again\./);
+  seen.stale_version = diagnostics(r);
   await ok(dir, ['destroy', '-input=false', '-auto-approve', '-no-color']);
 });
 

@@ -1,7 +1,7 @@
 /** wait_for_realization against a scripted /v1/status and against the service: who is waited for, and how long. */
 import { waitForRealization, RealizationTimeout } from '../../provider/client/realization';
 import { ApiClient } from '../../provider/client/http';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 
 type Host = { name: string; status: { realized_generation: number | null } };

@@ -206,7 +206,9 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       ['POST', '/v1/address-groups', { name: 'g', cidrs: ['10.0.0.0/8'], except: ['10.1.0.0-10.2.0.0'] }, 422, 'except[0]', /not a CIDR/],
       ['POST', '/v1/application-rules', rule({ from: { any: true, except: ['10.0.0.1/8'] } }), 422, 'inbound[0].from.except[0]', /10\.0\.0\.0\/8/],
       ['POST', '/v1/application-rules', rule({ from: { except: ['10.0.0.0/8'] } }), 422, 'inbound[0].from', /at least one/],
-      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '47' }] }, 422, 'services[0].protocol', /47 is gre; write "gre"/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '47', ports: ['1'] }] }, 422, 'services[0].ports', /tcp, udp and sctp, not 47/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'gre' }, { protocol: '47' }] }, 422, 'services[1]', /duplicate of services\[0\]/],
+      ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '1', ports: ['1'] }] }, 422, 'services[0].ports', /not 1/],
       ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: '300' }] }, 422, 'services[0].protocol', /0-255/],
       ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'ipx' }] }, 400, 'services[0].protocol'],
       ['POST', '/v1/service-groups', { name: 'sg', services: [{ protocol: 'gre', ports: ['1'] }] }, 422, 'services[0].ports', /tcp, udp and sctp/],
@@ -232,6 +234,14 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     await api('DELETE', '/v1/entities/e1');
     await api('DELETE', '/v1/hosts/hv9');
     await api('DELETE', '/v1/categories/Env');
+  });
+
+  test('a protocol number is stored as written and means the protocol of that number', async () => {
+    const services = [{ protocol: '47' }, { protocol: '6', ports: ['22'] }, { protocol: '1', icmp_type: 8 }, { protocol: '0' }, { protocol: '255' }];
+    const created = await api('POST', '/v1/service-groups', { name: 'by-number', services });
+    expect(created.status).toBe(201);
+    expect((await api('GET', '/v1/service-groups/by-number')).body.services).toEqual(services);
+    await api('DELETE', '/v1/service-groups/by-number');
   });
 
   test('auth: tokens and roles', async () => {

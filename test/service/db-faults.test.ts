@@ -7,7 +7,7 @@
  */
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { startService, type TestService } from '../support/service';
-import { eventually, margin } from '../lab/eventually';
+import { eventually, margin } from '../../lab/eventually';
 
 let pg: PgCluster;
 let svc: TestService;

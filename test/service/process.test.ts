@@ -12,8 +12,8 @@ import { build } from 'esbuild';
 import { startPostgres } from '../support/postgres';
 import { makeCerts } from '../support/tls';
 import { startDummyOvs } from '../enforcement/dummy-ovs';
-import { run as runCmd } from '../lab/exec';
-import { eventually, margin } from '../lab/eventually';
+import { run as runCmd } from '../../lab/exec';
+import { eventually, margin } from '../../lab/eventually';
 import { requestText } from '../../service/client/http-request';
 
 // No @types for better-sqlite3 here: the little used is typed by hand.

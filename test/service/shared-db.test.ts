@@ -6,7 +6,7 @@
  */
 import { startReplicas, type Replicas } from '../support/replicas';
 import type { TestService } from '../support/service';
-import { margin } from '../lab/eventually';
+import { margin } from '../../lab/eventually';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 
 let replicas: Replicas;

@@ -36,7 +36,7 @@ const service: fc.Arbitrary<ServiceT> = fc.oneof(
     .map(({ protocol, t, c }) => (t === undefined ? { protocol } : c === undefined ? { protocol, icmp_type: t } : { protocol, icmp_type: t, icmp_code: c })),
   fc.constant({ protocol: 'any' as const }),
   fc.record({ ports: fc.option(subset(PORTS), { nil: undefined }) }).map(({ ports }) => (ports ? { protocol: 'sctp', ports } : { protocol: 'sctp' })),
-  fc.constantFrom({ protocol: 'gre' }, { protocol: 'esp' }, { protocol: '99' }),
+  fc.constantFrom({ protocol: 'gre' }, { protocol: 'esp' }, { protocol: '99' }, { protocol: '47' }),
 );
 const except = fc.option(subset(EXCEPTS), { nil: undefined, freq: 3 });
 

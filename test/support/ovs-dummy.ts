@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostPorts } from '../../service/compiler';
-import { eventually } from '../lab/eventually';
+import { eventually } from '../../lab/eventually';
 
 const run = promisify(execFile);
 

@@ -9,3 +9,8 @@ data "microseg_reachability" "web_to_db" {
 output "web_to_db" {
   value = "${data.microseg_reachability.web_to_db.verdict} (${data.microseg_reachability.web_to_db.layer}: ${coalesce(data.microseg_reachability.web_to_db.rule, "-")})"
 }
+
+# Draft rules (mode = "off") that would decide it once applied.
+output "web_to_db_drafts" {
+  value = [for d in data.microseg_reachability.web_to_db.drafts : "${d.kind} ${d.rule}: ${d.verdict}"]
+}

@@ -463,7 +463,8 @@ async function explainPage(page, params) {
     ]));
   } catch (e) {
     if (e instanceof AuthError) throw e;
-    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.field ? `${e.field}: ${e.message}` : e.message));
+    // Name the field, unless the message already starts with it.
+    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.field && !e.message.startsWith(`${e.field}:`) ? `${e.field}: ${e.message}` : e.message));
   }
   return null;
 }

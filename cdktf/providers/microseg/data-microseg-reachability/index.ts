@@ -26,13 +26,13 @@ export interface DataMicrosegReachabilityConfig extends cdktf.TerraformMetaArgum
   */
   readonly icmpType?: number;
   /**
-  * Destination port (tcp/udp), 1-65535.
+  * Destination port (tcp/udp/sctp), 1-65535.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/data-sources/reachability#port DataMicrosegReachability#port}
   */
   readonly port?: number;
   /**
-  * The connection protocol: tcp, udp, icmp or icmpv6.
+  * The connection protocol: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number.
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/data-sources/reachability#protocol DataMicrosegReachability#protocol}
   */
@@ -43,6 +43,91 @@ export interface DataMicrosegReachabilityConfig extends cdktf.TerraformMetaArgum
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/data-sources/reachability#src DataMicrosegReachability#src}
   */
   readonly src: string;
+}
+export interface DataMicrosegReachabilityDrafts {
+}
+
+export function dataMicrosegReachabilityDraftsToTerraform(struct?: DataMicrosegReachabilityDrafts): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+  }
+}
+
+
+export function dataMicrosegReachabilityDraftsToHclTerraform(struct?: DataMicrosegReachabilityDrafts): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class DataMicrosegReachabilityDraftsOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): DataMicrosegReachabilityDrafts | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DataMicrosegReachabilityDrafts | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // kind - computed: true, optional: false, required: false
+  public get kind() {
+    return this.getStringAttribute('kind');
+  }
+
+  // rule - computed: true, optional: false, required: false
+  public get rule() {
+    return this.getStringAttribute('rule');
+  }
+
+  // verdict - computed: true, optional: false, required: false
+  public get verdict() {
+    return this.getStringAttribute('verdict');
+  }
+}
+
+export class DataMicrosegReachabilityDraftsList extends cdktf.ComplexList {
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): DataMicrosegReachabilityDraftsOutputReference {
+    return new DataMicrosegReachabilityDraftsOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
 }
 
 /**
@@ -105,6 +190,12 @@ export class DataMicrosegReachability extends cdktf.TerraformDataSource {
   // ==========
   // ATTRIBUTES
   // ==========
+
+  // drafts - computed: true, optional: false, required: false
+  private _drafts = new DataMicrosegReachabilityDraftsList(this, "drafts", false);
+  public get drafts() {
+    return this._drafts;
+  }
 
   // dst - computed: false, optional: false, required: true
   private _dst?: string; 

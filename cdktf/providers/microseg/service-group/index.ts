@@ -46,7 +46,7 @@ export interface ServiceGroupServices {
   */
   readonly ports?: string[];
   /**
-  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255).
+  * IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (igmp, ipip, gre, esp, ah, ospf, pim, vrrp, l2tp) or by number (0-255, kept as written; a number means the protocol it names: 47 is gre, 6 is tcp).
   *
   * Docs at Terraform Registry: {@link https://terraform.local/providers/microseg/microseg/latest/docs/resources/service_group#protocol ServiceGroup#protocol}
   */
