@@ -7,13 +7,22 @@ import { caCertFrom, tokenFrom } from '../service/client/credentials';
 
 export class CliError extends Error {}
 
-export interface ClientOptions { endpoint?: string; token?: string; tokenFile?: string; caCert?: string; timeoutMs?: number }
+export interface ClientOptions {
+  endpoint?: string;
+  token?: string;
+  tokenFile?: string;
+  caCert?: string;
+  timeoutMs?: number;
+}
 
-export interface Client { get<T = unknown>(path: string, query?: Record<string, string | undefined>): Promise<T> }
+export interface Client {
+  get<T = unknown>(path: string, query?: Record<string, string | undefined>): Promise<T>;
+}
 
 export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): Client {
   const endpoint = (opts.endpoint ?? env.MICROSEG_ENDPOINT ?? 'http://127.0.0.1:7480').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new CliError(`MICROSEG_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  if (!/^https?:\/\/[^\s]+$/.test(endpoint))
+    throw new CliError(`MICROSEG_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
   let token: string;
   let ca: string | undefined;
   try {
@@ -24,18 +33,31 @@ export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process
   }
   return {
     async get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-      const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+      const qs = new URLSearchParams(
+        Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+      ).toString();
       let res;
       try {
-        res = await requestText(new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`), { method: 'GET', headers: { authorization: `Bearer ${token}` }, timeoutMs: opts.timeoutMs ?? 10000, ca });
+        res = await requestText(new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`), {
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+          timeoutMs: opts.timeoutMs ?? 10000,
+          ca,
+        });
       } catch (e) {
         throw new CliError(`cannot reach ${endpoint}: ${(e as Error).message}`);
       }
       let body: unknown;
-      try { body = res.text ? JSON.parse(res.text) : undefined; } catch { body = res.text; }
+      try {
+        body = res.text ? JSON.parse(res.text) : undefined;
+      } catch {
+        body = res.text;
+      }
       if (res.status < 200 || res.status >= 300) {
         const err = body as { message?: string; field?: string | null } | undefined;
-        throw new CliError(`${res.status}: ${err?.message ?? res.text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`);
+        throw new CliError(
+          `${res.status}: ${err?.message ?? res.text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`,
+        );
       }
       return body as T;
     },

@@ -5,14 +5,27 @@ import { hasPorts, isIcmp, protocolNumber } from '../service/model/protocols';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-export const service = (f: Pick<FlowRecord, 'protocol' | 'port'>) => (f.port === null ? f.protocol : `${f.protocol}/${f.port}`);
+export const service = (f: Pick<FlowRecord, 'protocol' | 'port'>) =>
+  f.port === null ? f.protocol : `${f.protocol}/${f.port}`;
 
 export function flowRow(f: FlowRecord): string[] {
-  return [f.last_seen.replace('T', ' ').replace(/\.[0-9]+Z$/, 'Z'), f.source, f.destination, service(f), f.verdict.toUpperCase() === 'WOULD-DENY' ? 'WOULD-DENY' : f.verdict, f.rule ? `${f.rule_kind ? `${f.rule_kind}:` : ''}${f.rule}` : '-', String(f.count)];
+  return [
+    f.last_seen.replace('T', ' ').replace(/\.[0-9]+Z$/, 'Z'),
+    f.source,
+    f.destination,
+    service(f),
+    f.verdict.toUpperCase() === 'WOULD-DENY' ? 'WOULD-DENY' : f.verdict,
+    f.rule ? `${f.rule_kind ? `${f.rule_kind}:` : ''}${f.rule}` : '-',
+    String(f.count),
+  ];
 }
 export const FLOW_HEADERS = ['LAST SEEN', 'SOURCE', 'DESTINATION', 'SERVICE', 'VERDICT', 'RULE', 'COUNT'];
 
@@ -24,12 +37,27 @@ export interface StatusBody {
 export function statusText(s: StatusBody): string {
   const rows = s.hosts.map((h) => {
     const st = h.status;
-    const state = !st.reachable ? 'UNREACHABLE' : st.realized_generation === st.desired_generation ? 'in sync' : 'LAGGING';
-    return [h.name, state, String(st.desired_generation), st.realized_generation === null ? '-' : String(st.realized_generation), st.flow_count === null ? '-' : String(st.flow_count), st.last_error ?? ''];
+    const state = !st.reachable
+      ? 'UNREACHABLE'
+      : st.realized_generation === st.desired_generation
+        ? 'in sync'
+        : 'LAGGING';
+    return [
+      h.name,
+      state,
+      String(st.desired_generation),
+      st.realized_generation === null ? '-' : String(st.realized_generation),
+      st.flow_count === null ? '-' : String(st.flow_count),
+      st.last_error ?? '',
+    ];
   });
   // What an agent had to correct (the bridge's fail mode…): one line per host, under the table.
   const notes = s.hosts.filter((h) => h.status.notice).map((h) => `note ${h.name}: ${h.status.notice}`);
-  return [`policy generation ${s.generation}`, s.hosts.length ? table(['HOST', 'STATE', 'DESIRED', 'REALIZED', 'FLOWS', 'LAST ERROR'], rows) : '(no hosts)', ...notes].join('\n');
+  return [
+    `policy generation ${s.generation}`,
+    s.hosts.length ? table(['HOST', 'STATE', 'DESIRED', 'REALIZED', 'FLOWS', 'LAST ERROR'], rows) : '(no hosts)',
+    ...notes,
+  ].join('\n');
 }
 
 /** `tcp/5432`, `udp/53`, `sctp/3868`, `icmp`, `icmp/8` (type), `icmpv6/128`, `gre`, `47`. */
@@ -47,11 +75,22 @@ export function parseService(text: string): { protocol: string; port?: string; i
   return { protocol };
 }
 
-export interface ExplainAnswer { verdict: string; layer: string; rule: string | null; mode: string | null; drafts?: { kind: string; rule: string; verdict: string }[] }
+export interface ExplainAnswer {
+  verdict: string;
+  layer: string;
+  rule: string | null;
+  mode: string | null;
+  drafts?: { kind: string; rule: string; verdict: string }[];
+}
 
 export function explainText(src: string, dst: string, svc: string, r: ExplainAnswer): string {
-  const by = r.rule ? `${r.layer} rule ${r.rule} (${r.mode})`
-    : r.layer === 'quarantine' ? 'quarantine: an end is in Quarantine: Strict (no traffic at all)' : `${r.layer}: no rule matched`;
-  const drafts = (r.drafts ?? []).map((d) => `${d.kind.replace(/_rule$/, '').replace(/_/g, '-')} ${d.rule} → ${d.verdict}`);
+  const by = r.rule
+    ? `${r.layer} rule ${r.rule} (${r.mode})`
+    : r.layer === 'quarantine'
+      ? 'quarantine: an end is in Quarantine: Strict (no traffic at all)'
+      : `${r.layer}: no rule matched`;
+  const drafts = (r.drafts ?? []).map(
+    (d) => `${d.kind.replace(/_rule$/, '').replace(/_/g, '-')} ${d.rule} → ${d.verdict}`,
+  );
   return `${src} → ${dst} ${svc}: ${r.verdict.toUpperCase()} — ${by}${drafts.length ? `; drafts (off) that would decide it: ${drafts.join(', ')}` : ''}`;
 }

@@ -4,27 +4,47 @@
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
-import { explainText, flowRow, FLOW_HEADERS, parseService, statusText, table, type ExplainAnswer, type StatusBody } from './format';
+import {
+  explainText,
+  flowRow,
+  FLOW_HEADERS,
+  parseService,
+  statusText,
+  table,
+  type ExplainAnswer,
+  type StatusBody,
+} from './format';
 import type { FlowRecord } from '../service/model/observation';
 import { requireDuration } from '../service/model/duration';
 
-interface Io { out: (s: string) => void; err: (s: string) => void }
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
 const stdio: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function watchFlows(client: Client, query: Record<string, string | undefined>, intervalMs: number, io: Io, signal: AbortSignal): Promise<void> {
+async function watchFlows(
+  client: Client,
+  query: Record<string, string | undefined>,
+  intervalMs: number,
+  io: Io,
+  signal: AbortSignal,
+): Promise<void> {
   // Prints each row when it is new or seen again (its last_seen moved), like `tail -f`.
   const printed = new Map<string, string>();
   let header = false;
   while (!signal.aborted) {
     const body = await client.get<{ items: FlowRecord[] }>('/v1/flows', query);
-    const fresh = body.items.filter((f) => {
-      const key = `${f.source}|${f.destination}|${f.protocol}|${f.port}|${f.verdict}|${f.rule_kind}|${f.rule}`;
-      if (printed.get(key) === `${f.last_seen}|${f.count}`) return false;
-      printed.set(key, `${f.last_seen}|${f.count}`);
-      return true;
-    }).reverse();
+    const fresh = body.items
+      .filter((f) => {
+        const key = `${f.source}|${f.destination}|${f.protocol}|${f.port}|${f.verdict}|${f.rule_kind}|${f.rule}`;
+        if (printed.get(key) === `${f.last_seen}|${f.count}`) return false;
+        printed.set(key, `${f.last_seen}|${f.count}`);
+        return true;
+      })
+      .reverse();
     if (fresh.length) {
       const text = table(FLOW_HEADERS, fresh.map(flowRow)).split('\n');
       io.out((header ? text.slice(1) : text).join('\n'));
@@ -43,14 +63,21 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
     .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// endpoint')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
-  const client = () => makeClient(program.opts<{ endpoint?: string; token?: string; tokenFile?: string; caCert?: string }>(), env);
+  const client = () =>
+    makeClient(program.opts<{ endpoint?: string; token?: string; tokenFile?: string; caCert?: string }>(), env);
 
-  program.command('status').description('policy generation and each host\'s realization state').option('--json', 'print JSON').action(async (o: { json?: boolean }) => {
-    const body = await client().get<StatusBody>('/v1/status');
-    io.out(o.json ? JSON.stringify(body, null, 2) : statusText(body));
-  });
+  program
+    .command('status')
+    .description("policy generation and each host's realization state")
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const body = await client().get<StatusBody>('/v1/status');
+      io.out(o.json ? JSON.stringify(body, null, 2) : statusText(body));
+    });
 
-  program.command('flows').description('observed connections, most recent first')
+  program
+    .command('flows')
+    .description('observed connections, most recent first')
     .option('--rule <name>', 'only connections decided by this rule')
     .option('--entity <name>', 'only connections from or to this entity')
     .option('--category <Key:Value>', 'only connections whose source or destination carries this category value')
@@ -60,32 +87,58 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
     .option('-w, --watch', 'keep printing new and updated connections')
     .option('--interval <duration>', 'watch polling interval (at least 200ms)', '2s')
     .option('--json', 'print JSON')
-    .action(async (o: { rule?: string; entity?: string; category?: string; verdict?: string; since?: string; limit: string; watch?: boolean; interval: string; json?: boolean }) => {
-      const query = { rule: o.rule, entity: o.entity, category: o.category, verdict: o.verdict, since: o.since, limit: o.limit };
-      let intervalMs: number;
-      try {
-        intervalMs = requireDuration(o.interval, '--interval', { minMs: 200, maxMs: 3_600_000 });
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-      if (o.watch) {
-        const stop = new AbortController();
-        process.once('SIGINT', () => stop.abort());
-        await watchFlows(client(), query, intervalMs, io, stop.signal);
-        return;
-      }
-      const body = await client().get<{ items: FlowRecord[] }>('/v1/flows', query);
-      if (o.json) io.out(JSON.stringify(body.items, null, 2));
-      else io.out(body.items.length ? table(FLOW_HEADERS, body.items.map(flowRow)) : '(no observed connections)');
-    });
+    .action(
+      async (o: {
+        rule?: string;
+        entity?: string;
+        category?: string;
+        verdict?: string;
+        since?: string;
+        limit: string;
+        watch?: boolean;
+        interval: string;
+        json?: boolean;
+      }) => {
+        const query = {
+          rule: o.rule,
+          entity: o.entity,
+          category: o.category,
+          verdict: o.verdict,
+          since: o.since,
+          limit: o.limit,
+        };
+        let intervalMs: number;
+        try {
+          intervalMs = requireDuration(o.interval, '--interval', { minMs: 200, maxMs: 3_600_000 });
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+        if (o.watch) {
+          const stop = new AbortController();
+          process.once('SIGINT', () => stop.abort());
+          await watchFlows(client(), query, intervalMs, io, stop.signal);
+          return;
+        }
+        const body = await client().get<{ items: FlowRecord[] }>('/v1/flows', query);
+        if (o.json) io.out(JSON.stringify(body.items, null, 2));
+        else io.out(body.items.length ? table(FLOW_HEADERS, body.items.map(flowRow)) : '(no observed connections)');
+      },
+    );
 
-  program.command('explain').description('what the policy decides for a connection, e.g. explain web-1 db-1 tcp/5432')
-    .argument('<src>', 'source entity name or IP').argument('<dst>', 'destination entity name or IP')
+  program
+    .command('explain')
+    .description('what the policy decides for a connection, e.g. explain web-1 db-1 tcp/5432')
+    .argument('<src>', 'source entity name or IP')
+    .argument('<dst>', 'destination entity name or IP')
     .argument('<service>', 'tcp/PORT, udp/PORT, sctp/PORT, icmp[/TYPE], icmpv6[/TYPE], or an IP protocol (gre, 47)')
     .option('--json', 'print JSON')
     .action(async (src: string, dst: string, svc: string, o: { json?: boolean }) => {
       let parsed;
-      try { parsed = parseService(svc); } catch (e) { throw new CliError((e as Error).message); }
+      try {
+        parsed = parseService(svc);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       const r = await client().get<ExplainAnswer>('/v1/reachability', { src, dst, ...parsed });
       io.out(o.json ? JSON.stringify(r, null, 2) : explainText(src, dst, svc, r));
     });
@@ -100,7 +153,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
     return 0;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return 0;
     if (err.code?.startsWith('commander.')) return err.exitCode ?? 1; // commander printed it already
     io.err(`microseg: ${err instanceof CliError ? err.message : err.message || String(e)}`);
     return 1;
@@ -108,5 +162,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -7,7 +7,12 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'cli', 'microseg.js');
-const sources = [join(root, 'cli'), join(root, 'service', 'observations'), join(root, 'service', 'agent'), join(root, 'service', 'model')];
+const sources = [
+  join(root, 'cli'),
+  join(root, 'service', 'observations'),
+  join(root, 'service', 'agent'),
+  join(root, 'service', 'model'),
+];
 
 function newest(dir) {
   let t = 0;
@@ -21,8 +26,18 @@ function newest(dir) {
 
 if (!existsSync(out) || statSync(out).mtimeMs < Math.max(...sources.map(newest))) {
   require('esbuild').buildSync({
-    entryPoints: [join(root, 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    outfile: out, external: ['commander'], logLevel: 'error',
+    entryPoints: [join(root, 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: out,
+    external: ['commander'],
+    logLevel: 'error',
   });
 }
-require(out).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(out)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -12,15 +12,20 @@ import { readState, labDir } from './state';
 import { threeTierLayout } from './layouts';
 import { measureMatrix, formatMatrix } from './matrix';
 
-const ports = (s: string) => s.split(',').filter(Boolean).map((p) => {
-  const n = Number(p);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`port "${p}" is not a port number`);
-  return n;
-});
+const ports = (s: string) =>
+  s
+    .split(',')
+    .filter(Boolean)
+    .map((p) => {
+      const n = Number(p);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`port "${p}" is not a port number`);
+      return n;
+    });
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('lab').description('microseg lab: hosts and VMs in network namespaces with Open vSwitch');
-  program.command('up')
+  program
+    .command('up')
     .requiredOption('--prefix <p>', 'unique name prefix (1-8 of [a-z0-9])')
     .option('--spec <file>', 'JSON lab spec { hosts, vms }')
     .action(async (o: { prefix: string; spec?: string }) => {
@@ -30,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(JSON.stringify(lab.describe(), null, 2) + '\n');
       lab.detach();
     });
-  program.command('status')
+  program
+    .command('status')
     .requiredOption('--prefix <p>', 'the prefix given to up')
     .action((o: { prefix: string }) => {
       const s = readState(labDir(o.prefix));
@@ -41,7 +47,8 @@ async function main(argv: string[]): Promise<void> {
       }
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
     });
-  program.command('matrix')
+  program
+    .command('matrix')
     .requiredOption('--prefix <p>', 'the prefix given to up')
     .option('--tcp <ports>', 'TCP ports to probe, comma-separated', '80,8080,5432')
     .option('--udp <ports>', 'UDP ports to probe, comma-separated', '53')
@@ -56,7 +63,8 @@ async function main(argv: string[]): Promise<void> {
         lab.close();
       }
     });
-  program.command('down')
+  program
+    .command('down')
     .requiredOption('--prefix <p>', 'the prefix given to up')
     .action(async (o: { prefix: string }) => {
       const found = await Lab.downPrefix(o.prefix);

@@ -6,7 +6,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export class LabCommandError extends Error {
-  constructor(readonly command: string, readonly stderr: string, readonly code: number | string | null) {
+  constructor(
+    readonly command: string,
+    readonly stderr: string,
+    readonly code: number | string | null,
+  ) {
     super(`${command}: ${stderr.trim() || `exit ${code}`}`);
     this.name = 'LabCommandError';
   }

@@ -19,7 +19,10 @@ import { startOvsdb, startVswitchd, stopVswitchd, stopOvsdb, addBridge, addPort,
 import { LabState, labDir, listLabDirs, readState, writeState, DEFAULT_BASE } from './state';
 import { VmDaemon } from './vm';
 
-export interface LabHostSpec { name: string; bridge?: string }
+export interface LabHostSpec {
+  name: string;
+  bridge?: string;
+}
 export interface LabVmSpec {
   name: string;
   host: string;
@@ -42,12 +45,33 @@ export interface LabSpec {
   persistentDaemons?: boolean;
 }
 
-export interface LabHost { name: string; ns: string; rundir: string; bridge: string; uplink: string }
-export interface LabVm { name: string; host: string; ns: string; ip: string; ip6?: string; mac: string; port: string; dev: string }
+export interface LabHost {
+  name: string;
+  ns: string;
+  rundir: string;
+  bridge: string;
+  uplink: string;
+}
+export interface LabVm {
+  name: string;
+  host: string;
+  ns: string;
+  ip: string;
+  ip6?: string;
+  mac: string;
+  port: string;
+  dev: string;
+}
 
 export type ProbeProtocol = 'tcp' | 'udp' | 'icmp';
 /** `ipv6`: to `dst`'s IPv6 address (`icmp` is then ping -6). */
-export interface Probe { src: string; dst: string; protocol: ProbeProtocol; port?: number; ipv6?: boolean }
+export interface Probe {
+  src: string;
+  dst: string;
+  protocol: ProbeProtocol;
+  port?: number;
+  ipv6?: boolean;
+}
 
 export const UPLINK = 'uplink';
 const VM_DEV = 'eth0';
@@ -56,11 +80,13 @@ const NAME_RE = /^[a-z0-9][a-z0-9-]{0,14}$/;
 
 /** Checks names up front: interface names are limited to 15 characters. */
 export function validateSpec(spec: LabSpec): void {
-  if (!PREFIX_RE.test(spec.prefix)) throw new Error(`prefix: "${spec.prefix}" must be 1-8 lower-case letters/digits, starting with a letter`);
+  if (!PREFIX_RE.test(spec.prefix))
+    throw new Error(`prefix: "${spec.prefix}" must be 1-8 lower-case letters/digits, starting with a letter`);
   const seen = new Set<string>();
   const unique = (field: string, n: string) => {
     if (!NAME_RE.test(n)) throw new Error(`${field}: "${n}" must be 1-15 of [a-z0-9-]`);
-    if (seen.has(n) || n === 'ul') throw new Error(`${field}: "${n}" is used twice (hosts and VMs share one name space; "ul" is reserved)`);
+    if (seen.has(n) || n === 'ul')
+      throw new Error(`${field}: "${n}" is used twice (hosts and VMs share one name space; "ul" is reserved)`);
     seen.add(n);
   };
   spec.hosts.forEach((h, i) => unique(`hosts[${i}].name`, h.name));
@@ -69,10 +95,13 @@ export function validateSpec(spec: LabSpec): void {
     if (!spec.hosts.some((h) => h.name === v.host)) throw new Error(`vms[${i}].host: no host "${v.host}"`);
     if (!/^\d+\.\d+\.\d+\.\d+$/.test(v.ip)) throw new Error(`vms[${i}].ip: "${v.ip}" is not an IPv4 address`);
     // Lab-only addresses: unique local (fd00::/8), so nothing can leak anywhere real.
-    if (v.ip6 !== undefined && !(isIPv6(v.ip6) && /^fd[0-9a-f]{2}:/i.test(v.ip6))) throw new Error(`vms[${i}].ip6: "${v.ip6}" is not a unique local IPv6 address (fdXX:…)`);
-    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v.mac)) throw new Error(`vms[${i}].mac: "${v.mac}" is not a lower-case MAC`);
+    if (v.ip6 !== undefined && !(isIPv6(v.ip6) && /^fd[0-9a-f]{2}:/i.test(v.ip6)))
+      throw new Error(`vms[${i}].ip6: "${v.ip6}" is not a unique local IPv6 address (fdXX:…)`);
+    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v.mac))
+      throw new Error(`vms[${i}].mac: "${v.mac}" is not a lower-case MAC`);
     const port = v.port ?? v.name;
-    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(port) || port === UPLINK) throw new Error(`vms[${i}].port: "${port}" is not a usable interface name`);
+    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(port) || port === UPLINK)
+      throw new Error(`vms[${i}].port: "${port}" is not a usable interface name`);
   });
 }
 
@@ -83,9 +112,15 @@ export class Lab {
 
   private constructor(private readonly state: LabState) {}
 
-  private get spec(): LabSpec { return this.state.spec as LabSpec; }
-  get prefix(): string { return this.state.prefix; }
-  get dir(): string { return this.state.dir; }
+  private get spec(): LabSpec {
+    return this.state.spec as LabSpec;
+  }
+  get prefix(): string {
+    return this.state.prefix;
+  }
+  get dir(): string {
+    return this.state.dir;
+  }
 
   /** Builds the lab; if any step fails, removes what was made and rethrows. */
   static async up(spec: LabSpec): Promise<Lab> {
@@ -95,7 +130,16 @@ export class Lab {
     const dir = labDir(spec.prefix, spec.baseDir ?? DEFAULT_BASE);
     if (readState(dir)) throw new Error(`a lab with prefix "${spec.prefix}" already exists (${dir}); run "down" first`);
     const persistent = spec.persistentDaemons === true;
-    const lab = new Lab({ prefix: spec.prefix, dir, namespaces: [], ovs: [], daemons: [], spec, owner: process.pid, persistent });
+    const lab = new Lab({
+      prefix: spec.prefix,
+      dir,
+      namespaces: [],
+      ovs: [],
+      daemons: [],
+      spec,
+      owner: process.pid,
+      persistent,
+    });
     try {
       writeState(lab.state);
       const ul = await lab.addNamespace(`${spec.prefix}-ul`);
@@ -119,7 +163,11 @@ export class Lab {
     const swept: string[] = [];
     for (const dir of listLabDirs(baseDir)) {
       let state: LabState | null;
-      try { state = readState(dir); } catch { continue; }
+      try {
+        state = readState(dir);
+      } catch {
+        continue;
+      }
       if (!state || state.persistent || !state.owner || pidAlive(state.owner)) continue;
       await teardown(state);
       swept.push(state.prefix);
@@ -150,16 +198,30 @@ export class Lab {
     writeState(this.state);
     await run('ip', ['netns', 'add', ns]);
     // IPv6 off: no router solicitations or DAD noise crossing the bridge.
-    await run('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'], { ns });
+    await run('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'], {
+      ns,
+    });
     await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     return ns;
   }
 
   private async addHost(spec: LabHostSpec, index: number, ul: string): Promise<void> {
-    const host: LabHost = { name: spec.name, ns: `${this.prefix}-${spec.name}`, rundir: join(this.dir, spec.name), bridge: spec.bridge ?? 'br.microseg', uplink: UPLINK };
+    const host: LabHost = {
+      name: spec.name,
+      ns: `${this.prefix}-${spec.name}`,
+      rundir: join(this.dir, spec.name),
+      bridge: spec.bridge ?? 'br.microseg',
+      uplink: UPLINK,
+    };
     mkdirSync(host.rundir, { recursive: true });
     await this.addNamespace(host.ns);
-    const rec = { host: host.name, ns: host.ns, rundir: host.rundir, ovsdbPid: null as number | null, vswitchdPid: null as number | null };
+    const rec = {
+      host: host.name,
+      ns: host.ns,
+      rundir: host.rundir,
+      ovsdbPid: null as number | null,
+      vswitchdPid: null as number | null,
+    };
     this.state.ovs.push(rec);
     writeState(this.state);
     try {
@@ -192,7 +254,16 @@ export class Lab {
 
   private async addVm(spec: LabVmSpec): Promise<void> {
     const host = this.hosts.get(spec.host)!;
-    const vm: LabVm = { name: spec.name, host: spec.host, ns: `${this.prefix}-${spec.name}`, ip: spec.ip, ...(spec.ip6 ? { ip6: spec.ip6 } : {}), mac: spec.mac, port: spec.port ?? spec.name, dev: VM_DEV };
+    const vm: LabVm = {
+      name: spec.name,
+      host: spec.host,
+      ns: `${this.prefix}-${spec.name}`,
+      ip: spec.ip,
+      ...(spec.ip6 ? { ip6: spec.ip6 } : {}),
+      mac: spec.mac,
+      port: spec.port ?? spec.name,
+      dev: VM_DEV,
+    };
     await this.addNamespace(vm.ns);
     await run('ip', ['-n', host.ns, 'link', 'add', vm.port, 'type', 'veth', 'peer', 'name', VM_DEV, 'netns', vm.ns]);
     await run('ip', ['-n', vm.ns, 'link', 'set', VM_DEV, 'address', vm.mac]);
@@ -203,7 +274,13 @@ export class Lab {
     await run('ethtool', ['-K', VM_DEV, 'tx', 'off'], { ns: vm.ns });
     await run('ip', ['-n', host.ns, 'link', 'set', vm.port, 'up']);
     await addPort(host.rundir, host.bridge, vm.port);
-    const daemon = await VmDaemon.start(vm.ns, spec.tcp ?? [], spec.udp ?? [], this.spec.persistentDaemons === true, vm.ip6 !== undefined);
+    const daemon = await VmDaemon.start(
+      vm.ns,
+      spec.tcp ?? [],
+      spec.udp ?? [],
+      this.spec.persistentDaemons === true,
+      vm.ip6 !== undefined,
+    );
     this.state.daemons.push(daemon.pid);
     writeState(this.state);
     this.daemons.set(vm.name, daemon);
@@ -220,11 +297,26 @@ export class Lab {
     const spec = state.spec as LabSpec;
     const lab = new Lab({ ...state, daemons: [] });
     for (const h of spec.hosts) {
-      lab.hosts.set(h.name, { name: h.name, ns: `${prefix}-${h.name}`, rundir: join(state.dir, h.name), bridge: h.bridge ?? 'br.microseg', uplink: UPLINK });
+      lab.hosts.set(h.name, {
+        name: h.name,
+        ns: `${prefix}-${h.name}`,
+        rundir: join(state.dir, h.name),
+        bridge: h.bridge ?? 'br.microseg',
+        uplink: UPLINK,
+      });
     }
     try {
       for (const v of spec.vms) {
-        const vm: LabVm = { name: v.name, host: v.host, ns: `${prefix}-${v.name}`, ip: v.ip, ...(v.ip6 ? { ip6: v.ip6 } : {}), mac: v.mac, port: v.port ?? v.name, dev: VM_DEV };
+        const vm: LabVm = {
+          name: v.name,
+          host: v.host,
+          ns: `${prefix}-${v.name}`,
+          ip: v.ip,
+          ...(v.ip6 ? { ip6: v.ip6 } : {}),
+          mac: v.mac,
+          port: v.port ?? v.name,
+          dev: VM_DEV,
+        };
         lab.vms.set(v.name, vm);
         lab.daemons.set(v.name, await VmDaemon.start(vm.ns, [], []));
       }
@@ -294,7 +386,8 @@ export class Lab {
   async probe(p: Probe, timeoutMs = 1000, srcIp?: string): Promise<boolean> {
     const ip = this.address(p.dst, p.ipv6 === true);
     const op = p.protocol === 'icmp' ? 'ping' : p.protocol;
-    if (op !== 'ping' && p.port === undefined) throw new Error(`probe ${p.src}→${p.dst} ${p.protocol}: port is required`);
+    if (op !== 'ping' && p.port === undefined)
+      throw new Error(`probe ${p.src}→${p.dst} ${p.protocol}: port is required`);
     const r = await this.daemon(p.src).request({ op, ip, port: p.port, timeoutMs, src: srcIp });
     if (r.error) throw new Error(`probe ${p.src}→${p.dst}: ${String(r.error)}`);
     return r.open === true;
@@ -317,9 +410,19 @@ export class Lab {
    * A responder-only UDP stream: `src` sends one datagram to dst:port (its IPv6 address with `ipv6`), whose echo port then
    * sends a datagram back every 50 ms for `durationMs` while `src` stays silent.
    */
-  async udpStream(src: string, dst: string, port: number, opts: { durationMs?: number; ipv6?: boolean } = {}): Promise<UdpStream> {
+  async udpStream(
+    src: string,
+    dst: string,
+    port: number,
+    opts: { durationMs?: number; ipv6?: boolean } = {},
+  ): Promise<UdpStream> {
     const d = this.daemon(src);
-    const r = await d.request({ op: 'udpStream', ip: this.address(dst, opts.ipv6 === true), port, durationMs: opts.durationMs ?? 10_000 });
+    const r = await d.request({
+      op: 'udpStream',
+      ip: this.address(dst, opts.ipv6 === true),
+      port,
+      durationMs: opts.durationMs ?? 10_000,
+    });
     if (r.ok !== true) throw new Error(`udpStream ${src}→${dst}:${port}: no datagram came back`);
     return new UdpStream(d, r.id as number);
   }
@@ -353,11 +456,18 @@ export class Lab {
 }
 
 export class HeldConnection {
-  constructor(private readonly d: VmDaemon, readonly id: number) {}
+  constructor(
+    private readonly d: VmDaemon,
+    readonly id: number,
+  ) {}
 
   async status(): Promise<{ connected: boolean; closed: boolean; lastEchoMs: number | null }> {
     const r = await this.d.request({ op: 'holdStatus', hold: this.id });
-    return { connected: r.connected === true, closed: r.closed === true, lastEchoMs: (r.lastEchoMs as number | null) ?? null };
+    return {
+      connected: r.connected === true,
+      closed: r.closed === true,
+      lastEchoMs: (r.lastEchoMs as number | null) ?? null,
+    };
   }
 
   async close(): Promise<void> {
@@ -366,7 +476,10 @@ export class HeldConnection {
 }
 
 export class UdpStream {
-  constructor(private readonly d: VmDaemon, readonly id: number) {}
+  constructor(
+    private readonly d: VmDaemon,
+    readonly id: number,
+  ) {}
 
   /** Datagrams received so far, and ms since the last one (null: none yet). */
   async status(): Promise<{ received: number; lastMs: number | null }> {
@@ -386,11 +499,22 @@ export class UdpStream {
  * once and the only IPv6 control traffic is neighbour discovery.
  */
 async function enableIpv6(ns: string, ip6: string): Promise<void> {
-  await run('sysctl', ['-q', '-w',
-    'net.ipv6.conf.all.accept_dad=0', `net.ipv6.conf.${VM_DEV}.accept_dad=0`,
-    'net.ipv6.conf.all.accept_ra=0', `net.ipv6.conf.${VM_DEV}.accept_ra=0`,
-    `net.ipv6.conf.${VM_DEV}.router_solicitations=0`,
-    'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.lo.disable_ipv6=0', `net.ipv6.conf.${VM_DEV}.disable_ipv6=0`], { ns });
+  await run(
+    'sysctl',
+    [
+      '-q',
+      '-w',
+      'net.ipv6.conf.all.accept_dad=0',
+      `net.ipv6.conf.${VM_DEV}.accept_dad=0`,
+      'net.ipv6.conf.all.accept_ra=0',
+      `net.ipv6.conf.${VM_DEV}.accept_ra=0`,
+      `net.ipv6.conf.${VM_DEV}.router_solicitations=0`,
+      'net.ipv6.conf.all.disable_ipv6=0',
+      'net.ipv6.conf.lo.disable_ipv6=0',
+      `net.ipv6.conf.${VM_DEV}.disable_ipv6=0`,
+    ],
+    { ns },
+  );
   await run('ip', ['-n', ns, '-6', 'addr', 'add', `${ip6}/64`, 'dev', VM_DEV, 'nodad']);
 }
 
@@ -405,7 +529,11 @@ async function teardown(state: LabState): Promise<void> {
     // Anything still running inside one of our namespaces is ours: stop it so the namespace can go.
     const pids = await run('ip', ['netns', 'pids', ns]).catch(() => '');
     for (const pid of pids.split(/\s+/).filter(Boolean).map(Number)) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     await tryRun('ip', ['netns', 'del', ns]);
   }

@@ -21,6 +21,13 @@ export function threeTierLayout(): Omit<LabSpec, 'prefix'> {
   });
   return {
     hosts: [{ name: 'ha' }, { name: 'hb' }],
-    vms: [vm('web1', 'ha', 11), vm('web2', 'hb', 12), vm('app1', 'hb', 21), vm('app2', 'ha', 22), vm('db1', 'ha', 31), vm('db2', 'hb', 32)],
+    vms: [
+      vm('web1', 'ha', 11),
+      vm('web2', 'hb', 12),
+      vm('app1', 'hb', 21),
+      vm('app2', 'ha', 22),
+      vm('db1', 'ha', 31),
+      vm('db2', 'hb', 32),
+    ],
   };
 }

@@ -5,8 +5,15 @@
 import type { Lab, Probe, ProbeProtocol } from './lab';
 
 /** `ipv6`: probe the VMs' IPv6 addresses (icmp = ping -6) instead of their IPv4 ones. */
-export interface MatrixServices { tcp: number[]; udp: number[]; icmp: boolean; ipv6?: boolean }
-export interface MatrixCell extends Probe { open: boolean }
+export interface MatrixServices {
+  tcp: number[];
+  udp: number[];
+  icmp: boolean;
+  ipv6?: boolean;
+}
+export interface MatrixCell extends Probe {
+  open: boolean;
+}
 
 /** The probes for every ordered pair (src ≠ dst) and service, in a stable order. */
 export function matrixProbes(vms: string[], services: MatrixServices): Probe[] {
@@ -42,7 +49,9 @@ export async function reprobeDoubtful<C extends MatrixCell>(
 ): Promise<C[]> {
   const doubtful = cells.filter((c) => !c.open && shouldBeOpen(c));
   const again = await probe(doubtful, timeoutMs);
-  doubtful.forEach((c, i) => { c.open = again[i]; });
+  doubtful.forEach((c, i) => {
+    c.open = again[i];
+  });
   return doubtful;
 }
 

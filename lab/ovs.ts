@@ -24,21 +24,47 @@ export function readPid(rundir: string, daemon: 'ovsdb-server' | 'ovs-vswitchd')
 
 /** ovs-vsctl against this instance's database. */
 export function vsctl(rundir: string, args: string[], timeoutMs = 10000): Promise<string> {
-  return run('ovs-vsctl', [`--db=unix:${rundir}/db.sock`, `--timeout=${Math.ceil(timeoutMs / 1000)}`, ...args], { env: ovsEnv(rundir), timeoutMs: timeoutMs + 2000 });
+  return run('ovs-vsctl', [`--db=unix:${rundir}/db.sock`, `--timeout=${Math.ceil(timeoutMs / 1000)}`, ...args], {
+    env: ovsEnv(rundir),
+    timeoutMs: timeoutMs + 2000,
+  });
 }
 
 /** `ns` undefined: in the current namespace (dummy-datapath instances need no namespace). */
 export async function startOvsdb(ns: string | undefined, rundir: string): Promise<number> {
   const env = ovsEnv(rundir);
   await run('ovsdb-tool', ['create', `${rundir}/conf.db`, SCHEMA], { env });
-  await run('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${rundir}/ovsdb-server.pid`, `--log-file=${rundir}/ovsdb-server.log`, `--remote=punix:${rundir}/db.sock`, `${rundir}/conf.db`], { ns, env });
+  await run(
+    'ovsdb-server',
+    [
+      '--detach',
+      '--no-chdir',
+      `--pidfile=${rundir}/ovsdb-server.pid`,
+      `--log-file=${rundir}/ovsdb-server.log`,
+      `--remote=punix:${rundir}/db.sock`,
+      `${rundir}/conf.db`,
+    ],
+    { ns, env },
+  );
   await vsctl(rundir, ['--no-wait', 'init']);
   return mustPid(rundir, 'ovsdb-server');
 }
 
 /** `extra`: e.g. ['--enable-dummy=override'] for simulated ports. */
 export async function startVswitchd(ns: string | undefined, rundir: string, extra: string[] = []): Promise<number> {
-  await run('ovs-vswitchd', ['--detach', '--no-chdir', `--pidfile=${rundir}/ovs-vswitchd.pid`, `--log-file=${rundir}/ovs-vswitchd.log`, '--disable-system', ...extra, `unix:${rundir}/db.sock`], { ns, env: ovsEnv(rundir) });
+  await run(
+    'ovs-vswitchd',
+    [
+      '--detach',
+      '--no-chdir',
+      `--pidfile=${rundir}/ovs-vswitchd.pid`,
+      `--log-file=${rundir}/ovs-vswitchd.log`,
+      '--disable-system',
+      ...extra,
+      `unix:${rundir}/db.sock`,
+    ],
+    { ns, env: ovsEnv(rundir) },
+  );
   return mustPid(rundir, 'ovs-vswitchd');
 }
 
@@ -49,7 +75,10 @@ function mustPid(rundir: string, daemon: 'ovsdb-server' | 'ovs-vswitchd'): numbe
 }
 
 /** Asks vswitchd to exit through its control socket, then makes sure its pid is gone. */
-export async function stopVswitchd(rundir: string, pid: number | null = readPid(rundir, 'ovs-vswitchd')): Promise<void> {
+export async function stopVswitchd(
+  rundir: string,
+  pid: number | null = readPid(rundir, 'ovs-vswitchd'),
+): Promise<void> {
   if (pid === null) return;
   await tryRun('ovs-appctl', ['-t', `${rundir}/ovs-vswitchd.${pid}.ctl`, 'exit'], { timeoutMs: 5000 });
   await killPid(pid, 'ovs-vswitchd');
@@ -74,16 +103,36 @@ export async function killPid(pid: number, expectedComm: string): Promise<void> 
     return c !== null && expectedComm.startsWith(c);
   };
   if (!matches()) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
   const gone = () => !pidAlive(pid) || !matches();
-  if (!(await eventually(`pid ${pid} exits on SIGTERM`, gone, { timeoutMs: 2500, intervalMs: 50 }).catch(() => false))) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  if (
+    !(await eventually(`pid ${pid} exits on SIGTERM`, gone, { timeoutMs: 2500, intervalMs: 50 }).catch(() => false))
+  ) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 
 /** Creates br.microseg-style bridge: userspace datapath, secure fail mode (no flows = no traffic). */
 export async function addBridge(rundir: string, bridge: string): Promise<void> {
-  await vsctl(rundir, ['--may-exist', 'add-br', bridge, '--', 'set', 'bridge', bridge, 'datapath_type=netdev', 'fail-mode=secure']);
+  await vsctl(rundir, [
+    '--may-exist',
+    'add-br',
+    bridge,
+    '--',
+    'set',
+    'bridge',
+    bridge,
+    'datapath_type=netdev',
+    'fail-mode=secure',
+  ]);
 }
 
 export async function addPort(rundir: string, bridge: string, port: string): Promise<void> {

@@ -49,7 +49,9 @@ export function writeState(state: LabState): void {
 /** The lab dirs under `base` (one per prefix). */
 export function listLabDirs(base = DEFAULT_BASE): string[] {
   try {
-    return readdirSync(base).filter((n) => /^mslab-[a-z0-9]+$/.test(n)).map((n) => join(base, n));
+    return readdirSync(base)
+      .filter((n) => /^mslab-[a-z0-9]+$/.test(n))
+      .map((n) => join(base, n));
   } catch {
     return [];
   }

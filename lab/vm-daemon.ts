@@ -23,7 +23,17 @@ import * as dgram from 'node:dgram';
 import { execFile } from 'node:child_process';
 import * as readline from 'node:readline';
 
-type Req = { id: number; op: string; ip?: string; port?: number; timeoutMs?: number; hold?: number; src?: string; stream?: number; durationMs?: number };
+type Req = {
+  id: number;
+  op: string;
+  ip?: string;
+  port?: number;
+  timeoutMs?: number;
+  hold?: number;
+  src?: string;
+  stream?: number;
+  durationMs?: number;
+};
 
 function listFrom(flag: string): number[] {
   const i = process.argv.indexOf(flag);
@@ -110,11 +120,22 @@ function probeUdp(ip: string, port: number, timeoutMs: number, localAddress?: st
 function probePing(ip: string, timeoutMs: number): Promise<boolean> {
   const secs = Math.max(1, Math.round(timeoutMs / 1000));
   return new Promise((resolve) => {
-    execFile('ping', [...(net.isIPv6(ip) ? ['-6'] : []), '-n', '-q', '-c', '1', '-W', String(secs), ip], { timeout: timeoutMs + 2000 }, (err) => resolve(!err));
+    execFile(
+      'ping',
+      [...(net.isIPv6(ip) ? ['-6'] : []), '-n', '-q', '-c', '1', '-W', String(secs), ip],
+      { timeout: timeoutMs + 2000 },
+      (err) => resolve(!err),
+    );
   });
 }
 
-interface Hold { sock: net.Socket; connected: boolean; lastEcho: number; closed: boolean; timer?: NodeJS.Timeout }
+interface Hold {
+  sock: net.Socket;
+  connected: boolean;
+  lastEcho: number;
+  closed: boolean;
+  timer?: NodeJS.Timeout;
+}
 const holds = new Map<number, Hold>();
 
 function startHold(id: number, ip: string, port: number): Promise<boolean> {
@@ -122,7 +143,12 @@ function startHold(id: number, ip: string, port: number): Promise<boolean> {
     const sock = net.connect({ host: ip, port });
     const h: Hold = { sock, connected: false, lastEcho: 0, closed: false };
     holds.set(id, h);
-    const fail = setTimeout(() => { if (!h.connected) { sock.destroy(); resolve(false); } }, 3000);
+    const fail = setTimeout(() => {
+      if (!h.connected) {
+        sock.destroy();
+        resolve(false);
+      }
+    }, 3000);
     sock.on('connect', () => {
       h.timer = setInterval(() => sock.write('.'), 100);
       sock.write('.');
@@ -144,7 +170,11 @@ function startHold(id: number, ip: string, port: number): Promise<boolean> {
   });
 }
 
-interface UdpStream { sock: dgram.Socket; received: number; last: number }
+interface UdpStream {
+  sock: dgram.Socket;
+  received: number;
+  last: number;
+}
 const streams = new Map<number, UdpStream>();
 
 function startUdpStream(id: number, ip: string, port: number, durationMs: number): Promise<boolean> {
@@ -156,7 +186,10 @@ function startUdpStream(id: number, ip: string, port: number, durationMs: number
     const fire = () => sock.send(payload, port, ip, () => undefined);
     // Resent only until the first answer (ARP may eat the first datagram); after that, silence.
     const again = setInterval(fire, 250);
-    const fail = setTimeout(() => { clearInterval(again); resolve(false); }, 3000);
+    const fail = setTimeout(() => {
+      clearInterval(again);
+      resolve(false);
+    }, 3000);
     sock.on('message', () => {
       st.received++;
       st.last = Date.now();
@@ -174,10 +207,14 @@ function startUdpStream(id: number, ip: string, port: number, durationMs: number
 async function handle(req: Req): Promise<object> {
   const timeoutMs = req.timeoutMs ?? 1000;
   switch (req.op) {
-    case 'tcp': return { open: await probeTcp(req.ip!, req.port!, timeoutMs, req.src) };
-    case 'udp': return { open: await probeUdp(req.ip!, req.port!, timeoutMs, req.src) };
-    case 'ping': return { open: await probePing(req.ip!, timeoutMs) };
-    case 'hold': return { ok: await startHold(req.id, req.ip!, req.port!) };
+    case 'tcp':
+      return { open: await probeTcp(req.ip!, req.port!, timeoutMs, req.src) };
+    case 'udp':
+      return { open: await probeUdp(req.ip!, req.port!, timeoutMs, req.src) };
+    case 'ping':
+      return { open: await probePing(req.ip!, timeoutMs) };
+    case 'hold':
+      return { ok: await startHold(req.id, req.ip!, req.port!) };
     case 'holdStatus': {
       const h = holds.get(req.hold!);
       if (!h) return { error: `no hold ${req.hold}` };
@@ -192,7 +229,8 @@ async function handle(req: Req): Promise<object> {
       }
       return { ok: true };
     }
-    case 'udpStream': return { ok: await startUdpStream(req.id, req.ip!, req.port!, req.durationMs ?? 10_000) };
+    case 'udpStream':
+      return { ok: await startUdpStream(req.id, req.ip!, req.port!, req.durationMs ?? 10_000) };
     case 'udpStreamStatus': {
       const st = streams.get(req.stream!);
       if (!st) return { error: `no stream ${req.stream}` };
@@ -209,21 +247,32 @@ async function handle(req: Req): Promise<object> {
       udpSeen.clear();
       return { seen };
     }
-    default: return { error: `unknown op ${req.op}` };
+    default:
+      return { error: `unknown op ${req.op}` };
   }
 }
 
 serve().then(
   () => {
     send({ ready: true });
-    readline.createInterface({ input: process.stdin }).on('line', (line) => {
-      let req: Req;
-      try { req = JSON.parse(line); } catch { return send({ error: 'bad json' }); }
-      handle(req).then((r) => send({ id: req.id, ...r }), (e) => send({ id: req.id, error: String(e) }));
-    }).on('close', () => {
-      // Started by a test: its end ends us. Started by `lab up` (--persist): keep serving until `lab down`.
-      if (!process.argv.includes('--persist')) process.exit(0);
-    });
+    readline
+      .createInterface({ input: process.stdin })
+      .on('line', (line) => {
+        let req: Req;
+        try {
+          req = JSON.parse(line);
+        } catch {
+          return send({ error: 'bad json' });
+        }
+        handle(req).then(
+          (r) => send({ id: req.id, ...r }),
+          (e) => send({ id: req.id, error: String(e) }),
+        );
+      })
+      .on('close', () => {
+        // Started by a test: its end ends us. Started by `lab up` (--persist): keep serving until `lab down`.
+        if (!process.argv.includes('--persist')) process.exit(0);
+      });
   },
   (e) => {
     send({ fatal: String(e) });

@@ -17,12 +17,19 @@ function daemonCode(): string {
   else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the .js is absent
     const esbuild = require('esbuild') as typeof import('esbuild');
-    daemonSource = esbuild.transformSync(readFileSync(join(__dirname, 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code;
+    daemonSource = esbuild.transformSync(readFileSync(join(__dirname, 'vm-daemon.ts'), 'utf8'), {
+      loader: 'ts',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+    }).code;
   }
   return daemonSource;
 }
 
-export interface ProbeResult { open: boolean }
+export interface ProbeResult {
+  open: boolean;
+}
 type Reply = { id?: number; [k: string]: unknown };
 
 export class VmDaemon {
@@ -36,11 +43,29 @@ export class VmDaemon {
 
   /** Starts the daemon in `ns`, serving the given ports (on IPv6 too with `ipv6`); resolves once every port is bound. */
   static start(ns: string, tcp: number[], udp: number[], persist = false, ipv6 = false): Promise<VmDaemon> {
-    const args = ['netns', 'exec', ns, process.execPath, '-e', daemonCode(), '--', '--tcp', tcp.join(','), '--udp', udp.join(','), ...(ipv6 ? ['--ipv6'] : [])];
-    const child = spawn('ip', persist ? [...args, '--persist'] : args, { stdio: ['pipe', 'pipe', 'pipe'], detached: persist });
+    const args = [
+      'netns',
+      'exec',
+      ns,
+      process.execPath,
+      '-e',
+      daemonCode(),
+      '--',
+      '--tcp',
+      tcp.join(','),
+      '--udp',
+      udp.join(','),
+      ...(ipv6 ? ['--ipv6'] : []),
+    ];
+    const child = spawn('ip', persist ? [...args, '--persist'] : args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: persist,
+    });
     const d = new VmDaemon(child);
     let stderr = '';
-    child.stderr!.on('data', (b) => { stderr += String(b); });
+    child.stderr!.on('data', (b) => {
+      stderr += String(b);
+    });
     return new Promise((resolve, reject) => {
       const fail = setTimeout(() => reject(new Error(`vm daemon in ${ns} did not start: ${stderr.trim()}`)), 10000);
       child.once('exit', (code) => {
@@ -49,7 +74,11 @@ export class VmDaemon {
       });
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         let msg: Reply;
-        try { msg = JSON.parse(line); } catch { return; }
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          return;
+        }
         if (msg.ready) {
           clearTimeout(fail);
           child.removeAllListeners('exit');

@@ -24,7 +24,10 @@ export function levelFromEnv(env: NodeJS.ProcessEnv): Level | null {
   return (LEVELS as readonly string[]).includes(raw) ? (raw as Level) : null;
 }
 
-export function createLogger(level: Level | null, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  level: Level | null,
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const secrets = new Set<string>();
   const scrub = (s: string): string => {
     let out = s;
@@ -32,14 +35,28 @@ export function createLogger(level: Level | null, write: (line: string) => void 
     return out;
   };
   const min = level === null ? Infinity : LEVELS.indexOf(level);
-  const emit = (lvl: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS.indexOf(lvl) < min) return;
-    // go-plugin parses the timestamp with microseconds ("…05.000000Z"); another shape makes it log the raw line.
-    const record = { '@level': lvl, '@message': msg, '@module': 'provider.microseg', '@timestamp': new Date().toISOString().replace(/Z$/, '000Z'), ...fields };
-    write(`${scrub(JSON.stringify(record))}\n`);
-  };
+  const emit =
+    (lvl: Level) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS.indexOf(lvl) < min) return;
+      // go-plugin parses the timestamp with microseconds ("…05.000000Z"); another shape makes it log the raw line.
+      const record = {
+        '@level': lvl,
+        '@message': msg,
+        '@module': 'provider.microseg',
+        '@timestamp': new Date().toISOString().replace(/Z$/, '000Z'),
+        ...fields,
+      };
+      write(`${scrub(JSON.stringify(record))}\n`);
+    };
   return {
-    trace: emit('trace'), debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'),
-    redact: (secret: string) => { if (secret.length >= 4) secrets.add(secret); },
+    trace: emit('trace'),
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    redact: (secret: string) => {
+      if (secret.length >= 4) secrets.add(secret);
+    },
   };
 }

@@ -28,18 +28,40 @@ function newestSource(dir) {
   return newest;
 }
 
-const COMMON = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', legalComments: 'none' };
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'error',
+  legalComments: 'none',
+};
 
 /** The agent and everything it uses (npm packages included) in one executable file. */
 function bundleAgent(outfile) {
-  require('esbuild').buildSync({ ...COMMON, entryPoints: [join(ROOT, 'service', 'agent', 'cli.ts')], outfile, banner: { js: '#!/usr/bin/env node' } });
+  require('esbuild').buildSync({
+    ...COMMON,
+    entryPoints: [join(ROOT, 'service', 'agent', 'cli.ts')],
+    outfile,
+    banner: { js: '#!/usr/bin/env node' },
+  });
   chmodSync(outfile, 0o755);
   return outfile;
 }
 
 function build() {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
-  require('esbuild').buildSync({ ...COMMON, entryPoints: [join(ROOT, 'service', 'main.ts')], outfile: OUT.service, packages: 'external', sourcemap: true });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit', cwd: ROOT },
+  );
+  require('esbuild').buildSync({
+    ...COMMON,
+    entryPoints: [join(ROOT, 'service', 'main.ts')],
+    outfile: OUT.service,
+    packages: 'external',
+    sourcemap: true,
+  });
   bundleAgent(OUT.agent);
 }
 

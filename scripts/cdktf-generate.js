@@ -24,7 +24,8 @@ function loadGenerator() {
   const Module = require('node:module');
   const original = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) {
-    if (request === 'jsii-pacmak/bin/jsii-pacmak' || request === 'jsii/bin/jsii') return path.join(__dirname, 'jsii-not-installed');
+    if (request === 'jsii-pacmak/bin/jsii-pacmak' || request === 'jsii/bin/jsii')
+      return path.join(__dirname, 'jsii-not-installed');
     return original.call(this, request, ...rest);
   };
   try {
@@ -48,6 +49,9 @@ if (require.main === module) {
   const out = i > 0 ? path.resolve(process.argv[i + 1]) : path.join(ROOT, 'cdktf');
   generate(out).then(
     () => process.stdout.write(`cdktf bindings written to ${path.relative(process.cwd(), out) || '.'}\n`),
-    (e) => { process.stderr.write(`cdktf:generate failed: ${e.message}\n`); process.exit(1); },
+    (e) => {
+      process.stderr.write(`cdktf:generate failed: ${e.message}\n`);
+      process.exit(1);
+    },
   );
 }

@@ -12,7 +12,9 @@ for (const [name, snapshot] of Object.entries(CORPUS)) {
     const ports: HostPorts = {};
     for (const uplink of host.uplinks) ports[uplink] = 1;
     const local = snapshot.entities.filter((e) => e.host === host.name).sort((a, b) => (a.name < b.name ? -1 : 1));
-    local.forEach((e, k) => { ports[e.port] = k + 2; });
+    local.forEach((e, k) => {
+      ports[e.port] = k + 2;
+    });
     const { flows } = compileHost(snapshot, host.name, ports);
     process.stdout.write(`## ${name} / ${host.name} (${flows.length} flows)\n${flows.join('\n')}\n`);
   }

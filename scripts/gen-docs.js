@@ -14,8 +14,21 @@ const ROOT = path.resolve(__dirname, '..');
 
 function load() {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msf-gendocs-')), 'gen-docs.js');
-  require('esbuild').buildSync({ entryPoints: [path.join(__dirname, 'gen-docs.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', outfile: out, logLevel: 'error' });
-  try { return require(out); } finally { fs.rmSync(path.dirname(out), { recursive: true, force: true }); }
+  require('esbuild').buildSync({
+    entryPoints: [path.join(__dirname, 'gen-docs.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'error',
+  });
+  try {
+    return require(out);
+  } finally {
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -34,4 +47,7 @@ async function main() {
   process.stdout.write(`docs: wrote ${pages.size} pages under docs/ and the tables of docs/pipeline.md\n`);
 }
 
-main().catch((e) => { process.stderr.write(`docs:generate failed: ${e.message}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`docs:generate failed: ${e.message}\n`);
+  process.exit(1);
+});

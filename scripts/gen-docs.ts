@@ -18,8 +18,21 @@ export interface SchemaAttribute {
   sensitive?: boolean;
   deprecated?: boolean;
 }
-export interface SchemaBlock { attributes?: Record<string, SchemaAttribute>; description?: string; block_types?: Record<string, unknown> }
-export interface ProviderSchemaJson { provider_schemas: Record<string, { provider: { block: SchemaBlock }; resource_schemas?: Record<string, { block: SchemaBlock }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }> }
+export interface SchemaBlock {
+  attributes?: Record<string, SchemaAttribute>;
+  description?: string;
+  block_types?: Record<string, unknown>;
+}
+export interface ProviderSchemaJson {
+  provider_schemas: Record<
+    string,
+    {
+      provider: { block: SchemaBlock };
+      resource_schemas?: Record<string, { block: SchemaBlock }>;
+      data_source_schemas?: Record<string, { block: SchemaBlock }>;
+    }
+  >;
+}
 
 export interface Examples {
   provider?: string;
@@ -29,11 +42,17 @@ export interface Examples {
 
 /** Reads examples/provider/provider.tf, examples/resources/<name>/{resource.tf,import.sh}, examples/data-sources/<name>/data-source.tf. */
 export function readExamples(examplesDir: string): Examples {
-  const read = (...p: string[]) => (existsSync(join(examplesDir, ...p)) ? readFileSync(join(examplesDir, ...p), 'utf8') : undefined);
+  const read = (...p: string[]) =>
+    existsSync(join(examplesDir, ...p)) ? readFileSync(join(examplesDir, ...p), 'utf8') : undefined;
   const dirs = (d: string) => (existsSync(join(examplesDir, d)) ? readdirSync(join(examplesDir, d)).sort() : []);
   return {
     provider: read('provider', 'provider.tf'),
-    resources: Object.fromEntries(dirs('resources').map((n) => [n, { resource: read('resources', n, 'resource.tf'), import: read('resources', n, 'import.sh') }])),
+    resources: Object.fromEntries(
+      dirs('resources').map((n) => [
+        n,
+        { resource: read('resources', n, 'resource.tf'), import: read('resources', n, 'import.sh') },
+      ]),
+    ),
     dataSources: Object.fromEntries(dirs('data-sources').map((n) => [n, read('data-sources', n, 'data-source.tf')])),
   };
 }
@@ -47,7 +66,10 @@ function typeName(t: CtyType): string {
 }
 
 function attrType(a: SchemaAttribute): string {
-  if (a.nested_type) return { single: 'Attributes', list: 'Attributes List', set: 'Attributes Set', map: 'Attributes Map' }[a.nested_type.nesting_mode];
+  if (a.nested_type)
+    return { single: 'Attributes', list: 'Attributes List', set: 'Attributes Set', map: 'Attributes Map' }[
+      a.nested_type.nesting_mode
+    ];
   return a.type ? typeName(a.type) : 'Dynamic';
 }
 
@@ -60,7 +82,9 @@ function renderAttributes(attrs: Record<string, SchemaAttribute>, path: string[]
   const out: string[] = [];
   const nested: [string[], SchemaAttribute][] = [];
   for (const group of ['Required', 'Optional', 'Read-Only']) {
-    const names = Object.keys(attrs).filter((n) => section(attrs[n]) === group && !attrs[n].deprecated).sort();
+    const names = Object.keys(attrs)
+      .filter((n) => section(attrs[n]) === group && !attrs[n].deprecated)
+      .sort();
     if (!names.length) continue;
     out.push(path.length ? `${group}:` : `${headingLevel} ${group}`, '');
     for (const n of names) {
@@ -84,7 +108,15 @@ function renderAttributes(attrs: Record<string, SchemaAttribute>, path: string[]
   return out;
 }
 
-function page(o: { title: string; subcategory?: string; description: string; heading: string; example?: { lang: string; text: string }; schema?: SchemaBlock; importText?: string }): string {
+function page(o: {
+  title: string;
+  subcategory?: string;
+  description: string;
+  heading: string;
+  example?: { lang: string; text: string };
+  schema?: SchemaBlock;
+  importText?: string;
+}): string {
   const desc = oneLine(o.description);
   const lines = [
     '---',
@@ -102,8 +134,23 @@ function page(o: { title: string; subcategory?: string; description: string; hea
   ];
   if (o.example) lines.push('## Example Usage', '', `\`\`\`${o.example.lang}`, o.example.text.trimEnd(), '```', '');
   if (o.schema) lines.push('## Schema', '', ...renderAttributes(o.schema.attributes ?? {}, [], '###'));
-  if (o.importText) lines.push('## Import', '', 'Import is supported using the following syntax:', '', '```shell', o.importText.trimEnd(), '```', '');
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  if (o.importText)
+    lines.push(
+      '## Import',
+      '',
+      'Import is supported using the following syntax:',
+      '',
+      '```shell',
+      o.importText.trimEnd(),
+      '```',
+      '',
+    );
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** docs/ path (relative) → content. */
@@ -112,32 +159,41 @@ export function renderDocs(schemaJson: ProviderSchemaJson, examples: Examples): 
   const providerName = source.split('/').pop()!;
   const out = new Map<string, string>();
   const tf = (text: string | undefined) => (text ? { lang: 'terraform', text } : undefined);
-  out.set('index.md', page({
-    title: `${providerName} Provider`,
-    description: p.provider.block.description ?? '',
-    heading: `${providerName} Provider`,
-    example: tf(examples.provider),
-    schema: p.provider.block,
-  }));
+  out.set(
+    'index.md',
+    page({
+      title: `${providerName} Provider`,
+      description: p.provider.block.description ?? '',
+      heading: `${providerName} Provider`,
+      example: tf(examples.provider),
+      schema: p.provider.block,
+    }),
+  );
   for (const [name, r] of Object.entries(p.resource_schemas ?? {}).sort()) {
     const ex = examples.resources[name] ?? {};
-    out.set(`resources/${name.replace(`${providerName}_`, '')}.md`, page({
-      title: `${name} Resource - terraform-provider-${providerName}`,
-      description: r.block.description ?? '',
-      heading: `${name} (Resource)`,
-      example: tf(ex.resource),
-      schema: r.block,
-      importText: ex.import,
-    }));
+    out.set(
+      `resources/${name.replace(`${providerName}_`, '')}.md`,
+      page({
+        title: `${name} Resource - terraform-provider-${providerName}`,
+        description: r.block.description ?? '',
+        heading: `${name} (Resource)`,
+        example: tf(ex.resource),
+        schema: r.block,
+        importText: ex.import,
+      }),
+    );
   }
   for (const [name, d] of Object.entries(p.data_source_schemas ?? {}).sort()) {
-    out.set(`data-sources/${name.replace(`${providerName}_`, '')}.md`, page({
-      title: `${name} Data Source - terraform-provider-${providerName}`,
-      description: d.block.description ?? '',
-      heading: `${name} (Data Source)`,
-      example: tf(examples.dataSources[name]),
-      schema: d.block,
-    }));
+    out.set(
+      `data-sources/${name.replace(`${providerName}_`, '')}.md`,
+      page({
+        title: `${name} Data Source - terraform-provider-${providerName}`,
+        description: d.block.description ?? '',
+        heading: `${name} (Data Source)`,
+        example: tf(examples.dataSources[name]),
+        schema: d.block,
+      }),
+    );
   }
   return out;
 }
@@ -147,7 +203,12 @@ export function listGenerated(docsDir: string): string[] {
   const files: string[] = [];
   if (existsSync(join(docsDir, 'index.md'))) files.push('index.md');
   for (const d of ['resources', 'data-sources']) {
-    if (existsSync(join(docsDir, d))) files.push(...readdirSync(join(docsDir, d)).filter((f) => f.endsWith('.md')).map((f) => `${d}/${f}`));
+    if (existsSync(join(docsDir, d)))
+      files.push(
+        ...readdirSync(join(docsDir, d))
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => `${d}/${f}`),
+      );
   }
   return files.sort();
 }

@@ -53,13 +53,24 @@ async function installProvider(mirrorRoot = path.join(os.homedir(), '.terraform.
   return exe;
 }
 
-module.exports = { installProvider, packageDir, HOSTNAME, NAMESPACE, TYPE, VERSION, SOURCE: `${HOSTNAME}/${NAMESPACE}/${TYPE}` };
+module.exports = {
+  installProvider,
+  packageDir,
+  HOSTNAME,
+  NAMESPACE,
+  TYPE,
+  VERSION,
+  SOURCE: `${HOSTNAME}/${NAMESPACE}/${TYPE}`,
+};
 
 if (require.main === module) {
   const i = process.argv.indexOf('--mirror');
   const mirror = i > 0 ? path.resolve(process.argv[i + 1]) : undefined;
   installProvider(mirror).then(
     (exe) => process.stdout.write(`installed ${HOSTNAME}/${NAMESPACE}/${TYPE} ${VERSION}: ${exe}\n`),
-    (e) => { process.stderr.write(`provider:install failed: ${e.message}\n`); process.exit(1); },
+    (e) => {
+      process.stderr.write(`provider:install failed: ${e.message}\n`);
+      process.exit(1);
+    },
   );
 }

@@ -19,7 +19,10 @@ export interface AgentLinkEvents {
 }
 
 export class AgentLink {
-  private readonly listeners: { [E in keyof AgentLinkEvents]: Set<AgentLinkEvents[E]> } = { status: new Set(), observations: new Set() };
+  private readonly listeners: { [E in keyof AgentLinkEvents]: Set<AgentLinkEvents[E]> } = {
+    status: new Set(),
+    observations: new Set(),
+  };
 
   constructor(private readonly store: PolicyStore) {}
 
@@ -46,6 +49,8 @@ export class AgentLink {
   on<E extends keyof AgentLinkEvents>(event: E, listener: AgentLinkEvents[E]): () => void {
     const set = this.listeners[event] as Set<AgentLinkEvents[E]>;
     set.add(listener);
-    return () => { set.delete(listener); };
+    return () => {
+      set.delete(listener);
+    };
   }
 }

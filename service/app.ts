@@ -5,7 +5,12 @@
  * `app.dataDir`), then the plugins of service/plugins.ts and any given in the
  * options. Tests and the demo start it in process.
  */
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { PolicyStore } from './store/store';
 import { authenticate, refusal, type Access, type Token } from './auth';
@@ -37,8 +42,12 @@ export interface BuildOptions {
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig { access?: Access }
-  interface FastifyRequest { token?: Token }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    token?: Token;
+  }
   interface FastifyInstance {
     store: PolicyStore;
     agentLink: AgentLink;
@@ -57,8 +66,13 @@ function accessOf(method: string, config: { access?: Access } | undefined, url: 
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
-  const logger = options.logger === undefined || options.logger === false ? false
-    : { ...(options.logger === true ? {} : (options.logger as object)), redact: ['req.headers.authorization', 'headers.authorization'] };
+  const logger =
+    options.logger === undefined || options.logger === false
+      ? false
+      : {
+          ...(options.logger === true ? {} : (options.logger as object)),
+          redact: ['req.headers.authorization', 'headers.authorization'],
+        };
   const app = Fastify({
     logger,
     // HTTPS only: a plain-HTTP request on this port gets no answer, so no token can travel in clear.
@@ -84,22 +98,33 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
     if (access === 'open') return;
     const token = authenticate(options.tokens, request.headers.authorization);
-    if (!token) throw new DomainError('unauthorized', 'missing or unknown bearer token (Authorization: Bearer <token>)', 'Authorization');
+    if (!token)
+      throw new DomainError(
+        'unauthorized',
+        'missing or unknown bearer token (Authorization: Bearer <token>)',
+        'Authorization',
+      );
     const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
     if (refused) throw new DomainError('forbidden', refused, 'Authorization');
     request.token = token;
   });
 
   await registerOpenApi(app);
-  await app.register(fp(async (core) => {
-    core.decorate('store', options.store);
-    core.decorate('agentLink', new AgentLink(options.store));
-    core.decorate('dataDir', options.dataDir ?? null);
-  }, { name: CORE_PLUGIN, fastify: '5.x' }));
+  await app.register(
+    fp(
+      async (core) => {
+        core.decorate('store', options.store);
+        core.decorate('agentLink', new AgentLink(options.store));
+        core.decorate('dataDir', options.dataDir ?? null);
+      },
+      { name: CORE_PLUGIN, fastify: '5.x' },
+    ),
+  );
   registerCrudRoutes(app, options.store);
   registerStatusRoutes(app, options.store, options.explain);
   registerAgentRoutes(app, options.store);
 
-  for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])]) await app.register(plugin);
+  for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])])
+    await app.register(plugin);
   return app;
 }

@@ -11,7 +11,12 @@ import { NAME_PATTERN } from './model/schemas';
 
 export type Role = 'admin' | 'reader' | 'agent';
 /** `host`: the one host an agent token speaks for (agent tokens only). */
-export interface Token { name: string; secret: string; role: Role; host?: string }
+export interface Token {
+  name: string;
+  secret: string;
+  role: Role;
+  host?: string;
+}
 /**
  * open: no token; read: admin or reader; write: admin; agent: admin or a host's agent
  * (what every agent needs: the policy); host: admin or the agent of the host the route names (`:name`).
@@ -23,23 +28,29 @@ const HOST_NAME = new RegExp(NAME_PATTERN);
 
 /** Parses MICROSEG_TOKENS; throws an Error naming the bad entry (never its secret). */
 export function parseTokens(text: string): Token[] {
-  const tokens = text.split(',').map((s) => s.trim()).filter(Boolean).map((entry, i): Token => {
-    const parts = entry.split(':');
-    if (parts.length !== 3 && parts.length !== 4) throw new Error(`MICROSEG_TOKENS entry ${i + 1} must be name:secret:role (agents name:secret:agent:HOST)`);
-    const [name, secret, role, host] = parts;
-    const which = `MICROSEG_TOKENS entry ${i + 1} (${name})`;
-    if (!name) throw new Error(`MICROSEG_TOKENS entry ${i + 1} has an empty name`);
-    if (secret.length < 8) throw new Error(`${which}: the secret must be at least 8 characters`);
-    if (!ROLES.includes(role as Role)) throw new Error(`${which}: role must be one of ${ROLES.join(', ')}`);
-    if (role !== 'agent') {
-      if (host !== undefined) throw new Error(`${which}: only an agent token names a host`);
-      return { name, secret, role: role as Role };
-    }
-    // An agent token speaks for one host: unbound, it could report for every host.
-    if (host === undefined) throw new Error(`${which}: an agent token must name the host it serves: ${name}:…:agent:HOST`);
-    if (!HOST_NAME.test(host)) throw new Error(`${which}: "${host}" is not a host name (${NAME_PATTERN})`);
-    return { name, secret, role: 'agent', host };
-  });
+  const tokens = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry, i): Token => {
+      const parts = entry.split(':');
+      if (parts.length !== 3 && parts.length !== 4)
+        throw new Error(`MICROSEG_TOKENS entry ${i + 1} must be name:secret:role (agents name:secret:agent:HOST)`);
+      const [name, secret, role, host] = parts;
+      const which = `MICROSEG_TOKENS entry ${i + 1} (${name})`;
+      if (!name) throw new Error(`MICROSEG_TOKENS entry ${i + 1} has an empty name`);
+      if (secret.length < 8) throw new Error(`${which}: the secret must be at least 8 characters`);
+      if (!ROLES.includes(role as Role)) throw new Error(`${which}: role must be one of ${ROLES.join(', ')}`);
+      if (role !== 'agent') {
+        if (host !== undefined) throw new Error(`${which}: only an agent token names a host`);
+        return { name, secret, role: role as Role };
+      }
+      // An agent token speaks for one host: unbound, it could report for every host.
+      if (host === undefined)
+        throw new Error(`${which}: an agent token must name the host it serves: ${name}:…:agent:HOST`);
+      if (!HOST_NAME.test(host)) throw new Error(`${which}: "${host}" is not a host name (${NAME_PATTERN})`);
+      return { name, secret, role: 'agent', host };
+    });
   if (tokens.length === 0) throw new Error('MICROSEG_TOKENS is set but lists no token');
   return tokens;
 }

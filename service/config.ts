@@ -4,7 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { parseTokens, type Token } from './auth';
 
 /** PEM texts for HTTPS. */
-export interface TlsFiles { cert: string; key: string }
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
 
 export interface ServiceConfig {
   port: number;
@@ -21,7 +24,8 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const portText = env.MICROSEG_PORT ?? '7480';
-  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) throw new Error(`MICROSEG_PORT must be a port number 0-65535, got "${portText}"`);
+  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535)
+    throw new Error(`MICROSEG_PORT must be a port number 0-65535, got "${portText}"`);
   const logLevel = env.MICROSEG_LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new Error(`MICROSEG_LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
   const database = env.MICROSEG_DATABASE || './microseg.sqlite';
@@ -40,7 +44,10 @@ function readPem(variable: string, path: string, marker: RegExp, what: string): 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${variable}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw new Error(
+      `${variable}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { cause: e },
+    );
   }
   if (!marker.test(text)) throw new Error(`${variable}: "${path}" holds no PEM ${what}`);
   return text;
@@ -50,7 +57,10 @@ function readTls(env: NodeJS.ProcessEnv): TlsFiles | null {
   const cert = env.MICROSEG_TLS_CERT;
   const key = env.MICROSEG_TLS_KEY;
   if (!cert && !key) return null;
-  if (!cert || !key) throw new Error(`${cert ? 'MICROSEG_TLS_KEY' : 'MICROSEG_TLS_CERT'} must be set too: MICROSEG_TLS_CERT and MICROSEG_TLS_KEY go together`);
+  if (!cert || !key)
+    throw new Error(
+      `${cert ? 'MICROSEG_TLS_KEY' : 'MICROSEG_TLS_CERT'} must be set too: MICROSEG_TLS_CERT and MICROSEG_TLS_KEY go together`,
+    );
   return {
     cert: readPem('MICROSEG_TLS_CERT', cert, /-----BEGIN CERTIFICATE-----/, 'certificate'),
     key: readPem('MICROSEG_TLS_KEY', key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key'),

@@ -24,9 +24,15 @@ async function openStore(database: string, dataDir: string, log: Logger): Promis
     const unavailable = asUnavailable(err);
     const agents = readAgentOptions();
     if (!unavailable || !agents.enabled) throw err;
-    const kept = await startKeptAgents(join(dataDir, AGENT_STATE_DIR), { intervalMs: agents.intervalMs, log: (level, msg, fields) => log[level]({ ...fields }, msg) });
+    const kept = await startKeptAgents(join(dataDir, AGENT_STATE_DIR), {
+      intervalMs: agents.intervalMs,
+      log: (level, msg, fields) => log[level]({ ...fields }, msg),
+    });
     if (kept.hosts.length === 0) throw err;
-    log.warn({ hosts: kept.hosts, error: unavailable.message }, 'the database cannot be reached: enforcing the last realized policies kept in the data directory until it answers');
+    log.warn(
+      { hosts: kept.hosts, error: unavailable.message },
+      'the database cannot be reached: enforcing the last realized policies kept in the data directory until it answers',
+    );
     const stop = () => void kept.stop().finally(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
@@ -62,10 +68,21 @@ async function main(): Promise<void> {
     const path = adminTokenPath(dataDirOf(config.database));
     const { token, created } = ensureAdminToken(path);
     // Only the path: the secret never goes to a log.
-    log.info({ path }, created ? 'MICROSEG_TOKENS unset: created an admin token file' : 'MICROSEG_TOKENS unset: using the admin token file');
+    log.info(
+      { path },
+      created
+        ? 'MICROSEG_TOKENS unset: created an admin token file'
+        : 'MICROSEG_TOKENS unset: using the admin token file',
+    );
     tokens = [token];
   }
-  const app = await buildApp({ store, tokens, logger: { level: config.logLevel }, tls: config.tls, dataDir: dataDirOf(config.database) });
+  const app = await buildApp({
+    store,
+    tokens,
+    logger: { level: config.logLevel },
+    tls: config.tls,
+    dataDir: dataDirOf(config.database),
+  });
 
   let closing = false;
   const shutdown = async (signal: string) => {

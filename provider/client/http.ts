@@ -28,30 +28,57 @@ export interface ClientOptions {
   logger?: Logger;
 }
 
-export interface ServiceErrorBody { error: string; message: string; field?: string | null; details?: { field: string; message: string }[] }
+export interface ServiceErrorBody {
+  error: string;
+  message: string;
+  field?: string | null;
+  details?: { field: string; message: string }[];
+}
 
 /** The service answered with an error status. */
 export class ApiError extends Error {
   /** How to spell a field of the request for the user (set by whoever knows the request). */
   show: (field: string) => string = (f) => f;
-  constructor(readonly status: number, readonly body: ServiceErrorBody) {
+  constructor(
+    readonly status: number,
+    readonly body: ServiceErrorBody,
+  ) {
     super(body.message);
   }
 }
 
 /** The service could not be reached or did not answer in time (after retries). */
 export class NetworkError extends Error {
-  constructor(message: string, readonly timedOut: boolean) { super(message); }
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
 }
 
 /** Terraform asked the provider to stop (Ctrl-C) while a request was under way. */
 export class StoppedError extends Error {}
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ESOCKETTIMEDOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ESOCKETTIMEDOUT',
+]);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TRANSIENT_STATUS = new Set([502, 503, 504]);
 
-export interface RawResponse { status: number; body: string; headers: http.IncomingHttpHeaders }
+export interface RawResponse {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** "4.0s", "250ms", "5m": how long something took or may take, for messages. */
 export function formatMs(ms: number): string {
@@ -69,20 +96,37 @@ export class ApiClient {
     } catch {
       throw new Error(`endpoint "${opts.endpoint}" is not a URL such as http://127.0.0.1:7480`);
     }
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new Error(`endpoint "${opts.endpoint}" must start with http:// or https://`);
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:')
+      throw new Error(`endpoint "${opts.endpoint}" must start with http:// or https://`);
     if (opts.token) opts.logger?.redact(opts.token);
   }
 
-  get endpoint(): string { return this.base.toString(); }
-  get timeoutMs(): number { return this.opts.timeoutMs ?? 300_000; }
-  get stopped(): boolean { return this.stopper.signal.aborted; }
+  get endpoint(): string {
+    return this.base.toString();
+  }
+  get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 300_000;
+  }
+  get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
   /** Aborts when Terraform stops the provider. */
-  get signal(): AbortSignal { return this.stopper.signal; }
+  get signal(): AbortSignal {
+    return this.stopper.signal;
+  }
 
   /** Ends every request in flight and refuses new ones: Terraform is stopping. */
-  stop(): void { this.stopper.abort(); }
+  stop(): void {
+    this.stopper.abort();
+  }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, deadline?: number): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    deadline?: number,
+  ): Promise<T> {
     return (await this.send<T>(method, path, body, headers, deadline)).body;
   }
 
@@ -90,17 +134,33 @@ export class ApiClient {
    * One request with its retries, ending by `deadline` (epoch ms; default
    * now + timeout). Answers the parsed body and the response headers.
    */
-  async send<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, deadline = Date.now() + this.timeoutMs): Promise<{ body: T; headers: http.IncomingHttpHeaders }> {
-    const idempotent = method === 'GET' || method === 'DELETE' || (method === 'PUT' && headers['If-Match'] !== undefined);
+  async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    deadline = Date.now() + this.timeoutMs,
+  ): Promise<{ body: T; headers: http.IncomingHttpHeaders }> {
+    const idempotent =
+      method === 'GET' || method === 'DELETE' || (method === 'PUT' && headers['If-Match'] !== undefined);
     const retries = this.opts.retries ?? 4;
     const what = `${method} ${path}`;
     const tried: string[] = [];
     const started = Date.now();
     const giveUp = (timedOut: boolean, last: string) => {
-      const attempts = tried.length === 0 ? 'no time was left to try' : `${tried.length} attempt${tried.length === 1 ? '' : 's'}: ${tried.join('; ')}`;
+      const attempts =
+        tried.length === 0
+          ? 'no time was left to try'
+          : `${tried.length} attempt${tried.length === 1 ? '' : 's'}: ${tried.join('; ')}`;
       return timedOut
-        ? new NetworkError(`no answer from the microseg service at ${this.base.origin} to ${what} within ${formatMs(Math.max(0, deadline - started))} (${attempts})`, true)
-        : new NetworkError(`cannot reach the microseg service at ${this.base.origin}: ${last} (${what}, ${attempts})`, false);
+        ? new NetworkError(
+            `no answer from the microseg service at ${this.base.origin} to ${what} within ${formatMs(Math.max(0, deadline - started))} (${attempts})`,
+            true,
+          )
+        : new NetworkError(
+            `cannot reach the microseg service at ${this.base.origin}: ${last} (${what}, ${attempts})`,
+            false,
+          );
     };
     let backoff = this.opts.backoffMs ?? 250;
     for (let attempt = 0; ; attempt++) {
@@ -115,11 +175,19 @@ export class ApiClient {
       } catch (e) {
         this.checkStopped(what);
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        const why = code === 'ETIMEDOUT' ? `no answer after ${formatMs(Date.now() - attemptStarted)}` : (e as Error).message;
+        const why =
+          code === 'ETIMEDOUT' ? `no answer after ${formatMs(Date.now() - attemptStarted)}` : (e as Error).message;
         tried.push(why);
         const retriable = TRANSIENT_CODES.has(code) && (idempotent || NOT_SENT_CODES.has(code));
-        if (!retriable || attempt >= retries || Date.now() + backoff >= deadline) throw giveUp(code === 'ETIMEDOUT', why);
-        this.opts.logger?.debug('transient network error, retrying', { method, path, code, attempt, delay_ms: backoff });
+        if (!retriable || attempt >= retries || Date.now() + backoff >= deadline)
+          throw giveUp(code === 'ETIMEDOUT', why);
+        this.opts.logger?.debug('transient network error, retrying', {
+          method,
+          path,
+          code,
+          attempt,
+          delay_ms: backoff,
+        });
         await this.pause(backoff, what);
         backoff *= 2;
         continue;
@@ -158,7 +226,13 @@ export class ApiClient {
     }
   }
 
-  private once(method: string, path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<RawResponse> {
+  private once(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<RawResponse> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const mod = url.protocol === 'https:' ? https : http;
@@ -172,18 +246,29 @@ export class ApiClient {
         ...headers,
       },
       signal: this.stopper.signal,
-      ...(url.protocol === 'https:' ? { ca: this.opts.caCert || undefined, rejectUnauthorized: !this.opts.insecure } : {}),
+      ...(url.protocol === 'https:'
+        ? { ca: this.opts.caCert || undefined, rejectUnauthorized: !this.opts.insecure }
+        : {}),
     };
     return new Promise((resolve, reject) => {
       const req = mod.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }); });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+        });
         res.on('error', reject);
       });
       // A bound on the whole attempt (connect, send, answer), not on idle time: a trickle cannot outlast it.
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${formatMs(timeoutMs)}`), { code: 'ETIMEDOUT' })), timeoutMs);
-      req.on('error', (e) => { clearTimeout(timer); reject(e); });
+      const timer = setTimeout(
+        () => req.destroy(Object.assign(new Error(`no answer within ${formatMs(timeoutMs)}`), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      );
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       if (payload) req.write(payload);
       req.end();
     });

@@ -30,15 +30,24 @@ export interface HostStatusView {
   /** What the provider reads of HostStatus (older services may send less). */
   status: (Pick<HostStatus, 'realized_generation'> & Partial<Pick<HostStatus, 'reachable' | 'last_error'>>) | null;
 }
-export interface StatusView { generation: number; hosts: HostStatusView[] }
+export interface StatusView {
+  generation: number;
+  hosts: HostStatusView[];
+}
 
 /** What one write produced: its generation and the hosts it affects. */
-export interface Change { generation: number; hosts: string[] }
+export interface Change {
+  generation: number;
+  hosts: string[];
+}
 
 /** The change a write answered with; null when it changed nothing that hosts enforce. */
 export function changeFrom(headers: IncomingHttpHeaders): Change | null {
   const generation = Number(headers['microseg-generation']);
-  const hosts = String(headers['microseg-affected-hosts'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+  const hosts = String(headers['microseg-affected-hosts'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
   if (!Number.isInteger(generation) || hosts.length === 0) return null;
   return { generation, hosts };
 }
@@ -48,7 +57,11 @@ export function changeFrom(headers: IncomingHttpHeaders): Change | null {
  * only on a fresh report: one the service shows unreachable (its agent cannot reach Open vSwitch, or has not
  * reported for 30 s) runs nothing we can vouch for, whatever generation it last named.
  */
-export function laggingHosts(status: StatusView, change: Change, hostsWithEntities: ReadonlySet<string>): { name: string; reason: string }[] {
+export function laggingHosts(
+  status: StatusView,
+  change: Change,
+  hostsWithEntities: ReadonlySet<string>,
+): { name: string; reason: string }[] {
   const out: { name: string; reason: string }[] = [];
   const affected = new Set(change.hosts);
   for (const h of status.hosts) {
@@ -57,7 +70,12 @@ export function laggingHosts(status: StatusView, change: Change, hostsWithEntiti
     if (realized === null && !hostsWithEntities.has(h.name)) continue;
     const unreachable = h.status?.reachable === false;
     if (realized !== null && realized >= change.generation && !unreachable) continue;
-    const why = realized === null ? 'no agent has reported yet' : unreachable ? `unreachable (last ran generation ${realized})` : `runs generation ${realized}`;
+    const why =
+      realized === null
+        ? 'no agent has reported yet'
+        : unreachable
+          ? `unreachable (last ran generation ${realized})`
+          : `runs generation ${realized}`;
     const err = h.status?.last_error ? `; last error: ${h.status.last_error}` : '';
     out.push({ name: h.name, reason: `${why}, needs ${change.generation}${err}` });
   }
@@ -68,12 +86,21 @@ export class RealizationTimeout extends Error {}
 
 export const NO_AGENT_GRACE_MS = 15_000;
 
-const describe = (lagging: { name: string; reason: string }[]) => lagging.map((l) => `${l.name} (${l.reason})`).join(', ');
+const describe = (lagging: { name: string; reason: string }[]) =>
+  lagging.map((l) => `${l.name} (${l.reason})`).join(', ');
 
-export interface WaitOptions { pollMs?: number; noAgentGraceMs?: number }
+export interface WaitOptions {
+  pollMs?: number;
+  noAgentGraceMs?: number;
+}
 
 /** Waits until `deadline` (epoch ms) at the latest; Terraform's stop (client.stop()) ends it at once. */
-export async function waitForRealization(client: ApiClient, change: Change, deadline: number, opts: WaitOptions = {}): Promise<void> {
+export async function waitForRealization(
+  client: ApiClient,
+  change: Change,
+  deadline: number,
+  opts: WaitOptions = {},
+): Promise<void> {
   const pollMs = opts.pollMs ?? 500;
   const noAgentGraceMs = opts.noAgentGraceMs ?? NO_AGENT_GRACE_MS;
   const started = Date.now();
@@ -84,17 +111,27 @@ export async function waitForRealization(client: ApiClient, change: Change, dead
   let withEntities: Set<string> | null = null;
   for (;;) {
     // Which hosts carry entities matters only for a host that never reported: ask only then.
-    if (withEntities === null && status.hosts.some((h) => change.hosts.includes(h.name) && (h.status?.realized_generation ?? null) === null)) {
+    if (
+      withEntities === null &&
+      status.hosts.some((h) => change.hosts.includes(h.name) && (h.status?.realized_generation ?? null) === null)
+    ) {
       const entities = await client.request<{ items: { host: string }[] }>('GET', '/v1/entities');
       withEntities = new Set(entities.items.map((e) => e.host));
     }
     const lagging = laggingHosts(status, change, withEntities ?? new Set());
     if (lagging.length === 0) return;
-    if (client.stopped) throw new RealizationTimeout(`stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${change.generation}`);
+    if (client.stopped)
+      throw new RealizationTimeout(
+        `stopped by Terraform while waiting for ${lagging.map((l) => l.name).join(', ')} to realize generation ${change.generation}`,
+      );
     if (Date.now() >= deadline) {
-      throw new RealizationTimeout(`policy generation ${change.generation} was not realized within ${formatMs(budget)} on ${lagging.length} host(s): ${describe(lagging)}`);
+      throw new RealizationTimeout(
+        `policy generation ${change.generation} was not realized within ${formatMs(budget)} on ${lagging.length} host(s): ${describe(lagging)}`,
+      );
     }
-    const silent = status.hosts.filter((h) => (h.status?.realized_generation ?? null) === null && lagging.some((l) => l.name === h.name));
+    const silent = status.hosts.filter(
+      (h) => (h.status?.realized_generation ?? null) === null && lagging.some((l) => l.name === h.name),
+    );
     if (silent.length > 0 && Date.now() - started >= noAgentGraceMs) {
       const names = silent.map((h) => h.name);
       throw new RealizationTimeout(

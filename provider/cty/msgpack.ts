@@ -62,7 +62,8 @@ function toWire(t: CtyType, v: Value, path: string): unknown {
     return v.map((e, i) => toWire(et, e, `${path}[${i}]`));
   }
   if (typeof t === 'object' && 'tuple' in t) {
-    if (!Array.isArray(v) || v.length !== t.tuple.length) throw new CodecError(`${path || 'value'}: expected a tuple of ${t.tuple.length}`);
+    if (!Array.isArray(v) || v.length !== t.tuple.length)
+      throw new CodecError(`${path || 'value'}: expected a tuple of ${t.tuple.length}`);
     return v.map((e, i) => toWire(t.tuple[i], e, `${path}[${i}]`));
   }
   if (!isObject(v)) throw new CodecError(`${path || 'value'}: expected an object or map`);
@@ -74,7 +75,8 @@ function toWire(t: CtyType, v: Value, path: string): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(t.object).sort()) out[k] = toWire(t.object[k], v[k] ?? null, path ? `${path}.${k}` : k);
   for (const k of Object.keys(v)) {
-    if (!(k in t.object) && v[k] !== null && v[k] !== undefined) throw new CodecError(`${path ? `${path}.` : ''}${k}: not an attribute of the object type`);
+    if (!(k in t.object) && v[k] !== null && v[k] !== undefined)
+      throw new CodecError(`${path ? `${path}.` : ''}${k}: not an attribute of the object type`);
   }
   return out;
 }
@@ -103,7 +105,8 @@ function fromWire(t: CtyType, raw: unknown, path: string, lenient = false): Valu
   if (raw === UNKNOWN) return UNKNOWN;
   const where = path || 'value';
   if (t === 'dynamic') {
-    if (!Array.isArray(raw) || raw.length !== 2) throw new CodecError(`${where}: expected [type, value] for a dynamic value`);
+    if (!Array.isArray(raw) || raw.length !== 2)
+      throw new CodecError(`${where}: expected [type, value] for a dynamic value`);
     const typeBytes = raw[0];
     const typeText = typeof typeBytes === 'string' ? typeBytes : new TextDecoder().decode(typeBytes as Uint8Array);
     return fromWire(typeFromJson(JSON.parse(typeText)), raw[1], path, lenient);
@@ -119,9 +122,12 @@ function fromWire(t: CtyType, raw: unknown, path: string, lenient = false): Valu
   }
   if ('list' in t || 'set' in t || 'tuple' in t) {
     if (!Array.isArray(raw)) throw new CodecError(`${where}: expected an array`);
-    return raw.map((e, i) => fromWire('list' in t ? t.list : 'set' in t ? t.set : t.tuple[i], e, `${path}[${i}]`, lenient));
+    return raw.map((e, i) =>
+      fromWire('list' in t ? t.list : 'set' in t ? t.set : t.tuple[i], e, `${path}[${i}]`, lenient),
+    );
   }
-  const entries: [string, unknown][] = raw instanceof Map ? [...raw.entries()].map(([k, v]) => [String(k), v]) : isObject(raw) ? Object.entries(raw) : [];
+  const entries: [string, unknown][] =
+    raw instanceof Map ? [...raw.entries()].map(([k, v]) => [String(k), v]) : isObject(raw) ? Object.entries(raw) : [];
   if (!(raw instanceof Map) && !isObject(raw)) throw new CodecError(`${where}: expected a map`);
   const out: Record<string, Value> = {};
   if ('map' in t) {

@@ -44,7 +44,11 @@ export function typeFromJson(j: unknown): CtyType {
     if (kind === 'map') return { map: typeFromJson(arg) };
     if (kind === 'tuple' && Array.isArray(arg)) return { tuple: arg.map(typeFromJson) };
     if (kind === 'object' && arg && typeof arg === 'object') {
-      return { object: Object.fromEntries(Object.entries(arg as Record<string, unknown>).map(([k, v]) => [k, typeFromJson(v)])) };
+      return {
+        object: Object.fromEntries(
+          Object.entries(arg as Record<string, unknown>).map(([k, v]) => [k, typeFromJson(v)]),
+        ),
+      };
     }
   }
   throw new Error(`unsupported cty type ${JSON.stringify(j)}`);

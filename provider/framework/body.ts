@@ -9,21 +9,37 @@ import type { Attribute } from './schema';
 import type { CtyType } from '../cty/types';
 import { parseFieldPath, serviceField, type Path } from './diagnostics';
 
-export interface Body { json: Record<string, unknown>; unknownPaths: string[] }
+export interface Body {
+  json: Record<string, unknown>;
+  unknownPaths: string[];
+}
 
-export function toBody(attrs: Record<string, Attribute>, value: ObjectValue, include: (name: string, a: Attribute) => boolean = (_n, a) => !(a.computed && !a.optional)): Body {
+export function toBody(
+  attrs: Record<string, Attribute>,
+  value: ObjectValue,
+  include: (name: string, a: Attribute) => boolean = (_n, a) => !(a.computed && !a.optional),
+): Body {
   const unknownPaths: string[] = [];
   const json = objectJson(attrs, value, [], unknownPaths, include);
   return { json, unknownPaths };
 }
 
-function objectJson(attrs: Record<string, Attribute>, value: ObjectValue, path: Path, unknowns: string[], include?: (n: string, a: Attribute) => boolean): Record<string, unknown> {
+function objectJson(
+  attrs: Record<string, Attribute>,
+  value: ObjectValue,
+  path: Path,
+  unknowns: string[],
+  include?: (n: string, a: Attribute) => boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(attrs)) {
     if (include && !include(name, a)) continue;
     const v = value[name] ?? null;
     const p = [...path, name];
-    if (v === UNKNOWN) { unknowns.push(serviceField(p)); continue; }
+    if (v === UNKNOWN) {
+      unknowns.push(serviceField(p));
+      continue;
+    }
     if (v === null) continue;
     out[name] = a.nested ? nestedJson(a, v, p, unknowns) : plainJson(v, p, unknowns);
   }
@@ -33,18 +49,35 @@ function objectJson(attrs: Record<string, Attribute>, value: ObjectValue, path: 
 function nestedJson(a: Attribute, v: Value, p: Path, unknowns: string[]): unknown {
   const attrs = a.nested!.attributes;
   switch (a.nested!.nesting) {
-    case 'single': return isObject(v) ? objectJson(attrs, v, p, unknowns) : {};
+    case 'single':
+      return isObject(v) ? objectJson(attrs, v, p, unknowns) : {};
     case 'list':
-    case 'set': return Array.isArray(v) ? v.map((e, i) => (e === UNKNOWN ? (unknowns.push(serviceField([...p, i])), null) : objectJson(attrs, e as ObjectValue, [...p, i], unknowns))) : [];
-    case 'map': return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, objectJson(attrs, e as ObjectValue, [...p, { key: k }], unknowns)])) : {};
+    case 'set':
+      return Array.isArray(v)
+        ? v.map((e, i) =>
+            e === UNKNOWN
+              ? (unknowns.push(serviceField([...p, i])), null)
+              : objectJson(attrs, e as ObjectValue, [...p, i], unknowns),
+          )
+        : [];
+    case 'map':
+      return isObject(v)
+        ? Object.fromEntries(
+            Object.entries(v).map(([k, e]) => [k, objectJson(attrs, e as ObjectValue, [...p, { key: k }], unknowns)]),
+          )
+        : {};
   }
 }
 
 function plainJson(v: Value, p: Path, unknowns: string[]): unknown {
-  if (v === UNKNOWN) { unknowns.push(serviceField(p)); return null; }
+  if (v === UNKNOWN) {
+    unknowns.push(serviceField(p));
+    return null;
+  }
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map((e, i) => plainJson(e, [...p, i], unknowns));
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, plainJson(e, [...p, { key: k }], unknowns)]));
+  if (isObject(v))
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, plainJson(e, [...p, { key: k }], unknowns)]));
   return v;
 }
 
@@ -61,10 +94,16 @@ export function displayField(attrs: Record<string, Attribute>, json: Record<stri
   let collection: Collection | null = null;
   for (const step of parseFieldPath(field)) {
     const name = typeof step === 'object' ? step.key : typeof step === 'string' ? step : null;
-    const at = (v: unknown, k: string | number) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined);
+    const at = (v: unknown, k: string | number) =>
+      v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
     if (collection) {
       const element = at(value, typeof step === 'number' ? step : (name as string));
-      out += collection.nesting === 'set' && element !== undefined ? `[${hcl(element)}]` : typeof step === 'number' ? `[${step}]` : `.${name}`;
+      out +=
+        collection.nesting === 'set' && element !== undefined
+          ? `[${hcl(element)}]`
+          : typeof step === 'number'
+            ? `[${step}]`
+            : `.${name}`;
       value = element;
       const done: Collection = collection;
       collection = done.type ? plainCollection(done.type) : null;
@@ -87,7 +126,11 @@ export function displayField(attrs: Record<string, Attribute>, json: Record<stri
 }
 
 /** A collection along a path: its elements are objects of `attrs` (nested attributes) or values of `type`. */
-interface Collection { nesting: 'set' | 'list' | 'map'; attrs?: Record<string, Attribute>; type?: CtyType }
+interface Collection {
+  nesting: 'set' | 'list' | 'map';
+  attrs?: Record<string, Attribute>;
+  type?: CtyType;
+}
 
 function plainCollection(t: CtyType): Collection | null {
   if (typeof t !== 'object') return null;
@@ -101,7 +144,9 @@ function plainCollection(t: CtyType): Collection | null {
 function hcl(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(hcl).join(', ')}]`;
   if (v && typeof v === 'object') {
-    const parts = Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)} = ${hcl(x)}`);
+    const parts = Object.entries(v)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => `${/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)} = ${hcl(x)}`);
     return `{ ${parts.join(', ')} }`;
   }
   return JSON.stringify(v);

@@ -15,13 +15,27 @@ export interface Diagnostic {
   path?: Path;
 }
 
-export const error = (summary: string, detail: string, path?: Path): Diagnostic => ({ severity: 'ERROR', summary, detail, path });
-export const warning = (summary: string, detail: string, path?: Path): Diagnostic => ({ severity: 'WARNING', summary, detail, path });
+export const error = (summary: string, detail: string, path?: Path): Diagnostic => ({
+  severity: 'ERROR',
+  summary,
+  detail,
+  path,
+});
+export const warning = (summary: string, detail: string, path?: Path): Diagnostic => ({
+  severity: 'WARNING',
+  summary,
+  detail,
+  path,
+});
 export const hasErrors = (ds: Diagnostic[]): boolean => ds.some((d) => d.severity === 'ERROR');
 
 /** `inbound[0].from.cidrs[1]`, `categories["AppTier"]`. */
 export function formatPath(path: Path): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : typeof s === 'object' ? `[${JSON.stringify(s.key)}]` : i === 0 ? s : `.${s}`)).join('');
+  return path
+    .map((s, i) =>
+      typeof s === 'number' ? `[${s}]` : typeof s === 'object' ? `[${JSON.stringify(s.key)}]` : i === 0 ? s : `.${s}`,
+    )
+    .join('');
 }
 
 /** Parses the service's field paths (`inbound[0].from.cidrs[1]`, `categories.AppTier`). */
@@ -38,5 +52,7 @@ export function parseFieldPath(field: string): Path {
 
 /** The service's spelling of a path: `inbound[0].from.categories.AppTier[1]`. */
 export function serviceField(path: Path): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${typeof s === 'object' ? s.key : s}`)).join('');
+  return path
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${typeof s === 'object' ? s.key : s}`))
+    .join('');
 }

@@ -10,7 +10,14 @@ import { attributeType, type Attribute } from './schema';
 
 /** null, [], {}, '' and false: "nothing" to the service. */
 function isEmpty(v: unknown): boolean {
-  return v === null || v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  return (
+    v === null ||
+    v === undefined ||
+    v === '' ||
+    v === false ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
 }
 
 const usable = (ref: Value | undefined): Value => (ref === undefined || ref === UNKNOWN ? null : ref);
@@ -41,7 +48,9 @@ function adopt(a: Attribute, v: unknown, ref: Value): Value {
     }
     case 'map': {
       const refs = isObject(ref) ? ref : {};
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, fromApi(attrs, e, usable(refs[k]))]));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, fromApi(attrs, e, usable(refs[k]))]),
+      );
     }
     case 'set': {
       // Elements have no identity but their value: pair each with a reference element that means the same.

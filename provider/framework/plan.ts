@@ -7,9 +7,17 @@ import { UNKNOWN, isObject, valueEquals, type ObjectValue } from '../cty/value';
 import { attributeType, type Schema } from './schema';
 import type { Path } from './diagnostics';
 
-export interface PlanResult { planned: ObjectValue | null; requiresReplace: Path[] }
+export interface PlanResult {
+  planned: ObjectValue | null;
+  requiresReplace: Path[];
+}
 
-export function planResource(schema: Schema, prior: ObjectValue | null, proposed: ObjectValue | null, config: ObjectValue | null): PlanResult {
+export function planResource(
+  schema: Schema,
+  prior: ObjectValue | null,
+  proposed: ObjectValue | null,
+  config: ObjectValue | null,
+): PlanResult {
   if (proposed === null) return { planned: null, requiresReplace: [] };
   const planned: ObjectValue = { ...proposed };
   const attrs = Object.entries(schema.attributes);
@@ -22,7 +30,9 @@ export function planResource(schema: Schema, prior: ObjectValue | null, proposed
   }
 
   const managed = attrs.filter(([, a]) => !(a.computed && !a.optional));
-  const changed = prior !== null && managed.some(([name, a]) => !valueEquals(attributeType(a), planned[name] ?? null, prior[name] ?? null));
+  const changed =
+    prior !== null &&
+    managed.some(([name, a]) => !valueEquals(attributeType(a), planned[name] ?? null, prior[name] ?? null));
 
   const requiresReplace: Path[] = [];
   if (prior !== null) {
@@ -31,7 +41,8 @@ export function planResource(schema: Schema, prior: ObjectValue | null, proposed
         if (a.useStateForUnknown) planned[name] = prior[name] ?? null;
         else if (a.changesOnUpdate) planned[name] = changed ? UNKNOWN : (prior[name] ?? null);
       }
-      if (a.requiresReplace && !valueEquals(attributeType(a), planned[name] ?? null, prior[name] ?? null)) requiresReplace.push([name]);
+      if (a.requiresReplace && !valueEquals(attributeType(a), planned[name] ?? null, prior[name] ?? null))
+        requiresReplace.push([name]);
     }
   }
   return { planned, requiresReplace };

@@ -5,7 +5,11 @@
 import type { Attribute, Schema } from './schema';
 import type { Diagnostic, Path } from './diagnostics';
 
-interface ProtoStep { attribute_name?: string; element_key_string?: string; element_key_int?: number }
+interface ProtoStep {
+  attribute_name?: string;
+  element_key_string?: string;
+  element_key_int?: number;
+}
 
 /**
  * Converts a path into protocol steps along the schema: stops at a set (its
@@ -21,7 +25,8 @@ export function toProtoPath(schema: Schema, path: Path): { steps: ProtoStep[] } 
       const nesting = current.nested?.nesting ?? collectionKind(current);
       if (nesting === 'set') break;
       if (nesting === 'list' && typeof step === 'number') steps.push({ element_key_int: step });
-      else if (nesting === 'map') steps.push({ element_key_string: typeof step === 'object' ? step.key : String(step) });
+      else if (nesting === 'map')
+        steps.push({ element_key_string: typeof step === 'object' ? step.key : String(step) });
       else break;
       inCollection = false;
       attrs = current.nested?.attributes;

@@ -11,7 +11,10 @@ import type { Schema } from './schema';
  * What an apply step stored, with any diagnostics. A create that stored an
  * object must not answer errors: Terraform taints the object then.
  */
-export interface ApplyResult { state: ObjectValue | null; diagnostics?: Diagnostic[] }
+export interface ApplyResult {
+  state: ObjectValue | null;
+  diagnostics?: Diagnostic[];
+}
 
 export interface ResourceDef<Ctx> {
   typeName: string;

@@ -30,7 +30,10 @@ export interface Attribute {
 }
 
 export type Nesting = 'single' | 'list' | 'set' | 'map';
-export interface NestedObject { nesting: Nesting; attributes: Record<string, Attribute> }
+export interface NestedObject {
+  nesting: Nesting;
+  attributes: Record<string, Attribute>;
+}
 
 export interface Schema {
   description: string;
@@ -49,10 +52,14 @@ export function attributeType(a: Attribute): CtyType {
   }
   const obj = objectType(a.nested.attributes);
   switch (a.nested.nesting) {
-    case 'single': return obj;
-    case 'list': return T.list(obj);
-    case 'set': return T.set(obj);
-    case 'map': return T.map(obj);
+    case 'single':
+      return obj;
+    case 'list':
+      return T.list(obj);
+    case 'set':
+      return T.set(obj);
+    case 'map':
+      return T.map(obj);
   }
 }
 
@@ -60,16 +67,33 @@ export const schemaType = (s: Schema): CtyType => objectType(s.attributes);
 
 /* tfplugin6.Schema as @grpc/proto-loader (keepCase, enums as strings) wants it. */
 export interface ProtoAttribute {
-  name: string; type: Buffer; nested_type: ProtoObject | null; description: string; description_kind: 'MARKDOWN';
-  required: boolean; optional: boolean; computed: boolean; sensitive: boolean; deprecated: boolean; write_only: boolean;
+  name: string;
+  type: Buffer;
+  nested_type: ProtoObject | null;
+  description: string;
+  description_kind: 'MARKDOWN';
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+  deprecated: boolean;
+  write_only: boolean;
 }
-export interface ProtoObject { attributes: ProtoAttribute[]; nesting: 'SINGLE' | 'LIST' | 'SET' | 'MAP' }
+export interface ProtoObject {
+  attributes: ProtoAttribute[];
+  nesting: 'SINGLE' | 'LIST' | 'SET' | 'MAP';
+}
 
 function protoAttribute(name: string, a: Attribute): ProtoAttribute {
   return {
     name,
     type: a.nested ? Buffer.alloc(0) : Buffer.from(JSON.stringify(typeToJson(attributeType(a)))),
-    nested_type: a.nested ? { attributes: protoAttributes(a.nested.attributes), nesting: a.nested.nesting.toUpperCase() as ProtoObject['nesting'] } : null,
+    nested_type: a.nested
+      ? {
+          attributes: protoAttributes(a.nested.attributes),
+          nesting: a.nested.nesting.toUpperCase() as ProtoObject['nesting'],
+        }
+      : null,
     description: a.description,
     description_kind: 'MARKDOWN',
     required: !!a.required,
@@ -82,11 +106,20 @@ function protoAttribute(name: string, a: Attribute): ProtoAttribute {
 }
 
 const protoAttributes = (attrs: Record<string, Attribute>): ProtoAttribute[] =>
-  Object.keys(attrs).sort().map((k) => protoAttribute(k, attrs[k]));
+  Object.keys(attrs)
+    .sort()
+    .map((k) => protoAttribute(k, attrs[k]));
 
 export function toProtoSchema(s: Schema) {
   return {
     version: s.version ?? 0,
-    block: { version: s.version ?? 0, attributes: protoAttributes(s.attributes), block_types: [], description: s.description, description_kind: 'MARKDOWN', deprecated: false },
+    block: {
+      version: s.version ?? 0,
+      attributes: protoAttributes(s.attributes),
+      block_types: [],
+      description: s.description,
+      description_kind: 'MARKDOWN',
+      deprecated: false,
+    },
   };
 }

@@ -18,7 +18,11 @@ type Handler = (req: Msg) => Promise<Msg>;
 
 const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false };
 
-export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onStop: () => void): Record<string, Handler> {
+export function providerHandlers<Ctx>(
+  def: ProviderDef<Ctx>,
+  logger: Logger,
+  onStop: () => void,
+): Record<string, Handler> {
   const resources = new Map(def.resources.map((r) => [r.typeName, r]));
   const dataSources = new Map(def.dataSources.map((d) => [d.typeName, d]));
   let ctx: Ctx | null = null;
@@ -27,7 +31,8 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
   const undyn = (schema: Schema, dv: Msg | null | undefined): ObjectValue | null => {
     if (!dv) return null;
     if (dv.msgpack && dv.msgpack.length > 0) return decodeValue(schemaType(schema), dv.msgpack) as ObjectValue | null;
-    if (dv.json && dv.json.length > 0) return valueFromJson(schemaType(schema), JSON.parse(Buffer.from(dv.json).toString('utf8'))) as ObjectValue | null;
+    if (dv.json && dv.json.length > 0)
+      return valueFromJson(schemaType(schema), JSON.parse(Buffer.from(dv.json).toString('utf8'))) as ObjectValue | null;
     return null;
   };
   const diags = (schema: Schema | null, ds: Diagnostic[]) => ds.map((d) => toProtoDiagnostic(schema, d));
@@ -46,7 +51,11 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
     if (!d) throw new Error(`this provider has no data source "${name}"`);
     return d;
   };
-  const validateConfig = (schema: Schema, config: ObjectValue | null, extra?: (c: ObjectValue) => Diagnostic[]): Diagnostic[] => {
+  const validateConfig = (
+    schema: Schema,
+    config: ObjectValue | null,
+    extra?: (c: ObjectValue) => Diagnostic[],
+  ): Diagnostic[] => {
     if (!config) return [];
     const ds = validateObject(schema.attributes, config);
     return hasErrors(ds) || !extra ? ds : [...ds, ...extra(config)];
@@ -59,7 +68,10 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
     functions: {},
     ephemeral_resource_schemas: {},
     diagnostics: [],
-    provider_meta: { version: 0, block: { attributes: [], block_types: [], description: '', description_kind: 'PLAIN' } },
+    provider_meta: {
+      version: 0,
+      block: { attributes: [], block_types: [], description: '', description_kind: 'PLAIN' },
+    },
     server_capabilities: CAPABILITIES,
   });
 
@@ -95,7 +107,15 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       const r = resource(req.type_name);
       const raw = req.raw_state?.json;
       if (!raw || raw.length === 0) {
-        return { upgraded_state: null, diagnostics: diags(null, [error('Cannot upgrade state', 'The stored state is in the legacy flatmap format, which this provider never wrote.')]) };
+        return {
+          upgraded_state: null,
+          diagnostics: diags(null, [
+            error(
+              'Cannot upgrade state',
+              'The stored state is in the legacy flatmap format, which this provider never wrote.',
+            ),
+          ]),
+        };
       }
       // Lenient: attributes an older schema had are dropped rather than failing the whole run.
       const value = valueFromJson(schemaType(r.schema), JSON.parse(Buffer.from(raw).toString('utf8')), true);
@@ -154,10 +174,20 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
         if (planned === null) result = prior ? await r.delete(c, prior) : { state: null };
         else if (prior === null) result = await r.create(c, planned);
         else result = await r.update(c, prior, planned);
-        return { new_state: dyn(r.schema, result.state), private: req.planned_private ?? Buffer.alloc(0), diagnostics: diags(r.schema, result.diagnostics ?? []), legacy_type_system: false };
+        return {
+          new_state: dyn(r.schema, result.state),
+          private: req.planned_private ?? Buffer.alloc(0),
+          diagnostics: diags(r.schema, result.diagnostics ?? []),
+          legacy_type_system: false,
+        };
       } catch (e) {
         // The object is as it was: keep the prior state so Terraform tries again next time.
-        return { new_state: req.prior_state ?? dyn(r.schema, null), private: req.planned_private, diagnostics: failed(r.schema, e), legacy_type_system: false };
+        return {
+          new_state: req.prior_state ?? dyn(r.schema, null),
+          private: req.planned_private,
+          diagnostics: failed(r.schema, e),
+          legacy_type_system: false,
+        };
       }
     },
     async ImportResourceState(req) {
@@ -165,15 +195,33 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       try {
         const state = await r.importState(needCtx(), String(req.id));
         if (!state) {
-          return { imported_resources: [], diagnostics: diags(null, [error('Cannot import non-existent remote object', `There is no ${r.typeName.replace(/^microseg_/, '').replace(/_/g, ' ')} named "${req.id}" in the microseg service; the import ID is the object's name.`)]) };
+          return {
+            imported_resources: [],
+            diagnostics: diags(null, [
+              error(
+                'Cannot import non-existent remote object',
+                `There is no ${r.typeName.replace(/^microseg_/, '').replace(/_/g, ' ')} named "${req.id}" in the microseg service; the import ID is the object's name.`,
+              ),
+            ]),
+          };
         }
-        return { imported_resources: [{ type_name: r.typeName, state: dyn(r.schema, state), private: Buffer.alloc(0) }], diagnostics: [] };
+        return {
+          imported_resources: [{ type_name: r.typeName, state: dyn(r.schema, state), private: Buffer.alloc(0) }],
+          diagnostics: [],
+        };
       } catch (e) {
         return { imported_resources: [], diagnostics: failed(r.schema, e) };
       }
     },
     async MoveResourceState() {
-      return { diagnostics: diags(null, [error('Moving resource state is not supported', 'microseg resources cannot be moved from other resource types; use import by name instead.')]) };
+      return {
+        diagnostics: diags(null, [
+          error(
+            'Moving resource state is not supported',
+            'microseg resources cannot be moved from other resource types; use import by name instead.',
+          ),
+        ]),
+      };
     },
     async ReadDataSource(req) {
       const d = dataSource(req.type_name);
@@ -187,13 +235,25 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
       }
     },
     async ValidateEphemeralResourceConfig(req) {
-      return { diagnostics: diags(null, [error('Ephemeral resources are not supported', `This provider has no ephemeral resource "${req.type_name}".`)]) };
+      return {
+        diagnostics: diags(null, [
+          error('Ephemeral resources are not supported', `This provider has no ephemeral resource "${req.type_name}".`),
+        ]),
+      };
     },
     async OpenEphemeralResource(req) {
-      return { diagnostics: diags(null, [error('Ephemeral resources are not supported', `This provider has no ephemeral resource "${req.type_name}".`)]) };
+      return {
+        diagnostics: diags(null, [
+          error('Ephemeral resources are not supported', `This provider has no ephemeral resource "${req.type_name}".`),
+        ]),
+      };
     },
     async RenewEphemeralResource() {
-      return { diagnostics: diags(null, [error('Ephemeral resources are not supported', 'This provider has no ephemeral resources.')]) };
+      return {
+        diagnostics: diags(null, [
+          error('Ephemeral resources are not supported', 'This provider has no ephemeral resources.'),
+        ]),
+      };
     },
     async CloseEphemeralResource() {
       return { diagnostics: [] };
@@ -225,4 +285,3 @@ export function providerHandlers<Ctx>(def: ProviderDef<Ctx>, logger: Logger, onS
   }
   return handlers;
 }
-

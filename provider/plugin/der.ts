@@ -9,7 +9,8 @@ function length(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-export const tlv = (tag: number, content: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), length(content.length), content]);
+export const tlv = (tag: number, content: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([tag]), length(content.length), content]);
 export const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
 export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
 export const explicit = (n: number, content: Buffer): Buffer => tlv(0xa0 + n, content);
@@ -42,5 +43,7 @@ export const bits = (content: Buffer): Buffer => tlv(0x03, Buffer.concat([Buffer
 /** UTCTime (years < 2050) or GeneralizedTime, as RFC 5280 asks. */
 export function time(d: Date): Buffer {
   const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
-  return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2), 'ascii')) : tlv(0x18, Buffer.from(iso, 'ascii'));
+  return d.getUTCFullYear() < 2050
+    ? tlv(0x17, Buffer.from(iso.slice(2), 'ascii'))
+    : tlv(0x18, Buffer.from(iso, 'ascii'));
 }

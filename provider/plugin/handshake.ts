@@ -26,13 +26,19 @@ export function checkMagicCookie(env: NodeJS.ProcessEnv): void {
 export function negotiateProtocolVersion(env: NodeJS.ProcessEnv, supported = SUPPORTED_PROTOCOL_VERSIONS): number {
   const offered = env.PLUGIN_PROTOCOL_VERSIONS;
   if (offered === undefined || offered.trim() === '') return Math.max(...supported);
-  const versions = offered.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
-    if (!/^[0-9]+$/.test(s)) throw new HandshakeError(`PLUGIN_PROTOCOL_VERSIONS holds an invalid version "${s}"\n`);
-    return Number(s);
-  });
+  const versions = offered
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      if (!/^[0-9]+$/.test(s)) throw new HandshakeError(`PLUGIN_PROTOCOL_VERSIONS holds an invalid version "${s}"\n`);
+      return Number(s);
+    });
   const common = versions.filter((v) => supported.includes(v));
   if (common.length === 0) {
-    throw new HandshakeError(`This provider speaks plugin protocol ${supported.join(', ')}; Terraform offered ${versions.join(', ')}. Use Terraform 1.0 or later.\n`);
+    throw new HandshakeError(
+      `This provider speaks plugin protocol ${supported.join(', ')}; Terraform offered ${versions.join(', ')}. Use Terraform 1.0 or later.\n`,
+    );
   }
   return Math.max(...common);
 }

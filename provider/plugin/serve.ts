@@ -25,12 +25,17 @@ export function protoDir(): string {
 
 export function loadProtocol(): grpc.GrpcObject {
   const definition = protoLoader.loadSync(PROTO_FILES, {
-    includeDirs: [protoDir()], keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true,
+    includeDirs: [protoDir()],
+    keepCase: true,
+    longs: Number,
+    enums: String,
+    defaults: true,
+    oneofs: true,
   });
   return grpc.loadPackageDefinition(definition);
 }
 
-function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<any, any> {
   return (call, callback) => {
     h(call.request).then(
       (res) => callback(null, res),
@@ -42,18 +47,31 @@ function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<any, any> { // 
   };
 }
 
-export interface RunningPlugin { address: string; line: string; stop(): Promise<void> }
+export interface RunningPlugin {
+  address: string;
+  line: string;
+  stop(): Promise<void>;
+}
 
 /**
  * Starts the server on 127.0.0.1 (random port). With a client certificate
  * the server requires and verifies it (mutual TLS) and presents its own.
  */
-export async function startPluginServer(handlers: Record<string, Handler>, opts: { clientCertPem?: string; protocolVersion: number; logger: Logger; onShutdown: () => void }): Promise<RunningPlugin> {
+export async function startPluginServer(
+  handlers: Record<string, Handler>,
+  opts: { clientCertPem?: string; protocolVersion: number; logger: Logger; onShutdown: () => void },
+): Promise<RunningPlugin> {
   const proto = loadProtocol() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 });
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 256 * 1024 * 1024,
+    'grpc.max_send_message_length': 256 * 1024 * 1024,
+  });
   const stdioCalls: grpc.ServerWritableStream<unknown, unknown>[] = [];
 
-  server.addService(proto.tfplugin6.Provider.service, Object.fromEntries(Object.entries(handlers).map(([k, h]) => [k, unary(h, opts.logger)])));
+  server.addService(
+    proto.tfplugin6.Provider.service,
+    Object.fromEntries(Object.entries(handlers).map(([k, h]) => [k, unary(h, opts.logger)])),
+  );
   server.addService(proto.plugin.GRPCController.service, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, {});
@@ -62,7 +80,9 @@ export async function startPluginServer(handlers: Record<string, Handler>, opts:
   });
   server.addService(proto.plugin.GRPCStdio.service, {
     // Logs go straight to stderr, which go-plugin reads too; the stream stays open and quiet until shutdown.
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => { stdioCalls.push(call); },
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      stdioCalls.push(call);
+    },
   });
   const serving = (call: grpc.ServerUnaryCall<{ service: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
     const known = call.request.service === '' || call.request.service === 'plugin';
@@ -70,31 +90,50 @@ export async function startPluginServer(handlers: Record<string, Handler>, opts:
   };
   server.addService(proto.grpc.health.v1.Health.service, {
     Check: serving,
-    Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => { call.write({ status: 'SERVING' }); },
+    Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => {
+      call.write({ status: 'SERVING' });
+    },
   });
 
   let creds = grpc.ServerCredentials.createInsecure();
   let certForLine = '';
   if (opts.clientCertPem) {
     const cert = generatePluginCertificate();
-    creds = grpc.ServerCredentials.createSsl(Buffer.from(opts.clientCertPem), [{ cert_chain: Buffer.from(cert.certPem), private_key: Buffer.from(cert.keyPem) }], true);
+    creds = grpc.ServerCredentials.createSsl(
+      Buffer.from(opts.clientCertPem),
+      [{ cert_chain: Buffer.from(cert.certPem), private_key: Buffer.from(cert.keyPem) }],
+      true,
+    );
     certForLine = cert.handshakeCert;
   }
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
   const address = `127.0.0.1:${port}`;
   return {
     address,
     line: handshakeLine(opts.protocolVersion, address, certForLine),
-    stop: () => new Promise<void>((resolve) => {
-      for (const c of stdioCalls) c.end();
-      const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
-      server.tryShutdown(() => { clearTimeout(force); resolve(); });
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const c of stdioCalls) c.end();
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
   };
 }
 
 /** The whole plugin main: returns the exit code when it refuses to start. */
-export async function servePlugin(makeHandlers: (logger: Logger, stop: () => void) => Record<string, Handler>, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
+export async function servePlugin(
+  makeHandlers: (logger: Logger, stop: () => void) => Record<string, Handler>,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number | null> {
   let version: number;
   try {
     checkMagicCookie(env);
@@ -111,7 +150,12 @@ export async function servePlugin(makeHandlers: (logger: Logger, stop: () => voi
     logger.debug('shutting down');
     void (running ? running.stop() : Promise.resolve()).then(() => process.exit(0));
   };
-  running = await startPluginServer(makeHandlers(logger, shutdown), { clientCertPem: env.PLUGIN_CLIENT_CERT || undefined, protocolVersion: version, logger, onShutdown: shutdown });
+  running = await startPluginServer(makeHandlers(logger, shutdown), {
+    clientCertPem: env.PLUGIN_CLIENT_CERT || undefined,
+    protocolVersion: version,
+    logger,
+    onShutdown: shutdown,
+  });
   logger.debug('plugin listening', { address: running.address, mtls: !!env.PLUGIN_CLIENT_CERT });
   process.stdout.write(`${running.line}\n`);
   return null;

@@ -14,7 +14,18 @@ import { attributesFromTypeBox } from './typebox';
 
 const computed = (a: Attribute): Attribute => {
   const { required: _r, optional: _o, default: _d, ...rest } = a;
-  return { ...rest, computed: true, ...(rest.nested ? { nested: { ...rest.nested, attributes: Object.fromEntries(Object.entries(rest.nested.attributes).map(([k, v]) => [k, computed(v)])) } } : {}) };
+  return {
+    ...rest,
+    computed: true,
+    ...(rest.nested
+      ? {
+          nested: {
+            ...rest.nested,
+            attributes: Object.fromEntries(Object.entries(rest.nested.attributes).map(([k, v]) => [k, computed(v)])),
+          },
+        }
+      : {}),
+  };
 };
 
 export function categoryDataSource(): DataSourceDef<Ctx> {
@@ -30,10 +41,18 @@ export function categoryDataSource(): DataSourceDef<Ctx> {
     schema: { description: 'Reads one category (such as the built-in Quarantine) by name.', attributes },
     async read(ctx, config) {
       try {
-        const found = await ctx.client.request(`GET`, `/v1/${KINDS.category.collection}/${encodeURIComponent(String(config.name))}`);
+        const found = await ctx.client.request(
+          `GET`,
+          `/v1/${KINDS.category.collection}/${encodeURIComponent(String(config.name))}`,
+        );
         return fromApi(attributes, found, config);
       } catch (e) {
-        if (e instanceof ApiError && e.status === 404) throw new ApiError(404, { error: 'not_found', message: `category "${String(config.name)}" does not exist`, field: 'name' });
+        if (e instanceof ApiError && e.status === 404)
+          throw new ApiError(404, {
+            error: 'not_found',
+            message: `category "${String(config.name)}" does not exist`,
+            field: 'name',
+          });
         throw e;
       }
     },
@@ -41,22 +60,43 @@ export function categoryDataSource(): DataSourceDef<Ctx> {
 }
 
 export function entitiesDataSource(): DataSourceDef<Ctx> {
-  const entity = Object.fromEntries(Object.entries(attributesFromTypeBox(EntityInput, { ordered: new Set(['ips']) })).map(([k, a]) => [k, computed(a)]));
+  const entity = Object.fromEntries(
+    Object.entries(attributesFromTypeBox(EntityInput, { ordered: new Set(['ips']) })).map(([k, a]) => [k, computed(a)]),
+  );
   const attributes: Record<string, Attribute> = {
-    categories: { description: 'Only entities this selector matches: category name → accepted values; an entity matches when, for every key, its value is one of those listed. Absent: no category filter.', type: T.map(T.set(T.string)), optional: true },
+    categories: {
+      description:
+        'Only entities this selector matches: category name → accepted values; an entity matches when, for every key, its value is one of those listed. Absent: no category filter.',
+      type: T.map(T.set(T.string)),
+      optional: true,
+    },
     host: { description: 'Only entities on this host. Absent: every host.', type: T.string, optional: true },
     names: { description: 'The names of the matching entities, sorted.', type: T.list(T.string), computed: true },
-    entities: { description: 'The matching entities, sorted by name.', nested: { nesting: 'list', attributes: entity }, computed: true },
+    entities: {
+      description: 'The matching entities, sorted by name.',
+      nested: { nesting: 'list', attributes: entity },
+      computed: true,
+    },
   };
   return {
     typeName: 'microseg_entities',
-    schema: { description: 'Lists the entities (VM NICs) that carry given categories and/or sit on a given host.', attributes },
+    schema: {
+      description: 'Lists the entities (VM NICs) that carry given categories and/or sit on a given host.',
+      attributes,
+    },
     async read(ctx, config) {
-      const { items } = await ctx.client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/${KINDS.entity.collection}`);
+      const { items } = await ctx.client.request<{ items: Record<string, unknown>[] }>(
+        'GET',
+        `/v1/${KINDS.entity.collection}`,
+      );
       const wanted = (config.categories ?? {}) as Record<string, string[]>;
       const matches = items
         .filter((e) => config.host === null || config.host === undefined || e.host === config.host)
-        .filter((e) => Object.entries(wanted).every(([k, values]) => values.includes(((e.categories ?? {}) as Record<string, string>)[k])))
+        .filter((e) =>
+          Object.entries(wanted).every(([k, values]) =>
+            values.includes(((e.categories ?? {}) as Record<string, string>)[k]),
+          ),
+        )
         .sort((a, b) => String(a.name).localeCompare(String(b.name)));
       return {
         categories: config.categories ?? null,
@@ -68,41 +108,89 @@ export function entitiesDataSource(): DataSourceDef<Ctx> {
   };
 }
 
-
 export function reachabilityDataSource(): DataSourceDef<Ctx> {
   const attributes: Record<string, Attribute> = {
     src: { description: 'Source: an entity name or an IP address.', type: T.string, required: true },
     dst: { description: 'Destination: an entity name or an IP address.', type: T.string, required: true },
-    protocol: { description: 'The connection protocol: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number.', type: T.string, required: true },
+    protocol: {
+      description:
+        'The connection protocol: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number.',
+      type: T.string,
+      required: true,
+    },
     port: { description: 'Destination port (tcp/udp/sctp), 1-65535.', type: T.number, optional: true },
     icmp_type: { description: 'ICMP type (icmp/icmpv6), 0-255.', type: T.number, optional: true },
     icmp_code: { description: 'ICMP code (icmp/icmpv6), 0-255.', type: T.number, optional: true },
-    verdict: { description: 'allow, deny or would-deny (a monitor rule would deny it).', type: T.string, computed: true },
-    layer: { description: 'The deciding layer: quarantine, shared_service, isolation, application or default.', type: T.string, computed: true },
-    rule: { description: 'The deciding rule; null when no rule decided (default allow, or an end in Quarantine: Strict).', type: T.string, computed: true },
-    mode: { description: 'The mode of the deciding rule (monitor or apply); null when no rule decided.', type: T.string, computed: true },
+    verdict: {
+      description: 'allow, deny or would-deny (a monitor rule would deny it).',
+      type: T.string,
+      computed: true,
+    },
+    layer: {
+      description: 'The deciding layer: quarantine, shared_service, isolation, application or default.',
+      type: T.string,
+      computed: true,
+    },
+    rule: {
+      description: 'The deciding rule; null when no rule decided (default allow, or an end in Quarantine: Strict).',
+      type: T.string,
+      computed: true,
+    },
+    mode: {
+      description: 'The mode of the deciding rule (monitor or apply); null when no rule decided.',
+      type: T.string,
+      computed: true,
+    },
     drafts: {
-      description: 'Draft rules (mode off) that, switched to apply, would decide this connection: kind, rule and the verdict they would give.',
-      type: T.list(T.object({ kind: T.string, rule: T.string, verdict: T.string })), computed: true,
+      description:
+        'Draft rules (mode off) that, switched to apply, would decide this connection: kind, rule and the verdict they would give.',
+      type: T.list(T.object({ kind: T.string, rule: T.string, verdict: T.string })),
+      computed: true,
     },
   };
   const range = (field: string, v: unknown, lo: number, hi: number): Diagnostic[] =>
-    typeof v === 'number' && !(Number.isInteger(v) && v >= lo && v <= hi) ? [error(`Invalid ${field}`, `${field}: ${v} is not an integer in ${lo}-${hi}`, [field])] : [];
+    typeof v === 'number' && !(Number.isInteger(v) && v >= lo && v <= hi)
+      ? [error(`Invalid ${field}`, `${field}: ${v} is not an integer in ${lo}-${hi}`, [field])]
+      : [];
   return {
     typeName: 'microseg_reachability',
-    schema: { description: "Asks the service's reference evaluator whether a connection is allowed, and which layer and rule decide.", attributes },
+    schema: {
+      description:
+        "Asks the service's reference evaluator whether a connection is allowed, and which layer and rule decide.",
+      attributes,
+    },
     validate(config) {
       const out: Diagnostic[] = [];
-      if (typeof config.protocol === 'string' && (config.protocol === 'any' || canonicalProtocol(config.protocol) === null)) {
-        out.push(error('Invalid protocol', `protocol: "${config.protocol}" is not tcp, udp, sctp, icmp, icmpv6, or an IP protocol by name or number (0-255)`, ['protocol']));
+      if (
+        typeof config.protocol === 'string' &&
+        (config.protocol === 'any' || canonicalProtocol(config.protocol) === null)
+      ) {
+        out.push(
+          error(
+            'Invalid protocol',
+            `protocol: "${config.protocol}" is not tcp, udp, sctp, icmp, icmpv6, or an IP protocol by name or number (0-255)`,
+            ['protocol'],
+          ),
+        );
       }
-      out.push(...range('port', config.port, 1, 65535), ...range('icmp_type', config.icmp_type, 0, 255), ...range('icmp_code', config.icmp_code, 0, 255));
+      out.push(
+        ...range('port', config.port, 1, 65535),
+        ...range('icmp_type', config.icmp_type, 0, 255),
+        ...range('icmp_code', config.icmp_code, 0, 255),
+      );
       return out;
     },
     async read(ctx, config) {
       const q = new URLSearchParams();
-      for (const k of ['src', 'dst', 'protocol', 'port', 'icmp_type', 'icmp_code']) if (config[k] !== null && config[k] !== undefined) q.set(k, String(config[k]));
-      const r = await ctx.client.request<{ verdict: string; layer: string; rule: string | null; mode: string | null; drafts?: { kind: string; rule: string; verdict: string }[] }>('GET', `/v1/reachability?${q.toString()}`);
+      for (const k of ['src', 'dst', 'protocol', 'port', 'icmp_type', 'icmp_code'])
+        if (config[k] !== null && config[k] !== undefined) q.set(k, String(config[k]));
+      const r = await ctx.client.request<{
+        verdict: string;
+        layer: string;
+        rule: string | null;
+        mode: string | null;
+        drafts?: { kind: string; rule: string; verdict: string }[];
+      }>('GET', `/v1/reachability?${q.toString()}`);
       const drafts = (r.drafts ?? []).map((d) => ({ kind: d.kind, rule: d.rule, verdict: d.verdict }));
       return { ...config, verdict: r.verdict, layer: r.layer, rule: r.rule ?? null, mode: r.mode ?? null, drafts };
     },

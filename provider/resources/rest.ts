@@ -24,14 +24,23 @@ const ORDERED = new Set(['ips']);
 export function metaAttributes(): Record<string, Attribute> {
   return {
     id: { description: Meta.id.description!, type: 'string', computed: true, useStateForUnknown: true },
-    version: { description: 'The version the service holds; it changes with every update (the provider sends it back to detect concurrent changes).', type: 'number', computed: true, changesOnUpdate: true },
+    version: {
+      description:
+        'The version the service holds; it changes with every update (the provider sends it back to detect concurrent changes).',
+      type: 'number',
+      computed: true,
+      changesOnUpdate: true,
+    },
     created_at: { description: Meta.created_at.description!, type: 'string', computed: true, useStateForUnknown: true },
     updated_at: { description: Meta.updated_at.description!, type: 'string', computed: true, changesOnUpdate: true },
   };
 }
 
 export function kindSchema(kind: Kind, description: string): Schema {
-  return { description, attributes: { ...attributesFromTypeBox(KINDS[kind].input, { ordered: ORDERED }), ...metaAttributes() } };
+  return {
+    description,
+    attributes: { ...attributesFromTypeBox(KINDS[kind].input, { ordered: ORDERED }), ...metaAttributes() },
+  };
 }
 
 const label = (kind: Kind) => kind.replace(/_/g, ' ');
@@ -42,7 +51,8 @@ function lookup(ctx: Ctx, kind: RefKind, name: string): Promise<string[] | null>
   const key = `${kind}/${name}`;
   let found = ctx.server.get(key);
   if (!found) {
-    found = ctx.client.request<{ values?: string[] }>('GET', `/v1/${KINDS[kind].collection}/${encodeURIComponent(name)}`)
+    found = ctx.client
+      .request<{ values?: string[] }>('GET', `/v1/${KINDS[kind].collection}/${encodeURIComponent(name)}`)
       .then((o) => o.values ?? [])
       .catch((e) => {
         if (e instanceof ApiError && e.status === 404) return null;
@@ -60,7 +70,12 @@ function lookup(ctx: Ctx, kind: RefKind, name: string): Promise<string[] | null>
  * plans an object of a kind whose name is still unknown, a name of that kind
  * may be that object's: it is checked at apply instead.
  */
-async function checkRefs(ctx: Ctx, kind: Kind, body: Record<string, unknown>, show: (field: string) => string): Promise<Diagnostic[]> {
+async function checkRefs(
+  ctx: Ctx,
+  kind: Kind,
+  body: Record<string, unknown>,
+  show: (field: string) => string,
+): Promise<Diagnostic[]> {
   let refs;
   try {
     refs = referencesOf(kind, body as unknown as Bodies[typeof kind]);
@@ -75,9 +90,21 @@ async function checkRefs(ctx: Ctx, kind: Kind, body: Record<string, unknown>, sh
     if (values === null && ctx.planned[k].has(r.name)) continue; // planned, values not yet known
     if (values === null) {
       if (ctx.unknownNames.has(k)) continue;
-      out.push(error(`Unknown ${label(k)}`, `${show(r.field)}: ${label(k)} "${r.name}" does not exist in the microseg service and is not declared in this configuration (refer to it as microseg_${k}.<name>.name so Terraform creates it first).`, parseFieldPath(r.field)));
+      out.push(
+        error(
+          `Unknown ${label(k)}`,
+          `${show(r.field)}: ${label(k)} "${r.name}" does not exist in the microseg service and is not declared in this configuration (refer to it as microseg_${k}.<name>.name so Terraform creates it first).`,
+          parseFieldPath(r.field),
+        ),
+      );
     } else if (k === 'category' && r.value !== undefined && !values.includes(r.value)) {
-      out.push(error('Unknown category value', `${show(r.field)}: category "${r.name}" has no value "${r.value}" (values: ${values.join(', ') || 'none'}).`, parseFieldPath(r.field)));
+      out.push(
+        error(
+          'Unknown category value',
+          `${show(r.field)}: category "${r.name}" has no value "${r.value}" (values: ${values.join(', ') || 'none'}).`,
+          parseFieldPath(r.field),
+        ),
+      );
     }
   }
   return out;
@@ -91,7 +118,8 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
   const body = (v: ObjectValue) => toBody(schema.attributes, v);
   const managed = Object.entries(schema.attributes).filter(([, a]) => !(a.computed && !a.optional));
   /** The state holds what the plan asked for, in every attribute the user manages. */
-  const asPlanned = (state: ObjectValue, planned: ObjectValue) => managed.every(([n, a]) => valueEquals(attributeType(a), state[n] ?? null, planned[n] ?? null));
+  const asPlanned = (state: ObjectValue, planned: ObjectValue) =>
+    managed.every(([n, a]) => valueEquals(attributeType(a), state[n] ?? null, planned[n] ?? null));
 
   /** A service error about the body `json`: its fields spelled for the user. */
   const showFields = (e: unknown, json: Record<string, unknown>) => {
@@ -114,7 +142,12 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
    * object (destroy and re-create real rules next time) or keep a deleted
    * one. It warns instead; an update, which Terraform does not taint, fails.
    */
-  const settle = async (ctx: Ctx, change: Change | null, state: ObjectValue | null, action: 'create' | 'update' | 'delete'): Promise<ApplyResult> => {
+  const settle = async (
+    ctx: Ctx,
+    change: Change | null,
+    state: ObjectValue | null,
+    action: 'create' | 'update' | 'delete',
+  ): Promise<ApplyResult> => {
     if (!ctx.waitForRealization || change === null) return { state };
     try {
       await waitForRealization(ctx.client, change, Date.now() + ctx.timeoutMs);
@@ -136,7 +169,10 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
       if ((REF_KINDS as Kind[]).includes(kind)) {
         const k = kind as RefKind;
         if (typeof planned.name === 'string') {
-          const values = k === 'category' && Array.isArray(planned.values) && planned.values.every((v) => typeof v === 'string') ? (planned.values as string[]) : null;
+          const values =
+            k === 'category' && Array.isArray(planned.values) && planned.values.every((v) => typeof v === 'string')
+              ? (planned.values as string[])
+              : null;
           ctx.planned[k].set(planned.name, k === 'category' ? values : []);
         } else {
           ctx.unknownNames.add(k);
@@ -148,12 +184,17 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
     },
     async create(ctx, planned) {
       const json = body(planned).json;
-      const { body: created, headers } = await ctx.client.send('POST', base, json).catch((e) => { throw showFields(e, json); });
+      const { body: created, headers } = await ctx.client.send('POST', base, json).catch((e) => {
+        throw showFields(e, json);
+      });
       return settle(ctx, changeFrom(headers), toState(created, planned), 'create');
     },
     async read(ctx, state) {
       // By the id, which survives a rename: an object renamed out of band shows as a change of name.
-      const found = typeof state.id === 'string' && state.id !== '' ? await get(ctx, `${base}/by-id/${encodeURIComponent(state.id)}`) : await get(ctx, url(state.name));
+      const found =
+        typeof state.id === 'string' && state.id !== ''
+          ? await get(ctx, `${base}/by-id/${encodeURIComponent(state.id)}`)
+          : await get(ctx, url(state.name));
       return found === null ? null : toState(found, state);
     },
     async update(ctx, prior, planned) {
@@ -187,7 +228,8 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
     },
     async importState(ctx, id) {
       const found = await get(ctx, url(id));
-      if (found !== null && !isObject(found as ObjectValue)) throw new Error(`the service answered an unexpected ${label(kind)} for "${id}"`);
+      if (found !== null && !isObject(found as ObjectValue))
+        throw new Error(`the service answered an unexpected ${label(kind)} for "${id}"`);
       return found === null ? null : toState(found, null);
     },
   };

@@ -16,17 +16,30 @@ interface Options {
   ordered?: ReadonlySet<string>;
 }
 
-type Schema = TSchema & { description?: string; default?: unknown; items?: TSchema; properties?: Record<string, TSchema>; patternProperties?: Record<string, TSchema>; anyOf?: TSchema[] };
+type Schema = TSchema & {
+  description?: string;
+  default?: unknown;
+  items?: TSchema;
+  properties?: Record<string, TSchema>;
+  patternProperties?: Record<string, TSchema>;
+  anyOf?: TSchema[];
+};
 
 function primitive(s: Schema): CtyType | null {
   switch (s[Kind]) {
-    case 'String': return T.string;
+    case 'String':
+      return T.string;
     case 'Integer':
-    case 'Number': return T.number;
-    case 'Boolean': return T.bool;
-    case 'Literal': return T.string;
-    case 'Union': return (s.anyOf ?? []).every((x) => x[Kind] === 'Literal') ? T.string : null;
-    default: return null;
+    case 'Number':
+      return T.number;
+    case 'Boolean':
+      return T.bool;
+    case 'Literal':
+      return T.string;
+    case 'Union':
+      return (s.anyOf ?? []).every((x) => x[Kind] === 'Literal') ? T.string : null;
+    default:
+      return null;
   }
 }
 
@@ -53,23 +66,40 @@ function describe(s: Schema, name: string): string {
 
 export function attributeFromTypeBox(name: string, s: Schema, optional: boolean, opts: Options = {}): Attribute {
   const description = describe(s, name);
-  const presence: Partial<Attribute> = s.default !== undefined
-    ? { optional: true, computed: true, default: s.default as Value }
-    : optional ? { optional: true } : { required: true };
+  const presence: Partial<Attribute> =
+    s.default !== undefined
+      ? { optional: true, computed: true, default: s.default as Value }
+      : optional
+        ? { optional: true }
+        : { required: true };
   const plain = plainType(s, name, opts);
   if (plain) return { description, type: plain, ...presence };
-  if (s[Kind] === 'Object') return { description, nested: { nesting: 'single', attributes: attributesFromTypeBox(s, opts) }, ...presence };
+  if (s[Kind] === 'Object')
+    return { description, nested: { nesting: 'single', attributes: attributesFromTypeBox(s, opts) }, ...presence };
   if (s[Kind] === 'Array' && (s.items as Schema)[Kind] === 'Object') {
-    return { description, nested: { nesting: opts.ordered?.has(name) ? 'list' : 'set', attributes: attributesFromTypeBox(s.items as Schema, opts) }, ...presence };
+    return {
+      description,
+      nested: {
+        nesting: opts.ordered?.has(name) ? 'list' : 'set',
+        attributes: attributesFromTypeBox(s.items as Schema, opts),
+      },
+      ...presence,
+    };
   }
   if (s[Kind] === 'Record' && s.patternProperties) {
     const inner = Object.values(s.patternProperties)[0] as Schema;
-    if (inner[Kind] === 'Object') return { description, nested: { nesting: 'map', attributes: attributesFromTypeBox(inner, opts) }, ...presence };
+    if (inner[Kind] === 'Object')
+      return { description, nested: { nesting: 'map', attributes: attributesFromTypeBox(inner, opts) }, ...presence };
   }
   throw new Error(`cannot map the schema of "${name}" (${String(s[Kind])}) to a Terraform attribute`);
 }
 
 export function attributesFromTypeBox(object: TSchema, opts: Options = {}): Record<string, Attribute> {
   const props = (object as Schema).properties ?? {};
-  return Object.fromEntries(Object.entries(props).map(([k, s]) => [k, attributeFromTypeBox(k, s as Schema, s[OptionalKind] === 'Optional', opts)]));
+  return Object.fromEntries(
+    Object.entries(props).map(([k, s]) => [
+      k,
+      attributeFromTypeBox(k, s as Schema, s[OptionalKind] === 'Optional', opts),
+    ]),
+  );
 }

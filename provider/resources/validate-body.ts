@@ -10,18 +10,36 @@ import { validateShape, type Bodies } from '../../service/model/validate';
 import { pointerToField } from '../../service/model/schema-errors';
 import { error, parseFieldPath, type Diagnostic } from '../framework/diagnostics';
 
-
-function explain(schema: TSchema & { anyOf?: { const?: unknown }[]; pattern?: string; minimum?: number; maximum?: number; description?: string }, value: unknown, fallback: string): string {
-  if (schema.anyOf && schema.anyOf.every((s) => s.const !== undefined)) return `${JSON.stringify(value)} is not one of ${schema.anyOf.map((s) => JSON.stringify(s.const)).join(', ')}`;
-  if (schema.pattern && typeof value === 'string') return `${JSON.stringify(value)} is not valid${schema.description ? ` (${schema.description.replace(/\.$/, '')})` : ''}: it must match ${schema.pattern}`;
-  if ((schema.minimum !== undefined || schema.maximum !== undefined) && typeof value === 'number') return `${value} is out of range ${schema.minimum ?? '-∞'}..${schema.maximum ?? '∞'}`;
+function explain(
+  schema: TSchema & {
+    anyOf?: { const?: unknown }[];
+    pattern?: string;
+    minimum?: number;
+    maximum?: number;
+    description?: string;
+  },
+  value: unknown,
+  fallback: string,
+): string {
+  if (schema.anyOf && schema.anyOf.every((s) => s.const !== undefined))
+    return `${JSON.stringify(value)} is not one of ${schema.anyOf.map((s) => JSON.stringify(s.const)).join(', ')}`;
+  if (schema.pattern && typeof value === 'string')
+    return `${JSON.stringify(value)} is not valid${schema.description ? ` (${schema.description.replace(/\.$/, '')})` : ''}: it must match ${schema.pattern}`;
+  if ((schema.minimum !== undefined || schema.maximum !== undefined) && typeof value === 'number')
+    return `${value} is out of range ${schema.minimum ?? '-∞'}..${schema.maximum ?? '∞'}`;
   return fallback;
 }
 
-const under = (field: string, prefix: string) => field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
+const under = (field: string, prefix: string) =>
+  field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
 
 /** `show` spells a field for the user (set elements by value); the diagnostic's path stays the field's. */
-export function validateBody(kind: Kind, json: Record<string, unknown>, unknownPaths: string[], show: (field: string) => string = (f) => f): Diagnostic[] {
+export function validateBody(
+  kind: Kind,
+  json: Record<string, unknown>,
+  unknownPaths: string[],
+  show: (field: string) => string = (f) => f,
+): Diagnostic[] {
   const unknownAt = (field: string) => unknownPaths.some((u) => under(field, u) || under(u, field));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];

@@ -12,11 +12,32 @@ const ROOT = join(__dirname, '..', '..');
 function bundle(outDir) {
   const esbuild = require('esbuild');
   mkdirSync(outDir, { recursive: true });
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error', sourcemap: 'inline' };
-  esbuild.buildSync({ ...common, entryPoints: [join(ROOT, 'scripts', 'demo', 'main.ts')], outfile: join(outDir, 'demo.js') });
-  esbuild.buildSync({ ...common, entryPoints: [join(ROOT, 'service', 'main.ts')], outfile: join(outDir, 'service.js') });
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'error',
+    sourcemap: 'inline',
+  };
+  esbuild.buildSync({
+    ...common,
+    entryPoints: [join(ROOT, 'scripts', 'demo', 'main.ts')],
+    outfile: join(outDir, 'demo.js'),
+  });
+  esbuild.buildSync({
+    ...common,
+    entryPoints: [join(ROOT, 'service', 'main.ts')],
+    outfile: join(outDir, 'service.js'),
+  });
   // lab/vm.ts looks for vm-daemon.js beside itself (here: beside demo.js).
-  const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'lab', 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code;
+  const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'lab', 'vm-daemon.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+  }).code;
   writeFileSync(join(outDir, 'vm-daemon.js'), daemon);
   return { demo: join(outDir, 'demo.js'), service: join(outDir, 'service.js') };
 }

@@ -39,7 +39,15 @@ export interface DemoOptions {
   port?: number;
 }
 
-export interface DemoState { prefix: string; labBase: string; servicePid: number | null; url: string | null; tokenFile: string; workdir: string; /** Namespaces made outside the lab (the office). */ namespaces: string[] }
+export interface DemoState {
+  prefix: string;
+  labBase: string;
+  servicePid: number | null;
+  url: string | null;
+  tokenFile: string;
+  workdir: string;
+  /** Namespaces made outside the lab (the office). */ namespaces: string[];
+}
 
 export interface DemoResult {
   pass: boolean;
@@ -86,7 +94,16 @@ async function downOnce(stateDir: string): Promise<boolean> {
   if (s.servicePid) await stopPid(s.servicePid);
   for (const ns of s.namespaces ?? []) await removeNamespace(ns);
   await Lab.downPrefix(s.prefix, s.labBase);
-  for (const f of ['state.json', 'microseg.sqlite', 'microseg.sqlite-wal', 'microseg.sqlite-shm', 'admin.token', 'service.log', 'terraform.log']) rmSync(join(stateDir, f), { force: true });
+  for (const f of [
+    'state.json',
+    'microseg.sqlite',
+    'microseg.sqlite-wal',
+    'microseg.sqlite-shm',
+    'admin.token',
+    'service.log',
+    'terraform.log',
+  ])
+    rmSync(join(stateDir, f), { force: true });
   rmSync(s.workdir, { recursive: true, force: true });
   return true;
 }
@@ -94,7 +111,11 @@ async function downOnce(stateDir: string): Promise<boolean> {
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const t0 = Date.now();
   const progress = o.progress ?? createProgress(stepCount(o.keep === true));
-  const print = o.print ?? ((t: string) => { process.stdout.write(t + '\n'); });
+  const print =
+    o.print ??
+    ((t: string) => {
+      process.stdout.write(t + '\n');
+    });
   mkdirSync(o.stateDir, { recursive: true });
   if (readDemoState(o.stateDir)) {
     progress.info('removing the previous demo run (lab, service) first');
@@ -103,44 +124,101 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const token = newToken();
   const tokenFile = join(o.stateDir, 'admin.token');
   writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
-  const state: DemoState = { prefix: o.prefix, labBase: o.labBase ?? DEFAULT_BASE, servicePid: null, url: null, tokenFile, workdir: join(o.stateDir, 'three-tier'), namespaces: [] };
+  const state: DemoState = {
+    prefix: o.prefix,
+    labBase: o.labBase ?? DEFAULT_BASE,
+    servicePid: null,
+    url: null,
+    tokenFile,
+    workdir: join(o.stateDir, 'three-tier'),
+    namespaces: [],
+  };
   saveState(o.stateDir, state);
   const tfLog = join(o.stateDir, 'terraform.log');
   writeFileSync(tfLog, '');
 
-  const lab = await progress.step('lab: 2 hosts (Open vSwitch), 9 VMs, an office machine', () => Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }));
+  const lab = await progress.step('lab: 2 hosts (Open vSwitch), 9 VMs, an office machine', () =>
+    Lab.up({ ...demoLabSpec(o.prefix, o.keep === true), baseDir: state.labBase }),
+  );
   let svc: ServiceHandle;
   let office: Office | null = null;
-  const closeOffice = () => { if (o.keep) office?.daemon.detach(); else office?.daemon.stop(); };
+  const closeOffice = () => {
+    if (o.keep) office?.daemon.detach();
+    else office?.daemon.stop();
+  };
   try {
-    office = await addOffice(o.prefix, o.keep === true, (ns) => { state.namespaces.push(ns); saveState(o.stateDir, state); });
+    office = await addOffice(o.prefix, o.keep === true, (ns) => {
+      state.namespaces.push(ns);
+      saveState(o.stateDir, state);
+    });
     const port = o.port ?? (await pickPort());
-    svc = await progress.step(`policy service on 127.0.0.1:${port} (SQLite)`, () => startService({
-      entry: o.serviceEntry, database: join(o.stateDir, 'microseg.sqlite'), port, token, logFile: join(o.stateDir, 'service.log'),
-      onPid: (pid) => { state.servicePid = pid; state.url = `http://127.0.0.1:${port}`; saveState(o.stateDir, state); },
-    }));
+    svc = await progress.step(`policy service on 127.0.0.1:${port} (SQLite)`, () =>
+      startService({
+        entry: o.serviceEntry,
+        database: join(o.stateDir, 'microseg.sqlite'),
+        port,
+        token,
+        logFile: join(o.stateDir, 'service.log'),
+        onPid: (pid) => {
+          state.servicePid = pid;
+          state.url = `http://127.0.0.1:${port}`;
+          saveState(o.stateDir, state);
+        },
+      }),
+    );
 
     const rundirs = Object.fromEntries([...lab.hosts.values()].map((h) => [h.name, h.rundir]));
     prepareWorkdir(o.example, state.workdir, threeTierVars(rundirs));
     const env = { MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: token, ...o.terraformEnv };
-    await progress.step('terraform init (offline)', () => terraform(state.workdir, ['init', '-input=false', '-no-color'], env, tfLog));
-    await progress.step('terraform apply -var mode=monitor', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=monitor'], env, tfLog));
+    await progress.step('terraform init (offline)', () =>
+      terraform(state.workdir, ['init', '-input=false', '-no-color'], env, tfLog),
+    );
+    await progress.step('terraform apply -var mode=monitor', () =>
+      terraform(
+        state.workdir,
+        ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=monitor'],
+        env,
+        tfLog,
+      ),
+    );
 
     const snapshotMonitor = await api<PolicySnapshot>(svc, '/v1/agents/policy');
-    const monitor = await progress.step('real traffic in monitor mode (every pair, 5 services)', () => checkedMatrix(lab, office!, snapshotMonitor, PROBED));
-    const wouldDenyFlows = await progress.step('would-deny connections from /v1/flows', () => waitWouldDeny(svc, monitor));
+    const monitor = await progress.step('real traffic in monitor mode (every pair, 5 services)', () =>
+      checkedMatrix(lab, office!, snapshotMonitor, PROBED),
+    );
+    const wouldDenyFlows = await progress.step('would-deny connections from /v1/flows', () =>
+      waitWouldDeny(svc, monitor),
+    );
     print(formatFlows(wouldDenyFlows));
 
-    await progress.step('terraform apply -var mode=apply', () => terraform(state.workdir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=apply'], env, tfLog));
+    await progress.step('terraform apply -var mode=apply', () =>
+      terraform(
+        state.workdir,
+        ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=apply'],
+        env,
+        tfLog,
+      ),
+    );
     const snapshot = await api<PolicySnapshot>(svc, '/v1/agents/policy');
-    if (snapshot.application_rules.some((r) => r.mode !== 'apply')) throw new Error('after apply with mode=apply the service still has a monitor application rule');
-    const apply = await progress.step('reachability matrix with real packets (apply mode)', () => checkedMatrix(lab, office!, snapshot, PROBED));
+    if (snapshot.application_rules.some((r) => r.mode !== 'apply'))
+      throw new Error('after apply with mode=apply the service still has a monitor application rule');
+    const apply = await progress.step('reachability matrix with real packets (apply mode)', () =>
+      checkedMatrix(lab, office!, snapshot, PROBED),
+    );
 
     const m = summarize(monitor);
     const a = summarize(apply);
     const wouldDenyCells = monitor.filter((c) => c.verdict === 'would-deny');
-    const closedByApply = wouldDenyCells.filter((c) => !apply.find((x) => x.src === c.src && x.dst === c.dst && x.protocol === c.protocol && x.port === c.port)?.open);
-    const pass = m.agree === m.total && a.agree === a.total && wouldDenyCells.length > 0 && wouldDenyFlows.length > 0 && closedByApply.length === wouldDenyCells.length;
+    const closedByApply = wouldDenyCells.filter(
+      (c) =>
+        !apply.find((x) => x.src === c.src && x.dst === c.dst && x.protocol === c.protocol && x.port === c.port)?.open,
+    );
+    const pass =
+      m.agree === m.total &&
+      a.agree === a.total &&
+      wouldDenyCells.length > 0 &&
+      wouldDenyFlows.length > 0 &&
+      closedByApply.length === wouldDenyCells.length;
     const seconds = Math.round((Date.now() - t0) / 100) / 10;
     const result: DemoResult = { pass, monitor, apply, wouldDenyFlows, snapshot, url: svc.url, tokenFile, seconds };
     print(report(result, lab, closedByApply.length));
@@ -179,7 +257,8 @@ async function waitWouldDeny(svc: ServiceHandle, monitor: CheckedCell[]): Promis
 /** One line per (source, destination, rule) with the services seen. */
 function formatFlows(rows: FlowRecord[]): string {
   if (!rows.length) return '\nNo would-deny connections observed.';
-  const label = (r: FlowRecord) => (r.protocol === 'tcp' || r.protocol === 'udp' ? `${r.protocol}/${r.port}` : r.protocol);
+  const label = (r: FlowRecord) =>
+    r.protocol === 'tcp' || r.protocol === 'udp' ? `${r.protocol}/${r.port}` : r.protocol;
   const groups = new Map<string, { head: string; services: string[] }>();
   for (const r of rows) {
     const who = (name: string, ip: string, entity: boolean) => (entity ? name : ip === OFFICE.ip ? `office ${ip}` : ip);
@@ -190,7 +269,8 @@ function formatFlows(rows: FlowRecord[]): string {
   }
   const w = Math.max(...[...groups.values()].map((g) => g.head.length));
   const sw = Math.max(...[...groups.values()].map((g) => g.services.join(' ').length));
-  const lines = [...groups].sort(([a], [b]) => a.localeCompare(b))
+  const lines = [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, g]) => `  ${g.head.padEnd(w)}  ${g.services.sort().join(' ').padEnd(sw)}  ${key.split('\u0000')[1]}`);
   return `\nWould-deny connections seen in monitor mode (GET /v1/flows?verdict=would-deny): ${rows.length} (source → destination, services, deciding rule)\n${lines.join('\n')}\n`;
 }
@@ -207,7 +287,10 @@ function report(r: DemoResult, lab: Lab, closedByApply: number): string {
     `monitor mode: ${m.agree}/${m.total} cells agree with explain() (allow ${m.byVerdict.allow}, would-deny ${m.byVerdict['would-deny']}, deny ${m.byVerdict.deny})`,
     `decided by (apply mode): ${decidedBy(r.apply)}`,
     `apply mode:   ${a.agree}/${a.total} cells agree with explain() (allow ${a.byVerdict.allow}, deny ${a.byVerdict.deny}); ${closedByApply}/${m.byVerdict['would-deny']} would-deny cells closed by apply`,
-    ...[...m.disagreements.map((d) => `  monitor disagreement: ${d}`), ...a.disagreements.map((d) => `  apply disagreement: ${d}`)],
+    ...[
+      ...m.disagreements.map((d) => `  monitor disagreement: ${d}`),
+      ...a.disagreements.map((d) => `  apply disagreement: ${d}`),
+    ],
     `${r.pass ? 'PASS' : 'FAIL'}: the network does what explain() says (${r.seconds}s)`,
   ];
   return lines.join('\n');

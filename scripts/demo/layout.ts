@@ -34,8 +34,20 @@ export function demoVmNames(): string[] {
   return [...Object.keys(SHOP), ...Object.values(EXTRA).map((e) => e.name)];
 }
 
-function vm(name: string, host: string, n: number): Required<Pick<LabVmSpec, 'name' | 'host' | 'ip' | 'mac' | 'port' | 'tcp' | 'udp'>> {
-  return { name, host, ip: `10.78.0.${n}`, mac: `02:78:00:00:00:${n.toString(16).padStart(2, '0')}`, port: `vm-${name}`, tcp: SERVED.tcp, udp: SERVED.udp };
+function vm(
+  name: string,
+  host: string,
+  n: number,
+): Required<Pick<LabVmSpec, 'name' | 'host' | 'ip' | 'mac' | 'port' | 'tcp' | 'udp'>> {
+  return {
+    name,
+    host,
+    ip: `10.78.0.${n}`,
+    mac: `02:78:00:00:00:${n.toString(16).padStart(2, '0')}`,
+    port: `vm-${name}`,
+    tcp: SERVED.tcp,
+    udp: SERVED.udp,
+  };
 }
 
 export function demoLabSpec(prefix: string, persistentDaemons: boolean): LabSpec {
@@ -54,7 +66,9 @@ export function threeTierVars(rundirs: Record<string, string>): Record<string, u
   };
   return {
     hosts: rundirs,
-    vms: Object.fromEntries(Object.entries(SHOP).map(([name, s]) => [name, { ...place(name, s.host, s.n), tier: s.tier }])),
+    vms: Object.fromEntries(
+      Object.entries(SHOP).map(([name, s]) => [name, { ...place(name, s.host, s.n), tier: s.tier }]),
+    ),
     dns: place(EXTRA.dns.name, EXTRA.dns.host, EXTRA.dns.n),
     dev_vm: place(EXTRA.dev.name, EXTRA.dev.host, EXTRA.dev.n),
     tools_vm: place(EXTRA.tools.name, EXTRA.tools.host, EXTRA.tools.n),

@@ -14,7 +14,9 @@ let interrupted: Promise<void> | null = null;
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('demo')
-    .description('microseg end to end: lab, service, terraform apply of examples/three-tier, real-packet matrix vs explain()')
+    .description(
+      'microseg end to end: lab, service, terraform apply of examples/three-tier, real-packet matrix vs explain()',
+    )
     .option('--keep', 'leave the service and the lab running at the end (explore /ui)')
     .option('--down', 'remove everything a previous run left (lab, service, state)')
     .option('--prefix <p>', 'lab name prefix, 1-8 of [a-z0-9] (default: dm<pid>)')
@@ -26,13 +28,16 @@ async function main(argv: string[]): Promise<number> {
   const stateDir = resolve(o.stateDir);
   if (o.down) {
     const found = await down(stateDir);
-    process.stdout.write(found ? 'demo: removed the lab, the service and the demo state\n' : 'demo: nothing to remove\n');
+    process.stdout.write(
+      found ? 'demo: removed the lab, the service and the demo state\n' : 'demo: nothing to remove\n',
+    );
     return 0;
   }
   let port: number | undefined;
   if (o.port !== undefined) {
     port = Number(o.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port: "${o.port}" is not a port number`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`--port: "${o.port}" is not a port number`);
   }
   // Ctrl-C / SIGTERM: remove what this run made, then exit (the failing step's error waits for it, see below).
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -55,28 +60,38 @@ async function main(argv: string[]): Promise<number> {
   });
   if (o.keep) {
     const s = readDemoState(stateDir);
-    process.stdout.write([
-      '',
-      'Left running for you to explore:',
-      `  web page:   ${r.url}/ui   (token: ${r.tokenFile})`,
-      ...r.snapshot.application_rules.map((rule) => `  rule view:  ${r.url}/ui#/rules/${rule.name}?verdict=would-deny&since=1h   (the monitor phase's would-deny connections)`),
-      `  API docs:   ${r.url}/docs`,
-      `  terraform:  cd ${s?.workdir} && MICROSEG_ENDPOINT=${r.url} MICROSEG_TOKEN=$(cat ${r.tokenFile}) terraform plan`,
-      '  remove it:  npm run demo -- --down',
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        'Left running for you to explore:',
+        `  web page:   ${r.url}/ui   (token: ${r.tokenFile})`,
+        ...r.snapshot.application_rules.map(
+          (rule) =>
+            `  rule view:  ${r.url}/ui#/rules/${rule.name}?verdict=would-deny&since=1h   (the monitor phase's would-deny connections)`,
+        ),
+        `  API docs:   ${r.url}/docs`,
+        `  terraform:  cd ${s?.workdir} && MICROSEG_ENDPOINT=${r.url} MICROSEG_TOKEN=$(cat ${r.tokenFile}) terraform plan`,
+        '  remove it:  npm run demo -- --down',
+        '',
+      ].join('\n'),
+    );
   } else {
-    process.stdout.write('(the lab and the service are removed; `npm run demo -- --keep` leaves them running to explore /ui)\n');
+    process.stdout.write(
+      '(the lab and the service are removed; `npm run demo -- --keep` leaves them running to explore /ui)\n',
+    );
   }
   return r.pass ? 0 : 1;
 }
 
-main(process.argv).then(async (code) => {
-  if (interrupted) await interrupted;
-  process.exit(code);
-}, async (e: Error) => {
-  // After a Ctrl-C the step fails because its processes went away: finish the cleanup, say nothing more.
-  if (interrupted) await interrupted;
-  process.stderr.write(`demo: ${e.message}\n`);
-  process.exit(1);
-});
+main(process.argv).then(
+  async (code) => {
+    if (interrupted) await interrupted;
+    process.exit(code);
+  },
+  async (e: Error) => {
+    // After a Ctrl-C the step fails because its processes went away: finish the cleanup, say nothing more.
+    if (interrupted) await interrupted;
+    process.stderr.write(`demo: ${e.message}\n`);
+    process.exit(1);
+  },
+);

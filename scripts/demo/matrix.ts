@@ -10,15 +10,27 @@ import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type Mat
 import { OFFICE, measureFromOffice, probeFromOffice, type Office } from './office';
 import type { Verdict, Layer } from '../../service/model/verdicts';
 
-export interface CheckedCell extends MatrixCell { verdict: Verdict; layer: Layer; rule: string | null; agrees: boolean }
+export interface CheckedCell extends MatrixCell {
+  verdict: Verdict;
+  layer: Layer;
+  rule: string | null;
+  agrees: boolean;
+}
 
 /** `addresses`: names that are not entities (the office) → the IP explain() is asked about. */
-export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[], addresses: Record<string, string> = {}): CheckedCell[] {
+export function explainCells(
+  snapshot: PolicySnapshot,
+  cells: MatrixCell[],
+  addresses: Record<string, string> = {},
+): CheckedCell[] {
   return cells.map((c) => {
     const src = addresses[c.src] ?? c.src;
-    const e = explain(snapshot, c.protocol === 'icmp'
-      ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
-      : { src, dst: c.dst, protocol: c.protocol, port: c.port });
+    const e = explain(
+      snapshot,
+      c.protocol === 'icmp'
+        ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
+        : { src, dst: c.dst, protocol: c.protocol, port: c.port },
+    );
     return { ...c, verdict: e.verdict, layer: e.layer, rule: e.rule, agrees: c.open === (e.verdict !== 'deny') };
   });
 }
@@ -27,16 +39,36 @@ export function explainCells(snapshot: PolicySnapshot, cells: MatrixCell[], addr
  * Every ordered VM pair, plus office → every VM, measured at once, each beside explain().
  * Cells measured closed that explain() says are open are probed once more with 3 s, as the tests do.
  */
-export async function checkedMatrix(lab: Lab, office: Office, snapshot: PolicySnapshot, services: MatrixServices, timeoutMs = 1000): Promise<CheckedCell[]> {
+export async function checkedMatrix(
+  lab: Lab,
+  office: Office,
+  snapshot: PolicySnapshot,
+  services: MatrixServices,
+  timeoutMs = 1000,
+): Promise<CheckedCell[]> {
   const vms = [...lab.vms.values()].map((v) => ({ name: v.name, ip: v.ip }));
-  const [inside, fromOffice] = await Promise.all([measureMatrix(lab, services, timeoutMs), measureFromOffice(office, vms, services, timeoutMs)]);
+  const [inside, fromOffice] = await Promise.all([
+    measureMatrix(lab, services, timeoutMs),
+    measureFromOffice(office, vms, services, timeoutMs),
+  ]);
   const cells = explainCells(snapshot, [...inside, ...fromOffice], { [OFFICE.name]: OFFICE.ip });
   const ipOf = new Map(vms.map((v) => [v.name, v.ip]));
-  await reprobeDoubtful(cells, (c) => c.verdict !== 'deny', async (cs, ms) => {
-    const [lan, off] = [cs.filter((c) => c.src !== OFFICE.name), cs.filter((c) => c.src === OFFICE.name)];
-    const [a, b] = await Promise.all([lab.probeAll(lan, ms), probeFromOffice(office, off.map((c) => ({ ...c, ip: ipOf.get(c.dst)! })), ms)]);
-    return cs.map((c) => (c.src === OFFICE.name ? b[off.indexOf(c)] : a[lan.indexOf(c)]));
-  });
+  await reprobeDoubtful(
+    cells,
+    (c) => c.verdict !== 'deny',
+    async (cs, ms) => {
+      const [lan, off] = [cs.filter((c) => c.src !== OFFICE.name), cs.filter((c) => c.src === OFFICE.name)];
+      const [a, b] = await Promise.all([
+        lab.probeAll(lan, ms),
+        probeFromOffice(
+          office,
+          off.map((c) => ({ ...c, ip: ipOf.get(c.dst)! })),
+          ms,
+        ),
+      ]);
+      return cs.map((c) => (c.src === OFFICE.name ? b[off.indexOf(c)] : a[lan.indexOf(c)]));
+    },
+  );
   for (const c of cells) c.agrees = c.open === (c.verdict !== 'deny');
   return cells;
 }
@@ -47,7 +79,10 @@ const LETTER: Record<Verdict, string> = { allow: 'A', 'would-deny': 'W', deny: '
 export function formatChecked(cells: CheckedCell[], names: string[], sources: string[] = names): string {
   const services = [...new Set(cells.map((c) => serviceLabel(c)))];
   const w = Math.max(6, ...sources.map((n) => n.length)) + 1;
-  const out: string[] = ['legend: ● open / · closed (real packets) + explain(): A allow, W would-deny, D deny; ✗ = they disagree', ''];
+  const out: string[] = [
+    'legend: ● open / · closed (real packets) + explain(): A allow, W would-deny, D deny; ✗ = they disagree',
+    '',
+  ];
   for (const s of services) {
     out.push(`${s.padEnd(w)}  ${names.map((n) => n.padEnd(w)).join('')}`.trimEnd());
     for (const src of sources) {
@@ -72,17 +107,28 @@ export function decidedBy(cells: CheckedCell[]): string {
     n.set(k, (n.get(k) ?? 0) + 1);
   }
   const order = ['quarantine', 'isolation', 'application', 'default'];
-  return [...n].sort(([a], [b]) => order.indexOf(a.split(' ')[0]) - order.indexOf(b.split(' ')[0]) || a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [...n]
+    .sort(([a], [b]) => order.indexOf(a.split(' ')[0]) - order.indexOf(b.split(' ')[0]) || a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 }
 
-export function summarize(cells: CheckedCell[]): { agree: number; total: number; disagreements: string[]; byVerdict: Record<Verdict, number> } {
+export function summarize(cells: CheckedCell[]): {
+  agree: number;
+  total: number;
+  disagreements: string[];
+  byVerdict: Record<Verdict, number>;
+} {
   const byVerdict: Record<Verdict, number> = { allow: 0, 'would-deny': 0, deny: 0 };
   for (const c of cells) byVerdict[c.verdict] += 1;
   const bad = cells.filter((c) => !c.agrees);
   return {
     agree: cells.length - bad.length,
     total: cells.length,
-    disagreements: bad.map((c) => `${c.src} → ${c.dst} ${serviceLabel(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${c.verdict}${c.rule ? ` (${c.rule})` : ''}`),
+    disagreements: bad.map(
+      (c) =>
+        `${c.src} → ${c.dst} ${serviceLabel(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${c.verdict}${c.rule ? ` (${c.rule})` : ''}`,
+    ),
     byVerdict,
   };
 }

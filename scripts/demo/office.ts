@@ -11,7 +11,10 @@ import type { MatrixCell, MatrixServices } from '../../lab/matrix';
 
 export const OFFICE = { name: 'office', ip: '10.78.200.10', mac: '02:78:00:00:c8:0a', cidr: '10.78.200.0/24' };
 
-export interface Office { ns: string; daemon: VmDaemon }
+export interface Office {
+  ns: string;
+  daemon: VmDaemon;
+}
 
 /** Creates `<prefix>-office` with eth0 bridged into the underlay `<prefix>-ul`; `record` is called before anything exists. */
 export async function addOffice(prefix: string, persistent: boolean, record: (ns: string) => void): Promise<Office> {
@@ -35,13 +38,22 @@ export async function addOffice(prefix: string, persistent: boolean, record: (ns
 export async function removeNamespace(ns: string): Promise<void> {
   const pids = await run('ip', ['netns', 'pids', ns]).catch(() => '');
   for (const pid of pids.split(/\s+/).filter(Boolean).map(Number)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   await tryRun('ip', ['netns', 'del', ns]);
 }
 
 /** office → every VM (by IP) on every probed service, all at once. */
-export async function measureFromOffice(office: Office, vms: { name: string; ip: string }[], services: MatrixServices, timeoutMs = 1000): Promise<MatrixCell[]> {
+export async function measureFromOffice(
+  office: Office,
+  vms: { name: string; ip: string }[],
+  services: MatrixServices,
+  timeoutMs = 1000,
+): Promise<MatrixCell[]> {
   const probes: (Probe & { ip: string })[] = [];
   for (const v of vms) {
     for (const port of services.tcp) probes.push({ src: OFFICE.name, dst: v.name, ip: v.ip, protocol: 'tcp', port });
@@ -53,10 +65,21 @@ export async function measureFromOffice(office: Office, vms: { name: string; ip:
 }
 
 /** Probes from the office to each probe's `ip` (a VM's address), all at once. */
-export function probeFromOffice(office: Office, probes: (Probe & { ip: string })[], timeoutMs: number): Promise<boolean[]> {
-  return Promise.all(probes.map(async (p) => {
-    const r = await office.daemon.request({ op: p.protocol === 'icmp' ? 'ping' : p.protocol, ip: p.ip, port: p.port, timeoutMs });
-    if (r.error) throw new Error(`probe office→${p.dst}: ${String(r.error)}`);
-    return r.open === true;
-  }));
+export function probeFromOffice(
+  office: Office,
+  probes: (Probe & { ip: string })[],
+  timeoutMs: number,
+): Promise<boolean[]> {
+  return Promise.all(
+    probes.map(async (p) => {
+      const r = await office.daemon.request({
+        op: p.protocol === 'icmp' ? 'ping' : p.protocol,
+        ip: p.ip,
+        port: p.port,
+        timeoutMs,
+      });
+      if (r.error) throw new Error(`probe office→${p.dst}: ${String(r.error)}`);
+      return r.open === true;
+    }),
+  );
 }

@@ -9,7 +9,11 @@ export interface Progress {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export function createProgress(total: number, out: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean } = process.stderr, quiet = false): Progress {
+export function createProgress(
+  total: number,
+  out: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean } = process.stderr,
+  quiet = false,
+): Progress {
   let n = 0;
   const tty = (out as NodeJS.WriteStream).isTTY === true;
   const secs = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -26,7 +30,9 @@ export function createProgress(total: number, out: NodeJS.WriteStream | { write(
         // One terminal line, or the carriage return cannot redraw it.
         const cols = (out as NodeJS.WriteStream).columns ?? 80;
         const short = label.length > cols - 10 ? `${label.slice(0, cols - 11)}…` : label;
-        const draw = () => { out.write(`\r\x1b[2K${FRAMES[f++ % FRAMES.length]} ${short} ${secs(t0)}`); };
+        const draw = () => {
+          out.write(`\r\x1b[2K${FRAMES[f++ % FRAMES.length]} ${short} ${secs(t0)}`);
+        };
         draw();
         timer = setInterval(draw, 100);
       } else {

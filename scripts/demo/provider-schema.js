@@ -22,7 +22,14 @@ async function privateProvider() {
   await install.installProvider(mirror);
   const config = path.join(root, 'cli.tfrc');
   fs.writeFileSync(config, cliConfig(mirror));
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_DIR: '' };
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: config,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: '',
+  };
   return { root, mirror, config, env, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -32,9 +39,21 @@ async function providerSchema() {
   try {
     const dir = path.join(p.root, 'work');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'main.tf'), `terraform {\n  required_providers {\n    microseg = { source = "${install.SOURCE}", version = "${install.VERSION}" }\n  }\n}\n`);
-    execFileSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env: p.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const out = execFileSync('terraform', ['providers', 'schema', '-json'], { cwd: dir, env: p.env, maxBuffer: 64 << 20, encoding: 'utf8' });
+    fs.writeFileSync(
+      path.join(dir, 'main.tf'),
+      `terraform {\n  required_providers {\n    microseg = { source = "${install.SOURCE}", version = "${install.VERSION}" }\n  }\n}\n`,
+    );
+    execFileSync('terraform', ['init', '-input=false', '-no-color'], {
+      cwd: dir,
+      env: p.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const out = execFileSync('terraform', ['providers', 'schema', '-json'], {
+      cwd: dir,
+      env: p.env,
+      maxBuffer: 64 << 20,
+      encoding: 'utf8',
+    });
     return JSON.parse(out);
   } finally {
     p.cleanup();

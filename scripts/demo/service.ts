@@ -8,18 +8,23 @@ import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
-export interface ServiceHandle { pid: number; url: string; token: string }
+export interface ServiceHandle {
+  pid: number;
+  url: string;
+  token: string;
+}
 
 /** 7480 when free, else any free port (another engineer's service may hold 7480). */
 export async function pickPort(preferred = 7480): Promise<number> {
-  const tryListen = (port: number) => new Promise<number | null>((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(null));
-    s.listen(port, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
+  const tryListen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(null));
+      s.listen(port, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
   return (await tryListen(preferred)) ?? (await tryListen(0))!;
 }
 
@@ -27,7 +32,14 @@ export function newToken(): string {
   return `msd_${randomBytes(24).toString('hex')}`;
 }
 
-export async function startService(opts: { entry: string; database: string; port: number; token: string; logFile: string; onPid?: (pid: number) => void }): Promise<ServiceHandle> {
+export async function startService(opts: {
+  entry: string;
+  database: string;
+  port: number;
+  token: string;
+  logFile: string;
+  onPid?: (pid: number) => void;
+}): Promise<ServiceHandle> {
   const log = openSync(opts.logFile, 'a');
   const child = spawn(process.execPath, [opts.entry], {
     detached: true,
@@ -47,7 +59,9 @@ export async function startService(opts: { entry: string; database: string; port
   const pid = child.pid!;
   opts.onPid?.(pid);
   let exited: number | null = null;
-  child.once('exit', (code) => { exited = code ?? 1; });
+  child.once('exit', (code) => {
+    exited = code ?? 1;
+  });
   const url = `http://127.0.0.1:${opts.port}`;
   const t0 = Date.now();
   for (;;) {
@@ -55,14 +69,21 @@ export async function startService(opts: { entry: string; database: string; port
     try {
       const r = await fetch(`${url}/v1/status`, { headers: { authorization: `Bearer ${opts.token}` } });
       if (r.ok) return { pid, url, token: opts.token };
-    } catch { /* not listening yet */ }
-    if (Date.now() - t0 > 30_000) throw new Error(`the service did not answer on ${url} within 30 s; see ${opts.logFile}`);
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() - t0 > 30_000)
+      throw new Error(`the service did not answer on ${url} within 30 s; see ${opts.logFile}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 function tail(file: string): string {
-  try { return readFileSync(file, 'utf8').trim().split('\n').slice(-10).join('\n'); } catch { return '(no log)'; }
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-10).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 /** SIGTERM, then SIGKILL after 5 s; by pid only. */
@@ -76,10 +97,19 @@ export async function stopPid(pid: number): Promise<void> {
     }
   };
   if (!alive()) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
   const t0 = Date.now();
   while (alive() && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
-  if (alive()) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  if (alive())
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
 }
 
 /** A small JSON client with the demo's token. */

@@ -7,13 +7,20 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface TfRun { code: number; stdout: string; stderr: string }
+export interface TfRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function prepareWorkdir(example: string, workdir: string, vars: Record<string, unknown>): void {
   rmSync(workdir, { recursive: true, force: true });
   mkdirSync(workdir, { recursive: true });
   // Only the configuration: never a .terraform/ or state someone left in the example.
-  cpSync(example, workdir, { recursive: true, filter: (src) => !/(^|\/)(\.terraform|terraform\.tfstate[^/]*|\.terraform\.lock\.hcl)$/.test(src) });
+  cpSync(example, workdir, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(\.terraform|terraform\.tfstate[^/]*|\.terraform\.lock\.hcl)$/.test(src),
+  });
   writeFileSync(join(workdir, 'lab.auto.tfvars.json'), JSON.stringify(vars, null, 2) + '\n');
 }
 
@@ -28,11 +35,22 @@ export function terraform(dir: string, args: string[], env: Record<string, strin
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; appendFileSync(logFile, d); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; appendFileSync(logFile, d); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      appendFileSync(logFile, d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      appendFileSync(logFile, d);
+    });
     child.on('error', (e) => reject(new Error(`cannot run terraform: ${e.message}`)));
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${(stderr || stdout).trim().split('\n').slice(-25).join('\n')}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `terraform ${args[0]} failed (exit ${code}):\n${(stderr || stdout).trim().split('\n').slice(-25).join('\n')}`,
+          ),
+        );
       else resolve({ code: 0, stdout, stderr });
     });
   });

@@ -25,22 +25,38 @@ import { observationAfterPass } from './observe';
 import { pipelineDecoder } from './decode';
 
 interface Options {
-  service: string[]; token?: string; tokenFile?: string; caCert?: string; host: string; ovsRundir: string; bridge?: string;
-  stateDir: string; interval?: string; once?: boolean; observe: boolean;
+  service: string[];
+  token?: string;
+  tokenFile?: string;
+  caCert?: string;
+  host: string;
+  ovsRundir: string;
+  bridge?: string;
+  stateDir: string;
+  interval?: string;
+  once?: boolean;
+  observe: boolean;
 }
 
 export const DEFAULT_STATE_DIR = '/var/lib/microseg-agent';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command('microseg-agent')
-    .description('Programs one host\'s Open vSwitch bridge with the microseg policy and keeps it so.')
-    .requiredOption('--service <urls>', 'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--token-file <path>', 'a file holding this host\'s agent token (default: $MICROSEG_TOKEN)')
+    .description("Programs one host's Open vSwitch bridge with the microseg policy and keeps it so.")
+    .requiredOption(
+      '--service <urls>',
+      'the policy service, e.g. https://policy:7480; several replicas comma-separated or repeated (fail over in order)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option('--token-file <path>', "a file holding this host's agent token (default: $MICROSEG_TOKEN)")
     .option('--token <token>', 'refused: use MICROSEG_TOKEN or --token-file (arguments show in ps)')
     .option('--ca-cert <path>', 'PEM certificate(s) to trust for an https:// service')
-    .requiredOption('--host <name>', 'this host\'s name in the policy')
-    .requiredOption('--ovs-rundir <dir>', 'the Open vSwitch run directory (holds <bridge>.mgmt, db.sock and ovs-vswitchd.pid)')
-    .option('--bridge <name>', 'the bridge (default: the host\'s bridge in the policy)')
+    .requiredOption('--host <name>', "this host's name in the policy")
+    .requiredOption(
+      '--ovs-rundir <dir>',
+      'the Open vSwitch run directory (holds <bridge>.mgmt, db.sock and ovs-vswitchd.pid)',
+    )
+    .option('--bridge <name>', "the bridge (default: the host's bridge in the policy)")
     .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
     .option('--interval <duration>', 'reconcile interval (default: $MICROSEG_AGENT_INTERVAL, else 2s)')
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
@@ -63,13 +79,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let link: HttpLink;
   try {
     const token = tokenFrom(o, env);
-    intervalMs = o.interval !== undefined ? requireDuration(o.interval, '--interval', INTERVAL_RANGE)
-      : env.MICROSEG_AGENT_INTERVAL ? requireDuration(env.MICROSEG_AGENT_INTERVAL, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000;
+    intervalMs =
+      o.interval !== undefined
+        ? requireDuration(o.interval, '--interval', INTERVAL_RANGE)
+        : env.MICROSEG_AGENT_INTERVAL
+          ? requireDuration(env.MICROSEG_AGENT_INTERVAL, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE)
+          : 2000;
     link = httpLink({
       services: o.service,
       token,
       ca: caCertFrom(o.caCert),
-      onFailover: (from, to, reason) => log.warn({ from, to, reason }, 'the service does not answer: switched to the next one'),
+      onFailover: (from, to, reason) =>
+        log.warn({ from, to, reason }, 'the service does not answer: switched to the next one'),
     });
   } catch (e) {
     return fail((e as Error).message);
@@ -118,7 +139,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
-  log.info({ host: o.host, rundir: o.ovsRundir, bridge, intervalMs, services: o.service.join(','), state: cache.path }, 'agent started');
+  log.info(
+    { host: o.host, rundir: o.ovsRundir, bridge, intervalMs, services: o.service.join(','), state: cache.path },
+    'agent started',
+  );
   agent.start();
   // Long poll for new generations; on any error fall back to the interval alone for a while.
   void (async () => {
@@ -141,8 +165,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => process.exit(code), (e: Error) => {
-    process.stderr.write(`microseg-agent: ${e.message}\n`);
-    process.exit(1);
-  });
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      process.stderr.write(`microseg-agent: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
 }

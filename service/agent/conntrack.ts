@@ -28,7 +28,9 @@ export interface ConntrackEntry {
 }
 
 type Value = string | Fields;
-interface Fields { [key: string]: Value }
+interface Fields {
+  [key: string]: Value;
+}
 
 /** Splits `a=1,b=(c=2,d=3),e` at top-level commas. */
 function splitTop(text: string): string[] {
@@ -86,7 +88,7 @@ export function parseConntrackLine(line: string): ConntrackEntry {
   const labelsText = str(f.labels);
   if (labelsText !== null && !/^0x[0-9a-fA-F]{1,32}$/.test(labelsText)) throw new Error(`bad labels "${labelsText}"`);
   const proto = f.protoinfo;
-  const state = typeof proto === 'object' ? str(proto.state) ?? str(proto.state_orig) : null;
+  const state = typeof proto === 'object' ? (str(proto.state) ?? str(proto.state_orig)) : null;
   return {
     protocol,
     src,
@@ -118,7 +120,12 @@ export function parseConntrackDump(text: string): { entries: ConntrackEntry[]; e
   return { entries, errors };
 }
 
-export interface FlowCounter { cookie: string; table: number; packets: number; bytes: number }
+export interface FlowCounter {
+  cookie: string;
+  table: number;
+  packets: number;
+  bytes: number;
+}
 
 /** Counters of `ovs-ofctl dump-flows` lines (any OpenFlow version), cookie as lower-case hex `0x…`. */
 export function parseFlowCounters(text: string): FlowCounter[] {
@@ -129,7 +136,12 @@ export function parseFlowCounters(text: string): FlowCounter[] {
     const bytes = line.match(/\bn_bytes=([0-9]+)/);
     if (!cookie || !packets || !bytes) continue;
     const table = line.match(/\btable=([0-9]+)/);
-    out.push({ cookie: `0x${BigInt(cookie[1]).toString(16)}`, table: table ? Number(table[1]) : 0, packets: Number(packets[1]), bytes: Number(bytes[1]) });
+    out.push({
+      cookie: `0x${BigInt(cookie[1]).toString(16)}`,
+      table: table ? Number(table[1]) : 0,
+      packets: Number(packets[1]),
+      bytes: Number(bytes[1]),
+    });
   }
   return out;
 }

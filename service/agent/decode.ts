@@ -18,7 +18,11 @@ import type { ObservationDecoder } from './reporter';
 import type { Layer, RuleKind } from '../model/verdicts';
 
 const LAYER_KIND: Record<Layer, RuleKind | null> = {
-  default: null, quarantine: 'quarantine', isolation: 'isolation', application: 'application', shared_service: 'shared_service',
+  default: null,
+  quarantine: 'quarantine',
+  isolation: 'isolation',
+  application: 'application',
+  shared_service: 'shared_service',
 };
 
 export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {

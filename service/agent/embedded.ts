@@ -26,7 +26,11 @@ export interface EmbeddedAgentsOptions {
   cacheFor?: (host: string) => PolicyCache;
 }
 
-interface Running { agent: HostAgent; rundir: string; bridge: string }
+interface Running {
+  agent: HostAgent;
+  rundir: string;
+  bridge: string;
+}
 
 export class EmbeddedAgents {
   private readonly agents = new Map<string, Running>();
@@ -49,13 +53,21 @@ export class EmbeddedAgents {
   async start(): Promise<void> {
     this.stopped = false;
     this.unsubscribe = this.opts.link.onGeneration(() => {
-      void this.sync().then(() => { for (const r of this.agents.values()) r.agent.poke(); });
+      void this.sync().then(() => {
+        for (const r of this.agents.values()) r.agent.poke();
+      });
     });
     await this.sync();
     // Hosts can change without a generation bump: look again every interval.
     const every = this.opts.intervalMs ?? 2000;
     const loop = () => {
-      this.resync = setTimeout(() => void this.sync().finally(() => { if (!this.stopped) loop(); }), every);
+      this.resync = setTimeout(
+        () =>
+          void this.sync().finally(() => {
+            if (!this.stopped) loop();
+          }),
+        every,
+      );
     };
     loop();
   }
@@ -72,16 +84,20 @@ export class EmbeddedAgents {
 
   /** Matches the running loops to the hosts with an ovs_rundir (one sync at a time). */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.syncOnce()).catch((e: Error) => {
-      this.opts.log?.('error', 'embedded agents: cannot read the hosts', { error: e.message });
-    });
+    this.syncing = this.syncing
+      .then(() => this.syncOnce())
+      .catch((e: Error) => {
+        this.opts.log?.('error', 'embedded agents: cannot read the hosts', { error: e.message });
+      });
     return this.syncing;
   }
 
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const snapshot = await this.opts.link.fetchPolicy();
-    const wanted = new Map(snapshot.hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]));
+    const wanted = new Map(
+      snapshot.hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]),
+    );
     for (const [name, r] of [...this.agents]) {
       const w = wanted.get(name);
       if (!w || w.rundir !== r.rundir || w.bridge !== r.bridge) {

@@ -48,9 +48,15 @@ export interface HostAgentOptions {
 }
 
 /** What the last pass found (tests and the CLI read it). */
-export interface PassResult extends AgentStatusReport { action: 'none' | 'programmed' | 'repaired' | 'error' }
+export interface PassResult extends AgentStatusReport {
+  action: 'none' | 'programmed' | 'repaired' | 'error';
+}
 
-interface Programmed { key: string; dump: string[]; generation: number }
+interface Programmed {
+  key: string;
+  dump: string[];
+  generation: number;
+}
 
 export class HostAgent {
   private programmed: Programmed | null = null;
@@ -178,7 +184,8 @@ export class HostAgent {
       snapshot = kept;
       offline = `${reason}; enforcing the last realized generation ${kept.generation}`;
     }
-    if (!snapshot.hosts.some((h) => h.name === host)) return this.failed(`host "${host}" is not in the policy`, this.last?.reachable ?? false);
+    if (!snapshot.hosts.some((h) => h.name === host))
+      return this.failed(`host "${host}" is not in the policy`, this.last?.reachable ?? false);
 
     const { driver } = this.opts;
     let ports: HostPorts;
@@ -222,7 +229,8 @@ export class HostAgent {
       return this.ok('none', compiled.generation, dump.length, warning);
     }
     const drift = p !== null && p.key === key;
-    if (drift) this.log('warn', 'bridge drifted from the desired flows: repairing', { host, diff: describeDiff(p.dump, dump) });
+    if (drift)
+      this.log('warn', 'bridge drifted from the desired flows: repairing', { host, diff: describeDiff(p.dump, dump) });
     try {
       await driver.replaceFlows(compiled.flows);
       const after = await driver.dumpFlows();
@@ -233,7 +241,11 @@ export class HostAgent {
       this.programmed = { key, dump: after, generation: compiled.generation };
       if (drift) this.driftRepairs++;
       else if (offline) {
-        this.log('warn', 'the service cannot be reached: programmed the bridge with the last realized policy', { host, generation: compiled.generation, flows: after.length });
+        this.log('warn', 'the service cannot be reached: programmed the bridge with the last realized policy', {
+          host,
+          generation: compiled.generation,
+          flows: after.length,
+        });
       } else {
         this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
       }
@@ -259,11 +271,21 @@ export class HostAgent {
       const { entries } = parseConntrackDump(await driver.dumpConntrack());
       const cuts = entriesToCut(snapshot, this.opts.host, ports, entries);
       // A few at a time: one ovs-appctl each, and a change may revoke dozens (≈7 ms each here).
-      for (let i = 0; i < cuts.length; i += 4) await Promise.all(cuts.slice(i, i + 4).map((c) => driver.flushConntrack!(c.zone, c.tuple)));
+      for (let i = 0; i < cuts.length; i += 4)
+        await Promise.all(cuts.slice(i, i + 4).map((c) => driver.flushConntrack!(c.zone, c.tuple)));
       this.revokedFor = generation;
-      if (cuts.length) this.log('info', 'cut connections the new policy denies', { host: this.opts.host, generation, connections: cuts.length });
+      if (cuts.length)
+        this.log('info', 'cut connections the new policy denies', {
+          host: this.opts.host,
+          generation,
+          connections: cuts.length,
+        });
     } catch (e) {
-      this.log('warn', 'cannot cut connections the new policy denies', { host: this.opts.host, generation, error: (e as Error).message });
+      this.log('warn', 'cannot cut connections the new policy denies', {
+        host: this.opts.host,
+        generation,
+        error: (e as Error).message,
+      });
     }
   }
 
@@ -275,13 +297,21 @@ export class HostAgent {
     try {
       const kept = await cache.load();
       if (kept) {
-        this.log('warn', 'the service cannot be reached: enforcing the policy kept on local disk', { host: this.opts.host, generation: kept.generation, path: cache.path });
+        this.log('warn', 'the service cannot be reached: enforcing the policy kept on local disk', {
+          host: this.opts.host,
+          generation: kept.generation,
+          path: cache.path,
+        });
         this.realized = kept;
         this.savedGeneration = kept.generation;
       }
       return kept;
     } catch (e) {
-      this.log('error', 'cannot read the policy kept on local disk', { host: this.opts.host, path: cache.path, error: (e as Error).message });
+      this.log('error', 'cannot read the policy kept on local disk', {
+        host: this.opts.host,
+        path: cache.path,
+        error: (e as Error).message,
+      });
       return null;
     }
   }
@@ -295,19 +325,44 @@ export class HostAgent {
       await cache.save(snapshot);
       this.savedGeneration = snapshot.generation;
     } catch (e) {
-      this.log('error', 'cannot keep the realized policy on local disk', { host: this.opts.host, path: cache.path, error: (e as Error).message });
+      this.log('error', 'cannot keep the realized policy on local disk', {
+        host: this.opts.host,
+        path: cache.path,
+        error: (e as Error).message,
+      });
     }
   }
 
-  private ok(action: PassResult['action'], generation: number, flowCount: number, lastError: string | null): PassResult {
-    return { action, realized_generation: generation, flow_count: flowCount, reachable: true, last_error: lastError, drift_repairs: this.driftRepairs, notice: this.notice };
+  private ok(
+    action: PassResult['action'],
+    generation: number,
+    flowCount: number,
+    lastError: string | null,
+  ): PassResult {
+    return {
+      action,
+      realized_generation: generation,
+      flow_count: flowCount,
+      reachable: true,
+      last_error: lastError,
+      drift_repairs: this.driftRepairs,
+      notice: this.notice,
+    };
   }
 
   private failed(error: string, reachable: boolean): PassResult {
     if (error !== this.last?.last_error) this.log('error', error, { host: this.opts.host });
     // What is on the bridge is unknown once it cannot be read: claim no generation then.
-    const realized = reachable ? this.programmed?.generation ?? null : null;
+    const realized = reachable ? (this.programmed?.generation ?? null) : null;
     if (!reachable) this.programmed = null;
-    return { action: 'error', realized_generation: realized, flow_count: null, reachable, last_error: error, drift_repairs: this.driftRepairs, notice: this.notice };
+    return {
+      action: 'error',
+      realized_generation: realized,
+      flow_count: null,
+      reachable,
+      last_error: error,
+      drift_repairs: this.driftRepairs,
+      notice: this.notice,
+    };
   }
 }

@@ -25,7 +25,10 @@ export interface HttpLinkOptions {
 }
 
 export class HttpLinkError extends Error {
-  constructor(message: string, readonly status: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
     super(message);
     this.name = 'HttpLinkError';
   }
@@ -39,7 +42,10 @@ export interface HttpLink extends PolicyLink {
 
 /** Parses `--service` values: each may hold several comma-separated URLs. */
 export function parseServices(values: string[]): URL[] {
-  const urls = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const urls = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (urls.length === 0) throw new HttpLinkError('--service: missing (a URL such as https://policy:7480)', null);
   return urls.map((s) => {
     let u: URL;
@@ -48,7 +54,8 @@ export function parseServices(values: string[]): URL[] {
     } catch {
       throw new HttpLinkError(`--service: "${s}" is not a URL`, null);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new HttpLinkError(`--service: "${s}" must start with http:// or https://`, null);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new HttpLinkError(`--service: "${s}" must start with http:// or https://`, null);
     return u;
   });
 }
@@ -59,13 +66,22 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
   let current = 0;
 
   /** One service's answer; a network error or 5xx is `retry` (another replica may do better). */
-  async function once(base: URL, method: 'GET' | 'POST', path: string, body: unknown, extraMs: number): Promise<{ text: string } | { retry: string } | { fail: HttpLinkError }> {
+  async function once(
+    base: URL,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    extraMs: number,
+  ): Promise<{ text: string } | { retry: string } | { fail: HttpLinkError }> {
     const url = new URL(path, base);
     let res;
     try {
       res = await requestText(url, {
         method,
-        headers: { authorization: `Bearer ${opts.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${opts.token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         timeoutMs: timeoutMs + extraMs,
         ca: opts.ca,
@@ -79,7 +95,9 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
     try {
       const j = JSON.parse(res.text) as { error?: string; message?: string };
       detail = `${res.status} ${j.error ?? ''}: ${j.message ?? ''}`.trim();
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     if (res.status >= 500) return { retry: detail };
     return { fail: new HttpLinkError(`${method} ${url.pathname}: ${detail}`, res.status) };
   }
@@ -101,7 +119,10 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
       return r.text;
     }
     const pathname = new URL(path, bases[0]).pathname;
-    throw new HttpLinkError(`${method} ${pathname}: ${bases.length > 1 ? `no service answered (${reasons.join('; ')})` : reasons[0]}`, null);
+    throw new HttpLinkError(
+      `${method} ${pathname}: ${bases.length > 1 ? `no service answered (${reasons.join('; ')})` : reasons[0]}`,
+      null,
+    );
   }
 
   return {
@@ -109,7 +130,9 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
       return JSON.parse(await call('GET', '/v1/agents/policy')) as PolicySnapshot;
     },
     async waitForPolicy(after: number, waitSeconds: number) {
-      return JSON.parse(await call('GET', `/v1/agents/policy?after=${after}&wait=${waitSeconds}`, undefined, waitSeconds * 1000)) as PolicySnapshot;
+      return JSON.parse(
+        await call('GET', `/v1/agents/policy?after=${after}&wait=${waitSeconds}`, undefined, waitSeconds * 1000),
+      ) as PolicySnapshot;
     },
     async reportStatus(host: string, status: AgentStatusReport) {
       await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/status`, status);

@@ -12,7 +12,10 @@ import { OvsDriver } from './ovs-driver';
 import { fileCache } from './policy-cache';
 import type { PolicyLink } from './types';
 
-export interface KeptAgents { hosts: string[]; stop(): Promise<void> }
+export interface KeptAgents {
+  hosts: string[];
+  stop(): Promise<void>;
+}
 
 const SUFFIX = '.policy.json';
 
@@ -40,12 +43,22 @@ export async function startKeptAgents(dir: string, opts: { intervalMs: number; l
       continue;
     }
     if (!where?.ovs_rundir) continue;
-    const agent = new HostAgent({ host, link, cache, driver: new OvsDriver({ rundir: where.ovs_rundir, bridge: where.bridge }), compile: compileHost, intervalMs: opts.intervalMs, log: opts.log });
+    const agent = new HostAgent({
+      host,
+      link,
+      cache,
+      driver: new OvsDriver({ rundir: where.ovs_rundir, bridge: where.bridge }),
+      compile: compileHost,
+      intervalMs: opts.intervalMs,
+      log: opts.log,
+    });
     agent.start();
     agents.push(agent);
   }
   return {
     hosts: agents.map((a) => a.host),
-    stop: async () => { await Promise.all(agents.map((a) => a.stop())); },
+    stop: async () => {
+      await Promise.all(agents.map((a) => a.stop()));
+    },
   };
 }

@@ -21,7 +21,9 @@ export interface ObservationHookOptions {
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
 
-export function observationAfterPass(opts: ObservationHookOptions): (host: string, rundir: string | undefined, bridge: string) => Promise<void> {
+export function observationAfterPass(
+  opts: ObservationHookOptions,
+): (host: string, rundir: string | undefined, bridge: string) => Promise<void> {
   const reporters = new Map<string, { reporter: ObservationReporter; where: string }>();
   const send = (host: string, report: ObservationReportT) => {
     if (!opts.link.reportObservations) return Promise.resolve(); // a service without the monitoring plugin
@@ -34,7 +36,12 @@ export function observationAfterPass(opts: ObservationHookOptions): (host: strin
       const dumpers = ovsDumpers(bridge, rundir);
       r = {
         where,
-        reporter: new ObservationReporter({ host, ...dumpers, decoder: async () => opts.decoderFor(await opts.link.fetchPolicy()), send }),
+        reporter: new ObservationReporter({
+          host,
+          ...dumpers,
+          decoder: async () => opts.decoderFor(await opts.link.fetchPolicy()),
+          send,
+        }),
       };
       reporters.set(host, r);
     }

@@ -29,7 +29,11 @@ export class OvsDriver implements BridgeDriver {
   }
 
   private ofctl(args: string[]): Promise<string> {
-    return runCommand('ovs-ofctl', [`--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args], this.timeoutMs + 1000);
+    return runCommand(
+      'ovs-ofctl',
+      [`--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args],
+      this.timeoutMs + 1000,
+    );
   }
 
   async readPorts(): Promise<HostPorts> {
@@ -38,7 +42,11 @@ export class OvsDriver implements BridgeDriver {
 
   /** ovs-vsctl against this instance's database; it waits until ovs-vswitchd has applied a change. */
   private vsctl(args: string[]): Promise<string> {
-    return runCommand('ovs-vsctl', [`--db=unix:${this.opts.rundir}/db.sock`, `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args], this.timeoutMs + 1000);
+    return runCommand(
+      'ovs-vsctl',
+      [`--db=unix:${this.opts.rundir}/db.sock`, `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args],
+      this.timeoutMs + 1000,
+    );
   }
 
   async ensureSecure(): Promise<string | null> {
@@ -69,7 +77,15 @@ export class OvsDriver implements BridgeDriver {
   /** The daemon's control socket; read each time, the pid changes when ovs-vswitchd restarts. */
   private appctl(args: string[]): Promise<string> {
     const pid = readFileSync(join(this.opts.rundir, 'ovs-vswitchd.pid'), 'utf8').trim();
-    return runCommand('ovs-appctl', [`--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, `--target=${join(this.opts.rundir, `ovs-vswitchd.${pid}.ctl`)}`, ...args], this.timeoutMs + 1000);
+    return runCommand(
+      'ovs-appctl',
+      [
+        `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`,
+        `--target=${join(this.opts.rundir, `ovs-vswitchd.${pid}.ctl`)}`,
+        ...args,
+      ],
+      this.timeoutMs + 1000,
+    );
   }
 
   dumpConntrack(): Promise<string> {
@@ -95,9 +111,24 @@ export class OvsDriver implements BridgeDriver {
     // `ovs-ofctl monitor` opens a control socket in $OVS_RUNDIR (default /var/run/openvswitch,
     // which may not exist here): keep it in the instance's own run dir.
     const env = { ...process.env, OVS_RUNDIR: this.opts.rundir };
-    const flowsMon = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const flowsMon = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    });
     // stdbuf: ovsdb-client's stdout is block-buffered on a pipe; line-buffer it so changes arrive at once.
-    const portsMon = spawn('stdbuf', ['-oL', 'ovsdb-client', 'monitor', `unix:${this.opts.rundir}/db.sock`, 'Open_vSwitch', 'Interface', 'name,ofport'], { stdio: ['ignore', 'pipe', 'ignore'], env });
+    const portsMon = spawn(
+      'stdbuf',
+      [
+        '-oL',
+        'ovsdb-client',
+        'monitor',
+        `unix:${this.opts.rundir}/db.sock`,
+        'Open_vSwitch',
+        'Interface',
+        'name,ofport',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'], env },
+    );
     let alive = true;
     // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both.
     const onFlowText = (chunk: Buffer) => {

@@ -35,9 +35,13 @@ export const AGENT_STATE_DIR = 'agent-state';
 
 export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
-  if (flag !== undefined && !['on', 'off', ''].includes(flag)) throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
+  if (flag !== undefined && !['on', 'off', ''].includes(flag))
+    throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
   const interval = env.MICROSEG_AGENT_INTERVAL;
-  return { enabled: flag !== 'off', intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000 };
+  return {
+    enabled: flag !== 'off',
+    intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000,
+  };
 }
 
 declare module 'fastify' {
@@ -48,22 +52,29 @@ declare module 'fastify' {
 }
 
 export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions = {}): FastifyPluginAsync {
-  return fp(async (app: FastifyInstance) => {
-    const opts = { ...readAgentOptions(), ...options };
-    if (!opts.enabled) return;
-    const { agentLink: link, dataDir } = app;
-    const agents = new EmbeddedAgents({
-      link,
-      compile: opts.compile ?? compileHost,
-      intervalMs: opts.intervalMs,
-      log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
-      afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
-      cacheFor: dataDir ? (host) => fileCache(join(dataDir, AGENT_STATE_DIR), host) : undefined,
-    });
-    app.decorate('embeddedAgents', agents);
-    app.addHook('onReady', async () => { await agents.start(); });
-    app.addHook('onClose', async () => { await agents.stop(); });
-  }, { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' });
+  return fp(
+    async (app: FastifyInstance) => {
+      const opts = { ...readAgentOptions(), ...options };
+      if (!opts.enabled) return;
+      const { agentLink: link, dataDir } = app;
+      const agents = new EmbeddedAgents({
+        link,
+        compile: opts.compile ?? compileHost,
+        intervalMs: opts.intervalMs,
+        log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
+        afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+        cacheFor: dataDir ? (host) => fileCache(join(dataDir, AGENT_STATE_DIR), host) : undefined,
+      });
+      app.decorate('embeddedAgents', agents);
+      app.addHook('onReady', async () => {
+        await agents.start();
+      });
+      app.addHook('onClose', async () => {
+        await agents.stop();
+      });
+    },
+    { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' },
+  );
 }
 
 /** The default: agents also report observed connections and rule counters (monitoring). */

@@ -17,7 +17,11 @@ export interface PolicyCache {
   save(snapshot: PolicySnapshot): Promise<void>;
 }
 
-interface Stored { host: string; saved_at: string; snapshot: PolicySnapshot }
+interface Stored {
+  host: string;
+  saved_at: string;
+  snapshot: PolicySnapshot;
+}
 
 /** `dir` is created (0700) if missing and kept at 0700. */
 export function fileCache(dir: string, host: string): PolicyCache {
@@ -34,7 +38,8 @@ export function fileCache(dir: string, host: string): PolicyCache {
       }
       const stored = JSON.parse(text) as Partial<Stored>;
       const s = stored.snapshot;
-      if (stored.host !== host || !s || typeof s.generation !== 'number' || !Array.isArray(s.hosts)) throw new Error(`${path} does not hold a policy for host "${host}"`);
+      if (stored.host !== host || !s || typeof s.generation !== 'number' || !Array.isArray(s.hosts))
+        throw new Error(`${path} does not hold a policy for host "${host}"`);
       return s;
     },
     async save(snapshot) {
@@ -58,7 +63,11 @@ export function fileCache(dir: string, host: string): PolicyCache {
       }
       // The rename itself must survive a power cut too.
       const d = await open(dir, 'r');
-      try { await d.sync(); } finally { await d.close(); }
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
     },
   };
 }

@@ -14,8 +14,15 @@ import { parseConntrackDump, parseFlowCounters, type ConntrackEntry } from './co
 import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from '../model/observation';
 import type { RuleKind, Verdict } from '../model/verdicts';
 
-export interface DecodedConnection { verdict: Verdict; rule: string | null; rule_kind: RuleKind | null }
-export interface DecodedCookie { rule: string | null; rule_kind: RuleKind | null }
+export interface DecodedConnection {
+  verdict: Verdict;
+  rule: string | null;
+  rule_kind: RuleKind | null;
+}
+export interface DecodedCookie {
+  rule: string | null;
+  rule_kind: RuleKind | null;
+}
 
 /** How the compiler's encoding maps back to rules (service/compiler/pipeline.ts provides it). */
 export interface ObservationDecoder {
@@ -36,11 +43,17 @@ export interface ReporterOptions {
   maxGroups?: number;
 }
 
-const entryKey = (e: ConntrackEntry) => `${e.zone}|${e.protocol}|${e.src}|${e.dst}|${e.sport}|${e.dport}|${e.icmp_type}|${e.mark}|${e.labels}`;
+const entryKey = (e: ConntrackEntry) =>
+  `${e.zone}|${e.protocol}|${e.src}|${e.dst}|${e.sport}|${e.dport}|${e.icmp_type}|${e.mark}|${e.labels}`;
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
 /** Pure part of a tick: groups decoded entries; `previous` holds the keys of the last dump. */
-export function groupConnections(entries: ConntrackEntry[], decoder: ObservationDecoder, previous: ReadonlySet<string>, maxGroups = 20000): { connections: ObservedConnectionT[]; keys: Set<string>; skipped: number } {
+export function groupConnections(
+  entries: ConntrackEntry[],
+  decoder: ObservationDecoder,
+  previous: ReadonlySet<string>,
+  maxGroups = 20000,
+): { connections: ObservedConnectionT[]; keys: Set<string>; skipped: number } {
   const groups = new Map<string, ObservedConnectionT>();
   const keys = new Set<string>();
   let skipped = 0;
@@ -60,7 +73,17 @@ export function groupConnections(entries: ConntrackEntry[], decoder: Observation
         skipped++;
         continue;
       }
-      g = { src: e.src, dst: e.dst, protocol: e.protocol, port, verdict: d.verdict, rule: d.rule, rule_kind: d.rule_kind, new: 0, active: 0 };
+      g = {
+        src: e.src,
+        dst: e.dst,
+        protocol: e.protocol,
+        port,
+        verdict: d.verdict,
+        rule: d.rule,
+        rule_kind: d.rule_kind,
+        new: 0,
+        active: 0,
+      };
       groups.set(gkey, g);
     }
     g.active++;
@@ -117,9 +140,14 @@ export function vswitchdControl(rundir: string): string {
 }
 
 /** Dump functions for one host's OVS: through its run directory, or the system default when unset. */
-export function ovsDumpers(bridge: string, rundir?: string): { dumpConntrack: () => Promise<string>; dumpFlows: () => Promise<string> } {
+export function ovsDumpers(
+  bridge: string,
+  rundir?: string,
+): { dumpConntrack: () => Promise<string>; dumpFlows: () => Promise<string> } {
   return {
-    dumpConntrack: () => execText('ovs-appctl', [...(rundir ? ['-t', vswitchdControl(rundir)] : []), 'dpctl/dump-conntrack', '-m']),
-    dumpFlows: () => execText('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', rundir ? `unix:${rundir}/${bridge}.mgmt` : bridge]),
+    dumpConntrack: () =>
+      execText('ovs-appctl', [...(rundir ? ['-t', vswitchdControl(rundir)] : []), 'dpctl/dump-conntrack', '-m']),
+    dumpFlows: () =>
+      execText('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', rundir ? `unix:${rundir}/${bridge}.mgmt` : bridge]),
   };
 }

@@ -13,7 +13,10 @@ import { explain, type ExplainQuery } from '../policy/explain';
 import type { HostPorts } from './types';
 
 /** One `ovs-appctl dpctl/flush-conntrack zone=<zone> '<tuple>'` call (original-direction tuple). */
-export interface ConntrackCut { zone: number; tuple: string }
+export interface ConntrackCut {
+  zone: number;
+  tuple: string;
+}
 
 // No icmpv6: flushing an ICMPv6 tuple crashes ovs-vswitchd 3.1.0 (seen in the lab). An ICMPv6
 // echo is re-checked at its next request anyway; only replies sent alone escape.
@@ -30,7 +33,12 @@ const PROTO: Record<string, { number: number; ports: boolean }> = {
  * ICMP (IPv4), already blocked or closed connections, and tuples explain()
  * cannot judge are left alone. Duplicates are merged.
  */
-export function entriesToCut(snapshot: PolicySnapshot, hostName: string, ports: HostPorts, entries: ConntrackEntry[]): ConntrackCut[] {
+export function entriesToCut(
+  snapshot: PolicySnapshot,
+  hostName: string,
+  ports: HostPorts,
+  entries: ConntrackEntry[],
+): ConntrackCut[] {
   const zones = new Set<number>();
   for (const e of snapshot.entities) {
     if (e.host === hostName && ports[e.port] !== undefined) zones.add(ports[e.port]);
@@ -61,7 +69,9 @@ export function entriesToCut(snapshot: PolicySnapshot, hostName: string, ports: 
     const v6 = ipVersion(c.src) === 6;
     let tuple = `${v6 ? 'ct_ipv6_src' : 'ct_nw_src'}=${c.src},${v6 ? 'ct_ipv6_dst' : 'ct_nw_dst'}=${c.dst},ct_nw_proto=${proto.number}`;
     // The full tuple: OVS 3.1's userspace conntrack deletes only an exact match (a partial one fails with ENOENT).
-    tuple += proto.ports ? `,ct_tp_src=${c.sport},ct_tp_dst=${c.dport}` : `,icmp_type=${c.icmp_type},icmp_code=${c.icmp_code ?? 0},icmp_id=${c.icmp_id}`;
+    tuple += proto.ports
+      ? `,ct_tp_src=${c.sport},ct_tp_dst=${c.dport}`
+      : `,icmp_type=${c.icmp_type},icmp_code=${c.icmp_code ?? 0},icmp_id=${c.icmp_id}`;
     cuts.set(`${c.zone}|${tuple}`, { zone: c.zone, tuple });
   }
   return [...cuts.values()];

@@ -6,10 +6,16 @@ import type { PolicySnapshot } from '../model/snapshot';
 import type { AgentStatusReport } from '../model/host-status';
 
 /** OpenFlow port numbers by OVS interface name, read from the bridge (same shape as the compiler's HostPorts). */
-export interface HostPorts { [ovsInterfaceName: string]: number }
+export interface HostPorts {
+  [ovsInterfaceName: string]: number;
+}
 
 /** The compiler's answer for one host (service/compiler: compileHost). */
-export interface CompiledFlows { host: string; generation: number; flows: string[] }
+export interface CompiledFlows {
+  host: string;
+  generation: number;
+  flows: string[];
+}
 export type CompileHost = (snapshot: PolicySnapshot, host: string, ports: HostPorts) => CompiledFlows;
 
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
@@ -42,4 +48,7 @@ export interface BridgeDriver {
   flushConntrack?(zone: number, tuple: string): Promise<void>;
 }
 
-export interface FlowWatch { alive(): boolean; stop(): void }
+export interface FlowWatch {
+  alive(): boolean;
+  stop(): void;
+}

@@ -11,7 +11,9 @@ import type { PolicyStore, WriteOutcome } from '../store/store';
 import { DomainError } from '../model/errors';
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (stable across renames).' }) });
+const IdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (stable across renames).' }),
+});
 
 /** A fresh outcome for one write, and the headers that answer it: the generation and the hosts that must realize it. */
 const newOutcome = (): WriteOutcome => ({ generation: 0, hosts: [] });
@@ -20,19 +22,46 @@ function outcomeHeaders(reply: { header(k: string, v: string): unknown }, outcom
   reply.header('microseg-affected-hosts', outcome.hosts.join(','));
 }
 const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The version you read (ETag); the change is refused with 409 if the object has changed since.' })),
+  'if-match': Type.Optional(
+    Type.String({
+      description: 'The version you read (ETag); the change is refused with 409 if the object has changed since.',
+    }),
+  ),
 });
-export const ErrorSchema = Type.Object({
-  error: Type.String({ description: 'Machine-readable code: bad_request, invalid, unauthorized, forbidden, not_found, already_exists, conflict, in_use, version_conflict.' }),
-  message: Type.String({ description: 'What is wrong, for humans.' }),
-  field: Type.Union([Type.String(), Type.Null()], { description: 'The field at fault, as a path like inbound[0].from.cidrs[1].' }),
-  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'Further errors of the same request.' })),
-}, { description: 'An error.' });
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({
+      description:
+        'Machine-readable code: bad_request, invalid, unauthorized, forbidden, not_found, already_exists, conflict, in_use, version_conflict.',
+    }),
+    message: Type.String({ description: 'What is wrong, for humans.' }),
+    field: Type.Union([Type.String(), Type.Null()], {
+      description: 'The field at fault, as a path like inbound[0].from.cidrs[1].',
+    }),
+    details: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+        description: 'Further errors of the same request.',
+      }),
+    ),
+  },
+  { description: 'An error.' },
+);
 
 /** The PUT body: the whole object, optionally with the version it was read at. */
 function replaceBody(input: TSchema): TSchema {
   const props = (input as unknown as { properties: Record<string, TSchema> }).properties;
-  return Type.Object({ ...props, version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; 409 if it is stale (alternative to If-Match).' })) }, { additionalProperties: false });
+  return Type.Object(
+    {
+      ...props,
+      version: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          description: 'The version you read; 409 if it is stale (alternative to If-Match).',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
 }
 
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3; `*` or absent → undefined. */
@@ -54,7 +83,9 @@ function expectedVersion(request: FastifyRequest, bodyVersion: number | undefine
 /** Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody waits for. */
 function clientGone(reply: FastifyReply): { signal: AbortSignal } {
   const controller = new AbortController();
-  reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
   return { signal: controller.signal };
 }
 
@@ -68,45 +99,99 @@ export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): vo
       return obj;
     };
 
-    app.get(base, {
-      schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } },
-    }, async () => ({ items: await store.list(kind) }));
+    app.get(
+      base,
+      {
+        schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } },
+      },
+      async () => ({ items: await store.list(kind) }),
+    );
 
-    app.post(base, {
-      schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
-    }, async (request, reply) => {
-      const outcome = newOutcome();
-      const created = await store.create(kind, request.body as Bodies[typeof kind], { ...clientGone(reply), outcome });
-      outcomeHeaders(reply, outcome);
-      reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
-      return withEtag(reply, created);
-    });
+    app.post(
+      base,
+      {
+        schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
+      },
+      async (request, reply) => {
+        const outcome = newOutcome();
+        const created = await store.create(kind, request.body as Bodies[typeof kind], {
+          ...clientGone(reply),
+          outcome,
+        });
+        outcomeHeaders(reply, outcome);
+        reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
+        return withEtag(reply, created);
+      },
+    );
 
-    app.get(`${base}/:name`, {
-      schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } },
-    }, async (request, reply) => withEtag(reply, await store.get(kind, (request.params as { name: string }).name)));
+    app.get(
+      `${base}/:name`,
+      {
+        schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } },
+      },
+      async (request, reply) => withEtag(reply, await store.get(kind, (request.params as { name: string }).name)),
+    );
 
-    app.get(`${base}/by-id/:id`, {
-      schema: { tags, summary: `Read a ${kind} by its id (which a rename keeps)`, params: IdParams, response: { 200: output, '4xx': ErrorSchema } },
-    }, async (request, reply) => withEtag(reply, await store.getById(kind, (request.params as { id: string }).id)));
+    app.get(
+      `${base}/by-id/:id`,
+      {
+        schema: {
+          tags,
+          summary: `Read a ${kind} by its id (which a rename keeps)`,
+          params: IdParams,
+          response: { 200: output, '4xx': ErrorSchema },
+        },
+      },
+      async (request, reply) => withEtag(reply, await store.getById(kind, (request.params as { id: string }).id)),
+    );
 
-    app.put(`${base}/:name`, {
-      schema: { tags, summary: `Replace a ${kind} (may rename it)`, params: NameParams, headers: IfMatchHeaders, body: replaceBody(input), response: { 200: output, '4xx': ErrorSchema } },
-    }, async (request, reply) => {
-      const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
-      const outcome = newOutcome();
-      const updated = await store.replace(kind, (request.params as { name: string }).name, body as unknown as Bodies[typeof kind], expectedVersion(request, version), { ...clientGone(reply), outcome });
-      outcomeHeaders(reply, outcome);
-      return withEtag(reply, updated);
-    });
+    app.put(
+      `${base}/:name`,
+      {
+        schema: {
+          tags,
+          summary: `Replace a ${kind} (may rename it)`,
+          params: NameParams,
+          headers: IfMatchHeaders,
+          body: replaceBody(input),
+          response: { 200: output, '4xx': ErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
+        const outcome = newOutcome();
+        const updated = await store.replace(
+          kind,
+          (request.params as { name: string }).name,
+          body as unknown as Bodies[typeof kind],
+          expectedVersion(request, version),
+          { ...clientGone(reply), outcome },
+        );
+        outcomeHeaders(reply, outcome);
+        return withEtag(reply, updated);
+      },
+    );
 
-    app.delete(`${base}/:name`, {
-      schema: { tags, summary: `Delete a ${kind}`, params: NameParams, headers: IfMatchHeaders, response: { '4xx': ErrorSchema } },
-    }, async (request, reply) => {
-      const outcome = newOutcome();
-      await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), { ...clientGone(reply), outcome });
-      outcomeHeaders(reply, outcome);
-      reply.code(204).send();
-    });
+    app.delete(
+      `${base}/:name`,
+      {
+        schema: {
+          tags,
+          summary: `Delete a ${kind}`,
+          params: NameParams,
+          headers: IfMatchHeaders,
+          response: { '4xx': ErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const outcome = newOutcome();
+        await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), {
+          ...clientGone(reply),
+          outcome,
+        });
+        outcomeHeaders(reply, outcome);
+        reply.code(204).send();
+      },
+    );
   }
 }

@@ -9,15 +9,39 @@ import { DomainError, type ErrorCode } from '../model/errors';
 import { describeSchemaErrors, type AjvError } from '../model/schema-errors';
 import { asUnavailable } from '../store/errors';
 
-export interface ErrorBody { error: string; message: string; field: string | null; details?: { field: string; message: string }[] }
+export interface ErrorBody {
+  error: string;
+  message: string;
+  field: string | null;
+  details?: { field: string; message: string }[];
+}
 
-const CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 422: 'invalid', 429: 'too_many_requests' };
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  422: 'invalid',
+  429: 'too_many_requests',
+};
 
 /** The HTTP status of each domain error. */
 const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 422 | 503> = {
-  bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404,
-  already_exists: 409, conflict: 409, in_use: 409, version_conflict: 409,
-  invalid: 422, unavailable: 503,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  already_exists: 409,
+  conflict: 409,
+  in_use: 409,
+  version_conflict: 409,
+  invalid: 422,
+  unavailable: 503,
 };
 
 export function toErrorBody(err: FastifyError | DomainError | Error): { status: number; body: ErrorBody } {
@@ -38,7 +62,10 @@ export function toErrorBody(err: FastifyError | DomainError | Error): { status: 
   if (status && status >= 400 && status < 500) {
     return { status, body: { error: CODES[status] ?? 'bad_request', message: fe.message, field: null } };
   }
-  return { status: 500, body: { error: 'internal', message: 'internal error; the service log has the details', field: null } };
+  return {
+    status: 500,
+    body: { error: 'internal', message: 'internal error; the service log has the details', field: null },
+  };
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
@@ -51,6 +78,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
     reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split("?")[0].slice(0, 200)}`, field: null } satisfies ErrorBody);
+    reply.code(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`,
+      field: null,
+    } satisfies ErrorBody);
   });
 }

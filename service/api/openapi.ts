@@ -7,8 +7,20 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'microseg policy service', version: '1', description: 'Categories, entities, hosts and security rules; realization status; reachability.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from MICROSEG_TOKENS or the admin token file.' } } },
+      info: {
+        title: 'microseg policy service',
+        version: '1',
+        description: 'Categories, entities, hosts and security rules; realization status; reachability.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token from MICROSEG_TOKENS or the admin token file.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });

@@ -10,15 +10,25 @@ function readOption(option: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${option}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw new Error(`${option}: cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
 /** `--token-file`, else MICROSEG_TOKEN; a `--token` value is refused, saying why. */
 export function tokenFrom(o: { token?: string; tokenFile?: string }, env: NodeJS.ProcessEnv): string {
-  if (o.token !== undefined) throw new Error('--token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE');
+  if (o.token !== undefined)
+    throw new Error(
+      '--token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE',
+    );
   const token = o.tokenFile !== undefined ? readOption('--token-file', o.tokenFile).trim() : env.MICROSEG_TOKEN;
-  if (!token) throw new Error(o.tokenFile !== undefined ? `--token-file: "${o.tokenFile}" is empty` : 'no token: set MICROSEG_TOKEN or pass --token-file FILE');
+  if (!token)
+    throw new Error(
+      o.tokenFile !== undefined
+        ? `--token-file: "${o.tokenFile}" is empty`
+        : 'no token: set MICROSEG_TOKEN or pass --token-file FILE',
+    );
   return token;
 }
 

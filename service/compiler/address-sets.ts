@@ -49,7 +49,12 @@ function cover(b: Block): string[] {
   let low = b.low;
   while (low <= b.high) {
     let size = 0;
-    while (size < bits && (low & ((1n << BigInt(size + 1)) - 1n)) === 0n && low + (1n << BigInt(size + 1)) - 1n <= b.high) size++;
+    while (
+      size < bits &&
+      (low & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
+      low + (1n << BigInt(size + 1)) - 1n <= b.high
+    )
+      size++;
     // RFC 5952 text, as entity IPs are stored: one spelling per match (see flow-set.ts).
     const addr = formatAddress(addressOf(b.version, low));
     out.push(size === 0 ? addr : `${addr}/${bits - size}`);
@@ -58,16 +63,23 @@ function cover(b: Block): string[] {
   return out;
 }
 
-export interface AddressSet { v4: string[]; v6: string[] }
+export interface AddressSet {
+  v4: string[];
+  v6: string[];
+}
 
 /**
  * `include` (CIDR/range texts and bare addresses) minus `except` (CIDR texts), as CIDRs per family.
  * Texts that do not parse are ignored (the snapshot is validated).
  */
 export function addressSet(include: Iterable<string>, except: Iterable<string> = [], includeAll = false): AddressSet {
-  const byFamily: Record<Family, Block[]> = { 4: includeAll ? [EVERYTHING[4]] : [], 6: includeAll ? [EVERYTHING[6]] : [] };
+  const byFamily: Record<Family, Block[]> = {
+    4: includeAll ? [EVERYTHING[4]] : [],
+    6: includeAll ? [EVERYTHING[6]] : [],
+  };
   const cuts: Record<Family, Block[]> = { 4: [], 6: [] };
-  const parse = (t: string) => parseBlock(t.includes('/') || t.includes('-') ? t : `${t}/${t.includes(':') ? 128 : 32}`);
+  const parse = (t: string) =>
+    parseBlock(t.includes('/') || t.includes('-') ? t : `${t}/${t.includes(':') ? 128 : 32}`);
   for (const t of include) {
     const b = parse(t);
     if (b) byFamily[b.version].push(b);

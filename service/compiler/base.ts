@@ -23,7 +23,8 @@ function classify(fs: FlowSet, view: HostView): void {
     const at = `in_port=${uplink}`;
     // Address resolution and DHCP answers from the network reach the VMs as plain L2.
     fs.add(flow(t, 110).match(at, 'arp').then('NORMAL'));
-    for (const type of ND_TYPES) fs.add(flow(t, 110).match(at, 'icmp6', `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
+    for (const type of ND_TYPES)
+      fs.add(flow(t, 110).match(at, 'icmp6', `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
     fs.add(flow(t, 110).match(at, 'udp', 'tp_src=67', 'tp_dst=68').then('NORMAL'));
     fs.add(flow(t, 110).match(at, 'udp6', 'tp_src=547', 'tp_dst=546').then('NORMAL'));
     fs.add(flow(t, 100).match(at, 'ip').goto(TABLE.DISPATCH));
@@ -42,7 +43,11 @@ function antiSpoof(fs: FlowSet, entity: LocalEntity): void {
   const v6 = entity.entity.ips.filter(isV6);
   for (const ip of v4) {
     fs.add(flow(t, 100).match(at, 'ip', `nw_src=${ip}`).goto(TABLE.EGRESS_CT));
-    fs.add(flow(t, 100).match(at, 'arp', `arp_spa=${ip}`, mac ? `arp_sha=${mac}` : '').then('NORMAL'));
+    fs.add(
+      flow(t, 100)
+        .match(at, 'arp', `arp_spa=${ip}`, mac ? `arp_sha=${mac}` : '')
+        .then('NORMAL'),
+    );
     fs.add(flow(t, 110).match(at, 'udp', `nw_src=${ip}`, 'tp_src=68', 'tp_dst=67').then('NORMAL'));
   }
   // DHCP discover/request before the VM has its address.
@@ -65,7 +70,14 @@ function antiSpoof(fs: FlowSet, entity: LocalEntity): void {
 }
 
 /** ct → state: invalid dropped; replies/related pass unless the connection was blocked; the rest is (re)checked. */
-function conntrack(fs: FlowSet, ctTable: number, stateTable: number, zoneReg: string, firstLayer: number, pass: string): void {
+function conntrack(
+  fs: FlowSet,
+  ctTable: number,
+  stateTable: number,
+  zoneReg: string,
+  firstLayer: number,
+  pass: string,
+): void {
   for (const proto of ['ip', 'ipv6']) {
     fs.add(flow(ctTable, 100).match(proto).then(`ct(table=${stateTable},zone=${zoneReg}[0..15])`));
   }
@@ -89,7 +101,11 @@ function commit(fs: FlowSet, table: number, zoneReg: string, then: string): void
   const ct = `ct(commit,zone=${zoneReg}[0..15],${exec})`;
   // ct needs an IP match; only IP reaches these tables.
   for (const proto of ['ip', 'ipv6']) {
-    fs.add(flow(table, 300).match(`${REG_MATCH.VERDICT}=${BLOCKED}`, 'ct_state=+new+trk', proto).then(`ct(commit,zone=${DENY_ZONE},${exec})`)); // no output: dropped
+    fs.add(
+      flow(table, 300)
+        .match(`${REG_MATCH.VERDICT}=${BLOCKED}`, 'ct_state=+new+trk', proto)
+        .then(`ct(commit,zone=${DENY_ZONE},${exec})`),
+    ); // no output: dropped
     fs.add(flow(table, 200).match(`${REG_MATCH.VERDICT}=${BLOCKED}`, proto).then(ct)); // no output: dropped
     fs.add(flow(table, 100).match(proto).then(`${ct},${then}`));
   }

@@ -16,7 +16,10 @@ import { addressSet, type AddressSet } from './address-sets';
 import { BASE_COOKIE, PRIORITY, REG, REG_MATCH } from './pipeline';
 import type { FlowSet } from './flow-set';
 
-export interface AddressFields { v4: string; v6: string }
+export interface AddressFields {
+  v4: string;
+  v6: string;
+}
 
 /** An address set as matches on one pair of fields (host addresses bare, as OVS prints them: see address-sets.ts). */
 export function addressMatches(fields: AddressFields, set: AddressSet): string[] {
@@ -25,7 +28,11 @@ export function addressMatches(fields: AddressFields, set: AddressSet): string[]
 
 const MAX_SETS = 32;
 
-interface ExcludingSet { bit: number; include: string[]; except: string[] }
+interface ExcludingSet {
+  bit: number;
+  include: string[];
+  except: string[];
+}
 
 export class ExclusionSets {
   private readonly sets = new Map<string, ExcludingSet>();
@@ -47,7 +54,7 @@ export class ExclusionSets {
       set = { bit: this.sets.size, include: inc, except: exc };
       this.sets.set(key, set);
     }
-    const bit = `0x${(1 << set.bit >>> 0).toString(16)}`;
+    const bit = `0x${((1 << set.bit) >>> 0).toString(16)}`;
     return [`${REG_MATCH.SETS}=${bit}/${bit}`];
   }
 
@@ -59,13 +66,23 @@ export class ExclusionSets {
     const cookie = BASE_COOKIE;
     const sets = [...this.sets.values()];
     const lookups = sets.map((s) => `load:0x${s.bit.toString(16)}->${REG.SET}[],resubmit(,${lookup})`);
-    const actions = sets.length ? `load:0->${REG.SETS}[],${lookups.join(',')},goto_table:${next}` : `goto_table:${next}`;
+    const actions = sets.length
+      ? `load:0->${REG.SETS}[],${lookups.join(',')},goto_table:${next}`
+      : `goto_table:${next}`;
     fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions });
     for (const s of sets) {
       const at = `${REG_MATCH.SET}=0x${s.bit.toString(16)}`;
       // An empty action list ("drop") inside a resubmit only ends that lookup: the bit stays clear.
-      for (const m of s.except) fs.add({ table: lookup, priority: PRIORITY.SET_EXCEPT, match: `${at},${m}`, cookie, actions: 'drop' });
-      for (const m of s.include) fs.add({ table: lookup, priority: PRIORITY.SET_INCLUDE, match: `${at},${m}`, cookie, actions: `load:1->${REG.SETS}[${s.bit}]` });
+      for (const m of s.except)
+        fs.add({ table: lookup, priority: PRIORITY.SET_EXCEPT, match: `${at},${m}`, cookie, actions: 'drop' });
+      for (const m of s.include)
+        fs.add({
+          table: lookup,
+          priority: PRIORITY.SET_INCLUDE,
+          match: `${at},${m}`,
+          cookie,
+          actions: `load:1->${REG.SETS}[${s.bit}]`,
+        });
     }
     if (sets.length) fs.add({ table: lookup, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: 'drop' });
   }

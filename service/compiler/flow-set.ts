@@ -10,7 +10,13 @@
 import { hostPrefix, ipVersion } from '../model/net';
 import { BASE_COOKIE, formatCookie, REG, type RegisterName } from './pipeline';
 
-export interface Flow { table: number; priority: number; match: string; actions: string; cookie: bigint }
+export interface Flow {
+  table: number;
+  priority: number;
+  match: string;
+  actions: string;
+  cookie: bigint;
+}
 
 const CONJ = /^conjunction\(/;
 const ADDRESS_FIELDS = new Set(['nw_src', 'nw_dst', 'ipv6_src', 'ipv6_dst', 'arp_spa', 'arp_tpa', 'nd_target']);
@@ -21,14 +27,17 @@ const ADDRESS_FIELDS = new Set(['nw_src', 'nw_dst', 'ipv6_src', 'ipv6_dst', 'arp
  */
 export function canonicalMatch(match: string): string {
   if (match === '') return match;
-  return match.split(',').map((field) => {
-    const eq = field.indexOf('=');
-    if (eq < 0 || !ADDRESS_FIELDS.has(field.slice(0, eq))) return field;
-    const value = field.slice(eq + 1);
-    const slash = value.indexOf('/');
-    if (slash < 0 || value.slice(slash + 1) !== String(hostPrefix(ipVersion(value)))) return field;
-    return `${field.slice(0, eq)}=${value.slice(0, slash)}`;
-  }).join(',');
+  return match
+    .split(',')
+    .map((field) => {
+      const eq = field.indexOf('=');
+      if (eq < 0 || !ADDRESS_FIELDS.has(field.slice(0, eq))) return field;
+      const value = field.slice(eq + 1);
+      const slash = value.indexOf('/');
+      if (slash < 0 || value.slice(slash + 1) !== String(hostPrefix(ipVersion(value)))) return field;
+      return `${field.slice(0, eq)}=${value.slice(0, slash)}`;
+    })
+    .join(',');
 }
 
 export class FlowSet {
@@ -51,8 +60,10 @@ export class FlowSet {
     } else if (existingConj && !newConj) {
       this.flows.set(key, flow);
     } else if (!existingConj && !newConj && (existing.actions !== flow.actions || existing.cookie !== flow.cookie)) {
-      throw new Error(`two flows for one match in table ${flow.table}, priority ${flow.priority}, ${flow.match || '(any)'}: `
-        + `"${existing.actions}" (cookie ${formatCookie(existing.cookie)}) and "${flow.actions}" (cookie ${formatCookie(flow.cookie)})`);
+      throw new Error(
+        `two flows for one match in table ${flow.table}, priority ${flow.priority}, ${flow.match || '(any)'}: ` +
+          `"${existing.actions}" (cookie ${formatCookie(existing.cookie)}) and "${flow.actions}" (cookie ${formatCookie(flow.cookie)})`,
+      );
     }
     // A clause on a plain flow's match adds nothing: the plain flow already allows it.
   }
@@ -79,8 +90,13 @@ export class FlowSet {
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
   lines(): string[] {
     return [...this.flows.values()]
-      .sort((a, b) => a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0))
-      .map((f) => `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`);
+      .sort(
+        (a, b) => a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0),
+      )
+      .map(
+        (f) =>
+          `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`,
+      );
   }
 }
 
@@ -93,7 +109,11 @@ export class FlowBuilder {
   private readonly fields: string[] = [];
   private readonly loads: string[] = [];
 
-  constructor(private readonly table: number, private readonly priority: number, private readonly cookie: bigint) {}
+  constructor(
+    private readonly table: number,
+    private readonly priority: number,
+    private readonly cookie: bigint,
+  ) {}
 
   match(...fields: string[]): this {
     this.fields.push(...fields.filter((f) => f !== ''));
@@ -112,8 +132,15 @@ export class FlowBuilder {
 
   /** The flow with `actions` after its loads. */
   then(actions: string): Flow {
-    return { table: this.table, priority: this.priority, cookie: this.cookie, match: this.fields.join(','), actions: [...this.loads, actions].join(',') };
+    return {
+      table: this.table,
+      priority: this.priority,
+      cookie: this.cookie,
+      match: this.fields.join(','),
+      actions: [...this.loads, actions].join(','),
+    };
   }
 }
 
-export const flow = (table: number, priority: number, cookie: bigint = BASE_COOKIE): FlowBuilder => new FlowBuilder(table, priority, cookie);
+export const flow = (table: number, priority: number, cookie: bigint = BASE_COOKIE): FlowBuilder =>
+  new FlowBuilder(table, priority, cookie);

@@ -2,10 +2,19 @@
 import type { PolicySnapshot, SnapshotEntity, SnapshotHost } from '../model/snapshot';
 import { byName } from '../model/verdicts';
 
-export interface HostPorts { [ovsInterfaceName: string]: number }
+export interface HostPorts {
+  [ovsInterfaceName: string]: number;
+}
 /** ofport null: the entity's interface is not on the bridge (yet). */
-export interface LocalEntity { entity: SnapshotEntity; ofport: number | null }
-export interface HostView { host: SnapshotHost; local: LocalEntity[]; uplinks: number[] }
+export interface LocalEntity {
+  entity: SnapshotEntity;
+  ofport: number | null;
+}
+export interface HostView {
+  host: SnapshotHost;
+  local: LocalEntity[];
+  uplinks: number[];
+}
 
 function checkOfport(name: string, value: unknown): number {
   // 0xff00 and above are OpenFlow's reserved ports; a zone must also fit 16 bits.
@@ -18,7 +27,8 @@ function checkOfport(name: string, value: unknown): number {
 export function hostView(snapshot: PolicySnapshot, hostName: string, ports: HostPorts): HostView {
   const host = snapshot.hosts.find((h) => h.name === hostName);
   if (!host) throw new Error(`host ${JSON.stringify(hostName)} is not in the policy snapshot`);
-  const portOf = (name: string) => (Object.prototype.hasOwnProperty.call(ports, name) ? checkOfport(name, ports[name]) : null);
+  const portOf = (name: string) =>
+    Object.prototype.hasOwnProperty.call(ports, name) ? checkOfport(name, ports[name]) : null;
   const local = snapshot.entities
     .filter((e) => e.host === hostName)
     .sort(byName)

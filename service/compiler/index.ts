@@ -14,7 +14,11 @@ export type { HostPorts } from './host-view';
 export { ruleForCookie, ruleIndex, type RuleRef } from './rule-ids';
 export { decodeCookie, decodeLabel, decodeMark, cookieFor, TABLE, REG } from './pipeline';
 
-export interface CompiledHost { host: string; generation: number; flows: string[] }
+export interface CompiledHost {
+  host: string;
+  generation: number;
+  flows: string[];
+}
 
 export function compileHost(snapshot: PolicySnapshot, host: string, ports: HostPorts): CompiledHost {
   const view = hostView(snapshot, host, ports);

@@ -8,7 +8,12 @@
 import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from '../model/protocols';
 import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/schemas';
 import type {
-  PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotOutbound, SnapshotQuarantineRule,
+  PolicySnapshot,
+  SnapshotApplicationRule,
+  SnapshotEntity,
+  SnapshotInbound,
+  SnapshotOutbound,
+  SnapshotQuarantineRule,
 } from '../model/snapshot';
 import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
@@ -17,9 +22,7 @@ import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-s
 import type { FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
-import {
-  cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side,
-} from './pipeline';
+import { cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side } from './pipeline';
 import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
@@ -27,7 +30,15 @@ interface SideSpec {
   entityReg: string; // reg4 / reg5
   peer: AddressFields; // nw_dst / nw_src
   own: AddressFields; // nw_src / nw_dst
-  tables: { sets: number; setLookup: number; quarantine: number; shared: number; isolation: number; application: number; commit: number };
+  tables: {
+    sets: number;
+    setLookup: number;
+    quarantine: number;
+    shared: number;
+    isolation: number;
+    application: number;
+    commit: number;
+  };
   /** This side's excluding address sets (filled while its layers compile). */
   sets: ExclusionSets;
 }
@@ -35,10 +46,36 @@ interface SideSpec {
 const SRC: AddressFields = { v4: 'nw_src', v6: 'ipv6_src' };
 const DST: AddressFields = { v4: 'nw_dst', v6: 'ipv6_dst' };
 const SIDES: Omit<SideSpec, 'sets'>[] = [
-  { side: 'egress', entityReg: REG_MATCH.SRC_PORT, peer: DST, own: SRC,
-    tables: { sets: TABLE.EGRESS_SETS, setLookup: TABLE.EGRESS_SET_LOOKUP, quarantine: TABLE.EGRESS_QUARANTINE, shared: TABLE.EGRESS_SHARED, isolation: TABLE.EGRESS_ISOLATION, application: TABLE.EGRESS_APPLICATION, commit: TABLE.EGRESS_COMMIT } },
-  { side: 'ingress', entityReg: REG_MATCH.DST_PORT, peer: SRC, own: DST,
-    tables: { sets: TABLE.INGRESS_SETS, setLookup: TABLE.INGRESS_SET_LOOKUP, quarantine: TABLE.INGRESS_QUARANTINE, shared: TABLE.INGRESS_SHARED, isolation: TABLE.INGRESS_ISOLATION, application: TABLE.INGRESS_APPLICATION, commit: TABLE.INGRESS_COMMIT } },
+  {
+    side: 'egress',
+    entityReg: REG_MATCH.SRC_PORT,
+    peer: DST,
+    own: SRC,
+    tables: {
+      sets: TABLE.EGRESS_SETS,
+      setLookup: TABLE.EGRESS_SET_LOOKUP,
+      quarantine: TABLE.EGRESS_QUARANTINE,
+      shared: TABLE.EGRESS_SHARED,
+      isolation: TABLE.EGRESS_ISOLATION,
+      application: TABLE.EGRESS_APPLICATION,
+      commit: TABLE.EGRESS_COMMIT,
+    },
+  },
+  {
+    side: 'ingress',
+    entityReg: REG_MATCH.DST_PORT,
+    peer: SRC,
+    own: DST,
+    tables: {
+      sets: TABLE.INGRESS_SETS,
+      setLookup: TABLE.INGRESS_SET_LOOKUP,
+      quarantine: TABLE.INGRESS_QUARANTINE,
+      shared: TABLE.INGRESS_SHARED,
+      isolation: TABLE.INGRESS_ISOLATION,
+      application: TABLE.INGRESS_APPLICATION,
+      commit: TABLE.INGRESS_COMMIT,
+    },
+  },
 ];
 
 type Present = LocalEntity & { ofport: number };
@@ -48,9 +85,11 @@ function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: nu
   return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
 }
 
-const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
+const entityMatches = (spec: SideSpec, members: Present[]) =>
+  members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
 
-const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) => entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
+const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) =>
+  entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
 
 /**
  * The peer as address matches on `fields`; null = any address (no dimension). Parts with exclusions
@@ -98,7 +137,10 @@ function serviceMatches(service: ServiceT): string[] {
 }
 
 /** The entry's services as matches; null = every protocol and port (no dimension). */
-function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: ServiceT[]; service_groups: string[] }): string[] | null {
+function entryServiceMatches(
+  snapshot: PolicySnapshot,
+  entry: { services: ServiceT[]; service_groups: string[] },
+): string[] | null {
   const services = [
     ...entry.services,
     ...entry.service_groups.flatMap((name) => snapshot.service_groups.find((g) => g.name === name)?.services ?? []),
@@ -108,7 +150,12 @@ function entryServiceMatches(snapshot: PolicySnapshot, entry: { services: Servic
   return [...new Set(services.flatMap(serviceMatches))].sort();
 }
 
-interface TargetedRule { name: string; id: number; mode: string; target: { categories: Record<string, string[]> } }
+interface TargetedRule {
+  name: string;
+  id: number;
+  mode: string;
+  target: { categories: Record<string, string[]> };
+}
 
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
@@ -116,8 +163,14 @@ interface TargetedRule { name: string; id: number; mode: string; target: { categ
  * rule's priority (first by name highest); the entity's default below them.
  */
 function targetedLayer<R extends TargetedRule>(
-  fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], layer: Layer,
-  table: number, rules: R[], allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
+  fs: FlowSet,
+  snapshot: PolicySnapshot,
+  spec: SideSpec,
+  present: Present[],
+  layer: Layer,
+  table: number,
+  rules: R[],
+  allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
   const sorted = rules.slice().sort(byName);
   const deciding = new Map<Present, R[]>();
@@ -129,8 +182,13 @@ function targetedLayer<R extends TargetedRule>(
     deciding.set(member, chosen);
     const first = chosen[0];
     const id = first.id;
-    fs.add({ table, priority: PRIORITY.SIDE_DEFAULT, match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
-      cookie: cookieFor(layer, id), actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id) });
+    fs.add({
+      table,
+      priority: PRIORITY.SIDE_DEFAULT,
+      match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
+      cookie: cookieFor(layer, id),
+      actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id),
+    });
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
@@ -165,23 +223,36 @@ function targetedLayer<R extends TargetedRule>(
 
 const isStrict = (e: SnapshotEntity) => e.categories[STRICT.category] === STRICT.value;
 
-function quarantineLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[], strict: Present[]): void {
+function quarantineLayer(
+  fs: FlowSet,
+  snapshot: PolicySnapshot,
+  spec: SideSpec,
+  present: Present[],
+  strict: Present[],
+): void {
   const table = spec.tables.quarantine;
   // Strict at either end: deny, whatever any rule lists (rule 0: no rule decides it, the category does).
   const deny = verdictActions(spec, 'deny', 'quarantine', 0);
-  for (const match of entityMatches(spec, strict)) fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+  for (const match of entityMatches(spec, strict))
+    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
   for (const match of addressMatches(spec.peer, addressSet(snapshot.entities.filter(isStrict).flatMap((e) => e.ips)))) {
     fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
   }
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
   targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
-    allowAll: false, entries: spec.side === 'egress' ? r.outbound : r.inbound,
+    allowAll: false,
+    entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
   const quarantined = snapshot.entities.filter((e) => !isStrict(e) && rules.some((r) => selectorMatches(r.target, e)));
   for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
-    fs.add({ table, priority: PRIORITY.PEER_QUARANTINED, match, cookie: cookieFor('quarantine', 0),
-      actions: verdictActions(spec, 'allow', 'quarantine', 0) });
+    fs.add({
+      table,
+      priority: PRIORITY.PEER_QUARANTINED,
+      match,
+      cookie: cookieFor('quarantine', 0),
+      actions: verdictActions(spec, 'allow', 'quarantine', 0),
+    });
   }
 }
 
@@ -198,13 +269,23 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const consumers = peerMatches(snapshot, spec, SRC, rule.consumers); // the source address, on either side
     const providerIps = ipsOf(snapshot.entities, rule.providers);
-    const providers = spec.side === 'egress'
-      ? addressMatches(DST, addressSet(providerIps))
-      : entityMatches(spec, present.filter((m) => selectorMatches(rule.providers, m.entity)));
+    const providers =
+      spec.side === 'egress'
+        ? addressMatches(DST, addressSet(providerIps))
+        : entityMatches(
+            spec,
+            present.filter((m) => selectorMatches(rule.providers, m.entity)),
+          );
     const services = entryServiceMatches(snapshot, rule);
     if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
     const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
-    fs.addProduct(table, priority, cookieFor('shared_service', id), dims, verdictActions(spec, 'allow', 'shared_service', id));
+    fs.addProduct(
+      table,
+      priority,
+      cookieFor('shared_service', id),
+      dims,
+      verdictActions(spec, 'allow', 'shared_service', id),
+    );
   });
 }
 
@@ -235,11 +316,19 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
 function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.application;
   const rules: SnapshotApplicationRule[] = snapshot.application_rules;
-  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) => (spec.side === 'egress'
-    ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound, intraGroup: r.intra_group === 'allow' }
-    : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' }));
+  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) =>
+    spec.side === 'egress'
+      ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound, intraGroup: r.intra_group === 'allow' }
+      : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' },
+  );
   // Not targeted: this side takes no part (layer "default").
-  fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie: cookieFor('default', 0), actions: verdictActions(spec, 'allow', 'default', 0) });
+  fs.add({
+    table,
+    priority: PRIORITY.TABLE_MISS,
+    match: '',
+    cookie: cookieFor('default', 0),
+    actions: verdictActions(spec, 'allow', 'default', 0),
+  });
 }
 
 /** `snapshot` holds the rules in force only (no drafts). */

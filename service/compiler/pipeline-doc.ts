@@ -5,7 +5,8 @@
  */
 import { REGISTERS, TABLES, type TableSpec } from './pipeline';
 
-export const BEGIN = '<!-- generated from service/compiler/pipeline.ts by `npm run docs:generate`: edit the declaration, not this table -->';
+export const BEGIN =
+  '<!-- generated from service/compiler/pipeline.ts by `npm run docs:generate`: edit the declaration, not this table -->';
 export const END = '<!-- end of generated tables -->';
 
 function miss(t: TableSpec): string {

@@ -21,41 +21,154 @@ import type { RuleModelKind } from '../model/snapshot';
 export type Miss = { drop: true } | { goto: TableName } | { computed: string };
 
 /** One table of the pipeline: its number, what it does, its table-miss behaviour. */
-export interface TableSpec { name: TableName; id: number; does: string; miss: Miss }
+export interface TableSpec {
+  name: TableName;
+  id: number;
+  does: string;
+  miss: Miss;
+}
 
 export type TableName =
-  | 'CLASSIFY' | 'SPOOF'
-  | 'EGRESS_CT' | 'EGRESS_STATE' | 'EGRESS_SETS' | 'EGRESS_SET_LOOKUP'
-  | 'EGRESS_QUARANTINE' | 'EGRESS_SHARED' | 'EGRESS_ISOLATION' | 'EGRESS_APPLICATION' | 'EGRESS_COMMIT'
+  | 'CLASSIFY'
+  | 'SPOOF'
+  | 'EGRESS_CT'
+  | 'EGRESS_STATE'
+  | 'EGRESS_SETS'
+  | 'EGRESS_SET_LOOKUP'
+  | 'EGRESS_QUARANTINE'
+  | 'EGRESS_SHARED'
+  | 'EGRESS_ISOLATION'
+  | 'EGRESS_APPLICATION'
+  | 'EGRESS_COMMIT'
   | 'DISPATCH'
-  | 'INGRESS_CT' | 'INGRESS_STATE' | 'INGRESS_SETS' | 'INGRESS_SET_LOOKUP'
-  | 'INGRESS_QUARANTINE' | 'INGRESS_SHARED' | 'INGRESS_ISOLATION' | 'INGRESS_APPLICATION' | 'INGRESS_COMMIT';
+  | 'INGRESS_CT'
+  | 'INGRESS_STATE'
+  | 'INGRESS_SETS'
+  | 'INGRESS_SET_LOOKUP'
+  | 'INGRESS_QUARANTINE'
+  | 'INGRESS_SHARED'
+  | 'INGRESS_ISOLATION'
+  | 'INGRESS_APPLICATION'
+  | 'INGRESS_COMMIT';
 
 const DROP = { drop: true } as const;
 
 /** The pipeline, declared once: the compiler emits every drop/goto miss from here, docs/pipeline.md's table is generated from it. */
 export const TABLES: readonly TableSpec[] = [
-  { name: 'CLASSIFY', id: 0, miss: DROP, does: '`in_port` of an entity → reg0=1, reg4=ofport, → SPOOF. Uplink: ARP, ND (ICMPv6 133–136), DHCP answers (udp 67→68, 547→546) → `NORMAL`; IPv4/IPv6 → DISPATCH. Any other port, or other traffic: drop.' },
-  { name: 'SPOOF', id: 10, miss: DROP, does: 'Egress anti-spoofing. Per entity: IP with `nw_src`/`ipv6_src` one of its IPs (and `dl_src` = its MAC when set) → EGRESS_CT. ARP with `arp_spa` = own IPv4 (and `arp_sha` = MAC) → `NORMAL`. ND: RS/NS from own IPv6, link-local (`fe80::/10`) or `::`, NA whose `nd_target` is own IPv6 or link-local → `NORMAL` (only when the entity has an IPv6 address). DHCP client requests (udp 68→67 from `0.0.0.0` or own IPv4; DHCPv6 546→547 from link-local) → `NORMAL`. Everything else: drop.' },
+  {
+    name: 'CLASSIFY',
+    id: 0,
+    miss: DROP,
+    does: '`in_port` of an entity → reg0=1, reg4=ofport, → SPOOF. Uplink: ARP, ND (ICMPv6 133–136), DHCP answers (udp 67→68, 547→546) → `NORMAL`; IPv4/IPv6 → DISPATCH. Any other port, or other traffic: drop.',
+  },
+  {
+    name: 'SPOOF',
+    id: 10,
+    miss: DROP,
+    does: 'Egress anti-spoofing. Per entity: IP with `nw_src`/`ipv6_src` one of its IPs (and `dl_src` = its MAC when set) → EGRESS_CT. ARP with `arp_spa` = own IPv4 (and `arp_sha` = MAC) → `NORMAL`. ND: RS/NS from own IPv6, link-local (`fe80::/10`) or `::`, NA whose `nd_target` is own IPv6 or link-local → `NORMAL` (only when the entity has an IPv6 address). DHCP client requests (udp 68→67 from `0.0.0.0` or own IPv4; DHCPv6 546→547 from link-local) → `NORMAL`. Everything else: drop.',
+  },
   { name: 'EGRESS_CT', id: 20, miss: DROP, does: '`ct(table=EGRESS_STATE, zone=reg4)`' },
-  { name: 'EGRESS_STATE', id: 21, miss: DROP, does: '`+inv` drop; reply or related of a blocked connection (`ct_mark` verdict = 3) drop; `+est+rpl` and `+rel` → DISPATCH (no re-check); everything else (`+new`, and `+est` in the original direction) → EGRESS_SETS, i.e. **checked against the current policy on every packet**.' },
-  { name: 'EGRESS_SETS', id: 22, miss: { computed: 'clear reg6, look each address set up in EGRESS_SET_LOOKUP, go on to EGRESS_QUARANTINE (just the goto when the side has no set)' }, does: 'Clears reg6 and looks the packet up in each of this side\'s excluding address sets (`resubmit` to EGRESS_SET_LOOKUP with reg7 = set number), then → EGRESS_QUARANTINE. See "Exclusions". Just the `goto_table` when there are none.' },
-  { name: 'EGRESS_SET_LOOKUP', id: 23, miss: { computed: 'drop (only present when the side has sets): the bit stays clear' }, does: 'Per set (reg7 = k): its excluded CIDRs at priority 200 (no action), its included CIDRs at 100 (`load:1->reg6[k]`).' },
-  { name: 'EGRESS_QUARANTINE', id: 30, miss: { goto: 'EGRESS_SHARED' }, does: 'Source or destination `Quarantine: Strict` → deny (layer quarantine, rule 0) at priority 65000; source\'s quarantine rules (their `outbound`), else "destination is a quarantined entity" → this side takes no part (allow, layer quarantine, rule 0), else → EGRESS_SHARED.' },
-  { name: 'EGRESS_SHARED', id: 31, miss: { goto: 'EGRESS_ISOLATION' }, does: 'Shared-service rules: source address in the consumers, destination address a provider\'s, service listed → allow (layer shared_service, the rule), else → EGRESS_ISOLATION.' },
-  { name: 'EGRESS_ISOLATION', id: 32, miss: { goto: 'EGRESS_APPLICATION' }, does: 'Isolation rules: the source in one group, the destination in another → deny / would-deny, else → EGRESS_APPLICATION.' },
-  { name: 'EGRESS_APPLICATION', id: 33, miss: { computed: 'allow, layer default, rule 0 → EGRESS_COMMIT (an untargeted source takes no part)' }, does: 'Source\'s application rules (their `outbound`, `allow_all`, or `intra_group = allow` towards the target\'s members); untargeted source → allow, layer default, rule 0.' },
-  { name: 'EGRESS_COMMIT', id: 39, miss: { computed: 'none: only IP reaches it, and every IP packet matches' }, does: 'See "Commit" below; allowed / would-deny → DISPATCH.' },
-  { name: 'DISPATCH', id: 40, miss: DROP, does: '`nw_dst`/`ipv6_dst` of a local entity → reg5 = its ofport, → INGRESS_CT (its port not on the bridge yet → drop). Not local: from an entity (reg0=1) → `output` to every uplink; from an uplink → drop.' },
+  {
+    name: 'EGRESS_STATE',
+    id: 21,
+    miss: DROP,
+    does: '`+inv` drop; reply or related of a blocked connection (`ct_mark` verdict = 3) drop; `+est+rpl` and `+rel` → DISPATCH (no re-check); everything else (`+new`, and `+est` in the original direction) → EGRESS_SETS, i.e. **checked against the current policy on every packet**.',
+  },
+  {
+    name: 'EGRESS_SETS',
+    id: 22,
+    miss: {
+      computed:
+        'clear reg6, look each address set up in EGRESS_SET_LOOKUP, go on to EGRESS_QUARANTINE (just the goto when the side has no set)',
+    },
+    does: 'Clears reg6 and looks the packet up in each of this side\'s excluding address sets (`resubmit` to EGRESS_SET_LOOKUP with reg7 = set number), then → EGRESS_QUARANTINE. See "Exclusions". Just the `goto_table` when there are none.',
+  },
+  {
+    name: 'EGRESS_SET_LOOKUP',
+    id: 23,
+    miss: { computed: 'drop (only present when the side has sets): the bit stays clear' },
+    does: 'Per set (reg7 = k): its excluded CIDRs at priority 200 (no action), its included CIDRs at 100 (`load:1->reg6[k]`).',
+  },
+  {
+    name: 'EGRESS_QUARANTINE',
+    id: 30,
+    miss: { goto: 'EGRESS_SHARED' },
+    does: 'Source or destination `Quarantine: Strict` → deny (layer quarantine, rule 0) at priority 65000; source\'s quarantine rules (their `outbound`), else "destination is a quarantined entity" → this side takes no part (allow, layer quarantine, rule 0), else → EGRESS_SHARED.',
+  },
+  {
+    name: 'EGRESS_SHARED',
+    id: 31,
+    miss: { goto: 'EGRESS_ISOLATION' },
+    does: "Shared-service rules: source address in the consumers, destination address a provider's, service listed → allow (layer shared_service, the rule), else → EGRESS_ISOLATION.",
+  },
+  {
+    name: 'EGRESS_ISOLATION',
+    id: 32,
+    miss: { goto: 'EGRESS_APPLICATION' },
+    does: 'Isolation rules: the source in one group, the destination in another → deny / would-deny, else → EGRESS_APPLICATION.',
+  },
+  {
+    name: 'EGRESS_APPLICATION',
+    id: 33,
+    miss: { computed: 'allow, layer default, rule 0 → EGRESS_COMMIT (an untargeted source takes no part)' },
+    does: "Source's application rules (their `outbound`, `allow_all`, or `intra_group = allow` towards the target's members); untargeted source → allow, layer default, rule 0.",
+  },
+  {
+    name: 'EGRESS_COMMIT',
+    id: 39,
+    miss: { computed: 'none: only IP reaches it, and every IP packet matches' },
+    does: 'See "Commit" below; allowed / would-deny → DISPATCH.',
+  },
+  {
+    name: 'DISPATCH',
+    id: 40,
+    miss: DROP,
+    does: '`nw_dst`/`ipv6_dst` of a local entity → reg5 = its ofport, → INGRESS_CT (its port not on the bridge yet → drop). Not local: from an entity (reg0=1) → `output` to every uplink; from an uplink → drop.',
+  },
   { name: 'INGRESS_CT', id: 41, miss: DROP, does: '`ct(table=INGRESS_STATE, zone=reg5)`' },
-  { name: 'INGRESS_STATE', id: 42, miss: DROP, does: 'As EGRESS_STATE; passing replies go straight to `output:reg5`; the rest → INGRESS_SETS.' },
-  { name: 'INGRESS_SETS', id: 43, miss: { computed: 'as EGRESS_SETS, then INGRESS_QUARANTINE' }, does: 'As EGRESS_SETS for this side\'s sets (reg6 cleared first: on one host both sides run in one pass), then → INGRESS_QUARANTINE.' },
-  { name: 'INGRESS_SET_LOOKUP', id: 44, miss: { computed: 'drop (only present when the side has sets)' }, does: 'As EGRESS_SET_LOOKUP.' },
-  { name: 'INGRESS_QUARANTINE', id: 50, miss: { goto: 'INGRESS_SHARED' }, does: 'As EGRESS_QUARANTINE for the destination, with the rules\' `inbound` and the source address as the peer.' },
-  { name: 'INGRESS_SHARED', id: 51, miss: { goto: 'INGRESS_ISOLATION' }, does: 'As EGRESS_SHARED; shared services match the local provider\'s port (reg5) and the source address.' },
+  {
+    name: 'INGRESS_STATE',
+    id: 42,
+    miss: DROP,
+    does: 'As EGRESS_STATE; passing replies go straight to `output:reg5`; the rest → INGRESS_SETS.',
+  },
+  {
+    name: 'INGRESS_SETS',
+    id: 43,
+    miss: { computed: 'as EGRESS_SETS, then INGRESS_QUARANTINE' },
+    does: "As EGRESS_SETS for this side's sets (reg6 cleared first: on one host both sides run in one pass), then → INGRESS_QUARANTINE.",
+  },
+  {
+    name: 'INGRESS_SET_LOOKUP',
+    id: 44,
+    miss: { computed: 'drop (only present when the side has sets)' },
+    does: 'As EGRESS_SET_LOOKUP.',
+  },
+  {
+    name: 'INGRESS_QUARANTINE',
+    id: 50,
+    miss: { goto: 'INGRESS_SHARED' },
+    does: "As EGRESS_QUARANTINE for the destination, with the rules' `inbound` and the source address as the peer.",
+  },
+  {
+    name: 'INGRESS_SHARED',
+    id: 51,
+    miss: { goto: 'INGRESS_ISOLATION' },
+    does: "As EGRESS_SHARED; shared services match the local provider's port (reg5) and the source address.",
+  },
   { name: 'INGRESS_ISOLATION', id: 52, miss: { goto: 'INGRESS_APPLICATION' }, does: 'As EGRESS_ISOLATION.' },
-  { name: 'INGRESS_APPLICATION', id: 53, miss: { computed: 'allow, layer default, rule 0 → INGRESS_COMMIT' }, does: 'As EGRESS_APPLICATION, with the destination\'s rules (their `inbound`).' },
-  { name: 'INGRESS_COMMIT', id: 59, miss: { computed: 'none: only IP reaches it' }, does: 'As EGRESS_COMMIT, then `output:reg5`.' },
+  {
+    name: 'INGRESS_APPLICATION',
+    id: 53,
+    miss: { computed: 'allow, layer default, rule 0 → INGRESS_COMMIT' },
+    does: "As EGRESS_APPLICATION, with the destination's rules (their `inbound`).",
+  },
+  {
+    name: 'INGRESS_COMMIT',
+    id: 59,
+    miss: { computed: 'none: only IP reaches it' },
+    does: 'As EGRESS_COMMIT, then `output:reg5`.',
+  },
 ];
 
 /** Table numbers by name. */
@@ -72,7 +185,8 @@ export const REGISTERS = {
   SET: { n: 7, holds: 'the set being looked up (the SET_LOOKUP tables)' },
 } as const;
 export type RegisterName = keyof typeof REGISTERS;
-const regs = <T>(f: (n: number) => T) => Object.fromEntries(Object.entries(REGISTERS).map(([k, r]) => [k, f(r.n)])) as { readonly [K in RegisterName]: T };
+const regs = <T>(f: (n: number) => T) =>
+  Object.fromEntries(Object.entries(REGISTERS).map(([k, r]) => [k, f(r.n)])) as { readonly [K in RegisterName]: T };
 /** Field names for actions (`load:…->NXM_NX_REG4[]`). */
 export const REG = regs((n) => `NXM_NX_REG${n}`);
 /** Short names, as ovs-ofctl prints them in matches (`reg4=0x2`). */
@@ -98,7 +212,13 @@ export const PRIORITY = {
 // ---- ct_mark: the side's verdict, layer and side (32 bits) ----
 export type Side = 'egress' | 'ingress';
 export const MARK_VERDICT: Record<Verdict, number> = { allow: 1, 'would-deny': 2, deny: 3 }; // bits 0-1; 3 = blocked
-export const MARK_LAYER: Record<Layer, number> = { default: 0, quarantine: 1, isolation: 2, application: 3, shared_service: 4 }; // bits 2-4
+export const MARK_LAYER: Record<Layer, number> = {
+  default: 0,
+  quarantine: 1,
+  isolation: 2,
+  application: 3,
+  shared_service: 4,
+}; // bits 2-4
 export const MARK_SIDE: Record<Side, number> = { egress: 0, ingress: 1 }; // bit 5
 export const MARK_VERDICT_MASK = 0x3;
 
@@ -106,7 +226,11 @@ export function encodeMark(verdict: Verdict, layer: Layer, side: Side): number {
   return MARK_VERDICT[verdict] | (MARK_LAYER[layer] << 2) | (MARK_SIDE[side] << 5);
 }
 
-export interface DecodedMark { verdict: Verdict | null; layer: Layer; side: Side }
+export interface DecodedMark {
+  verdict: Verdict | null;
+  layer: Layer;
+  side: Side;
+}
 /** ct_mark → verdict/layer/side. verdict null: not a microseg mark (0 = never committed by us). */
 export function decodeMark(mark: number): DecodedMark {
   const v = mark & 0x3;
@@ -125,7 +249,10 @@ export function decodeLabel(label: string | bigint): number {
 // ---- rule ids and cookies ----
 // A rule's id is the one the store assigned it (snapshot rules carry it): unique, persistent, never 0.
 export const KIND_LAYER: Record<RuleModelKind, Layer> = {
-  quarantine_rule: 'quarantine', isolation_rule: 'isolation', application_rule: 'application', shared_service_rule: 'shared_service',
+  quarantine_rule: 'quarantine',
+  isolation_rule: 'isolation',
+  application_rule: 'application',
+  shared_service_rule: 'shared_service',
 };
 
 /** "MS" in the top 16 bits marks a microseg flow; then the layer (8 bits), 8 zero bits, the rule id (32 bits). */
@@ -137,7 +264,10 @@ export const BASE_COOKIE = cookieFor('default', 0);
 export function formatCookie(cookie: bigint): string {
   return `0x${cookie.toString(16)}`;
 }
-export interface DecodedCookie { layer: Layer; ruleId: number }
+export interface DecodedCookie {
+  layer: Layer;
+  ruleId: number;
+}
 /** null: not a microseg cookie. ruleId 0: the base pipeline (or a no-part flow of that layer). */
 export function decodeCookie(cookie: bigint | string): DecodedCookie | null {
   const c = typeof cookie === 'bigint' ? cookie : BigInt(cookie);

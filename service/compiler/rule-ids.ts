@@ -7,7 +7,11 @@ import type { PolicySnapshot, RuleModelKind } from '../model/snapshot';
 import { decodeCookie, KIND_LAYER } from './pipeline';
 import type { Layer } from '../model/verdicts';
 
-export interface RuleRef { kind: RuleModelKind; name: string; id: number }
+export interface RuleRef {
+  kind: RuleModelKind;
+  name: string;
+  id: number;
+}
 
 export function rulesOf(snapshot: PolicySnapshot): RuleRef[] {
   return [

@@ -17,14 +17,25 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: ServiceMetr
   app.addHook('preHandler', async (request) => {
     if (request.method !== 'POST' || request.routeOptions.url !== '/v1/agents/hosts/:name/status') return;
     const body = request.body as { last_error?: unknown } | undefined;
-    metrics.agentStatus((request.params as { name: string }).name, typeof body?.last_error === 'string' ? body.last_error : null);
+    metrics.agentStatus(
+      (request.params as { name: string }).name,
+      typeof body?.last_error === 'string' ? body.last_error : null,
+    );
   });
 
-  app.get('/metrics', {
-    config: { access: 'read' },
-    schema: { tags: ['status'], summary: 'Prometheus metrics: realization lag, drift repairs, flows per host, agent errors, API latency, observed connections' },
-  }, async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['status'],
+        summary:
+          'Prometheus metrics: realization lag, drift repairs, flows per host, agent errors, API latency, observed connections',
+      },
+    },
+    async (_request, reply) => {
+      reply.header('content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 }

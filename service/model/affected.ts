@@ -20,14 +20,16 @@ const ruleKinds = (model: ModelIndex) => (Object.keys(model) as Kind[]).filter((
  * than naming fields, so every rule kind's selectors and peers are found.
  */
 function selectorsOf(kind: Kind, body: AnyBody): SelectorT[] | 'any' {
-  const out: SelectorT[] = kind === 'quarantine_rule' && !(body as Bodies['quarantine_rule']).target ? [DEFAULT_QUARANTINE_TARGET] : [];
+  const out: SelectorT[] =
+    kind === 'quarantine_rule' && !(body as Bodies['quarantine_rule']).target ? [DEFAULT_QUARANTINE_TARGET] : [];
   let any = false;
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'any' && x === true) any = true;
-        else if (k === 'categories' && x && typeof x === 'object' && Object.values(x).every(Array.isArray)) out.push({ categories: x as SelectorT['categories'] });
+        else if (k === 'categories' && x && typeof x === 'object' && Object.values(x).every(Array.isArray))
+          out.push({ categories: x as SelectorT['categories'] });
         else walk(x);
       }
     }
@@ -69,7 +71,8 @@ export function affectedHosts(kind: Kind, before: AnyBody | null, after: AnyBody
     const names = new Set(sides.map((b) => b.name));
     for (const rk of ruleKinds(model)) {
       for (const rule of model[rk].values()) {
-        if (referencesOf(rk, rule).some((r) => r.kind === kind && names.has(r.name))) addRuleHosts(rk, rule, model, hosts);
+        if (referencesOf(rk, rule).some((r) => r.kind === kind && names.has(r.name)))
+          addRuleHosts(rk, rule, model, hosts);
       }
     }
   }

@@ -18,12 +18,16 @@ export function parseDuration(text: string): number | null {
 export function requireDuration(text: string, name: string, range: { minMs: number; maxMs: number }): number {
   const ms = parseDuration(text);
   if (ms === null) throw new Error(`${name}: "${text}" is not a duration (e.g. 2s, 500ms)`);
-  if (ms < range.minMs || ms > range.maxMs) throw new Error(`${name}: ${text} is out of range (${formatDuration(range.minMs)} to ${formatDuration(range.maxMs)})`);
+  if (ms < range.minMs || ms > range.maxMs)
+    throw new Error(
+      `${name}: ${text} is out of range (${formatDuration(range.minMs)} to ${formatDuration(range.maxMs)})`,
+    );
   return ms;
 }
 
 /** 50 → "50ms", 3600000 → "1h" (the largest whole unit). */
 export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  for (const unit of ['d', 'h', 'm', 's'] as const)
+    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   return `${ms}ms`;
 }

@@ -3,7 +3,17 @@
  * and the field it is about. `service/api/errors.ts` maps each code to its
  * HTTP status; anything else is a bug and answers 500 without details.
  */
-export type ErrorCode = 'bad_request' | 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'already_exists' | 'conflict' | 'in_use' | 'version_conflict' | 'unavailable';
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'already_exists'
+  | 'conflict'
+  | 'in_use'
+  | 'version_conflict'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

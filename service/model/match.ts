@@ -9,11 +9,18 @@ import { canonicalProtocol, hasPorts } from './protocols';
 import { blockContains, parseBlock, type IpAddress } from './net';
 
 /** One end of a connection: an entity (with the IP it uses, if any) or an external IP. */
-export interface Endpoint { entity: SnapshotEntity | null; ip: IpAddress | null }
+export interface Endpoint {
+  entity: SnapshotEntity | null;
+  ip: IpAddress | null;
+}
 
 /** `protocol`: its canonical spelling (model/protocols.ts `canonicalProtocol`): tcp, udp, sctp, icmp, icmpv6, another name, or a number without one. */
-export interface Packet { protocol: string; port?: number; icmp_type?: number; icmp_code?: number }
-
+export interface Packet {
+  protocol: string;
+  port?: number;
+  icmp_type?: number;
+  icmp_code?: number;
+}
 
 export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | null): boolean {
   if (!entity) return false;

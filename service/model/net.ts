@@ -8,7 +8,10 @@ import ipaddr from 'ipaddr.js';
 export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
 export type IpVersion = 4 | 6;
 /** `address` may have host bits set (see networkOf). */
-export interface Cidr { address: IpAddress; prefix: number }
+export interface Cidr {
+  address: IpAddress;
+  prefix: number;
+}
 
 const DOTTED_TAIL = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/;
 
@@ -52,7 +55,8 @@ export function canonicalAddress(text: string): string | null {
   return a ? formatAddress(a) : null;
 }
 
-export const sameAddress = (a: IpAddress, b: IpAddress): boolean => a.kind() === b.kind() && a.toString() === b.toString();
+export const sameAddress = (a: IpAddress, b: IpAddress): boolean =>
+  a.kind() === b.kind() && a.toString() === b.toString();
 
 /** "address/prefix" with a decimal prefix in range; null when malformed. Host bits are kept. */
 export function parseCidr(text: string): Cidr | null {
@@ -69,7 +73,8 @@ export function parseCidr(text: string): Cidr | null {
 /** The network of a CIDR: host bits cleared. */
 export function networkOf(c: Cidr): Cidr {
   const text = `${c.address.toString()}/${c.prefix}`;
-  const network = c.address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+  const network =
+    c.address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
   return { address: network, prefix: c.prefix };
 }
 
@@ -92,7 +97,11 @@ export function addressOf(version: IpVersion, value: bigint): IpAddress {
 }
 
 /** An inclusive address interval: a CIDR or a range "low-high" of one family. */
-export interface Block { version: IpVersion; low: bigint; high: bigint }
+export interface Block {
+  version: IpVersion;
+  low: bigint;
+  high: bigint;
+}
 
 /** A CIDR or "address-address" (low ≤ high, one family); null when it is neither. */
 export function parseBlock(text: string): Block | null {

@@ -10,15 +10,32 @@ export const ICMP_PROTOCOLS = ['icmp', 'icmpv6'] as const;
 
 /** IANA protocol numbers of the names we accept (tcp, udp, sctp, icmp, icmpv6 included). */
 export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, ospf: 89, pim: 103, vrrp: 112, l2tp: 115, sctp: 132,
+  icmp: 1,
+  igmp: 2,
+  ipip: 4,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  icmpv6: 58,
+  ospf: 89,
+  pim: 103,
+  vrrp: 112,
+  l2tp: 115,
+  sctp: 132,
 };
-export const OTHER_PROTOCOL_NAMES = Object.keys(PROTOCOL_NUMBERS).filter((n) => !(PORT_PROTOCOLS as readonly string[]).includes(n) && !(ICMP_PROTOCOLS as readonly string[]).includes(n));
+export const OTHER_PROTOCOL_NAMES = Object.keys(PROTOCOL_NUMBERS).filter(
+  (n) => !(PORT_PROTOCOLS as readonly string[]).includes(n) && !(ICMP_PROTOCOLS as readonly string[]).includes(n),
+);
 export const PROTOCOL_PATTERN = `^(any|${Object.keys(PROTOCOL_NUMBERS).join('|')}|[0-9]{1,3})$`;
 
 /** Whether a protocol (by name or number: `6` is tcp) carries ports. */
-export const hasPorts = (protocol: string): boolean => (PORT_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
+export const hasPorts = (protocol: string): boolean =>
+  (PORT_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
 /** Whether a protocol (by name or number: `1` is icmp) carries an ICMP type and code. */
-export const isIcmp = (protocol: string): boolean => (ICMP_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
+export const isIcmp = (protocol: string): boolean =>
+  (ICMP_PROTOCOLS as readonly string[]).includes(canonicalProtocol(protocol) ?? protocol);
 
 /** The IP protocol number of a name or number text; null when it is neither (or above 255). */
 export function protocolNumber(protocol: string): number | null {

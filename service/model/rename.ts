@@ -10,7 +10,11 @@ export type RenamableKind = 'category' | 'address_group' | 'service_group';
 export const RENAMABLE: ReadonlySet<Kind> = new Set<Kind>(['category', 'address_group', 'service_group']);
 
 /** The property that holds references of each kind, wherever it appears in a body. */
-const HOLDER: Record<RenamableKind, string> = { category: 'categories', address_group: 'address_groups', service_group: 'service_groups' };
+const HOLDER: Record<RenamableKind, string> = {
+  category: 'categories',
+  address_group: 'address_groups',
+  service_group: 'service_groups',
+};
 
 /**
  * `body` with every reference to `from` of `kind` renamed to `to` (the
@@ -24,25 +28,35 @@ export function renameReferences(body: AnyBody, kind: RenamableKind, from: strin
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => {
-      if (k !== holder) return [k, walk(x)];
-      if (kind === 'category' && x && typeof x === 'object' && !Array.isArray(x)) {
-        // A map keyed by category name: entity categories, or a selector.
-        return [k, Object.fromEntries(Object.entries(x).map(([name, value]) => {
-          if (name !== from) return [name, value];
-          changed = true;
-          return [to, value];
-        }))];
-      }
-      if (Array.isArray(x)) {
-        return [k, x.map((name) => {
-          if (name !== from) return name;
-          changed = true;
-          return to;
-        })];
-      }
-      return [k, walk(x)];
-    }));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => {
+        if (k !== holder) return [k, walk(x)];
+        if (kind === 'category' && x && typeof x === 'object' && !Array.isArray(x)) {
+          // A map keyed by category name: entity categories, or a selector.
+          return [
+            k,
+            Object.fromEntries(
+              Object.entries(x).map(([name, value]) => {
+                if (name !== from) return [name, value];
+                changed = true;
+                return [to, value];
+              }),
+            ),
+          ];
+        }
+        if (Array.isArray(x)) {
+          return [
+            k,
+            x.map((name) => {
+              if (name !== from) return name;
+              changed = true;
+              return to;
+            }),
+          ];
+        }
+        return [k, walk(x)];
+      }),
+    );
   };
   const out = walk(body) as AnyBody;
   return changed ? out : null;

@@ -25,20 +25,39 @@ export const Protocol = Type.String({
   description: `IP protocol: tcp, udp, sctp (with ports), icmp, icmpv6 (with type/code), any, another protocol by name (${OTHER_PROTOCOL_NAMES.join(', ')}) or by number (0-255, kept as written; a number means the protocol it names: 47 is gre, 6 is tcp).`,
 });
 export const Mode = Type.Union([Type.Literal('monitor'), Type.Literal('apply'), Type.Literal('off')], {
-  description: '`monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).',
+  description:
+    '`monitor` forwards and records would-deny connections; `apply` enforces; `off` keeps the rule as a draft: stored and validated, never enforced (explain and reachability name the drafts that would have matched).',
 });
-const Log = Type.Boolean({ default: false, description: 'true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).' });
+const Log = Type.Boolean({
+  default: false,
+  description:
+    'true: every new connection this rule decides is written as one JSON line to the rule log (and to MICROSEG_SYSLOG when set).',
+});
 
 export const Service = Type.Object(
   {
     protocol: Protocol,
     ports: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[0-9]{1,5}(-[0-9]{1,5})?$', description: 'A port ("443") or an inclusive range ("8000-8080"), 1-65535.' }), {
-        description: 'Destination ports for tcp/udp/sctp; empty or absent means every port.',
+      Type.Array(
+        Type.String({
+          pattern: '^[0-9]{1,5}(-[0-9]{1,5})?$',
+          description: 'A port ("443") or an inclusive range ("8000-8080"), 1-65535.',
+        }),
+        {
+          description: 'Destination ports for tcp/udp/sctp; empty or absent means every port.',
+        },
+      ),
+    ),
+    icmp_type: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP type (icmp/icmpv6 only); absent means every type.' }),
+    ),
+    icmp_code: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 255,
+        description: 'ICMP code (icmp/icmpv6 only, requires icmp_type); absent means every code.',
       }),
     ),
-    icmp_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP type (icmp/icmpv6 only); absent means every type.' })),
-    icmp_code: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'ICMP code (icmp/icmpv6 only, requires icmp_type); absent means every code.' })),
   },
   { additionalProperties: false, description: 'One protocol with its ports or ICMP type/code.' },
 );
@@ -46,11 +65,14 @@ export const Service = Type.Object(
 // additionalProperties: false, because TypeBox emits only patternProperties: keys not matching the name pattern would pass unchecked.
 const CategoryMatch = Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Array(CategoryValue, { minItems: 1 }), {
   additionalProperties: false,
-  description: 'Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.',
+  description:
+    'Category name → accepted values. An entity matches when, for every key, its value is one of the listed values.',
 });
 
 const Cidr = Type.String({ description: 'Canonical CIDR, IPv4 or IPv6.' });
-const Block = Type.String({ description: 'Canonical CIDR ("10.0.0.0/24") or inclusive address range ("10.0.0.5-10.0.0.20"), IPv4 or IPv6.' });
+const Block = Type.String({
+  description: 'Canonical CIDR ("10.0.0.0/24") or inclusive address range ("10.0.0.5-10.0.0.20"), IPv4 or IPv6.',
+});
 
 export const Selector = Type.Object(
   { categories: CategoryMatch },
@@ -60,17 +82,34 @@ export const Selector = Type.Object(
 export const Peer = Type.Object(
   {
     categories: Type.Optional(CategoryMatch),
-    address_groups: Type.Optional(Type.Array(Name('Address group name.'), { description: 'Address groups whose CIDRs are part of the peer.' })),
+    address_groups: Type.Optional(
+      Type.Array(Name('Address group name.'), { description: 'Address groups whose CIDRs are part of the peer.' }),
+    ),
     cidrs: Type.Optional(Type.Array(Block, { description: 'CIDRs or address ranges that are part of the peer.' })),
     any: Type.Optional(Type.Boolean({ description: 'true: every address, entity or external.' })),
-    except: Type.Optional(Type.Array(Cidr, { description: 'CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.' })),
+    except: Type.Optional(
+      Type.Array(Cidr, {
+        description:
+          'CIDRs taken out of the peer: an address in one of them never matches it, whatever part would include it.',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.' },
+  {
+    additionalProperties: false,
+    description:
+      'The other end of a connection: the union of the entities matched by categories, the address groups, the CIDRs, or anything, minus `except`.',
+  },
 );
 
 const ServiceFields = {
-  services: Type.Optional(Type.Array(Service, { description: 'Services allowed. With no services and no service_groups every protocol and port is allowed.' })),
-  service_groups: Type.Optional(Type.Array(Name('Service group name.'), { description: 'Service groups allowed, by name.' })),
+  services: Type.Optional(
+    Type.Array(Service, {
+      description: 'Services allowed. With no services and no service_groups every protocol and port is allowed.',
+    }),
+  ),
+  service_groups: Type.Optional(
+    Type.Array(Name('Service group name.'), { description: 'Service groups allowed, by name.' }),
+  ),
 };
 
 export const InboundEntry = Type.Object(
@@ -79,7 +118,10 @@ export const InboundEntry = Type.Object(
     to: Type.Optional(Selector),
     ...ServiceFields,
   },
-  { additionalProperties: false, description: 'Allows connections from a peer into the target (or the part of it that `to` selects).' },
+  {
+    additionalProperties: false,
+    description: 'Allows connections from a peer into the target (or the part of it that `to` selects).',
+  },
 );
 export const OutboundEntry = Type.Object(
   {
@@ -87,13 +129,18 @@ export const OutboundEntry = Type.Object(
     to: Peer,
     ...ServiceFields,
   },
-  { additionalProperties: false, description: 'Allows connections from the target (or the part of it that `from` selects) to a peer.' },
+  {
+    additionalProperties: false,
+    description: 'Allows connections from the target (or the part of it that `from` selects) to a peer.',
+  },
 );
 
 /** Fields every stored object carries, added by the service. */
 export const Meta = {
   id: Type.String({ description: 'Server-assigned identifier.' }),
-  version: Type.Integer({ description: 'Optimistic concurrency version; send it back as If-Match or `version` when updating.' }),
+  version: Type.Integer({
+    description: 'Optimistic concurrency version; send it back as If-Match or `version` when updating.',
+  }),
   created_at: Type.String({ description: 'Creation time, RFC 3339.' }),
   updated_at: Type.String({ description: 'Last update time, RFC 3339.' }),
 };
@@ -104,7 +151,10 @@ const common = (nameDescription: string) => ({
 });
 
 export const CategoryInput = Type.Object(
-  { ...common('Category name (the key), e.g. AppTier. Unique; the import ID.'), values: Type.Array(CategoryValue, { description: 'The values entities may take.' }) },
+  {
+    ...common('Category name (the key), e.g. AppTier. Unique; the import ID.'),
+    values: Type.Array(CategoryValue, { description: 'The values entities may take.' }),
+  },
   { additionalProperties: false },
 );
 export const AddressGroupInput = Type.Object(
@@ -116,15 +166,35 @@ export const AddressGroupInput = Type.Object(
   { additionalProperties: false },
 );
 export const ServiceGroupInput = Type.Object(
-  { ...common('Service group name. Unique; the import ID.'), services: Type.Array(Service, { minItems: 1, description: 'The services in the group.' }) },
+  {
+    ...common('Service group name. Unique; the import ID.'),
+    services: Type.Array(Service, { minItems: 1, description: 'The services in the group.' }),
+  },
   { additionalProperties: false },
 );
 export const HostInput = Type.Object(
   {
     ...common('Host name. Unique; the import ID.'),
-    bridge: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$', default: 'br.microseg', description: 'The Open vSwitch bridge microseg owns on this host.' })),
-    ovs_rundir: Type.Optional(Type.String({ minLength: 1, description: "Set: the service's embedded agent programs this host's OVS through unix:<ovs_rundir>/<bridge>.mgmt. Unset: a standalone microseg-agent serves it." })),
-    uplinks: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' }), { default: [], description: 'Bridge ports that face the network.' })),
+    bridge: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_.-]{1,15}$',
+        default: 'br.microseg',
+        description: 'The Open vSwitch bridge microseg owns on this host.',
+      }),
+    ),
+    ovs_rundir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "Set: the service's embedded agent programs this host's OVS through unix:<ovs_rundir>/<bridge>.mgmt. Unset: a standalone microseg-agent serves it.",
+      }),
+    ),
+    uplinks: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$' }), {
+        default: [],
+        description: 'Bridge ports that face the network.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -132,10 +202,23 @@ export const EntityInput = Type.Object(
   {
     ...common('Entity (VM NIC) name. Unique; the import ID.'),
     host: Name('The host whose bridge the NIC is on.'),
-    port: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,15}$', description: "The OVS interface name on the host's bridge." }),
-    mac: Type.Optional(Type.String({ description: 'The NIC MAC address, lower-case colon form; the only source MAC it may send.' })),
-    ips: Type.Array(Type.String({ description: 'IPv4 or IPv6 address.' }), { description: 'The IP addresses of the NIC; the only source addresses it may send.' }),
-    categories: Type.Optional(Type.Record(Type.String({ pattern: NAME_PATTERN }), CategoryValue, { additionalProperties: false, default: {}, description: 'Category name → value.' })),
+    port: Type.String({
+      pattern: '^[A-Za-z0-9_.:-]{1,15}$',
+      description: "The OVS interface name on the host's bridge.",
+    }),
+    mac: Type.Optional(
+      Type.String({ description: 'The NIC MAC address, lower-case colon form; the only source MAC it may send.' }),
+    ),
+    ips: Type.Array(Type.String({ description: 'IPv4 or IPv6 address.' }), {
+      description: 'The IP addresses of the NIC; the only source addresses it may send.',
+    }),
+    categories: Type.Optional(
+      Type.Record(Type.String({ pattern: NAME_PATTERN }), CategoryValue, {
+        additionalProperties: false,
+        default: {},
+        description: 'Category name → value.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -146,11 +229,23 @@ export const ApplicationRuleInput = Type.Object(
     target: Selector,
     inbound: Type.Optional(Type.Array(InboundEntry, { default: [], description: 'What may connect to the target.' })),
     outbound_policy: Type.Optional(
-      Type.Union([Type.Literal('allow_all'), Type.Literal('allow_listed')], { default: 'allow_all', description: '`allow_all`: the target may connect anywhere; `allow_listed`: only to what `outbound` lists.' }),
+      Type.Union([Type.Literal('allow_all'), Type.Literal('allow_listed')], {
+        default: 'allow_all',
+        description: '`allow_all`: the target may connect anywhere; `allow_listed`: only to what `outbound` lists.',
+      }),
     ),
-    outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the target may connect (with outbound_policy allow_listed).' })),
+    outbound: Type.Optional(
+      Type.Array(OutboundEntry, {
+        default: [],
+        description: 'Where the target may connect (with outbound_policy allow_listed).',
+      }),
+    ),
     intra_group: Type.Optional(
-      Type.Union([Type.Literal('deny'), Type.Literal('allow')], { default: 'deny', description: 'Connections between two members of the target: `allow` lets them all through (every service, both directions) without consulting the lists; `deny` (default): only what the lists allow.' }),
+      Type.Union([Type.Literal('deny'), Type.Literal('allow')], {
+        default: 'deny',
+        description:
+          'Connections between two members of the target: `allow` lets them all through (every service, both directions) without consulting the lists; `deny` (default): only what the lists allow.',
+      }),
     ),
     log: Type.Optional(Log),
   },
@@ -160,7 +255,11 @@ export const IsolationRuleInput = Type.Object(
   {
     ...common('Rule name. Unique; the import ID.'),
     mode: Mode,
-    groups: Type.Array(Selector, { minItems: 2, description: 'Two or more groups: members of different groups never talk, either way; members of one group are unaffected.' }),
+    groups: Type.Array(Selector, {
+      minItems: 2,
+      description:
+        'Two or more groups: members of different groups never talk, either way; members of one group are unaffected.',
+    }),
     log: Type.Optional(Log),
   },
   { additionalProperties: false },
@@ -168,7 +267,10 @@ export const IsolationRuleInput = Type.Object(
 export const SharedServiceRuleInput = Type.Object(
   {
     ...common('Rule name. Unique; the import ID.'),
-    mode: Type.Union([Type.Literal('apply'), Type.Literal('off')], { description: '`apply` allows what the rule lists, before isolation and application rules; `off` keeps it as a draft. (A shared-service rule only allows, so it has no monitor mode.)' }),
+    mode: Type.Union([Type.Literal('apply'), Type.Literal('off')], {
+      description:
+        '`apply` allows what the rule lists, before isolation and application rules; `off` keeps it as a draft. (A shared-service rule only allows, so it has no monitor mode.)',
+    }),
     providers: Selector,
     consumers: Peer,
     ...ServiceFields,
@@ -183,9 +285,22 @@ export const QuarantineRuleInput = Type.Object(
   {
     ...common('Rule name. Unique; the import ID.'),
     mode: Mode,
-    target: Type.Optional(Type.Composite([Selector], { default: DEFAULT_QUARANTINE_TARGET, description: 'The quarantined entities; default Quarantine = Forensic. (Quarantine = Strict entities have no traffic at all, whatever a rule lists.)' })),
-    inbound: Type.Optional(Type.Array(InboundEntry, { default: [], description: 'What may still connect to the quarantined entities (forensic tools).' })),
-    outbound: Type.Optional(Type.Array(OutboundEntry, { default: [], description: 'Where the quarantined entities may still connect.' })),
+    target: Type.Optional(
+      Type.Composite([Selector], {
+        default: DEFAULT_QUARANTINE_TARGET,
+        description:
+          'The quarantined entities; default Quarantine = Forensic. (Quarantine = Strict entities have no traffic at all, whatever a rule lists.)',
+      }),
+    ),
+    inbound: Type.Optional(
+      Type.Array(InboundEntry, {
+        default: [],
+        description: 'What may still connect to the quarantined entities (forensic tools).',
+      }),
+    ),
+    outbound: Type.Optional(
+      Type.Array(OutboundEntry, { default: [], description: 'Where the quarantined entities may still connect.' }),
+    ),
     log: Type.Optional(Log),
   },
   { additionalProperties: false },
@@ -200,7 +315,10 @@ export const ServiceGroup = stored(ServiceGroupInput);
 export const Host = Type.Composite([HostInput, Type.Object(Meta), Type.Object({ status: HostStatus })]);
 export const Entity = stored(EntityInput);
 const RuleMeta = Type.Object({
-  rule_id: Type.Integer({ description: 'Assigned by the service, unique among rules and kept across renames: the id the rule\'s flow cookies and conntrack labels carry.' }),
+  rule_id: Type.Integer({
+    description:
+      "Assigned by the service, unique among rules and kept across renames: the id the rule's flow cookies and conntrack labels carry.",
+  }),
 });
 const storedRule = <T extends TSchema>(input: T) => Type.Composite([input as never, Type.Object(Meta), RuleMeta]);
 export const ApplicationRule = storedRule(ApplicationRuleInput);

@@ -6,10 +6,25 @@
 import type { RuleKind } from './verdicts';
 import type { ModeT, SelectorT, ServiceT, PeerT } from './schemas';
 
-export interface SnapshotCategory { name: string; values: string[] }
-export interface SnapshotAddressGroup { name: string; cidrs: string[]; except: string[] }
-export interface SnapshotServiceGroup { name: string; services: ServiceT[] }
-export interface SnapshotHost { name: string; bridge: string; ovs_rundir?: string; uplinks: string[] }
+export interface SnapshotCategory {
+  name: string;
+  values: string[];
+}
+export interface SnapshotAddressGroup {
+  name: string;
+  cidrs: string[];
+  except: string[];
+}
+export interface SnapshotServiceGroup {
+  name: string;
+  services: ServiceT[];
+}
+export interface SnapshotHost {
+  name: string;
+  bridge: string;
+  ovs_rundir?: string;
+  uplinks: string[];
+}
 export interface SnapshotEntity {
   name: string;
   host: string;
@@ -18,12 +33,27 @@ export interface SnapshotEntity {
   ips: string[];
   categories: Record<string, string>;
 }
-export interface SnapshotInbound { from: PeerT; to?: SelectorT; services: ServiceT[]; service_groups: string[] }
-export interface SnapshotOutbound { from?: SelectorT; to: PeerT; services: ServiceT[]; service_groups: string[] }
+export interface SnapshotInbound {
+  from: PeerT;
+  to?: SelectorT;
+  services: ServiceT[];
+  service_groups: string[];
+}
+export interface SnapshotOutbound {
+  from?: SelectorT;
+  to: PeerT;
+  services: ServiceT[];
+  service_groups: string[];
+}
 /** A rule kind as the model names its objects (`application_rule`…): the kind of model/verdicts.ts plus `_rule`. */
 export type RuleModelKind = `${RuleKind}_rule`;
 /** Every rule model kind, in the store's order; each rule carries the `id` the store assigned it (cookies and ct_label name rules by it). */
-export const RULE_MODEL_KINDS: readonly RuleModelKind[] = ['quarantine_rule', 'isolation_rule', 'application_rule', 'shared_service_rule'];
+export const RULE_MODEL_KINDS: readonly RuleModelKind[] = [
+  'quarantine_rule',
+  'isolation_rule',
+  'application_rule',
+  'shared_service_rule',
+];
 
 export interface SnapshotApplicationRule {
   name: string;
@@ -36,7 +66,13 @@ export interface SnapshotApplicationRule {
   intra_group: 'deny' | 'allow';
   log: boolean;
 }
-export interface SnapshotIsolationRule { name: string; id: number; mode: ModeT; groups: SelectorT[]; log: boolean }
+export interface SnapshotIsolationRule {
+  name: string;
+  id: number;
+  mode: ModeT;
+  groups: SelectorT[];
+  log: boolean;
+}
 export interface SnapshotQuarantineRule {
   name: string;
   id: number;

@@ -6,13 +6,34 @@
  * decides what to do with them.
  */
 import type {
-  Kind, ServiceT, SelectorT, PeerT, InboundEntryT, OutboundEntryT, CategoryInputT, AddressGroupInputT,
-  ServiceGroupInputT, HostInputT, EntityInputT, ApplicationRuleInputT, IsolationRuleInputT, QuarantineRuleInputT,
+  Kind,
+  ServiceT,
+  SelectorT,
+  PeerT,
+  InboundEntryT,
+  OutboundEntryT,
+  CategoryInputT,
+  AddressGroupInputT,
+  ServiceGroupInputT,
+  HostInputT,
+  EntityInputT,
+  ApplicationRuleInputT,
+  IsolationRuleInputT,
+  QuarantineRuleInputT,
   SharedServiceRuleInputT,
 } from './schemas';
 import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from './protocols';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import { addressValue, parseAddress, formatAddress, parseCidr, networkOf, formatCidr, hostPrefix, versionOf } from './net';
+import {
+  addressValue,
+  parseAddress,
+  formatAddress,
+  parseCidr,
+  networkOf,
+  formatCidr,
+  hostPrefix,
+  versionOf,
+} from './net';
 
 export interface FieldError {
   field: string;
@@ -46,7 +67,13 @@ export function checkCidr(text: string, field: string): FieldError[] {
   const c = parseCidr(text);
   if (!c) {
     const a = parseAddress(text);
-    if (a) return [{ field, message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${hostPrefix(versionOf(a))}` }];
+    if (a)
+      return [
+        {
+          field,
+          message: `"${text}" is an address, not a CIDR; did you mean ${formatAddress(a)}/${hostPrefix(versionOf(a))}`,
+        },
+      ];
     return [{ field, message: `"${text}" is not a CIDR (IPv4 like 10.0.0.0/24 or IPv6 like 2001:db8::/32)` }];
   }
   const canonical = formatCidr(networkOf(c));
@@ -61,7 +88,8 @@ export function checkBlock(text: string, field: string): FieldError[] {
   const [lowText, highText] = [text.slice(0, dash), text.slice(dash + 1)];
   const low = parseAddress(lowText);
   const high = parseAddress(highText);
-  if (!low || !high) return [{ field, message: `"${text}" is not an address range (like 10.0.0.5-10.0.0.20 or fd00::5-fd00::20)` }];
+  if (!low || !high)
+    return [{ field, message: `"${text}" is not an address range (like 10.0.0.5-10.0.0.20 or fd00::5-fd00::20)` }];
   const canonical = `${formatAddress(low)}-${formatAddress(high)}`;
   if (canonical !== text) return [{ field, message: `"${text}" is not canonical; did you mean ${canonical}` }];
   if (versionOf(low) !== versionOf(high)) return [{ field, message: `"${text}" mixes IPv4 and IPv6` }];
@@ -79,10 +107,15 @@ export function checkAddress(text: string, field: string): FieldError[] {
 
 export function checkMac(text: string, field: string): FieldError[] {
   if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(text)) {
-    const hint = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(text) ? `; did you mean ${text.toLowerCase().replace(/-/g, ':')}` : '';
-    return [{ field, message: `"${text}" is not a MAC address in lower-case colon form like 02:00:00:00:00:01${hint}` }];
+    const hint = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(text)
+      ? `; did you mean ${text.toLowerCase().replace(/-/g, ':')}`
+      : '';
+    return [
+      { field, message: `"${text}" is not a MAC address in lower-case colon form like 02:00:00:00:00:01${hint}` },
+    ];
   }
-  if (parseInt(text.slice(0, 2), 16) & 1) return [{ field, message: `"${text}" is a multicast MAC; a NIC needs a unicast address` }];
+  if (parseInt(text.slice(0, 2), 16) & 1)
+    return [{ field, message: `"${text}" is a multicast MAC; a NIC needs a unicast address` }];
   if (text === '00:00:00:00:00:00') return [{ field, message: 'the all-zero MAC is not a NIC address' }];
   return [];
 }
@@ -107,7 +140,10 @@ export function checkUnique(items: readonly unknown[] | undefined, field: string
 export function checkService(s: ServiceT, field: string): FieldError[] {
   const errors: FieldError[] = [];
   if (s.protocol !== 'any' && protocolNumber(s.protocol) === null) {
-    errors.push({ field: `${field}.protocol`, message: `"${s.protocol}" is not an IP protocol: protocol numbers are 0-255` });
+    errors.push({
+      field: `${field}.protocol`,
+      message: `"${s.protocol}" is not an IP protocol: protocol numbers are 0-255`,
+    });
   }
   if (s.ports && s.ports.length > 0 && !hasPorts(s.protocol)) {
     errors.push({ field: `${field}.ports`, message: `ports apply only to tcp, udp and sctp, not ${s.protocol}` });
@@ -115,16 +151,23 @@ export function checkService(s: ServiceT, field: string): FieldError[] {
   (s.ports ?? []).forEach((p, i) => {
     const [low, high = low] = p.split('-').map(Number);
     const f = `${field}.ports[${i}]`;
-    if (!(low >= 1 && low <= 65535 && high >= 1 && high <= 65535)) errors.push({ field: f, message: `"${p}": ports are 1-65535` });
+    if (!(low >= 1 && low <= 65535 && high >= 1 && high <= 65535))
+      errors.push({ field: f, message: `"${p}": ports are 1-65535` });
     else if (low > high) errors.push({ field: f, message: `"${p}": range low ${low} is above high ${high}` });
     // Spelled one way only, like CIDRs: "0443" and "443" must not be two different items of one set.
-    else if (/(^|-)0/.test(p)) errors.push({ field: f, message: `"${p}" is not canonical; did you mean ${low === high ? low : `${low}-${high}`}` });
+    else if (/(^|-)0/.test(p))
+      errors.push({
+        field: f,
+        message: `"${p}" is not canonical; did you mean ${low === high ? low : `${low}-${high}`}`,
+      });
   });
   errors.push(...checkUnique(s.ports, `${field}.ports`));
   for (const key of ['icmp_type', 'icmp_code'] as const) {
-    if (s[key] !== undefined && !isIcmp(s.protocol)) errors.push({ field: `${field}.${key}`, message: `${key} applies only to icmp and icmpv6, not ${s.protocol}` });
+    if (s[key] !== undefined && !isIcmp(s.protocol))
+      errors.push({ field: `${field}.${key}`, message: `${key} applies only to icmp and icmpv6, not ${s.protocol}` });
   }
-  if (s.icmp_code !== undefined && s.icmp_type === undefined) errors.push({ field: `${field}.icmp_code`, message: 'icmp_code requires icmp_type' });
+  if (s.icmp_code !== undefined && s.icmp_type === undefined)
+    errors.push({ field: `${field}.icmp_code`, message: 'icmp_code requires icmp_type' });
   return errors;
 }
 
@@ -143,15 +186,25 @@ function checkSelectorShape(sel: SelectorT | undefined, field: string): FieldErr
 
 /** Parts that add addresses; `except` only takes away. */
 function peerIsEmpty(p: PeerT): boolean {
-  return p.categories === undefined && !(p.address_groups && p.address_groups.length) && !(p.cidrs && p.cidrs.length) && p.any !== true;
+  return (
+    p.categories === undefined &&
+    !(p.address_groups && p.address_groups.length) &&
+    !(p.cidrs && p.cidrs.length) &&
+    p.any !== true
+  );
 }
 
 function checkPeerShape(p: PeerT, field: string): FieldError[] {
-  if (peerIsEmpty(p)) return [{ field, message: 'a peer needs at least one of categories, address_groups, cidrs, or any = true' }];
+  if (peerIsEmpty(p))
+    return [{ field, message: 'a peer needs at least one of categories, address_groups, cidrs, or any = true' }];
   const errors = checkSelectorShape(p.categories ? { categories: p.categories } : undefined, field);
   (p.cidrs ?? []).forEach((c, i) => errors.push(...checkBlock(c, `${field}.cidrs[${i}]`)));
   (p.except ?? []).forEach((c, i) => errors.push(...checkCidr(c, `${field}.except[${i}]`)));
-  errors.push(...checkUnique(p.cidrs, `${field}.cidrs`), ...checkUnique(p.address_groups, `${field}.address_groups`), ...checkUnique(p.except, `${field}.except`));
+  errors.push(
+    ...checkUnique(p.cidrs, `${field}.cidrs`),
+    ...checkUnique(p.address_groups, `${field}.address_groups`),
+    ...checkUnique(p.except, `${field}.except`),
+  );
   if (p.any === true && (p.categories || p.address_groups?.length || p.cidrs?.length)) {
     errors.push({ field: `${field}.any`, message: 'any = true already covers everything; drop the other parts' });
   }
@@ -169,7 +222,11 @@ function checkEntryShape(e: InboundEntryT | OutboundEntryT, field: string, inbou
   ];
 }
 
-function checkEntries(list: (InboundEntryT | OutboundEntryT)[] | undefined, field: string, inbound: boolean): FieldError[] {
+function checkEntries(
+  list: (InboundEntryT | OutboundEntryT)[] | undefined,
+  field: string,
+  inbound: boolean,
+): FieldError[] {
   return (list ?? []).flatMap((e, i) => checkEntryShape(e, `${field}[${i}]`, inbound));
 }
 
@@ -182,15 +239,22 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
       const b = body as CategoryInputT;
       const errors = checkUnique(b.values, 'values');
       if (b.name === BUILTIN_CATEGORY) {
-        for (const v of BUILTIN_VALUES) if (!b.values.includes(v)) errors.push({ field: 'values', message: `the built-in category ${BUILTIN_CATEGORY} must keep the value ${v}` });
+        for (const v of BUILTIN_VALUES)
+          if (!b.values.includes(v))
+            errors.push({
+              field: 'values',
+              message: `the built-in category ${BUILTIN_CATEGORY} must keep the value ${v}`,
+            });
       }
       return errors;
     }
     case 'address_group': {
       const b = body as AddressGroupInputT;
       return [
-        ...b.cidrs.flatMap((c, i) => checkBlock(c, `cidrs[${i}]`)), ...checkUnique(b.cidrs, 'cidrs'),
-        ...(b.except ?? []).flatMap((c, i) => checkCidr(c, `except[${i}]`)), ...checkUnique(b.except, 'except'),
+        ...b.cidrs.flatMap((c, i) => checkBlock(c, `cidrs[${i}]`)),
+        ...checkUnique(b.cidrs, 'cidrs'),
+        ...(b.except ?? []).flatMap((c, i) => checkCidr(c, `except[${i}]`)),
+        ...checkUnique(b.except, 'except'),
       ];
     }
     case 'service_group':
@@ -198,7 +262,8 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     case 'host': {
       const b = body as HostInputT;
       const errors = checkUnique(b.uplinks, 'uplinks');
-      if (b.ovs_rundir !== undefined && !b.ovs_rundir.startsWith('/')) errors.push({ field: 'ovs_rundir', message: 'ovs_rundir must be an absolute path' });
+      if (b.ovs_rundir !== undefined && !b.ovs_rundir.startsWith('/'))
+        errors.push({ field: 'ovs_rundir', message: 'ovs_rundir must be an absolute path' });
       return errors;
     }
     case 'entity': {
@@ -210,9 +275,16 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     }
     case 'application_rule': {
       const b = body as ApplicationRuleInputT;
-      const errors = [...checkSelectorShape(b.target, 'target'), ...checkEntries(b.inbound, 'inbound', true), ...checkEntries(b.outbound, 'outbound', false)];
+      const errors = [
+        ...checkSelectorShape(b.target, 'target'),
+        ...checkEntries(b.inbound, 'inbound', true),
+        ...checkEntries(b.outbound, 'outbound', false),
+      ];
       if ((b.outbound_policy ?? 'allow_all') === 'allow_all' && b.outbound && b.outbound.length > 0) {
-        errors.push({ field: 'outbound', message: 'outbound entries take effect only with outbound_policy = "allow_listed"' });
+        errors.push({
+          field: 'outbound',
+          message: 'outbound entries take effect only with outbound_policy = "allow_listed"',
+        });
       }
       return errors;
     }
@@ -224,13 +296,19 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
     case 'shared_service_rule': {
       const b = body as SharedServiceRuleInputT;
       return [
-        ...checkSelectorShape(b.providers, 'providers'), ...checkPeerShape(b.consumers, 'consumers'),
-        ...checkServices(b.services, 'services'), ...checkUnique(b.service_groups, 'service_groups'),
+        ...checkSelectorShape(b.providers, 'providers'),
+        ...checkPeerShape(b.consumers, 'consumers'),
+        ...checkServices(b.services, 'services'),
+        ...checkUnique(b.service_groups, 'service_groups'),
       ];
     }
     case 'quarantine_rule': {
       const b = body as QuarantineRuleInputT;
-      return [...checkSelectorShape(b.target, 'target'), ...checkEntries(b.inbound, 'inbound', true), ...checkEntries(b.outbound, 'outbound', false)];
+      return [
+        ...checkSelectorShape(b.target, 'target'),
+        ...checkEntries(b.inbound, 'inbound', true),
+        ...checkEntries(b.outbound, 'outbound', false),
+      ];
     }
     default:
       return [];
@@ -240,18 +318,28 @@ export function validateShape<K extends Kind>(kind: K, body: Bodies[K]): FieldEr
 // -------------------------------------------------------------- references
 
 /** A name one object uses of another. */
-export interface Ref { kind: 'category' | 'address_group' | 'service_group' | 'host'; name: string; value?: string; field: string }
+export interface Ref {
+  kind: 'category' | 'address_group' | 'service_group' | 'host';
+  name: string;
+  value?: string;
+  field: string;
+}
 
 function selectorRefs(sel: SelectorT | undefined, field: string): Ref[] {
   if (!sel) return [];
   return Object.entries(sel.categories).flatMap(([name, values]) =>
-    values.map((value, i) => ({ kind: 'category' as const, name, value, field: `${field}.categories.${name}[${i}]` })));
+    values.map((value, i) => ({ kind: 'category' as const, name, value, field: `${field}.categories.${name}[${i}]` })),
+  );
 }
 
 function peerRefs(p: PeerT, field: string): Ref[] {
   return [
     ...selectorRefs(p.categories ? { categories: p.categories } : undefined, field),
-    ...(p.address_groups ?? []).map((name, i) => ({ kind: 'address_group' as const, name, field: `${field}.address_groups[${i}]` })),
+    ...(p.address_groups ?? []).map((name, i) => ({
+      kind: 'address_group' as const,
+      name,
+      field: `${field}.address_groups[${i}]`,
+    })),
   ];
 }
 
@@ -263,7 +351,11 @@ function entryRefs(list: (InboundEntryT | OutboundEntryT)[] | undefined, field: 
     return [
       ...peerRefs(peer, `${f}.${inbound ? 'from' : 'to'}`),
       ...selectorRefs(sel, `${f}.${inbound ? 'to' : 'from'}`),
-      ...(e.service_groups ?? []).map((name, j) => ({ kind: 'service_group' as const, name, field: `${f}.service_groups[${j}]` })),
+      ...(e.service_groups ?? []).map((name, j) => ({
+        kind: 'service_group' as const,
+        name,
+        field: `${f}.service_groups[${j}]`,
+      })),
     ];
   });
 }
@@ -275,12 +367,21 @@ export function referencesOf<K extends Kind>(kind: K, body: Bodies[K]): Ref[] {
       const b = body as EntityInputT;
       return [
         { kind: 'host', name: b.host, field: 'host' },
-        ...Object.entries(b.categories ?? {}).map(([name, value]) => ({ kind: 'category' as const, name, value, field: `categories.${name}` })),
+        ...Object.entries(b.categories ?? {}).map(([name, value]) => ({
+          kind: 'category' as const,
+          name,
+          value,
+          field: `categories.${name}`,
+        })),
       ];
     }
     case 'application_rule': {
       const b = body as ApplicationRuleInputT;
-      return [...selectorRefs(b.target, 'target'), ...entryRefs(b.inbound, 'inbound', true), ...entryRefs(b.outbound, 'outbound', false)];
+      return [
+        ...selectorRefs(b.target, 'target'),
+        ...entryRefs(b.inbound, 'inbound', true),
+        ...entryRefs(b.outbound, 'outbound', false),
+      ];
     }
     case 'isolation_rule': {
       const b = body as IsolationRuleInputT;
@@ -289,20 +390,34 @@ export function referencesOf<K extends Kind>(kind: K, body: Bodies[K]): Ref[] {
     case 'shared_service_rule': {
       const b = body as SharedServiceRuleInputT;
       return [
-        ...selectorRefs(b.providers, 'providers'), ...peerRefs(b.consumers, 'consumers'),
-        ...(b.service_groups ?? []).map((name, j) => ({ kind: 'service_group' as const, name, field: `service_groups[${j}]` })),
+        ...selectorRefs(b.providers, 'providers'),
+        ...peerRefs(b.consumers, 'consumers'),
+        ...(b.service_groups ?? []).map((name, j) => ({
+          kind: 'service_group' as const,
+          name,
+          field: `service_groups[${j}]`,
+        })),
       ];
     }
     case 'quarantine_rule': {
       const b = body as QuarantineRuleInputT;
-      return [...selectorRefs(b.target ?? DEFAULT_QUARANTINE_TARGET, 'target'), ...entryRefs(b.inbound, 'inbound', true), ...entryRefs(b.outbound, 'outbound', false)];
+      return [
+        ...selectorRefs(b.target ?? DEFAULT_QUARANTINE_TARGET, 'target'),
+        ...entryRefs(b.inbound, 'inbound', true),
+        ...entryRefs(b.outbound, 'outbound', false),
+      ];
     }
     default:
       return [];
   }
 }
 
-const KIND_LABEL: Record<Ref['kind'], string> = { category: 'category', address_group: 'address group', service_group: 'service group', host: 'host' };
+const KIND_LABEL: Record<Ref['kind'], string> = {
+  category: 'category',
+  address_group: 'address group',
+  service_group: 'service group',
+  host: 'host',
+};
 
 function checkRefs(refs: Ref[], model: ModelIndex): FieldError[] {
   const errors: FieldError[] = [];
@@ -311,7 +426,10 @@ function checkRefs(refs: Ref[], model: ModelIndex): FieldError[] {
     if (!target) {
       errors.push({ field: r.field, message: `${KIND_LABEL[r.kind]} "${r.name}" does not exist` });
     } else if (r.value !== undefined && !(target as CategoryInputT).values.includes(r.value)) {
-      errors.push({ field: r.field, message: `category "${r.name}" has no value "${r.value}" (values: ${(target as CategoryInputT).values.join(', ') || 'none'})` });
+      errors.push({
+        field: r.field,
+        message: `category "${r.name}" has no value "${r.value}" (values: ${(target as CategoryInputT).values.join(', ') || 'none'})`,
+      });
     }
   }
   return errors;
@@ -322,7 +440,9 @@ export function findUsers(model: ModelIndex, kind: Ref['kind'], name: string, va
   const users: string[] = [];
   for (const userKind of Object.keys(model) as Kind[]) {
     for (const [userName, body] of model[userKind]) {
-      const hits = referencesOf(userKind, body).filter((r) => r.kind === kind && r.name === name && (value === undefined || r.value === value));
+      const hits = referencesOf(userKind, body).filter(
+        (r) => r.kind === kind && r.name === name && (value === undefined || r.value === value),
+      );
       if (hits.length > 0) users.push(`${userKind} ${userName} (${hits[0].field})`);
     }
   }
@@ -341,7 +461,12 @@ function usedBy(users: string[]): string {
  * with `body`, against the model as stored. Shape errors come first; then
  * references; then conflicts (409).
  */
-export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current: string | null, model: ModelIndex): FieldError[] {
+export function validateChange<K extends Kind>(
+  kind: K,
+  body: Bodies[K],
+  current: string | null,
+  model: ModelIndex,
+): FieldError[] {
   const shape = validateShape(kind, body);
   if (shape.length > 0) return shape;
   const errors = checkRefs(referencesOf(kind, body), model);
@@ -349,19 +474,29 @@ export function validateChange<K extends Kind>(kind: K, body: Bodies[K], current
 
   const renamed = current !== null && current !== body.name;
   if (current === BUILTIN_CATEGORY && kind === 'category' && renamed) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, code: 'conflict' }];
+    return [
+      { field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be renamed`, code: 'conflict' },
+    ];
   }
   // Categories, address groups and service groups rename their references with them (the store does it); a host does not.
   if (renamed && kind === 'host') {
     const users = findUsers(model, kind, current);
-    if (users.length > 0) return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
+    if (users.length > 0)
+      return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
     const before = model.category.get(current);
     for (const v of before?.values ?? []) {
       if ((body as CategoryInputT).values.includes(v)) continue;
       const users = findUsers(model, 'category', current, v);
-      if (users.length > 0) return [{ field: 'values', message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
+      if (users.length > 0)
+        return [
+          {
+            field: 'values',
+            message: `cannot remove value "${v}" of category "${current}": used by ${usedBy(users)}`,
+            code: 'in_use',
+          },
+        ];
     }
   }
   if (kind === 'entity') errors.push(...entityConflicts(body as EntityInputT, current, model));
@@ -383,10 +518,19 @@ function entityConflicts(b: EntityInputT, current: string | null, model: ModelIn
   for (const [name, other] of model.entity) {
     if (name === current) continue;
     if (other.host === b.host && other.port === b.port) {
-      errors.push({ field: 'port', message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`, code: 'conflict' });
+      errors.push({
+        field: 'port',
+        message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`,
+        code: 'conflict',
+      });
     }
     other.ips.forEach((ip) => {
-      if (ips.has(ip)) errors.push({ field: `ips[${b.ips.indexOf(ip)}]`, message: `IP ${ip} already belongs to entity "${name}"`, code: 'conflict' });
+      if (ips.has(ip))
+        errors.push({
+          field: `ips[${b.ips.indexOf(ip)}]`,
+          message: `IP ${ip} already belongs to entity "${name}"`,
+          code: 'conflict',
+        });
     });
   }
   return errors;
@@ -397,7 +541,8 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
   const errors: FieldError[] = [];
   (b.uplinks ?? []).forEach((u, i) => {
     for (const [name, e] of model.entity) {
-      if (e.host === current && e.port === u) errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
+      if (e.host === current && e.port === u)
+        errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
     }
   });
   return errors;
@@ -406,7 +551,9 @@ function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex)
 /** Checks deleting the object `name` of `kind`. */
 export function validateDelete(kind: Kind, name: string, model: ModelIndex): FieldError[] {
   if (kind === 'category' && name === BUILTIN_CATEGORY) {
-    return [{ field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, code: 'conflict' }];
+    return [
+      { field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, code: 'conflict' },
+    ];
   }
   if (!isReferencedKind(kind)) return [];
   const users = findUsers(model, kind, name);

@@ -39,11 +39,27 @@ export interface FlowFilter {
   limit?: number;
 }
 
-export interface CookieCounter { host: string; cookie: string; rule: string | null; rule_kind: RuleKind | null; packets: number; bytes: number }
+export interface CookieCounter {
+  host: string;
+  cookie: string;
+  rule: string | null;
+  rule_kind: RuleKind | null;
+  packets: number;
+  bytes: number;
+}
 
-export interface IngestResult { rows: number; connections: Record<Verdict, number> }
+export interface IngestResult {
+  rows: number;
+  connections: Record<Verdict, number>;
+}
 
-export interface FlowStats { entries: number; max_entries: number; retention_seconds: number; dropped: number; expired: number }
+export interface FlowStats {
+  entries: number;
+  max_entries: number;
+  retention_seconds: number;
+  dropped: number;
+  expired: number;
+}
 
 const MAX_HOSTS_PER_ROW = 32;
 
@@ -54,8 +70,12 @@ export class FlowStore {
   private readonly now: () => number;
   private held: { version: number; rows: Held[] } | null = null;
 
-  constructor(private readonly table: FlowTable, readonly options: FlowStoreOptions) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new Error('flow store: maxEntries must be a positive integer');
+  constructor(
+    private readonly table: FlowTable,
+    readonly options: FlowStoreOptions,
+  ) {
+    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1)
+      throw new Error('flow store: maxEntries must be a positive integer');
     if (!(options.retentionMs > 0)) throw new Error('flow store: retentionMs must be positive');
     this.now = options.now ?? Date.now;
   }
@@ -73,26 +93,58 @@ export class FlowStore {
       const source = src?.name ?? c.src;
       const destination = dst?.name ?? c.dst;
       const ruleKind = c.rule_kind ?? null;
-      const key = createHash('sha256').update(`${source}\u0000${destination}\u0000${c.protocol}\u0000${c.port}\u0000${c.verdict}\u0000${ruleKind}\u0000${c.rule}`).digest('hex');
+      const key = createHash('sha256')
+        .update(
+          `${source}\u0000${destination}\u0000${c.protocol}\u0000${c.port}\u0000${c.verdict}\u0000${ruleKind}\u0000${c.rule}`,
+        )
+        .digest('hex');
       const prior = seen.get(key);
       if (prior) seen.delete(key); // re-inserted below: keeps Map order = last-seen order
       seen.set(key, {
         base: prior?.base ?? {
-          key, source, destination, source_ip: c.src, destination_ip: c.dst, source_entity: src !== null, destination_entity: dst !== null,
-          protocol: c.protocol, port: c.port, verdict: c.verdict, rule: c.rule, rule_kind: ruleKind, first_seen: now, last_seen: now, count: 0, hosts: [],
+          key,
+          source,
+          destination,
+          source_ip: c.src,
+          destination_ip: c.dst,
+          source_entity: src !== null,
+          destination_entity: dst !== null,
+          protocol: c.protocol,
+          port: c.port,
+          verdict: c.verdict,
+          rule: c.rule,
+          rule_kind: ruleKind,
+          first_seen: now,
+          last_seen: now,
+          count: 0,
+          hosts: [],
         },
         added: (prior?.added ?? 0) + c.new,
       });
       connections[c.verdict] += c.new;
     }
-    const counters = report.counters?.map((k) => ({ cookie: k.cookie, rule: k.rule, rule_kind: k.rule_kind ?? null, packets: k.packets, bytes: k.bytes })) ?? null;
-    await this.table.ingest([...seen.keys()], (stored) => [...seen.values()].map(({ base, added }) => {
-      const was = stored.get(base.key);
-      const hosts: string[] = was ? JSON.parse(was.hosts) : [];
-      if (!hosts.includes(host) && hosts.length < MAX_HOSTS_PER_ROW) hosts.push(host);
-      const { seq: _seq, ...kept } = was ?? { ...base, seq: 0 };
-      return { ...kept, last_seen: now, count: kept.count + added, hosts: JSON.stringify(hosts) };
-    }), host, counters, { now, retentionMs: this.options.retentionMs, maxEntries: this.options.maxEntries });
+    const counters =
+      report.counters?.map((k) => ({
+        cookie: k.cookie,
+        rule: k.rule,
+        rule_kind: k.rule_kind ?? null,
+        packets: k.packets,
+        bytes: k.bytes,
+      })) ?? null;
+    await this.table.ingest(
+      [...seen.keys()],
+      (stored) =>
+        [...seen.values()].map(({ base, added }) => {
+          const was = stored.get(base.key);
+          const hosts: string[] = was ? JSON.parse(was.hosts) : [];
+          if (!hosts.includes(host) && hosts.length < MAX_HOSTS_PER_ROW) hosts.push(host);
+          const { seq: _seq, ...kept } = was ?? { ...base, seq: 0 };
+          return { ...kept, last_seen: now, count: kept.count + added, hosts: JSON.stringify(hosts) };
+        }),
+      host,
+      counters,
+      { now, retentionMs: this.options.retentionMs, maxEntries: this.options.maxEntries },
+    );
     return { rows: report.connections.length, connections };
   }
 
@@ -117,7 +169,10 @@ export class FlowStore {
   }
 
   /** Connections per verdict over every row of one rule (no limit), and when it was last seen. */
-  async ruleTotals(rule: string, kind: RuleKind): Promise<{ connections: Record<Verdict, number>; last_seen: string | null }> {
+  async ruleTotals(
+    rule: string,
+    kind: RuleKind,
+  ): Promise<{ connections: Record<Verdict, number>; last_seen: string | null }> {
     const connections: Record<Verdict, number> = { allow: 0, deny: 0, 'would-deny': 0 };
     const horizon = this.horizon();
     let last: string | null = null;
@@ -131,7 +186,10 @@ export class FlowStore {
   }
 
   /** Per-cookie counters of the rule, summed over hosts. */
-  async ruleCounters(rule: string, kind: RuleKind): Promise<{ packets: number; bytes: number; by_host: CookieCounter[] }> {
+  async ruleCounters(
+    rule: string,
+    kind: RuleKind,
+  ): Promise<{ packets: number; bytes: number; by_host: CookieCounter[] }> {
     let packets = 0;
     let bytes = 0;
     const byHost: CookieCounter[] = [];
@@ -139,7 +197,14 @@ export class FlowStore {
       if (c.rule_kind !== null && c.rule_kind !== kind) continue;
       packets += c.packets;
       bytes += c.bytes;
-      byHost.push({ host: c.host, cookie: c.cookie, rule: c.rule, rule_kind: c.rule_kind as RuleKind | null, packets: c.packets, bytes: c.bytes });
+      byHost.push({
+        host: c.host,
+        cookie: c.cookie,
+        rule: c.rule,
+        rule_kind: c.rule_kind as RuleKind | null,
+        packets: c.packets,
+        bytes: c.bytes,
+      });
     }
     return { packets, bytes, by_host: byHost };
   }
@@ -151,7 +216,13 @@ export class FlowStore {
     let entries = 0;
     while (entries < rows.length && rows[entries].last_seen >= horizon) entries++;
     const { dropped, expired } = await this.table.removed();
-    return { entries, max_entries: this.options.maxEntries, retention_seconds: this.options.retentionMs / 1000, dropped, expired };
+    return {
+      entries,
+      max_entries: this.options.maxEntries,
+      retention_seconds: this.options.retentionMs / 1000,
+      dropped,
+      expired,
+    };
   }
 
   /** Rows last seen before this have expired, even if no report removed them yet. */
@@ -192,9 +263,20 @@ function matchesSearch(r: Row, needle: string): boolean {
 
 function present(r: Row): FlowRecord {
   return {
-    source: r.source, destination: r.destination, source_ip: r.source_ip, destination_ip: r.destination_ip,
-    source_entity: r.source_entity, destination_entity: r.destination_entity, protocol: r.protocol, port: r.port,
-    verdict: r.verdict as Verdict, rule: r.rule, rule_kind: r.rule_kind as RuleKind | null, first_seen: new Date(r.first_seen).toISOString(),
-    last_seen: new Date(r.last_seen).toISOString(), count: r.count, hosts: [...r.hosts],
+    source: r.source,
+    destination: r.destination,
+    source_ip: r.source_ip,
+    destination_ip: r.destination_ip,
+    source_entity: r.source_entity,
+    destination_entity: r.destination_entity,
+    protocol: r.protocol,
+    port: r.port,
+    verdict: r.verdict as Verdict,
+    rule: r.rule,
+    rule_kind: r.rule_kind as RuleKind | null,
+    first_seen: new Date(r.first_seen).toISOString(),
+    last_seen: new Date(r.last_seen).toISOString(),
+    count: r.count,
+    hosts: [...r.hosts],
   };
 }

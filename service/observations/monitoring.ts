@@ -31,7 +31,8 @@ export interface MonitoringOptions {
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
-  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < 1)
+    throw new Error(`${name} must be a positive integer, got "${text}"`);
   return Number(text);
 }
 
@@ -51,40 +52,62 @@ export interface Monitoring {
   ingest: (host: string, report: ObservationReportT) => Promise<void>;
 }
 
-
 declare module 'fastify' {
-  interface FastifyInstance { monitoring: Monitoring }
+  interface FastifyInstance {
+    monitoring: Monitoring;
+  }
 }
 
 export function createMonitoringPlugin(options?: Partial<MonitoringOptions>): FastifyPluginAsync {
-  return fp(async (app: FastifyInstance) => {
-    const opts = { ...readMonitoringOptions(), ...options };
-    const { store, agentLink } = app;
-    const flows = new FlowStore(store.flows, { maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
-    const metrics = new ServiceMetrics({
-      generation: () => store.generation(),
-      hosts: async () => Promise.all((await store.getSnapshot()).hosts.map(async (h) => ({ host: h.name, ...(await store.hostStatus(h.name)) }))),
-      flowStore: async () => { const s = await flows.stats(); return { entries: s.entries, max: s.max_entries, dropped: s.dropped, expired: s.expired }; },
-    });
-    let lastSyslogError = '';
-    const ruleLog = new RuleLog({
-      syslog: opts.syslog, stream: opts.ruleLogStream, onDrop: (sink, lines) => metrics.ruleLogDropped(sink, lines),
-      // Once per distinct error: a collector that is away would otherwise be reported every reconnect.
-      onError: (message) => { if (message !== lastSyslogError) app.log.warn({ error: message }, 'rule log: syslog collector unreachable'); lastSyslogError = message; },
-    });
-    app.addHook('onClose', async () => ruleLog.close());
-    const { ingest } = registerObservationRoutes(app, { store, flows, ruleLog, onIngest: (c) => metrics.connectionsObserved(c) });
-    registerMetricsRoutes(app, metrics);
-    registerUiRoutes(app);
+  return fp(
+    async (app: FastifyInstance) => {
+      const opts = { ...readMonitoringOptions(), ...options };
+      const { store, agentLink } = app;
+      const flows = new FlowStore(store.flows, { maxEntries: opts.maxEntries, retentionMs: opts.retentionMs });
+      const metrics = new ServiceMetrics({
+        generation: () => store.generation(),
+        hosts: async () =>
+          Promise.all(
+            (await store.getSnapshot()).hosts.map(async (h) => ({ host: h.name, ...(await store.hostStatus(h.name)) })),
+          ),
+        flowStore: async () => {
+          const s = await flows.stats();
+          return { entries: s.entries, max: s.max_entries, dropped: s.dropped, expired: s.expired };
+        },
+      });
+      let lastSyslogError = '';
+      const ruleLog = new RuleLog({
+        syslog: opts.syslog,
+        stream: opts.ruleLogStream,
+        onDrop: (sink, lines) => metrics.ruleLogDropped(sink, lines),
+        // Once per distinct error: a collector that is away would otherwise be reported every reconnect.
+        onError: (message) => {
+          if (message !== lastSyslogError) app.log.warn({ error: message }, 'rule log: syslog collector unreachable');
+          lastSyslogError = message;
+        },
+      });
+      app.addHook('onClose', async () => ruleLog.close());
+      const { ingest } = registerObservationRoutes(app, {
+        store,
+        flows,
+        ruleLog,
+        onIngest: (c) => metrics.connectionsObserved(c),
+      });
+      registerMetricsRoutes(app, metrics);
+      registerUiRoutes(app);
 
-    // Embedded agents report through the agent link: count their errors, ingest their observations in process.
-    const offs = [
-      agentLink.on('status', (host, status) => metrics.agentStatus(host, status.last_error)),
-      agentLink.on('observations', ingest),
-    ];
-    app.addHook('onClose', async () => { for (const off of offs) off(); });
-    app.decorate('monitoring', { flows, metrics, ingest });
-  }, { name: 'microseg-monitoring', dependencies: ['microseg-core'], fastify: '5.x' });
+      // Embedded agents report through the agent link: count their errors, ingest their observations in process.
+      const offs = [
+        agentLink.on('status', (host, status) => metrics.agentStatus(host, status.last_error)),
+        agentLink.on('observations', ingest),
+      ];
+      app.addHook('onClose', async () => {
+        for (const off of offs) off();
+      });
+      app.decorate('monitoring', { flows, metrics, ingest });
+    },
+    { name: 'microseg-monitoring', dependencies: ['microseg-core'], fastify: '5.x' },
+  );
 }
 
 export const monitoringPlugin = createMonitoringPlugin();

@@ -34,14 +34,25 @@ export interface RuleLogLine {
 }
 
 const LISTS = {
-  application: 'application_rules', isolation: 'isolation_rules', quarantine: 'quarantine_rules', shared_service: 'shared_service_rules',
+  application: 'application_rules',
+  isolation: 'isolation_rules',
+  quarantine: 'quarantine_rules',
+  shared_service: 'shared_service_rules',
 } as const;
 
 /** A line and how many new connections it stands for (a report groups alike connections). */
-export interface RuleLogEntry { line: RuleLogLine; count: number }
+export interface RuleLogEntry {
+  line: RuleLogLine;
+  count: number;
+}
 
 /** The lines for one report: for each group of new connections decided by a rule whose `log` is true. Pure. */
-export function ruleLogLines(host: string, connections: ObservedConnectionT[], idx: EntityIndex, now: Date): RuleLogEntry[] {
+export function ruleLogLines(
+  host: string,
+  connections: ObservedConnectionT[],
+  idx: EntityIndex,
+  now: Date,
+): RuleLogEntry[] {
   const out: RuleLogEntry[] = [];
   const time = now.toISOString();
   for (const c of connections) {
@@ -49,9 +60,17 @@ export function ruleLogLines(host: string, connections: ObservedConnectionT[], i
     const rule = (idx.snapshot[LISTS[c.rule_kind]] as { name: string; log: boolean }[]).find((r) => r.name === c.rule);
     if (!rule?.log) continue;
     const line: RuleLogLine = {
-      time, rule: c.rule, layer: c.rule_kind, verdict: c.verdict,
-      source: idx.entityOf(c.src)?.name ?? null, source_ip: c.src, destination: idx.entityOf(c.dst)?.name ?? null, destination_ip: c.dst,
-      protocol: c.protocol, port: c.port, host,
+      time,
+      rule: c.rule,
+      layer: c.rule_kind,
+      verdict: c.verdict,
+      source: idx.entityOf(c.src)?.name ?? null,
+      source_ip: c.src,
+      destination: idx.entityOf(c.dst)?.name ?? null,
+      destination_ip: c.dst,
+      protocol: c.protocol,
+      port: c.port,
+      host,
     };
     out.push({ line, count: c.new });
   }
@@ -68,9 +87,16 @@ class Queue {
   dropped = 0;
   written = 0;
 
-  constructor(readonly name: string, readonly format: (line: RuleLogLine) => string, private readonly write: SinkWrite, private readonly max: number) {}
+  constructor(
+    readonly name: string,
+    readonly format: (line: RuleLogLine) => string,
+    private readonly write: SinkWrite,
+    private readonly max: number,
+  ) {}
 
-  get full(): boolean { return this.lines.length >= this.max; }
+  get full(): boolean {
+    return this.lines.length >= this.max;
+  }
 
   push(line: string): void {
     this.lines.push(line);
@@ -92,7 +118,9 @@ class Queue {
     });
   }
 
-  get pending(): number { return this.lines.length; }
+  get pending(): number {
+    return this.lines.length;
+  }
 }
 
 function streamSink(stream: Writable): SinkWrite {
@@ -108,13 +136,18 @@ export function syslogMessage(line: RuleLogLine, host = hostname()): string {
   return `<134>1 ${line.time} ${host || '-'} microseg ${process.pid} rule-hit - ${JSON.stringify(line)}`;
 }
 
-export interface SyslogTarget { transport: 'udp' | 'tcp'; host: string; port: number }
+export interface SyslogTarget {
+  transport: 'udp' | 'tcp';
+  host: string;
+  port: number;
+}
 
 /** `udp://host:port` or `tcp://host:port`; throws naming MICROSEG_SYSLOG otherwise. */
 export function parseSyslogTarget(text: string): SyslogTarget {
   const m = /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text.trim());
   const port = m ? Number(m[3]) : 0;
-  if (!m || port < 1 || port > 65535) throw new Error(`MICROSEG_SYSLOG must be udp://HOST:PORT or tcp://HOST:PORT, got "${text}"`);
+  if (!m || port < 1 || port > 65535)
+    throw new Error(`MICROSEG_SYSLOG must be udp://HOST:PORT or tcp://HOST:PORT, got "${text}"`);
   return { transport: m[1] as 'udp' | 'tcp', host: m[2].replace(/^\[|\]$/g, ''), port };
 }
 
@@ -127,7 +160,10 @@ function syslogSink(target: SyslogTarget, onError: (message: string) => void): {
     return {
       write(lines, done) {
         let left = lines.length;
-        for (const l of lines) socket.send(l, target.port, target.host, () => { if (--left === 0) done(); });
+        for (const l of lines)
+          socket.send(l, target.port, target.host, () => {
+            if (--left === 0) done();
+          });
       },
       close: () => socket.close(),
     };
@@ -139,7 +175,12 @@ function syslogSink(target: SyslogTarget, onError: (message: string) => void): {
     if (closed) return;
     const s = net.connect({ host: target.host, port: target.port });
     s.unref();
-    s.on('connect', () => { socket = s; const w = waiting; waiting = null; w?.(); });
+    s.on('connect', () => {
+      socket = s;
+      const w = waiting;
+      waiting = null;
+      w?.();
+    });
     s.on('error', (e) => onError(e.message));
     s.on('close', () => {
       socket = null;
@@ -156,7 +197,13 @@ function syslogSink(target: SyslogTarget, onError: (message: string) => void): {
     if (socket.write(framed)) done();
     else socket.once('drain', done);
   };
-  return { write, close: () => { closed = true; socket?.destroy(); } };
+  return {
+    write,
+    close: () => {
+      closed = true;
+      socket?.destroy();
+    },
+  };
 }
 
 export interface RuleLogOptions {
@@ -205,7 +252,9 @@ export class RuleLog {
   }
 
   stats(): Record<string, { written: number; dropped: number; pending: number }> {
-    return Object.fromEntries(this.queues.map((q) => [q.name, { written: q.written, dropped: q.dropped, pending: q.pending }]));
+    return Object.fromEntries(
+      this.queues.map((q) => [q.name, { written: q.written, dropped: q.dropped, pending: q.pending }]),
+    );
   }
 
   close(): void {

@@ -71,7 +71,10 @@ export const MAX_GROUPS = 24;
 /** Services and endpoints listed per band. */
 export const MAX_LISTED = 12;
 
-const selectorLabel = (s: SelectorT) => Object.entries(s.categories).map(([k, v]) => `${k}=${v.join('|')}`).join(', ') || 'all';
+const selectorLabel = (s: SelectorT) =>
+  Object.entries(s.categories)
+    .map(([k, v]) => `${k}=${v.join('|')}`)
+    .join(', ') || 'all';
 
 export function peerLabel(p: PeerT): string {
   if (p.any) return 'any';
@@ -82,13 +85,19 @@ export function peerLabel(p: PeerT): string {
   return parts.join(' + ') || 'nothing';
 }
 
-function servicesLabel(entry: { services: { protocol: string; ports?: string[] }[]; service_groups: string[] }): string[] {
-  const out = entry.services.map((s) => (s.ports && s.ports.length ? `${s.protocol}/${s.ports.join(',')}` : s.protocol));
+function servicesLabel(entry: {
+  services: { protocol: string; ports?: string[] }[];
+  service_groups: string[];
+}): string[] {
+  const out = entry.services.map((s) =>
+    s.ports && s.ports.length ? `${s.protocol}/${s.ports.join(',')}` : s.protocol,
+  );
   for (const g of entry.service_groups) out.push(`group ${g}`);
   return out.length ? out : ['any'];
 }
 
-export const serviceOf = (f: Pick<FlowRecord, 'protocol' | 'port'>) => (f.port === null ? f.protocol : `${f.protocol}/${f.port}`);
+export const serviceOf = (f: Pick<FlowRecord, 'protocol' | 'port'>) =>
+  f.port === null ? f.protocol : `${f.protocol}/${f.port}`;
 
 function tierKeyOf(members: SnapshotEntity[]): string | null {
   if (members.some((e) => e.categories.AppTier !== undefined)) return 'AppTier';
@@ -102,27 +111,41 @@ function tierKeyOf(members: SnapshotEntity[]): string | null {
  * (office → web, web → app, app → db: web, app, db), since category values
  * are a set with no order of their own.
  */
-function tierOrder(snapshot: PolicySnapshot, rule: SnapshotApplicationRule, key: string | null, tiers: Map<string, SnapshotEntity[]>): string[] {
+function tierOrder(
+  snapshot: PolicySnapshot,
+  rule: SnapshotApplicationRule,
+  key: string | null,
+  tiers: Map<string, SnapshotEntity[]>,
+): string[] {
   const ids = [...tiers.keys()].sort();
   const covers = (sel: SelectorT | undefined, t: string) => tiers.get(t)!.some((e) => !sel || selectorMatches(sel, e));
-  const edges = rule.inbound.flatMap((entry) => ids.filter((x) => tiers.get(x)!.some((e) => peerMatches(snapshot, entry.from, { entity: e, ip: null })))
-    .flatMap((x) => ids.filter((y) => y !== x && covers(entry.to, y)).map((y) => [x, y] as const)));
+  const edges = rule.inbound.flatMap((entry) =>
+    ids
+      .filter((x) => tiers.get(x)!.some((e) => peerMatches(snapshot, entry.from, { entity: e, ip: null })))
+      .flatMap((x) => ids.filter((y) => y !== x && covers(entry.to, y)).map((y) => [x, y] as const)),
+  );
   // Longest chain of entries leading into a tier; bounded by the tier count, so a cycle cannot loop.
   const depth = new Map(ids.map((t) => [t, 0]));
   for (let round = 0; round < ids.length; round++) {
-    for (const [x, y] of edges) if (depth.get(x)! + 1 > depth.get(y)! && depth.get(x)! + 1 < ids.length) depth.set(y, depth.get(x)! + 1);
+    for (const [x, y] of edges)
+      if (depth.get(x)! + 1 > depth.get(y)! && depth.get(x)! + 1 < ids.length) depth.set(y, depth.get(x)! + 1);
   }
   // Tiers no entry leads into or out of come last; then the category's own listing, then names.
   const linked = new Set([...edges.flat(), ...rule.inbound.flatMap((entry) => ids.filter((t) => covers(entry.to, t)))]);
   const listed = snapshot.categories.find((c) => c.name === key)?.values ?? [];
-  const key3 = (t: string) => [linked.has(t) ? 0 : 1, depth.get(t)!, listed.indexOf(t.slice('tier:'.length)) >>> 0] as const;
+  const key3 = (t: string) =>
+    [linked.has(t) ? 0 : 1, depth.get(t)!, listed.indexOf(t.slice('tier:'.length)) >>> 0] as const;
   return ids.sort((a, b) => {
     const [ka, kb] = [key3(a), key3(b)];
     return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || (a < b ? -1 : 1);
   });
 }
 
-interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
+interface Entry {
+  id: string;
+  peer: PeerT;
+  narrow?: SelectorT;
+}
 
 /**
  * Which entries match a far end depends only on the rule (an object of one
@@ -132,7 +155,10 @@ interface Entry { id: string; peer: PeerT; narrow?: SelectorT }
  */
 const matchCaches = new WeakMap<SnapshotApplicationRule, FarEndCache>();
 /** Per side, per far end: the matching entries' indexes, or (none matching) the group node it falls in. */
-interface FarEndCache { src: Map<string, number[] | ViewNode>; dst: Map<string, number[] | ViewNode> }
+interface FarEndCache {
+  src: Map<string, number[] | ViewNode>;
+  dst: Map<string, number[] | ViewNode>;
+}
 function matchCacheOf(rule: SnapshotApplicationRule): FarEndCache {
   let cache = matchCaches.get(rule);
   if (!cache) matchCaches.set(rule, (cache = { src: new Map(), dst: new Map() }));
@@ -147,7 +173,7 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   const tierOf = new Map<string, string>();
   const tierMembers = new Map<string, SnapshotEntity[]>();
   for (const e of members) {
-    const value = tierKey ? e.categories[tierKey] ?? '(none)' : 'all';
+    const value = tierKey ? (e.categories[tierKey] ?? '(none)') : 'all';
     const id = `tier:${value}`;
     if (!tierMembers.has(id)) tierMembers.set(id, []);
     tierMembers.get(id)!.push(e);
@@ -156,9 +182,17 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   const tierIds = tierOrder(snapshot, rule, tierKey, tierMembers);
   for (const id of tierIds) {
     const list = tierMembers.get(id)!;
-    nodes.set(id, { id, label: tierKey ? `${tierKey}=${id.slice(5)}` : 'target', column: 1, kind: 'tier', entities: list.length, sample: list.slice(0, 5).map((e) => e.name) });
+    nodes.set(id, {
+      id,
+      label: tierKey ? `${tierKey}=${id.slice(5)}` : 'target',
+      column: 1,
+      kind: 'tier',
+      entities: list.length,
+      sample: list.slice(0, 5).map((e) => e.name),
+    });
   }
-  const tiersCovered = (sel: SelectorT | undefined) => tierIds.filter((t) => tierMembers.get(t)!.some((e) => !sel || selectorMatches(sel, e)));
+  const tiersCovered = (sel: SelectorT | undefined) =>
+    tierIds.filter((t) => tierMembers.get(t)!.some((e) => !sel || selectorMatches(sel, e)));
 
   // The rule's entries as nodes (entries naming the same peer share one) and the paths they allow.
   const policy = new Map<string, { source: string; target: string; services: string[] }>();
@@ -176,18 +210,31 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
     return { id, peer: entry.from, narrow: entry.to };
   });
   // intra_group = allow: members of the target reach each other without entries; one source node stands for them.
-  const membersNode: ViewNode | null = rule.intra_group === 'allow' ? { id: 'in:*members', label: 'members (intra-group allow)', column: 0, kind: 'rule-peer' } : null;
+  const membersNode: ViewNode | null =
+    rule.intra_group === 'allow'
+      ? { id: 'in:*members', label: 'members (intra-group allow)', column: 0, kind: 'rule-peer' }
+      : null;
   if (membersNode) {
     nodes.set(membersNode.id, membersNode);
     for (const t of tierIds) addPath(membersNode.id, t, ['any']);
   }
-  const outbound: Entry[] = rule.outbound_policy === 'allow_all'
-    ? [{ id: 'out:any', peer: { any: true } }]
-    : rule.outbound.map((entry) => ({ id: `out:${peerLabel(entry.to)}`, peer: entry.to, narrow: entry.from }));
+  const outbound: Entry[] =
+    rule.outbound_policy === 'allow_all'
+      ? [{ id: 'out:any', peer: { any: true } }]
+      : rule.outbound.map((entry) => ({ id: `out:${peerLabel(entry.to)}`, peer: entry.to, narrow: entry.from }));
   if (rule.outbound_policy === 'allow_all') tierIds.forEach((t) => addPath(t, 'out:any', ['any']));
-  else rule.outbound.forEach((entry, i) => tiersCovered(entry.from).forEach((t) => addPath(t, outbound[i].id, servicesLabel(entry))));
+  else
+    rule.outbound.forEach((entry, i) =>
+      tiersCovered(entry.from).forEach((t) => addPath(t, outbound[i].id, servicesLabel(entry))),
+    );
   for (const o of outbound) {
-    if (!nodes.has(o.id)) nodes.set(o.id, { id: o.id, label: o.id === 'out:any' ? 'any (allow all)' : o.id.slice(4), column: 2, kind: 'rule-peer' });
+    if (!nodes.has(o.id))
+      nodes.set(o.id, {
+        id: o.id,
+        label: o.id === 'out:any' ? 'any (allow all)' : o.id.slice(4),
+        column: 2,
+        kind: 'rule-peer',
+      });
   }
   const paths = [...policy.values()];
 
@@ -195,18 +242,33 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   // Parsing an address is the costly part of a first view: only when some entry names addresses.
   const needsIp = [...inbound, ...outbound].some((e) => e.peer.cidrs?.length || e.peer.address_groups?.length);
   /** The node of the far end of a connection, as the rule's entries see it. */
-  const groupOf = (entries: Entry[], side: 'src' | 'dst', name: string, ip: string, isEntity: boolean, nearName: string): string => {
+  const groupOf = (
+    entries: Entry[],
+    side: 'src' | 'dst',
+    name: string,
+    ip: string,
+    isEntity: boolean,
+    nearName: string,
+  ): string => {
     const cache = matchCache[side];
     let found = cache.get(name);
     if (!found) {
-      const entity = isEntity ? entityByName.get(name) ?? null : null;
+      const entity = isEntity ? (entityByName.get(name) ?? null) : null;
       const end: Endpoint = { entity, ip: needsIp ? parseAddress(ip) : null };
       const indexes = entries.flatMap((e, i) => (peerMatches(snapshot, e.peer, end) ? [i] : []));
       if (indexes.length) found = indexes;
       else if (membersNode && side === 'src' && entity && tierOf.has(name)) found = membersNode;
       else {
-        const key = entity ? (tierKey && entity.categories[tierKey] !== undefined ? tierKey : Object.keys(entity.categories).sort()[0]) : undefined;
-        const label = !entity ? 'other addresses' : key ? `${key}=${entity.categories[key]}` : 'entities without categories';
+        const key = entity
+          ? tierKey && entity.categories[tierKey] !== undefined
+            ? tierKey
+            : Object.keys(entity.categories).sort()[0]
+          : undefined;
+        const label = !entity
+          ? 'other addresses'
+          : key
+            ? `${key}=${entity.categories[key]}`
+            : 'entities without categories';
         found = { id: `${side}:${label}`, label, column: side === 'src' ? 0 : 2, kind: entity ? 'group' : 'external' };
       }
       cache.set(name, found);
@@ -257,10 +319,26 @@ export function buildRuleView(snapshot: PolicySnapshot, rule: SnapshotApplicatio
   // Keep the nodes that something is drawn to (tiers always).
   const used = new Set([...paths.flatMap((p) => [p.source, p.target]), ...bands.flatMap((b) => [b.source, b.target])]);
   // A stable order, so the diagram does not reshuffle as traffic comes: the rule's entries as written, then groups by name, "more" last.
-  const rankOf = (n: ViewNode) => (n.kind === 'rule-peer' || n.kind === 'tier' ? 0 : n.id.endsWith(':*more') ? 3 : n.kind === 'group' ? 1 : 2);
-  const out = [...nodes.values()].filter((n) => n.kind === 'tier' || used.has(n.id))
-    .sort((a, b) => a.column - b.column || rankOf(a) - rankOf(b) || (rankOf(a) === 0 ? 0 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  return { rule: rule.name, mode: rule.mode, intra_group: rule.intra_group, tier_key: tierKey, nodes: out, policy: paths, bands, totals };
+  const rankOf = (n: ViewNode) =>
+    n.kind === 'rule-peer' || n.kind === 'tier' ? 0 : n.id.endsWith(':*more') ? 3 : n.kind === 'group' ? 1 : 2;
+  const out = [...nodes.values()]
+    .filter((n) => n.kind === 'tier' || used.has(n.id))
+    .sort(
+      (a, b) =>
+        a.column - b.column ||
+        rankOf(a) - rankOf(b) ||
+        (rankOf(a) === 0 ? 0 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
+    );
+  return {
+    rule: rule.name,
+    mode: rule.mode,
+    intra_group: rule.intra_group,
+    tier_key: tierKey,
+    nodes: out,
+    policy: paths,
+    bands,
+    totals,
+  };
 }
 
 interface Acc {
@@ -283,10 +361,21 @@ function band(acc: Bands, source: string, target: string, verdict: Verdict): Acc
   if (!bySource) acc.set(source, (bySource = new Map()));
   let byTarget = bySource.get(target);
   if (!byTarget) bySource.set(target, (byTarget = {}));
-  return (byTarget[verdict] ??= { source, target, verdict, count: 0, rows: 0, services: new Map(), endpoints: new Map(), rules: new Set(), last: '' });
+  return (byTarget[verdict] ??= {
+    source,
+    target,
+    verdict,
+    count: 0,
+    rows: 0,
+    services: new Map(),
+    endpoints: new Map(),
+    rules: new Set(),
+    last: '',
+  });
 }
 
-const allBands = (acc: Bands): Acc[] => [...acc.values()].flatMap((m) => [...m.values()].flatMap((v) => Object.values(v)));
+const allBands = (acc: Bands): Acc[] =>
+  [...acc.values()].flatMap((m) => [...m.values()].flatMap((v) => Object.values(v)));
 
 function mergeInto(a: Acc, b: Acc): void {
   a.count += b.count;
@@ -330,9 +419,17 @@ function present(a: Acc): ViewBand {
   const services = top(a.services);
   const endpoints = top(a.endpoints);
   return {
-    id: `${a.source}\u2192${a.target}\u2192${a.verdict}`, source: a.source, target: a.target, verdict: a.verdict, count: a.count, rows: a.rows,
-    services: services.slice(0, MAX_LISTED).map(([service, count]) => ({ service, count })), more_services: Math.max(0, services.length - MAX_LISTED),
-    endpoints: endpoints.slice(0, MAX_LISTED).map(([name, count]) => ({ name, count })), more_endpoints: Math.max(0, endpoints.length - MAX_LISTED),
-    rules: [...a.rules].sort(), last_seen: a.last,
+    id: `${a.source}\u2192${a.target}\u2192${a.verdict}`,
+    source: a.source,
+    target: a.target,
+    verdict: a.verdict,
+    count: a.count,
+    rows: a.rows,
+    services: services.slice(0, MAX_LISTED).map(([service, count]) => ({ service, count })),
+    more_services: Math.max(0, services.length - MAX_LISTED),
+    endpoints: endpoints.slice(0, MAX_LISTED).map(([name, count]) => ({ name, count })),
+    more_endpoints: Math.max(0, endpoints.length - MAX_LISTED),
+    rules: [...a.rules].sort(),
+    last_seen: a.last,
   };
 }

@@ -6,7 +6,12 @@
 import { canonicalProtocol, hasPorts, isIcmp } from '../model/protocols';
 import { STRICT } from '../model/schemas';
 import {
-  inForce, type PolicySnapshot, type SnapshotApplicationRule, type SnapshotEntity, type SnapshotInbound, type SnapshotOutbound,
+  inForce,
+  type PolicySnapshot,
+  type SnapshotApplicationRule,
+  type SnapshotEntity,
+  type SnapshotInbound,
+  type SnapshotOutbound,
   type SnapshotQuarantineRule,
 } from '../model/snapshot';
 import { entryServicesMatch, peerMatches, selectorMatches, type Endpoint, type Packet } from '../model/match';
@@ -16,38 +21,64 @@ import type { Layer, Verdict } from '../model/verdicts';
 
 type LiveMode = 'monitor' | 'apply';
 /** `protocol`: tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name or number. */
-export interface ExplainQuery { src: string; dst: string; protocol: string; port?: number; icmp_type?: number; icmp_code?: number }
-export interface ExplainResult { verdict: Verdict; layer: Layer; rule: string | null; mode: LiveMode | null }
+export interface ExplainQuery {
+  src: string;
+  dst: string;
+  protocol: string;
+  port?: number;
+  icmp_type?: number;
+  icmp_code?: number;
+}
+export interface ExplainResult {
+  verdict: Verdict;
+  layer: Layer;
+  rule: string | null;
+  mode: LiveMode | null;
+}
 
 export class ExplainInputError extends Error {
-  constructor(public readonly field: string, message: string) {
+  constructor(
+    public readonly field: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ExplainInputError';
   }
 }
 
 /** One side's outcome in one layer. */
-interface SideResult { verdict: Verdict; rule: string; mode: LiveMode }
+interface SideResult {
+  verdict: Verdict;
+  rule: string;
+  mode: LiveMode;
+}
 
 const SEVERITY: Record<Verdict, number> = { allow: 0, 'would-deny': 1, deny: 2 };
 
 /** Resolves `src`/`dst`: an entity name (sending from ips[0]) or an IP (an entity's IP is that entity). */
 export function resolveEndpoint(snapshot: PolicySnapshot, text: string, field: string): Endpoint {
   const byEntityName = snapshot.entities.find((e) => e.name === text);
-  if (byEntityName) return { entity: byEntityName, ip: byEntityName.ips.length ? parseAddress(byEntityName.ips[0]) : null };
+  if (byEntityName)
+    return { entity: byEntityName, ip: byEntityName.ips.length ? parseAddress(byEntityName.ips[0]) : null };
   const ip = parseAddress(text);
-  if (!ip) throw new ExplainInputError(field, `${field} must be an entity name or an IP address; got ${JSON.stringify(text)}`);
-  const owner = snapshot.entities.find((e) => e.ips.some((own) => {
-    const parsed = parseAddress(own);
-    return parsed !== null && sameAddress(parsed, ip);
-  }));
+  if (!ip)
+    throw new ExplainInputError(field, `${field} must be an entity name or an IP address; got ${JSON.stringify(text)}`);
+  const owner = snapshot.entities.find((e) =>
+    e.ips.some((own) => {
+      const parsed = parseAddress(own);
+      return parsed !== null && sameAddress(parsed, ip);
+    }),
+  );
   return { entity: owner ?? null, ip };
 }
 
 function checkPacket(query: ExplainQuery): Packet {
   const protocol = typeof query.protocol === 'string' ? canonicalProtocol(query.protocol) : null;
   if (protocol === null) {
-    throw new ExplainInputError('protocol', 'protocol must be tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number (0-255)');
+    throw new ExplainInputError(
+      'protocol',
+      'protocol must be tcp, udp, sctp, icmp, icmpv6, or another IP protocol by name (gre, esp, …) or number (0-255)',
+    );
   }
   const intIn = (field: 'port' | 'icmp_type' | 'icmp_code', low: number, high: number) => {
     const v = query[field];
@@ -59,14 +90,21 @@ function checkPacket(query: ExplainQuery): Packet {
   intIn('icmp_type', 0, 255);
   intIn('icmp_code', 0, 255);
   // Fields a protocol does not carry are ignored (docs/semantics.md "Services").
-  return { protocol, port: hasPorts(protocol) ? query.port : undefined, ...(isIcmp(protocol) ? { icmp_type: query.icmp_type, icmp_code: query.icmp_code } : {}) };
+  return {
+    protocol,
+    port: hasPorts(protocol) ? query.port : undefined,
+    ...(isIcmp(protocol) ? { icmp_type: query.icmp_type, icmp_code: query.icmp_code } : {}),
+  };
 }
 
 /**
  * The side's verdict among the rules of one kind that target it: apply rules
  * decide when there are any, monitor rules otherwise. Null: no rule targets it.
  */
-function decideSide<R extends { name: string; mode: string }>(targeting: R[], allows: (rule: R) => boolean): SideResult | null {
+function decideSide<R extends { name: string; mode: string }>(
+  targeting: R[],
+  allows: (rule: R) => boolean,
+): SideResult | null {
   if (targeting.length === 0) return null;
   const apply = targeting.filter((r) => r.mode === 'apply');
   const deciding = (apply.length > 0 ? apply : targeting).slice().sort(byName);
@@ -96,14 +134,21 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
 
   const inbound = (target: SnapshotEntity, entry: SnapshotInbound) =>
-    (!entry.to || selectorMatches(entry.to, target)) && peerMatches(snapshot, entry.from, src) && entryServicesMatch(snapshot, entry, packet);
+    (!entry.to || selectorMatches(entry.to, target)) &&
+    peerMatches(snapshot, entry.from, src) &&
+    entryServicesMatch(snapshot, entry, packet);
   const outbound = (source: SnapshotEntity, entry: SnapshotOutbound) =>
-    (!entry.from || selectorMatches(entry.from, source)) && peerMatches(snapshot, entry.to, dst) && entryServicesMatch(snapshot, entry, packet);
-  const targeting = <R extends { target: { categories: Record<string, string[]> } }>(rules: R[], e: SnapshotEntity | null) =>
-    rules.filter((r) => selectorMatches(r.target, e));
+    (!entry.from || selectorMatches(entry.from, source)) &&
+    peerMatches(snapshot, entry.to, dst) &&
+    entryServicesMatch(snapshot, entry, packet);
+  const targeting = <R extends { target: { categories: Record<string, string[]> } }>(
+    rules: R[],
+    e: SnapshotEntity | null,
+  ) => rules.filter((r) => selectorMatches(r.target, e));
 
   // 1. Quarantine: Strict has no traffic at all, whatever any rule lists; otherwise the quarantine rules decide.
-  if (isStrict(src.entity) || isStrict(dst.entity)) return { verdict: 'deny', layer: 'quarantine', rule: null, mode: 'apply' };
+  if (isStrict(src.entity) || isStrict(dst.entity))
+    return { verdict: 'deny', layer: 'quarantine', rule: null, mode: 'apply' };
   const qSrc = targeting(snapshot.quarantine_rules, src.entity);
   const qDst = targeting(snapshot.quarantine_rules, dst.entity);
   if (qSrc.length > 0 || qDst.length > 0) {
@@ -115,8 +160,15 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   // 2. Shared services: an allowance to a provider entity decides allow.
   if (dst.entity) {
     const d = dst.entity;
-    const allowing = snapshot.shared_service_rules.slice().sort(byName).find((r) =>
-      selectorMatches(r.providers, d) && peerMatches(snapshot, r.consumers, src) && entryServicesMatch(snapshot, r, packet));
+    const allowing = snapshot.shared_service_rules
+      .slice()
+      .sort(byName)
+      .find(
+        (r) =>
+          selectorMatches(r.providers, d) &&
+          peerMatches(snapshot, r.consumers, src) &&
+          entryServicesMatch(snapshot, r, packet),
+      );
     if (allowing) return { verdict: 'allow', layer: 'shared_service', rule: allowing.name, mode: 'apply' };
   }
 
@@ -125,7 +177,8 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
     const s = src.entity;
     const d = dst.entity;
     const hits = snapshot.isolation_rules.filter((r) =>
-      r.groups.some((g, i) => selectorMatches(g, s) && r.groups.some((h, j) => j !== i && selectorMatches(h, d))));
+      r.groups.some((g, i) => selectorMatches(g, s) && r.groups.some((h, j) => j !== i && selectorMatches(h, d))),
+    );
     if (hits.length > 0) {
       const side = decideSide(hits, () => false)!;
       return { verdict: side.verdict, layer: 'isolation', rule: side.rule, mode: side.mode };
@@ -136,11 +189,19 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   const aSrc = targeting(snapshot.application_rules, src.entity);
   const aDst = targeting(snapshot.application_rules, dst.entity);
   if (aSrc.length > 0 || aDst.length > 0) {
-    const egress = decideSide(aSrc, (r: SnapshotApplicationRule) =>
-      (r.intra_group === 'allow' && selectorMatches(r.target, dst.entity))
-      || r.outbound_policy === 'allow_all' || r.outbound.some((e) => outbound(src.entity!, e)));
-    const ingress = decideSide(aDst, (r: SnapshotApplicationRule) =>
-      (r.intra_group === 'allow' && selectorMatches(r.target, src.entity)) || r.inbound.some((e) => inbound(dst.entity!, e)));
+    const egress = decideSide(
+      aSrc,
+      (r: SnapshotApplicationRule) =>
+        (r.intra_group === 'allow' && selectorMatches(r.target, dst.entity)) ||
+        r.outbound_policy === 'allow_all' ||
+        r.outbound.some((e) => outbound(src.entity!, e)),
+    );
+    const ingress = decideSide(
+      aDst,
+      (r: SnapshotApplicationRule) =>
+        (r.intra_group === 'allow' && selectorMatches(r.target, src.entity)) ||
+        r.inbound.some((e) => inbound(dst.entity!, e)),
+    );
     return combine('application', egress, ingress);
   }
 
@@ -150,13 +211,23 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
 
 export type RuleKindName = 'application_rule' | 'isolation_rule' | 'quarantine_rule' | 'shared_service_rule';
 const KIND_OF_LAYER: Partial<Record<Layer, RuleKindName>> = {
-  quarantine: 'quarantine_rule', shared_service: 'shared_service_rule', isolation: 'isolation_rule', application: 'application_rule',
+  quarantine: 'quarantine_rule',
+  shared_service: 'shared_service_rule',
+  isolation: 'isolation_rule',
+  application: 'application_rule',
 };
 const SNAPSHOT_LIST = {
-  application_rule: 'application_rules', isolation_rule: 'isolation_rules', quarantine_rule: 'quarantine_rules', shared_service_rule: 'shared_service_rules',
+  application_rule: 'application_rules',
+  isolation_rule: 'isolation_rules',
+  quarantine_rule: 'quarantine_rules',
+  shared_service_rule: 'shared_service_rules',
 } as const;
 
-export interface DraftMatch { kind: RuleKindName; rule: string; verdict: Verdict }
+export interface DraftMatch {
+  kind: RuleKindName;
+  rule: string;
+  verdict: Verdict;
+}
 
 /**
  * The drafts (mode `off`) that would decide this connection: for each, the
@@ -173,7 +244,8 @@ export function explainDrafts(snapshot: PolicySnapshot, query: ExplainQuery): Dr
       if (draft.mode !== 'off') continue;
       const trial = { ...live, [list]: [...(live[list] as object[]), { ...draft, mode: 'apply' }] } as PolicySnapshot;
       const r = decide(trial, packet, query);
-      if (r.rule === draft.name && KIND_OF_LAYER[r.layer] === kind) out.push({ kind, rule: draft.name, verdict: r.verdict });
+      if (r.rule === draft.name && KIND_OF_LAYER[r.layer] === kind)
+        out.push({ kind, rule: draft.name, verdict: r.verdict });
     }
   }
   return out;

@@ -8,17 +8,32 @@ import { IsolationGroups1796200000000 } from './migrations/1796200000000-Isolati
 import { ObservedFlows1796300000000 } from './migrations/1796300000000-ObservedFlows';
 import { boundedClient, serverOptions, type DbTimeouts } from './pg-client';
 
-export const MIGRATIONS = [Initial1764230400000, SharedState1764230500000, RuleIds1796117786977, IsolationGroups1796200000000, ObservedFlows1796300000000];
+export const MIGRATIONS = [
+  Initial1764230400000,
+  SharedState1764230500000,
+  RuleIds1796117786977,
+  IsolationGroups1796200000000,
+  ObservedFlows1796300000000,
+];
 
 export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//.test(database);
 }
 
 export function createDataSource(database: string, timeouts: DbTimeouts): DataSource {
-  const common = { entities: [ObjectEntity, MetaEntity, HostStatusEntity, FlowEntity, CounterEntity], migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false as const };
+  const common = {
+    entities: [ObjectEntity, MetaEntity, HostStatusEntity, FlowEntity, CounterEntity],
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false as const,
+  };
   if (isPostgresUrl(database)) {
     return new DataSource({
-      type: 'postgres', url: database, ...common, connectTimeoutMS: timeouts.connectMs,
+      type: 'postgres',
+      url: database,
+      ...common,
+      connectTimeoutMS: timeouts.connectMs,
       extra: { Client: boundedClient(timeouts), options: serverOptions(timeouts), keepAlive: true },
       // A pool error is a lost connection; the pool drops it and the next request opens another.
       poolErrorHandler: () => undefined,

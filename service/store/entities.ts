@@ -22,10 +22,17 @@ export interface ObjectRow {
   rule_id: number | null;
 }
 
-export interface MetaRow { key: string; value: string }
+export interface MetaRow {
+  key: string;
+  value: string;
+}
 
 /** The last report of a host's agent (JSON) and when it came (ms since the epoch). */
-export interface HostStatusRow { host: string; report: string; reported_at: string }
+export interface HostStatusRow {
+  host: string;
+  report: string;
+  reported_at: string;
+}
 
 export const ObjectEntity = new EntitySchema<ObjectRow>({
   name: 'ObjectRow',
@@ -41,7 +48,10 @@ export const ObjectEntity = new EntitySchema<ObjectRow>({
     // Set by an update after the insert: the first migration inserts rows through this mapping, before the column exists.
     rule_id: { type: 'integer', nullable: true, insert: false },
   },
-  uniques: [{ name: 'UQ_objects_kind_name', columns: ['kind', 'name'] }, { name: 'UQ_objects_rule_id', columns: ['rule_id'] }],
+  uniques: [
+    { name: 'UQ_objects_kind_name', columns: ['kind', 'name'] },
+    { name: 'UQ_objects_rule_id', columns: ['rule_id'] },
+  ],
 });
 
 export const MetaEntity = new EntitySchema<MetaRow>({
@@ -71,16 +81,40 @@ export const HostStatusEntity = new EntitySchema<HostStatusRow>({
  * Times are ms since the epoch; `hosts` is a JSON array.
  */
 export interface FlowRow {
-  key: string; seq: number; source: string; destination: string; source_ip: string; destination_ip: string;
-  source_entity: boolean; destination_entity: boolean; protocol: string; port: number | null; verdict: string;
-  rule: string | null; rule_kind: string | null; first_seen: number; last_seen: number; count: number; hosts: string;
+  key: string;
+  seq: number;
+  source: string;
+  destination: string;
+  source_ip: string;
+  destination_ip: string;
+  source_entity: boolean;
+  destination_entity: boolean;
+  protocol: string;
+  port: number | null;
+  verdict: string;
+  rule: string | null;
+  rule_kind: string | null;
+  first_seen: number;
+  last_seen: number;
+  count: number;
+  hosts: string;
 }
 
 /** A host's last reported packet and byte counters of one flow cookie. */
-export interface CounterRow { host: string; cookie: string; rule: string | null; rule_kind: string | null; packets: number; bytes: number }
+export interface CounterRow {
+  host: string;
+  cookie: string;
+  rule: string | null;
+  rule_kind: string | null;
+  packets: number;
+  bytes: number;
+}
 
 // bigint columns come back as strings from pg: parsed to numbers on the way in.
-const bigint = { type: 'bigint' as const, transformer: { to: (v: number) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) } };
+const bigint = {
+  type: 'bigint' as const,
+  transformer: { to: (v: number) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) },
+};
 
 export const FlowEntity = new EntitySchema<FlowRow>({
   name: 'FlowRow',

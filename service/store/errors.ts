@@ -2,7 +2,16 @@
 import { DomainError } from '../model/errors';
 
 /** Node socket errors that mean the database cannot be reached. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** Why `err` (from TypeORM, pg or better-sqlite3) means the database is unavailable, or null when it means something else. */
 function unavailableReason(err: unknown, depth = 0): string | null {
@@ -16,7 +25,8 @@ function unavailableReason(err: unknown, depth = 0): string | null {
   // PostgreSQL: connection exceptions (08…), shutting down / starting up (57P0x), too many connections (53300).
   if (/^08/.test(code) || /^57P0/.test(code) || code === '53300') return `it refused the connection (SQLSTATE ${code})`;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'the SQLite file is locked by another writer';
-  if (/^Connection terminated|timeout exceeded when trying to connect|not queryable/.test(message)) return 'the connection was lost or timed out';
+  if (/^Connection terminated|timeout exceeded when trying to connect|not queryable/.test(message))
+    return 'the connection was lost or timed out';
   for (const inner of [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
     const reason = unavailableReason(inner, depth + 1);
     if (reason) return reason;

@@ -10,13 +10,37 @@ export const DEFAULT_STALE_AFTER_MS = 30_000;
 
 /** The status a host shows, from its last report (if any) at `reportedAt` (ms). Pure. */
 export function statusView(
-  report: AgentStatusReport | null, reportedAt: number, desiredGeneration: number, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS,
+  report: AgentStatusReport | null,
+  reportedAt: number,
+  desiredGeneration: number,
+  now: number,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
 ): HostStatus {
-  if (!report) return { reachable: false, desired_generation: desiredGeneration, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, notice: null, updated_at: null };
+  if (!report)
+    return {
+      reachable: false,
+      desired_generation: desiredGeneration,
+      realized_generation: null,
+      flow_count: null,
+      last_error: null,
+      drift_repairs: 0,
+      notice: null,
+      updated_at: null,
+    };
   const updated_at = new Date(reportedAt).toISOString();
   const { realized_generation, flow_count, reachable, last_error, drift_repairs } = report;
-  const view = { realized_generation, flow_count, reachable, last_error, drift_repairs, notice: report.notice ?? null, desired_generation: desiredGeneration, updated_at };
+  const view = {
+    realized_generation,
+    flow_count,
+    reachable,
+    last_error,
+    drift_repairs,
+    notice: report.notice ?? null,
+    desired_generation: desiredGeneration,
+    updated_at,
+  };
   // A silent agent cannot say it is gone: show it unreachable, keeping what it last realized.
-  if (now - reportedAt > staleAfterMs) return { ...view, reachable: false, last_error: `no report from the agent since ${updated_at}` };
+  if (now - reportedAt > staleAfterMs)
+    return { ...view, reachable: false, last_error: `no report from the agent since ${updated_at}` };
   return view;
 }

@@ -24,11 +24,14 @@ export class ReadWriteLock {
       this.waiting.push({
         write,
         start: () => {
-          Promise.resolve().then(task).then(resolve, reject).finally(() => {
-            if (write) this.writing = false;
-            else this.readers--;
-            this.grant();
-          });
+          Promise.resolve()
+            .then(task)
+            .then(resolve, reject)
+            .finally(() => {
+              if (write) this.writing = false;
+              else this.readers--;
+              this.grant();
+            });
         },
       });
       this.grant();

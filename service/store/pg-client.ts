@@ -22,7 +22,13 @@ export const QUERY_DEADLINE = 'MICROSEG_QUERY_DEADLINE';
 
 /** Server-side limits, as libpq startup options. */
 export function serverOptions(t: DbTimeouts): string {
-  return [`statement_timeout=${t.queryMs}`, `lock_timeout=${t.queryMs}`, `idle_in_transaction_session_timeout=${t.queryMs * 2}`].map((o) => `-c ${o}`).join(' ');
+  return [
+    `statement_timeout=${t.queryMs}`,
+    `lock_timeout=${t.queryMs}`,
+    `idle_in_transaction_session_timeout=${t.queryMs * 2}`,
+  ]
+    .map((o) => `-c ${o}`)
+    .join(' ');
 }
 
 /** A pg Client class whose queries fail after `queryMs` plus a margin for the server's own timeout to answer first. */
@@ -39,7 +45,9 @@ export function boundedClient(t: DbTimeouts): typeof Client {
       const result = (super.query as (...a: unknown[]) => unknown)(...args);
       if (!(result instanceof Promise)) return result;
       const timer = setTimeout(() => {
-        const err = Object.assign(new Error(`the database did not answer within ${deadline} ms`), { code: QUERY_DEADLINE });
+        const err = Object.assign(new Error(`the database did not answer within ${deadline} ms`), {
+          code: QUERY_DEADLINE,
+        });
         (this as unknown as { connection: { stream: { destroy(e: Error): void } } }).connection.stream.destroy(err);
       }, deadline);
       timer.unref();

@@ -16,14 +16,22 @@ export interface GenerationListener {
   close(): Promise<void>;
 }
 
-export function listenForGenerations(url: string, timeouts: DbTimeouts, onGeneration: (generation: number) => void, onReconnect: () => void): GenerationListener {
+export function listenForGenerations(
+  url: string,
+  timeouts: DbTimeouts,
+  onGeneration: (generation: number) => void,
+  onReconnect: () => void,
+): GenerationListener {
   let client: Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
 
   const schedule = () => {
     if (closed || retry) return;
-    retry = setTimeout(() => { retry = null; void connect(true); }, 1000);
+    retry = setTimeout(() => {
+      retry = null;
+      void connect(true);
+    }, 1000);
     retry.unref();
   };
 
@@ -35,7 +43,10 @@ export function listenForGenerations(url: string, timeouts: DbTimeouts, onGenera
       if (n.channel === GENERATION_CHANNEL && Number.isSafeInteger(generation)) onGeneration(generation);
     });
     // A lost connection: drop it and try again.
-    c.on('error', () => { c.end().catch(() => undefined); schedule(); });
+    c.on('error', () => {
+      c.end().catch(() => undefined);
+      schedule();
+    });
     c.on('end', schedule);
     try {
       await c.connect();

@@ -9,11 +9,18 @@
 import { resolve } from 'node:path';
 
 // better-sqlite3 ships no types here; the little used is typed by hand.
-interface SqliteConnection { pragma(sql: string): unknown; exec(sql: string): unknown; close(): void }
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  exec(sql: string): unknown;
+  close(): void;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('better-sqlite3') as new (file: string, options: { timeout: number }) => SqliteConnection;
 
-export interface SqliteFileLock { path: string; release(): void }
+export interface SqliteFileLock {
+  path: string;
+  release(): void;
+}
 
 export function lockSqliteFile(database: string): SqliteFileLock {
   const file = resolve(database);
@@ -23,11 +30,18 @@ export function lockSqliteFile(database: string): SqliteFileLock {
     db.pragma('journal_mode = MEMORY');
     // Exclusive locking mode keeps the lock of the first write until the connection closes.
     db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; INSERT INTO holder VALUES (' + process.pid + ')');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; INSERT INTO holder VALUES (' +
+        process.pid +
+        ')',
+    );
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error(`another microseg service already uses the SQLite database ${file} (it holds ${path}); stop it first, or give each service its own file (several replicas need PostgreSQL)`, { cause: err });
+      throw new Error(
+        `another microseg service already uses the SQLite database ${file} (it holds ${path}); stop it first, or give each service its own file (several replicas need PostgreSQL)`,
+        { cause: err },
+      );
     }
     throw err;
   }

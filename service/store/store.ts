@@ -20,7 +20,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
 import { RULE_MODEL_KINDS, type PolicySnapshot, type RuleModelKind } from '../model/snapshot';
-import { validateChange, validateDelete, type AnyBody, type Bodies, type FieldError, type ModelIndex } from '../model/validate';
+import {
+  validateChange,
+  validateDelete,
+  type AnyBody,
+  type Bodies,
+  type FieldError,
+  type ModelIndex,
+} from '../model/validate';
 import { buildSnapshot } from '../model/load-snapshot';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
 import { affectedHosts } from '../model/affected';
@@ -36,7 +43,13 @@ import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } fro
 import { statusView } from './host-status';
 import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
-export type StoredObject = Record<string, unknown> & { name: string; id: string; version: number; created_at: string; updated_at: string };
+export type StoredObject = Record<string, unknown> & {
+  name: string;
+  id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
 
 export interface StoreOptions {
   /** A host whose agent has not reported for this long shows as unreachable (default 30 s). */
@@ -70,7 +83,12 @@ function enforced(body: AnyBody): string {
 
 function toDomainError(errors: FieldError[]): DomainError {
   const [first, ...rest] = errors;
-  return new DomainError(first.code ?? 'invalid', first.message, first.field, rest.map(({ field, message }) => ({ field, message })));
+  return new DomainError(
+    first.code ?? 'invalid',
+    first.message,
+    first.field,
+    rest.map(({ field, message }) => ({ field, message })),
+  );
 }
 
 /** What a write did beyond its object. */
@@ -91,9 +109,17 @@ interface Applied {
   also?: { kind: Kind; row: ObjectRow }[];
 }
 
-interface Meta { generation: number; revision: number }
+interface Meta {
+  generation: number;
+  revision: number;
+}
 /** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
-interface Cache { revision: number; model: ModelIndex; ruleIds: Map<string, number>; snapshot: PolicySnapshot | null }
+interface Cache {
+  revision: number;
+  model: ModelIndex;
+  ruleIds: Map<string, number>;
+  snapshot: PolicySnapshot | null;
+}
 
 const isRuleKind = (kind: Kind): kind is RuleModelKind => (RULE_MODEL_KINDS as readonly string[]).includes(kind);
 /** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
@@ -111,7 +137,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** The observed-connection history (service/observations/flow-store.ts aggregates into it). */
   readonly flows: FlowTable;
 
-  private constructor(private readonly ds: DataSource, database: string, options: StoreOptions, private readonly fileLock: SqliteFileLock | null) {
+  private constructor(
+    private readonly ds: DataSource,
+    database: string,
+    options: StoreOptions,
+    private readonly fileLock: SqliteFileLock | null,
+  ) {
     super();
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
@@ -119,7 +150,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     this.flows = new FlowTable(ds, this.postgres, this.postgres ? new ReadWriteLock() : this.lock);
     this.staleAfterMs = options.agentStaleAfterMs;
     if (this.postgres) {
-      this.listener = listenForGenerations(database, this.timeouts, (g) => this.noteMeta({ generation: g }), () => void this.refresh().catch(() => undefined));
+      this.listener = listenForGenerations(
+        database,
+        this.timeouts,
+        (g) => this.noteMeta({ generation: g }),
+        () => void this.refresh().catch(() => undefined),
+      );
     }
   }
 
@@ -193,7 +229,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     return this.read(async () => {
       const rows = await this.ds.manager.find(ObjectEntity);
-      const objects = rows.map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
+      const objects = rows
+        .map((r) => ({ ...this.present(r.kind as Kind, r, null), kind: r.kind as Kind }))
         .sort((a, b) => (a.kind + '\0' + a.name < b.kind + '\0' + b.name ? -1 : 1));
       return { generation: (await this.readMeta(this.ds.manager)).generation, objects };
     });
@@ -215,11 +252,18 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       let cache = this.cache;
       if (!cache || cache.revision !== meta.revision) {
         const fresh = await this.readModel(this.ds.manager);
-        cache = this.cache = { revision: fresh.meta.revision, model: fresh.model, ruleIds: fresh.ruleIds, snapshot: null };
+        cache = this.cache = {
+          revision: fresh.meta.revision,
+          model: fresh.model,
+          ruleIds: fresh.ruleIds,
+          snapshot: null,
+        };
         this.noteMeta(fresh.meta);
       }
       const ruleIds = cache.ruleIds;
-      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) => ruleIds.get(`${kind}:${name}`)!);
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) =>
+        ruleIds.get(`${kind}:${name}`)!,
+      );
       return cache.snapshot;
     });
   }
@@ -236,7 +280,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (errors.length > 0) throw toDomainError(errors);
       const now = new Date().toISOString();
       const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
-      const row: ObjectRow = { id: randomUUID(), kind, name: body.name, version: 1, body: JSON.stringify(body), created_at: now, updated_at: now, rule_id };
+      const row: ObjectRow = {
+        id: randomUUID(),
+        kind,
+        name: body.name,
+        version: 1,
+        body: JSON.stringify(body),
+        created_at: now,
+        updated_at: now,
+        rule_id,
+      };
       await em.insert(ObjectEntity, row);
       if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
@@ -249,23 +302,41 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    * Replaces the object `name` with `input` (which may rename it). `expectedVersion` set: 409 unless it is current.
    * Renaming a category, address group or service group renames every reference to it in the same transaction.
    */
-  replace<K extends Kind>(kind: K, name: string, input: Bodies[K], expectedVersion?: number, options: WriteOptions = {}): Promise<StoredObject> {
+  replace<K extends Kind>(
+    kind: K,
+    name: string,
+    input: Bodies[K],
+    expectedVersion?: number,
+    options: WriteOptions = {},
+  ): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, name, 'update', options, async (em, model) => {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
       if (body.name !== name && model[kind].has(body.name)) {
-        throw new DomainError('already_exists', `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`, 'name');
+        throw new DomainError(
+          'already_exists',
+          `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`,
+          'name',
+        );
       }
       const errors = validateChange(kind, body, name, model);
       if (errors.length > 0) throw toDomainError(errors);
       const before = JSON.parse(row.body) as AnyBody;
       // Replacing an object with what it already holds is no change: same version, same updated_at.
       if (isDeepStrictEqual(before, JSON.parse(JSON.stringify(body)))) return { row, bump: false, before };
-      const updated: ObjectRow = { ...row, name: body.name, version: row.version + 1, body: JSON.stringify(body), updated_at: new Date().toISOString() };
+      const updated: ObjectRow = {
+        ...row,
+        name: body.name,
+        version: row.version + 1,
+        body: JSON.stringify(body),
+        updated_at: new Date().toISOString(),
+      };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
-      const result = await em.createQueryBuilder().update(ObjectEntity)
+      const result = await em
+        .createQueryBuilder()
+        .update(ObjectEntity)
         .set({ name: updated.name, version: updated.version, body: updated.body, updated_at: updated.updated_at })
         .where('id = :id AND version = :version', { id: row.id, version: row.version })
         .execute();
@@ -274,7 +345,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         await em.delete(HostStatusEntity, { host: body.name });
         await em.update(HostStatusEntity, { host: name }, { host: body.name });
       }
-      const also = body.name !== name && RENAMABLE.has(kind) ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name) : [];
+      const also =
+        body.name !== name && RENAMABLE.has(kind)
+          ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name)
+          : [];
       return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
@@ -307,7 +381,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (!exists) throw this.notFound('host', host);
       const { generation } = await this.readMeta(this.ds.manager);
       if (realized_generation !== null && realized_generation > generation) {
-        throw new DomainError('invalid', `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`, 'realized_generation');
+        throw new DomainError(
+          'invalid',
+          `realized_generation ${realized_generation} is above the policy generation ${generation}: an agent can only realize a generation the service published`,
+          'realized_generation',
+        );
       }
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
     });
@@ -344,7 +422,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
-  private async renameReferences(em: EntityManager, model: ModelIndex, kind: RenamableKind, from: string, to: string): Promise<{ kind: Kind; row: ObjectRow }[]> {
+  private async renameReferences(
+    em: EntityManager,
+    model: ModelIndex,
+    kind: RenamableKind,
+    from: string,
+    to: string,
+  ): Promise<{ kind: Kind; row: ObjectRow }[]> {
     const out: { kind: Kind; row: ObjectRow }[] = [];
     const now = new Date().toISOString();
     for (const userKind of KIND_NAMES) {
@@ -354,7 +438,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
         if (!row) continue;
         const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
-        await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+        await em.update(
+          ObjectEntity,
+          { id: row.id },
+          { version: updated.version, body: updated.body, updated_at: now },
+        );
         out.push({ kind: userKind, row: updated });
       }
     }
@@ -362,7 +450,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   private async write(
-    kind: Kind, name: string, action: 'create' | 'update' | 'delete', options: WriteOptions,
+    kind: Kind,
+    name: string,
+    action: 'create' | 'update' | 'delete',
+    options: WriteOptions,
     apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
@@ -371,7 +462,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const { model, ruleIds } = this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
+        const { model, ruleIds } =
+          this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
         const applied = await apply(em, model);
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
@@ -382,12 +474,22 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
-        return { row: applied.row, meta, model, ruleIds, before: applied.bump ? applied.before : undefined, also: applied.also ?? [] };
+        return {
+          row: applied.row,
+          meta,
+          model,
+          ruleIds,
+          before: applied.bump ? applied.before : undefined,
+          also: applied.also ?? [],
+        };
       });
       // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
       if (options.outcome) {
         options.outcome.generation = meta.generation;
-        options.outcome.hosts = before === undefined ? [] : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+        options.outcome.hosts =
+          before === undefined
+            ? []
+            : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
       }
       // Committed: the model in hand plus this change is the database at the new revision.
       const objects = model[kind] as Map<string, AnyBody>;
@@ -412,11 +514,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
   private checkStillWanted(options: WriteOptions, queued: number | null): void {
-    if (options.signal?.aborted) throw new DomainError('unavailable', 'the client gave up before the change was committed; nothing was changed');
+    if (options.signal?.aborted)
+      throw new DomainError('unavailable', 'the client gave up before the change was committed; nothing was changed');
     if (queued === null) return;
     const waited = Date.now() - queued;
     if (waited > 2 * this.timeouts.queryMs) {
-      throw new DomainError('unavailable', `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`);
+      throw new DomainError(
+        'unavailable',
+        `the database is busy or unavailable: this change waited ${Math.round(waited / 1000)} s behind others and was not made; retry later`,
+      );
     }
   }
 
@@ -437,12 +543,18 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** Reads meta under a row lock, so writers of all processes queue here. */
   private async lockMeta(em: EntityManager): Promise<Meta> {
     if (this.postgres) {
-      await em.createQueryBuilder(MetaEntity, 'm').setLock('pessimistic_write').where('m.key = :key', { key: 'revision' }).getOne();
+      await em
+        .createQueryBuilder(MetaEntity, 'm')
+        .setLock('pessimistic_write')
+        .where('m.key = :key', { key: 'revision' })
+        .getOne();
     }
     return this.readMeta(em);
   }
 
-  private async readModel(manager: EntityManager): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
+  private async readModel(
+    manager: EntityManager,
+  ): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
     const meta = await this.readMeta(manager);
     const rows = await manager.find(ObjectEntity);
     const model = emptyModel();
@@ -464,7 +576,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       await em.update(MetaEntity, { key: 'next_rule_id' }, { value: String(next + 1) });
       return next;
     }
-    const used = await em.find(ObjectEntity, { select: { rule_id: true }, where: { rule_id: Not(IsNull()) }, order: { rule_id: 'ASC' } });
+    const used = await em.find(ObjectEntity, {
+      select: { rule_id: true },
+      where: { rule_id: Not(IsNull()) },
+      order: { rule_id: 'ASC' },
+    });
     let id = 1;
     for (const r of used) {
       if (r.rule_id !== id) break;
@@ -476,7 +592,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
     const rows = await this.ds.manager.find(HostStatusEntity, host === undefined ? {} : { where: { host } });
-    return new Map(rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]));
+    return new Map(
+      rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]),
+    );
   }
 
   private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
@@ -485,20 +603,36 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   private checkVersion(kind: Kind, row: ObjectRow, expected: number | undefined): void {
-    if (expected !== undefined && expected !== row.version) throw this.staleVersion(kind, row.name, expected, row.version);
+    if (expected !== undefined && expected !== row.version)
+      throw this.staleVersion(kind, row.name, expected, row.version);
   }
 
   private staleVersion(kind: Kind, name: string, expected: number, actual: number): DomainError {
-    return new DomainError('version_conflict', `${kind} "${name}" is at version ${actual}, not ${expected}: it changed since you read it; read it again and retry`, 'version');
+    return new DomainError(
+      'version_conflict',
+      `${kind} "${name}" is at version ${actual}, not ${expected}: it changed since you read it; read it again and retry`,
+      'version',
+    );
   }
 
   private notFound(kind: Kind, name: string): DomainError {
     return new DomainError('not_found', `${kind} "${name}" does not exist`, 'name');
   }
 
-  private present(kind: Kind, row: ObjectRow, statuses: Map<string, { report: AgentStatusReport; at: number }> | null): StoredObject {
+  private present(
+    kind: Kind,
+    row: ObjectRow,
+    statuses: Map<string, { report: AgentStatusReport; at: number }> | null,
+  ): StoredObject {
     const body = JSON.parse(row.body) as Record<string, unknown>;
-    const obj: StoredObject = { ...body, name: row.name, id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+    const obj: StoredObject = {
+      ...body,
+      name: row.name,
+      id: row.id,
+      version: row.version,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
     if (row.rule_id !== null) obj.rule_id = row.rule_id;
     if (kind === 'host') obj.status = this.statusOf(row.name, statuses ?? new Map());
     return obj;

@@ -45,7 +45,8 @@ function staticDir(): string {
     if (dirname(dir) === dir) break;
   }
   const found = candidates.find((d) => existsSync(join(d, 'index.html')));
-  if (!found) throw new Error(`web page files not found (looked beside ${__dirname} and in its parents' service/ui/static)`);
+  if (!found)
+    throw new Error(`web page files not found (looked beside ${__dirname} and in its parents' service/ui/static)`);
   return found;
 }
 
@@ -62,7 +63,10 @@ export function registerUiRoutes(app: FastifyInstance): void {
     reply.header('content-type', types[file]);
     reply.header('cache-control', 'no-cache');
     // The page only talks to its own origin; no inline script, no framing.
-    reply.header('content-security-policy', "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    );
     reply.header('x-content-type-options', 'nosniff');
   };
   app.get('/ui', { config: { access: 'open' }, schema: { hide: true } }, async (_req, reply) => {

@@ -30,7 +30,18 @@ const ALLOWED: Record<string, string[]> = {
   'service/metrics': ['service/model', 'service/store'],
   'service/ui': ['service/model', 'service/store'],
   'service/api': ['service/model', 'service/policy', 'service/store'],
-  'service (composition)': ['service/model', 'service/client', 'service/policy', 'service/compiler', 'service/store', 'service/agent', 'service/observations', 'service/metrics', 'service/ui', 'service/api'],
+  'service (composition)': [
+    'service/model',
+    'service/client',
+    'service/policy',
+    'service/compiler',
+    'service/store',
+    'service/agent',
+    'service/observations',
+    'service/metrics',
+    'service/ui',
+    'service/api',
+  ],
   provider: ['service/model'],
   cli: ['service/model', 'service/client'],
 };
@@ -50,15 +61,24 @@ function resolveImport(from: string, spec: string): string | null {
     try {
       readFileSync(candidate);
       return candidate;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
 
 const files = ['service', 'provider', 'cli'].flatMap((d) => sources(join(ROOT, d)));
 // preProcessFile lists every import and export-from, `import type` included.
-const graph = new Map(files.map((f) => [f, ts.preProcessFile(readFileSync(f, 'utf8'), true, true).importedFiles
-  .map((i) => resolveImport(f, i.fileName)).filter((x): x is string => x !== null)]));
+const graph = new Map(
+  files.map((f) => [
+    f,
+    ts
+      .preProcessFile(readFileSync(f, 'utf8'), true, true)
+      .importedFiles.map((i) => resolveImport(f, i.fileName))
+      .filter((x): x is string => x !== null),
+  ]),
+);
 
 test('every import points down the layers of docs/architecture.md', () => {
   const crossings: string[] = [];
@@ -68,7 +88,8 @@ test('every import points down the layers of docs/architecture.md', () => {
     if (!allowed) throw new Error(`${relative(ROOT, file)}: part ${from} is not in the layer table`);
     for (const dep of deps) {
       const to = partOf(dep);
-      if (to !== from && !allowed.includes(to)) crossings.push(`${relative(ROOT, file)} (${from}) imports ${relative(ROOT, dep)} (${to})`);
+      if (to !== from && !allowed.includes(to))
+        crossings.push(`${relative(ROOT, file)} (${from}) imports ${relative(ROOT, dep)} (${to})`);
     }
   }
   expect(crossings).toEqual([]);
@@ -82,7 +103,8 @@ test('no import cycle, type-only imports included', () => {
     state.set(f, 'open');
     stack.push(f);
     for (const d of graph.get(f) ?? []) {
-      if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => relative(ROOT, x)).join(' → '));
+      if (state.get(d) === 'open')
+        cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => relative(ROOT, x)).join(' → '));
       else if (!state.has(d)) visit(d);
     }
     stack.pop();

@@ -10,25 +10,43 @@ import { policyArb } from '../support/arbitraries';
 const PORTS_A = { up: 1, 'p-web1': 2, 'p-app1': 3, 'p-db1': 4 };
 
 function shuffled(s: PolicySnapshot, seed: number): PolicySnapshot {
-  const mix = <T>(xs: T[]) => xs.map((x, i) => [((i + 1) * 2654435761 * seed) % 1000, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
-  return { ...s, entities: mix(s.entities), application_rules: mix(s.application_rules), isolation_rules: mix(s.isolation_rules),
-    quarantine_rules: mix(s.quarantine_rules), address_groups: mix(s.address_groups), service_groups: mix(s.service_groups), hosts: mix(s.hosts) };
+  const mix = <T>(xs: T[]) =>
+    xs
+      .map((x, i) => [((i + 1) * 2654435761 * seed) % 1000, x] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, x]) => x);
+  return {
+    ...s,
+    entities: mix(s.entities),
+    application_rules: mix(s.application_rules),
+    isolation_rules: mix(s.isolation_rules),
+    quarantine_rules: mix(s.quarantine_rules),
+    address_groups: mix(s.address_groups),
+    service_groups: mix(s.service_groups),
+    hosts: mix(s.hosts),
+  };
 }
 
 test('deterministic to the byte, whatever the order of the snapshot lists', () => {
   const a = compileHost(threeTier(), 'ha', PORTS_A);
   expect(compileHost(threeTier(), 'ha', PORTS_A)).toEqual(a);
-  for (const seed of [3, 7, 11]) expect(compileHost(shuffled(threeTier(), seed), 'ha', PORTS_A).flows.join('\n')).toBe(a.flows.join('\n'));
-  fc.assert(fc.property(policyArb(), fc.integer({ min: 1, max: 1000 }), (s, seed) => {
-    const ports = Object.fromEntries([['up', 1], ...s.entities.map((e, i) => [e.port, i + 2])]);
-    expect(compileHost(shuffled(s, seed), 'h0', ports).flows).toEqual(compileHost(s, 'h0', ports).flows);
-  }), { seed: 42, numRuns: 100 });
+  for (const seed of [3, 7, 11])
+    expect(compileHost(shuffled(threeTier(), seed), 'ha', PORTS_A).flows.join('\n')).toBe(a.flows.join('\n'));
+  fc.assert(
+    fc.property(policyArb(), fc.integer({ min: 1, max: 1000 }), (s, seed) => {
+      const ports = Object.fromEntries([['up', 1], ...s.entities.map((e, i) => [e.port, i + 2])]);
+      expect(compileHost(shuffled(s, seed), 'h0', ports).flows).toEqual(compileHost(s, 'h0', ports).flows);
+    }),
+    { seed: 42, numRuns: 100 },
+  );
 });
 
 test('flows are sorted by table, then priority descending, and carry cookie, table and priority', () => {
   const { flows, generation, host } = compileHost(threeTier(), 'ha', PORTS_A);
   expect({ generation, host }).toEqual({ generation: 1, host: 'ha' });
-  const keys = flows.map((f) => f.match(/^cookie=0x[0-9a-f]+,table=(\d+),priority=(\d+)[, ]/)).map((m) => [Number(m![1]), Number(m![2])]);
+  const keys = flows
+    .map((f) => f.match(/^cookie=0x[0-9a-f]+,table=(\d+),priority=(\d+)[, ]/))
+    .map((m) => [Number(m![1]), Number(m![2])]);
   for (let i = 1; i < keys.length; i++) {
     expect(keys[i][0] > keys[i - 1][0] || (keys[i][0] === keys[i - 1][0] && keys[i][1] <= keys[i - 1][1])).toBe(true);
   }
@@ -40,7 +58,16 @@ test('conjunction: flows grow with the sum of sources, destinations and ports, n
     const cidrs = Array.from({ length: sources }, (_, i) => `172.16.${2 * i}.0/24`);
     const svc = Array.from({ length: portCount }, (_, i) => String(1000 + 2 * i));
     const targets = Array.from({ length: 10 }, (_, i) => ent(`t${i}`, 'ha', [`10.0.1.${i + 1}`], { T: 'x' }));
-    const s = snap({ entities: targets, application_rules: [app({ name: 'r', target: { categories: { T: ['x'] } }, inbound: [inb({ from: { cidrs }, services: [{ protocol: 'tcp', ports: svc }] })] })] });
+    const s = snap({
+      entities: targets,
+      application_rules: [
+        app({
+          name: 'r',
+          target: { categories: { T: ['x'] } },
+          inbound: [inb({ from: { cidrs }, services: [{ protocol: 'tcp', ports: svc }] })],
+        }),
+      ],
+    });
     const hostPorts = Object.fromEntries([['up', 1], ...targets.map((t, i) => [t.port, i + 2])]);
     return compileHost(s, 'ha', hostPorts).flows.length;
   };
@@ -54,19 +81,35 @@ test('ranges and exclusions do not multiply flows: a range costs its CIDR cover 
   const targets = Array.from({ length: 4 }, (_, i) => ent(`t${i}`, 'ha', [`10.0.1.${i + 1}`], { T: 'x' }));
   const hostPorts = Object.fromEntries([['up', 1], ...targets.map((t, i) => [t.port, i + 2])]);
   const flows = (entries: ReturnType<typeof inb>[]) =>
-    compileHost(snap({ entities: targets, application_rules: [app({ name: 'r', target: { categories: { T: ['x'] } }, inbound: entries })] }), 'ha', hostPorts).flows;
+    compileHost(
+      snap({
+        entities: targets,
+        application_rules: [app({ name: 'r', target: { categories: { T: ['x'] } }, inbound: entries })],
+      }),
+      'ha',
+      hostPorts,
+    ).flows;
   const tcp = (port: string) => [{ protocol: 'tcp' as const, ports: [port] }];
   const except = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.7/32`);
   // Every address but n hosts: each excluded host adds one flow (its difference would add ~32).
-  const cut = (n: number, entries = 1) => flows(Array.from({ length: entries }, (_, e) => inb({ from: { any: true, except: except(n) }, services: tcp(String(1000 + e)) }))).length;
+  const cut = (n: number, entries = 1) =>
+    flows(
+      Array.from({ length: entries }, (_, e) =>
+        inb({ from: { any: true, except: except(n) }, services: tcp(String(1000 + e)) }),
+      ),
+    ).length;
   const base = cut(10);
   expect(cut(20) - base).toBe(10);
   // Three entries with the same peer share its set: +2 entries cost their service and conj_id flows only.
   expect(cut(20, 3) - cut(20)).toBeLessThanOrEqual(2 * 4);
   // A range costs its CIDR cover (at most 2 per bit), once.
-  const range = flows([inb({ from: { cidrs: ['10.1.0.1-10.1.255.254'] }, services: tcp('80') })]).filter((f) => f.includes('nw_src=10.1.'));
+  const range = flows([inb({ from: { cidrs: ['10.1.0.1-10.1.255.254'] }, services: tcp('80') })]).filter((f) =>
+    f.includes('nw_src=10.1.'),
+  );
   expect(range.length).toBe(30);
-  console.log(`exclusions: 10 → 20 excluded hosts +${cut(20) - base} flows; the same peer in 3 entries +${cut(20, 3) - cut(20)}; range 10.1.0.1-10.1.255.254 = ${range.length} CIDRs`);
+  console.log(
+    `exclusions: 10 → 20 excluded hosts +${cut(20) - base} flows; the same peer in 3 entries +${cut(20, 3) - cut(20)}; range 10.1.0.1-10.1.255.254 = ${range.length} CIDRs`,
+  );
 });
 
 test('port ranges become the fewest value/mask matches and cover exactly the range', () => {
@@ -77,12 +120,20 @@ test('port ranges become the fewest value/mask matches and cover exactly the ran
     const [v, mask] = m.includes('/') ? m.split('/').map(Number) : [Number(m), 0xffff];
     return (p & mask) === v;
   };
-  fc.assert(fc.property(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 65535 }), (a, b, p) => {
-    const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const masks = portMasks(lo, hi);
-    expect(masks.filter((m) => covers(m, p)).length).toBe(p >= lo && p <= hi ? 1 : 0);
-    for (const edge of [lo, hi]) expect(masks.some((m) => covers(m, edge))).toBe(true);
-  }), { seed: 1, numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 65535 }),
+      fc.integer({ min: 1, max: 65535 }),
+      fc.integer({ min: 0, max: 65535 }),
+      (a, b, p) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const masks = portMasks(lo, hi);
+        expect(masks.filter((m) => covers(m, p)).length).toBe(p >= lo && p <= hi ? 1 : 0);
+        for (const edge of [lo, hi]) expect(masks.some((m) => covers(m, edge))).toBe(true);
+      },
+    ),
+    { seed: 1, numRuns: 2000 },
+  );
 });
 
 test('every cookie names a rule of the snapshot or the base pipeline', () => {
@@ -102,7 +153,8 @@ test('every cookie names a rule of the snapshot or the base pipeline', () => {
 test('ct_mark and ct_label encodings round-trip', () => {
   for (const verdict of ['allow', 'would-deny', 'deny'] as const) {
     for (const layer of ['default', 'quarantine', 'isolation', 'application'] as const) {
-      for (const side of ['egress', 'ingress'] as const) expect(decodeMark(encodeMark(verdict, layer, side))).toEqual({ verdict, layer, side });
+      for (const side of ['egress', 'ingress'] as const)
+        expect(decodeMark(encodeMark(verdict, layer, side))).toEqual({ verdict, layer, side });
     }
   }
   expect(decodeMark(0).verdict).toBeNull();

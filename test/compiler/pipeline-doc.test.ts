@@ -26,7 +26,9 @@ describe('flow set', () => {
     const fs = new FlowSet();
     fs.add({ table: 33, priority: 1001, match: 'ip,nw_src=10.0.0.3/32', cookie, actions: 'conjunction(1,2/2)' });
     fs.add({ table: 33, priority: 1001, match: 'ip,nw_src=10.0.0.3', cookie, actions: 'conjunction(2,2/2)' });
-    expect(fs.lines()).toEqual([`cookie=0x4d53000000000000,table=33,priority=1001,ip,nw_src=10.0.0.3 actions=conjunction(1,2/2),conjunction(2,2/2)`]);
+    expect(fs.lines()).toEqual([
+      `cookie=0x4d53000000000000,table=33,priority=1001,ip,nw_src=10.0.0.3 actions=conjunction(1,2/2),conjunction(2,2/2)`,
+    ]);
   });
 
   test('two different plain flows for one match throw; the same flow twice is one', () => {
@@ -34,7 +36,10 @@ describe('flow set', () => {
     fs.add({ table: 40, priority: 100, match: 'ip,nw_dst=10.0.0.1', cookie, actions: 'drop' });
     fs.add({ table: 40, priority: 100, match: 'ip,nw_dst=10.0.0.1/32', cookie, actions: 'drop' });
     expect(fs.lines()).toHaveLength(1);
-    expect(() => fs.add({ table: 40, priority: 100, match: 'ip,nw_dst=10.0.0.1', cookie, actions: 'output:2' }))
-      .toThrow('two flows for one match in table 40, priority 100, ip,nw_dst=10.0.0.1: "drop" (cookie 0x4d53000000000000) and "output:2"');
+    expect(() =>
+      fs.add({ table: 40, priority: 100, match: 'ip,nw_dst=10.0.0.1', cookie, actions: 'output:2' }),
+    ).toThrow(
+      'two flows for one match in table 40, priority 100, ip,nw_dst=10.0.0.1: "drop" (cookie 0x4d53000000000000) and "output:2"',
+    );
   });
 });

@@ -7,8 +7,11 @@ import type { ExplainQuery } from '../../service/policy/explain';
 export const EXTERNALS = ['192.0.2.5', '192.168.50.7', '8.8.8.8', '2001:db8::5', 'fd00:50::9'];
 
 function services(s: PolicySnapshot): ServiceT[] {
-  const entries = [...s.application_rules.flatMap((r) => [...r.inbound, ...r.outbound]),
-    ...s.quarantine_rules.flatMap((r) => [...r.inbound, ...r.outbound]), ...s.shared_service_rules];
+  const entries = [
+    ...s.application_rules.flatMap((r) => [...r.inbound, ...r.outbound]),
+    ...s.quarantine_rules.flatMap((r) => [...r.inbound, ...r.outbound]),
+    ...s.shared_service_rules,
+  ];
   return [...entries.flatMap((e) => e.services), ...s.service_groups.flatMap((g) => g.services)];
 }
 
@@ -25,7 +28,10 @@ export function portsOf(s: PolicySnapshot): number[] {
 }
 
 export function icmpTypesOf(s: PolicySnapshot): { type: number; code: number }[] {
-  const out = new Map<string, { type: number; code: number }>([['8/0', { type: 8, code: 0 }], ['128/0', { type: 128, code: 0 }]]);
+  const out = new Map<string, { type: number; code: number }>([
+    ['8/0', { type: 8, code: 0 }],
+    ['128/0', { type: 128, code: 0 }],
+  ]);
   for (const svc of services(s)) {
     if (svc.icmp_type !== undefined) {
       const code = svc.icmp_code ?? 0;
@@ -50,7 +56,8 @@ export function packetsFor(s: PolicySnapshot, v6: boolean): Omit<ExplainQuery, '
   // SCTP at a few ports, and protocols without ports: by name, by number, and one no rule names.
   for (const port of portsOf(s).filter((_, i) => i % 3 === 0)) out.push({ protocol: 'sctp', port });
   for (const protocol of ['gre', '50', '99', '103']) out.push({ protocol });
-  for (const { type, code } of icmpTypesOf(s)) out.push({ protocol: v6 ? 'icmpv6' : 'icmp', icmp_type: type, icmp_code: code });
+  for (const { type, code } of icmpTypesOf(s))
+    out.push({ protocol: v6 ? 'icmpv6' : 'icmp', icmp_type: type, icmp_code: code });
   return out;
 }
 

@@ -5,7 +5,15 @@
  */
 import { CORPUS } from './corpus';
 import { exhaustiveQueries } from './samples';
-import { dummyPool, checkSamples, describeMismatches, loadHosts, planHosts, planSample, type PlannedSample } from './trace-harness';
+import {
+  dummyPool,
+  checkSamples,
+  describeMismatches,
+  loadHosts,
+  planHosts,
+  planSample,
+  type PlannedSample,
+} from './trace-harness';
 
 const lab = dummyPool('c', 2);
 
@@ -20,7 +28,9 @@ describe.each(Object.entries(CORPUS))('%s', (name, snapshot) => {
       const dumped = (await lab.ovs.dumpFlows(plan.bridge)).split('\n').filter((l) => l.includes('cookie='));
       expect(dumped).toHaveLength(plan.flows.length);
     }
-    const samples = exhaustiveQueries(snapshot).map((q) => planSample(snapshot, plans, q)).filter((s): s is PlannedSample => s !== null);
+    const samples = exhaustiveQueries(snapshot)
+      .map((q) => planSample(snapshot, plans, q))
+      .filter((s): s is PlannedSample => s !== null);
     const mismatches = await checkSamples(lab.ovs, lab.pool, samples);
     const verdicts: Record<string, number> = {};
     for (const s of samples) verdicts[s.expected.verdict] = (verdicts[s.expected.verdict] ?? 0) + 1;

@@ -26,7 +26,9 @@ export function dummyPool(tag: string, hosts: number): { readonly ovs: OvsDummy;
     ctx.ovs = await OvsDummy.start();
     ctx.pool = await BridgePool.create(ctx.ovs, `${tag}${process.pid % 100000}`, hosts);
   }, 60_000);
-  afterAll(async () => { await ctx.ovs?.stop(); });
+  afterAll(async () => {
+    await ctx.ovs?.stop();
+  });
   return ctx;
 }
 /** Dummy ports per bridge: 1 is the uplink, 2.. are entity ports. */
@@ -34,13 +36,19 @@ export const PORTS_PER_BRIDGE = 16;
 
 /** A set of bridges, one per host slot, reused policy after policy. */
 export class BridgePool {
-  private constructor(readonly bridges: string[], readonly ofportOf: Map<string, Map<number, number>>) {}
+  private constructor(
+    readonly bridges: string[],
+    readonly ofportOf: Map<string, Map<number, number>>,
+  ) {}
 
   static async create(ovs: OvsDummy, tag: string, hosts: number): Promise<BridgePool> {
     const bridges: string[] = [];
     for (let h = 0; h < hosts; h++) {
       const bridge = `${tag}h${h}`;
-      await ovs.addBridge(bridge, Array.from({ length: PORTS_PER_BRIDGE }, (_, i) => `${bridge}p${i + 1}`));
+      await ovs.addBridge(
+        bridge,
+        Array.from({ length: PORTS_PER_BRIDGE }, (_, i) => `${bridge}p${i + 1}`),
+      );
       bridges.push(bridge);
     }
     const ofportOf = new Map<string, Map<number, number>>();
@@ -49,7 +57,12 @@ export class BridgePool {
   }
 }
 
-export interface HostPlan { host: string; bridge: string; ports: HostPorts; flows: string[] }
+export interface HostPlan {
+  host: string;
+  bridge: string;
+  ports: HostPorts;
+  flows: string[];
+}
 
 /** Port numbers as an agent would read them: uplinks at 1, the host's entities from 2 in name order. */
 export function planHosts(snapshot: PolicySnapshot, bridges: string[]): Map<string, HostPlan> {
@@ -59,9 +72,17 @@ export function planHosts(snapshot: PolicySnapshot, bridges: string[]): Map<stri
     const ports: HostPorts = {};
     for (const uplink of host.uplinks) ports[uplink] = UPLINK_OFPORT;
     const local = snapshot.entities.filter((e) => e.host === host.name).sort((a, b) => (a.name < b.name ? -1 : 1));
-    if (local.length + 1 > PORTS_PER_BRIDGE) throw new Error(`host ${host.name}: too many entities for the bridge pool`);
-    local.forEach((e, k) => { ports[e.port] = k + 2; });
-    plans.set(host.name, { host: host.name, bridge: bridges[i], ports, flows: compileHost(snapshot, host.name, ports).flows });
+    if (local.length + 1 > PORTS_PER_BRIDGE)
+      throw new Error(`host ${host.name}: too many entities for the bridge pool`);
+    local.forEach((e, k) => {
+      ports[e.port] = k + 2;
+    });
+    plans.set(host.name, {
+      host: host.name,
+      bridge: bridges[i],
+      ports,
+      flows: compileHost(snapshot, host.name, ports).flows,
+    });
   });
   return plans;
 }
@@ -85,23 +106,41 @@ function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 4
   return `${v6 ? 'ipv6' : 'ip'},nw_proto=${protocolNumber(q.protocol)},${addr}`;
 }
 
-interface Step { request: TraceRequest; expectOutput: number }
+interface Step {
+  request: TraceRequest;
+  expectOutput: number;
+}
 
-const LAYER_KIND: Record<string, RuleModelKind> = Object.fromEntries(Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleModelKind]));
+const LAYER_KIND: Record<string, RuleModelKind> = Object.fromEntries(
+  Object.entries(KIND_LAYER).map(([k, l]) => [l, k as RuleModelKind]),
+);
 function planned(snapshot: PolicySnapshot, query: ExplainQuery, steps: Step[]): PlannedSample {
   const expected = explain(snapshot, query);
-  const rule = expected.rule === null ? null : rulesOf(snapshot).find((r) => r.kind === LAYER_KIND[expected.layer] && r.name === expected.rule)!;
+  const rule =
+    expected.rule === null
+      ? null
+      : rulesOf(snapshot).find((r) => r.kind === LAYER_KIND[expected.layer] && r.name === expected.rule)!;
   return { query, expected, ruleId: rule?.id ?? 0, steps };
 }
 /** `ruleId`: the id of explain()'s deciding rule (0: none), which ct_label must carry. */
-export interface PlannedSample { query: ExplainQuery; expected: ExplainResult; ruleId: number; steps: Step[] }
+export interface PlannedSample {
+  query: ExplainQuery;
+  expected: ExplainResult;
+  ruleId: number;
+  steps: Step[];
+}
 
 /**
  * The traces one connection's first packet takes. `state` is the conntrack
  * state each ct() action reports ('trk,new' for a new connection,
  * 'trk,est' to re-check an established one).
  */
-export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan>, query: ExplainQuery, state = 'trk,new'): PlannedSample | null {
+export function planSample(
+  snapshot: PolicySnapshot,
+  plans: Map<string, HostPlan>,
+  query: ExplainQuery,
+  state = 'trk,new',
+): PlannedSample | null {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
   if (!src.ip || !dst.ip || src.ip.kind() !== dst.ip.kind()) return null;
@@ -119,17 +158,23 @@ export function planSample(snapshot: PolicySnapshot, plans: Map<string, HostPlan
     const sameHost = dst.entity !== null && dst.entity.host === src.entity.host;
     const mac = src.entity.mac ? `,dl_src=${src.entity.mac}` : '';
     steps.push({
-      request: { bridge: plan.bridge, flow: `in_port=${plan.ports[src.entity.port]}${mac},${packet}`, ctNext: sameHost ? [state, state] : [state] },
+      request: {
+        bridge: plan.bridge,
+        flow: `in_port=${plan.ports[src.entity.port]}${mac},${packet}`,
+        ctNext: sameHost ? [state, state] : [state],
+      },
       expectOutput: sameHost ? dstPort : UPLINK_OFPORT,
     });
     if (sameHost) return planned(snapshot, query, steps);
   }
   if (dst.entity) {
-    steps.push({ request: { bridge: dstPlan!.bridge, flow: `in_port=${UPLINK_OFPORT},${packet}`, ctNext: [state] }, expectOutput: dstPort });
+    steps.push({
+      request: { bridge: dstPlan!.bridge, flow: `in_port=${UPLINK_OFPORT},${packet}`, ctNext: [state] },
+      expectOutput: dstPort,
+    });
   }
   return planned(snapshot, query, steps);
 }
-
 
 /** The verdict the traces show, or a reason they disagree with explain(); null when they agree. */
 export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string | null {
@@ -152,7 +197,9 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
     // The dropping side records the deny with its rule (monitoring reads it from conntrack).
     const deny = marks.find((m) => m.verdict === 'deny');
     if (!deny) return 'dropped, but no commit records the deny';
-    return named(deny) ? null : `deny recorded with ${deny.layer} rule id 0x${deny.rule.toString(16)}, expected ${expected.layer} ${expected.rule}`;
+    return named(deny)
+      ? null
+      : `deny recorded with ${deny.layer} rule id 0x${deny.rule.toString(16)}, expected ${expected.layer} ${expected.rule}`;
   }
   if (dropped) return `expected ${expected.verdict}, the packet was dropped`;
   // Every conntrack lookup on the way must commit the connection.
@@ -163,7 +210,9 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
     if (wouldDeny.length > 0) return 'expected allow, the connection was committed would-deny';
     const withRule = marks.filter((m) => m.rule !== 0);
     const rule = withRule.length ? withRule[withRule.length - 1].rule : 0; // the ingress side's rule wins among allows
-    return rule === sample.ruleId ? null : `allowed, but ct_label names rule id 0x${rule.toString(16)}, not ${expected.rule}`;
+    return rule === sample.ruleId
+      ? null
+      : `allowed, but ct_label names rule id 0x${rule.toString(16)}, not ${expected.rule}`;
   }
   if (wouldDeny.length === 0) return 'expected would-deny, no commit carries the would-deny mark';
   const first = wouldDeny[0]; // the egress side wins a tie
@@ -173,10 +222,20 @@ export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string |
   return null;
 }
 
-export interface Mismatch { query: ExplainQuery; expected: ExplainResult; problem: string; traces: string[] }
+export interface Mismatch {
+  query: ExplainQuery;
+  expected: ExplainResult;
+  problem: string;
+  traces: string[];
+}
 
 /** Runs every planned sample's traces and returns the disagreements with explain(). */
-export async function checkSamples(ovs: OvsDummy, pool: BridgePool, samples: PlannedSample[], concurrency = 4): Promise<Mismatch[]> {
+export async function checkSamples(
+  ovs: OvsDummy,
+  pool: BridgePool,
+  samples: PlannedSample[],
+  concurrency = 4,
+): Promise<Mismatch[]> {
   const requests = samples.flatMap((s) => s.steps.map((st) => st.request));
   const texts = await ovs.traceMany(requests, concurrency);
   const mismatches: Mismatch[] = [];
@@ -199,7 +258,11 @@ export async function checkSamples(ovs: OvsDummy, pool: BridgePool, samples: Pla
 /** A readable failure: the policy, the packet, explain()'s answer and the traces. */
 export function describeMismatches(snapshot: PolicySnapshot, mismatches: Mismatch[], max = 3): string {
   if (mismatches.length === 0) return '';
-  const shown = mismatches.slice(0, max).map((m) =>
-    `packet ${JSON.stringify(m.query)}\nexplain ${JSON.stringify(m.expected)}\nproblem: ${m.problem}\n${m.traces.map((t, i) => `--- trace ${i} ---\n${t}`).join('\n')}`);
+  const shown = mismatches
+    .slice(0, max)
+    .map(
+      (m) =>
+        `packet ${JSON.stringify(m.query)}\nexplain ${JSON.stringify(m.expected)}\nproblem: ${m.problem}\n${m.traces.map((t, i) => `--- trace ${i} ---\n${t}`).join('\n')}`,
+    );
   return `${mismatches.length} mismatch(es)\npolicy ${JSON.stringify(snapshot)}\n${shown.join('\n\n')}`;
 }

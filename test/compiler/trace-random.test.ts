@@ -8,7 +8,15 @@
 import fc from 'fast-check';
 import { policyArb } from '../support/arbitraries';
 import { sampledQueries } from './samples';
-import { dummyPool, checkSamples, describeMismatches, loadHosts, planHosts, planSample, type PlannedSample } from './trace-harness';
+import {
+  dummyPool,
+  checkSamples,
+  describeMismatches,
+  loadHosts,
+  planHosts,
+  planSample,
+  type PlannedSample,
+} from './trace-harness';
 
 const SEED = Number(process.env.MICROSEG_TRACE_SEED ?? 42);
 const RUNS = Number(process.env.MICROSEG_TRACE_RUNS ?? 200);
@@ -24,7 +32,8 @@ test(`${RUNS} random policies (seed ${SEED}) agree with explain() under trace`, 
   const verdicts: Record<string, number> = {};
   for (const [i, snapshot] of policies.entries()) {
     const plans = planHosts(snapshot, lab.pool.bridges);
-    for (const p of plans.values()) if (p.flows.length > largest.flows) largest = { flows: p.flows.length, policy: i, host: p.host };
+    for (const p of plans.values())
+      if (p.flows.length > largest.flows) largest = { flows: p.flows.length, policy: i, host: p.host };
     await loadHosts(lab.ovs, plans);
     // Each packet twice: as a new connection, and as an established one re-checked after a policy change.
     const samples = sampledQueries(snapshot, SEED + i, SAMPLES)
@@ -33,10 +42,13 @@ test(`${RUNS} random policies (seed ${SEED}) agree with explain() under trace`, 
     for (const s of samples) verdicts[s.expected.verdict] = (verdicts[s.expected.verdict] ?? 0) + 1;
     traces += samples.reduce((n, s) => n + s.steps.length, 0);
     const mismatches = await checkSamples(lab.ovs, lab.pool, samples);
-    if (mismatches.length) throw new Error(`random policy #${i} (seed ${SEED}):\n${describeMismatches(snapshot, mismatches)}`);
+    if (mismatches.length)
+      throw new Error(`random policy #${i} (seed ${SEED}):\n${describeMismatches(snapshot, mismatches)}`);
   }
-  console.log(`random: ${policies.length} policies, ${traces} traces in ${Date.now() - started} ms; verdicts ${JSON.stringify(verdicts)}; `
-    + `largest host flow set ${largest.flows} flows (policy #${largest.policy}, host ${largest.host})`);
+  console.log(
+    `random: ${policies.length} policies, ${traces} traces in ${Date.now() - started} ms; verdicts ${JSON.stringify(verdicts)}; ` +
+      `largest host flow set ${largest.flows} flows (policy #${largest.policy}, host ${largest.host})`,
+  );
   // Every verdict must have been exercised, or the sweep proves little.
   expect(Object.keys(verdicts).sort()).toEqual(['allow', 'deny', 'would-deny']);
 }, 600_000);

@@ -9,7 +9,16 @@ import { decodeMark } from '../../service/compiler/pipeline';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { parseTrace } from '../support/ovs-dummy';
 import { threeTier } from '../policy/fixtures';
-import { dummyPool, checkSamples, describeMismatches, loadHosts, planHosts, planSample, UPLINK_OFPORT, type HostPlan } from './trace-harness';
+import {
+  dummyPool,
+  checkSamples,
+  describeMismatches,
+  loadHosts,
+  planHosts,
+  planSample,
+  UPLINK_OFPORT,
+  type HostPlan,
+} from './trace-harness';
 
 const lab = dummyPool('s', 2);
 
@@ -42,7 +51,10 @@ describe('established connections are re-checked against the current policy', ()
       let plans = await load(before);
       const allowed = await traceOne(plans, before, q, 'trk,est');
       expect(allowed.outcomes.every((o) => o.forwarded)).toBe(true);
-      expect(allowed.outcomes.flatMap((o) => o.commits).map((c) => decodeMark(c.mark!).verdict)).toEqual(['allow', 'allow']);
+      expect(allowed.outcomes.flatMap((o) => o.commits).map((c) => decodeMark(c.mark!).verdict)).toEqual([
+        'allow',
+        'allow',
+      ]);
 
       const after = revoked();
       plans = await load(after);
@@ -50,9 +62,17 @@ describe('established connections are re-checked against the current policy', ()
       const last = cut.outcomes[cut.outcomes.length - 1];
       expect(last.forwarded).toBe(false);
       // The ingress side re-commits the connection as blocked, so its replies are dropped too.
-      expect(last.commits.map((c) => decodeMark(c.mark!))).toContainEqual({ verdict: 'deny', layer: 'application', side: 'ingress' });
+      expect(last.commits.map((c) => decodeMark(c.mark!))).toContainEqual({
+        verdict: 'deny',
+        layer: 'application',
+        side: 'ingress',
+      });
       // And the whole sweep of established traces matches explain() for the new policy.
-      const samples = ['tcp', 'udp'].flatMap((protocol) => [8080, 5432, 443].map((port) => planSample(after, plans, { ...q, protocol: protocol as 'tcp', port }, 'trk,est')!));
+      const samples = ['tcp', 'udp'].flatMap((protocol) =>
+        [8080, 5432, 443].map((port) =>
+          planSample(after, plans, { ...q, protocol: protocol as 'tcp', port }, 'trk,est')!,
+        ),
+      );
       const mismatches = await checkSamples(lab.ovs, lab.pool, samples);
       if (mismatches.length) throw new Error(describeMismatches(after, mismatches));
     }
@@ -64,7 +84,9 @@ describe('established connections are re-checked against the current policy', ()
     let plans = await load(monitor);
     const before = await traceOne(plans, monitor, q, 'trk,est');
     expect(before.outcomes.every((o) => o.forwarded)).toBe(true);
-    expect(before.outcomes.flatMap((o) => o.commits).some((c) => decodeMark(c.mark!).verdict === 'would-deny')).toBe(true);
+    expect(before.outcomes.flatMap((o) => o.commits).some((c) => decodeMark(c.mark!).verdict === 'would-deny')).toBe(
+      true,
+    );
     const apply = threeTier('apply');
     plans = await load(apply);
     const after = await traceOne(plans, apply, q, 'trk,est');
@@ -81,21 +103,46 @@ describe('established connections are re-checked against the current policy', ()
     const reply = `in_port=${app1},dl_src=02:00:00:00:00:21,tcp,nw_src=10.0.0.21,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`;
     const asNew = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,new', 'trk,new'] }));
     expect(asNew.forwarded).toBe(false);
-    const asReply = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    const asReply = parseTrace(
+      await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,est,rpl', 'trk,est,rpl'] }),
+    );
     expect(asReply.outputs.map((p) => lab.pool.ofportOf.get(a.bridge)!.get(p))).toEqual([web1]);
     expect(asReply.commits).toEqual([]); // replies are not re-committed
     // A connection a re-check marked blocked (ct_mark verdict 3) passes no more replies.
-    const blocked = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x3,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    const blocked = parseTrace(
+      await lab.ovs.trace({
+        bridge: a.bridge,
+        flow: reply.replace('tcp,', 'ct_mark=0x3,tcp,'),
+        ctNext: ['trk,est,rpl', 'trk,est,rpl'],
+      }),
+    );
     expect(blocked.forwarded).toBe(false);
-    const wouldDeny = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply.replace('tcp,', 'ct_mark=0x2,tcp,'), ctNext: ['trk,est,rpl', 'trk,est,rpl'] }));
+    const wouldDeny = parseTrace(
+      await lab.ovs.trace({
+        bridge: a.bridge,
+        flow: reply.replace('tcp,', 'ct_mark=0x2,tcp,'),
+        ctNext: ['trk,est,rpl', 'trk,est,rpl'],
+      }),
+    );
     expect(wouldDeny.forwarded).toBe(true);
     const invalid = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: reply, ctNext: ['trk,inv'] }));
     expect(invalid.forwarded).toBe(false);
-    const related = parseTrace(await lab.ovs.trace({ bridge: a.bridge,
-      flow: `in_port=${app1},dl_src=02:00:00:00:00:21,icmp,nw_src=10.0.0.21,nw_dst=10.0.0.11,icmp_type=3,icmp_code=3`, ctNext: ['trk,rel', 'trk,rel'] }));
+    const related = parseTrace(
+      await lab.ovs.trace({
+        bridge: a.bridge,
+        flow: `in_port=${app1},dl_src=02:00:00:00:00:21,icmp,nw_src=10.0.0.21,nw_dst=10.0.0.11,icmp_type=3,icmp_code=3`,
+        ctNext: ['trk,rel', 'trk,rel'],
+      }),
+    );
     expect(related.forwarded).toBe(true);
     // From the network, a reply to a local VM passes the same way.
-    const fromUplink = parseTrace(await lab.ovs.trace({ bridge: a.bridge, flow: `in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.22,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`, ctNext: ['trk,est,rpl'] }));
+    const fromUplink = parseTrace(
+      await lab.ovs.trace({
+        bridge: a.bridge,
+        flow: `in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.22,nw_dst=10.0.0.11,tcp_src=8080,tcp_dst=40000`,
+        ctNext: ['trk,est,rpl'],
+      }),
+    );
     expect(fromUplink.forwarded).toBe(true);
   });
 });
@@ -105,7 +152,8 @@ describe('classification and anti-spoofing', () => {
   let bridge: string;
   let web1: number;
   const MAC = '02:00:00:00:00:11';
-  const run = async (flow: string, ctNext = ['trk,new', 'trk,new']) => parseTrace(await lab.ovs.trace({ bridge, flow, ctNext }));
+  const run = async (flow: string, ctNext = ['trk,new', 'trk,new']) =>
+    parseTrace(await lab.ovs.trace({ bridge, flow, ctNext }));
 
   beforeAll(async () => {
     plans = await load(threeTier());
@@ -113,7 +161,7 @@ describe('classification and anti-spoofing', () => {
     web1 = plans.get('ha')!.ports['p-web1'];
   });
 
-  test('only the entity\'s own MAC and IPs leave its port', async () => {
+  test("only the entity's own MAC and IPs leave its port", async () => {
     const ok = `in_port=${web1},dl_src=${MAC},udp,nw_src=10.0.0.11,nw_dst=8.8.8.8,udp_src=5000,udp_dst=53`;
     expect((await run(ok, ['trk,new'])).forwarded).toBe(true);
     expect((await run(ok.replace('nw_src=10.0.0.11', 'nw_src=10.0.0.21'), ['trk,new'])).forwarded).toBe(false);
@@ -122,23 +170,39 @@ describe('classification and anti-spoofing', () => {
     expect((await run(v6.replace('ipv6_src=fd00::11', 'ipv6_src=fd00::99'))).forwarded).toBe(false);
   });
 
-  test('ARP, ND and DHCP for the entity\'s own addresses go to NORMAL; for others they are dropped', async () => {
-    const arp = (spa: string) => `in_port=${web1},dl_src=${MAC},dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=${spa},arp_sha=${MAC},arp_tpa=10.0.0.21`;
+  test("ARP, ND and DHCP for the entity's own addresses go to NORMAL; for others they are dropped", async () => {
+    const arp = (spa: string) =>
+      `in_port=${web1},dl_src=${MAC},dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=${spa},arp_sha=${MAC},arp_tpa=10.0.0.21`;
     expect((await run(arp('10.0.0.11'), [])).forwarded).toBe(true);
     expect((await run(arp('10.0.0.21'), [])).forwarded).toBe(false);
     const dhcp = `in_port=${web1},dl_src=${MAC},dl_dst=ff:ff:ff:ff:ff:ff,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,udp_src=68,udp_dst=67`;
     expect((await run(dhcp, [])).forwarded).toBe(true);
     const ns = `in_port=${web1},dl_src=${MAC},icmp6,ipv6_src=fe80::11,ipv6_dst=ff02::1:ff00:21,icmpv6_type=135,icmpv6_code=0,nd_target=fd00::21`;
     expect((await run(ns, [])).forwarded).toBe(true);
-    const na = (target: string) => `in_port=${web1},dl_src=${MAC},icmp6,ipv6_src=fd00::11,ipv6_dst=fd00::21,icmpv6_type=136,icmpv6_code=0,nd_target=${target}`;
+    const na = (target: string) =>
+      `in_port=${web1},dl_src=${MAC},icmp6,ipv6_src=fd00::11,ipv6_dst=fd00::21,icmpv6_type=136,icmpv6_code=0,nd_target=${target}`;
     expect((await run(na('fd00::11'), [])).forwarded).toBe(true);
     expect((await run(na('fd00::21'), [])).forwarded).toBe(false);
   });
 
   test('a port that is neither an entity nor an uplink is dropped; from the uplink only local destinations get in', async () => {
-    expect((await run(`in_port=15,tcp,nw_src=10.0.0.11,nw_dst=10.0.0.21,tcp_src=1,tcp_dst=8080`)).forwarded).toBe(false);
-    expect((await run(`in_port=15,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=10.0.0.99,arp_tpa=10.0.0.21`, [])).forwarded).toBe(false);
-    expect((await run(`in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.12,nw_dst=10.0.0.99,tcp_src=1,tcp_dst=80`, ['trk,new'])).forwarded).toBe(false);
-    expect((await run(`in_port=${UPLINK_OFPORT},dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=10.0.0.12,arp_tpa=10.0.0.11`, [])).forwarded).toBe(true);
+    expect((await run(`in_port=15,tcp,nw_src=10.0.0.11,nw_dst=10.0.0.21,tcp_src=1,tcp_dst=8080`)).forwarded).toBe(
+      false,
+    );
+    expect(
+      (await run(`in_port=15,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=10.0.0.99,arp_tpa=10.0.0.21`, [])).forwarded,
+    ).toBe(false);
+    expect(
+      (await run(`in_port=${UPLINK_OFPORT},tcp,nw_src=10.0.0.12,nw_dst=10.0.0.99,tcp_src=1,tcp_dst=80`, ['trk,new']))
+        .forwarded,
+    ).toBe(false);
+    expect(
+      (
+        await run(
+          `in_port=${UPLINK_OFPORT},dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_op=1,arp_spa=10.0.0.12,arp_tpa=10.0.0.11`,
+          [],
+        )
+      ).forwarded,
+    ).toBe(true);
   });
 });

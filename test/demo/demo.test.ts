@@ -18,11 +18,18 @@ import { createProgress } from '../../scripts/demo/progress';
 import { terraform } from '../../scripts/demo/terraform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { bundle, ROOT } = require('../../scripts/demo/bundle.js') as { bundle(out: string): { service: string }; ROOT: string };
+const { bundle, ROOT } = require('../../scripts/demo/bundle.js') as {
+  bundle(out: string): { service: string };
+  ROOT: string;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cliConfig: cliConfigText } = require('../../scripts/demo/provider-schema.js') as { cliConfig(mirror: string): string };
+const { cliConfig: cliConfigText } = require('../../scripts/demo/provider-schema.js') as {
+  cliConfig(mirror: string): string;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { installProvider } = require('../../scripts/provider-install.js') as { installProvider(mirror: string): Promise<string> };
+const { installProvider } = require('../../scripts/provider-install.js') as {
+  installProvider(mirror: string): Promise<string>;
+};
 
 if (!isRoot()) throw new Error('test/demo needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
@@ -53,7 +60,9 @@ describe('npm run demo flow', () => {
       port: await pickPort(0),
       terraformEnv: { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: '' },
       progress: createProgress(8, process.stderr, true),
-      print: (t) => { output.push(t); },
+      print: (t) => {
+        output.push(t);
+      },
       // Keep until the assertions on cleanup below have seen the service pid.
       keep: true,
     });
@@ -67,7 +76,8 @@ describe('npm run demo flow', () => {
     if (output.length) process.stdout.write(`${output.join('\n')}\n`);
   });
 
-  const key = (c: { src: string; dst: string; protocol: string; port?: number }) => `${c.src}→${c.dst} ${serviceLabel(c as never)}`;
+  const key = (c: { src: string; dst: string; protocol: string; port?: number }) =>
+    `${c.src}→${c.dst} ${serviceLabel(c as never)}`;
 
   test('the apply-mode matrix covers every ordered pair and service, and equals explain() for each', () => {
     const names = demoVmNames();
@@ -77,17 +87,35 @@ describe('npm run demo flow', () => {
     const disagree: string[] = [];
     for (const c of result.apply) {
       const src = c.src === OFFICE.name ? OFFICE.ip : c.src;
-      const e = explain(result.snapshot, c.protocol === 'icmp'
-        ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
-        : { src, dst: c.dst, protocol: c.protocol, port: c.port });
-      if (c.open !== (e.verdict !== 'deny')) disagree.push(`${key(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${e.verdict} (${e.rule})`);
+      const e = explain(
+        result.snapshot,
+        c.protocol === 'icmp'
+          ? { src, dst: c.dst, protocol: 'icmp', icmp_type: 8, icmp_code: 0 }
+          : { src, dst: c.dst, protocol: c.protocol, port: c.port },
+      );
+      if (c.open !== (e.verdict !== 'deny'))
+        disagree.push(`${key(c)}: packets ${c.open ? 'open' : 'closed'}, explain ${e.verdict} (${e.rule})`);
     }
     expect(disagree).toEqual([]);
     // All three layers decide something in the example.
-    expect([...new Set(result.apply.map((c) => c.layer))].sort()).toEqual(['application', 'default', 'isolation', 'quarantine', 'shared_service']);
+    expect([...new Set(result.apply.map((c) => c.layer))].sort()).toEqual([
+      'application',
+      'default',
+      'isolation',
+      'quarantine',
+      'shared_service',
+    ]);
     // The office reaches the web tier on 443 and nothing else of the shop.
-    const officeOpen = result.apply.filter((c) => c.src === OFFICE.name && c.open && SHOP[c.dst]).map(key).sort();
-    expect(officeOpen).toEqual(Object.keys(SHOP).filter((n) => SHOP[n].tier === 'web').map((n) => `office→${n} tcp/443`).sort());
+    const officeOpen = result.apply
+      .filter((c) => c.src === OFFICE.name && c.open && SHOP[c.dst])
+      .map(key)
+      .sort();
+    expect(officeOpen).toEqual(
+      Object.keys(SHOP)
+        .filter((n) => SHOP[n].tier === 'web')
+        .map((n) => `office→${n} tcp/443`)
+        .sort(),
+    );
     expect(result.snapshot.application_rules.map((r) => r.mode)).toEqual(['apply']);
   });
 
@@ -112,11 +140,27 @@ describe('npm run demo flow', () => {
 
   test('terraform plan after the demo has nothing to change (the applied policy is what the service holds)', async () => {
     const state = readDemoState(stateDir)!;
-    const env = { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: '', MICROSEG_ENDPOINT: result.url, MICROSEG_TOKEN: readFileSync(result.tokenFile, 'utf8').trim() };
-    const plan = await terraform(state.workdir, ['plan', '-input=false', '-no-color', '-detailed-exitcode', '-var', 'mode=apply'], env, join(tmp, 'plan.log'));
+    const env = {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_PLUGIN_CACHE_DIR: '',
+      MICROSEG_ENDPOINT: result.url,
+      MICROSEG_TOKEN: readFileSync(result.tokenFile, 'utf8').trim(),
+    };
+    const plan = await terraform(
+      state.workdir,
+      ['plan', '-input=false', '-no-color', '-detailed-exitcode', '-var', 'mode=apply'],
+      env,
+      join(tmp, 'plan.log'),
+    );
     expect(plan.stdout).toContain('No changes.');
     // The example folder itself got no state, lock file or variables.
-    expect(readdirSync(join(ROOT, 'examples', 'three-tier')).sort()).toEqual(['main.tf', 'modules', 'outputs.tf', 'variables.tf', 'versions.tf']);
+    expect(readdirSync(join(ROOT, 'examples', 'three-tier')).sort()).toEqual([
+      'main.tf',
+      'modules',
+      'outputs.tf',
+      'variables.tf',
+      'versions.tf',
+    ]);
   });
 
   test('down removes the service, the lab and the state', async () => {

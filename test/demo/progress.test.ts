@@ -3,7 +3,14 @@ import { createProgress } from '../../scripts/demo/progress';
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
-  return { isTTY, chunks, write: (s: string) => { chunks.push(s); return true; } };
+  return {
+    isTTY,
+    chunks,
+    write: (s: string) => {
+      chunks.push(s);
+      return true;
+    },
+  };
 }
 
 describe('demo progress', () => {
@@ -11,9 +18,15 @@ describe('demo progress', () => {
     const out = sink(false);
     const p = createProgress(2, out);
     expect(await p.step('first', async () => 7)).toBe(7);
-    await expect(p.step('second', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      p.step('second', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     const text = out.chunks.join('');
-    expect(text).toMatch(/^\[1\/2\] first …\n\[1\/2\] first done in \d+\.\ds\n\[2\/2\] second …\n\[2\/2\] second FAILED after \d+\.\ds\n$/);
+    expect(text).toMatch(
+      /^\[1\/2\] first …\n\[1\/2\] first done in \d+\.\ds\n\[2\/2\] second …\n\[2\/2\] second FAILED after \d+\.\ds\n$/,
+    );
     expect(text).not.toContain('\r');
   });
 
@@ -22,11 +35,17 @@ describe('demo progress', () => {
     const p = createProgress(1, out);
     await p.step('slow', () => new Promise((r) => setTimeout(r, 350)));
     const text = out.chunks.join('');
-    expect(out.chunks.filter((c) => c.startsWith('\r\x1b[2K') && c.includes('[1/1] slow')).length).toBeGreaterThanOrEqual(3);
+    expect(
+      out.chunks.filter((c) => c.startsWith('\r\x1b[2K') && c.includes('[1/1] slow')).length,
+    ).toBeGreaterThanOrEqual(3);
     // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what is tested
     expect(text).toMatch(/\r\x1b\[2K✔ \[1\/1\] slow 0\.[3-9]s\n$/);
     const fail = sink(true);
-    await expect(createProgress(1, fail).step('bad', async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      createProgress(1, fail).step('bad', async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     expect(fail.chunks.join('')).toContain('✘ [1/1] bad');
   });
 

@@ -10,7 +10,10 @@ import { startService, TEST_TOKENS, type TestService } from '../support/service'
 import { terraform } from '../../scripts/demo/terraform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { privateProvider, SOURCE } = require('../../scripts/demo/provider-schema.js') as { privateProvider(): Promise<{ env: Record<string, string>; cleanup(): void }>; SOURCE: string };
+const { privateProvider, SOURCE } = require('../../scripts/demo/provider-schema.js') as {
+  privateProvider(): Promise<{ env: Record<string, string>; cleanup(): void }>;
+  SOURCE: string;
+};
 
 jest.setTimeout(120_000);
 
@@ -33,7 +36,10 @@ describe('registry examples against the provider and service', () => {
   const workdir = (name: string, files: string[]) => {
     const dir = join(tmp, name);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'versions.tf'), `terraform {\n  required_providers {\n    microseg = { source = "${SOURCE}" }\n  }\n}\n`);
+    writeFileSync(
+      join(dir, 'versions.tf'),
+      `terraform {\n  required_providers {\n    microseg = { source = "${SOURCE}" }\n  }\n}\n`,
+    );
     files.forEach((f, i) => cpSync(join(EXAMPLES, f), join(dir, `${i}-${f.split('/')[1]}.tf`)));
     return dir;
   };
@@ -43,7 +49,12 @@ describe('registry examples against the provider and service', () => {
     svc = await startService({ database: join(tmp, 'microseg.sqlite') });
     tf = await privateProvider();
     // No agents here: hosts never realize, so applies do not wait for them.
-    env = { ...tf.env, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.admin.secret, MICROSEG_WAIT_FOR_REALIZATION: 'false' };
+    env = {
+      ...tf.env,
+      MICROSEG_ENDPOINT: svc.url,
+      MICROSEG_TOKEN: TEST_TOKENS.admin.secret,
+      MICROSEG_WAIT_FOR_REALIZATION: 'false',
+    };
     // What the examples name but do not create (each shows one resource): the other categories and the https group.
     await api('POST', '/v1/categories', { name: 'AppType', values: ['shop', 'tools', 'infra'] });
     await api('POST', '/v1/categories', { name: 'Environment', values: ['prod', 'dev', 'staging'] });
@@ -61,7 +72,21 @@ describe('registry examples against the provider and service', () => {
     const dir = workdir('resources', files);
     await terraform(dir, ['init', '-input=false', '-no-color'], env, log);
     // Objects that others refer to by name first (the examples use names, not references).
-    await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-target=microseg_category.tier', '-target=microseg_host.a', '-target=microseg_address_group.office', '-target=microseg_service_group.web'], env, log);
+    await terraform(
+      dir,
+      [
+        'apply',
+        '-auto-approve',
+        '-input=false',
+        '-no-color',
+        '-target=microseg_category.tier',
+        '-target=microseg_host.a',
+        '-target=microseg_address_group.office',
+        '-target=microseg_service_group.web',
+      ],
+      env,
+      log,
+    );
     await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color'], env, log);
     const plan = await terraform(dir, ['plan', '-input=false', '-no-color', '-detailed-exitcode'], env, log);
     expect(plan.stdout).toContain('No changes.');
@@ -85,13 +110,29 @@ describe('registry examples against the provider and service', () => {
 
   test('every data-source example reads', async () => {
     // The reachability example asks about web1 → db1.
-    await api('POST', '/v1/entities', { name: 'db1', host: 'host-a', port: 'vm-db1', ips: ['10.0.0.31'], categories: { AppTier: 'db' } });
+    await api('POST', '/v1/entities', {
+      name: 'db1',
+      host: 'host-a',
+      port: 'vm-db1',
+      ips: ['10.0.0.31'],
+      categories: { AppTier: 'db' },
+    });
     // A draft that would cut web from db: the example lists it.
-    await api('POST', '/v1/isolation-rules', { name: 'draft-split', mode: 'off', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
-    const dir = workdir('data', dataSources.map((d) => `data-sources/${d}/data-source.tf`));
+    await api('POST', '/v1/isolation-rules', {
+      name: 'draft-split',
+      mode: 'off',
+      groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }],
+    });
+    const dir = workdir(
+      'data',
+      dataSources.map((d) => `data-sources/${d}/data-source.tf`),
+    );
     await terraform(dir, ['init', '-input=false', '-no-color'], env, log);
     await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color'], env, log);
-    const out = JSON.parse((await terraform(dir, ['output', '-json'], env, log)).stdout) as Record<string, { value: unknown }>;
+    const out = JSON.parse((await terraform(dir, ['output', '-json'], env, log)).stdout) as Record<
+      string,
+      { value: unknown }
+    >;
     expect(out.quarantine_values.value).toEqual(expect.arrayContaining(['Strict', 'Forensic']));
     expect(out.prod_web_names.value).toEqual([]);
     expect(String(out.web_to_db.value)).toMatch(/^(allow|deny|would-deny) \(/);

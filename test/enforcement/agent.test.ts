@@ -18,15 +18,30 @@ const fakeCompile: CompileHost = (snap, host, ports) => ({
   generation: snap.generation,
   flows: [
     'table=0,priority=0,actions=drop',
-    ...snap.entities.filter((e) => e.host === host && ports[e.port] !== undefined)
-      .map((e) => `cookie=0x${(e.ips.length + 1).toString(16)},table=0,priority=100,in_port=${ports[e.port]},ip,nw_src=${e.ips[0]},actions=resubmit(,1)`),
+    ...snap.entities
+      .filter((e) => e.host === host && ports[e.port] !== undefined)
+      .map(
+        (e) =>
+          `cookie=0x${(e.ips.length + 1).toString(16)},table=0,priority=100,in_port=${ports[e.port]},ip,nw_src=${e.ips[0]},actions=resubmit(,1)`,
+      ),
     'table=1,priority=0,actions=drop',
   ],
 });
 
-function snapshot(generation: number, hosts: string[], entities: { name: string; host: string; port: string; ip: string }[]): PolicySnapshot {
+function snapshot(
+  generation: number,
+  hosts: string[],
+  entities: { name: string; host: string; port: string; ip: string }[],
+): PolicySnapshot {
   return {
-    generation, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
+    generation,
+    categories: [],
+    address_groups: [],
+    service_groups: [],
+    application_rules: [],
+    isolation_rules: [],
+    quarantine_rules: [],
+    shared_service_rules: [],
     hosts: hosts.map((name) => ({ name, bridge: 'br.microseg', uplinks: [] })),
     entities: entities.map((e) => ({ name: e.name, host: e.host, port: e.port, ips: [e.ip], categories: {} })),
   };
@@ -36,11 +51,17 @@ class MemoryLink implements PolicyLink {
   statuses = new Map<string, AgentStatusReport>();
   reports = 0;
   constructor(public snap: PolicySnapshot) {}
-  async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); this.reports++; }
+  async fetchPolicy() {
+    return this.snap;
+  }
+  async reportStatus(host: string, s: AgentStatusReport) {
+    this.statuses.set(host, s);
+    this.reports++;
+  }
 }
 
-const dump = (o: DummyOvs) => run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);
+const dump = (o: DummyOvs) =>
+  run('ovs-ofctl', ['--no-names', '--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]).then(normalizeDump);
 
 describe('host agent', () => {
   let ovs: DummyOvs;
@@ -50,12 +71,23 @@ describe('host agent', () => {
 
   beforeAll(async () => {
     ovs = await startDummyOvs('br.microseg', ['p1', 'p2']);
-    link = new MemoryLink(snapshot(1, ['ha', 'hx'], [
-      { name: 'e1', host: 'ha', port: 'p1', ip: '10.0.0.1' },
-      { name: 'e2', host: 'ha', port: 'p2', ip: '10.0.0.2' },
-      { name: 'e3', host: 'ha', port: 'p3', ip: '10.0.0.3' },
-    ]));
-    agent = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile });
+    link = new MemoryLink(
+      snapshot(
+        1,
+        ['ha', 'hx'],
+        [
+          { name: 'e1', host: 'ha', port: 'p1', ip: '10.0.0.1' },
+          { name: 'e2', host: 'ha', port: 'p2', ip: '10.0.0.2' },
+          { name: 'e3', host: 'ha', port: 'p3', ip: '10.0.0.3' },
+        ],
+      ),
+    );
+    agent = new HostAgent({
+      host: 'ha',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: fakeCompile,
+    });
   });
   afterAll(async () => {
     for (const a of agents) await a.stop();
@@ -63,14 +95,30 @@ describe('host agent', () => {
   });
 
   test('parsePorts and normalizeDump read ovs-ofctl text', () => {
-    expect(parsePorts(' 1(p1): addr:aa\n     config: 0\n 12(vm-web1): addr:bb\n LOCAL(br.microseg): addr:cc\n')).toEqual({ p1: 1, 'vm-web1': 12 });
+    expect(
+      parsePorts(' 1(p1): addr:aa\n     config: 0\n 12(vm-web1): addr:bb\n LOCAL(br.microseg): addr:cc\n'),
+    ).toEqual({ p1: 1, 'vm-web1': 12 });
     expect(normalizeDump('NXST_FLOW reply (xid=0x4):\n table=1, b\n a\n\n')).toEqual(['a', 'table=1, b']);
   });
 
   test('first pass programs the bridge and reports the generation', async () => {
     const r = await agent.pass();
-    expect(r).toMatchObject({ action: 'programmed', realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0 });
-    expect(link.statuses.get('ha')).toEqual({ realized_generation: 1, flow_count: 4, reachable: true, last_error: null, drift_repairs: 0, notice: null });
+    expect(r).toMatchObject({
+      action: 'programmed',
+      realized_generation: 1,
+      flow_count: 4,
+      reachable: true,
+      last_error: null,
+      drift_repairs: 0,
+    });
+    expect(link.statuses.get('ha')).toEqual({
+      realized_generation: 1,
+      flow_count: 4,
+      reachable: true,
+      last_error: null,
+      drift_repairs: 0,
+      notice: null,
+    });
     expect((await dump(ovs)).join('\n')).toMatch(/in_port=2/);
     expect((await agent.pass()).action).toBe('none');
   });
@@ -101,8 +149,16 @@ describe('host agent', () => {
 
   test('bad flows are refused atomically: the bridge keeps the old set and the error is reported', async () => {
     const before = await dump(ovs);
-    const bad: CompileHost = (s, h, p) => ({ ...fakeCompile(s, h, p), flows: [...fakeCompile(s, h, p).flows.slice(0, 2), 'table=0,priority=7,actions=no_such_action'] });
-    const badAgent = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: bad });
+    const bad: CompileHost = (s, h, p) => ({
+      ...fakeCompile(s, h, p),
+      flows: [...fakeCompile(s, h, p).flows.slice(0, 2), 'table=0,priority=7,actions=no_such_action'],
+    });
+    const badAgent = new HostAgent({
+      host: 'ha',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: bad,
+    });
     const r = await badAgent.pass();
     expect(r.action).toBe('error');
     expect(r.last_error).toMatch(/cannot program the bridge: ovs-ofctl replace-flows: .*no_such_action/);
@@ -110,44 +166,92 @@ describe('host agent', () => {
   });
 
   test('an unreachable host reports its error and holds no other host back', async () => {
-    const dead = new HostAgent({ host: 'hx', link, driver: new OvsDriver({ rundir: '/nonexistent/ovs', bridge: 'br.microseg' }), compile: fakeCompile, intervalMs: 100 });
-    const live = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 100 });
+    const dead = new HostAgent({
+      host: 'hx',
+      link,
+      driver: new OvsDriver({ rundir: '/nonexistent/ovs', bridge: 'br.microseg' }),
+      compile: fakeCompile,
+      intervalMs: 100,
+    });
+    const live = new HostAgent({
+      host: 'ha',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: fakeCompile,
+      intervalMs: 100,
+    });
     agents.push(dead, live);
     link.snap = { ...link.snap, generation: 4 };
     dead.start();
     live.start();
-    await eventually('hx and ha report', () => link.statuses.get('hx') && link.statuses.get('ha')?.realized_generation === 4, { timeoutMs: margin(1000) });
+    await eventually(
+      'hx and ha report',
+      () => link.statuses.get('hx') && link.statuses.get('ha')?.realized_generation === 4,
+      { timeoutMs: margin(1000) },
+    );
     expect(link.statuses.get('hx')).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
-    expect(link.statuses.get('hx')!.last_error).toMatch(/cannot reach Open vSwitch: ovs-ofctl show: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/);
+    expect(link.statuses.get('hx')!.last_error).toMatch(
+      /cannot reach Open vSwitch: ovs-ofctl show: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/,
+    );
     expect(link.statuses.get('ha')).toMatchObject({ reachable: true, realized_generation: 4, last_error: null });
     await dead.stop();
     await live.stop();
   });
 
   test('a host missing from the policy is reported, not guessed at', async () => {
-    const a = new HostAgent({ host: 'nope', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile });
+    const a = new HostAgent({
+      host: 'nope',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: fakeCompile,
+    });
     expect((await a.pass()).last_error).toBe('host "nope" is not in the policy');
   });
 
   test('a running loop repairs drift at once through its flow monitor, long before the interval', async () => {
-    const slow = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 60_000 });
+    const slow = new HostAgent({
+      host: 'ha',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: fakeCompile,
+      intervalMs: 60_000,
+    });
     agents.push(slow);
     slow.start();
-    await eventually('the first pass', () => slow.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
+    await eventually('the first pass', () => slow.last?.realized_generation === link.snap.generation, {
+      timeoutMs: margin(1000),
+    });
     const want = await dump(ovs);
     const repairs = slow.last!.drift_repairs;
     await run('ovs-ofctl', ['del-flows', `unix:${ovs.rundir}/${ovs.bridge}.mgmt`]);
     // At once: promise 1 s, bound margin(1000), far below the 60 s interval.
-    const repaired = await eventually('drift repaired', async () => (await dump(ovs)).length === want.length, { timeoutMs: margin(1000), intervalMs: 20 });
+    const repaired = await eventually('drift repaired', async () => (await dump(ovs)).length === want.length, {
+      timeoutMs: margin(1000),
+      intervalMs: 20,
+    });
     expect(await dump(ovs)).toEqual(want);
-    await eventually('the repair reported', () => slow.last!.drift_repairs === repairs + 1, { timeoutMs: margin(1000) });
+    await eventually('the repair reported', () => slow.last!.drift_repairs === repairs + 1, {
+      timeoutMs: margin(1000),
+    });
     // A port that appears is enforced at once too (ovsdb monitor), not at the next interval.
-    link.snap = { ...link.snap, generation: link.snap.generation + 1, entities: [...link.snap.entities, { name: 'e4', host: 'ha', port: 'p4', ips: ['10.0.0.4'], categories: {} }] };
+    link.snap = {
+      ...link.snap,
+      generation: link.snap.generation + 1,
+      entities: [...link.snap.entities, { name: 'e4', host: 'ha', port: 'p4', ips: ['10.0.0.4'], categories: {} }],
+    };
     await ovs.addPort('p4');
-    const port = await eventually('the new port enforced', async () => (await dump(ovs)).join('\n').includes('nw_src=10.0.0.4'), { timeoutMs: margin(1000), intervalMs: 20 });
-    process.stdout.write(`flow monitor: drift repaired in ${repaired.ms} ms, new port enforced in ${port.ms} ms (promise 1000, bound ${margin(1000)})\n`);
+    const port = await eventually(
+      'the new port enforced',
+      async () => (await dump(ovs)).join('\n').includes('nw_src=10.0.0.4'),
+      { timeoutMs: margin(1000), intervalMs: 20 },
+    );
+    process.stdout.write(
+      `flow monitor: drift repaired in ${repaired.ms} ms, new port enforced in ${port.ms} ms (promise 1000, bound ${margin(1000)})\n`,
+    );
     // And when nothing changes, the loop is quiet (no pass without a reason before the interval).
-    await eventually('the new generation reported', () => slow.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
+    await eventually('the new generation reported', () => slow.last?.realized_generation === link.snap.generation, {
+      timeoutMs: margin(1000),
+    });
     await sleep(300); // the passes the events above caused finish
     const reports = link.reports;
     await sleep(1000); // an observation window: no pass may happen in it
@@ -156,18 +260,32 @@ describe('host agent', () => {
   });
 
   test('after an ovs-vswitchd restart the empty bridge is reprogrammed by the running loop', async () => {
-    const looping = new HostAgent({ host: 'ha', link, driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }), compile: fakeCompile, intervalMs: 200 });
+    const looping = new HostAgent({
+      host: 'ha',
+      link,
+      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      compile: fakeCompile,
+      intervalMs: 200,
+    });
     agents.push(looping);
     looping.start();
-    await eventually('the first pass', () => looping.last?.realized_generation === link.snap.generation, { timeoutMs: margin(1000) });
+    await eventually('the first pass', () => looping.last?.realized_generation === link.snap.generation, {
+      timeoutMs: margin(1000),
+    });
     const want = await dump(ovs);
     await ovs.restartVswitchd();
     // Promise 2 s, bound margin(2000).
-    const { ms, value: now } = await eventually('the bridge reprogrammed', async () => {
-      const flows = await dump(ovs);
-      return flows.length === want.length && flows;
-    }, { timeoutMs: margin(2000), intervalMs: 50 });
-    process.stdout.write(`bridge reprogrammed ${ms} ms after the ovs-vswitchd restart (promise 2000, bound ${margin(2000)})\n`);
+    const { ms, value: now } = await eventually(
+      'the bridge reprogrammed',
+      async () => {
+        const flows = await dump(ovs);
+        return flows.length === want.length && flows;
+      },
+      { timeoutMs: margin(2000), intervalMs: 50 },
+    );
+    process.stdout.write(
+      `bridge reprogrammed ${ms} ms after the ovs-vswitchd restart (promise 2000, bound ${margin(2000)})\n`,
+    );
     expect(now).toEqual(want);
     await looping.stop();
   });

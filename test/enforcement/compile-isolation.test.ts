@@ -17,32 +17,66 @@ import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 import { strictApi, type Api } from './lab-service';
 
 const figures: string[] = [];
-afterAll(() => { if (figures.length) console.log(figures.join('\n')); });
+afterAll(() => {
+  if (figures.length) console.log(figures.join('\n'));
+});
 
-const cookiesOn = async (o: DummyOvs) => new Set((await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]))
-  .split('\n').map((l) => l.match(/cookie=(0x[0-9a-f]+)/)?.[1]).filter((c): c is string => !!c));
+const cookiesOn = async (o: DummyOvs) =>
+  new Set(
+    (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]))
+      .split('\n')
+      .map((l) => l.match(/cookie=(0x[0-9a-f]+)/)?.[1])
+      .filter((c): c is string => !!c),
+  );
 
-interface HostView { name: string; status: { realized_generation: number | null; reachable: boolean; last_error: string | null } }
+interface HostView {
+  name: string;
+  status: { realized_generation: number | null; reachable: boolean; last_error: string | null };
+}
 
 /** Polls /v1/status until `done` holds for the current generation; returns the ms it took. Embedded agents realize a change within 2 s. */
-async function until(api: Api, what: string, done: (hosts: HostView[], generation: number) => boolean): Promise<number> {
-  const { ms } = await eventually(what, async () => {
-    const s = await api('GET', '/v1/status');
-    if (done(s.hosts, s.generation)) return true;
-    throw new Error(JSON.stringify(s));
-  }, { timeoutMs: margin(2000) });
+async function until(
+  api: Api,
+  what: string,
+  done: (hosts: HostView[], generation: number) => boolean,
+): Promise<number> {
+  const { ms } = await eventually(
+    what,
+    async () => {
+      const s = await api('GET', '/v1/status');
+      if (done(s.hosts, s.generation)) return true;
+      throw new Error(JSON.stringify(s));
+    },
+    { timeoutMs: margin(2000) },
+  );
   return ms;
 }
 const realizedBy = (names: string[]) => (hosts: HostView[], generation: number) =>
-  names.every((n) => hosts.some((h) => h.name === n && h.status.reachable && h.status.realized_generation === generation));
+  names.every((n) =>
+    hosts.some((h) => h.name === n && h.status.reachable && h.status.realized_generation === generation),
+  );
 
 async function setUp(svc: TestService, one: DummyOvs, two: DummyOvs): Promise<Api> {
   const api = strictApi(() => svc);
   await api('POST', '/v1/categories', { name: 'Tier', values: ['web', 'db'] });
   await api('POST', '/v1/hosts', { name: 'ha', ovs_rundir: one.rundir });
   await api('POST', '/v1/hosts', { name: 'hb', ovs_rundir: two.rundir });
-  await api('POST', '/v1/entities', { name: 'web1', host: 'ha', port: 'p1', mac: '02:00:00:00:09:01', ips: ['10.9.0.1'], categories: { Tier: 'web' } });
-  await api('POST', '/v1/entities', { name: 'db1', host: 'hb', port: 'p1', mac: '02:00:00:00:09:02', ips: ['10.9.0.2'], categories: { Tier: 'db' } });
+  await api('POST', '/v1/entities', {
+    name: 'web1',
+    host: 'ha',
+    port: 'p1',
+    mac: '02:00:00:00:09:01',
+    ips: ['10.9.0.1'],
+    categories: { Tier: 'web' },
+  });
+  await api('POST', '/v1/entities', {
+    name: 'db1',
+    host: 'hb',
+    port: 'p1',
+    mac: '02:00:00:00:09:02',
+    ips: ['10.9.0.2'],
+    categories: { Tier: 'db' },
+  });
   return api;
 }
 
@@ -64,8 +98,18 @@ describe('compilation never freezes enforcement', () => {
       const api = await setUp(svc, one, two);
       await until(api, 'both hosts realize the base policy', realizedBy(['ha', 'hb']));
       const target = { categories: { Tier: ['web', 'db'] } };
-      const a = await api('POST', '/v1/application-rules', { name: 'r1jf9r', mode: 'apply', target, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
-      const b = await api('POST', '/v1/application-rules', { name: 'r2hb3a', mode: 'apply', target, inbound: [{ from: { categories: { Tier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['22'] }] }] });
+      const a = await api('POST', '/v1/application-rules', {
+        name: 'r1jf9r',
+        mode: 'apply',
+        target,
+        inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
+      });
+      const b = await api('POST', '/v1/application-rules', {
+        name: 'r2hb3a',
+        mode: 'apply',
+        target,
+        inbound: [{ from: { categories: { Tier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['22'] }] }],
+      });
       const ms = await until(api, 'both hosts realize the generation with both rules', realizedBy(['ha', 'hb']));
       figures.push(`colliding pair r1jf9r/r2hb3a: both hosts realized the next generation in ${ms} ms`);
       expect(a.rule_id).not.toBe(b.rule_id);
@@ -78,7 +122,14 @@ describe('compilation never freezes enforcement', () => {
       expect(hosts.map((h) => h.status.last_error)).toEqual([null, null]);
 
       // The emergency change after them lands too.
-      await api('PUT', '/v1/entities/db1', { name: 'db1', host: 'hb', port: 'p1', mac: '02:00:00:00:09:02', ips: ['10.9.0.2'], categories: { Tier: 'db', Quarantine: 'Strict' } });
+      await api('PUT', '/v1/entities/db1', {
+        name: 'db1',
+        host: 'hb',
+        port: 'p1',
+        mac: '02:00:00:00:09:02',
+        ips: ['10.9.0.2'],
+        categories: { Tier: 'db', Quarantine: 'Strict' },
+      });
       await api('POST', '/v1/quarantine-rules', { name: 'lockdown', mode: 'apply' });
       const q = await until(api, 'both hosts realize the quarantine', realizedBy(['ha', 'hb']));
       figures.push(`quarantine after the colliding pair: realized on both hosts in ${q} ms`);
@@ -101,13 +152,27 @@ describe('compilation never freezes enforcement', () => {
       const hbCookies = await cookiesOn(two);
 
       failOn = 'hb';
-      const body = { name: 'db', mode: 'apply', target: { categories: { Tier: ['db', 'web'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] };
+      const body = {
+        name: 'db',
+        mode: 'apply',
+        target: { categories: { Tier: ['db', 'web'] } },
+        inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
+      };
       const r = await api('POST', '/v1/application-rules', body);
-      const ms = await until(api, 'ha realizes, hb reports its compile error', (hosts, generation) => realizedBy(['ha'])(hosts, generation)
-        && /cannot compile/.test(hosts.find((h) => h.name === 'hb')?.status.last_error ?? ''));
+      const ms = await until(
+        api,
+        'ha realizes, hb reports its compile error',
+        (hosts, generation) =>
+          realizedBy(['ha'])(hosts, generation) &&
+          /cannot compile/.test(hosts.find((h) => h.name === 'hb')?.status.last_error ?? ''),
+      );
       figures.push(`compile failure forced on hb: ha realized the new generation in ${ms} ms`);
       const hb = (await api('GET', '/v1/hosts/hb')).status;
-      expect(hb).toMatchObject({ reachable: true, realized_generation: before, last_error: 'cannot compile the policy for this host: forced by the test' });
+      expect(hb).toMatchObject({
+        reachable: true,
+        realized_generation: before,
+        last_error: 'cannot compile the policy for this host: forced by the test',
+      });
       // hb keeps the flows it had: the new rule's cookie is on ha only.
       const cookie = formatCookie(cookieFor('application', r.rule_id));
       expect((await cookiesOn(one)).has(cookie)).toBe(true);

@@ -14,24 +14,53 @@ import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 const compile: CompileHost = (snap, host, ports) => ({
   host,
   generation: snap.generation,
-  flows: ['table=0,priority=0,actions=drop', ...snap.entities.filter((e) => e.host === host && ports[e.port]).map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`)],
+  flows: [
+    'table=0,priority=0,actions=drop',
+    ...snap.entities
+      .filter((e) => e.host === host && ports[e.port])
+      .map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`),
+  ],
 });
 
 class Link implements EmbeddedLink {
   statuses = new Map<string, AgentStatusReport>();
   listeners = new Set<(g: number) => void>();
-  snap: PolicySnapshot = { generation: 1, categories: [], address_groups: [], service_groups: [], hosts: [], entities: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [] };
-  async fetchPolicy() { return this.snap; }
-  async reportStatus(host: string, s: AgentStatusReport) { this.statuses.set(host, s); }
-  onGeneration(l: (g: number) => void) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
+  snap: PolicySnapshot = {
+    generation: 1,
+    categories: [],
+    address_groups: [],
+    service_groups: [],
+    hosts: [],
+    entities: [],
+    application_rules: [],
+    isolation_rules: [],
+    quarantine_rules: [],
+    shared_service_rules: [],
+  };
+  async fetchPolicy() {
+    return this.snap;
+  }
+  async reportStatus(host: string, s: AgentStatusReport) {
+    this.statuses.set(host, s);
+  }
+  onGeneration(l: (g: number) => void) {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  }
   change(f: (s: PolicySnapshot) => Partial<PolicySnapshot>) {
     this.snap = { ...this.snap, ...f(this.snap), generation: this.snap.generation + 1 };
     for (const l of this.listeners) l(this.snap.generation);
   }
 }
 
-const flows = async (o: DummyOvs) => (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`])).split('\n').filter((l) => /actions=/.test(l)).length;
-const until = async (what: string, f: () => Promise<boolean> | boolean) => (await eventually(what, f, { timeoutMs: margin(2000) })).ms;
+const flows = async (o: DummyOvs) =>
+  (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]))
+    .split('\n')
+    .filter((l) => /actions=/.test(l)).length;
+const until = async (what: string, f: () => Promise<boolean> | boolean) =>
+  (await eventually(what, f, { timeoutMs: margin(2000) })).ms;
 
 describe('embedded agents', () => {
   let one: DummyOvs;
@@ -51,15 +80,25 @@ describe('embedded agents', () => {
   });
 
   test('start, follow changes, restart on a new run dir, stop on delete', async () => {
-    link.change(() => ({ hosts: [{ name: 'ha', bridge: 'br.microseg', ovs_rundir: one.rundir, uplinks: [] }, { name: 'remote', bridge: 'br.microseg', uplinks: [] }] }));
+    link.change(() => ({
+      hosts: [
+        { name: 'ha', bridge: 'br.microseg', ovs_rundir: one.rundir, uplinks: [] },
+        { name: 'remote', bridge: 'br.microseg', uplinks: [] },
+      ],
+    }));
     await agents.start();
     expect(agents.hosts()).toEqual(['ha']);
     await until('ha programmed', async () => (await flows(one)) === 1);
 
     link.change(() => ({ entities: [{ name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} }] }));
-    const ms = await until('the new generation realized', () => link.statuses.get('ha')?.realized_generation === link.snap.generation);
+    const ms = await until(
+      'the new generation realized',
+      () => link.statuses.get('ha')?.realized_generation === link.snap.generation,
+    );
     // At once (promise 1 s, bound margin(1000)), far below the 30 s interval.
-    process.stdout.write(`embedded agent realized a new generation in ${ms} ms (promise 1000, bound ${margin(1000)})\n`);
+    process.stdout.write(
+      `embedded agent realized a new generation in ${ms} ms (promise 1000, bound ${margin(1000)})\n`,
+    );
     expect(ms).toBeLessThan(margin(1000));
     expect(await flows(one)).toBe(2);
 

@@ -42,11 +42,28 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     const urls = replicas.services.map((s) => s.url).join(',');
     // The agent speaks to every replica: each knows the host's agent token.
     for (const s of replicas.services) s.agentToken(host);
-    const child = spawn(process.execPath, [cli, '--service', urls, '--host', host, '--ovs-rundir', lab.host(host).rundir, '--state-dir', join(tmp, `state-${host}`)], {
-      env: { ...process.env, MICROSEG_TOKEN: agentSecret(host) }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        '--service',
+        urls,
+        '--host',
+        host,
+        '--ovs-rundir',
+        lab.host(host).rundir,
+        '--state-dir',
+        join(tmp, `state-${host}`),
+      ],
+      {
+        env: { ...process.env, MICROSEG_TOKEN: agentSecret(host) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let log = '';
-    child.stderr!.on('data', (d) => { log += d; });
+    child.stderr!.on('data', (d) => {
+      log += d;
+    });
     agents.set(host, { child, log: () => log });
   };
   const stopAgent = async (host: string) => {
@@ -57,14 +74,19 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     a.child.kill('SIGTERM');
     await exited;
   };
-  const flowCount = async (host: string) => (await lab.ofctl(host, 'dump-flows')).split('\n').filter((l) => /actions=/.test(l)).length;
+  const flowCount = async (host: string) =>
+    (await lab.ofctl(host, 'dump-flows')).split('\n').filter((l) => /actions=/.test(l)).length;
 
   /** The matrix now, each cell measured closed that `expected` has open probed once more (load). */
   const matrixLike = async (expected: MatrixCell[]): Promise<MatrixCell[]> => {
     const cells = await measureMatrix(lab, PROBED, 1000);
     const key = (c: MatrixCell) => `${c.src}>${c.dst}:${serviceLabel(c)}`;
     const wasOpen = new Set(expected.filter((c) => c.open).map(key));
-    await reprobeDoubtful(cells, (c) => wasOpen.has(key(c)), (cs, ms) => lab.probeAll(cs, ms));
+    await reprobeDoubtful(
+      cells,
+      (c) => wasOpen.has(key(c)),
+      (cs, ms) => lab.probeAll(cs, ms),
+    );
     return cells;
   };
   const shape = (m: MatrixCell[]) => m.map((c) => `${c.src}→${c.dst} ${serviceLabel(c)} ${c.open ? 'open' : 'closed'}`);
@@ -84,9 +106,21 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     await onA('POST', '/v1/categories', { name: 'Tier', values: ['web', 'db'] });
     for (const h of HOSTS) await onA('POST', '/v1/hosts', { name: h, uplinks: ['uplink'] });
     for (const v of lab.vms.values()) {
-      await onA('POST', '/v1/entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip], categories: { Tier: v.name === 'web1' ? 'web' : 'db' } });
+      await onA('POST', '/v1/entities', {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        mac: v.mac,
+        ips: [v.ip],
+        categories: { Tier: v.name === 'web1' ? 'web' : 'db' },
+      });
     }
-    await onA('POST', '/v1/application-rules', { name: 'db', mode: 'apply', target: { categories: { Tier: ['db'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
+    await onA('POST', '/v1/application-rules', {
+      name: 'db',
+      mode: 'apply',
+      target: { categories: { Tier: ['db'] } },
+      inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
+    });
     for (const h of HOSTS) startAgent(h);
   }, 120_000);
 
@@ -108,11 +142,16 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     const t0 = Date.now();
     const rule = await onB('GET', '/v1/application-rules/db');
     await onB('PUT', '/v1/application-rules/db', {
-      name: 'db', mode: 'apply', target: rule.target, version: rule.version,
+      name: 'db',
+      mode: 'apply',
+      target: rule.target,
+      version: rule.version,
       inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432', '22'] }] }],
     });
     await waitRealized(onB, HOSTS, 'after replica A stopped, a change on replica B', figures, margin(5000));
-    figures.push(`failover: change on B realized on both hosts ${Date.now() - t0} ms after A stopped (bound ${margin(5000)})`);
+    figures.push(
+      `failover: change on B realized on both hosts ${Date.now() - t0} ms after A stopped (bound ${margin(5000)})`,
+    );
     realized = await checkedMatrix(lab, onB, PROBED, figures);
     expect(mismatches(realized)).toEqual([]);
     // The change is in the packets: web1 now reaches the databases on 22.
@@ -128,12 +167,18 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     await Promise.all(HOSTS.map((h) => lab.restartVswitchd(h)));
     const t0 = Date.now();
     // Promise 5 s; bound margin(5000).
-    const { ms } = await eventually('both bridges programmed again', async () => {
-      const now = await Promise.all(HOSTS.map(flowCount));
-      return HOSTS.every((h, i) => now[i] === flows[h]);
-    }, { timeoutMs: margin(5000), intervalMs: 50 });
+    const { ms } = await eventually(
+      'both bridges programmed again',
+      async () => {
+        const now = await Promise.all(HOSTS.map(flowCount));
+        return HOSTS.every((h, i) => now[i] === flows[h]);
+      },
+      { timeoutMs: margin(5000), intervalMs: 50 },
+    );
     const after = await matrixLike(realized);
-    figures.push(`no service, ovs-vswitchd restarted: both bridges reprogrammed in ${ms} ms, matrix as before ${Date.now() - t0} ms after the restart (promise 5000, bound ${margin(5000)})`);
+    figures.push(
+      `no service, ovs-vswitchd restarted: both bridges reprogrammed in ${ms} ms, matrix as before ${Date.now() - t0} ms after the restart (promise 5000, bound ${margin(5000)})`,
+    );
     expect(shape(after)).toEqual(shape(realized));
     expect(Date.now() - t0).toBeLessThan(margin(5000));
   }, 120_000);
@@ -146,12 +191,18 @@ describe('fail secure: agent failover between replicas, and the last policy kept
     expect(await Promise.all(HOSTS.map(flowCount))).toEqual([0, 0]);
     const t0 = Date.now();
     for (const h of HOSTS) startAgent(h);
-    const { ms } = await eventually('both bridges programmed by the restarted agents', async () => {
-      const now = await Promise.all(HOSTS.map(flowCount));
-      return HOSTS.every((h, i) => now[i] === flows[h]);
-    }, { timeoutMs: margin(5000), intervalMs: 50 });
+    const { ms } = await eventually(
+      'both bridges programmed by the restarted agents',
+      async () => {
+        const now = await Promise.all(HOSTS.map(flowCount));
+        return HOSTS.every((h, i) => now[i] === flows[h]);
+      },
+      { timeoutMs: margin(5000), intervalMs: 50 },
+    );
     const after = await matrixLike(realized);
-    figures.push(`no service, agents and ovs-vswitchd restarted: bridges programmed from disk ${ms} ms after the agents started, matrix as before ${Date.now() - t0} ms after (promise 5000, bound ${margin(5000)})`);
+    figures.push(
+      `no service, agents and ovs-vswitchd restarted: bridges programmed from disk ${ms} ms after the agents started, matrix as before ${Date.now() - t0} ms after (promise 5000, bound ${margin(5000)})`,
+    );
     expect(shape(after)).toEqual(shape(realized));
     for (const h of HOSTS) expect(agents.get(h)!.log()).toContain('enforcing the policy kept on local disk');
   }, 120_000);

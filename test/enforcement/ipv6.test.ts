@@ -14,7 +14,15 @@ import { serviceLabel, type MatrixServices } from '../../lab/matrix';
 import { isRoot } from '../../lab/exec';
 import { margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
-import { strictApi, waitRealized, checkedMatrix, mismatches, reachabilityQuery, cutAfter, echoing } from './lab-service';
+import {
+  strictApi,
+  waitRealized,
+  checkedMatrix,
+  mismatches,
+  reachabilityQuery,
+  cutAfter,
+  echoing,
+} from './lab-service';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
@@ -26,10 +34,20 @@ const PROBED: MatrixServices = { tcp: [22, 80, 5432, 8080], udp: [53], icmp: tru
 /** Tiers across hosts: web1, db1 on ha; web2, app1 on hb. */
 function layout(prefix: string): LabSpec {
   const vm = (name: string, host: string, n: number): LabVmSpec => ({
-    name, host, ip: `10.77.6.${n}`, ip6: `fd77::6:${n}`, mac: `02:77:00:00:06:${n.toString(16).padStart(2, '0')}`,
-    port: `vm-${name}`, tcp: PROBED.tcp, udp: PROBED.udp,
+    name,
+    host,
+    ip: `10.77.6.${n}`,
+    ip6: `fd77::6:${n}`,
+    mac: `02:77:00:00:06:${n.toString(16).padStart(2, '0')}`,
+    port: `vm-${name}`,
+    tcp: PROBED.tcp,
+    udp: PROBED.udp,
   });
-  return { prefix, hosts: [{ name: 'ha' }, { name: 'hb' }], vms: [vm('web1', 'ha', 11), vm('web2', 'hb', 12), vm('app1', 'hb', 21), vm('db1', 'ha', 31)] };
+  return {
+    prefix,
+    hosts: [{ name: 'ha' }, { name: 'hb' }],
+    vms: [vm('web1', 'ha', 11), vm('web2', 'hb', 12), vm('app1', 'hb', 21), vm('db1', 'ha', 31)],
+  };
 }
 
 /**
@@ -39,11 +57,27 @@ function layout(prefix: string): LabSpec {
 function rule(mode: 'monitor' | 'apply', lab: Lab, opts: { withWebToApp?: boolean } = {}) {
   const tier = (t: string) => ({ categories: { AppTier: [t] } });
   const inbound: object[] = [
-    { from: { any: true }, to: tier('web'), services: [{ protocol: 'tcp', ports: ['80'] }, { protocol: 'icmpv6', icmp_type: 128 }] },
-    { from: { cidrs: [`${lab.address('web2', true)}/128`] }, to: tier('app'), services: [{ protocol: 'udp', ports: ['53'] }] },
-    { from: tier('app'), to: tier('db'), services: [{ protocol: 'tcp', ports: ['5432'] }, { protocol: 'udp', ports: ['53'] }, { protocol: 'icmpv6' }] },
+    {
+      from: { any: true },
+      to: tier('web'),
+      services: [
+        { protocol: 'tcp', ports: ['80'] },
+        { protocol: 'icmpv6', icmp_type: 128 },
+      ],
+    },
+    {
+      from: { cidrs: [`${lab.address('web2', true)}/128`] },
+      to: tier('app'),
+      services: [{ protocol: 'udp', ports: ['53'] }],
+    },
+    {
+      from: tier('app'),
+      to: tier('db'),
+      services: [{ protocol: 'tcp', ports: ['5432'] }, { protocol: 'udp', ports: ['53'] }, { protocol: 'icmpv6' }],
+    },
   ];
-  if (opts.withWebToApp !== false) inbound.push({ from: tier('web'), to: tier('app'), services: [{ protocol: 'tcp', ports: ['8080'] }] });
+  if (opts.withWebToApp !== false)
+    inbound.push({ from: tier('web'), to: tier('app'), services: [{ protocol: 'tcp', ports: ['8080'] }] });
   return { name: 'v6shop', mode, target: { categories: { AppType: ['shop'] } }, inbound, outbound_policy: 'allow_all' };
 }
 
@@ -63,12 +97,24 @@ describe('IPv6, real packets', () => {
     svc = await startService({ database: join(tmp, 'microseg.sqlite'), defaultPlugins: true });
     await api('POST', '/v1/categories', { name: 'AppType', values: ['shop'] });
     await api('POST', '/v1/categories', { name: 'AppTier', values: ['web', 'app', 'db'] });
-    for (const h of lab.hosts.values()) await api('POST', '/v1/hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] });
+    for (const h of lab.hosts.values())
+      await api('POST', '/v1/hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] });
     for (const v of lab.vms.values()) {
-      await api('POST', '/v1/entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip, v.ip6], categories: { AppType: 'shop', AppTier: TIER[v.name] } });
+      await api('POST', '/v1/entities', {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        mac: v.mac,
+        ips: [v.ip, v.ip6],
+        categories: { AppType: 'shop', AppTier: TIER[v.name] },
+      });
     }
     await api('POST', '/v1/application-rules', rule('monitor', lab));
-    await api('POST', '/v1/isolation-rules', { name: 'web-db', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] });
+    await api('POST', '/v1/isolation-rules', {
+      name: 'web-db',
+      mode: 'apply',
+      groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }],
+    });
     await realized('initial policy', margin(4000));
     figures.push(`setup (lab, service, policy realized) in ${Date.now() - t0} ms`);
   });
@@ -85,10 +131,14 @@ describe('IPv6, real packets', () => {
     for (const vm of ['app1', 'db1']) await lab.vmExec(vm, 'ip', ['-6', 'neigh', 'flush', 'dev', lab.vm(vm).dev]);
     expect(await lab.vmExec('app1', 'ip', ['-6', 'neigh', 'show', lab.address('db1', true)])).toBe('');
     expect(await lab.probe({ src: 'app1', dst: 'db1', protocol: 'icmp', ipv6: true }, 2000)).toBe(true);
-    expect(await lab.vmExec('app1', 'ip', ['-6', 'neigh', 'show', lab.address('db1', true)])).toContain(`lladdr ${lab.vm('db1').mac}`);
+    expect(await lab.vmExec('app1', 'ip', ['-6', 'neigh', 'show', lab.address('db1', true)])).toContain(
+      `lladdr ${lab.vm('db1').mac}`,
+    );
     // The bridges passed ND: the anti-spoofing ND flows of both hosts counted packets.
     for (const h of hosts) {
-      const nd = (await lab.ofctl(h, 'dump-flows', 'table=10,icmp6')).split('\n').filter((l) => /icmp_type=13[56]/.test(l));
+      const nd = (await lab.ofctl(h, 'dump-flows', 'table=10,icmp6'))
+        .split('\n')
+        .filter((l) => /icmp_type=13[56]/.test(l));
       expect(nd.some((l) => !/n_packets=0,/.test(l))).toBe(true);
     }
   });
@@ -101,7 +151,8 @@ describe('IPv6, real packets', () => {
     expect([...new Set(m.map((c) => c.verdict))].sort()).toEqual(['allow', 'deny', 'would-deny']);
     monitorWouldDeny = m.filter((c) => c.verdict === 'would-deny').map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}`);
     // The IPv6 CIDR peer: web2's IPv6 address may send udp/53 to app1, web1's may not.
-    const cell = (src: string, dst: string, label: string) => m.find((c) => c.src === src && c.dst === dst && serviceLabel(c) === label)!;
+    const cell = (src: string, dst: string, label: string) =>
+      m.find((c) => c.src === src && c.dst === dst && serviceLabel(c) === label)!;
     expect(cell('web2', 'app1', 'udp6/53').verdict).toBe('allow');
     expect(cell('web1', 'app1', 'udp6/53').verdict).toBe('would-deny');
     for (const h of hosts) {
@@ -119,7 +170,9 @@ describe('IPv6, real packets', () => {
     const closed = m.filter((c) => !c.open).map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}`);
     for (const cell of monitorWouldDeny) expect(closed).toContain(cell);
     expect(m.filter((c) => c.open).length).toBeGreaterThan(0);
-    figures.push(`monitor → apply closed ${monitorWouldDeny.length} would-deny IPv6 cells; ${m.filter((c) => c.open).length} of ${m.length} stay open`);
+    figures.push(
+      `monitor → apply closed ${monitorWouldDeny.length} would-deny IPv6 cells; ${m.filter((c) => c.open).length} of ${m.length} stay open`,
+    );
   });
 
   test('apply: one dual-stack VM, two families: IPv6-only allows do not open IPv4, and explain() agrees', async () => {
@@ -132,7 +185,11 @@ describe('IPv6, real packets', () => {
       { src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080 },
     ];
     const open = await lab.probeAll(probes, 1500);
-    const verdicts = await Promise.all(probes.map(async (p) => (await api('GET', `/v1/reachability?${reachabilityQuery(lab, { ...p, open: false })}`)).verdict));
+    const verdicts = await Promise.all(
+      probes.map(
+        async (p) => (await api('GET', `/v1/reachability?${reachabilityQuery(lab, { ...p, open: false })}`)).verdict,
+      ),
+    );
     expect(verdicts).toEqual(['allow', 'deny', 'allow', 'deny', 'allow']);
     expect(open).toEqual([true, false, true, false, true]);
   });
@@ -148,10 +205,12 @@ describe('IPv6, real packets', () => {
     await lab.vmExec('web2', 'ip', ['-6', 'neigh', 'replace', target.ip6!, 'lladdr', target.mac, 'dev', attacker.dev]);
     await lab.vmExec('web2', 'ip', ['-6', 'addr', 'add', `${victim}/128`, 'dev', attacker.dev, 'nodad']);
     try {
-      expect(await Promise.all([
-        lab.probe({ src: 'web2', dst: 'db1', protocol: 'udp', port: 53, ipv6: true }, 1000, victim),
-        lab.probe({ src: 'web2', dst: 'db1', protocol: 'tcp', port: 5432, ipv6: true }, 1000, victim),
-      ])).toEqual([false, false]);
+      expect(
+        await Promise.all([
+          lab.probe({ src: 'web2', dst: 'db1', protocol: 'udp', port: 53, ipv6: true }, 1000, victim),
+          lab.probe({ src: 'web2', dst: 'db1', protocol: 'tcp', port: 5432, ipv6: true }, 1000, victim),
+        ]),
+      ).toEqual([false, false]);
     } finally {
       await lab.vmExec('web2', 'ip', ['-6', 'addr', 'del', `${victim}/128`, 'dev', attacker.dev]);
     }
@@ -170,7 +229,9 @@ describe('IPv6, real packets', () => {
     const realizedMs = await realized('remove web → app allow');
     const cutAt = await cutAfter(held, t0);
     // Promised within 2 s; cutAfter gives up (null) after margin(2000).
-    figures.push(`established IPv6 web1→app1:8080 cut ${cutAt === null ? 'not' : Math.max(0, cutAt)} ms after the API call (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`);
+    figures.push(
+      `established IPv6 web1→app1:8080 cut ${cutAt === null ? 'not' : Math.max(0, cutAt)} ms after the API call (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`,
+    );
     expect(cutAt).not.toBeNull();
     expect(await lab.probe({ src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080, ipv6: true })).toBe(false);
   });

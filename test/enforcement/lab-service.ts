@@ -11,7 +11,10 @@ import { measureMatrix, reprobeDoubtful, serviceLabel, type MatrixCell, type Mat
 import { eventually, margin } from '../../lab/eventually';
 import type { TestService } from '../support/service';
 
-export interface Checked extends MatrixCell { verdict: Verdict; rule: string | null }
+export interface Checked extends MatrixCell {
+  verdict: Verdict;
+  rule: string | null;
+}
 /** Resolves with the JSON body; rejects on any status ≥ 300, naming the call. */
 export type Api = (method: string, path: string, body?: unknown) => Promise<any>;
 
@@ -24,14 +27,32 @@ export function strictApi(svc: () => TestService): Api {
 }
 
 /** Polls GET /v1/hosts/NAME until every host has realized the current generation; returns the ms it took. */
-export async function waitRealized(api: Api, hosts: string[], label: string, figures: string[], timeoutMs = margin(2000)): Promise<number> {
+export async function waitRealized(
+  api: Api,
+  hosts: string[],
+  label: string,
+  figures: string[],
+  timeoutMs = margin(2000),
+): Promise<number> {
   const generation = (await api('GET', '/v1/status')).generation as number;
-  const { ms } = await eventually(`${label}: hosts ${hosts.join(', ')} realize generation ${generation}`, async () => {
-    const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
-    // The host view itself says what it should run (desired) and what it runs (realized).
-    if (views.every((h) => h.status.reachable && h.status.desired_generation === generation && h.status.realized_generation === generation)) return true;
-    throw new Error(JSON.stringify(views.map((h) => ({ name: h.name, ...h.status }))));
-  }, { timeoutMs, intervalMs: 50 });
+  const { ms } = await eventually(
+    `${label}: hosts ${hosts.join(', ')} realize generation ${generation}`,
+    async () => {
+      const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
+      // The host view itself says what it should run (desired) and what it runs (realized).
+      if (
+        views.every(
+          (h) =>
+            h.status.reachable &&
+            h.status.desired_generation === generation &&
+            h.status.realized_generation === generation,
+        )
+      )
+        return true;
+      throw new Error(JSON.stringify(views.map((h) => ({ name: h.name, ...h.status }))));
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
   figures.push(`${label}: generation ${generation} realized on ${hosts.join(', ')} in ${ms} ms`);
   return ms;
 }
@@ -44,12 +65,19 @@ export function reachabilityQuery(lab: Lab, c: MatrixCell): URLSearchParams {
   const v6 = c.ipv6 === true;
   const ends = v6 ? { src: lab.address(c.src, true), dst: lab.address(c.dst, true) } : { src: c.src, dst: c.dst };
   const protocol = c.protocol === 'icmp' && v6 ? 'icmpv6' : c.protocol;
-  const detail: Record<string, string> = c.port ? { port: String(c.port) } : { icmp_type: v6 ? '128' : '8', icmp_code: '0' };
+  const detail: Record<string, string> = c.port
+    ? { port: String(c.port) }
+    : { icmp_type: v6 ? '128' : '8', icmp_code: '0' };
   return new URLSearchParams({ ...ends, protocol, ...detail });
 }
 
 /** The real matrix next to explain()'s verdict for every cell. */
-export async function checkedMatrix(lab: Lab, api: Api, services: MatrixServices, figures: string[]): Promise<Checked[]> {
+export async function checkedMatrix(
+  lab: Lab,
+  api: Api,
+  services: MatrixServices,
+  figures: string[],
+): Promise<Checked[]> {
   const t0 = Date.now();
   const cells = await measureMatrix(lab, services, 1000);
   const ms = Date.now() - t0;
@@ -58,14 +86,23 @@ export async function checkedMatrix(lab: Lab, api: Api, services: MatrixServices
     const e = await api('GET', `/v1/reachability?${reachabilityQuery(lab, c)}`);
     out.push({ ...c, verdict: e.verdict, rule: e.rule });
   }
-  const doubtful = await reprobeDoubtful(out, (c) => c.verdict !== 'deny', (cs, ms) => lab.probeAll(cs, ms));
+  const doubtful = await reprobeDoubtful(
+    out,
+    (c) => c.verdict !== 'deny',
+    (cs, ms) => lab.probeAll(cs, ms),
+  );
   figures.push(`matrix of ${cells.length} probes measured in ${ms} ms (${doubtful.length} re-probed)`);
   return out;
 }
 
 /** Cells where packets and explain() disagree (deny must be closed; allow and would-deny open). */
-export const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdict !== 'deny'))
-  .map((c) => `${c.src}→${c.dst} ${serviceLabel(c)}: measured ${c.open ? 'open' : 'closed'}, explain ${c.verdict} (${c.rule})`);
+export const mismatches = (m: Checked[]) =>
+  m
+    .filter((c) => c.open !== (c.verdict !== 'deny'))
+    .map(
+      (c) =>
+        `${c.src}→${c.dst} ${serviceLabel(c)}: measured ${c.open ? 'open' : 'closed'}, explain ${c.verdict} (${c.rule})`,
+    );
 
 /**
  * When a held connection (echoing every 100 ms) was cut, in ms after `t0`: the time of its last echo,
@@ -73,10 +110,14 @@ export const mismatches = (m: Checked[]) => m.filter((c) => c.open !== (c.verdic
  */
 export async function cutAfter(held: HeldConnection, t0: number): Promise<number | null> {
   try {
-    const { value } = await eventually('held connection cut', async () => {
-      const s = await held.status();
-      return s.lastEchoMs !== null && s.lastEchoMs > 500 ? { cutAt: Date.now() - s.lastEchoMs - t0 } : false;
-    }, { timeoutMs: Math.max(0, t0 + margin(2000) - Date.now()), intervalMs: 50 });
+    const { value } = await eventually(
+      'held connection cut',
+      async () => {
+        const s = await held.status();
+        return s.lastEchoMs !== null && s.lastEchoMs > 500 ? { cutAt: Date.now() - s.lastEchoMs - t0 } : false;
+      },
+      { timeoutMs: Math.max(0, t0 + margin(2000) - Date.now()), intervalMs: 50 },
+    );
     return value.cutAt;
   } catch {
     return null;
@@ -87,8 +128,12 @@ export async function cutAfter(held: HeldConnection, t0: number): Promise<number
 
 /** Resolves once a held connection echoes (its last echo less than 500 ms ago). */
 export async function echoing(held: HeldConnection): Promise<void> {
-  await eventually('held connection echoes', async () => {
-    const { lastEchoMs } = await held.status();
-    return lastEchoMs !== null && lastEchoMs < 500;
-  }, { timeoutMs: margin(1000) });
+  await eventually(
+    'held connection echoes',
+    async () => {
+      const { lastEchoMs } = await held.status();
+      return lastEchoMs !== null && lastEchoMs < 500;
+    },
+    { timeoutMs: margin(1000) },
+  );
 }

@@ -17,19 +17,32 @@ describe('agent helpers', () => {
     expect(parseDuration('750')).toBeNull(); // a unit is required, everywhere
     expect(parseDuration('1h 30m')).toBeNull();
     expect(() => interval('2 minutes')).toThrow('--interval: "2 minutes" is not a duration (e.g. 2s, 500ms)');
-    expect(() => interval('10ms', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 10ms is out of range (50ms to 1h)');
-    expect(() => interval('2h', 'MICROSEG_AGENT_INTERVAL')).toThrow('MICROSEG_AGENT_INTERVAL: 2h is out of range (50ms to 1h)');
+    expect(() => interval('10ms', 'MICROSEG_AGENT_INTERVAL')).toThrow(
+      'MICROSEG_AGENT_INTERVAL: 10ms is out of range (50ms to 1h)',
+    );
+    expect(() => interval('2h', 'MICROSEG_AGENT_INTERVAL')).toThrow(
+      'MICROSEG_AGENT_INTERVAL: 2h is out of range (50ms to 1h)',
+    );
   });
 
   test('readAgentOptions: defaults, env and errors', () => {
     expect(readAgentOptions({})).toEqual({ enabled: true, intervalMs: 2000 });
-    expect(readAgentOptions({ MICROSEG_AGENT_INTERVAL: '500ms', MICROSEG_EMBEDDED_AGENTS: 'off' })).toEqual({ enabled: false, intervalMs: 500 });
-    expect(() => readAgentOptions({ MICROSEG_EMBEDDED_AGENTS: 'yes' })).toThrow(/MICROSEG_EMBEDDED_AGENTS must be "on" or "off"/);
+    expect(readAgentOptions({ MICROSEG_AGENT_INTERVAL: '500ms', MICROSEG_EMBEDDED_AGENTS: 'off' })).toEqual({
+      enabled: false,
+      intervalMs: 500,
+    });
+    expect(() => readAgentOptions({ MICROSEG_EMBEDDED_AGENTS: 'yes' })).toThrow(
+      /MICROSEG_EMBEDDED_AGENTS must be "on" or "off"/,
+    );
   });
 
   test('flow text: ports, normalization, comparison', () => {
-    expect(parsePorts('OFPT_FEATURES_REPLY (xid=0x2): dpid:1\n 2(uplink): addr:aa\n LOCAL(br.microseg): addr:bb\n')).toEqual({ uplink: 2 });
-    const a = normalizeDump('OFPST_FLOW reply (OF1.3) (xid=0x2):\n priority=1 actions=drop\n cookie=0x1, table=1, actions=drop\n');
+    expect(
+      parsePorts('OFPT_FEATURES_REPLY (xid=0x2): dpid:1\n 2(uplink): addr:aa\n LOCAL(br.microseg): addr:bb\n'),
+    ).toEqual({ uplink: 2 });
+    const a = normalizeDump(
+      'OFPST_FLOW reply (OF1.3) (xid=0x2):\n priority=1 actions=drop\n cookie=0x1, table=1, actions=drop\n',
+    );
     expect(a).toEqual(['cookie=0x1, table=1, actions=drop', 'priority=1 actions=drop']);
     expect(sameFlows(a, [...a])).toBe(true);
     expect(sameFlows(a, a.slice(1))).toBe(false);
@@ -43,16 +56,20 @@ describe('lab matrix helpers', () => {
     expect(p).toHaveLength(3 * 2 * 4);
     expect(p.some((x) => x.src === x.dst)).toBe(false);
     expect(p.slice(0, 4)).toEqual([
-      { src: 'a', dst: 'b', protocol: 'tcp', port: 80 }, { src: 'a', dst: 'b', protocol: 'tcp', port: 443 },
-      { src: 'a', dst: 'b', protocol: 'udp', port: 53 }, { src: 'a', dst: 'b', protocol: 'icmp' },
+      { src: 'a', dst: 'b', protocol: 'tcp', port: 80 },
+      { src: 'a', dst: 'b', protocol: 'tcp', port: 443 },
+      { src: 'a', dst: 'b', protocol: 'udp', port: 53 },
+      { src: 'a', dst: 'b', protocol: 'icmp' },
     ]);
   });
 
   test('formatMatrix: one aligned line per pair', () => {
-    expect(formatMatrix([
-      { src: 'a', dst: 'bb', protocol: 'tcp', port: 80, open: true },
-      { src: 'a', dst: 'bb', protocol: 'icmp', open: false },
-      { src: 'ccc', dst: 'a', protocol: 'tcp', port: 80, open: false },
-    ])).toBe('a → bb   tcp/80 open  icmp closed\nccc → a  tcp/80 closed');
+    expect(
+      formatMatrix([
+        { src: 'a', dst: 'bb', protocol: 'tcp', port: 80, open: true },
+        { src: 'a', dst: 'bb', protocol: 'icmp', open: false },
+        { src: 'ccc', dst: 'a', protocol: 'tcp', port: 80, open: false },
+      ]),
+    ).toBe('a → bb   tcp/80 open  icmp closed\nccc → a  tcp/80 closed');
   });
 });

@@ -23,17 +23,24 @@ jest.setTimeout(90_000);
 /** The shop in apply mode with app → db reduced to tcp/5432 (udp/53 no longer allowed). */
 function shopWithoutDns() {
   const rule = shopRule('apply');
-  const inbound = (rule.inbound as { services: { protocol: string }[] }[]).map((e) => ({ ...e, services: e.services.filter((s) => s.protocol !== 'udp') }));
+  const inbound = (rule.inbound as { services: { protocol: string }[] }[]).map((e) => ({
+    ...e,
+    services: e.services.filter((s) => s.protocol !== 'udp'),
+  }));
   return { ...rule, inbound };
 }
 
 /** When the stream stopped, in ms after t0 (its last datagram), once none has come for 500 ms; null if it still flows margin(2000) after t0. */
 async function streamCutAfter(stream: UdpStream, t0: number): Promise<number | null> {
   try {
-    const { value } = await eventually('stream stopped', async () => {
-      const s = await stream.status();
-      return s.lastMs !== null && s.lastMs > 500 ? { cutAt: Date.now() - s.lastMs - t0 } : false;
-    }, { timeoutMs: Math.max(0, t0 + margin(2000) - Date.now()), intervalMs: 50 });
+    const { value } = await eventually(
+      'stream stopped',
+      async () => {
+        const s = await stream.status();
+        return s.lastMs !== null && s.lastMs > 500 ? { cutAt: Date.now() - s.lastMs - t0 } : false;
+      },
+      { timeoutMs: Math.max(0, t0 + margin(2000) - Date.now()), intervalMs: 50 },
+    );
     return value.cutAt;
   } catch {
     return null;
@@ -56,7 +63,11 @@ describe('revoking a connection the responder alone keeps alive', () => {
     svc = await startService({ database: join(tmp, 'microseg.sqlite'), defaultPlugins: true });
     for (const [collection, body] of shopObjects(lab, 'apply')) {
       const e = body as { name: string; ips?: string[] };
-      await api('POST', `/v1/${collection}`, collection === 'entities' ? { ...e, ips: [lab.address(e.name), lab.address(e.name, true)] } : body);
+      await api(
+        'POST',
+        `/v1/${collection}`,
+        collection === 'entities' ? { ...e, ips: [lab.address(e.name), lab.address(e.name, true)] } : body,
+      );
     }
     await realizedOn(api, ['ha', 'hb'], 'initial policy', figures, margin(4000));
   });
@@ -77,17 +88,23 @@ describe('revoking a connection the responder alone keeps alive', () => {
       // The streams flow with the client silent.
       const streams = [cross, local, v6];
       const before = await Promise.all(streams.map((s) => s.status()));
-      await eventually('the three streams flow', async () => {
-        const after = await Promise.all(streams.map((s) => s.status()));
-        return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
-      }, { timeoutMs: margin(1000) });
+      await eventually(
+        'the three streams flow',
+        async () => {
+          const after = await Promise.all(streams.map((s) => s.status()));
+          return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
+        },
+        { timeoutMs: margin(1000) },
+      );
 
       const t0 = Date.now();
       await api('PUT', '/v1/application-rules/shop', shopWithoutDns());
       const realizedMs = await realizedOn(api, ['ha', 'hb'], 'remove app → db udp/53', figures);
       const cuts = await Promise.all(streams.map((s) => streamCutAfter(s, t0)));
       // Promised within 2 s; streamCutAfter gives up (null) after margin(2000).
-      figures.push(`one-way UDP stopped after the API call: db1→app1 (cross-host) ${cuts[0]} ms, db1→app2 (same host) ${cuts[1]} ms, db2→app1 IPv6 ${cuts[2]} ms (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`);
+      figures.push(
+        `one-way UDP stopped after the API call: db1→app1 (cross-host) ${cuts[0]} ms, db1→app2 (same host) ${cuts[1]} ms, db2→app1 IPv6 ${cuts[2]} ms (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`,
+      );
       expect(cuts.every((c) => c !== null)).toBe(true);
       // Still nothing a second later (the responders keep sending: their packets are dropped).
       const s1 = await Promise.all(streams.map((s) => s.status()));
@@ -100,10 +117,12 @@ describe('revoking a connection the responder alone keeps alive', () => {
       const h = await held.status();
       figures.push(`held web1→app1:8080 last echo ${h.lastEchoMs} ms ago, ${Date.now() - t0} ms after the change`);
       expect(h.closed).toBe(false);
-      expect(await lab.probeAll([
-        { src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 },
-        { src: 'app1', dst: 'db1', protocol: 'udp', port: 53 },
-      ])).toEqual([true, false]);
+      expect(
+        await lab.probeAll([
+          { src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 },
+          { src: 'app1', dst: 'db1', protocol: 'udp', port: 53 },
+        ]),
+      ).toEqual([true, false]);
     } finally {
       await Promise.all([cross.close(), local.close(), v6.close(), held.close()]);
     }

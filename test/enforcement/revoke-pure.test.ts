@@ -13,15 +13,18 @@ const udp = (src: string, dst: string, sport: number, dport: number, zone: numbe
 const icmp = (src: string, dst: string, type: number, zone: number) =>
   `icmp,orig=(src=${src},dst=${dst},id=7,type=${type},code=0),reply=(src=${dst},dst=${src},id=7,type=0,code=0),zone=${zone},mark=1`;
 
-const cut = (lines: string[], snapshot = threeTier('apply')) => entriesToCut(snapshot, 'ha', PORTS, parseConntrackDump(lines.join('\n')).entries);
+const cut = (lines: string[], snapshot = threeTier('apply')) =>
+  entriesToCut(snapshot, 'ha', PORTS, parseConntrackDump(lines.join('\n')).entries);
 
 describe('entriesToCut', () => {
   test('cuts denied entries in entity zones, with their exact original tuple', () => {
-    expect(cut([
-      tcp('10.0.0.11', '10.0.0.21', 40000, 8080, 2), // web → app 8080: allowed
-      tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3), // web → db 5432: db takes it only from app
-      tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 1), // the same connection in web1's own zone
-    ])).toEqual([
+    expect(
+      cut([
+        tcp('10.0.0.11', '10.0.0.21', 40000, 8080, 2), // web → app 8080: allowed
+        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3), // web → db 5432: db takes it only from app
+        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 1), // the same connection in web1's own zone
+      ]),
+    ).toEqual([
       { zone: 3, tuple: 'ct_nw_src=10.0.0.11,ct_nw_dst=10.0.0.31,ct_nw_proto=6,ct_tp_src=40001,ct_tp_dst=5432' },
       { zone: 1, tuple: 'ct_nw_src=10.0.0.11,ct_nw_dst=10.0.0.31,ct_nw_proto=6,ct_tp_src=40001,ct_tp_dst=5432' },
     ]);
@@ -30,12 +33,20 @@ describe('entriesToCut', () => {
   test('leaves DENY_ZONE, uplink and unknown zones alone, and merges duplicates', () => {
     const denied = tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 0);
     expect(cut([65535, 9, 4].map((z) => denied.replace('zone=0', `zone=${z}`)))).toEqual([]);
-    expect(cut([udp('10.0.0.11', '10.0.0.31', 5000, 53, 3), udp('10.0.0.11', '10.0.0.31', 5000, 53, 3)])).toHaveLength(1);
+    expect(cut([udp('10.0.0.11', '10.0.0.31', 5000, 53, 3), udp('10.0.0.11', '10.0.0.31', 5000, 53, 3)])).toHaveLength(
+      1,
+    );
   });
 
   test('already blocked (ct_mark verdict 3) and closed TCP connections need no cut', () => {
     const denied = tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3);
-    expect(cut([denied.replace('mark=1', 'mark=19'), denied.replace('state=ESTABLISHED', 'state=TIME_WAIT'), denied.replace('state=ESTABLISHED', 'state=CLOSED')])).toEqual([]);
+    expect(
+      cut([
+        denied.replace('mark=1', 'mark=19'),
+        denied.replace('state=ESTABLISHED', 'state=TIME_WAIT'),
+        denied.replace('state=ESTABLISHED', 'state=CLOSED'),
+      ]),
+    ).toEqual([]);
     expect(cut([denied.replace('mark=1', 'mark=2')])).toHaveLength(1); // would-deny before: cut now
   });
 
@@ -45,13 +56,15 @@ describe('entriesToCut', () => {
   });
 
   test('external peers, UDP, IPv6 and ICMP', () => {
-    expect(cut([
-      tcp('192.168.50.9', '10.0.0.11', 40000, 443, 1), // office → web https: allowed
-      tcp('192.168.60.1', '10.0.0.11', 40000, 443, 1), // not the office
-      udp('fd00::11', 'fd00::31', 5000, 53, 3),
-      icmp('10.0.0.21', '10.0.0.31', 8, 3), // echo between shop VMs: allowed
-      icmp('10.0.0.21', '10.0.0.31', 13, 3), // timestamp: not listed
-    ])).toEqual([
+    expect(
+      cut([
+        tcp('192.168.50.9', '10.0.0.11', 40000, 443, 1), // office → web https: allowed
+        tcp('192.168.60.1', '10.0.0.11', 40000, 443, 1), // not the office
+        udp('fd00::11', 'fd00::31', 5000, 53, 3),
+        icmp('10.0.0.21', '10.0.0.31', 8, 3), // echo between shop VMs: allowed
+        icmp('10.0.0.21', '10.0.0.31', 13, 3), // timestamp: not listed
+      ]),
+    ).toEqual([
       { zone: 1, tuple: 'ct_nw_src=192.168.60.1,ct_nw_dst=10.0.0.11,ct_nw_proto=6,ct_tp_src=40000,ct_tp_dst=443' },
       { zone: 3, tuple: 'ct_ipv6_src=fd00::11,ct_ipv6_dst=fd00::31,ct_nw_proto=17,ct_tp_src=5000,ct_tp_dst=53' },
       { zone: 3, tuple: 'ct_nw_src=10.0.0.21,ct_nw_dst=10.0.0.31,ct_nw_proto=1,icmp_type=13,icmp_code=0,icmp_id=7' },
@@ -59,7 +72,15 @@ describe('entriesToCut', () => {
   });
 
   test('ICMPv6 (its flush crashes ovs-vswitchd 3.1.0) and protocols explain() cannot judge are left alone', () => {
-    expect(cut(['icmpv6,orig=(src=fd00::21,dst=fd00::31,id=7,type=129,code=0),reply=(src=fd00::31,dst=fd00::21,id=7,type=130,code=0),zone=3'])).toEqual([]);
-    expect(cut(['sctp,orig=(src=10.0.0.11,dst=10.0.0.31,sport=1,dport=2),reply=(src=10.0.0.31,dst=10.0.0.11,sport=2,dport=1),zone=3'])).toEqual([]);
+    expect(
+      cut([
+        'icmpv6,orig=(src=fd00::21,dst=fd00::31,id=7,type=129,code=0),reply=(src=fd00::31,dst=fd00::21,id=7,type=130,code=0),zone=3',
+      ]),
+    ).toEqual([]);
+    expect(
+      cut([
+        'sctp,orig=(src=10.0.0.11,dst=10.0.0.31,sport=1,dport=2),reply=(src=10.0.0.31,dst=10.0.0.11,sport=2,dport=1),zone=3',
+      ]),
+    ).toEqual([]);
   });
 });

@@ -41,11 +41,27 @@ describe('standalone agent on a lab host', () => {
     await api('POST', '/v1/hosts', { name: 'ha', ovs_rundir: lab.host('ha').rundir, uplinks: ['uplink'] });
     await api('POST', '/v1/hosts', { name: 'hb', uplinks: ['uplink'] });
     for (const v of lab.vms.values()) {
-      await api('POST', '/v1/entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip], categories: { Tier: v.name === 'c1' ? 'web' : 'db' } });
+      await api('POST', '/v1/entities', {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        mac: v.mac,
+        ips: [v.ip],
+        categories: { Tier: v.name === 'c1' ? 'web' : 'db' },
+      });
     }
-    await api('POST', '/v1/application-rules', { name: 'db', mode: 'apply', target: { categories: { Tier: ['db'] } }, inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }] });
+    await api('POST', '/v1/application-rules', {
+      name: 'db',
+      mode: 'apply',
+      target: { categories: { Tier: ['db'] } },
+      inbound: [{ from: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
+    });
     const cli = bundleAgent(tmp);
-    agent = spawn(process.execPath, [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp], { env: { ...process.env, MICROSEG_TOKEN: svc.agentToken('hb') }, stdio: 'ignore' });
+    agent = spawn(
+      process.execPath,
+      [cli, '--service', svc.url, '--host', 'hb', '--ovs-rundir', lab.host('hb').rundir, '--state-dir', tmp],
+      { env: { ...process.env, MICROSEG_TOKEN: svc.agentToken('hb') }, stdio: 'ignore' },
+    );
   });
 
   afterAll(async () => {
@@ -63,18 +79,30 @@ describe('standalone agent on a lab host', () => {
 
   test('both hosts realize the policy; real packets obey it across them', async () => {
     const { generation } = await api('GET', '/v1/status');
-    type Host = { name: string; status: { realized_generation: number | null; flow_count: number | null; reachable: boolean } };
-    const { value: hosts } = await eventually('both hosts realize the policy', async () => {
-      const hs: Host[] = (await api('GET', '/v1/status')).hosts;
-      if (hs.every((h) => h.status.realized_generation === generation)) return hs;
-      throw new Error(JSON.stringify(hs));
-    }, { timeoutMs: margin(2000), intervalMs: 100 });
-    expect(hosts.map((h) => [h.name, h.status.realized_generation, h.status.reachable])).toEqual([['ha', generation, true], ['hb', generation, true]]);
+    type Host = {
+      name: string;
+      status: { realized_generation: number | null; flow_count: number | null; reachable: boolean };
+    };
+    const { value: hosts } = await eventually(
+      'both hosts realize the policy',
+      async () => {
+        const hs: Host[] = (await api('GET', '/v1/status')).hosts;
+        if (hs.every((h) => h.status.realized_generation === generation)) return hs;
+        throw new Error(JSON.stringify(hs));
+      },
+      { timeoutMs: margin(2000), intervalMs: 100 },
+    );
+    expect(hosts.map((h) => [h.name, h.status.realized_generation, h.status.reachable])).toEqual([
+      ['ha', generation, true],
+      ['hb', generation, true],
+    ]);
     expect(hosts.every((h) => (h.status.flow_count ?? 0) > 0)).toBe(true);
-    expect(await lab.probeAll([
-      { src: 'c1', dst: 's1', protocol: 'tcp', port: 5432 },
-      { src: 'c1', dst: 's1', protocol: 'tcp', port: 22 },
-      { src: 's1', dst: 'c1', protocol: 'tcp', port: 80 },
-    ])).toEqual([true, false, true]);
+    expect(
+      await lab.probeAll([
+        { src: 'c1', dst: 's1', protocol: 'tcp', port: 5432 },
+        { src: 'c1', dst: 's1', protocol: 'tcp', port: 22 },
+        { src: 's1', dst: 'c1', protocol: 'tcp', port: 80 },
+      ]),
+    ).toEqual([true, false, true]);
   });
 });

@@ -7,7 +7,14 @@
  */
 import type { Lab } from '../../lab/lab';
 
-export const TIER: Record<string, string> = { web1: 'web', web2: 'web', app1: 'app', app2: 'app', db1: 'db', db2: 'db' };
+export const TIER: Record<string, string> = {
+  web1: 'web',
+  web2: 'web',
+  app1: 'app',
+  app2: 'app',
+  db1: 'db',
+  db2: 'db',
+};
 
 /** The ports the matrix probes: every allowed service and some nobody allows. */
 export const PROBED = { tcp: [22, 80, 5432, 8080], udp: [53, 5353], icmp: true };
@@ -16,10 +23,26 @@ export type Mode = 'monitor' | 'apply';
 
 export function shopRule(mode: Mode, opts: { withWebToApp?: boolean } = {}) {
   const inbound: object[] = [
-    { from: { any: true }, to: { categories: { AppTier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['80'] }, { protocol: 'icmp' }] },
-    { from: { categories: { AppTier: ['app'] } }, to: { categories: { AppTier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }, { protocol: 'udp', ports: ['53'] }] },
+    {
+      from: { any: true },
+      to: { categories: { AppTier: ['web'] } },
+      services: [{ protocol: 'tcp', ports: ['80'] }, { protocol: 'icmp' }],
+    },
+    {
+      from: { categories: { AppTier: ['app'] } },
+      to: { categories: { AppTier: ['db'] } },
+      services: [
+        { protocol: 'tcp', ports: ['5432'] },
+        { protocol: 'udp', ports: ['53'] },
+      ],
+    },
   ];
-  if (opts.withWebToApp !== false) inbound.splice(1, 0, { from: { categories: { AppTier: ['web'] } }, to: { categories: { AppTier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['8080'] }] });
+  if (opts.withWebToApp !== false)
+    inbound.splice(1, 0, {
+      from: { categories: { AppTier: ['web'] } },
+      to: { categories: { AppTier: ['app'] } },
+      services: [{ protocol: 'tcp', ports: ['8080'] }],
+    });
   return { name: 'shop', mode, target: { categories: { AppType: ['shop'] } }, inbound, outbound_policy: 'allow_all' };
 }
 
@@ -29,11 +52,29 @@ export function shopObjects(lab: Lab, mode: Mode): [string, object][] {
     ['categories', { name: 'AppType', values: ['shop'] }],
     ['categories', { name: 'AppTier', values: ['web', 'app', 'db'] }],
   ];
-  for (const h of lab.hosts.values()) out.push(['hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] }]);
+  for (const h of lab.hosts.values())
+    out.push(['hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] }]);
   for (const v of lab.vms.values()) {
-    out.push(['entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip], categories: { AppType: 'shop', AppTier: TIER[v.name] } }]);
+    out.push([
+      'entities',
+      {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        mac: v.mac,
+        ips: [v.ip],
+        categories: { AppType: 'shop', AppTier: TIER[v.name] },
+      },
+    ]);
   }
   out.push(['application-rules', shopRule(mode)]);
-  out.push(['isolation-rules', { name: 'web-db', mode: 'apply', groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }] }]);
+  out.push([
+    'isolation-rules',
+    {
+      name: 'web-db',
+      mode: 'apply',
+      groups: [{ categories: { AppTier: ['web'] } }, { categories: { AppTier: ['db'] } }],
+    },
+  ]);
   return out;
 }

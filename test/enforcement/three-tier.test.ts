@@ -14,7 +14,14 @@ import { isRoot } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startService, type TestService } from '../support/service';
 import { shopObjects, shopRule, PROBED } from './three-tier-policy';
-import { strictApi, waitRealized as realizedOn, checkedMatrix as checkedMatrixOf, mismatches, cutAfter, echoing } from './lab-service';
+import {
+  strictApi,
+  waitRealized as realizedOn,
+  checkedMatrix as checkedMatrixOf,
+  mismatches,
+  cutAfter,
+  echoing,
+} from './lab-service';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
@@ -28,7 +35,8 @@ describe('three-tier shop, real packets', () => {
   const figures: string[] = [];
 
   const api = strictApi(() => svc);
-  const bridgeFlows = async (host: string) => (await lab.ofctl(host, 'dump-flows', '--no-stats')).split('\n').filter((l) => /actions=/.test(l));
+  const bridgeFlows = async (host: string) =>
+    (await lab.ofctl(host, 'dump-flows', '--no-stats')).split('\n').filter((l) => /actions=/.test(l));
 
   /** Every host has realized the current generation; returns the ms it took. */
   const waitRealized = (label: string, timeoutMs?: number) => realizedOn(api, ['ha', 'hb'], label, figures, timeoutMs);
@@ -88,7 +96,9 @@ describe('three-tier shop, real packets', () => {
     // Cut = no echo for 500 ms; the cut time is when the last echo came back.
     const cutAt = await cutAfter(held, t0);
     // Promised within 2 s; cutAfter gives up (null) after margin(2000).
-    figures.push(`established web1→app1:8080 cut ${cutAt === null ? 'not' : Math.max(0, cutAt)} ms after the API call (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`);
+    figures.push(
+      `established web1→app1:8080 cut ${cutAt === null ? 'not' : Math.max(0, cutAt)} ms after the API call (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)})`,
+    );
     expect(cutAt).not.toBeNull();
     expect(await lab.probe({ src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080 })).toBe(false);
     const m = await checkedMatrix();
@@ -98,7 +108,7 @@ describe('three-tier shop, real packets', () => {
     await waitRealized('restore web → app allow');
   });
 
-  test('a VM spoofing another VM\'s IP, or its MAC, gets nowhere', async () => {
+  test("a VM spoofing another VM's IP, or its MAC, gets nowhere", async () => {
     // app2 may reach db1:53/udp as itself. web2 may not; spoofing app2's IP (or MAC) must not get it there.
     const attacker = lab.vm('web2');
     const victim = lab.vm('app2');
@@ -134,29 +144,45 @@ describe('three-tier shop, real packets', () => {
     const repairsBefore = (await api('GET', '/v1/hosts/hb')).status.drift_repairs;
     await lab.ofctl('hb', 'del-flows');
     // Promised within 2 s (a figure for npm run bench); allowed margin(2000) here.
-    const { ms } = await eventually('flows on hb repaired', async () => (await bridgeFlows('hb')).length === want.length, { timeoutMs: margin(2000) });
+    const { ms } = await eventually(
+      'flows on hb repaired',
+      async () => (await bridgeFlows('hb')).length === want.length,
+      { timeoutMs: margin(2000) },
+    );
     figures.push(`del-flows on hb repaired in ${ms} ms (promise 2000, bound ${margin(2000)})`);
     expect((await bridgeFlows('hb')).sort()).toEqual([...want].sort());
     // The status report follows the pass's own verification.
-    await eventually('hb reports the repair', async () => (await api('GET', '/v1/hosts/hb')).status.drift_repairs !== repairsBefore, { timeoutMs: margin(2000) });
+    await eventually(
+      'hb reports the repair',
+      async () => (await api('GET', '/v1/hosts/hb')).status.drift_repairs !== repairsBefore,
+      { timeoutMs: margin(2000) },
+    );
     expect((await api('GET', '/v1/hosts/hb')).status.drift_repairs).toBe(repairsBefore + 1);
     // Traffic: allowed still open, denied still closed, across hb.
-    expect(await lab.probeAll([
-      { src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080 },
-      { src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 },
-      { src: 'web2', dst: 'db2', protocol: 'tcp', port: 5432 },
-      { src: 'db2', dst: 'app1', protocol: 'tcp', port: 8080 },
-    ])).toEqual([true, true, false, false]);
+    expect(
+      await lab.probeAll([
+        { src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080 },
+        { src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 },
+        { src: 'web2', dst: 'db2', protocol: 'tcp', port: 5432 },
+        { src: 'db2', dst: 'app1', protocol: 'tcp', port: 8080 },
+      ]),
+    ).toEqual([true, true, false, false]);
   });
 
   test("restarting a host's ovs-vswitchd restores enforcement within 2 s of the daemon being back", async () => {
     const want = await bridgeFlows('hb');
     await lab.restartVswitchd('hb');
-    const { ms, value: now } = await eventually('flows on hb after the restart', async () => {
-      const flows = await bridgeFlows('hb');
-      return flows.length === want.length && flows;
-    }, { timeoutMs: margin(2000) });
-    figures.push(`ovs-vswitchd restart on hb: flows back ${ms} ms after the daemon (promise 2000, bound ${margin(2000)})`);
+    const { ms, value: now } = await eventually(
+      'flows on hb after the restart',
+      async () => {
+        const flows = await bridgeFlows('hb');
+        return flows.length === want.length && flows;
+      },
+      { timeoutMs: margin(2000) },
+    );
+    figures.push(
+      `ovs-vswitchd restart on hb: flows back ${ms} ms after the daemon (promise 2000, bound ${margin(2000)})`,
+    );
     expect(now.length).toBe(want.length);
     const m = await checkedMatrix();
     expect(mismatches(m)).toEqual([]);
@@ -164,39 +190,80 @@ describe('three-tier shop, real packets', () => {
   });
 
   test('an entity whose port appears later is enforced as soon as it appears; a port no entity names gets nowhere', async () => {
-    const web3 = { name: 'web3', host: 'hb', ip: '10.77.0.13', mac: '02:77:00:00:00:13', port: 'vm-web3', tcp: TCP_PORTS, udp: UDP_PORTS };
-    await api('POST', '/v1/entities', { name: web3.name, host: web3.host, port: web3.port, mac: web3.mac, ips: [web3.ip], categories: { AppType: 'shop', AppTier: 'web' } });
+    const web3 = {
+      name: 'web3',
+      host: 'hb',
+      ip: '10.77.0.13',
+      mac: '02:77:00:00:00:13',
+      port: 'vm-web3',
+      tcp: TCP_PORTS,
+      udp: UDP_PORTS,
+    };
+    await api('POST', '/v1/entities', {
+      name: web3.name,
+      host: web3.host,
+      port: web3.port,
+      mac: web3.mac,
+      ips: [web3.ip],
+      categories: { AppType: 'shop', AppTier: 'web' },
+    });
     await waitRealized('entity before its port');
     const t0 = Date.now();
     await lab.plugVm(web3);
     const plugged = Date.now() - t0;
-    const { ms } = await eventually('web3 → app1:8080 passes', () => lab.probe({ src: 'web3', dst: 'app1', protocol: 'tcp', port: 8080 }, 500), { timeoutMs: margin(2000) });
-    figures.push(`late port vm-web3: VM plugged in ${plugged} ms, its allowed traffic passing ${ms} ms later (promise 2000, bound ${margin(2000)})`);
-    expect(await lab.probeAll([
-      { src: 'web3', dst: 'db1', protocol: 'tcp', port: 5432 }, // isolation web-db: deny
-      { src: 'app1', dst: 'web3', protocol: 'tcp', port: 80 }, // anyone → web tcp/80
-      { src: 'app1', dst: 'web3', protocol: 'tcp', port: 22 }, // web takes only 80 and ICMP
-    ])).toEqual([false, true, false]);
+    const { ms } = await eventually(
+      'web3 → app1:8080 passes',
+      () => lab.probe({ src: 'web3', dst: 'app1', protocol: 'tcp', port: 8080 }, 500),
+      { timeoutMs: margin(2000) },
+    );
+    figures.push(
+      `late port vm-web3: VM plugged in ${plugged} ms, its allowed traffic passing ${ms} ms later (promise 2000, bound ${margin(2000)})`,
+    );
+    expect(
+      await lab.probeAll([
+        { src: 'web3', dst: 'db1', protocol: 'tcp', port: 5432 }, // isolation web-db: deny
+        { src: 'app1', dst: 'web3', protocol: 'tcp', port: 80 }, // anyone → web tcp/80
+        { src: 'app1', dst: 'web3', protocol: 'tcp', port: 22 }, // web takes only 80 and ICMP
+      ]),
+    ).toEqual([false, true, false]);
 
     // A VM on the bridge that no entity names: its port is dropped both ways.
-    await lab.plugVm({ name: 'rogue', host: 'ha', ip: '10.77.0.99', mac: '02:77:00:00:00:99', port: 'vm-rogue', tcp: [80] });
-    expect(await lab.probeAll([
-      { src: 'rogue', dst: 'web1', protocol: 'tcp', port: 80 },
-      { src: 'rogue', dst: 'web2', protocol: 'icmp' },
-      { src: 'web1', dst: 'rogue', protocol: 'tcp', port: 80 },
-    ], 1000)).toEqual([false, false, false]);
+    await lab.plugVm({
+      name: 'rogue',
+      host: 'ha',
+      ip: '10.77.0.99',
+      mac: '02:77:00:00:00:99',
+      port: 'vm-rogue',
+      tcp: [80],
+    });
+    expect(
+      await lab.probeAll(
+        [
+          { src: 'rogue', dst: 'web1', protocol: 'tcp', port: 80 },
+          { src: 'rogue', dst: 'web2', protocol: 'icmp' },
+          { src: 'web1', dst: 'rogue', protocol: 'tcp', port: 80 },
+        ],
+        1000,
+      ),
+    ).toEqual([false, false, false]);
   });
 
   test('a host whose OVS cannot be reached reports its error and holds no other host back', async () => {
     await api('POST', '/v1/hosts', { name: 'hgone', ovs_rundir: join(tmp, 'no-such-ovs'), uplinks: ['uplink'] });
     await api('PUT', '/v1/application-rules/shop', shopRule('monitor'));
     await waitRealized('with an unreachable host present');
-    const { value: gone } = await eventually('hgone reports an error', async () => {
-      const h: { status: Record<string, unknown> } = await api('GET', '/v1/hosts/hgone');
-      return h.status.last_error !== null && h;
-    }, { timeoutMs: margin(2000) });
+    const { value: gone } = await eventually(
+      'hgone reports an error',
+      async () => {
+        const h: { status: Record<string, unknown> } = await api('GET', '/v1/hosts/hgone');
+        return h.status.last_error !== null && h;
+      },
+      { timeoutMs: margin(2000) },
+    );
     expect(gone.status).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
-    expect(gone.status.last_error).toMatch(/^cannot reach Open vSwitch: ovs-ofctl show: .*no-such-ovs\/br\.microseg\.mgmt/);
+    expect(gone.status.last_error).toMatch(
+      /^cannot reach Open vSwitch: ovs-ofctl show: .*no-such-ovs\/br\.microseg\.mgmt/,
+    );
     await api('DELETE', '/v1/hosts/hgone');
   });
 });

@@ -18,12 +18,29 @@ describe('lab CLI', () => {
   const lab = (...args: string[]) => run(process.execPath, [cli, ...args], { timeoutMs: 60000 });
 
   beforeAll(() => {
-    buildSync({ entryPoints: [join(__dirname, '..', '..', 'lab', 'cli.ts')], bundle: true, platform: 'node', target: 'node20', outfile: cli, external: ['esbuild'], logLevel: 'silent' });
-    writeFileSync(join(dir, 'vm-daemon.js'), transformSync(readFileSync(join(__dirname, '..', '..', 'lab', 'vm-daemon.ts'), 'utf8'), { loader: 'ts', format: 'cjs' }).code);
-    const spec = { hosts: [{ name: 'ha' }, { name: 'hb' }], vms: [
-      { name: 'v1', host: 'ha', ip: '10.77.2.1', mac: '02:77:00:00:02:01', tcp: [80] },
-      { name: 'v2', host: 'hb', ip: '10.77.2.2', mac: '02:77:00:00:02:02', tcp: [80] },
-    ] };
+    buildSync({
+      entryPoints: [join(__dirname, '..', '..', 'lab', 'cli.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: cli,
+      external: ['esbuild'],
+      logLevel: 'silent',
+    });
+    writeFileSync(
+      join(dir, 'vm-daemon.js'),
+      transformSync(readFileSync(join(__dirname, '..', '..', 'lab', 'vm-daemon.ts'), 'utf8'), {
+        loader: 'ts',
+        format: 'cjs',
+      }).code,
+    );
+    const spec = {
+      hosts: [{ name: 'ha' }, { name: 'hb' }],
+      vms: [
+        { name: 'v1', host: 'ha', ip: '10.77.2.1', mac: '02:77:00:00:02:01', tcp: [80] },
+        { name: 'v2', host: 'hb', ip: '10.77.2.2', mac: '02:77:00:00:02:02', tcp: [80] },
+      ],
+    };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
   });
   afterAll(async () => {
@@ -33,7 +50,10 @@ describe('lab CLI', () => {
 
   test('up, status, matrix, down', async () => {
     const up = JSON.parse(await lab('up', '--prefix', prefix, '--spec', join(dir, 'spec.json')));
-    expect(up.hosts.map((h: { rundir: string }) => h.rundir)).toEqual([`/tmp/mslab-${prefix}/ha`, `/tmp/mslab-${prefix}/hb`]);
+    expect(up.hosts.map((h: { rundir: string }) => h.rundir)).toEqual([
+      `/tmp/mslab-${prefix}/ha`,
+      `/tmp/mslab-${prefix}/hb`,
+    ]);
     // The lab outlived `up`: its bridge answers and its state lists both hosts.
     expect(await run('ovs-ofctl', ['show', `unix:/tmp/mslab-${prefix}/hb/br.microseg.mgmt`])).toMatch(/\(v2\)/);
     expect(JSON.parse(await lab('status', '--prefix', prefix)).ovs).toHaveLength(2);

@@ -25,7 +25,10 @@ function spec(prefix: string): LabSpec {
 }
 
 async function namespaces(): Promise<string[]> {
-  return (await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+  return (await run('ip', ['netns', 'list']))
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter(Boolean);
 }
 
 describe('lab', () => {
@@ -40,7 +43,15 @@ describe('lab', () => {
   });
 
   test('a secure bridge with no flows passes nothing', async () => {
-    expect(await lab.probeAll([{ src: 'v1', dst: 'v3', protocol: 'icmp' }, { src: 'v1', dst: 'v2', protocol: 'tcp', port: 80 }], 1000)).toEqual([false, false]);
+    expect(
+      await lab.probeAll(
+        [
+          { src: 'v1', dst: 'v3', protocol: 'icmp' },
+          { src: 'v1', dst: 'v2', protocol: 'tcp', port: 80 },
+        ],
+        1000,
+      ),
+    ).toEqual([false, false]);
   });
 
   test('with NORMAL flows TCP, UDP and ICMP cross hosts; a closed port is closed', async () => {
@@ -58,9 +69,13 @@ describe('lab', () => {
 
   test('a held connection notices when its flows go away', async () => {
     const held = await lab.hold('v1', 'v3', 80);
-    await eventually('held connection echoes', async () => ((await held.status()).lastEchoMs ?? Infinity) < 500, { timeoutMs: margin(1000) });
+    await eventually('held connection echoes', async () => ((await held.status()).lastEchoMs ?? Infinity) < 500, {
+      timeoutMs: margin(1000),
+    });
     await lab.ofctl('hb', 'del-flows');
-    await eventually('held connection stops echoing', async () => ((await held.status()).lastEchoMs ?? 0) > 500, { timeoutMs: margin(1000) });
+    await eventually('held connection stops echoing', async () => ((await held.status()).lastEchoMs ?? 0) > 500, {
+      timeoutMs: margin(1000),
+    });
     await held.close();
   });
 
@@ -106,8 +121,12 @@ describe('lab', () => {
   });
 
   test('bad specs are rejected naming the field', () => {
-    expect(() => validateSpec({ ...spec('x'), vms: [{ ...spec('x').vms[0], name: 'a-very-long-vm-name' }] })).toThrow(/vms\[0\]\.name/);
-    expect(() => validateSpec({ ...spec('x'), vms: [{ ...spec('x').vms[0], host: 'nope' }] })).toThrow(/vms\[0\]\.host/);
+    expect(() => validateSpec({ ...spec('x'), vms: [{ ...spec('x').vms[0], name: 'a-very-long-vm-name' }] })).toThrow(
+      /vms\[0\]\.name/,
+    );
+    expect(() => validateSpec({ ...spec('x'), vms: [{ ...spec('x').vms[0], host: 'nope' }] })).toThrow(
+      /vms\[0\]\.host/,
+    );
     expect(() => validateSpec({ ...spec('Bad'), vms: [] })).toThrow(/prefix/);
   });
 });

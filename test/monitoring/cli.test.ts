@@ -23,34 +23,87 @@ function freePort(): Promise<number> {
 const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 let svc: TestService;
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret, ...env }, timeout: 30000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret, ...env },
+        timeout: 30000,
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? ((err as { code?: number }).code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
+      },
+    );
   });
 }
 
-const report = (port: number, verdict = 'would-deny') => svc.api('POST', '/v1/agents/hosts/ha/observations', {
-  connections: [{ src: '10.0.0.11', dst: '10.0.0.31', protocol: 'tcp', port, verdict, rule: 'shop', rule_kind: 'application', new: 1, active: 1 }],
-}, { as: 'agent:ha' });
+const report = (port: number, verdict = 'would-deny') =>
+  svc.api(
+    'POST',
+    '/v1/agents/hosts/ha/observations',
+    {
+      connections: [
+        {
+          src: '10.0.0.11',
+          dst: '10.0.0.31',
+          protocol: 'tcp',
+          port,
+          verdict,
+          rule: 'shop',
+          rule_kind: 'application',
+          new: 1,
+          active: 1,
+        },
+      ],
+    },
+    { as: 'agent:ha' },
+  );
 
 beforeAll(async () => {
   svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: 100, retentionMs: 3_600_000 })] });
   for (const [path, body] of [
     ['/v1/categories', { name: 'AppTier', values: ['web', 'db'] }],
     ['/v1/hosts', { name: 'ha' }],
-    ['/v1/entities', { name: 'web-1', host: 'ha', port: 'vm-web1', ips: ['10.0.0.11'], categories: { AppTier: 'web' } }],
+    [
+      '/v1/entities',
+      { name: 'web-1', host: 'ha', port: 'vm-web1', ips: ['10.0.0.11'], categories: { AppTier: 'web' } },
+    ],
     ['/v1/entities', { name: 'db-1', host: 'ha', port: 'vm-db1', ips: ['10.0.0.31'], categories: { AppTier: 'db' } }],
-    ['/v1/application-rules', { name: 'shop', mode: 'monitor', target: { categories: { AppTier: ['db'] } }, inbound: [] }],
+    [
+      '/v1/application-rules',
+      { name: 'shop', mode: 'monitor', target: { categories: { AppTier: ['db'] } }, inbound: [] },
+    ],
   ] as const) {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  await svc.api('POST', '/v1/agents/hosts/ha/status', { realized_generation: 1, flow_count: 12, reachable: true, last_error: null, drift_repairs: 0, notice: 'the bridge was in fail-mode standalone: set it to secure' }, { as: 'agent:ha' });
+  await svc.api(
+    'POST',
+    '/v1/agents/hosts/ha/status',
+    {
+      realized_generation: 1,
+      flow_count: 12,
+      reachable: true,
+      last_error: null,
+      drift_repairs: 0,
+      notice: 'the bridge was in fail-mode standalone: set it to secure',
+    },
+    { as: 'agent:ha' },
+  );
   await report(5432);
 }, 60_000);
-afterAll(async () => { await svc?.close(); });
+afterAll(async () => {
+  await svc?.close();
+});
 
 test('microseg status: generation and each host with its realization state', async () => {
   const r = await run(['status']);
@@ -73,12 +126,18 @@ test('microseg flows: a table with the would-deny connection; filters pass throu
 }, 30_000);
 
 test('microseg flows --watch prints new connections as they are observed', async () => {
-  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300ms'], { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } });
+  const child = spawn(process.execPath, [CLI, 'flows', '--watch', '--interval', '300ms'], {
+    env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret },
+  });
   let out = '';
-  child.stdout.on('data', (d) => { out += String(d); });
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
   try {
     const waitFor = async (re: RegExp) => {
-      await eventually(`output matching ${re}`, () => re.test(out), { timeoutMs: margin(2000), intervalMs: 100 }).catch(() => undefined);
+      await eventually(`output matching ${re}`, () => re.test(out), { timeoutMs: margin(2000), intervalMs: 100 }).catch(
+        () => undefined,
+      );
       expect(out).toMatch(re);
     };
     await waitFor(/tcp\/5432/);
@@ -95,7 +154,13 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe('web-1 → db-1 tcp/5432: WOULD-DENY — application rule shop (monitor)\n');
   const json = await run(['explain', 'db-1', '10.0.0.11', 'icmp/8', '--json']);
-  expect(JSON.parse(json.stdout)).toEqual({ verdict: 'allow', layer: 'application', rule: 'shop', mode: 'monitor', drafts: [] }); // shop allows all outbound
+  expect(JSON.parse(json.stdout)).toEqual({
+    verdict: 'allow',
+    layer: 'application',
+    rule: 'shop',
+    mode: 'monitor',
+    drafts: [],
+  }); // shop allows all outbound
   const unknown = await run(['explain', 'nobody', 'db-1', 'tcp/1']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/^microseg: 4\d\d: .*nobody.*\(field src\)\n$/);
@@ -103,7 +168,10 @@ test('microseg explain web-1 db-1 tcp/5432: verdict, layer and rule from the ref
 
 test('errors are one line without a stack: no token, bad service, unreachable endpoint, bad token', async () => {
   const noToken = await run(['status'], { MICROSEG_TOKEN: '' });
-  expect([noToken.code, noToken.stderr]).toEqual([1, 'microseg: no token: set MICROSEG_TOKEN or pass --token-file FILE\n']);
+  expect([noToken.code, noToken.stderr]).toEqual([
+    1,
+    'microseg: no token: set MICROSEG_TOKEN or pass --token-file FILE\n',
+  ]);
   const badToken = await run(['status'], { MICROSEG_TOKEN: 'wrong-token-123' });
   expect(badToken.stderr).toMatch(/^microseg: 401: /);
   const badSvc = await run(['explain', 'web-1', 'db-1', 'tcp']);
@@ -116,7 +184,10 @@ test('errors are one line without a stack: no token, bad service, unreachable en
 
 test('the token from --token-file or MICROSEG_TOKEN, never an argument: --token is refused, saying why', async () => {
   const refused = await run(['status', '--token', TEST_TOKENS.reader.secret], { MICROSEG_TOKEN: '' });
-  expect([refused.code, refused.stderr]).toEqual([1, 'microseg: --token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE\n']);
+  expect([refused.code, refused.stderr]).toEqual([
+    1,
+    'microseg: --token: refused: a token given as an argument shows in ps to every user of this machine; set MICROSEG_TOKEN or pass --token-file FILE\n',
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'mscli-'));
   try {
     const file = join(dir, 'token');
@@ -124,13 +195,15 @@ test('the token from --token-file or MICROSEG_TOKEN, never an argument: --token 
     const viaFile = await run(['status', '--token-file', file], { MICROSEG_TOKEN: '' });
     expect([viaFile.code, viaFile.stderr]).toEqual([0, '']);
     expect(viaFile.stdout).toContain(`policy generation ${svc.store.generation()}`);
-    expect((await run(['status', '--token-file', join(dir, 'none')], { MICROSEG_TOKEN: '' })).stderr).toBe(`microseg: --token-file: cannot read "${join(dir, 'none')}": ENOENT\n`);
+    expect((await run(['status', '--token-file', join(dir, 'none')], { MICROSEG_TOKEN: '' })).stderr).toBe(
+      `microseg: --token-file: cannot read "${join(dir, 'none')}": ENOENT\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }, 30_000);
 
-test('HTTPS: --ca-cert trusts the service\'s certificate; without it, one clear line', async () => {
+test("HTTPS: --ca-cert trusts the service's certificate; without it, one clear line", async () => {
   const certs = makeCerts();
   const tls = await startTlsService(certs);
   try {
@@ -140,9 +213,16 @@ test('HTTPS: --ca-cert trusts the service\'s certificate; without it, one clear 
     expect(JSON.parse(trusted.stdout).generation).toBe((await tls.api('GET', '/v1/status')).body.generation);
     const untrusted = await run(['status'], env);
     expect(untrusted.code).toBe(1);
-    expect(untrusted.stderr).toMatch(new RegExp(`^microseg: cannot reach ${tls.url}: (unable to verify the first certificate|self.signed certificate)[^\n]*\n$`));
+    expect(untrusted.stderr).toMatch(
+      new RegExp(
+        `^microseg: cannot reach ${tls.url}: (unable to verify the first certificate|self.signed certificate)[^\n]*\n$`,
+      ),
+    );
     // Plain HTTP to the HTTPS port gets no answer.
-    const plain = await run(['status', '--ca-cert', certs.caPath], { ...env, MICROSEG_ENDPOINT: tls.url.replace('https:', 'http:') });
+    const plain = await run(['status', '--ca-cert', certs.caPath], {
+      ...env,
+      MICROSEG_ENDPOINT: tls.url.replace('https:', 'http:'),
+    });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toMatch(/^microseg: cannot reach http:\/\/127\.0\.0\.1:\d+: /);
   } finally {

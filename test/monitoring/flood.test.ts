@@ -23,7 +23,9 @@ beforeAll(async () => {
   svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: MAX_ROWS, retentionMs: 3_600_000 })] });
   await svc.api('POST', '/v1/hosts', { name: 'flood' });
 });
-afterAll(async () => { await svc?.close(); });
+afterAll(async () => {
+  await svc?.close();
+});
 
 function heapUsed(): number {
   gc();
@@ -33,13 +35,25 @@ function heapUsed(): number {
 
 /** Connection i: a distinct external source address and port, so every one is its own row. */
 const connection = (i: number): ObservedConnectionT => ({
-  src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: '172.16.0.1', protocol: 'tcp', port: 1024 + (i % 60000),
-  verdict: i % 3 === 0 ? 'would-deny' : 'allow', rule: 'flood-rule', rule_kind: 'application', new: 1, active: 1,
+  src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  dst: '172.16.0.1',
+  protocol: 'tcp',
+  port: 1024 + (i % 60000),
+  verdict: i % 3 === 0 ? 'would-deny' : 'allow',
+  rule: 'flood-rule',
+  rule_kind: 'application',
+  new: 1,
+  active: 1,
 });
 
 test('100,000 distinct connections: memory stays under the bound, oldest rows dropped and counted', async () => {
   // Warm up the route (schema compilation, first allocations) before measuring.
-  await svc.api('POST', '/v1/agents/hosts/flood/observations', { connections: [connection(TOTAL + 1)] }, { as: 'agent:flood' });
+  await svc.api(
+    'POST',
+    '/v1/agents/hosts/flood/observations',
+    { connections: [connection(TOTAL + 1)] },
+    { as: 'agent:flood' },
+  );
   const before = heapUsed();
   const rssBefore = process.memoryUsage().rss;
   const started = Date.now();
@@ -52,7 +66,9 @@ test('100,000 distinct connections: memory stays under the bound, oldest rows dr
   const after = heapUsed();
   const rssAfter = process.memoryUsage().rss;
   const flows = await svc.api('GET', '/v1/flows?limit=10000');
-  console.log(`flood: ${TOTAL} connections in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)}/s over HTTP); heap +${((after - before) / 1048576).toFixed(1)} MB, rss +${((rssAfter - rssBefore) / 1048576).toFixed(1)} MB; rows ${flows.body.stats.entries}, dropped ${flows.body.stats.dropped}`);
+  console.log(
+    `flood: ${TOTAL} connections in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)}/s over HTTP); heap +${((after - before) / 1048576).toFixed(1)} MB, rss +${((rssAfter - rssBefore) / 1048576).toFixed(1)} MB; rows ${flows.body.stats.entries}, dropped ${flows.body.stats.dropped}`,
+  );
   expect(flows.body.stats.entries).toBe(MAX_ROWS);
   expect(flows.body.stats.dropped).toBe(TOTAL + 1 - MAX_ROWS);
   expect(after - before).toBeLessThan(HEAP_BOUND_BYTES);

@@ -7,16 +7,38 @@ import type { PolicySnapshot } from '../../service/model/snapshot';
 import type { ObservedConnectionT } from '../../service/model/observation';
 
 const snapshot: PolicySnapshot = {
-  generation: 3, categories: [], address_groups: [], service_groups: [], application_rules: [], isolation_rules: [], quarantine_rules: [], shared_service_rules: [],
+  generation: 3,
+  categories: [],
+  address_groups: [],
+  service_groups: [],
+  application_rules: [],
+  isolation_rules: [],
+  quarantine_rules: [],
+  shared_service_rules: [],
   hosts: [{ name: 'ha', bridge: 'br.microseg', uplinks: [] }],
   entities: [
-    { name: 'web-1', host: 'ha', port: 'vm-web1', ips: ['10.0.0.11', 'fd00::11'], categories: { AppType: 'shop', AppTier: 'web' } },
+    {
+      name: 'web-1',
+      host: 'ha',
+      port: 'vm-web1',
+      ips: ['10.0.0.11', 'fd00::11'],
+      categories: { AppType: 'shop', AppTier: 'web' },
+    },
     { name: 'db-1', host: 'ha', port: 'vm-db1', ips: ['10.0.0.31'], categories: { AppType: 'shop', AppTier: 'db' } },
   ],
 };
 const index = new EntityIndex(snapshot);
 const conn = (over: Partial<ObservedConnectionT> = {}): ObservedConnectionT => ({
-  src: '10.0.0.11', dst: '10.0.0.31', protocol: 'tcp', port: 5432, verdict: 'would-deny', rule: 'shop', rule_kind: 'application', new: 1, active: 1, ...over,
+  src: '10.0.0.11',
+  dst: '10.0.0.31',
+  protocol: 'tcp',
+  port: 5432,
+  verdict: 'would-deny',
+  rule: 'shop',
+  rule_kind: 'application',
+  new: 1,
+  active: 1,
+  ...over,
 });
 
 function clock(start = 1_000_000) {
@@ -48,11 +70,30 @@ describe.each(['sqlite', 'postgres'] as const)('FlowStore on %s', (backend) => {
     const s = await flowStore({ maxEntries: 100, retentionMs: 60_000, now: c.now });
     await s.ingest('ha', { connections: [conn({ new: 2, active: 2 })] }, index);
     c.t += 1000;
-    await s.ingest('ha', { connections: [conn({ new: 0, active: 1 }), conn({ src: 'fd00:0:0::11', new: 1 }), conn({ verdict: 'allow', rule: null, rule_kind: null })] }, index);
+    await s.ingest(
+      'ha',
+      {
+        connections: [
+          conn({ new: 0, active: 1 }),
+          conn({ src: 'fd00:0:0::11', new: 1 }),
+          conn({ verdict: 'allow', rule: null, rule_kind: null }),
+        ],
+      },
+      index,
+    );
     const rows = await s.query({}, index);
     expect(rows).toHaveLength(2); // the IPv6 address of web-1 lands on the same row
     const wd = rows.find((r) => r.verdict === 'would-deny')!;
-    expect(wd).toMatchObject({ source: 'web-1', destination: 'db-1', source_entity: true, protocol: 'tcp', port: 5432, rule: 'shop', count: 3, hosts: ['ha'] });
+    expect(wd).toMatchObject({
+      source: 'web-1',
+      destination: 'db-1',
+      source_entity: true,
+      protocol: 'tcp',
+      port: 5432,
+      rule: 'shop',
+      count: 3,
+      hosts: ['ha'],
+    });
     expect(wd.first_seen).toBe(new Date(1_000_000).toISOString());
     expect(wd.last_seen).toBe(new Date(1_001_000).toISOString());
   });
@@ -60,16 +101,29 @@ describe.each(['sqlite', 'postgres'] as const)('FlowStore on %s', (backend) => {
   test('an address of no entity stays an IP', async () => {
     const s = await flowStore({ maxEntries: 10, retentionMs: 60_000 });
     await s.ingest('ha', { connections: [conn({ src: '192.0.2.9' })] }, index);
-    expect((await s.query({}, index))[0]).toMatchObject({ source: '192.0.2.9', source_entity: false, destination: 'db-1' });
+    expect((await s.query({}, index))[0]).toMatchObject({
+      source: '192.0.2.9',
+      source_entity: false,
+      destination: 'db-1',
+    });
   });
 
   test('filters: rule, entity, category, verdict, since', async () => {
     const c = clock();
     const s = await flowStore({ maxEntries: 100, retentionMs: 600_000, now: c.now });
-    await s.ingest('ha', { connections: [conn(), conn({ verdict: 'deny', rule: 'iso', rule_kind: 'isolation', port: 22 })] }, index);
+    await s.ingest(
+      'ha',
+      { connections: [conn(), conn({ verdict: 'deny', rule: 'iso', rule_kind: 'isolation', port: 22 })] },
+      index,
+    );
     c.t += 5000;
-    await s.ingest('ha', { connections: [conn({ src: '192.0.2.9', dst: '10.0.0.11', port: 443, verdict: 'allow', rule: 'shop' })] }, index);
-    const q = async (f: Parameters<FlowStore['query']>[0]) => (await s.query(f, index)).map((r) => `${r.source}>${r.destination}:${r.port}`).sort();
+    await s.ingest(
+      'ha',
+      { connections: [conn({ src: '192.0.2.9', dst: '10.0.0.11', port: 443, verdict: 'allow', rule: 'shop' })] },
+      index,
+    );
+    const q = async (f: Parameters<FlowStore['query']>[0]) =>
+      (await s.query(f, index)).map((r) => `${r.source}>${r.destination}:${r.port}`).sort();
     expect(await q({ rule: 'shop' })).toEqual(['192.0.2.9>web-1:443', 'web-1>db-1:5432']);
     expect(await q({ rule: 'iso', rule_kind: 'isolation' })).toEqual(['web-1>db-1:22']);
     expect(await q({ entity: 'db-1' })).toEqual(['web-1>db-1:22', 'web-1>db-1:5432']);
@@ -82,7 +136,10 @@ describe.each(['sqlite', 'postgres'] as const)('FlowStore on %s', (backend) => {
   test('full: the least recently seen row is dropped first and counted', async () => {
     const c = clock();
     const s = await flowStore({ maxEntries: 3, retentionMs: 600_000, now: c.now });
-    for (const port of [1, 2, 3]) { await s.ingest('ha', { connections: [conn({ port })] }, index); c.t += 10; }
+    for (const port of [1, 2, 3]) {
+      await s.ingest('ha', { connections: [conn({ port })] }, index);
+      c.t += 10;
+    }
     await s.ingest('ha', { connections: [conn({ port: 1 })] }, index); // port 1 seen again: now the newest
     c.t += 10;
     await s.ingest('ha', { connections: [conn({ port: 4 })] }, index);
@@ -105,7 +162,9 @@ describe.each(['sqlite', 'postgres'] as const)('FlowStore on %s', (backend) => {
 
   test('per-cookie counters are replaced per host and summed per rule', async () => {
     const s = await flowStore({ maxEntries: 10, retentionMs: 1000 });
-    const counters = (packets: number) => [{ cookie: '0x10', rule: 'shop', rule_kind: 'application' as const, packets, bytes: packets * 100 }];
+    const counters = (packets: number) => [
+      { cookie: '0x10', rule: 'shop', rule_kind: 'application' as const, packets, bytes: packets * 100 },
+    ];
     await s.ingest('ha', { connections: [], counters: counters(5) }, index);
     await s.ingest('ha', { connections: [], counters: counters(7) }, index);
     await s.ingest('hb', { connections: [], counters: counters(1) }, index);
@@ -121,7 +180,10 @@ describe.each(['sqlite', 'postgres'] as const)('FlowStore on %s', (backend) => {
     expect(t.connections).toEqual({ allow: 0, deny: 0, 'would-deny': 6000 });
     expect(t.last_seen).not.toBeNull();
     expect((await s.ruleTotals('shop', 'isolation')).connections.deny).toBe(1);
-    expect(await s.ruleTotals('nope', 'application')).toEqual({ connections: { allow: 0, deny: 0, 'would-deny': 0 }, last_seen: null });
+    expect(await s.ruleTotals('nope', 'application')).toEqual({
+      connections: { allow: 0, deny: 0, 'would-deny': 0 },
+      last_seen: null,
+    });
   });
 
   test('rejects a bad bound', async () => {

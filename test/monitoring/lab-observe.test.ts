@@ -17,13 +17,16 @@ import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
 import { pipelineDecoder } from '../../service/agent/decode';
 
-if (!isRoot()) throw new Error('test/monitoring/lab-observe needs root: network namespaces, veth pairs and Open vSwitch daemons');
+if (!isRoot())
+  throw new Error('test/monitoring/lab-observe needs root: network namespaces, veth pairs and Open vSwitch daemons');
 jest.setTimeout(120_000);
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 const RULE = 'db-guard';
 const rule = (mode: 'monitor' | 'apply') => ({
-  name: RULE, mode, target: { categories: { AppTier: ['db'] } },
+  name: RULE,
+  mode,
+  target: { categories: { AppTier: ['db'] } },
   inbound: [{ from: { categories: { AppTier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }],
   outbound_policy: 'allow_all',
 });
@@ -43,11 +46,20 @@ describe('observed connections from a real lab', () => {
   };
 
   async function waitRealized(): Promise<void> {
-    await eventually('hosts realize the current generation', async () => {
-      const s = await api('GET', '/v1/status');
-      if (s.hosts.every((h: { status: { realized_generation: number | null } }) => h.status.realized_generation === s.generation)) return true;
-      throw new Error(`generation ${s.generation}: ${JSON.stringify(s.hosts)}`);
-    }, { timeoutMs: margin(2000), intervalMs: 100 });
+    await eventually(
+      'hosts realize the current generation',
+      async () => {
+        const s = await api('GET', '/v1/status');
+        if (
+          s.hosts.every(
+            (h: { status: { realized_generation: number | null } }) => h.status.realized_generation === s.generation,
+          )
+        )
+          return true;
+        throw new Error(`generation ${s.generation}: ${JSON.stringify(s.hosts)}`);
+      },
+      { timeoutMs: margin(2000), intervalMs: 100 },
+    );
   }
 
   /**
@@ -55,16 +67,37 @@ describe('observed connections from a real lab', () => {
    * Promised within 5 s (the next 2 s agent pass, then ingestion); bound margin(5000).
    */
   async function waitForFlow(verdict: string, t0: number): Promise<{ ms: number; row: Record<string, unknown> }> {
-    const { value: row } = await eventually(`a ${verdict} web1→db1 tcp/5432 row by ${RULE} in /v1/flows`, async () => {
-      const items = (await api('GET', `/v1/flows?rule=${RULE}&verdict=${verdict}&entity=db1`)).items as Record<string, unknown>[];
-      return items.find((f) => f.source === 'web1' && f.destination === 'db1' && f.protocol === 'tcp' && f.port === 5432);
-    }, { timeoutMs: Math.max(0, t0 + margin(5000) - Date.now()), intervalMs: 100 });
+    const { value: row } = await eventually(
+      `a ${verdict} web1→db1 tcp/5432 row by ${RULE} in /v1/flows`,
+      async () => {
+        const items = (await api('GET', `/v1/flows?rule=${RULE}&verdict=${verdict}&entity=db1`)).items as Record<
+          string,
+          unknown
+        >[];
+        return items.find(
+          (f) => f.source === 'web1' && f.destination === 'db1' && f.protocol === 'tcp' && f.port === 5432,
+        );
+      },
+      { timeoutMs: Math.max(0, t0 + margin(5000) - Date.now()), intervalMs: 100 },
+    );
     return { ms: Date.now() - t0, row };
   }
 
   beforeAll(async () => {
-    const vm = (name: string, host: string, n: number) => ({ name, host, ip: `10.78.0.${n}`, mac: `02:78:00:00:00:${n.toString(16).padStart(2, '0')}`, port: `vm-${name}`, tcp: [5432], udp: [] });
-    lab = await Lab.up({ prefix, hosts: [{ name: 'ha' }, { name: 'hb' }], vms: [vm('web1', 'ha', 11), vm('app1', 'hb', 21), vm('db1', 'hb', 31)] });
+    const vm = (name: string, host: string, n: number) => ({
+      name,
+      host,
+      ip: `10.78.0.${n}`,
+      mac: `02:78:00:00:00:${n.toString(16).padStart(2, '0')}`,
+      port: `vm-${name}`,
+      tcp: [5432],
+      udp: [],
+    });
+    lab = await Lab.up({
+      prefix,
+      hosts: [{ name: 'ha' }, { name: 'hb' }],
+      vms: [vm('web1', 'ha', 11), vm('app1', 'hb', 21), vm('db1', 'hb', 31)],
+    });
     svc = await startService({
       database: join(tmp, 'microseg.sqlite'),
       plugins: [
@@ -73,9 +106,18 @@ describe('observed connections from a real lab', () => {
       ],
     });
     await api('POST', '/v1/categories', { name: 'AppTier', values: ['web', 'app', 'db'] });
-    for (const h of lab.hosts.values()) await api('POST', '/v1/hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] });
+    for (const h of lab.hosts.values())
+      await api('POST', '/v1/hosts', { name: h.name, ovs_rundir: h.rundir, bridge: h.bridge, uplinks: [h.uplink] });
     const tier: Record<string, string> = { web1: 'web', app1: 'app', db1: 'db' };
-    for (const v of lab.vms.values()) await api('POST', '/v1/entities', { name: v.name, host: v.host, port: v.port, mac: v.mac, ips: [v.ip], categories: { AppTier: tier[v.name] } });
+    for (const v of lab.vms.values())
+      await api('POST', '/v1/entities', {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        mac: v.mac,
+        ips: [v.ip],
+        categories: { AppTier: tier[v.name] },
+      });
     await api('POST', '/v1/application-rules', rule('monitor'));
     await waitRealized();
   });
@@ -92,8 +134,16 @@ describe('observed connections from a real lab', () => {
     const t0 = Date.now();
     expect(await lab.probe({ src: 'web1', dst: 'db1', protocol: 'tcp', port: 5432 })).toBe(true);
     const { ms, row } = await waitForFlow('would-deny', t0);
-    figures.push(`would-deny web1→db1 tcp/5432 in /v1/flows ${ms} ms after the attempt (promise 5000, bound ${margin(5000)})`);
-    expect(row).toMatchObject({ rule: RULE, rule_kind: 'application', verdict: 'would-deny', source_entity: true, destination_entity: true });
+    figures.push(
+      `would-deny web1→db1 tcp/5432 in /v1/flows ${ms} ms after the attempt (promise 5000, bound ${margin(5000)})`,
+    );
+    expect(row).toMatchObject({
+      rule: RULE,
+      rule_kind: 'application',
+      verdict: 'would-deny',
+      source_entity: true,
+      destination_entity: true,
+    });
     // The allowed path (app1 → db1) is observed as allow, by the same rule.
     expect(await lab.probe({ src: 'app1', dst: 'db1', protocol: 'tcp', port: 5432 })).toBe(true);
     const hits = await api('GET', `/v1/application-rules/${RULE}/hits`);
@@ -102,8 +152,16 @@ describe('observed connections from a real lab', () => {
 
   test('the web page draws that would-deny connection on the rule view (headless chromium)', async () => {
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${svc.url}/ui#/rules/${RULE}`);
@@ -123,13 +181,19 @@ describe('observed connections from a real lab', () => {
     const t0 = Date.now();
     expect(await lab.probe({ src: 'web1', dst: 'db1', protocol: 'tcp', port: 5432 })).toBe(false);
     const { ms, row } = await waitForFlow('deny', t0);
-    figures.push(`deny web1→db1 tcp/5432 in /v1/flows ${ms} ms after the attempt (promise 5000, bound ${margin(5000)})`);
+    figures.push(
+      `deny web1→db1 tcp/5432 in /v1/flows ${ms} ms after the attempt (promise 5000, bound ${margin(5000)})`,
+    );
     expect(row).toMatchObject({ rule: RULE, verdict: 'deny' });
     // The rule's hits: connections by verdict, and the packets its flows (cookie) matched on the bridges.
-    const { value: hits } = await eventually('the rule counts packets', async () => {
-      const h = await api('GET', `/v1/application-rules/${RULE}/hits`);
-      return h.packets > 0 && h;
-    }, { timeoutMs: margin(2000), intervalMs: 200 });
+    const { value: hits } = await eventually(
+      'the rule counts packets',
+      async () => {
+        const h = await api('GET', `/v1/application-rules/${RULE}/hits`);
+        return h.packets > 0 && h;
+      },
+      { timeoutMs: margin(2000), intervalMs: 200 },
+    );
     expect(hits).toMatchObject({ rule: RULE, kind: 'application', mode: 'apply' });
     expect(hits.connections.deny).toBeGreaterThanOrEqual(1);
     expect(hits.connections['would-deny']).toBeGreaterThanOrEqual(1);

@@ -16,7 +16,12 @@ import { eventually, margin } from '../../lab/eventually';
 import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../../lab/ovs';
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import { ObservationReporter, ovsDumpers, vswitchdControl, type ObservationDecoder } from '../../service/agent/reporter';
+import {
+  ObservationReporter,
+  ovsDumpers,
+  vswitchdControl,
+  type ObservationDecoder,
+} from '../../service/agent/reporter';
 import { httpLink } from '../../service/agent/http-link';
 
 const BRIDGE = 'br.microseg';
@@ -32,7 +37,10 @@ const decoder: ObservationDecoder = {
     const idx = Number(e.labels & 0xffffffffn);
     return { verdict, rule: idx ? RULES[idx - 1] : null, rule_kind: idx ? 'application' : null };
   },
-  cookie: (c) => (c >= 0x100n && c < 0x100n + BigInt(RULES.length + 1) ? { rule: c === 0x100n ? null : RULES[Number(c - 0x101n)], rule_kind: c === 0x100n ? null : 'application' } : null),
+  cookie: (c) =>
+    c >= 0x100n && c < 0x100n + BigInt(RULES.length + 1)
+      ? { rule: c === 0x100n ? null : RULES[Number(c - 0x101n)], rule_kind: c === 0x100n ? null : 'application' }
+      : null,
 };
 
 const FLOWS = [
@@ -52,9 +60,36 @@ beforeAll(async () => {
   rundir = mkdtempSync(join(tmpdir(), `e-obs-${process.pid}-`));
   await startOvsdb(undefined, rundir);
   await startVswitchd(undefined, rundir, ['--enable-dummy=override']);
-  await vsctl(rundir, ['add-br', BRIDGE, '--', 'set', 'bridge', BRIDGE, 'datapath_type=dummy', 'fail-mode=secure',
-    '--', 'add-port', BRIDGE, 'p1', '--', 'set', 'interface', 'p1', 'type=dummy', 'ofport_request=1',
-    '--', 'add-port', BRIDGE, 'p2', '--', 'set', 'interface', 'p2', 'type=dummy', 'ofport_request=2']);
+  await vsctl(rundir, [
+    'add-br',
+    BRIDGE,
+    '--',
+    'set',
+    'bridge',
+    BRIDGE,
+    'datapath_type=dummy',
+    'fail-mode=secure',
+    '--',
+    'add-port',
+    BRIDGE,
+    'p1',
+    '--',
+    'set',
+    'interface',
+    'p1',
+    'type=dummy',
+    'ofport_request=1',
+    '--',
+    'add-port',
+    BRIDGE,
+    'p2',
+    '--',
+    'set',
+    'interface',
+    'p2',
+    'type=dummy',
+    'ofport_request=2',
+  ]);
   for (const f of FLOWS) await run('ovs-ofctl', ['-O', 'OpenFlow15', 'add-flow', `unix:${rundir}/${BRIDGE}.mgmt`, f]);
 
   svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: 1000, retentionMs: 3_600_000 })] });
@@ -63,7 +98,10 @@ beforeAll(async () => {
     ['/v1/hosts', { name: 'hv1' }],
     ['/v1/entities', { name: 'web-1', host: 'hv1', port: 'p1', ips: ['10.0.0.11'], categories: { AppTier: 'web' } }],
     ['/v1/entities', { name: 'db-1', host: 'hv1', port: 'p2', ips: ['10.0.0.31'], categories: { AppTier: 'db' } }],
-    ['/v1/application-rules', { name: 'shop', mode: 'monitor', target: { categories: { AppTier: ['db'] } }, inbound: [] }],
+    [
+      '/v1/application-rules',
+      { name: 'shop', mode: 'monitor', target: { categories: { AppTier: ['db'] } }, inbound: [] },
+    ],
   ] as const) {
     const r = await svc.api('POST', path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -83,7 +121,9 @@ test('connections from real conntrack (would-deny, deny, allow) and per-rule cou
   const ctl = vswitchdControl(rundir);
   const inject = (pkt: string) => run('ovs-appctl', ['-t', ctl, 'netdev-dummy/receive', 'p1', pkt]);
   const reporter = new ObservationReporter({
-    host: 'hv1', ...ovsDumpers(BRIDGE, rundir), decoder: () => decoder,
+    host: 'hv1',
+    ...ovsDumpers(BRIDGE, rundir),
+    decoder: () => decoder,
     send: httpLink({ services: [svc.url], token: svc.agentToken('hv1') }).reportObservations,
   });
 
@@ -92,12 +132,22 @@ test('connections from real conntrack (would-deny, deny, allow) and per-rule cou
   await inject(syn('10.0.0.11', '10.0.0.31', 40001, 22));
   await inject(syn('10.0.0.11', '10.0.0.31', 40002, 80));
   expect(await reporter.tick()).toBe(3);
-  const flows = (await svc.api('GET', '/v1/flows?entity=db-1')).body.items as { port: number; verdict: string; rule: string | null; count: number; source: string }[];
+  const flows = (await svc.api('GET', '/v1/flows?entity=db-1')).body.items as {
+    port: number;
+    verdict: string;
+    rule: string | null;
+    count: number;
+    source: string;
+  }[];
   const elapsed = Date.now() - t0;
   expect(flows.map((f) => `${f.source}:${f.port}:${f.verdict}:${f.rule}:${f.count}`).sort()).toEqual([
-    'web-1:22:deny:shop:1', 'web-1:5432:would-deny:shop:1', 'web-1:80:allow:null:1',
+    'web-1:22:deny:shop:1',
+    'web-1:5432:would-deny:shop:1',
+    'web-1:80:allow:null:1',
   ]);
-  process.stdout.write(`three observations reported and queryable in ${elapsed} ms (promise 1000, bound ${margin(1000)})\n`);
+  process.stdout.write(
+    `three observations reported and queryable in ${elapsed} ms (promise 1000, bound ${margin(1000)})\n`,
+  );
   expect(elapsed).toBeLessThan(margin(1000));
 
   // The same connections again: active, not counted twice; a new attempt is counted.
@@ -107,11 +157,17 @@ test('connections from real conntrack (would-deny, deny, allow) and per-rule cou
   expect(hits.connections).toEqual({ allow: 0, deny: 1, 'would-deny': 2 });
   // Counters by cookie, read from dump-flows: 0x101 matched three first packets (5432 twice, 22 once).
   // OVS updates flow statistics lazily (revalidator, about every 500 ms): poll a few ticks.
-  hits = (await eventually('the rule counters reach 3 packets', async () => {
-    await reporter.tick();
-    const h = (await svc.api('GET', '/v1/application-rules/shop/hits')).body;
-    return h.packets >= 3 && h;
-  }, { timeoutMs: margin(1000), intervalMs: 250 }).catch(() => ({ value: hits }))).value;
+  hits = (
+    await eventually(
+      'the rule counters reach 3 packets',
+      async () => {
+        await reporter.tick();
+        const h = (await svc.api('GET', '/v1/application-rules/shop/hits')).body;
+        return h.packets >= 3 && h;
+      },
+      { timeoutMs: margin(1000), intervalMs: 250 },
+    ).catch(() => ({ value: hits }))
+  ).value;
   expect(hits.packets).toBe(3);
   expect(hits.connections).toEqual({ allow: 0, deny: 1, 'would-deny': 2 }); // re-reporting counted nothing twice
   expect(hits.counters).toEqual([expect.objectContaining({ host: 'hv1', cookie: '0x101', rule: 'shop' })]);

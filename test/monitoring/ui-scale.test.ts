@@ -33,17 +33,53 @@ const figures: string[] = [];
 /** The rows: app0 (the viewed rule) gets 40,000 (outside addresses → web, web → app, app → db, some would-deny/deny), the other apps the rest. */
 function connections(): ObservedConnectionT[] {
   const out: ObservedConnectionT[] = [];
-  const c = (src: string, dst: string, port: number, verdict: ObservedConnectionT['verdict'], rule: string | null): ObservedConnectionT =>
-    ({ src, dst, protocol: 'tcp', port, verdict, rule, rule_kind: rule ? 'application' : null, new: 1 + (out.length % 7), active: 1 });
-  for (let i = 0; i < 30_000; i++) out.push(c(`100.64.${i >> 8}.${i & 255}`, entityIp(0, (i % 7) * 3), 443 + (i % 3) * 1000, i % 10 === 0 ? 'would-deny' : 'allow', 'r0'));
+  const c = (
+    src: string,
+    dst: string,
+    port: number,
+    verdict: ObservedConnectionT['verdict'],
+    rule: string | null,
+  ): ObservedConnectionT => ({
+    src,
+    dst,
+    protocol: 'tcp',
+    port,
+    verdict,
+    rule,
+    rule_kind: rule ? 'application' : null,
+    new: 1 + (out.length % 7),
+    active: 1,
+  });
+  for (let i = 0; i < 30_000; i++)
+    out.push(
+      c(
+        `100.64.${i >> 8}.${i & 255}`,
+        entityIp(0, (i % 7) * 3),
+        443 + (i % 3) * 1000,
+        i % 10 === 0 ? 'would-deny' : 'allow',
+        'r0',
+      ),
+    );
   for (let i = 0; i < 10_000; i++) {
     const web = (i % 7) * 3;
     const app = 1 + (i % 6) * 3;
-    out.push(i % 5 === 0 ? c(entityIp(0, web), entityIp(0, 2 + (i % 6) * 3), 5000 + (i % 500), 'would-deny', 'r0') : c(entityIp(0, web), entityIp(0, app), 8000 + (i % 1000), 'allow', 'r0'));
+    out.push(
+      i % 5 === 0
+        ? c(entityIp(0, web), entityIp(0, 2 + (i % 6) * 3), 5000 + (i % 500), 'would-deny', 'r0')
+        : c(entityIp(0, web), entityIp(0, app), 8000 + (i % 1000), 'allow', 'r0'),
+    );
   }
   for (let i = 0; out.length < ROWS; i++) {
     const app = 1 + (i % (APPS - 1));
-    out.push(c(entityIp(app, i % PER_APP), entityIp(app, (i + 1) % PER_APP), 1000 + (i % 20_000), i % 13 === 0 ? 'deny' : 'allow', `r${app}`));
+    out.push(
+      c(
+        entityIp(app, i % PER_APP),
+        entityIp(app, (i + 1) % PER_APP),
+        1000 + (i % 20_000),
+        i % 13 === 0 ? 'deny' : 'allow',
+        `r${app}`,
+      ),
+    );
   }
   return out;
 }
@@ -52,18 +88,29 @@ beforeAll(async () => {
   svc = await startService({ plugins: [createMonitoringPlugin({ maxEntries: ROWS, retentionMs: 3_600_000 })] });
   const t0 = Date.now();
   const { store } = svc;
-  await store.create('category', { name: 'AppType', values: Array.from({ length: APPS }, (_, i) => `app${i}`) } as never);
+  await store.create('category', {
+    name: 'AppType',
+    values: Array.from({ length: APPS }, (_, i) => `app${i}`),
+  } as never);
   await store.create('category', { name: 'AppTier', values: [...TIERS] } as never);
   for (let h = 0; h < HOSTS; h++) await store.create('host', { name: `h${h}` } as never);
   for (let a = 0; a < APPS; a++) {
     for (let k = 0; k < PER_APP; k++) {
-      await store.create('entity', { name: entityName(a, k), host: `h${(a + k) % HOSTS}`, port: `vm${a}-${k}`, ips: [entityIp(a, k)], categories: { AppType: `app${a}`, AppTier: TIERS[k % 3] } } as never);
+      await store.create('entity', {
+        name: entityName(a, k),
+        host: `h${(a + k) % HOSTS}`,
+        port: `vm${a}-${k}`,
+        ips: [entityIp(a, k)],
+        categories: { AppType: `app${a}`, AppTier: TIERS[k % 3] },
+      } as never);
     }
   }
   const tier = (a: number, t: string) => ({ categories: { AppType: [`app${a}`], AppTier: [t] } });
   for (let a = 0; a < APPS; a++) {
     await store.create('application_rule', {
-      name: `r${a}`, mode: 'monitor', target: { categories: { AppType: [`app${a}`] } },
+      name: `r${a}`,
+      mode: 'monitor',
+      target: { categories: { AppType: [`app${a}`] } },
       inbound: [
         { from: { cidrs: ['100.64.0.0/16'] }, to: tier(a, 'web'), services: [{ protocol: 'tcp', ports: ['443'] }] },
         { from: tier(a, 'web'), to: tier(a, 'app'), services: [{ protocol: 'tcp', ports: ['8000-8999'] }] },
@@ -76,12 +123,19 @@ beforeAll(async () => {
   const rows = connections();
   for (let s = 0; s < rows.length; s += 5000) {
     const host = `h${s % HOSTS}`;
-    const r = await svc.api('POST', `/v1/agents/hosts/${host}/observations`, { connections: rows.slice(s, s + 5000) }, { as: `agent:${host}` });
+    const r = await svc.api(
+      'POST',
+      `/v1/agents/hosts/${host}/observations`,
+      { connections: rows.slice(s, s + 5000) },
+      { as: `agent:${host}` },
+    );
     if (r.status !== 204) throw new Error(`observations: ${r.status} ${JSON.stringify(r.body)}`);
   }
   const stats = (await svc.api('GET', '/v1/flows?limit=1')).body.stats;
   if (stats.entries !== ROWS) throw new Error(`expected ${ROWS} rows in the history, got ${JSON.stringify(stats)}`);
-  figures.push(`setup: ${APPS * PER_APP} entities and ${APPS} rules stored in ${t1 - t0} ms, ${ROWS} rows reported in ${Date.now() - t1} ms`);
+  figures.push(
+    `setup: ${APPS * PER_APP} entities and ${APPS} rules stored in ${t1 - t0} ms, ${ROWS} rows reported in ${Date.now() - t1} ms`,
+  );
   browser = await launchBrowser();
 });
 
@@ -94,7 +148,14 @@ afterAll(async () => {
 /** Bytes of every response the page receives from now until `stop()`, by path. */
 function countPayload(page: Page): { stop: () => Promise<{ total: number; byPath: Record<string, number> }> } {
   const pending: Promise<[string, number]>[] = [];
-  const on = (res: import('playwright-core').Response) => { pending.push(res.body().then((b) => [new URL(res.url()).pathname, b.length] as [string, number], () => [res.url(), 0] as [string, number])); };
+  const on = (res: import('playwright-core').Response) => {
+    pending.push(
+      res.body().then(
+        (b) => [new URL(res.url()).pathname, b.length] as [string, number],
+        () => [res.url(), 0] as [string, number],
+      ),
+    );
+  };
   page.on('response', on);
   return {
     async stop() {
@@ -109,9 +170,15 @@ function countPayload(page: Page): { stop: () => Promise<{ total: number; byPath
 /** Navigates the signed-in page to `hash`; resolves with the ms until the rule view and a full table page are drawn. */
 async function timeRuleView(page: Page, hash: string): Promise<number> {
   const t0 = await page.evaluate(() => Date.now());
-  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
   await waitForView(page, t0, margin(2000));
-  await page.waitForFunction(() => document.querySelectorAll('table.flows tbody tr[class^="row-"]').length === 50, undefined, { timeout: margin(2000) });
+  await page.waitForFunction(
+    () => document.querySelectorAll('table.flows tbody tr[class^="row-"]').length === 50,
+    undefined,
+    { timeout: margin(2000) },
+  );
   return (await page.evaluate(() => Date.now())) - t0;
 }
 
@@ -121,7 +188,9 @@ test('rule view and table of a rule among 10,000 entities, 500 rules and 50,000 
   const payload = countPayload(page);
   const ms = await timeRuleView(page, '#/rules/r0');
   const { total, byPath } = await payload.stop();
-  figures.push(`rule view + table (r0, ${ROWS} rows in the history): drawn in ${ms} ms (promise 2000, bound ${margin(2000)}); the browser received ${total} bytes (bound ${PAYLOAD_BOUND}): ${JSON.stringify(byPath)}`);
+  figures.push(
+    `rule view + table (r0, ${ROWS} rows in the history): drawn in ${ms} ms (promise 2000, bound ${margin(2000)}); the browser received ${total} bytes (bound ${PAYLOAD_BOUND}): ${JSON.stringify(byPath)}`,
+  );
   expect(ms).toBeLessThan(margin(2000));
   expect(total).toBeLessThan(PAYLOAD_BOUND);
 
@@ -137,15 +206,25 @@ test('rule view and table of a rule among 10,000 entities, 500 rules and 50,000 
 
   // A filter is as quick: would-deny only, sorted by count.
   const filtered = await timeRuleView(page, '#/rules/r0?verdict=would-deny&sort=count&order=desc');
-  figures.push(`the same view filtered to would-deny and sorted by count: ${filtered} ms (promise 2000, bound ${margin(2000)})`);
+  figures.push(
+    `the same view filtered to would-deny and sorted by count: ${filtered} ms (promise 2000, bound ${margin(2000)})`,
+  );
   expect(filtered).toBeLessThan(margin(2000));
-  expect(await page.locator('#view path.band').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-verdict')))])).toEqual(['would-deny']);
+  expect(
+    await page
+      .locator('#view path.band')
+      .evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('data-verdict')))]),
+  ).toEqual(['would-deny']);
   expect(errors).toEqual([]);
   await page.close();
 });
 
 test('the service side of those answers, polled as the open page does (figures)', async () => {
-  for (const path of ['/v1/application-rules/r0/flow-view?since=1h', '/v1/application-rules/r1/flow-view?since=1h', '/v1/flows?since=1h&rule=r0&rule_kind=application&sort=count&order=desc&offset=0&limit=50']) {
+  for (const path of [
+    '/v1/application-rules/r0/flow-view?since=1h',
+    '/v1/application-rules/r1/flow-view?since=1h',
+    '/v1/flows?since=1h&rule=r0&rule_kind=application&sort=count&order=desc&offset=0&limit=50',
+  ]) {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const s0 = performance.now();
@@ -163,11 +242,21 @@ test('the overview with 500 rules and the 50,000-row table: one page of rows, pa
   await page.waitForSelector('#explain-form');
   const payload = countPayload(page);
   const t0 = await page.evaluate(() => Date.now());
-  await page.evaluate(() => { location.hash = '#/'; });
-  await page.waitForFunction(() => document.querySelectorAll('#rules tbody tr').length === 500 && document.querySelectorAll('table.flows tbody tr[class^="row-"]').length === 50, undefined, { timeout: margin(2000) });
+  await page.evaluate(() => {
+    location.hash = '#/';
+  });
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('#rules tbody tr').length === 500 &&
+      document.querySelectorAll('table.flows tbody tr[class^="row-"]').length === 50,
+    undefined,
+    { timeout: margin(2000) },
+  );
   const ms = (await page.evaluate(() => Date.now())) - t0;
   const { total, byPath } = await payload.stop();
-  figures.push(`overview (20 hosts, 500 rules, table of ${ROWS} rows): drawn in ${ms} ms (promise 2000, bound ${margin(2000)}); received ${total} bytes: ${JSON.stringify(byPath)}`);
+  figures.push(
+    `overview (20 hosts, 500 rules, table of ${ROWS} rows): drawn in ${ms} ms (promise 2000, bound ${margin(2000)}); received ${total} bytes: ${JSON.stringify(byPath)}`,
+  );
   expect(ms).toBeLessThan(margin(2000));
   expect(await page.locator('.pager-summary').textContent()).toBe(`rows 1–50 of ${ROWS.toLocaleString('en-US')}`);
   // The rules are listed whole (500 of them); the connections never are.
@@ -175,7 +264,9 @@ test('the overview with 500 rules and the 50,000-row table: one page of rows, pa
   // Each 2 s poll after that asks again for status and the table page only: the rules change only with the generation.
   const polls = countPayload(page);
   const before = await page.textContent('#live');
-  await page.waitForFunction((b) => document.querySelector('#live')?.textContent !== b, before, { timeout: margin(2000) });
+  await page.waitForFunction((b) => document.querySelector('#live')?.textContent !== b, before, {
+    timeout: margin(2000),
+  });
   const poll = await polls.stop();
   figures.push(`overview: one poll received ${poll.total} bytes: ${JSON.stringify(poll.byPath)}`);
   expect(poll.byPath['/v1/application-rules']).toBeUndefined();

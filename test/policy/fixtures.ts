@@ -1,6 +1,12 @@
 /** Small builders for PolicySnapshots in tests, and the three-tier shop used across tests. */
 import type {
-  PolicySnapshot, SnapshotApplicationRule, SnapshotEntity, SnapshotInbound, SnapshotIsolationRule, SnapshotOutbound, SnapshotQuarantineRule,
+  PolicySnapshot,
+  SnapshotApplicationRule,
+  SnapshotEntity,
+  SnapshotInbound,
+  SnapshotIsolationRule,
+  SnapshotOutbound,
+  SnapshotQuarantineRule,
   SnapshotSharedServiceRule,
 } from '../../service/model/snapshot';
 
@@ -11,7 +17,10 @@ export function snap(part: Partial<PolicySnapshot>): PolicySnapshot {
     categories: [],
     address_groups: [],
     service_groups: [],
-    hosts: [{ name: 'ha', bridge: 'br.microseg', uplinks: ['up'] }, { name: 'hb', bridge: 'br.microseg', uplinks: ['up'] }],
+    hosts: [
+      { name: 'ha', bridge: 'br.microseg', uplinks: ['up'] },
+      { name: 'hb', bridge: 'br.microseg', uplinks: ['up'] },
+    ],
     entities: [],
     application_rules: [],
     isolation_rules: [],
@@ -33,27 +42,66 @@ export function withRuleIds(s: PolicySnapshot): PolicySnapshot {
     return { ...r, id: next };
   };
   return {
-    ...s, quarantine_rules: s.quarantine_rules.map(number), isolation_rules: s.isolation_rules.map(number), application_rules: s.application_rules.map(number),
+    ...s,
+    quarantine_rules: s.quarantine_rules.map(number),
+    isolation_rules: s.isolation_rules.map(number),
+    application_rules: s.application_rules.map(number),
     shared_service_rules: s.shared_service_rules.map(number),
   };
 }
 
-export const ent = (name: string, host: string, ips: string[], categories: Record<string, string> = {}, mac?: string): SnapshotEntity =>
-  ({ name, host, port: `p-${name}`, ips, categories, ...(mac ? { mac } : {}) });
+export const ent = (
+  name: string,
+  host: string,
+  ips: string[],
+  categories: Record<string, string> = {},
+  mac?: string,
+): SnapshotEntity => ({ name, host, port: `p-${name}`, ips, categories, ...(mac ? { mac } : {}) });
 
-export const inb = (e: Partial<SnapshotInbound> & Pick<SnapshotInbound, 'from'>): SnapshotInbound => ({ services: [], service_groups: [], ...e });
-export const outb = (e: Partial<SnapshotOutbound> & Pick<SnapshotOutbound, 'to'>): SnapshotOutbound => ({ services: [], service_groups: [], ...e });
+export const inb = (e: Partial<SnapshotInbound> & Pick<SnapshotInbound, 'from'>): SnapshotInbound => ({
+  services: [],
+  service_groups: [],
+  ...e,
+});
+export const outb = (e: Partial<SnapshotOutbound> & Pick<SnapshotOutbound, 'to'>): SnapshotOutbound => ({
+  services: [],
+  service_groups: [],
+  ...e,
+});
 
 /** Rules: id 0 unless given, numbered by snap(). */
-export const app = (r: Partial<SnapshotApplicationRule> & Pick<SnapshotApplicationRule, 'name' | 'target'>): SnapshotApplicationRule =>
-  ({ id: 0, mode: 'apply', inbound: [], outbound_policy: 'allow_all', outbound: [], intra_group: 'deny', log: false, ...r });
+export const app = (
+  r: Partial<SnapshotApplicationRule> & Pick<SnapshotApplicationRule, 'name' | 'target'>,
+): SnapshotApplicationRule => ({
+  id: 0,
+  mode: 'apply',
+  inbound: [],
+  outbound_policy: 'allow_all',
+  outbound: [],
+  intra_group: 'deny',
+  log: false,
+  ...r,
+});
 /** An isolation rule between two or more groups, each given by its category match. */
-export const iso = (name: string, mode: 'monitor' | 'apply' | 'off', ...groups: Record<string, string[]>[]): SnapshotIsolationRule =>
-  ({ name, id: 0, mode, groups: groups.map((categories) => ({ categories })), log: false });
-export const quar = (r: Partial<SnapshotQuarantineRule> & Pick<SnapshotQuarantineRule, 'name'>): SnapshotQuarantineRule =>
-  ({ id: 0, mode: 'apply', target: { categories: { Quarantine: ['Forensic'] } }, inbound: [], outbound: [], log: false, ...r });
-export const shared = (r: Partial<SnapshotSharedServiceRule> & Pick<SnapshotSharedServiceRule, 'name' | 'providers' | 'consumers'>): SnapshotSharedServiceRule =>
-  ({ id: 0, mode: 'apply', services: [], service_groups: [], log: false, ...r });
+export const iso = (
+  name: string,
+  mode: 'monitor' | 'apply' | 'off',
+  ...groups: Record<string, string[]>[]
+): SnapshotIsolationRule => ({ name, id: 0, mode, groups: groups.map((categories) => ({ categories })), log: false });
+export const quar = (
+  r: Partial<SnapshotQuarantineRule> & Pick<SnapshotQuarantineRule, 'name'>,
+): SnapshotQuarantineRule => ({
+  id: 0,
+  mode: 'apply',
+  target: { categories: { Quarantine: ['Forensic'] } },
+  inbound: [],
+  outbound: [],
+  log: false,
+  ...r,
+});
+export const shared = (
+  r: Partial<SnapshotSharedServiceRule> & Pick<SnapshotSharedServiceRule, 'name' | 'providers' | 'consumers'>,
+): SnapshotSharedServiceRule => ({ id: 0, mode: 'apply', services: [], service_groups: [], log: false, ...r });
 
 /** The three-tier shop: 2 hosts, 6 VMs (web/app/db, two of each), office CIDRs, ~5 rules. */
 export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
@@ -77,21 +125,50 @@ export function threeTier(mode: 'monitor' | 'apply' = 'apply'): PolicySnapshot {
     ],
     application_rules: [
       app({
-        name: 'shop', mode, target: { categories: { AppType: ['shop'] } },
+        name: 'shop',
+        mode,
+        target: { categories: { AppType: ['shop'] } },
         inbound: [
-          inb({ from: { categories: { AppTier: ['web'] } }, to: { categories: { AppTier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['8080-8089'] }] }),
-          inb({ from: { categories: { AppTier: ['app'] } }, to: { categories: { AppTier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] }),
-          inb({ from: { address_groups: ['office'] }, to: { categories: { AppTier: ['web'] } }, service_groups: ['https'] }),
-          inb({ from: { categories: { AppType: ['shop'] } }, services: [{ protocol: 'icmp', icmp_type: 8 }, { protocol: 'icmpv6', icmp_type: 128 }] }),
+          inb({
+            from: { categories: { AppTier: ['web'] } },
+            to: { categories: { AppTier: ['app'] } },
+            services: [{ protocol: 'tcp', ports: ['8080-8089'] }],
+          }),
+          inb({
+            from: { categories: { AppTier: ['app'] } },
+            to: { categories: { AppTier: ['db'] } },
+            services: [{ protocol: 'tcp', ports: ['5432'] }],
+          }),
+          inb({
+            from: { address_groups: ['office'] },
+            to: { categories: { AppTier: ['web'] } },
+            service_groups: ['https'],
+          }),
+          inb({
+            from: { categories: { AppType: ['shop'] } },
+            services: [
+              { protocol: 'icmp', icmp_type: 8 },
+              { protocol: 'icmpv6', icmp_type: 128 },
+            ],
+          }),
         ],
         outbound_policy: 'allow_listed',
         outbound: [
           outb({ to: { categories: { AppType: ['shop'] } } }),
-          outb({ from: { categories: { AppTier: ['web'] } }, to: { cidrs: ['0.0.0.0/0'] }, services: [{ protocol: 'udp', ports: ['53'] }] }),
+          outb({
+            from: { categories: { AppTier: ['web'] } },
+            to: { cidrs: ['0.0.0.0/0'] },
+            services: [{ protocol: 'udp', ports: ['53'] }],
+          }),
         ],
       }),
     ],
     isolation_rules: [iso('prod-dev', 'apply', { Environment: ['prod'] }, { Environment: ['dev'] })],
-    quarantine_rules: [quar({ name: 'forensics', inbound: [inb({ from: { cidrs: ['192.168.50.7/32'] }, services: [{ protocol: 'tcp', ports: ['22'] }] })] })],
+    quarantine_rules: [
+      quar({
+        name: 'forensics',
+        inbound: [inb({ from: { cidrs: ['192.168.50.7/32'] }, services: [{ protocol: 'tcp', ports: ['22'] }] })],
+      }),
+    ],
   });
 }

@@ -52,13 +52,21 @@ describe('cty msgpack codec', () => {
       values: T.set(T.string),
       ips: T.list(T.string),
       categories: T.map(T.set(T.string)),
-      inbound: T.set(T.object({ from: T.object({ cidrs: T.set(T.string), any: T.bool }), services: T.list(T.object({ protocol: T.string, ports: T.set(T.string) })) })),
+      inbound: T.set(
+        T.object({
+          from: T.object({ cidrs: T.set(T.string), any: T.bool }),
+          services: T.list(T.object({ protocol: T.string, ports: T.set(T.string) })),
+        }),
+      ),
     });
     const v: Value = {
       values: ['web', 'db'],
       ips: ['10.0.0.1', 'fd00::1'],
       categories: { AppTier: ['web', 'app'], Env: [] },
-      inbound: [{ from: { cidrs: ['10.0.0.0/8'], any: null }, services: [{ protocol: 'tcp', ports: ['443'] }] }, { from: { cidrs: null, any: true }, services: [] }],
+      inbound: [
+        { from: { cidrs: ['10.0.0.0/8'], any: null }, services: [{ protocol: 'tcp', ports: ['443'] }] },
+        { from: { cidrs: null, any: true }, services: [] },
+      ],
     };
     expect(decodeValue(t, encodeValue(t, v))).toEqual(v);
   });
@@ -70,7 +78,9 @@ describe('cty msgpack codec', () => {
 
   test('type errors name the path', () => {
     const t = T.object({ inbound: T.list(T.object({ port: T.number })) });
-    expect(() => encodeValue(t, { inbound: [{ port: 'x' as unknown as number }] })).toThrow('inbound[0].port: expected number');
+    expect(() => encodeValue(t, { inbound: [{ port: 'x' as unknown as number }] })).toThrow(
+      'inbound[0].port: expected number',
+    );
     expect(() => encodeValue(t, { nope: 'x' })).toThrow('nope: not an attribute');
     expect(() => decodeValue(t, rawEncode({ inbound: 'x' }))).toThrow('inbound: expected an array');
   });
@@ -85,7 +95,19 @@ describe('cty msgpack codec', () => {
     expect(valueEquals(T.set(T.string), ['a', 'b'], ['b', 'a'])).toBe(true);
     expect(valueEquals(T.list(T.string), ['a', 'b'], ['b', 'a'])).toBe(false);
     const objs = T.set(T.object({ p: T.string, ports: T.set(T.string) }));
-    expect(valueEquals(objs, [{ p: 'tcp', ports: ['1', '2'] }, { p: 'udp', ports: null }], [{ p: 'udp', ports: null }, { p: 'tcp', ports: ['2', '1'] }])).toBe(true);
+    expect(
+      valueEquals(
+        objs,
+        [
+          { p: 'tcp', ports: ['1', '2'] },
+          { p: 'udp', ports: null },
+        ],
+        [
+          { p: 'udp', ports: null },
+          { p: 'tcp', ports: ['2', '1'] },
+        ],
+      ),
+    ).toBe(true);
   });
 
   test('type JSON round-trips', () => {
@@ -107,20 +129,46 @@ describe('cty msgpack codec', () => {
       ),
     })).t;
     const valueOf = (t: CtyType, depth = 0): fc.Arbitrary<Value> => {
-      const wrap = (a: fc.Arbitrary<Value>) => fc.oneof({ weight: 8, arbitrary: a }, { weight: 1, arbitrary: fc.constant<Value>(null) }, { weight: 1, arbitrary: fc.constant<Value>(UNKNOWN) });
+      const wrap = (a: fc.Arbitrary<Value>) =>
+        fc.oneof(
+          { weight: 8, arbitrary: a },
+          { weight: 1, arbitrary: fc.constant<Value>(null) },
+          { weight: 1, arbitrary: fc.constant<Value>(UNKNOWN) },
+        );
       if (t === 'string') return wrap(fc.string());
       if (t === 'bool') return wrap(fc.boolean());
-      if (t === 'number') return wrap(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0) && !(Number.isInteger(d) && !Number.isSafeInteger(d))), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).filter((b) => !Number.isSafeInteger(Number(b)))));
+      if (t === 'number')
+        return wrap(
+          fc.oneof(
+            fc.integer(),
+            fc
+              .double({ noNaN: true, noDefaultInfinity: true })
+              .filter((d) => !Object.is(d, -0) && !(Number.isInteger(d) && !Number.isSafeInteger(d))),
+            fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).filter((b) => !Number.isSafeInteger(Number(b))),
+          ),
+        );
       if (typeof t === 'string') throw new Error('no dynamic here');
       if ('list' in t) return wrap(fc.array(valueOf(t.list, depth + 1), { maxLength: 3 }));
       if ('set' in t) return wrap(fc.array(valueOf(t.set, depth + 1), { maxLength: 3 }));
-      if ('map' in t) return wrap(fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), valueOf(t.map, depth + 1), { maxKeys: 3 }));
-      if ('object' in t) return wrap(fc.record(Object.fromEntries(Object.entries(t.object).map(([k, at]) => [k, valueOf(at, depth + 1)]))) as fc.Arbitrary<Value>);
+      if ('map' in t)
+        return wrap(fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), valueOf(t.map, depth + 1), { maxKeys: 3 }));
+      if ('object' in t)
+        return wrap(
+          fc.record(
+            Object.fromEntries(Object.entries(t.object).map(([k, at]) => [k, valueOf(at, depth + 1)])),
+          ) as fc.Arbitrary<Value>,
+        );
       throw new Error('unexpected type');
     };
-    fc.assert(fc.property(typeArb.chain((t) => fc.tuple(fc.constant(t), valueOf(t))), ([t, v]) => {
-      const back = decodeValue(t, encodeValue(t, v));
-      expect(back).toEqual(v);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        typeArb.chain((t) => fc.tuple(fc.constant(t), valueOf(t))),
+        ([t, v]) => {
+          const back = decodeValue(t, encodeValue(t, v));
+          expect(back).toEqual(v);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -12,7 +12,17 @@ import { createLab, explainFailure, fixture, type Lab, type TfResult } from './s
 
 jest.setTimeout(240_000);
 
-const COLLECTIONS = ['categories', 'address-groups', 'service-groups', 'hosts', 'entities', 'application-rules', 'isolation-rules', 'quarantine-rules', 'shared-service-rules'];
+const COLLECTIONS = [
+  'categories',
+  'address-groups',
+  'service-groups',
+  'hosts',
+  'entities',
+  'application-rules',
+  'isolation-rules',
+  'quarantine-rules',
+  'shared-service-rules',
+];
 
 /** Every resource of full.tf: address → [collection, name]. */
 const RESOURCES: Record<string, [string, string]> = {
@@ -46,7 +56,10 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
 
 async function ok(dir: string, args: string[], expected = 0): Promise<TfResult> {
   const r = await lab.tf(dir, [...args]);
-  if (r.code !== expected) throw new Error(`terraform ${args.join(' ')} in ${path.basename(dir)}: expected exit ${expected}\n${explainFailure(r)}`);
+  if (r.code !== expected)
+    throw new Error(
+      `terraform ${args.join(' ')} in ${path.basename(dir)}: expected exit ${expected}\n${explainFailure(r)}`,
+    );
   return r;
 }
 
@@ -63,11 +76,19 @@ async function edit(collection: string, name: string, change: (o: Record<string,
 /** Arrays sorted (the service keeps the order it was sent; sets have none), so values compare by meaning. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
-interface ResourceChange { address: string; change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null } }
+interface ResourceChange {
+  address: string;
+  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+}
 
 /** plan -out, then the plan as JSON: the changes Terraform would make. */
 async function planChanges(dir: string): Promise<{ exit: number; changes: ResourceChange[] }> {
@@ -75,7 +96,12 @@ async function planChanges(dir: string): Promise<{ exit: number; changes: Resour
   if (r.code === 1) throw new Error(`plan failed\n${explainFailure(r)}`);
   const show = await ok(dir, ['show', '-json', 'tfplan']);
   const plan = JSON.parse(show.stdout) as { resource_changes?: ResourceChange[] };
-  return { exit: r.code, changes: (plan.resource_changes ?? []).filter((c) => !c.change.actions.includes('no-op') && !c.change.actions.includes('read')) };
+  return {
+    exit: r.code,
+    changes: (plan.resource_changes ?? []).filter(
+      (c) => !c.change.actions.includes('no-op') && !c.change.actions.includes('read'),
+    ),
+  };
 }
 
 beforeAll(async () => {
@@ -112,7 +138,8 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
   expect(applied.stdout).toMatch(/web_to_app_drafts = tolist\(\[\]\)/); // no draft would decide it
   expect(applied.stdout).toMatch(/shop_entities = tolist\(\[\s*"app1",\s*"web1",\s*\]\)/); // data.microseg_entities
   expect(applied.stdout).toMatch(/quarantine_values = toset\(\[\s*"Forensic",\s*"Strict",\s*\]\)/); // data.microseg_category
-  for (const [collection, name] of Object.values(RESOURCES)) expect((await svc.api('GET', `/v1/${collection}/${name}`)).status).toBe(200);
+  for (const [collection, name] of Object.values(RESOURCES))
+    expect((await svc.api('GET', `/v1/${collection}/${name}`)).status).toBe(200);
 
   const plan = await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
   timings.plan_no_changes = plan.ms;
@@ -121,81 +148,361 @@ test('apply of every resource type, then plan -detailed-exitcode exits 0', async
 
 // Out-of-band edits: [address, attribute, change]. Together the rounds touch every attribute of every
 // resource but `name` (an object renamed out of band is gone under its name: the delete test covers that).
-const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [[
-  ['microseg_category.tier', 'description', (o) => { o.description = 'changed by hand'; }],
-  ['microseg_address_group.office', 'cidrs', (o) => { o.cidrs = ['10.10.0.0/16']; }],
-  ['microseg_service_group.web', 'services', (o) => { o.services = [{ protocol: 'udp', ports: ['53'] }]; }],
-  ['microseg_host.a', 'uplinks', (o) => { o.uplinks = ['uplink0']; }],
-  ['microseg_entity.web1', 'mac', (o) => { o.mac = '02:00:00:00:00:99'; }],
-  ['microseg_application_rule.shop', 'mode', (o) => { o.mode = 'apply'; }],
-  ['microseg_isolation_rule.split', 'groups', (o) => { o.groups = [o.groups[0], { categories: { AppType: ['shop'] } }]; }],
-  ['microseg_shared_service_rule.dns', 'consumers', (o) => { o.consumers = { any: true, except: ['10.66.0.0/16'] }; }],
-  ['microseg_address_group.office', 'except', (o) => { o.except = ['10.10.7.0/24']; }],
-  ['microseg_quarantine_rule.forensic', 'outbound', (o) => { o.outbound = []; }],
-], [
-  ['microseg_category.app', 'values', (o) => { o.values = [...o.values, 'infra']; }],
-  ['microseg_address_group.office', 'description', (o) => { o.description = 'not the office'; }],
-  ['microseg_host.a', 'bridge', (o) => { o.bridge = 'br.other'; }],
-  ['microseg_entity.web1', 'ips', (o) => { o.ips = ['10.0.0.12']; }],
-  ['microseg_entity.app1', 'categories', (o) => { o.categories = { AppType: 'shop', AppTier: 'web' }; }],
-  ['microseg_application_rule.shop', 'inbound', (o) => { o.inbound = o.inbound.slice(0, 1); }],
-  ['microseg_isolation_rule.split', 'mode', (o) => { o.mode = 'off'; }],
-  ['microseg_shared_service_rule.dns', 'services', (o) => { o.services = [{ protocol: 'esp' }]; }],
-  ['microseg_application_rule.shop', 'intra_group', (o) => { o.intra_group = 'allow'; }],
-  ['microseg_quarantine_rule.forensic', 'target', (o) => { o.target = { categories: { Quarantine: ['Strict'] } }; }],
-], [
-  ['microseg_category.tier', 'values', (o) => { o.values = ['web', 'app', 'db', 'cache']; }],
-  ['microseg_service_group.web', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_host.a', 'ovs_rundir', (o) => { o.ovs_rundir = '/run/elsewhere'; }],
-  ['microseg_entity.web1', 'port', (o) => { o.port = 'vm-moved'; }],
-  ['microseg_entity.app1', 'host', (o) => { o.host = 'host-b'; }],
-  ['microseg_application_rule.shop', 'outbound_policy', (o) => { o.outbound_policy = 'allow_all'; o.outbound = []; }],
-  ['microseg_isolation_rule.split', 'log', (o) => { o.log = true; }],
-  ['microseg_shared_service_rule.dns', 'providers', (o) => { o.providers = { categories: { AppTier: ['db'] } }; }],
-  ['microseg_application_rule.shop', 'log', (o) => { o.log = false; }],
-  ['microseg_quarantine_rule.forensic', 'inbound', (o) => { o.inbound = [{ from: { cidrs: ['10.5.0.0/16'] } }]; }],
-], [
-  ['microseg_category.app', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_host.a', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_entity.app1', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_application_rule.shop', 'target', (o) => { o.target = { categories: { AppType: ['shop', 'tools'] } }; }],
-  ['microseg_application_rule.shop', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_isolation_rule.split', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_quarantine_rule.forensic', 'mode', (o) => { o.mode = 'monitor'; }],
-  ['microseg_quarantine_rule.forensic', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_quarantine_rule.forensic', 'log', (o) => { o.log = false; }],
-  ['microseg_shared_service_rule.dns', 'mode', (o) => { o.mode = 'off'; }],
-  ['microseg_shared_service_rule.dns', 'service_groups', (o) => { o.service_groups = []; }],
-  ['microseg_shared_service_rule.dns', 'description', (o) => { o.description = 'edited'; }],
-  ['microseg_shared_service_rule.dns', 'log', (o) => { o.log = false; }],
-]];
+const DRIFTS: [string, string, (o: Record<string, any>) => void][][] = [
+  [
+    [
+      'microseg_category.tier',
+      'description',
+      (o) => {
+        o.description = 'changed by hand';
+      },
+    ],
+    [
+      'microseg_address_group.office',
+      'cidrs',
+      (o) => {
+        o.cidrs = ['10.10.0.0/16'];
+      },
+    ],
+    [
+      'microseg_service_group.web',
+      'services',
+      (o) => {
+        o.services = [{ protocol: 'udp', ports: ['53'] }];
+      },
+    ],
+    [
+      'microseg_host.a',
+      'uplinks',
+      (o) => {
+        o.uplinks = ['uplink0'];
+      },
+    ],
+    [
+      'microseg_entity.web1',
+      'mac',
+      (o) => {
+        o.mac = '02:00:00:00:00:99';
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'mode',
+      (o) => {
+        o.mode = 'apply';
+      },
+    ],
+    [
+      'microseg_isolation_rule.split',
+      'groups',
+      (o) => {
+        o.groups = [o.groups[0], { categories: { AppType: ['shop'] } }];
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'consumers',
+      (o) => {
+        o.consumers = { any: true, except: ['10.66.0.0/16'] };
+      },
+    ],
+    [
+      'microseg_address_group.office',
+      'except',
+      (o) => {
+        o.except = ['10.10.7.0/24'];
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'outbound',
+      (o) => {
+        o.outbound = [];
+      },
+    ],
+  ],
+  [
+    [
+      'microseg_category.app',
+      'values',
+      (o) => {
+        o.values = [...o.values, 'infra'];
+      },
+    ],
+    [
+      'microseg_address_group.office',
+      'description',
+      (o) => {
+        o.description = 'not the office';
+      },
+    ],
+    [
+      'microseg_host.a',
+      'bridge',
+      (o) => {
+        o.bridge = 'br.other';
+      },
+    ],
+    [
+      'microseg_entity.web1',
+      'ips',
+      (o) => {
+        o.ips = ['10.0.0.12'];
+      },
+    ],
+    [
+      'microseg_entity.app1',
+      'categories',
+      (o) => {
+        o.categories = { AppType: 'shop', AppTier: 'web' };
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'inbound',
+      (o) => {
+        o.inbound = o.inbound.slice(0, 1);
+      },
+    ],
+    [
+      'microseg_isolation_rule.split',
+      'mode',
+      (o) => {
+        o.mode = 'off';
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'services',
+      (o) => {
+        o.services = [{ protocol: 'esp' }];
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'intra_group',
+      (o) => {
+        o.intra_group = 'allow';
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'target',
+      (o) => {
+        o.target = { categories: { Quarantine: ['Strict'] } };
+      },
+    ],
+  ],
+  [
+    [
+      'microseg_category.tier',
+      'values',
+      (o) => {
+        o.values = ['web', 'app', 'db', 'cache'];
+      },
+    ],
+    [
+      'microseg_service_group.web',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_host.a',
+      'ovs_rundir',
+      (o) => {
+        o.ovs_rundir = '/run/elsewhere';
+      },
+    ],
+    [
+      'microseg_entity.web1',
+      'port',
+      (o) => {
+        o.port = 'vm-moved';
+      },
+    ],
+    [
+      'microseg_entity.app1',
+      'host',
+      (o) => {
+        o.host = 'host-b';
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'outbound_policy',
+      (o) => {
+        o.outbound_policy = 'allow_all';
+        o.outbound = [];
+      },
+    ],
+    [
+      'microseg_isolation_rule.split',
+      'log',
+      (o) => {
+        o.log = true;
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'providers',
+      (o) => {
+        o.providers = { categories: { AppTier: ['db'] } };
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'log',
+      (o) => {
+        o.log = false;
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'inbound',
+      (o) => {
+        o.inbound = [{ from: { cidrs: ['10.5.0.0/16'] } }];
+      },
+    ],
+  ],
+  [
+    [
+      'microseg_category.app',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_host.a',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_entity.app1',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'target',
+      (o) => {
+        o.target = { categories: { AppType: ['shop', 'tools'] } };
+      },
+    ],
+    [
+      'microseg_application_rule.shop',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_isolation_rule.split',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'mode',
+      (o) => {
+        o.mode = 'monitor';
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_quarantine_rule.forensic',
+      'log',
+      (o) => {
+        o.log = false;
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'mode',
+      (o) => {
+        o.mode = 'off';
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'service_groups',
+      (o) => {
+        o.service_groups = [];
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'description',
+      (o) => {
+        o.description = 'edited';
+      },
+    ],
+    [
+      'microseg_shared_service_rule.dns',
+      'log',
+      (o) => {
+        o.log = false;
+      },
+    ],
+  ],
+];
 
-test.each(DRIFTS.map((round, i) => [i + 1, round] as const))('out-of-band changes (round %d) show as those attributes\' changes, and apply puts them back', async (round, drifts) => {
-  if (round === 3) expect((await svc.api('POST', '/v1/hosts', { name: 'host-b' })).status).toBe(201); // somewhere to move app1 to
-  const original: Record<string, Record<string, unknown>> = {};
-  for (const [address, , change] of drifts) {
-    original[address] ??= (await svc.api('GET', `/v1/${RESOURCES[address][0]}/${RESOURCES[address][1]}`)).body;
-    await edit(RESOURCES[address][0], RESOURCES[address][1], change);
-  }
-  const { exit, changes } = await planChanges(main);
-  expect(exit).toBe(2);
-  for (const [address, attribute] of drifts) {
-    const c = changes.find((x) => x.address === address);
-    expect({ address, actions: c?.change.actions }).toEqual({ address, actions: ['update'] });
-    expect({ address, attribute, differs: JSON.stringify(c!.change.before![attribute]) !== JSON.stringify(c!.change.after![attribute]) }).toEqual({ address, attribute, differs: true });
-  }
-  expect(changes.map((c) => c.address).sort()).toEqual([...new Set(drifts.map((d) => d[0]))].sort());
-  await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color', 'tfplan']);
-  await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
-  for (const [address, attribute] of drifts) {
-    const [collection, name] = RESOURCES[address];
-    const now = (await svc.api('GET', `/v1/${collection}/${name}`)).body;
-    expect({ address, attribute, value: canonical(now[attribute]) }).toEqual({ address, attribute, value: canonical(original[address][attribute]) });
-  }
-});
+test.each(DRIFTS.map((round, i) => [i + 1, round] as const))(
+  "out-of-band changes (round %d) show as those attributes' changes, and apply puts them back",
+  async (round, drifts) => {
+    if (round === 3) expect((await svc.api('POST', '/v1/hosts', { name: 'host-b' })).status).toBe(201); // somewhere to move app1 to
+    const original: Record<string, Record<string, unknown>> = {};
+    for (const [address, , change] of drifts) {
+      original[address] ??= (await svc.api('GET', `/v1/${RESOURCES[address][0]}/${RESOURCES[address][1]}`)).body;
+      await edit(RESOURCES[address][0], RESOURCES[address][1], change);
+    }
+    const { exit, changes } = await planChanges(main);
+    expect(exit).toBe(2);
+    for (const [address, attribute] of drifts) {
+      const c = changes.find((x) => x.address === address);
+      expect({ address, actions: c?.change.actions }).toEqual({ address, actions: ['update'] });
+      expect({
+        address,
+        attribute,
+        differs: JSON.stringify(c!.change.before![attribute]) !== JSON.stringify(c!.change.after![attribute]),
+      }).toEqual({ address, attribute, differs: true });
+    }
+    expect(changes.map((c) => c.address).sort()).toEqual([...new Set(drifts.map((d) => d[0]))].sort());
+    await ok(main, ['apply', '-input=false', '-auto-approve', '-no-color', 'tfplan']);
+    await ok(main, ['plan', '-input=false', '-detailed-exitcode', '-no-color'], 0);
+    for (const [address, attribute] of drifts) {
+      const [collection, name] = RESOURCES[address];
+      const now = (await svc.api('GET', `/v1/${collection}/${name}`)).body;
+      expect({ address, attribute, value: canonical(now[attribute]) }).toEqual({
+        address,
+        attribute,
+        value: canonical(original[address][attribute]),
+      });
+    }
+  },
+);
 
 test('objects deleted out of band are planned for creation, and apply re-creates them', async () => {
-  for (const address of ['microseg_entity.app1', 'microseg_isolation_rule.split', 'microseg_quarantine_rule.forensic', 'microseg_shared_service_rule.dns']) {
+  for (const address of [
+    'microseg_entity.app1',
+    'microseg_isolation_rule.split',
+    'microseg_quarantine_rule.forensic',
+    'microseg_shared_service_rule.dns',
+  ]) {
     const [collection, name] = RESOURCES[address];
     expect((await svc.api('DELETE', `/v1/${collection}/${name}`)).status).toBe(204);
   }
@@ -255,7 +562,9 @@ test('terraform import of each resource type by name, then a clean plan', async 
 });
 
 test('import blocks for each resource type, then a clean plan', async () => {
-  const blocks = Object.entries(RESOURCES).map(([address, [, name]]) => `import {\n  to = ${address}\n  id = "${name}"\n}\n`).join('\n');
+  const blocks = Object.entries(RESOURCES)
+    .map(([address, [, name]]) => `import {\n  to = ${address}\n  id = "${name}"\n}\n`)
+    .join('\n');
   const dir = lab.workdir('import-blocks', { 'main.tf': fixture('full.tf'), 'imports.tf': blocks });
   await ok(dir, ['init', '-input=false', '-no-color']);
   const plan = await ok(dir, ['plan', '-input=false', '-no-color']);
@@ -276,39 +585,111 @@ provider "microseg" {
 `;
 
 const BAD_CONFIGS: [string, string, RegExp[]][] = [
-  ['bad CIDR', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.0/8", "10.0.0.1/33"]\n}\n', [/Invalid value for cidrs\["10\.0\.0\.1\/33"\]/, /cidrs\["10\.0\.0\.1\/33"\]: "10\.0\.0\.1\/33" is not a CIDR/, /cidrs = \["10\.0\.0\.0\/8"/]],
-  ['non-canonical CIDR in a rule peer', 'resource "microseg_application_rule" "bad" {\n  name   = "bad"\n  mode   = "monitor"\n  target = { categories = { AppTier = ["web"] } }\n  inbound = [{ from = { cidrs = ["10.1.2.3/8"] } }]\n}\n', [/inbound\[\{ from = \{ cidrs = \["10\.1\.2\.3\/8"\] \} \}\]\.from\.cidrs\["10\.1\.2\.3\/8"\]: "10\.1\.2\.3\/8" is not canonical; did you mean 10\.0\.0\.0\/8/, /inbound = \[/]],
-  ['port 70000 in a service group', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n', [/services\[\{ protocol = "tcp", ports = \["443", "70000"\] \}\]\.ports\["70000"\]: "70000": ports are 1-65535/, /services = \[/]],
-  ['port 70000 in a reachability query', 'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n', [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/]],
-  ['unknown category', 'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n', [/Unknown category/, /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/, /categories = \{ NoSuchCategory/]],
-  ['backwards address range', 'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.9-10.0.0.1"]\n}\n', [/cidrs\["10\.0\.0\.9-10\.0\.0\.1"\]: "10\.0\.0\.9-10\.0\.0\.1": the range starts above its end/, /cidrs = \["10\.0\.0\.9/]],
-  ['ports on a protocol given by number', 'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "47", ports = ["1"] }]\n}\n', [/services\[\{ protocol = "47", ports = \["1"\] \}\]\.ports: ports apply only to tcp, udp and sctp, not 47/, /services = \[/]],
-  ['isolation with one group', 'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  groups = [{ categories = { AppTier = ["web"] } }]\n}\n', [/Invalid value for groups/, /groups = \[/]],
-  ['a shared-service rule in monitor mode', 'resource "microseg_shared_service_rule" "bad" {\n  name      = "bad"\n  mode      = "monitor"\n  providers = { categories = { AppTier = ["web"] } }\n  consumers = { any = true }\n}\n', [/mode: "monitor" is not one of "apply", "off"/, /mode\s+= "monitor"/]],
-  ['unknown category value', 'resource "microseg_quarantine_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  target = { categories = { AppTier = ["cache"] } }\n}\n', [/Unknown category value/, /target\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/, /target = \{/]],
+  [
+    'bad CIDR',
+    'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.0/8", "10.0.0.1/33"]\n}\n',
+    [
+      /Invalid value for cidrs\["10\.0\.0\.1\/33"\]/,
+      /cidrs\["10\.0\.0\.1\/33"\]: "10\.0\.0\.1\/33" is not a CIDR/,
+      /cidrs = \["10\.0\.0\.0\/8"/,
+    ],
+  ],
+  [
+    'non-canonical CIDR in a rule peer',
+    'resource "microseg_application_rule" "bad" {\n  name   = "bad"\n  mode   = "monitor"\n  target = { categories = { AppTier = ["web"] } }\n  inbound = [{ from = { cidrs = ["10.1.2.3/8"] } }]\n}\n',
+    [
+      /inbound\[\{ from = \{ cidrs = \["10\.1\.2\.3\/8"\] \} \}\]\.from\.cidrs\["10\.1\.2\.3\/8"\]: "10\.1\.2\.3\/8" is not canonical; did you mean 10\.0\.0\.0\/8/,
+      /inbound = \[/,
+    ],
+  ],
+  [
+    'port 70000 in a service group',
+    'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "tcp", ports = ["443", "70000"] }]\n}\n',
+    [
+      /services\[\{ protocol = "tcp", ports = \["443", "70000"\] \}\]\.ports\["70000"\]: "70000": ports are 1-65535/,
+      /services = \[/,
+    ],
+  ],
+  [
+    'port 70000 in a reachability query',
+    'data "microseg_reachability" "bad" {\n  src      = "10.0.0.1"\n  dst      = "10.0.0.2"\n  protocol = "tcp"\n  port     = 70000\n}\n',
+    [/Invalid port/, /port: 70000 is not an integer in 1-65535/, /port\s+= 70000/],
+  ],
+  [
+    'unknown category',
+    'resource "microseg_entity" "bad" {\n  name       = "bad"\n  host       = "host-a"\n  port       = "vm-bad"\n  ips        = ["10.0.0.99"]\n  categories = { NoSuchCategory = "x" }\n}\n',
+    [
+      /Unknown category/,
+      /categories\.NoSuchCategory: category "NoSuchCategory" does not exist/,
+      /categories = \{ NoSuchCategory/,
+    ],
+  ],
+  [
+    'backwards address range',
+    'resource "microseg_address_group" "bad" {\n  name  = "bad"\n  cidrs = ["10.0.0.9-10.0.0.1"]\n}\n',
+    [
+      /cidrs\["10\.0\.0\.9-10\.0\.0\.1"\]: "10\.0\.0\.9-10\.0\.0\.1": the range starts above its end/,
+      /cidrs = \["10\.0\.0\.9/,
+    ],
+  ],
+  [
+    'ports on a protocol given by number',
+    'resource "microseg_service_group" "bad" {\n  name     = "bad"\n  services = [{ protocol = "47", ports = ["1"] }]\n}\n',
+    [
+      /services\[\{ protocol = "47", ports = \["1"\] \}\]\.ports: ports apply only to tcp, udp and sctp, not 47/,
+      /services = \[/,
+    ],
+  ],
+  [
+    'isolation with one group',
+    'resource "microseg_isolation_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  groups = [{ categories = { AppTier = ["web"] } }]\n}\n',
+    [/Invalid value for groups/, /groups = \[/],
+  ],
+  [
+    'a shared-service rule in monitor mode',
+    'resource "microseg_shared_service_rule" "bad" {\n  name      = "bad"\n  mode      = "monitor"\n  providers = { categories = { AppTier = ["web"] } }\n  consumers = { any = true }\n}\n',
+    [/mode: "monitor" is not one of "apply", "off"/, /mode\s+= "monitor"/],
+  ],
+  [
+    'unknown category value',
+    'resource "microseg_quarantine_rule" "bad" {\n  name   = "bad"\n  mode   = "apply"\n  target = { categories = { AppTier = ["cache"] } }\n}\n',
+    [
+      /Unknown category value/,
+      /target\.categories\.AppTier\["cache"\]: category "AppTier" has no value "cache"/,
+      /target = \{/,
+    ],
+  ],
 ];
 
-test.each(BAD_CONFIGS)('a configuration error (%s) fails plan with a diagnostic naming the attribute', async (name, resource, expected) => {
-  const dir = lab.workdir(`bad-${name.replace(/[^a-z0-9]+/gi, '-')}`, { 'main.tf': HEADER + resource });
-  if (!fs.existsSync(path.join(dir, '.terraform'))) await ok(dir, ['init', '-input=false', '-no-color']);
-  const r = await lab.tf(dir, ['plan', '-input=false', '-no-color']);
-  expect(r.code).toBe(1);
-  const text = r.stderr.replace(/\s+/g, ' '); // terraform wraps long lines
-  for (const re of expected) expect(text).toMatch(re);
-  expect(r.stderr).not.toMatch(/This is a bug in the provider|rpc error|at .*\.js:\d+/);
-});
+test.each(BAD_CONFIGS)(
+  'a configuration error (%s) fails plan with a diagnostic naming the attribute',
+  async (name, resource, expected) => {
+    const dir = lab.workdir(`bad-${name.replace(/[^a-z0-9]+/gi, '-')}`, { 'main.tf': HEADER + resource });
+    if (!fs.existsSync(path.join(dir, '.terraform'))) await ok(dir, ['init', '-input=false', '-no-color']);
+    const r = await lab.tf(dir, ['plan', '-input=false', '-no-color']);
+    expect(r.code).toBe(1);
+    const text = r.stderr.replace(/\s+/g, ' '); // terraform wraps long lines
+    for (const re of expected) expect(text).toMatch(re);
+    expect(r.stderr).not.toMatch(/This is a bug in the provider|rpc error|at .*\.js:\d+/);
+  },
+);
 
 test('a change the service refuses at apply fails with its message on the attribute', async () => {
   expect((await svc.api('POST', '/v1/hosts', { name: 'se-host' })).status).toBe(201);
-  expect((await svc.api('POST', '/v1/entities', { name: 'se-other', host: 'se-host', port: 'vm-other', ips: ['10.66.0.1'] })).status).toBe(201);
-  const dir = lab.workdir('service-errors', { 'main.tf': `${HEADER}
+  expect(
+    (await svc.api('POST', '/v1/entities', { name: 'se-other', host: 'se-host', port: 'vm-other', ips: ['10.66.0.1'] }))
+      .status,
+  ).toBe(201);
+  const dir = lab.workdir('service-errors', {
+    'main.tf': `${HEADER}
 resource "microseg_entity" "dup" {
   name = "se-dup"
   host = "se-host"
   port = "vm-dup"
   ips  = ["10.66.0.9", "10.66.0.1"]
 }
-` });
+`,
+  });
   try {
     await ok(dir, ['init', '-input=false', '-no-color']);
     const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
@@ -328,13 +709,27 @@ test('terraform providers schema -json: every attribute of every resource and da
   const r = await ok(main, ['providers', 'schema', '-json']);
   const schemas = JSON.parse(r.stdout).provider_schemas['terraform.local/microseg/microseg'];
   expect(Object.keys(schemas.resource_schemas).sort()).toEqual([
-    'microseg_address_group', 'microseg_application_rule', 'microseg_category', 'microseg_entity',
-    'microseg_host', 'microseg_isolation_rule', 'microseg_quarantine_rule', 'microseg_service_group', 'microseg_shared_service_rule',
+    'microseg_address_group',
+    'microseg_application_rule',
+    'microseg_category',
+    'microseg_entity',
+    'microseg_host',
+    'microseg_isolation_rule',
+    'microseg_quarantine_rule',
+    'microseg_service_group',
+    'microseg_shared_service_rule',
   ]);
-  expect(Object.keys(schemas.data_source_schemas).sort()).toEqual(['microseg_category', 'microseg_entities', 'microseg_reachability']);
+  expect(Object.keys(schemas.data_source_schemas).sort()).toEqual([
+    'microseg_category',
+    'microseg_entities',
+    'microseg_reachability',
+  ]);
   const undocumented: string[] = [];
   let counted = 0;
-  const walk = (where: string, attrs: Record<string, { description?: string; nested_type?: { attributes: Record<string, unknown> } }>) => {
+  const walk = (
+    where: string,
+    attrs: Record<string, { description?: string; nested_type?: { attributes: Record<string, unknown> } }>,
+  ) => {
     for (const [name, a] of Object.entries(attrs)) {
       counted++;
       if (!a.description || a.description.trim() === '') undocumented.push(`${where}.${name}`);
@@ -342,18 +737,24 @@ test('terraform providers schema -json: every attribute of every resource and da
     }
   };
   walk('provider', schemas.provider.block.attributes);
-  for (const [t, s] of Object.entries(schemas.resource_schemas as Record<string, { block: { attributes: never; description?: string } }>)) {
+  for (const [t, s] of Object.entries(
+    schemas.resource_schemas as Record<string, { block: { attributes: never; description?: string } }>,
+  )) {
     walk(t, s.block.attributes);
     if (!s.block.description) undocumented.push(t);
   }
-  for (const [t, s] of Object.entries(schemas.data_source_schemas as Record<string, { block: { attributes: never; description?: string } }>)) {
+  for (const [t, s] of Object.entries(
+    schemas.data_source_schemas as Record<string, { block: { attributes: never; description?: string } }>,
+  )) {
     walk(`data.${t}`, s.block.attributes);
     if (!s.block.description) undocumented.push(`data.${t}`);
   }
   expect(undocumented).toEqual([]);
   expect(counted).toBeGreaterThan(100);
   expect(schemas.provider.block.attributes.token.sensitive).toBe(true);
-  expect(schemas.resource_schemas.microseg_application_rule.block.attributes.inbound.nested_type.nesting_mode).toBe('set');
+  expect(schemas.resource_schemas.microseg_application_rule.block.attributes.inbound.nested_type.nesting_mode).toBe(
+    'set',
+  );
   expect(schemas.resource_schemas.microseg_entity.block.attributes.ips.type).toEqual(['list', 'string']);
 });
 
@@ -403,7 +804,18 @@ resource "microseg_entity" "lag" {
     while (reporting) {
       const status = await svc.api('GET', '/v1/status');
       if (status.body.hosts.some((h: { name: string }) => h.name === 'rt-ok')) {
-        await svc.api('POST', '/v1/agents/hosts/rt-ok/status', { realized_generation: status.body.generation, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 }, { as: 'agent:rt-ok' });
+        await svc.api(
+          'POST',
+          '/v1/agents/hosts/rt-ok/status',
+          {
+            realized_generation: status.body.generation,
+            flow_count: 1,
+            reachable: true,
+            last_error: null,
+            drift_repairs: 0,
+          },
+          { as: 'agent:rt-ok' },
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -421,7 +833,9 @@ resource "microseg_entity" "lag" {
     await agent;
   }
   // rt-ok's stand-in agent has stopped, so waiting would fail again: switch it off through the environment.
-  const destroyed = await lab.tf(dir, ['destroy', '-input=false', '-auto-approve', '-no-color'], { MICROSEG_WAIT_FOR_REALIZATION: 'false' });
+  const destroyed = await lab.tf(dir, ['destroy', '-input=false', '-auto-approve', '-no-color'], {
+    MICROSEG_WAIT_FOR_REALIZATION: 'false',
+  });
   expect(destroyed.code).toBe(0);
   expect((await svc.api('GET', '/v1/hosts')).body.items).toEqual([]);
 });

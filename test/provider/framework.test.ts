@@ -72,11 +72,34 @@ describe('fromApi (state from the service, spelled like the reference)', () => {
   const rule = kindSchema('application_rule', 'rule');
 
   test('absent or empty optional values follow the configuration: null stays null, [] stays []', () => {
-    const api = { name: 'r', mode: 'monitor', target: { categories: { A: ['x'] } }, inbound: [{ from: { any: true }, services: [], service_groups: [] }], outbound_policy: 'allow_all', outbound: [], description: '', id: 'i', version: 1, created_at: 't', updated_at: 't' };
-    const nullRef = { inbound: [{ from: { any: true, cidrs: null, categories: null, address_groups: null }, to: null, services: null, service_groups: null }] } as ObjectValue;
+    const api = {
+      name: 'r',
+      mode: 'monitor',
+      target: { categories: { A: ['x'] } },
+      inbound: [{ from: { any: true }, services: [], service_groups: [] }],
+      outbound_policy: 'allow_all',
+      outbound: [],
+      description: '',
+      id: 'i',
+      version: 1,
+      created_at: 't',
+      updated_at: 't',
+    };
+    const nullRef = {
+      inbound: [
+        {
+          from: { any: true, cidrs: null, categories: null, address_groups: null },
+          to: null,
+          services: null,
+          service_groups: null,
+        },
+      ],
+    } as ObjectValue;
     const s1 = fromApi(rule.attributes, api, nullRef);
     expect((s1.inbound as ObjectValue[])[0].services).toBeNull();
-    const emptyRef = { inbound: [{ from: { any: true }, services: [], service_groups: null }] } as unknown as ObjectValue;
+    const emptyRef = {
+      inbound: [{ from: { any: true }, services: [], service_groups: null }],
+    } as unknown as ObjectValue;
     const s2 = fromApi(rule.attributes, api, emptyRef);
     expect((s2.inbound as ObjectValue[])[0].services).toEqual([]);
     expect(s2.outbound).toEqual([]); // has a default: the service's value
@@ -85,17 +108,34 @@ describe('fromApi (state from the service, spelled like the reference)', () => {
 
   test('set elements pair with the reference element that means the same, whatever the order', () => {
     const sg = kindSchema('service_group', 'sg');
-    const api = { name: 'g', services: [{ protocol: 'udp', ports: [] }, { protocol: 'tcp', ports: ['443'] }] };
-    const ref = { services: [{ protocol: 'tcp', ports: ['443'], icmp_type: null, icmp_code: null }, { protocol: 'udp', ports: [], icmp_type: null, icmp_code: null }] } as unknown as ObjectValue;
+    const api = {
+      name: 'g',
+      services: [
+        { protocol: 'udp', ports: [] },
+        { protocol: 'tcp', ports: ['443'] },
+      ],
+    };
+    const ref = {
+      services: [
+        { protocol: 'tcp', ports: ['443'], icmp_type: null, icmp_code: null },
+        { protocol: 'udp', ports: [], icmp_type: null, icmp_code: null },
+      ],
+    } as unknown as ObjectValue;
     const s = fromApi(sg.attributes, api, ref);
-    expect(s.services).toEqual([{ protocol: 'udp', ports: [], icmp_type: null, icmp_code: null }, { protocol: 'tcp', ports: ['443'], icmp_type: null, icmp_code: null }]);
+    expect(s.services).toEqual([
+      { protocol: 'udp', ports: [], icmp_type: null, icmp_code: null },
+      { protocol: 'tcp', ports: ['443'], icmp_type: null, icmp_code: null },
+    ]);
     const s0 = fromApi(sg.attributes, api, null);
     expect((s0.services as ObjectValue[])[0].ports).toBeNull();
   });
 
   test('real differences are kept (drift shows)', () => {
     const ag = kindSchema('address_group', 'ag');
-    const s = fromApi(ag.attributes, { name: 'o', cidrs: ['10.0.0.0/8'] }, { name: 'o', cidrs: ['10.0.0.0/8', '10.1.0.0/16'] } as ObjectValue);
+    const s = fromApi(ag.attributes, { name: 'o', cidrs: ['10.0.0.0/8'] }, {
+      name: 'o',
+      cidrs: ['10.0.0.0/8', '10.1.0.0/16'],
+    } as ObjectValue);
     expect(s.cidrs).toEqual(['10.0.0.0/8']);
   });
 });
@@ -112,22 +152,43 @@ describe('paths', () => {
 
   test('protocol paths stop at sets, turn names under maps into keys', () => {
     expect(toProtoPath(rule, ['inbound', 0, 'from', 'cidrs', 1])).toEqual({ steps: [{ attribute_name: 'inbound' }] });
-    expect(toProtoPath(rule, ['target', 'categories', 'AppTier', 0])).toEqual({ steps: [{ attribute_name: 'target' }, { attribute_name: 'categories' }, { element_key_string: 'AppTier' }] });
+    expect(toProtoPath(rule, ['target', 'categories', 'AppTier', 0])).toEqual({
+      steps: [{ attribute_name: 'target' }, { attribute_name: 'categories' }, { element_key_string: 'AppTier' }],
+    });
     expect(toProtoPath(entity, ['ips', 1])).toEqual({ steps: [{ attribute_name: 'ips' }, { element_key_int: 1 }] });
-    expect(toProtoPath(entity, ['categories', 'AppTier'])).toEqual({ steps: [{ attribute_name: 'categories' }, { element_key_string: 'AppTier' }] });
+    expect(toProtoPath(entity, ['categories', 'AppTier'])).toEqual({
+      steps: [{ attribute_name: 'categories' }, { element_key_string: 'AppTier' }],
+    });
   });
 
   test('diagnostics point at the top-level attribute (with one index) that terraform can show', () => {
-    expect(diagnosticPath(rule, ['target', 'categories', 'AppTier', 0])).toEqual({ steps: [{ attribute_name: 'target' }] });
+    expect(diagnosticPath(rule, ['target', 'categories', 'AppTier', 0])).toEqual({
+      steps: [{ attribute_name: 'target' }],
+    });
     expect(diagnosticPath(entity, ['ips', 1])).toEqual({ steps: [{ attribute_name: 'ips' }, { element_key_int: 1 }] });
   });
 });
 
 describe('schemas derived from schemas.ts', () => {
   test('every attribute has a description; arrays are sets except ips; nested entries are set-nested', () => {
-    const walk = (attrs: Record<string, { description: string; nested?: { attributes: Record<string, unknown> } }>, where: string): string[] =>
-      Object.entries(attrs).flatMap(([k, a]) => [...(a.description ? [] : [`${where}.${k}`]), ...(a.nested ? walk(a.nested.attributes as never, `${where}.${k}`) : [])]);
-    for (const kind of ['category', 'address_group', 'service_group', 'host', 'entity', 'application_rule', 'isolation_rule', 'quarantine_rule'] as const) {
+    const walk = (
+      attrs: Record<string, { description: string; nested?: { attributes: Record<string, unknown> } }>,
+      where: string,
+    ): string[] =>
+      Object.entries(attrs).flatMap(([k, a]) => [
+        ...(a.description ? [] : [`${where}.${k}`]),
+        ...(a.nested ? walk(a.nested.attributes as never, `${where}.${k}`) : []),
+      ]);
+    for (const kind of [
+      'category',
+      'address_group',
+      'service_group',
+      'host',
+      'entity',
+      'application_rule',
+      'isolation_rule',
+      'quarantine_rule',
+    ] as const) {
       expect(walk(kindSchema(kind, kind).attributes as never, kind)).toEqual([]);
     }
     const rule = kindSchema('application_rule', 'r').attributes;
@@ -136,41 +197,118 @@ describe('schemas derived from schemas.ts', () => {
     expect(rule.target.nested!.attributes.categories.type).toEqual(T.map(T.set(T.string)));
     expect(rule.outbound_policy).toMatchObject({ optional: true, computed: true, default: 'allow_all' });
     expect(kindSchema('entity', 'e').attributes.ips.type).toEqual(T.list(T.string));
-    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({ categories: { Quarantine: ['Forensic'] } });
+    expect(kindSchema('quarantine_rule', 'q').attributes.target.default).toEqual({
+      categories: { Quarantine: ['Forensic'] },
+    });
     const proto = toProtoSchema(kindSchema('host', 'h'));
-    expect(proto.block.attributes.map((a) => a.name)).toEqual(['bridge', 'created_at', 'description', 'id', 'name', 'ovs_rundir', 'updated_at', 'uplinks', 'version']);
+    expect(proto.block.attributes.map((a) => a.name)).toEqual([
+      'bridge',
+      'created_at',
+      'description',
+      'id',
+      'name',
+      'ovs_rundir',
+      'updated_at',
+      'uplinks',
+      'version',
+    ]);
   });
 });
 
-describe('validation with the service\'s own schemas and checks', () => {
+describe("validation with the service's own schemas and checks", () => {
   test('bad values are named by their path; unknown places are not judged', () => {
     const ag = kindSchema('address_group', 'ag');
-    const b = toBody(ag.attributes, { name: 'o', cidrs: ['10.0.0.1/33'], description: null, id: null, version: null, created_at: null, updated_at: null });
+    const b = toBody(ag.attributes, {
+      name: 'o',
+      cidrs: ['10.0.0.1/33'],
+      description: null,
+      id: null,
+      version: null,
+      created_at: null,
+      updated_at: null,
+    });
     const ds = validateBody('address_group', b.json, b.unknownPaths);
     expect(ds).toEqual([expect.objectContaining({ summary: 'Invalid value for cidrs[0]', path: ['cidrs', 0] })]);
     expect(ds[0].detail).toContain('"10.0.0.1/33" is not a CIDR');
 
     const sg = kindSchema('service_group', 'sg');
-    const body = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'tcp', ports: ['70000'], icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', body.json, body.unknownPaths)[0].detail).toBe('services[0].ports[0]: "70000": ports are 1-65535');
-    const proto = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'ipx', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toMatch(/^services\[0\]\.protocol: "ipx" is not valid \(IP protocol: tcp, udp, sctp/);
-    const byNumber = toBody(sg.attributes, { name: 'g', services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
+    const body = toBody(sg.attributes, {
+      name: 'g',
+      services: [{ protocol: 'tcp', ports: ['70000'], icmp_type: null, icmp_code: null }],
+    });
+    expect(validateBody('service_group', body.json, body.unknownPaths)[0].detail).toBe(
+      'services[0].ports[0]: "70000": ports are 1-65535',
+    );
+    const proto = toBody(sg.attributes, {
+      name: 'g',
+      services: [{ protocol: 'ipx', ports: null, icmp_type: null, icmp_code: null }],
+    });
+    expect(validateBody('service_group', proto.json, proto.unknownPaths)[0].detail).toMatch(
+      /^services\[0\]\.protocol: "ipx" is not valid \(IP protocol: tcp, udp, sctp/,
+    );
+    const byNumber = toBody(sg.attributes, {
+      name: 'g',
+      services: [{ protocol: '50', ports: null, icmp_type: null, icmp_code: null }],
+    });
     expect(validateBody('service_group', byNumber.json, byNumber.unknownPaths)).toEqual([]);
-    const twice = toBody(sg.attributes, { name: 'g', services: [{ protocol: 'esp', ports: null, icmp_type: null, icmp_code: null }, { protocol: '50', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', twice.json, twice.unknownPaths)[0].detail).toBe('services[1]: duplicate of services[0]');
-    const big = toBody(sg.attributes, { name: 'g', services: [{ protocol: '256', ports: null, icmp_type: null, icmp_code: null }] });
-    expect(validateBody('service_group', big.json, big.unknownPaths)[0].detail).toBe('services[0].protocol: "256" is not an IP protocol: protocol numbers are 0-255');
+    const twice = toBody(sg.attributes, {
+      name: 'g',
+      services: [
+        { protocol: 'esp', ports: null, icmp_type: null, icmp_code: null },
+        { protocol: '50', ports: null, icmp_type: null, icmp_code: null },
+      ],
+    });
+    expect(validateBody('service_group', twice.json, twice.unknownPaths)[0].detail).toBe(
+      'services[1]: duplicate of services[0]',
+    );
+    const big = toBody(sg.attributes, {
+      name: 'g',
+      services: [{ protocol: '256', ports: null, icmp_type: null, icmp_code: null }],
+    });
+    expect(validateBody('service_group', big.json, big.unknownPaths)[0].detail).toBe(
+      'services[0].protocol: "256" is not an IP protocol: protocol numbers are 0-255',
+    );
 
     const entity = kindSchema('entity', 'e');
-    const partial = toBody(entity.attributes, { name: UNKNOWN, host: 'h', port: 'p', ips: ['10.0.0.1'], mac: null, categories: null });
+    const partial = toBody(entity.attributes, {
+      name: UNKNOWN,
+      host: 'h',
+      port: 'p',
+      ips: ['10.0.0.1'],
+      mac: null,
+      categories: null,
+    });
     expect(partial.unknownPaths).toEqual(['name']);
     expect(validateBody('entity', partial.json, partial.unknownPaths)).toEqual([]);
   });
 
   test('validators run on nested values; required nested attributes are enforced', () => {
-    const s: Schema = { description: '', attributes: { items: { description: '', nested: { nesting: 'list', attributes: { n: { description: '', type: T.number, required: true, validators: [(v, p) => (Number(v) > 9 ? [error('too big', 'too big', p)] : [])] } } }, optional: true } } };
-    expect(validateObject(s.attributes, { items: [{ n: 1 }, { n: 10 }, { n: null }] }).map((d) => [d.summary, d.path])).toEqual([['too big', ['items', 1, 'n']], ['Missing required attribute', ['items', 2, 'n']]]);
+    const s: Schema = {
+      description: '',
+      attributes: {
+        items: {
+          description: '',
+          nested: {
+            nesting: 'list',
+            attributes: {
+              n: {
+                description: '',
+                type: T.number,
+                required: true,
+                validators: [(v, p) => (Number(v) > 9 ? [error('too big', 'too big', p)] : [])],
+              },
+            },
+          },
+          optional: true,
+        },
+      },
+    };
+    expect(
+      validateObject(s.attributes, { items: [{ n: 1 }, { n: 10 }, { n: null }] }).map((d) => [d.summary, d.path]),
+    ).toEqual([
+      ['too big', ['items', 1, 'n']],
+      ['Missing required attribute', ['items', 2, 'n']],
+    ]);
   });
 });
 
@@ -183,12 +321,44 @@ describe('provider settings', () => {
   });
 
   test('configuration wins over MICROSEG_* variables, which win over defaults', () => {
-    const none = { endpoint: null, token: null, ca_cert: null, insecure: null, timeout: null, wait_for_realization: null };
-    expect(settingsFrom(none, {})).toEqual({ endpoint: 'http://127.0.0.1:7480', token: undefined, caCert: undefined, insecure: false, timeoutMs: 300_000, waitForRealization: true });
-    const env = { MICROSEG_ENDPOINT: 'http://e:1', MICROSEG_TOKEN: 't', MICROSEG_INSECURE: 'true', MICROSEG_TIMEOUT: '10s', MICROSEG_WAIT_FOR_REALIZATION: 'false', MICROSEG_CA_CERT: 'pem' };
-    expect(settingsFrom(none, env)).toEqual({ endpoint: 'http://e:1', token: 't', caCert: 'pem', insecure: true, timeoutMs: 10_000, waitForRealization: false });
-    expect(settingsFrom({ ...none, endpoint: 'http://c:2', wait_for_realization: true, timeout: '1m' }, env)).toMatchObject({ endpoint: 'http://c:2', waitForRealization: true, timeoutMs: 60_000 });
-    expect(() => settingsFrom(none, { MICROSEG_WAIT_FOR_REALIZATION: 'maybe' })).toThrow('MICROSEG_WAIT_FOR_REALIZATION must be true or false');
+    const none = {
+      endpoint: null,
+      token: null,
+      ca_cert: null,
+      insecure: null,
+      timeout: null,
+      wait_for_realization: null,
+    };
+    expect(settingsFrom(none, {})).toEqual({
+      endpoint: 'http://127.0.0.1:7480',
+      token: undefined,
+      caCert: undefined,
+      insecure: false,
+      timeoutMs: 300_000,
+      waitForRealization: true,
+    });
+    const env = {
+      MICROSEG_ENDPOINT: 'http://e:1',
+      MICROSEG_TOKEN: 't',
+      MICROSEG_INSECURE: 'true',
+      MICROSEG_TIMEOUT: '10s',
+      MICROSEG_WAIT_FOR_REALIZATION: 'false',
+      MICROSEG_CA_CERT: 'pem',
+    };
+    expect(settingsFrom(none, env)).toEqual({
+      endpoint: 'http://e:1',
+      token: 't',
+      caCert: 'pem',
+      insecure: true,
+      timeoutMs: 10_000,
+      waitForRealization: false,
+    });
+    expect(
+      settingsFrom({ ...none, endpoint: 'http://c:2', wait_for_realization: true, timeout: '1m' }, env),
+    ).toMatchObject({ endpoint: 'http://c:2', waitForRealization: true, timeoutMs: 60_000 });
+    expect(() => settingsFrom(none, { MICROSEG_WAIT_FOR_REALIZATION: 'maybe' })).toThrow(
+      'MICROSEG_WAIT_FOR_REALIZATION must be true or false',
+    );
     expect(() => settingsFrom({ ...none, timeout: 'soon' }, {})).toThrow('timeout: "soon" is not a duration');
     expect(() => settingsFrom({ ...none, endpoint: UNKNOWN }, env)).toThrow('endpoint is not known until apply');
   });
@@ -203,19 +373,46 @@ describe('which hosts lag', () => {
         { name: 'behind', status: { realized_generation: 6, last_error: 'ovs-vswitchd not running' } },
         { name: 'no-agent-with-vms', status: { realized_generation: null } },
         { name: 'no-agent-idle', status: { realized_generation: null } },
-        { name: 'silent', status: { realized_generation: 7, reachable: false, last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z' } },
-        { name: 'no-ovs', status: { realized_generation: 9, reachable: false, last_error: 'cannot reach Open vSwitch: connection refused' } },
+        {
+          name: 'silent',
+          status: {
+            realized_generation: 7,
+            reachable: false,
+            last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z',
+          },
+        },
+        {
+          name: 'no-ovs',
+          status: {
+            realized_generation: 9,
+            reachable: false,
+            last_error: 'cannot reach Open vSwitch: connection refused',
+          },
+        },
       ],
     };
-    const change = { generation: 7, hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle', 'silent', 'no-ovs'] };
+    const change = {
+      generation: 7,
+      hosts: ['done', 'behind', 'no-agent-with-vms', 'no-agent-idle', 'silent', 'no-ovs'],
+    };
     expect(laggingHosts(status, change, new Set(['no-agent-with-vms', 'done']))).toEqual([
       { name: 'behind', reason: 'runs generation 6, needs 7; last error: ovs-vswitchd not running' },
       { name: 'no-agent-with-vms', reason: 'no agent has reported yet, needs 7' },
-      { name: 'silent', reason: 'unreachable (last ran generation 7), needs 7; last error: no report from the agent since 2026-01-01T00:00:00.000Z' },
-      { name: 'no-ovs', reason: 'unreachable (last ran generation 9), needs 7; last error: cannot reach Open vSwitch: connection refused' },
+      {
+        name: 'silent',
+        reason:
+          'unreachable (last ran generation 7), needs 7; last error: no report from the agent since 2026-01-01T00:00:00.000Z',
+      },
+      {
+        name: 'no-ovs',
+        reason:
+          'unreachable (last ran generation 9), needs 7; last error: cannot reach Open vSwitch: connection refused',
+      },
     ]);
     // Hosts the change does not affect are never waited for, however far behind.
-    expect(laggingHosts(status, { generation: 7, hosts: ['done'] }, new Set(['no-agent-with-vms', 'done']))).toEqual([]);
+    expect(laggingHosts(status, { generation: 7, hosts: ['done'] }, new Set(['no-agent-with-vms', 'done']))).toEqual(
+      [],
+    );
   });
 });
 
@@ -232,7 +429,11 @@ describe('logs', () => {
     log.info('sent hunter2-secret', { header: 'Bearer hunter2-secret' });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('hunter2');
-    expect(JSON.parse(lines[0])).toMatchObject({ '@level': 'info', '@message': 'sent <redacted>', header: 'Bearer <redacted>' });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      '@level': 'info',
+      '@message': 'sent <redacted>',
+      header: 'Bearer <redacted>',
+    });
     // go-plugin only parses hclog lines whose timestamp has microseconds; others are logged raw.
     expect(JSON.parse(lines[0])['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
@@ -244,11 +445,24 @@ describe('displayField', () => {
     const json = {
       name: 'r',
       target: { categories: { AppTier: ['db', 'web'] } },
-      inbound: [{ from: { cidrs: ['10.0.0.0/8'] } }, { from: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }, { protocol: 'tcp', ports: ['443', '70000'] }] }],
+      inbound: [
+        { from: { cidrs: ['10.0.0.0/8'] } },
+        {
+          from: { any: true },
+          services: [
+            { protocol: 'udp', ports: ['53'] },
+            { protocol: 'tcp', ports: ['443', '70000'] },
+          ],
+        },
+      ],
     };
-    expect(displayField(attrs, json, 'inbound[1].services[1].ports[1]')).toBe('inbound[{ from = { any = true }, services = [{ protocol = "udp", ports = ["53"] }, { protocol = "tcp", ports = ["443", "70000"] }] }].services[{ protocol = "tcp", ports = ["443", "70000"] }].ports["70000"]');
+    expect(displayField(attrs, json, 'inbound[1].services[1].ports[1]')).toBe(
+      'inbound[{ from = { any = true }, services = [{ protocol = "udp", ports = ["53"] }, { protocol = "tcp", ports = ["443", "70000"] }] }].services[{ protocol = "tcp", ports = ["443", "70000"] }].ports["70000"]',
+    );
     expect(displayField(attrs, json, 'target.categories.AppTier[1]')).toBe('target.categories.AppTier["web"]');
-    expect(displayField(attrs, json, 'inbound[0].from.cidrs[0]')).toBe('inbound[{ from = { cidrs = ["10.0.0.0/8"] } }].from.cidrs["10.0.0.0/8"]');
+    expect(displayField(attrs, json, 'inbound[0].from.cidrs[0]')).toBe(
+      'inbound[{ from = { cidrs = ["10.0.0.0/8"] } }].from.cidrs["10.0.0.0/8"]',
+    );
     expect(displayField(attrs, json, 'outbound')).toBe('outbound');
     const entity = kindSchema('entity', 'e').attributes;
     expect(displayField(entity, { ips: ['10.0.0.1', '10.0.0.2'], categories: { A: 'x' } }, 'ips[1]')).toBe('ips[1]');

@@ -15,13 +15,22 @@ import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { encodeValue } from '../../provider/cty/msgpack';
 import { generatePluginCertificate } from '../../provider/plugin/cert';
-import { checkMagicCookie, handshakeLine, HandshakeError, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, negotiateProtocolVersion } from '../../provider/plugin/handshake';
+import {
+  checkMagicCookie,
+  handshakeLine,
+  HandshakeError,
+  MAGIC_COOKIE_KEY,
+  MAGIC_COOKIE_VALUE,
+  negotiateProtocolVersion,
+} from '../../provider/plugin/handshake';
 import { loadProtocol } from '../../provider/plugin/serve';
 import { schemaType } from '../../provider/framework/schema';
 import { microsegProvider } from '../../provider/resources/provider';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { installProvider } = require('../../scripts/provider-install.js') as { installProvider(m: string): Promise<string> };
+const { installProvider } = require('../../scripts/provider-install.js') as {
+  installProvider(m: string): Promise<string>;
+};
 
 describe('handshake (pure)', () => {
   test('the magic cookie is required', () => {
@@ -34,7 +43,9 @@ describe('handshake (pure)', () => {
     expect(negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '5,6' })).toBe(6);
     expect(negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '6' })).toBe(6);
     expect(negotiateProtocolVersion({})).toBe(6);
-    expect(() => negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '4,5' })).toThrow('speaks plugin protocol 6; Terraform offered 4, 5');
+    expect(() => negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: '4,5' })).toThrow(
+      'speaks plugin protocol 6; Terraform offered 4, 5',
+    );
     expect(() => negotiateProtocolVersion({ PLUGIN_PROTOCOL_VERSIONS: 'x' })).toThrow('invalid version "x"');
   });
 
@@ -77,11 +88,17 @@ describe('the installed plugin process', () => {
     return child;
   }
 
-  function finish(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function finish(
+    child: ChildProcessWithoutNullStreams,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   }
 
@@ -92,16 +109,25 @@ describe('the installed plugin process', () => {
     const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1].replace(/^node:/, ''));
     const builtins = new Set(builtinModules);
     expect(required.filter((r) => !builtins.has(r))).toEqual([]);
-    expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual(['grpc_controller.proto', 'grpc_stdio.proto', 'health.proto', 'tfplugin6.8.proto']);
+    expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual([
+      'grpc_controller.proto',
+      'grpc_stdio.proto',
+      'health.proto',
+      'tfplugin6.8.proto',
+    ]);
     expect(path.basename(exe)).toBe('terraform-provider-microseg_v0.1.0');
-    expect(path.relative(root, exe)).toMatch(/^mirror\/terraform\.local\/microseg\/microseg\/0\.1\.0\/linux_(amd64|arm64)\/terraform-provider-microseg_v0\.1\.0$/);
+    expect(path.relative(root, exe)).toMatch(
+      /^mirror\/terraform\.local\/microseg\/microseg\/0\.1\.0\/linux_(amd64|arm64)\/terraform-provider-microseg_v0\.1\.0$/,
+    );
   });
 
   test('run by hand (no magic cookie): a message for a human, exit 1, nothing on stdout', async () => {
     const r = await finish(run({}));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('This program is the microseg Terraform provider plugin; it is not meant to be run by hand.');
+    expect(r.stderr).toContain(
+      'This program is the microseg Terraform provider plugin; it is not meant to be run by hand.',
+    );
   });
 
   test('no common protocol version: exit 1 with the reason', async () => {
@@ -117,14 +143,20 @@ describe('the installed plugin process', () => {
     const api = http.createServer((req, res) => {
       seenAuthorization = req.headers.authorization ?? '';
       // ConfigureProvider checks the endpoint and token once with /v1/status.
-      if (req.url === '/v1/status') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"generation":1,"hosts":[]}');
+      if (req.url === '/v1/status')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"generation":1,"hosts":[]}');
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not_found', message: 'category "Nope" does not exist', field: null }));
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
     const apiPort = (api.address() as { port: number }).port;
 
-    const child = run({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: client.certPem, TF_LOG: 'TRACE' });
+    const child = run({
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: '5,6',
+      PLUGIN_CLIENT_CERT: client.certPem,
+      TF_LOG: 'TRACE',
+    });
     const done = finish(child);
     let out = '';
     const line = await new Promise<string>((resolve, reject) => {
@@ -138,38 +170,74 @@ describe('the installed plugin process', () => {
     expect(m).not.toBeNull();
     const serverCertPem = new X509Certificate(Buffer.from(m![2], 'base64')).toString();
 
-    const proto = loadProtocol() as any;  
+    const proto = loadProtocol() as any;
     const target = `127.0.0.1:${m![1]}`;
     const options = { 'grpc.ssl_target_name_override': 'localhost' };
-    const creds = grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(client.keyPem), Buffer.from(client.certPem));
+    const creds = grpc.credentials.createSsl(
+      Buffer.from(serverCertPem),
+      Buffer.from(client.keyPem),
+      Buffer.from(client.certPem),
+    );
     const call = <T>(svc: grpc.Client, method: string, req: unknown): Promise<T> =>
-      new Promise((resolve, reject) => (svc as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));  
+      new Promise((resolve, reject) =>
+        (svc as any)[method](req, { deadline: Date.now() + 5000 }, (e: Error | null, r: T) =>
+          e ? reject(e) : resolve(r),
+        ),
+      );
 
     const health = new proto.grpc.health.v1.Health(target, creds, options);
     expect(await call(health, 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
 
     const provider = new proto.tfplugin6.Provider(target, creds, options);
-    const meta = await call<any>(provider, 'GetMetadata', {});  
-    expect(meta.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false });
-    const schema = await call<any>(provider, 'GetProviderSchema', {});  
+    const meta = await call<any>(provider, 'GetMetadata', {});
+    expect(meta.server_capabilities).toEqual({
+      plan_destroy: true,
+      get_provider_schema_optional: true,
+      move_resource_state: false,
+    });
+    const schema = await call<any>(provider, 'GetProviderSchema', {});
     expect(Object.keys(schema.resource_schemas)).toHaveLength(9);
     expect(Object.keys(schema.data_source_schemas)).toHaveLength(3);
 
     // Configure with a token, then read a data source: the token goes to the service, never to the log.
     const def = microsegProvider({});
     const token = 'tok-SECRET-9f8e7d6c';
-    const config = { endpoint: `http://127.0.0.1:${apiPort}`, token, ca_cert: null, insecure: null, timeout: '5s', wait_for_realization: false };
-    const configured = await call<any>(provider, 'ConfigureProvider', { config: { msgpack: Buffer.from(encodeValue(schemaType(def.schema), config)) } });  
+    const config = {
+      endpoint: `http://127.0.0.1:${apiPort}`,
+      token,
+      ca_cert: null,
+      insecure: null,
+      timeout: '5s',
+      wait_for_realization: false,
+    };
+    const configured = await call<any>(provider, 'ConfigureProvider', {
+      config: { msgpack: Buffer.from(encodeValue(schemaType(def.schema), config)) },
+    });
     expect(configured.diagnostics).toEqual([]);
     const ds = def.dataSources.find((d) => d.typeName === 'microseg_category')!;
-    const read = await call<any>(provider, 'ReadDataSource', { type_name: 'microseg_category', config: { msgpack: Buffer.from(encodeValue(schemaType(ds.schema), { name: 'Nope' })) } });  
-    expect(read.diagnostics[0]).toMatchObject({ severity: 'ERROR', summary: 'Not found in the microseg service', detail: 'name: category "Nope" does not exist' });
+    const read = await call<any>(provider, 'ReadDataSource', {
+      type_name: 'microseg_category',
+      config: { msgpack: Buffer.from(encodeValue(schemaType(ds.schema), { name: 'Nope' })) },
+    });
+    expect(read.diagnostics[0]).toMatchObject({
+      severity: 'ERROR',
+      summary: 'Not found in the microseg service',
+      detail: 'name: category "Nope" does not exist',
+    });
     expect(read.diagnostics[0].attribute.steps).toEqual([{ attribute_name: 'name', selector: 'attribute_name' }]);
     expect(seenAuthorization).toBe(`Bearer ${token}`);
 
     // A client whose certificate Terraform did not announce is refused.
     const stranger = generatePluginCertificate();
-    const strangerHealth = new proto.grpc.health.v1.Health(target, grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(stranger.keyPem), Buffer.from(stranger.certPem)), options);
+    const strangerHealth = new proto.grpc.health.v1.Health(
+      target,
+      grpc.credentials.createSsl(
+        Buffer.from(serverCertPem),
+        Buffer.from(stranger.keyPem),
+        Buffer.from(stranger.certPem),
+      ),
+      options,
+    );
     await expect(call(strangerHealth, 'Check', { service: 'plugin' })).rejects.toThrow();
     // Nor is a plaintext client.
     const plain = new proto.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
@@ -180,7 +248,10 @@ describe('the installed plugin process', () => {
     const stream = stdio.StreamStdio({});
     const received: unknown[] = [];
     stream.on('data', (d: unknown) => received.push(d));
-    const streamEnded = new Promise<void>((resolve, reject) => { stream.on('end', () => resolve()); stream.on('error', reject); });
+    const streamEnded = new Promise<void>((resolve, reject) => {
+      stream.on('end', () => resolve());
+      stream.on('error', reject);
+    });
 
     const controller = new proto.plugin.GRPCController(target, creds, options);
     await call(controller, 'Shutdown', {});
@@ -195,7 +266,11 @@ describe('the installed plugin process', () => {
     expect(out.trim().split('\n')).toEqual([line]); // exactly one line on stdout, nothing before it
     const logs = r.stderr.trim().split('\n');
     expect(logs.length).toBeGreaterThan(3);
-    for (const l of logs) expect(JSON.parse(l)).toMatchObject({ '@level': expect.stringMatching(/^(trace|debug|info|warn|error)$/), '@message': expect.any(String) });
+    for (const l of logs)
+      expect(JSON.parse(l)).toMatchObject({
+        '@level': expect.stringMatching(/^(trace|debug|info|warn|error)$/),
+        '@message': expect.any(String),
+      });
     expect(r.stderr).toContain('"@message":"configured"');
     expect(r.stderr).not.toContain(token);
   });
@@ -204,12 +279,21 @@ describe('the installed plugin process', () => {
     const child = run({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE });
     const done = finish(child);
     let out = '';
-    const line = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n'))); }));
+    const line = await new Promise<string>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      }),
+    );
     const m = line.match(/^1\|6\|tcp\|(127\.0\.0\.1:\d+)\|grpc\|$/);
     expect(m).not.toBeNull();
-    const proto = loadProtocol() as any;  
+    const proto = loadProtocol() as any;
     const health = new proto.grpc.health.v1.Health(m![1], grpc.credentials.createInsecure());
-    await expect(new Promise((res, rej) => health.Check({ service: 'plugin' }, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))))).resolves.toEqual({ status: 'SERVING' });
+    await expect(
+      new Promise((res, rej) =>
+        health.Check({ service: 'plugin' }, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))),
+      ),
+    ).resolves.toEqual({ status: 'SERVING' });
     const controller = new proto.plugin.GRPCController(m![1], grpc.credentials.createInsecure());
     await new Promise((res, rej) => controller.Shutdown({}, (e: Error | null, r: unknown) => (e ? rej(e) : res(r))));
     health.close();

@@ -10,12 +10,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const install = require('../../scripts/provider-install.js') as { installProvider(mirror: string): Promise<string>; SOURCE: string; VERSION: string };
+const install = require('../../scripts/provider-install.js') as {
+  installProvider(mirror: string): Promise<string>;
+  SOURCE: string;
+  VERSION: string;
+};
 
 export const PROVIDER_SOURCE = install.SOURCE;
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
-export interface TfResult { code: number; stdout: string; stderr: string; ms: number }
+export interface TfResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 export interface RunningTf {
   child: ChildProcess;
@@ -44,18 +53,21 @@ export async function createLab(env: Record<string, string>): Promise<Lab> {
   const mirror = path.join(root, 'mirror');
   const executable = await install.installProvider(mirror);
   const cliConfig = path.join(root, 'cli.tfrc');
-  fs.writeFileSync(cliConfig, [
-    'provider_installation {',
-    `  filesystem_mirror {`,
-    `    path    = ${JSON.stringify(mirror)}`,
-    `    include = ["terraform.local/*/*"]`,
-    '  }',
-    '  direct {',
-    '    exclude = ["terraform.local/*/*"]',
-    '  }',
-    '}',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    cliConfig,
+    [
+      'provider_installation {',
+      `  filesystem_mirror {`,
+      `    path    = ${JSON.stringify(mirror)}`,
+      `    include = ["terraform.local/*/*"]`,
+      '  }',
+      '  direct {',
+      '    exclude = ["terraform.local/*/*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
   const baseEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: root, // nothing from the user's ~/.terraform.d or ~/.terraformrc
@@ -89,8 +101,12 @@ export async function createLab(env: Record<string, string>): Promise<Lab> {
       const child = spawn('terraform', [...args], { cwd: dir, env: { ...baseEnv, ...extra } });
       let stdout = '';
       let stderr = '';
-      child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       const done = new Promise<TfResult>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));

@@ -52,11 +52,13 @@ test('without ca_cert the apply fails naming the certificate problem, and nothin
   const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
   expect(r.code).toBe(1);
   // terraform wraps diagnostics: compare with single spaces.
-  expect(r.stderr.replace(/\s+/g, ' ')).toMatch(/cannot reach the microseg service at https:\/\/127\.0\.0\.1:\d+: (unable to verify the first certificate|self.signed certificate)/);
+  expect(r.stderr.replace(/\s+/g, ' ')).toMatch(
+    /cannot reach the microseg service at https:\/\/127\.0\.0\.1:\d+: (unable to verify the first certificate|self.signed certificate)/,
+  );
   expect((await tls.api('GET', '/v1/categories/TlsTier')).status).toBe(404);
 });
 
-test('with ca_cert (the CA of the service\'s certificate) apply creates the resource over HTTPS and a plan is clean', async () => {
+test("with ca_cert (the CA of the service's certificate) apply creates the resource over HTTPS and a plan is clean", async () => {
   const dir = lab.workdir('trusted', { 'main.tf': config(true), 'ca.pem': certs.caPem });
   expect((await lab.tf(dir, ['init', '-input=false', '-no-color'])).code).toBe(0);
   const applied = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);

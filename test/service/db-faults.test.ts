@@ -32,18 +32,28 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
 
 /** How long until `get` answers 200 (bound `timeoutMs`). */
 async function until200(get: () => Promise<{ status: number }>, timeoutMs: number): Promise<number> {
-  return (await eventually('a 200 answer', async () => (await get()).status === 200, { timeoutMs, intervalMs: 100 })).ms;
+  return (await eventually('a 200 answer', async () => (await get()).status === 200, { timeoutMs, intervalMs: 100 }))
+    .ms;
 }
 
 test('PostgreSQL stopped: reads, writes and /healthz answer 503 naming the cause; the service recovers by itself', async () => {
   expect((await svc.api('POST', '/v1/categories', { name: 'Before', values: ['a'] })).status).toBe(201);
   pg.halt();
   try {
-    for (const [method, path, body] of [['GET', '/v1/categories'], ['GET', '/v1/hosts/none'], ['POST', '/v1/categories', { name: 'During', values: [] }], ['GET', '/v1/status']] as const) {
+    for (const [method, path, body] of [
+      ['GET', '/v1/categories'],
+      ['GET', '/v1/hosts/none'],
+      ['POST', '/v1/categories', { name: 'During', values: [] }],
+      ['GET', '/v1/status'],
+    ] as const) {
       const { value: r, ms } = await timed(() => svc.api(method, path, body));
       log(`PG stopped: ${method} ${path} → ${r.status} in ${ms} ms: ${r.body.message}`);
       expect(r.status).toBe(503);
-      expect(r.body).toMatchObject({ error: 'unavailable', field: null, message: expect.stringMatching(/^the database is unavailable: .+; retry later$/) });
+      expect(r.body).toMatchObject({
+        error: 'unavailable',
+        field: null,
+        message: expect.stringMatching(/^the database is unavailable: .+; retry later$/),
+      });
       expect(r.headers.get('retry-after')).toBe('1');
       expect(ms).toBeLessThan(10_000);
     }
@@ -74,10 +84,14 @@ test('PostgreSQL frozen: /healthz in ≤ 2 s, other routes 503 in bounded time, 
 
     // The client gives up after 500 ms; the database comes back 1.5 s later, long before any timeout.
     const abandoned = fetch(`${svc.url}/v1/categories`, {
-      method: 'POST', signal: AbortSignal.timeout(500),
+      method: 'POST',
+      signal: AbortSignal.timeout(500),
       headers: { authorization: 'Bearer admin-secret-0001', 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Abandoned', values: [] }),
-    }).then(() => 'answered', (e: Error) => e.name);
+    }).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
     expect(await abandoned).toBe('TimeoutError');
     await new Promise((r) => setTimeout(r, 1500)); // the fault's length, not a wait for a state
     pg.thaw();

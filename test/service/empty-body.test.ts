@@ -6,12 +6,17 @@
 import { startService, type TestService } from '../support/service';
 
 let svc: TestService;
-beforeAll(async () => { svc = await startService(); });
-afterAll(async () => { await svc?.close(); });
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(async () => {
+  await svc?.close();
+});
 
 const json = { 'content-type': 'application/json' };
 /** A request with the JSON header and an empty body, as such clients send it (content-length: 0; GET sends none). */
-const empty = (method: string, path: string) => svc.api(method, path, method === 'GET' ? undefined : '', { headers: json });
+const empty = (method: string, path: string) =>
+  svc.api(method, path, method === 'GET' ? undefined : '', { headers: json });
 
 test('DELETE, GET and POST with content-type: application/json and an empty body', async () => {
   expect((await svc.api('POST', '/v1/categories', { name: 'Tier', values: ['web'] })).status).toBe(201);
@@ -30,7 +35,9 @@ test('DELETE, GET and POST with content-type: application/json and an empty body
 test('a body that is there is parsed as before', async () => {
   const bad = await svc.api('POST', '/v1/categories', '{"name":', { headers: json });
   expect([bad.status, bad.body.error]).toEqual([400, 'bad_request']);
-  const poisoned = await svc.api('POST', '/v1/categories', '{"name":"X","values":["a"],"__proto__":{"x":1}}', { headers: json });
+  const poisoned = await svc.api('POST', '/v1/categories', '{"name":"X","values":["a"],"__proto__":{"x":1}}', {
+    headers: json,
+  });
   expect(poisoned.status).toBe(400);
   expect((await svc.api('DELETE', '/v1/categories/Nothing', '   ', { headers: json })).status).toBe(404);
 });

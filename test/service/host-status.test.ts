@@ -5,17 +5,36 @@ const report = { realized_generation: 4, flow_count: 10, reachable: true, last_e
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 test('before any report a host is unreachable and not realized', () => {
-  expect(statusView(null, 0, 3, t0)).toEqual({ reachable: false, desired_generation: 3, realized_generation: null, flow_count: null, last_error: null, drift_repairs: 0, notice: null, updated_at: null });
+  expect(statusView(null, 0, 3, t0)).toEqual({
+    reachable: false,
+    desired_generation: 3,
+    realized_generation: null,
+    flow_count: null,
+    last_error: null,
+    drift_repairs: 0,
+    notice: null,
+    updated_at: null,
+  });
 });
 
 test('a report shows as sent, with the desired generation of now', () => {
-  expect(statusView(report, t0, 5, t0 + 1000)).toEqual({ ...report, notice: null, desired_generation: 5, updated_at: '2026-01-01T00:00:00.000Z' });
+  expect(statusView(report, t0, 5, t0 + 1000)).toEqual({
+    ...report,
+    notice: null,
+    desired_generation: 5,
+    updated_at: '2026-01-01T00:00:00.000Z',
+  });
 });
 
 test('an agent silent for longer than the stale time shows unreachable, keeping what it realized', () => {
   expect(statusView(report, t0, 4, t0 + 30_000).reachable).toBe(true);
   expect(statusView(report, t0, 4, t0 + 30_001)).toEqual({
-    ...report, notice: null, reachable: false, last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z', desired_generation: 4, updated_at: '2026-01-01T00:00:00.000Z',
+    ...report,
+    notice: null,
+    reachable: false,
+    last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z',
+    desired_generation: 4,
+    updated_at: '2026-01-01T00:00:00.000Z',
   });
   expect(statusView(report, t0, 4, t0 + 100, 50).reachable).toBe(false);
 });

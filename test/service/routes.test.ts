@@ -7,7 +7,6 @@ import type { PolicySnapshot } from '../../service/model/snapshot';
 import { ExplainInputError, type ExplainQuery } from '../../service/policy/explain';
 import { startService, type TestService } from '../support/service';
 
-
 let svc: TestService;
 const seen: { snapshot: PolicySnapshot; query: ExplainQuery }[] = [];
 
@@ -15,26 +14,46 @@ beforeAll(async () => {
   svc = await startService({
     explain: (snapshot, query) => {
       seen.push({ snapshot, query });
-      if (query.protocol === 'icmpv6' && query.src.includes('.')) throw new ExplainInputError('protocol', 'icmpv6 needs IPv6 addresses');
+      if (query.protocol === 'icmpv6' && query.src.includes('.'))
+        throw new ExplainInputError('protocol', 'icmpv6 needs IPv6 addresses');
       return { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply' };
     },
   });
   await svc.api('POST', '/v1/categories', { name: 'Tier', values: ['web'] });
   await svc.api('POST', '/v1/hosts', { name: 'hv1' });
-  await svc.api('POST', '/v1/entities', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web' } });
+  await svc.api('POST', '/v1/entities', {
+    name: 'web1',
+    host: 'hv1',
+    port: 'p1',
+    ips: ['10.0.0.1'],
+    categories: { Tier: 'web' },
+  });
 });
-afterAll(async () => { await svc?.close(); });
+afterAll(async () => {
+  await svc?.close();
+});
 
 describe('GET /v1/reachability', () => {
   test('passes a typed query and the current snapshot to the evaluator', async () => {
-    const r = await svc.api('GET', '/v1/reachability?src=web1&dst=192.0.2.7&protocol=tcp&port=443', undefined, { as: 'reader' });
-    expect([r.status, r.body]).toEqual([200, { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply', drafts: [] }]);
+    const r = await svc.api('GET', '/v1/reachability?src=web1&dst=192.0.2.7&protocol=tcp&port=443', undefined, {
+      as: 'reader',
+    });
+    expect([r.status, r.body]).toEqual([
+      200,
+      { verdict: 'deny', layer: 'application', rule: 'shop', mode: 'apply', drafts: [] },
+    ]);
     const last = seen[seen.length - 1];
     expect(last.query).toEqual({ src: 'web1', dst: '192.0.2.7', protocol: 'tcp', port: 443 });
     expect(last.snapshot.entities.map((e) => e.name)).toEqual(['web1']);
     expect(last.snapshot.generation).toBe(svc.store.generation());
     await svc.api('GET', '/v1/reachability?src=10.0.0.1&dst=web1&protocol=icmp&icmp_type=8&icmp_code=0');
-    expect(seen[seen.length - 1].query).toEqual({ src: '10.0.0.1', dst: 'web1', protocol: 'icmp', icmp_type: 8, icmp_code: 0 });
+    expect(seen[seen.length - 1].query).toEqual({
+      src: '10.0.0.1',
+      dst: 'web1',
+      protocol: 'icmp',
+      icmp_type: 8,
+      icmp_code: 0,
+    });
   });
 
   test.each([
@@ -61,14 +80,25 @@ describe('OpenAPI', () => {
     expect(r.status).toBe(200);
     const doc = r.body;
     expect(doc.openapi).toMatch(/^3\./);
-    for (const c of ['categories', 'address-groups', 'service-groups', 'hosts', 'entities', 'application-rules', 'isolation-rules', 'quarantine-rules']) {
+    for (const c of [
+      'categories',
+      'address-groups',
+      'service-groups',
+      'hosts',
+      'entities',
+      'application-rules',
+      'isolation-rules',
+      'quarantine-rules',
+    ]) {
       expect(Object.keys(doc.paths[`/v1/${c}`])).toEqual(expect.arrayContaining(['get', 'post']));
       expect(Object.keys(doc.paths[`/v1/${c}/{name}`])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
     }
     const entity = doc.paths['/v1/entities'].post.requestBody.content['application/json'].schema;
     expect(entity.properties.mac.description).toMatch(/MAC/);
     expect(entity.required).toEqual(expect.arrayContaining(['name', 'host', 'port', 'ips']));
-    expect(doc.paths['/v1/reachability'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['src', 'dst', 'protocol', 'port']));
+    expect(doc.paths['/v1/reachability'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['src', 'dst', 'protocol', 'port']),
+    );
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
   });
 
@@ -85,18 +115,31 @@ describe('OpenAPI', () => {
 describe('concurrent writers', () => {
   test('of 10 parallel updates at one version exactly one wins; the rest get 409', async () => {
     await svc.api('POST', '/v1/address-groups', { name: 'race', cidrs: [] });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      svc.api('PUT', '/v1/address-groups/race', { name: 'race', cidrs: [`198.51.100.${i}/32`] }, { headers: { 'if-match': '"1"' } })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        svc.api(
+          'PUT',
+          '/v1/address-groups/race',
+          { name: 'race', cidrs: [`198.51.100.${i}/32`] },
+          { headers: { 'if-match': '"1"' } },
+        ),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)]);
     const winner = results.find((r) => r.status === 200)!;
     expect((await svc.api('GET', '/v1/address-groups/race')).body).toEqual(winner.body);
   });
 
   test('of parallel creates claiming one IP exactly one wins', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-      svc.api('POST', '/v1/entities', { name: `dup${i}`, host: 'hv1', port: `d${i}`, ips: ['10.0.9.9'] })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        svc.api('POST', '/v1/entities', { name: `dup${i}`, host: 'hv1', port: `d${i}`, ips: ['10.0.9.9'] }),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(7).fill(409)]);
-    expect((await svc.api('GET', '/v1/entities')).body.items.filter((e: { ips: string[] }) => e.ips.includes('10.0.9.9'))).toHaveLength(1);
+    expect(
+      (await svc.api('GET', '/v1/entities')).body.items.filter((e: { ips: string[] }) => e.ips.includes('10.0.9.9')),
+    ).toHaveLength(1);
   });
 });
 
@@ -109,33 +152,93 @@ describe('GET /v1/reachability with the reference evaluator', () => {
       ['categories', { name: 'Env', values: ['prod', 'dev'] }],
       ['address-groups', { name: 'office', cidrs: ['192.0.2.0/24'] }],
       ['hosts', { name: 'hv1' }],
-      ['entities', { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web', Env: 'prod' } }],
-      ['entities', { name: 'app1', host: 'hv1', port: 'p2', ips: ['10.0.0.2'], categories: { Tier: 'app', Env: 'prod' } }],
-      ['entities', { name: 'db1', host: 'hv1', port: 'p3', ips: ['10.0.0.3'], categories: { Tier: 'db', Env: 'prod' } }],
-      ['entities', { name: 'dev1', host: 'hv1', port: 'p4', ips: ['10.0.0.4'], categories: { Tier: 'app', Env: 'dev' } }],
-      ['entities', { name: 'q1', host: 'hv1', port: 'p5', ips: ['10.0.0.5'], categories: { Tier: 'web', Quarantine: 'Forensic' } }],
+      [
+        'entities',
+        { name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web', Env: 'prod' } },
+      ],
+      [
+        'entities',
+        { name: 'app1', host: 'hv1', port: 'p2', ips: ['10.0.0.2'], categories: { Tier: 'app', Env: 'prod' } },
+      ],
+      [
+        'entities',
+        { name: 'db1', host: 'hv1', port: 'p3', ips: ['10.0.0.3'], categories: { Tier: 'db', Env: 'prod' } },
+      ],
+      [
+        'entities',
+        { name: 'dev1', host: 'hv1', port: 'p4', ips: ['10.0.0.4'], categories: { Tier: 'app', Env: 'dev' } },
+      ],
+      [
+        'entities',
+        { name: 'q1', host: 'hv1', port: 'p5', ips: ['10.0.0.5'], categories: { Tier: 'web', Quarantine: 'Forensic' } },
+      ],
       ['entities', { name: 'mon1', host: 'hv1', port: 'p6', ips: ['10.0.0.6'], categories: { Env: 'dev' } }],
-      ['entities', { name: 's1', host: 'hv1', port: 'p7', ips: ['10.0.0.7'], categories: { Tier: 'web', Quarantine: 'Strict' } }],
-      ['application-rules', {
-        name: 'shop', mode: 'apply', target: { categories: { Tier: ['web', 'app', 'db'] } },
-        inbound: [
-          { from: { address_groups: ['office'] }, to: { categories: { Tier: ['web'] } }, services: [{ protocol: 'tcp', ports: ['443'] }] },
-          { from: { categories: { Tier: ['web'] } }, to: { categories: { Tier: ['app'] } }, services: [{ protocol: 'tcp', ports: ['8080'] }] },
-          { from: { categories: { Tier: ['app'] } }, to: { categories: { Tier: ['db'] } }, services: [{ protocol: 'tcp', ports: ['5432'] }] },
-        ],
-      }],
+      [
+        'entities',
+        { name: 's1', host: 'hv1', port: 'p7', ips: ['10.0.0.7'], categories: { Tier: 'web', Quarantine: 'Strict' } },
+      ],
+      [
+        'application-rules',
+        {
+          name: 'shop',
+          mode: 'apply',
+          target: { categories: { Tier: ['web', 'app', 'db'] } },
+          inbound: [
+            {
+              from: { address_groups: ['office'] },
+              to: { categories: { Tier: ['web'] } },
+              services: [{ protocol: 'tcp', ports: ['443'] }],
+            },
+            {
+              from: { categories: { Tier: ['web'] } },
+              to: { categories: { Tier: ['app'] } },
+              services: [{ protocol: 'tcp', ports: ['8080'] }],
+            },
+            {
+              from: { categories: { Tier: ['app'] } },
+              to: { categories: { Tier: ['db'] } },
+              services: [{ protocol: 'tcp', ports: ['5432'] }],
+            },
+          ],
+        },
+      ],
       ['application-rules', { name: 'devmon', mode: 'monitor', target: { categories: { Env: ['dev'] } } }],
-      ['isolation-rules', { name: 'envs', mode: 'apply', groups: [{ categories: { Env: ['prod'] } }, { categories: { Env: ['dev'] } }] }],
-      ['quarantine-rules', { name: 'q', mode: 'apply', target: { categories: { Quarantine: ['Strict', 'Forensic'] } }, inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }] }],
-      ['shared-service-rules', { name: 'dns', mode: 'apply', providers: { categories: { Tier: ['db'] } }, consumers: { any: true }, services: [{ protocol: 'udp', ports: ['53'] }] }],
-      ['isolation-rules', { name: 'draft', mode: 'off', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['app'] } }] }],
+      [
+        'isolation-rules',
+        { name: 'envs', mode: 'apply', groups: [{ categories: { Env: ['prod'] } }, { categories: { Env: ['dev'] } }] },
+      ],
+      [
+        'quarantine-rules',
+        {
+          name: 'q',
+          mode: 'apply',
+          target: { categories: { Quarantine: ['Strict', 'Forensic'] } },
+          inbound: [{ from: { cidrs: ['10.9.0.0/16'] }, services: [{ protocol: 'tcp', ports: ['22'] }] }],
+        },
+      ],
+      [
+        'shared-service-rules',
+        {
+          name: 'dns',
+          mode: 'apply',
+          providers: { categories: { Tier: ['db'] } },
+          consumers: { any: true },
+          services: [{ protocol: 'udp', ports: ['53'] }],
+        },
+      ],
+      [
+        'isolation-rules',
+        { name: 'draft', mode: 'off', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['app'] } }] },
+      ],
     ];
     for (const [collection, body] of objects) {
       const r = await real.api('POST', `/v1/${collection}`, body);
       if (r.status !== 201) throw new Error(`${collection}: ${JSON.stringify(r.body)}`);
     }
   });
-  afterAll(async () => { await real?.close(); });
+  afterAll(async () => {
+    await real?.close();
+  });
 
   test.each([
     ['192.0.2.10', 'web1', 'tcp', 443, 'allow', 'application', 'shop', 'apply'],
@@ -150,8 +253,22 @@ describe('GET /v1/reachability with the reference evaluator', () => {
     ['198.51.100.1', 'mon1', 'tcp', 80, 'would-deny', 'application', 'devmon', 'monitor'],
     ['198.51.100.1', '198.51.100.2', 'udp', 53, 'allow', 'default', null, null],
   ])('%s → %s %s/%s: %s by %s (%s)', async (src, dst, protocol, port, verdict, layer, rule, mode) => {
-    const r = await real.api('GET', `/v1/reachability?src=${src}&dst=${dst}&protocol=${protocol}&port=${port}`, undefined, { as: 'reader' });
-    expect([r.status, r.body]).toEqual([200, { verdict, layer, rule, mode, drafts: src === 'web1' && dst === 'app1' ? [{ kind: 'isolation_rule', rule: 'draft', verdict: 'deny' }] : [] }]);
+    const r = await real.api(
+      'GET',
+      `/v1/reachability?src=${src}&dst=${dst}&protocol=${protocol}&port=${port}`,
+      undefined,
+      { as: 'reader' },
+    );
+    expect([r.status, r.body]).toEqual([
+      200,
+      {
+        verdict,
+        layer,
+        rule,
+        mode,
+        drafts: src === 'web1' && dst === 'app1' ? [{ kind: 'isolation_rule', rule: 'draft', verdict: 'deny' }] : [],
+      },
+    ]);
   });
 
   test('a policy change shows at once', async () => {
@@ -171,24 +288,41 @@ describe('plugins and the in-process agent link', () => {
     const generations: number[] = [];
     let unsubscribe = () => {};
     const withPlugin = await startService({
-      plugins: [async (app) => {
-        unsubscribe = app.agentLink.onGeneration((g) => generations.push(g));
-        app.get('/v1/x-open', { config: { access: 'open' } }, async () => ({ open: true }));
-        app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({ generation: (await app.agentLink.fetchPolicy()).generation }));
-        app.post('/v1/x-report', { config: { access: 'agent' } }, async () => {
-          await app.agentLink.reportStatus('hvp', { realized_generation: 2, flow_count: 5, reachable: true, last_error: null, drift_repairs: 0 });
-          return { ok: true };
-        });
-      }],
+      plugins: [
+        async (app) => {
+          unsubscribe = app.agentLink.onGeneration((g) => generations.push(g));
+          app.get('/v1/x-open', { config: { access: 'open' } }, async () => ({ open: true }));
+          app.post('/v1/x-agent', { config: { access: 'agent' } }, async () => ({
+            generation: (await app.agentLink.fetchPolicy()).generation,
+          }));
+          app.post('/v1/x-report', { config: { access: 'agent' } }, async () => {
+            await app.agentLink.reportStatus('hvp', {
+              realized_generation: 2,
+              flow_count: 5,
+              reachable: true,
+              last_error: null,
+              drift_repairs: 0,
+            });
+            return { ok: true };
+          });
+        },
+      ],
     });
     try {
       expect((await withPlugin.api('GET', '/v1/x-open', undefined, { as: null })).body).toEqual({ open: true });
       expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'reader' })).status).toBe(403);
-      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'agent:hvp' })).body).toEqual({ generation: 1 });
+      expect((await withPlugin.api('POST', '/v1/x-agent', undefined, { as: 'agent:hvp' })).body).toEqual({
+        generation: 1,
+      });
       await withPlugin.api('POST', '/v1/hosts', { name: 'hvp' });
       expect(generations).toEqual([2]);
       expect((await withPlugin.api('POST', '/v1/x-report', undefined, { as: 'agent:hvp' })).status).toBe(200);
-      expect((await withPlugin.api('GET', '/v1/hosts/hvp')).body.status).toMatchObject({ reachable: true, realized_generation: 2, desired_generation: 2, flow_count: 5 });
+      expect((await withPlugin.api('GET', '/v1/hosts/hvp')).body.status).toMatchObject({
+        reachable: true,
+        realized_generation: 2,
+        desired_generation: 2,
+        flow_count: 5,
+      });
       unsubscribe();
       await withPlugin.api('DELETE', '/v1/hosts/hvp');
       expect(generations).toEqual([2]);

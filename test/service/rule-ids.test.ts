@@ -28,13 +28,15 @@ const rule = (name: string) => ({ name, mode: 'apply', target: { categories: { T
 /** A raw connection without the service's entity mapping (to make or edit a database as an older version would). */
 function rawDataSource(database: string, migrations: (new () => object)[] = []): DataSource {
   const common = { entities: [], migrations: migrations as never, migrationsRun: migrations.length > 0 };
-  return isPostgresUrl(database) ? new DataSource({ type: 'postgres', url: database, ...common }) : new DataSource({ type: 'better-sqlite3', database, ...common });
+  return isPostgresUrl(database)
+    ? new DataSource({ type: 'postgres', url: database, ...common })
+    : new DataSource({ type: 'better-sqlite3', database, ...common });
 }
 
 describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
   const newDatabase = async (name: string) => {
     if (backend === 'sqlite') return join(dir, `${name}.sqlite`);
-    pg = pg ?? await startPostgres();
+    pg = pg ?? (await startPostgres());
     return pg.createDatabase();
   };
   const strict = (svc: TestService) => async (method: string, path: string, body?: unknown) => {
@@ -49,16 +51,29 @@ describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
     try {
       let api = strict(svc);
       await api('POST', '/v1/categories', { name: 'Tier', values: ['db'] });
-      const [a, b] = [await api('POST', '/v1/application-rules', rule(COLLIDING[0])), await api('POST', '/v1/application-rules', rule(COLLIDING[1]))];
-      const iso = await api('POST', '/v1/isolation-rules', { name: COLLIDING[0], mode: 'apply', groups: [{ categories: { Tier: ['db'] } }, { categories: {} }] });
+      const [a, b] = [
+        await api('POST', '/v1/application-rules', rule(COLLIDING[0])),
+        await api('POST', '/v1/application-rules', rule(COLLIDING[1])),
+      ];
+      const iso = await api('POST', '/v1/isolation-rules', {
+        name: COLLIDING[0],
+        mode: 'apply',
+        groups: [{ categories: { Tier: ['db'] } }, { categories: {} }],
+      });
       const ids = [a.rule_id, b.rule_id, iso.rule_id];
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
       expect(new Set(ids).size).toBe(3);
       const snap = await api('GET', '/v1/agents/policy');
-      expect(snap.application_rules.map((r: { name: string; id: number }) => [r.name, r.id])).toEqual([[COLLIDING[0], a.rule_id], [COLLIDING[1], b.rule_id]]);
+      expect(snap.application_rules.map((r: { name: string; id: number }) => [r.name, r.id])).toEqual([
+        [COLLIDING[0], a.rule_id],
+        [COLLIDING[1], b.rule_id],
+      ]);
 
       // A rename keeps the id; a description change keeps it too.
-      const renamed = await api('PUT', `/v1/application-rules/${COLLIDING[1]}`, { ...rule('renamed'), description: 'x' });
+      const renamed = await api('PUT', `/v1/application-rules/${COLLIDING[1]}`, {
+        ...rule('renamed'),
+        description: 'x',
+      });
       expect(renamed.rule_id).toBe(b.rule_id);
       // The id is the service's: a client cannot set it.
       const set = await svc.api('PUT', '/v1/application-rules/renamed', { ...rule('renamed'), rule_id: 1 });
@@ -86,22 +101,52 @@ describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
     const old = rawDataSource(database, [Initial1764230400000, SharedState1764230500000]);
     await old.initialize();
     const now = new Date().toISOString();
-    const row = (id: string, kind: string, name: string, body: object) => ({ id, kind, name, version: 1, body: JSON.stringify({ name, ...body }), created_at: now, updated_at: now });
-    await old.createQueryBuilder().insert().into('objects').values([
-      row('00000000-0000-4000-8000-000000000001', 'category', 'Tier', { values: ['db'] }),
-      ...COLLIDING.map((name, i) => row(`00000000-0000-4000-8000-00000000001${i}`, 'application_rule', name, { mode: 'apply', target: { categories: { Tier: ['db'] } } })),
-      row('00000000-0000-4000-8000-000000000020', 'quarantine_rule', 'q', { mode: 'apply' }),
-    ]).execute();
+    const row = (id: string, kind: string, name: string, body: object) => ({
+      id,
+      kind,
+      name,
+      version: 1,
+      body: JSON.stringify({ name, ...body }),
+      created_at: now,
+      updated_at: now,
+    });
+    await old
+      .createQueryBuilder()
+      .insert()
+      .into('objects')
+      .values([
+        row('00000000-0000-4000-8000-000000000001', 'category', 'Tier', { values: ['db'] }),
+        ...COLLIDING.map((name, i) =>
+          row(`00000000-0000-4000-8000-00000000001${i}`, 'application_rule', name, {
+            mode: 'apply',
+            target: { categories: { Tier: ['db'] } },
+          }),
+        ),
+        row('00000000-0000-4000-8000-000000000020', 'quarantine_rule', 'q', { mode: 'apply' }),
+      ])
+      .execute();
     await old.destroy();
 
     const svc = await startService({ database });
     try {
       const api = strict(svc);
-      const ids = [...(await api('GET', '/v1/application-rules')).items, ...(await api('GET', '/v1/quarantine-rules')).items]
-        .map((r: { rule_id: number }) => r.rule_id).sort();
+      const ids = [
+        ...(await api('GET', '/v1/application-rules')).items,
+        ...(await api('GET', '/v1/quarantine-rules')).items,
+      ]
+        .map((r: { rule_id: number }) => r.rule_id)
+        .sort();
       expect(ids).toEqual([1, 2, 3]);
       expect((await api('GET', '/v1/categories/Tier')).rule_id).toBeUndefined();
-      expect((await api('POST', '/v1/isolation-rules', { name: 'i', mode: 'apply', groups: [{ categories: {} }, { categories: {} }] })).rule_id).toBe(4);
+      expect(
+        (
+          await api('POST', '/v1/isolation-rules', {
+            name: 'i',
+            mode: 'apply',
+            groups: [{ categories: {} }, { categories: {} }],
+          })
+        ).rule_id,
+      ).toBe(4);
     } finally {
       await svc.close();
     }
@@ -118,7 +163,12 @@ describe.each(['sqlite', 'postgres'] as const)('rule ids on %s', (backend) => {
       await svc.close();
       const raw = rawDataSource(database);
       await raw.initialize();
-      await raw.createQueryBuilder().update('meta').set({ value: String(MAX_RULE_ID + 1) }).where('key = :key', { key: 'next_rule_id' }).execute();
+      await raw
+        .createQueryBuilder()
+        .update('meta')
+        .set({ value: String(MAX_RULE_ID + 1) })
+        .where('key = :key', { key: 'next_rule_id' })
+        .execute();
       await raw.destroy();
       svc = await startService({ database });
       expect((await api()('POST', '/v1/application-rules', rule('d'))).rule_id).toBe(2);

@@ -15,7 +15,9 @@ import type { ObjectRow } from '../../service/store/entities';
 const dir = mkdtempSync(join(tmpdir(), `microseg-iso-${process.pid}-`));
 let store: PolicyStore;
 
-beforeAll(async () => { store = await PolicyStore.open(join(dir, 'policy.sqlite')); });
+beforeAll(async () => {
+  store = await PolicyStore.open(join(dir, 'policy.sqlite'));
+});
 afterAll(async () => {
   await store?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -28,7 +30,12 @@ test("a read never sees another request's uncommitted (and then rolled back) row
   const holdOpen: EntitySubscriberInterface<ObjectRow> = {
     async afterInsert(event: InsertEvent<ObjectRow>) {
       if (event.entity?.name !== 'Ghost') return;
-      reads.push(store.get('category', 'Ghost').then(() => 'seen', (e: { code?: string }) => `absent (${e.code})`));
+      reads.push(
+        store.get('category', 'Ghost').then(
+          () => 'seen',
+          (e: { code?: string }) => `absent (${e.code})`,
+        ),
+      );
       reads.push(store.list('category').then((items) => (items.some((c) => c.name === 'Ghost') ? 'seen' : 'absent')));
       await new Promise((r) => setImmediate(r)); // the event loop turns with this transaction open
       throw new Error('this write fails after its INSERT');
@@ -36,7 +43,9 @@ test("a read never sees another request's uncommitted (and then rolled back) row
   };
   (ds.subscribers as EntitySubscriberInterface[]).push(holdOpen);
   try {
-    await expect(store.create('category', { name: 'Ghost', values: [] } as never)).rejects.toThrow(/fails after its INSERT/);
+    await expect(store.create('category', { name: 'Ghost', values: [] } as never)).rejects.toThrow(
+      /fails after its INSERT/,
+    );
   } finally {
     (ds.subscribers as EntitySubscriberInterface[]).splice(ds.subscribers.indexOf(holdOpen), 1);
   }

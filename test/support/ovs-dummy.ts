@@ -71,13 +71,20 @@ class Unixctl {
   }
 }
 
-export interface TraceRequest { bridge: string; flow: string; ctNext: string[] }
+export interface TraceRequest {
+  bridge: string;
+  flow: string;
+  ctNext: string[];
+}
 
 export class OvsDummy {
   private clients: Unixctl[] = [];
   private nextPort = new Map<string, number>();
 
-  private constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv) {}
+  private constructor(
+    readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   /** Starts ovsdb-server and ovs-vswitchd in a fresh temp dir. */
   static async start(): Promise<OvsDummy> {
@@ -86,11 +93,24 @@ export class OvsDummy {
     const ovs = new OvsDummy(dir, env);
     try {
       await ovs.sh('ovsdb-tool', ['create', join(dir, 'conf.db'), '/usr/share/openvswitch/vswitch.ovsschema']);
-      await ovs.sh('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${join(dir, 'ovsdb-server.pid')}`, `--log-file=${join(dir, 'ovsdb-server.log')}`,
-        `--remote=punix:${join(dir, 'db.sock')}`, join(dir, 'conf.db')]);
+      await ovs.sh('ovsdb-server', [
+        '--detach',
+        '--no-chdir',
+        `--pidfile=${join(dir, 'ovsdb-server.pid')}`,
+        `--log-file=${join(dir, 'ovsdb-server.log')}`,
+        `--remote=punix:${join(dir, 'db.sock')}`,
+        join(dir, 'conf.db'),
+      ]);
       await ovs.vsctl(['--no-wait', 'init']);
-      await ovs.sh('ovs-vswitchd', ['--enable-dummy=override', '--detach', '--no-chdir', `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
-        `--log-file=${join(dir, 'ovs-vswitchd.log')}`, '--disable-system', `unix:${join(dir, 'db.sock')}`]);
+      await ovs.sh('ovs-vswitchd', [
+        '--enable-dummy=override',
+        '--detach',
+        '--no-chdir',
+        `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
+        `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
+        '--disable-system',
+        `unix:${join(dir, 'db.sock')}`,
+      ]);
     } catch (err) {
       await ovs.stop();
       throw err;
@@ -113,7 +133,17 @@ export class OvsDummy {
 
   /** Adds (or extends) a dummy bridge; returns the OpenFlow numbers of the named ports. */
   async addBridge(bridge: string, ports: string[]): Promise<HostPorts> {
-    const args = ['--may-exist', 'add-br', bridge, '--', 'set', 'bridge', bridge, 'datapath_type=dummy', 'fail-mode=secure'];
+    const args = [
+      '--may-exist',
+      'add-br',
+      bridge,
+      '--',
+      'set',
+      'bridge',
+      bridge,
+      'datapath_type=dummy',
+      'fail-mode=secure',
+    ];
     const out: HostPorts = {};
     let next = this.nextPort.get(bridge) ?? 1;
     for (const port of ports) {
@@ -160,13 +190,19 @@ export class OvsDummy {
     const clients = await this.connections(concurrency);
     const results: string[] = new Array(requests.length);
     let next = 0;
-    await Promise.all(clients.map(async (client) => {
-      while (next < requests.length) {
-        const i = next++;
-        const r = requests[i];
-        results[i] = await client.call('ofproto/trace', [r.bridge, r.flow, ...r.ctNext.flatMap((s) => ['--ct-next', s])]);
-      }
-    }));
+    await Promise.all(
+      clients.map(async (client) => {
+        while (next < requests.length) {
+          const i = next++;
+          const r = requests[i];
+          results[i] = await client.call('ofproto/trace', [
+            r.bridge,
+            r.flow,
+            ...r.ctNext.flatMap((s) => ['--ct-next', s]),
+          ]);
+        }
+      }),
+    );
     return results;
   }
 
@@ -177,7 +213,10 @@ export class OvsDummy {
     let inBridge = false;
     for (const line of text.split('\n')) {
       const header = line.match(/^ {2}(\S+):$/);
-      if (header) { inBridge = header[1] === bridge; continue; }
+      if (header) {
+        inBridge = header[1] === bridge;
+        continue;
+      }
       const port = line.match(/^ {4}\S+ (\d+)\/(\d+):/);
       if (inBridge && port) out.set(Number(port[2]), Number(port[1]));
     }
@@ -197,9 +236,22 @@ export class OvsDummy {
         const pid = Number((await readFile(join(this.dir, `${name}.pid`), 'utf8')).trim());
         if (pid > 0) {
           process.kill(pid, 'SIGTERM');
-          await eventually(`${name} exits`, () => { try { process.kill(pid, 0); return false; } catch { return true; } }, { timeoutMs: 1000, intervalMs: 20 }).catch(() => undefined);
+          await eventually(
+            `${name} exits`,
+            () => {
+              try {
+                process.kill(pid, 0);
+                return false;
+              } catch {
+                return true;
+              }
+            },
+            { timeoutMs: 1000, intervalMs: 20 },
+          ).catch(() => undefined);
         }
-      } catch { /* not started or already gone */ }
+      } catch {
+        /* not started or already gone */
+      }
     }
     await rm(this.dir, { recursive: true, force: true });
   }
@@ -214,7 +266,10 @@ export interface TraceOutcome {
 
 /** Parses `ofproto/trace` output: the last "Datapath actions" line decides drop vs output; every ct(commit…) is collected. */
 export function parseTrace(text: string): TraceOutcome {
-  const lines = text.split('\n').filter((l) => l.startsWith('Datapath actions: ')).map((l) => l.slice('Datapath actions: '.length).trim());
+  const lines = text
+    .split('\n')
+    .filter((l) => l.startsWith('Datapath actions: '))
+    .map((l) => l.slice('Datapath actions: '.length).trim());
   if (lines.length === 0) throw new Error(`no datapath actions in trace:\n${text}`);
   const commits: TraceOutcome['commits'] = [];
   for (const line of lines) {
@@ -222,7 +277,11 @@ export function parseTrace(text: string): TraceOutcome {
       const field = (name: string) => m[1].match(new RegExp(`(?:^|,)${name}=(0x[0-9a-f]+|\\d+)`))?.[1];
       const mark = field('mark');
       const label = field('label');
-      commits.push({ zone: Number(field('zone') ?? 0), mark: mark === undefined ? null : Number(mark), label: label === undefined ? null : BigInt(label) });
+      commits.push({
+        zone: Number(field('zone') ?? 0),
+        mark: mark === undefined ? null : Number(mark),
+        label: label === undefined ? null : BigInt(label),
+      });
     }
   }
   const last = lines[lines.length - 1];
@@ -233,7 +292,10 @@ export function parseTrace(text: string): TraceOutcome {
   for (const ch of last) {
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) { tokens.push(cur); cur = ''; } else cur += ch;
+    if (ch === ',' && depth === 0) {
+      tokens.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   tokens.push(cur);
   const outputs = tokens.filter((t) => /^\d+$/.test(t.trim())).map(Number);

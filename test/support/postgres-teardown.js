@@ -10,8 +10,25 @@ module.exports = async () => {
     const file = join(tmpdir(), name);
     const { dir } = JSON.parse(readFileSync(file, 'utf8'));
     try {
-      execFileSync('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop'], { stdio: 'pipe', timeout: 60_000 });
-    } catch { /* already stopped */ }
+      execFileSync(
+        'runuser',
+        [
+          '-u',
+          'postgres',
+          '--',
+          '/usr/lib/postgresql/15/bin/pg_ctl',
+          '-D',
+          join(dir, 'data'),
+          '-m',
+          'immediate',
+          '-w',
+          'stop',
+        ],
+        { stdio: 'pipe', timeout: 60_000 },
+      );
+    } catch {
+      /* already stopped */
+    }
     rmSync(dir, { recursive: true, force: true });
     rmSync(file, { force: true });
   }

@@ -54,12 +54,33 @@ export async function startPostgres(): Promise<PgCluster> {
   const port = await freePort();
   let started = false;
   try {
-    asPostgres([`${BIN}/initdb`, '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    asPostgres([
+      `${BIN}/initdb`,
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ]);
     // Small and fast: no fsync, tiny footprint, only local connections.
-    writeFileSync(join(data, 'postgresql.auto.conf'), [
-      `port = ${port}`, `unix_socket_directories = '${dir}'`, "listen_addresses = '127.0.0.1'",
-      'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 30', 'shared_buffers = 16MB',
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(data, 'postgresql.auto.conf'),
+      [
+        `port = ${port}`,
+        `unix_socket_directories = '${dir}'`,
+        "listen_addresses = '127.0.0.1'",
+        'fsync = off',
+        'synchronous_commit = off',
+        'full_page_writes = off',
+        'max_connections = 30',
+        'shared_buffers = 16MB',
+      ].join('\n') + '\n',
+    );
     asPostgres([`${BIN}/pg_ctl`, '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
     started = true;
   } catch (err) {
@@ -70,9 +91,17 @@ export async function startPostgres(): Promise<PgCluster> {
   let counter = 0;
   let frozen: number[] = [];
   const signalAll = (signal: NodeJS.Signals) => {
-    for (const pid of frozen) try { process.kill(pid, signal); } catch { /* exited */ }
+    for (const pid of frozen)
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* exited */
+      }
   };
-  const thaw = () => { signalAll('SIGCONT'); frozen = []; };
+  const thaw = () => {
+    signalAll('SIGCONT');
+    frozen = [];
+  };
   return {
     port,
     dir,
@@ -97,8 +126,15 @@ export async function startPostgres(): Promise<PgCluster> {
       // The postmaster first, so it forks no backend that would escape.
       process.kill(postmaster, 'SIGSTOP');
       frozen = [postmaster];
-      const children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().split('\n').filter(Boolean).map(Number);
-      for (const pid of children) { process.kill(pid, 'SIGSTOP'); frozen.push(pid); }
+      const children = execFileSync('pgrep', ['-P', String(postmaster)])
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+      for (const pid of children) {
+        process.kill(pid, 'SIGSTOP');
+        frozen.push(pid);
+      }
     },
     thaw,
     async stop() {

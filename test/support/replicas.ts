@@ -15,7 +15,10 @@ export interface Replicas {
   close(): Promise<void>;
 }
 
-export async function startReplicas(count: number, options: Partial<Omit<BuildOptions, 'store' | 'tokens'>> = {}): Promise<Replicas> {
+export async function startReplicas(
+  count: number,
+  options: Partial<Omit<BuildOptions, 'store' | 'tokens'>> = {},
+): Promise<Replicas> {
   const pg = await startPostgres();
   const services: TestService[] = [];
   const stopped = new Set<number>();
@@ -28,7 +31,10 @@ export async function startReplicas(count: number, options: Partial<Omit<BuildOp
       await services[i].close();
     };
     return {
-      pg, database, services, stop,
+      pg,
+      database,
+      services,
+      stop,
       async close() {
         for (let i = 0; i < services.length; i++) await stop(i);
         await pg.stop();

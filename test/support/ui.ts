@@ -11,13 +11,26 @@ export const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
 /** A page signed in with `token` at `url` + `hash`; page errors are collected in `errors`. */
-export async function signedInPage(browser: Browser, url: string, token: string, hash = '#/'): Promise<{ page: Page; errors: string[] }> {
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  token: string,
+  hash = '#/',
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -37,26 +50,43 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Waits until the rule view has drawn at least once after `after` (ms epoch). */
 export async function waitForView(page: Page, after = 0, timeout = 10_000): Promise<void> {
-  await page.waitForFunction((t) => Number(document.querySelector('#view')?.getAttribute('data-rendered') ?? 0) > t, after, { timeout });
+  await page.waitForFunction(
+    (t) => Number(document.querySelector('#view')?.getAttribute('data-rendered') ?? 0) > t,
+    after,
+    { timeout },
+  );
 }
 
 /** Every pair of rule-view text labels that overlap, and every label overlapping a box that is not its own. */
 export function overlaps(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const box = (e: Element) => e.getBoundingClientRect();
-    const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const hit = (a: DOMRect, b: DOMRect) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     const labels = Array.from(document.querySelectorAll('#view svg text'));
     const boxes = Array.from(document.querySelectorAll('#view svg .node rect'));
     const out: string[] = [];
     labels.forEach((a, i) => {
-      labels.slice(i + 1).forEach((b) => { if (hit(box(a), box(b))) out.push(`label "${a.textContent}" overlaps label "${b.textContent}"`); });
-      for (const r of boxes) if (r.parentElement !== a.parentElement && hit(box(a), box(r))) out.push(`label "${a.textContent}" overlaps box ${r.parentElement?.getAttribute('data-node')}`);
+      labels.slice(i + 1).forEach((b) => {
+        if (hit(box(a), box(b))) out.push(`label "${a.textContent}" overlaps label "${b.textContent}"`);
+      });
+      for (const r of boxes)
+        if (r.parentElement !== a.parentElement && hit(box(a), box(r)))
+          out.push(`label "${a.textContent}" overlaps box ${r.parentElement?.getAttribute('data-node')}`);
     });
     return out;
   });
 }
 
-export interface ViewBandT { id: string; verdict: string; source: string; target: string; count: number; services: { service: string; count: number }[]; rules: string[] }
+export interface ViewBandT {
+  id: string;
+  verdict: string;
+  source: string;
+  target: string;
+  count: number;
+  services: { service: string; count: number }[];
+  rules: string[];
+}
 
 /**
  * The latest rule view the page received from the API (its own
@@ -66,7 +96,13 @@ export interface ViewBandT { id: string; verdict: string; source: string; target
 export function trackView(page: Page): { latest: () => { bands: ViewBandT[] } | null } {
   let latest: { bands: ViewBandT[] } | null = null;
   page.on('response', (res) => {
-    if (new URL(res.url()).pathname.endsWith('/flow-view') && res.status() === 200) res.json().then((v) => { latest = v; }, () => undefined);
+    if (new URL(res.url()).pathname.endsWith('/flow-view') && res.status() === 200)
+      res.json().then(
+        (v) => {
+          latest = v;
+        },
+        () => undefined,
+      );
   });
   return { latest: () => latest };
 }
@@ -82,8 +118,12 @@ export async function checkBandDetails(page: Page, bands: () => ViewBandT[]): Pr
   await page.mouse.move(0, 0); // off the diagram: only focus decides what the panel shows
   for (const { id } of bands()) {
     let problems: string[] = [];
-    for (const t0 = Date.now(); Date.now() - t0 < 5000; ) {
-      problems = await checkOne(page, id, bands().find((b) => b.id === id));
+    for (const t0 = Date.now(); Date.now() - t0 < 5000;) {
+      problems = await checkOne(
+        page,
+        id,
+        bands().find((b) => b.id === id),
+      );
       if (!problems.length) break;
       await page.waitForTimeout(100);
     }
@@ -97,11 +137,15 @@ async function checkOne(page: Page, id: string, b: ViewBandT | undefined): Promi
   const loc = page.locator(`#view path.band[data-band="${id.replace(/"/g, '\\"')}"]`);
   if ((await loc.count()) !== 1) return [`band ${id} is not drawn`];
   await loc.focus();
-  const rows = await page.locator('#band-detail tr[data-service]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-service'), tr.children[1]?.textContent]));
+  const rows = await page
+    .locator('#band-detail tr[data-service]')
+    .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-service'), tr.children[1]?.textContent]));
   const got = new Map(rows as [string, string][]);
   const head = await page.locator('#band-detail h3').textContent();
   const out: string[] = [];
   if (!head?.includes(b.verdict)) out.push(`band ${id}: panel heading "${head}" lacks the verdict`);
-  for (const s of b.services) if (got.get(s.service) !== s.count.toLocaleString('en-US')) out.push(`band ${id}: service ${s.service} ×${s.count} shown as ${got.get(s.service)}`);
+  for (const s of b.services)
+    if (got.get(s.service) !== s.count.toLocaleString('en-US'))
+      out.push(`band ${id}: service ${s.service} ×${s.count} shown as ${got.get(s.service)}`);
   return out;
 }

@@ -23,7 +23,12 @@ function infoFile(): string {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function workerCluster(): Promise<number> {
@@ -43,9 +48,10 @@ let fresh = 0;
 /** A postgres:// URL standing for `database` (a SQLite path or ':memory:') on this worker's cluster. */
 export async function workerDatabase(database: string): Promise<string> {
   const port = await workerCluster();
-  const name = database === ':memory:'
-    ? `mem_${process.pid}_${++fresh}_${Date.now()}`
-    : `file_${createHash('sha256').update(database).digest('hex').slice(0, 24)}`;
+  const name =
+    database === ':memory:'
+      ? `mem_${process.pid}_${++fresh}_${Date.now()}`
+      : `file_${createHash('sha256').update(database).digest('hex').slice(0, 24)}`;
   const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   try {

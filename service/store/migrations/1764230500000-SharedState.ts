@@ -9,14 +9,16 @@ export class SharedState1764230500000 implements MigrationInterface {
   name = 'SharedState1764230500000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createTable(new Table({
-      name: 'host_status',
-      columns: [
-        { name: 'host', type: 'varchar', length: '64', isPrimary: true },
-        { name: 'report', type: 'text' },
-        { name: 'reported_at', type: 'bigint' },
-      ],
-    }));
+    await q.createTable(
+      new Table({
+        name: 'host_status',
+        columns: [
+          { name: 'host', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'report', type: 'text' },
+          { name: 'reported_at', type: 'bigint' },
+        ],
+      }),
+    );
     await q.manager.insert('meta', { key: 'revision', value: '0' });
   }
 

@@ -9,8 +9,12 @@ export class IsolationGroups1796200000000 implements MigrationInterface {
   name = 'IsolationGroups1796200000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const rows = await q.manager.createQueryBuilder().select(['id', 'body']).from('objects', 'o')
-      .where('kind = :kind', { kind: 'isolation_rule' }).getRawMany<{ id: string; body: string }>();
+    const rows = await q.manager
+      .createQueryBuilder()
+      .select(['id', 'body'])
+      .from('objects', 'o')
+      .where('kind = :kind', { kind: 'isolation_rule' })
+      .getRawMany<{ id: string; body: string }>();
     for (const r of rows) {
       const { first, second, ...rest } = JSON.parse(r.body) as Record<string, unknown>;
       if (first === undefined) continue;
@@ -19,13 +23,21 @@ export class IsolationGroups1796200000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const rows = await q.manager.createQueryBuilder().select(['id', 'body']).from('objects', 'o')
-      .where('kind = :kind', { kind: 'isolation_rule' }).getRawMany<{ id: string; body: string }>();
+    const rows = await q.manager
+      .createQueryBuilder()
+      .select(['id', 'body'])
+      .from('objects', 'o')
+      .where('kind = :kind', { kind: 'isolation_rule' })
+      .getRawMany<{ id: string; body: string }>();
     for (const r of rows) {
       const { groups, ...rest } = JSON.parse(r.body) as { groups?: unknown[] };
       if (!groups) continue;
       // Only the first two groups fit the old shape.
-      await q.manager.update('objects', { id: r.id }, { body: JSON.stringify({ ...rest, first: groups[0], second: groups[1] }) });
+      await q.manager.update(
+        'objects',
+        { id: r.id },
+        { body: JSON.stringify({ ...rest, first: groups[0], second: groups[1] }) },
+      );
     }
   }
 }

@@ -8,7 +8,11 @@ const POLL_MS = 2000;
 const PAGE_SIZE = 50;
 const SVG = 'http://www.w3.org/2000/svg';
 const VERDICTS = ['allow', 'deny', 'would-deny'];
-const WINDOWS = [['5m', 'last 5 minutes'], ['1h', 'last hour'], ['24h', 'last 24 hours']];
+const WINDOWS = [
+  ['5m', 'last 5 minutes'],
+  ['1h', 'last hour'],
+  ['24h', 'last 24 hours'],
+];
 const DEFAULT_WINDOW = '1h';
 /** A mark beside the colour, so verdicts differ without colour vision. */
 const MARK = { allow: '✓', deny: '✕', 'would-deny': '⚠' };
@@ -42,9 +46,11 @@ function svg(tag, attrs = {}, text) {
 const fmt = (n) => Number(n).toLocaleString('en-US');
 const verdictBadge = (v) => el('span', { class: `verdict verdict-${v}` }, `${MARK[v]} ${v}`);
 const isIp = (s) => /^[0-9.]+$|:/.test(s);
-const entityLink = (name, isEntity = !isIp(name)) => (isEntity ? el('a', { href: route(['entities', name]) }, name) : el('span', {}, name));
+const entityLink = (name, isEntity = !isIp(name)) =>
+  isEntity ? el('a', { href: route(['entities', name]) }, name) : el('span', {}, name);
 const hostLink = (name) => el('a', { href: route(['hosts', name]) }, name);
-const ruleLink = (name, kind) => (kind === 'application' ? el('a', { href: route(['rules', name]) }, name) : el('span', {}, name));
+const ruleLink = (name, kind) =>
+  kind === 'application' ? el('a', { href: route(['rules', name]) }, name) : el('span', {}, name);
 
 // ---------------------------------------------------------------- API
 
@@ -71,7 +77,10 @@ function parseRoute() {
   const h = location.hash.replace(/^#/, '') || '/';
   const q = h.indexOf('?');
   const path = q < 0 ? h : h.slice(0, q);
-  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), params: new URLSearchParams(q < 0 ? '' : h.slice(q + 1)) };
+  return {
+    parts: path.split('/').filter(Boolean).map(decodeURIComponent),
+    params: new URLSearchParams(q < 0 ? '' : h.slice(q + 1)),
+  };
 }
 
 function route(parts, params) {
@@ -102,20 +111,51 @@ function filterQuery(params) {
 // ---------------------------------------------------------------- shared parts
 
 function filterBar(params) {
-  const verdict = el('select', { id: 'f-verdict', 'aria-label': 'Verdict', onchange: (e) => setParams({ verdict: e.target.value }) },
-    el('option', { value: '' }, 'every verdict'), ...VERDICTS.map((v) => el('option', { value: v }, `${MARK[v]} ${v}`)));
+  const verdict = el(
+    'select',
+    { id: 'f-verdict', 'aria-label': 'Verdict', onchange: (e) => setParams({ verdict: e.target.value }) },
+    el('option', { value: '' }, 'every verdict'),
+    ...VERDICTS.map((v) => el('option', { value: v }, `${MARK[v]} ${v}`)),
+  );
   verdict.value = params.get('verdict') || '';
-  const since = el('select', { id: 'f-since', 'aria-label': 'Time window', onchange: (e) => setParams({ since: e.target.value }) },
-    ...WINDOWS.map(([v, label]) => el('option', { value: v }, label)));
+  const since = el(
+    'select',
+    { id: 'f-since', 'aria-label': 'Time window', onchange: (e) => setParams({ since: e.target.value }) },
+    ...WINDOWS.map(([v, label]) => el('option', { value: v }, label)),
+  );
   since.value = params.get('since') || DEFAULT_WINDOW;
-  const q = el('input', { id: 'f-q', type: 'search', value: params.get('q') || '', placeholder: 'entity, IP or Key:Value', 'aria-label': 'Search entity or category' });
-  return el('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); setParams({ q: q.value.trim() }); } },
-    el('label', {}, 'Verdict ', verdict), el('label', {}, 'Window ', since), el('label', {}, 'Search ', q), el('button', { type: 'submit' }, 'Filter'));
+  const q = el('input', {
+    id: 'f-q',
+    type: 'search',
+    value: params.get('q') || '',
+    placeholder: 'entity, IP or Key:Value',
+    'aria-label': 'Search entity or category',
+  });
+  return el(
+    'form',
+    {
+      class: 'filters',
+      role: 'search',
+      onsubmit: (e) => {
+        e.preventDefault();
+        setParams({ q: q.value.trim() });
+      },
+    },
+    el('label', {}, 'Verdict ', verdict),
+    el('label', {}, 'Window ', since),
+    el('label', {}, 'Search ', q),
+    el('button', { type: 'submit' }, 'Filter'),
+  );
 }
 
 const COLUMNS = [
-  ['last_seen', 'Last seen'], ['source', 'Source'], ['destination', 'Destination'], ['service', 'Service'],
-  ['verdict', 'Verdict'], ['rule', 'Rule'], ['count', 'Count'],
+  ['last_seen', 'Last seen'],
+  ['source', 'Source'],
+  ['destination', 'Destination'],
+  ['service', 'Service'],
+  ['verdict', 'Verdict'],
+  ['rule', 'Rule'],
+  ['count', 'Count'],
 ];
 
 /**
@@ -127,18 +167,43 @@ function flowTable(container, base, params) {
   const sort = params.get('sort') || 'last_seen';
   const order = params.get('order') || (['last_seen', 'count'].includes(sort) ? 'desc' : 'asc');
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const head = el('tr', {}, ...COLUMNS.map(([key, label]) => {
-    const active = key === sort;
-    const next = active && order === 'desc' ? 'asc' : active ? 'desc' : (['last_seen', 'count'].includes(key) ? 'desc' : 'asc');
-    return el('th', { scope: 'col', 'aria-sort': active ? (order === 'asc' ? 'ascending' : 'descending') : 'none' },
-      el('button', { type: 'button', class: 'sort', 'data-sort': key, onclick: () => setParams({ sort: key, order: next }) },
-        label, active ? (order === 'asc' ? ' ▲' : ' ▼') : ''));
-  }), el('th', { scope: 'col' }, 'Hosts'), el('th', { scope: 'col' }, 'Now'));
+  const head = el(
+    'tr',
+    {},
+    ...COLUMNS.map(([key, label]) => {
+      const active = key === sort;
+      const next =
+        active && order === 'desc' ? 'asc' : active ? 'desc' : ['last_seen', 'count'].includes(key) ? 'desc' : 'asc';
+      return el(
+        'th',
+        { scope: 'col', 'aria-sort': active ? (order === 'asc' ? 'ascending' : 'descending') : 'none' },
+        el(
+          'button',
+          { type: 'button', class: 'sort', 'data-sort': key, onclick: () => setParams({ sort: key, order: next }) },
+          label,
+          active ? (order === 'asc' ? ' ▲' : ' ▼') : '',
+        ),
+      );
+    }),
+    el('th', { scope: 'col' }, 'Hosts'),
+    el('th', { scope: 'col' }, 'Now'),
+  );
   const body = el('tbody');
   const summary = el('span', { class: 'pager-summary', 'aria-live': 'polite' });
-  const prev = el('a', { class: 'pager-prev', 'aria-disabled': page <= 1 ? 'true' : undefined, href: page > 1 ? pageHref(page - 1) : undefined }, '← Previous');
+  const prev = el(
+    'a',
+    {
+      class: 'pager-prev',
+      'aria-disabled': page <= 1 ? 'true' : undefined,
+      href: page > 1 ? pageHref(page - 1) : undefined,
+    },
+    '← Previous',
+  );
   const next = el('a', { class: 'pager-next', 'aria-disabled': 'true' }, 'Next →');
-  container.replaceChildren(el('table', { class: 'flows' }, el('thead', {}, head), body), el('p', { class: 'pager' }, prev, ' ', summary, ' ', next));
+  container.replaceChildren(
+    el('table', { class: 'flows' }, el('thead', {}, head), body),
+    el('p', { class: 'pager' }, prev, ' ', summary, ' ', next),
+  );
 
   return async () => {
     const q = filterQuery(params);
@@ -148,19 +213,49 @@ function flowTable(container, base, params) {
     q.set('offset', String((page - 1) * PAGE_SIZE));
     q.set('limit', String(PAGE_SIZE));
     const r = await api(`/v1/flows?${q}`);
-    body.replaceChildren(...r.items.map((f) => el('tr', { class: `row-${f.verdict}` },
-      el('td', {}, new Date(f.last_seen).toLocaleTimeString()),
-      el('td', {}, entityLink(f.source, f.source_entity)), el('td', {}, entityLink(f.destination, f.destination_entity)),
-      el('td', {}, f.port === null ? f.protocol : `${f.protocol}/${f.port}`), el('td', {}, verdictBadge(f.verdict)),
-      el('td', {}, f.rule ? ruleLink(f.rule, f.rule_kind) : '—'), el('td', { class: 'num' }, fmt(f.count)),
-      el('td', {}, ...f.hosts.flatMap((h, i) => (i ? [', ', hostLink(h)] : [hostLink(h)]))),
-      // What the policy decides for this connection today (it may have changed since it was seen).
-      el('td', {}, el('a', { class: 'explain', href: route(['explain'], new URLSearchParams({ src: f.source, dst: f.destination, service: f.port === null ? f.protocol : `${f.protocol}/${f.port}` })) }, 'explain')))));
-    if (!r.items.length) body.append(el('tr', {}, el('td', { colspan: COLUMNS.length + 2, class: 'hint' }, 'No connections match.')));
+    body.replaceChildren(
+      ...r.items.map((f) =>
+        el(
+          'tr',
+          { class: `row-${f.verdict}` },
+          el('td', {}, new Date(f.last_seen).toLocaleTimeString()),
+          el('td', {}, entityLink(f.source, f.source_entity)),
+          el('td', {}, entityLink(f.destination, f.destination_entity)),
+          el('td', {}, f.port === null ? f.protocol : `${f.protocol}/${f.port}`),
+          el('td', {}, verdictBadge(f.verdict)),
+          el('td', {}, f.rule ? ruleLink(f.rule, f.rule_kind) : '—'),
+          el('td', { class: 'num' }, fmt(f.count)),
+          el('td', {}, ...f.hosts.flatMap((h, i) => (i ? [', ', hostLink(h)] : [hostLink(h)]))),
+          // What the policy decides for this connection today (it may have changed since it was seen).
+          el(
+            'td',
+            {},
+            el(
+              'a',
+              {
+                class: 'explain',
+                href: route(
+                  ['explain'],
+                  new URLSearchParams({
+                    src: f.source,
+                    dst: f.destination,
+                    service: f.port === null ? f.protocol : `${f.protocol}/${f.port}`,
+                  }),
+                ),
+              },
+              'explain',
+            ),
+          ),
+        ),
+      ),
+    );
+    if (!r.items.length)
+      body.append(el('tr', {}, el('td', { colspan: COLUMNS.length + 2, class: 'hint' }, 'No connections match.')));
     const first = r.total ? (page - 1) * PAGE_SIZE + 1 : 0;
     summary.textContent = `rows ${fmt(first)}–${fmt((page - 1) * PAGE_SIZE + r.items.length)} of ${fmt(r.total)}`;
     const more = page * PAGE_SIZE < r.total;
-    if (more) next.setAttribute('href', pageHref(page + 1)); else next.removeAttribute('href');
+    if (more) next.setAttribute('href', pageHref(page + 1));
+    else next.removeAttribute('href');
     next.setAttribute('aria-disabled', more ? 'false' : 'true');
   };
 }
@@ -193,17 +288,41 @@ function sankeyDefs() {
   const defs = svg('defs');
   // deny: red with a white cross-hatch; would-deny: orange with dark stripes (pattern, not colour alone).
   const deny = svg('pattern', { id: 'pat-deny', width: 8, height: 8, patternUnits: 'userSpaceOnUse' });
-  deny.append(svg('rect', { width: 8, height: 8, fill: '#c62828' }), svg('path', { d: 'M0,0 L8,8 M8,0 L0,8', stroke: '#fff', 'stroke-width': 1.2 }));
-  const would = svg('pattern', { id: 'pat-would-deny', width: 10, height: 10, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
-  would.append(svg('rect', { width: 10, height: 10, fill: '#ef6c00' }), svg('rect', { width: 4, height: 10, fill: '#6d2c00' }));
+  deny.append(
+    svg('rect', { width: 8, height: 8, fill: '#c62828' }),
+    svg('path', { d: 'M0,0 L8,8 M8,0 L0,8', stroke: '#fff', 'stroke-width': 1.2 }),
+  );
+  const would = svg('pattern', {
+    id: 'pat-would-deny',
+    width: 10,
+    height: 10,
+    patternUnits: 'userSpaceOnUse',
+    patternTransform: 'rotate(45)',
+  });
+  would.append(
+    svg('rect', { width: 10, height: 10, fill: '#ef6c00' }),
+    svg('rect', { width: 4, height: 10, fill: '#6d2c00' }),
+  );
   defs.append(deny, would);
   return defs;
 }
 
 function legend() {
-  const item = (cls, text) => el('span', { class: 'legend-item' }, el('span', { class: `sw ${cls}`, 'aria-hidden': 'true' }), text);
-  return el('p', { class: 'legend' }, item('allow', '✓ allow'), item('deny', '✕ deny'), item('would-deny', '⚠ would-deny (monitor)'),
-    item('policy', 'allowed by the rule'), el('span', { class: 'hint' }, ' Band thickness grows with connections (log scale). Hover, focus or click a band for its services and counts.'));
+  const item = (cls, text) =>
+    el('span', { class: 'legend-item' }, el('span', { class: `sw ${cls}`, 'aria-hidden': 'true' }), text);
+  return el(
+    'p',
+    { class: 'legend' },
+    item('allow', '✓ allow'),
+    item('deny', '✕ deny'),
+    item('would-deny', '⚠ would-deny (monitor)'),
+    item('policy', 'allowed by the rule'),
+    el(
+      'span',
+      { class: 'hint' },
+      ' Band thickness grows with connections (log scale). Hover, focus or click a band for its services and counts.',
+    ),
+  );
 }
 
 function renderSankey(holder, panel, view) {
@@ -211,7 +330,9 @@ function renderSankey(holder, panel, view) {
   const nodes = view.nodes.map((n, i) => ({ ...n, order: i }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const links = [
-    ...view.policy.filter((p) => byId.has(p.source) && byId.has(p.target)).map((p) => ({ source: p.source, target: p.target, value: POLICY_VALUE, policy: p })),
+    ...view.policy
+      .filter((p) => byId.has(p.source) && byId.has(p.target))
+      .map((p) => ({ source: p.source, target: p.target, value: POLICY_VALUE, policy: p })),
     ...view.bands.map((b) => ({ source: b.source, target: b.target, value: bandValue(b.count), band: b })),
   ];
   const sumIn = new Map();
@@ -221,12 +342,22 @@ function renderSankey(holder, panel, view) {
     sumIn.set(l.target, (sumIn.get(l.target) ?? 0) + l.value);
   }
   // Every node keeps a height of its own, and a tier room for its name inside.
-  for (const n of nodes) n.fixedValue = Math.max(sumIn.get(n.id) ?? 0, sumOut.get(n.id) ?? 0, n.kind === 'tier' ? TIER_MIN : 1);
+  for (const n of nodes)
+    n.fixedValue = Math.max(sumIn.get(n.id) ?? 0, sumOut.get(n.id) ?? 0, n.kind === 'tier' ? TIER_MIN : 1);
   const columns = [0, 1, 2].map((c) => nodes.filter((n) => n.column === c));
   const want = Math.max(...columns.map((c) => (c.length - 1) * NODE_PAD + c.reduce((s, n) => s + n.fixedValue, 0) * 7));
   const H = Math.min(Math.max(want, 220), 1800) + M.top + M.bottom;
-  const layout = d3.sankey().nodeId((d) => d.id).nodeAlign((n) => n.column).nodeWidth(14).nodePadding(NODE_PAD)
-    .nodeSort((a, b) => a.order - b.order).extent([[M.left, M.top], [W - M.right, H - M.bottom]]);
+  const layout = d3
+    .sankey()
+    .nodeId((d) => d.id)
+    .nodeAlign((n) => n.column)
+    .nodeWidth(14)
+    .nodePadding(NODE_PAD)
+    .nodeSort((a, b) => a.order - b.order)
+    .extent([
+      [M.left, M.top],
+      [W - M.right, H - M.bottom],
+    ]);
   const graph = layout({ nodes, links });
   for (const n of graph.nodes) {
     if (n.kind !== 'tier') continue;
@@ -235,15 +366,35 @@ function renderSankey(holder, panel, view) {
     n.x1 = mid + TIER_W / 2;
   }
   const path = d3.sankeyLinkHorizontal();
-  const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, 'data-rule': view.rule, role: 'group', 'aria-label': `Rule ${view.rule}: sources, tiers and destinations` });
+  const s = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    width: W,
+    height: H,
+    'data-rule': view.rule,
+    role: 'group',
+    'aria-label': `Rule ${view.rule}: sources, tiers and destinations`,
+  });
   s.append(sankeyDefs());
-  const headers = [['Sources', M.left + 14, 'end'], [view.tier_key ? `Tiers (${view.tier_key})` : 'Target', W / 2, 'middle'], ['Destinations', W - M.right - 14, 'start']];
-  for (const [t, x, anchor] of headers) s.append(svg('text', { x, y: 18, class: 'col-head label', 'text-anchor': anchor }, t));
+  const headers = [
+    ['Sources', M.left + 14, 'end'],
+    [view.tier_key ? `Tiers (${view.tier_key})` : 'Target', W / 2, 'middle'],
+    ['Destinations', W - M.right - 14, 'start'],
+  ];
+  for (const [t, x, anchor] of headers)
+    s.append(svg('text', { x, y: 18, class: 'col-head label', 'text-anchor': anchor }, t));
 
   const policyG = svg('g', { class: 'policy-paths' });
   for (const l of graph.links.filter((x) => x.policy)) {
-    const p = svg('path', { d: path(l), class: 'policy', 'stroke-width': Math.max(1, l.width), 'data-source': l.source.id, 'data-target': l.target.id });
-    p.append(svg('title', {}, `allowed by the rule: ${l.source.label} → ${l.target.label}: ${l.policy.services.join(', ')}`));
+    const p = svg('path', {
+      d: path(l),
+      class: 'policy',
+      'stroke-width': Math.max(1, l.width),
+      'data-source': l.source.id,
+      'data-target': l.target.id,
+    });
+    p.append(
+      svg('title', {}, `allowed by the rule: ${l.source.label} → ${l.target.label}: ${l.policy.services.join(', ')}`),
+    );
     policyG.append(p);
   }
   s.append(policyG);
@@ -253,10 +404,18 @@ function renderSankey(holder, panel, view) {
   for (const l of graph.links.filter((x) => x.band).sort((a, b) => order[a.band.verdict] - order[b.band.verdict])) {
     const b = l.band;
     const p = svg('path', {
-      d: path(l), class: `band verdict-${b.verdict}${pinned === b.id ? ' pinned' : ''}`, 'stroke-width': Math.max(2, l.width),
-      tabindex: 0, role: 'button', 'aria-pressed': pinned === b.id ? 'true' : 'false',
+      d: path(l),
+      class: `band verdict-${b.verdict}${pinned === b.id ? ' pinned' : ''}`,
+      'stroke-width': Math.max(2, l.width),
+      tabindex: 0,
+      role: 'button',
+      'aria-pressed': pinned === b.id ? 'true' : 'false',
       'aria-label': `${b.verdict}: ${l.source.label} to ${l.target.label}, ${b.count} connections`,
-      'data-band': b.id, 'data-verdict': b.verdict, 'data-source': l.source.id, 'data-target': l.target.id, 'data-rules': b.rules.join(','),
+      'data-band': b.id,
+      'data-verdict': b.verdict,
+      'data-source': l.source.id,
+      'data-target': l.target.id,
+      'data-rules': b.rules.join(','),
     });
     const detail = () => bandDetail(panel, b, l.source.label, l.target.label, view);
     p.addEventListener('mouseenter', detail);
@@ -274,7 +433,12 @@ function renderSankey(holder, panel, view) {
       detail();
     };
     p.addEventListener('click', toggle);
-    p.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+    p.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        toggle();
+      }
+    });
     bandG.append(p);
   }
   s.append(bandG);
@@ -282,14 +446,40 @@ function renderSankey(holder, panel, view) {
   for (const n of graph.nodes) {
     const g = svg('g', { class: `node kind-${n.kind}`, 'data-node': n.id });
     const h = Math.max(n.y1 - n.y0, 2);
-    g.append(svg('rect', { x: n.x0, y: n.y0, width: n.x1 - n.x0, height: h, rx: n.kind === 'tier' ? 5 : 2, class: 'box' }));
-    const title = svg('title', {}, n.kind === 'tier' ? `${n.label}: ${n.entities} entities (${n.sample.join(', ')}${n.entities > n.sample.length ? ', …' : ''})` : n.label);
+    g.append(
+      svg('rect', { x: n.x0, y: n.y0, width: n.x1 - n.x0, height: h, rx: n.kind === 'tier' ? 5 : 2, class: 'box' }),
+    );
+    const title = svg(
+      'title',
+      {},
+      n.kind === 'tier'
+        ? `${n.label}: ${n.entities} entities (${n.sample.join(', ')}${n.entities > n.sample.length ? ', …' : ''})`
+        : n.label,
+    );
     if (n.kind === 'tier') {
       g.append(svg('text', { x: n.x0 + 8, y: n.y0 + 15, class: 'label tier-label' }, short(n.label)));
-      if (h >= 34) g.append(svg('text', { x: n.x0 + 8, y: n.y0 + 29, class: 'label small' }, `${fmt(n.entities)} ${n.entities === 1 ? 'entity' : 'entities'}`));
+      if (h >= 34)
+        g.append(
+          svg(
+            'text',
+            { x: n.x0 + 8, y: n.y0 + 29, class: 'label small' },
+            `${fmt(n.entities)} ${n.entities === 1 ? 'entity' : 'entities'}`,
+          ),
+        );
     } else {
       const left = n.column === 0;
-      g.append(svg('text', { x: left ? n.x0 - 6 : n.x1 + 6, y: (n.y0 + n.y1) / 2 + 4, 'text-anchor': left ? 'end' : 'start', class: `label kind-${n.kind}` }, short(n.label)));
+      g.append(
+        svg(
+          'text',
+          {
+            x: left ? n.x0 - 6 : n.x1 + 6,
+            y: (n.y0 + n.y1) / 2 + 4,
+            'text-anchor': left ? 'end' : 'start',
+            class: `label kind-${n.kind}`,
+          },
+          short(n.label),
+        ),
+      );
     }
     g.append(title);
     s.append(g);
@@ -311,21 +501,58 @@ function summaryDetail(panel, view, graph) {
     el('h3', {}, 'In this window'),
     el('p', {}, ...VERDICTS.flatMap((v) => [verdictBadge(v), ` ${fmt(t[v])}  `])),
     el('h3', {}, 'Allowed by the rule'),
-    view.policy.length ? el('ul', { class: 'paths' }, ...view.policy.map((p) => el('li', {}, `${label(p.source)} → ${label(p.target)}: ${p.services.join(', ')}`))) : el('p', { class: 'hint' }, 'nothing listed'),
+    view.policy.length
+      ? el(
+          'ul',
+          { class: 'paths' },
+          ...view.policy.map((p) => el('li', {}, `${label(p.source)} → ${label(p.target)}: ${p.services.join(', ')}`)),
+        )
+      : el('p', { class: 'hint' }, 'nothing listed'),
   );
 }
 
 function bandDetail(panel, b, from, to, view) {
-  const table = (head, rows, more, what) => el('table', { class: 'detail' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, head), el('th', { scope: 'col' }, 'Connections'))),
-    el('tbody', {}, ...rows, ...(more ? [el('tr', {}, el('td', { colspan: 2, class: 'hint' }, `+ ${fmt(more)} more ${what}`))] : [])));
+  const table = (head, rows, more, what) =>
+    el(
+      'table',
+      { class: 'detail' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, head), el('th', { scope: 'col' }, 'Connections'))),
+      el(
+        'tbody',
+        {},
+        ...rows,
+        ...(more ? [el('tr', {}, el('td', { colspan: 2, class: 'hint' }, `+ ${fmt(more)} more ${what}`))] : []),
+      ),
+    );
   const endHead = b.target.startsWith('tier:') ? 'Source' : 'Destination';
   panel.replaceChildren(
     el('h3', {}, verdictBadge(b.verdict), ` ${from} → ${to}`),
     el('p', {}, `${fmt(b.count)} connections, last seen ${new Date(b.last_seen).toLocaleTimeString()}`),
-    table('Service', b.services.map((s) => el('tr', { 'data-service': s.service }, el('td', {}, s.service), el('td', { class: 'num' }, fmt(s.count)))), b.more_services, 'services'),
-    table(endHead, b.endpoints.map((e) => el('tr', {}, el('td', {}, entityLink(e.name)), el('td', { class: 'num' }, fmt(e.count)))), b.more_endpoints, 'ends'),
-    el('p', {}, 'Decided by: ', ...(b.rules.length ? b.rules.flatMap((r, i) => [i ? ', ' : '', r === view.rule ? el('a', { href: route(['rules', r]) }, r) : el('span', {}, r)]) : ['no rule (default allow)'])),
+    table(
+      'Service',
+      b.services.map((s) =>
+        el('tr', { 'data-service': s.service }, el('td', {}, s.service), el('td', { class: 'num' }, fmt(s.count))),
+      ),
+      b.more_services,
+      'services',
+    ),
+    table(
+      endHead,
+      b.endpoints.map((e) => el('tr', {}, el('td', {}, entityLink(e.name)), el('td', { class: 'num' }, fmt(e.count)))),
+      b.more_endpoints,
+      'ends',
+    ),
+    el(
+      'p',
+      {},
+      'Decided by: ',
+      ...(b.rules.length
+        ? b.rules.flatMap((r, i) => [
+            i ? ', ' : '',
+            r === view.rule ? el('a', { href: route(['rules', r]) }, r) : el('span', {}, r),
+          ])
+        : ['no rule (default allow)']),
+    ),
   );
 }
 
@@ -337,11 +564,32 @@ async function overviewPage(page, params) {
   const flows = el('div');
   page.replaceChildren(
     el('h2', {}, 'Hosts'),
-    el('table', { id: 'hosts' }, el('thead', {}, el('tr', {}, ...['Host', 'Reachable', 'Desired', 'Realized', 'Lag', 'Flows', 'Drift repairs', 'Last error'].map((h) => el('th', { scope: 'col' }, h)))), hosts),
+    el(
+      'table',
+      { id: 'hosts' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['Host', 'Reachable', 'Desired', 'Realized', 'Lag', 'Flows', 'Drift repairs', 'Last error'].map((h) =>
+            el('th', { scope: 'col' }, h),
+          ),
+        ),
+      ),
+      hosts,
+    ),
     el('h2', {}, 'Rules'),
-    el('table', { id: 'rules' }, el('thead', {}, el('tr', {}, ...['Kind', 'Rule', 'Mode'].map((h) => el('th', { scope: 'col' }, h)))), rules),
+    el(
+      'table',
+      { id: 'rules' },
+      el('thead', {}, el('tr', {}, ...['Kind', 'Rule', 'Mode'].map((h) => el('th', { scope: 'col' }, h)))),
+      rules,
+    ),
     el('h2', {}, 'Recent connections'),
-    filterBar(params), flows,
+    filterBar(params),
+    flows,
   );
   const table = flowTable(flows, {}, params);
   let rulesOf = null; // the generation the rules table shows: rules change only with it
@@ -349,9 +597,36 @@ async function overviewPage(page, params) {
     const status = await api('/v1/status');
     hosts.replaceChildren(...status.hosts.map((h) => hostRow(h)));
     if (rulesOf !== status.generation) {
-      const [app, iso, quar, shared] = await Promise.all([api('/v1/application-rules'), api('/v1/isolation-rules'), api('/v1/quarantine-rules'), api('/v1/shared-service-rules')]);
-      rules.replaceChildren(...[['application', app.items], ['shared service', shared.items], ['isolation', iso.items], ['quarantine', quar.items]].flatMap(([kind, items]) => items.map((r) =>
-        el('tr', {}, el('td', {}, kind), el('td', {}, kind === 'application' ? el('a', { href: route(['rules', r.name]), 'data-rule': r.name }, r.name) : r.name), el('td', {}, r.mode)))));
+      const [app, iso, quar, shared] = await Promise.all([
+        api('/v1/application-rules'),
+        api('/v1/isolation-rules'),
+        api('/v1/quarantine-rules'),
+        api('/v1/shared-service-rules'),
+      ]);
+      rules.replaceChildren(
+        ...[
+          ['application', app.items],
+          ['shared service', shared.items],
+          ['isolation', iso.items],
+          ['quarantine', quar.items],
+        ].flatMap(([kind, items]) =>
+          items.map((r) =>
+            el(
+              'tr',
+              {},
+              el('td', {}, kind),
+              el(
+                'td',
+                {},
+                kind === 'application'
+                  ? el('a', { href: route(['rules', r.name]), 'data-rule': r.name }, r.name)
+                  : r.name,
+              ),
+              el('td', {}, r.mode),
+            ),
+          ),
+        ),
+      );
       rulesOf = status.generation;
     }
     await table();
@@ -361,8 +636,18 @@ async function overviewPage(page, params) {
 function hostRow(h) {
   const s = h.status;
   const lag = s.realized_generation === null ? '—' : s.desired_generation - s.realized_generation;
-  return el('tr', { 'data-host': h.name }, el('td', {}, hostLink(h.name)), el('td', {}, s.reachable ? '✓ yes' : '✕ no'), el('td', {}, s.desired_generation),
-    el('td', {}, s.realized_generation ?? '—'), el('td', {}, lag), el('td', {}, s.flow_count ?? '—'), el('td', {}, s.drift_repairs ?? 0), el('td', { class: 'error' }, s.last_error ?? ''));
+  return el(
+    'tr',
+    { 'data-host': h.name },
+    el('td', {}, hostLink(h.name)),
+    el('td', {}, s.reachable ? '✓ yes' : '✕ no'),
+    el('td', {}, s.desired_generation),
+    el('td', {}, s.realized_generation ?? '—'),
+    el('td', {}, lag),
+    el('td', {}, s.flow_count ?? '—'),
+    el('td', {}, s.drift_repairs ?? 0),
+    el('td', { class: 'error' }, s.last_error ?? ''),
+  );
 }
 
 async function rulePage(page, params, name) {
@@ -372,9 +657,11 @@ async function rulePage(page, params, name) {
   const flows = el('div');
   page.replaceChildren(
     el('h2', {}, 'Rule ', el('strong', {}, name), ' ', title),
-    filterBar(params), legend(),
+    filterBar(params),
+    legend(),
     el('div', { class: 'view-row' }, holder, panel),
-    el('h2', {}, 'Connections this rule decided'), flows,
+    el('h2', {}, 'Connections this rule decided'),
+    flows,
   );
   const table = flowTable(flows, { rule: name, rule_kind: 'application' }, params);
   let drawn = '';
@@ -386,7 +673,10 @@ async function rulePage(page, params, name) {
     title.textContent = `(${v.mode}${v.intra_group === 'allow' ? '; members of the target may talk to each other' : ''})`;
     const focused = document.activeElement?.closest?.('#view path.band')?.getAttribute('data-band');
     renderSankey(holder, panel, v);
-    if (focused) [...holder.querySelectorAll('path.band')].find((p) => p.getAttribute('data-band') === focused)?.focus({ preventScroll: true });
+    if (focused)
+      [...holder.querySelectorAll('path.band')]
+        .find((p) => p.getAttribute('data-band') === focused)
+        ?.focus({ preventScroll: true });
     holder.dataset.rendered = String(Date.now());
   };
   return () => Promise.all([view(), table()]);
@@ -397,20 +687,60 @@ async function entityPage(page, params, name) {
   const rules = el('tbody');
   const flows = el('div');
   page.replaceChildren(
-    el('h2', {}, 'Entity ', el('strong', {}, name)), facts,
+    el('h2', {}, 'Entity ', el('strong', {}, name)),
+    facts,
     el('h3', {}, 'Rules that target it'),
-    el('table', { id: 'entity-rules' }, el('thead', {}, el('tr', {}, ...['Kind', 'Rule', 'Mode', 'As'].map((h) => el('th', { scope: 'col' }, h)))), rules),
-    el('h3', {}, 'Recent connections'), filterBar(params), flows,
+    el(
+      'table',
+      { id: 'entity-rules' },
+      el('thead', {}, el('tr', {}, ...['Kind', 'Rule', 'Mode', 'As'].map((h) => el('th', { scope: 'col' }, h)))),
+      rules,
+    ),
+    el('h3', {}, 'Recent connections'),
+    filterBar(params),
+    flows,
   );
   const table = flowTable(flows, { entity: name }, params);
   return async () => {
     const [e, r] = await Promise.all([api(`/v1/entities/${enc(name)}`), api(`/v1/entities/${enc(name)}/rules`)]);
-    facts.replaceChildren(dl([
-      ['Host', hostLink(e.host)], ['Port', e.port], ['MAC', e.mac ?? '—'], ['IPs', e.ips.join(', ')],
-      ['Categories', el('span', { id: 'entity-categories' }, ...Object.entries(e.categories).map(([k, v]) => el('span', { class: 'chip', 'data-category': `${k}:${v}` }, `${k}: ${v}`)))],
-    ]));
-    rules.replaceChildren(...r.items.map((x) => el('tr', { 'data-rule': x.name }, el('td', {}, x.kind), el('td', {}, ruleLink(x.name, x.kind)), el('td', {}, x.mode), el('td', {}, x.as))));
-    if (!r.items.length) rules.append(el('tr', {}, el('td', { colspan: 4, class: 'hint' }, 'No rule targets it: its connections are allowed by default.')));
+    facts.replaceChildren(
+      dl([
+        ['Host', hostLink(e.host)],
+        ['Port', e.port],
+        ['MAC', e.mac ?? '—'],
+        ['IPs', e.ips.join(', ')],
+        [
+          'Categories',
+          el(
+            'span',
+            { id: 'entity-categories' },
+            ...Object.entries(e.categories).map(([k, v]) =>
+              el('span', { class: 'chip', 'data-category': `${k}:${v}` }, `${k}: ${v}`),
+            ),
+          ),
+        ],
+      ]),
+    );
+    rules.replaceChildren(
+      ...r.items.map((x) =>
+        el(
+          'tr',
+          { 'data-rule': x.name },
+          el('td', {}, x.kind),
+          el('td', {}, ruleLink(x.name, x.kind)),
+          el('td', {}, x.mode),
+          el('td', {}, x.as),
+        ),
+      ),
+    );
+    if (!r.items.length)
+      rules.append(
+        el(
+          'tr',
+          {},
+          el('td', { colspan: 4, class: 'hint' }, 'No rule targets it: its connections are allowed by default.'),
+        ),
+      );
     await table();
   };
 }
@@ -418,53 +748,111 @@ async function entityPage(page, params, name) {
 async function hostPage(page, params, name) {
   const facts = el('div');
   const flows = el('div');
-  page.replaceChildren(el('h2', {}, 'Host ', el('strong', {}, name)), facts, el('h3', {}, 'Connections its agent reported'), filterBar(params), flows);
+  page.replaceChildren(
+    el('h2', {}, 'Host ', el('strong', {}, name)),
+    facts,
+    el('h3', {}, 'Connections its agent reported'),
+    filterBar(params),
+    flows,
+  );
   const table = flowTable(flows, { host: name }, params);
   return async () => {
     const h = await api(`/v1/hosts/${enc(name)}`);
     const s = h.status;
-    facts.replaceChildren(dl([
-      ['Bridge', h.bridge], ['Programmed by', h.ovs_rundir ? `the service (${h.ovs_rundir})` : 'a standalone microseg-agent'], ['Uplinks', (h.uplinks ?? []).join(', ') || '—'],
-      ['Reachable', s.reachable ? '✓ yes' : '✕ no'], ['Desired generation', s.desired_generation], ['Realized generation', s.realized_generation ?? '—'],
-      ['Realization', s.realized_generation === s.desired_generation ? '✓ up to date' : `⚠ ${s.realized_generation === null ? 'never realized' : `${s.desired_generation - s.realized_generation} behind`}`],
-      ['OpenFlow flows', s.flow_count ?? '—'], ['Drift repairs', s.drift_repairs ?? 0], ['Last error', el('span', { class: 'error', id: 'host-last-error' }, s.last_error ?? 'none')],
-      ['Last report', s.updated_at ? new Date(s.updated_at).toLocaleString() : 'never'],
-    ]));
+    facts.replaceChildren(
+      dl([
+        ['Bridge', h.bridge],
+        ['Programmed by', h.ovs_rundir ? `the service (${h.ovs_rundir})` : 'a standalone microseg-agent'],
+        ['Uplinks', (h.uplinks ?? []).join(', ') || '—'],
+        ['Reachable', s.reachable ? '✓ yes' : '✕ no'],
+        ['Desired generation', s.desired_generation],
+        ['Realized generation', s.realized_generation ?? '—'],
+        [
+          'Realization',
+          s.realized_generation === s.desired_generation
+            ? '✓ up to date'
+            : `⚠ ${s.realized_generation === null ? 'never realized' : `${s.desired_generation - s.realized_generation} behind`}`,
+        ],
+        ['OpenFlow flows', s.flow_count ?? '—'],
+        ['Drift repairs', s.drift_repairs ?? 0],
+        ['Last error', el('span', { class: 'error', id: 'host-last-error' }, s.last_error ?? 'none')],
+        ['Last report', s.updated_at ? new Date(s.updated_at).toLocaleString() : 'never'],
+      ]),
+    );
     await table();
   };
 }
 
 async function explainPage(page, params) {
-  const field = (id, label, value, placeholder) => el('label', {}, `${label} `, el('input', { id, name: id, value: value || '', placeholder, required: true }));
+  const field = (id, label, value, placeholder) =>
+    el('label', {}, `${label} `, el('input', { id, name: id, value: value || '', placeholder, required: true }));
   const result = el('div', { id: 'explain-result', 'aria-live': 'polite' });
-  const form = el('form', { id: 'explain-form', class: 'filters', onsubmit: (e) => {
-    e.preventDefault();
-    const f = new FormData(form);
-    setParams({ src: f.get('src').trim(), dst: f.get('dst').trim(), service: f.get('service').trim() });
-  } },
-  field('src', 'Source', params.get('src'), 'entity or IP'), field('dst', 'Destination', params.get('dst'), 'entity or IP'),
-  field('service', 'Service', params.get('service'), 'tcp/5432, udp/53, icmp'), el('button', { type: 'submit' }, 'Explain'));
-  page.replaceChildren(el('h2', {}, 'Explain a connection'), el('p', { class: 'hint' }, 'What the policy decides for one new connection (the same as /v1/reachability).'), form, result);
+  const form = el(
+    'form',
+    {
+      id: 'explain-form',
+      class: 'filters',
+      onsubmit: (e) => {
+        e.preventDefault();
+        const f = new FormData(form);
+        setParams({ src: f.get('src').trim(), dst: f.get('dst').trim(), service: f.get('service').trim() });
+      },
+    },
+    field('src', 'Source', params.get('src'), 'entity or IP'),
+    field('dst', 'Destination', params.get('dst'), 'entity or IP'),
+    field('service', 'Service', params.get('service'), 'tcp/5432, udp/53, icmp'),
+    el('button', { type: 'submit' }, 'Explain'),
+  );
+  page.replaceChildren(
+    el('h2', {}, 'Explain a connection'),
+    el('p', { class: 'hint' }, 'What the policy decides for one new connection (the same as /v1/reachability).'),
+    form,
+    result,
+  );
   if (!params.get('src') || !params.get('dst') || !params.get('service')) return null;
   const m = params.get('service').match(/^(tcp|udp|icmp|icmpv6)(?:\/([0-9]{1,5}))?$/);
   if (!m) {
-    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, 'service: write it as tcp/5432, udp/53, icmp or icmpv6'));
+    result.replaceChildren(
+      el('p', { class: 'error', role: 'alert' }, 'service: write it as tcp/5432, udp/53, icmp or icmpv6'),
+    );
     return null;
   }
   const q = new URLSearchParams({ src: params.get('src'), dst: params.get('dst'), protocol: m[1] });
   if (m[2]) q.set(m[1].startsWith('icmp') ? 'icmp_type' : 'port', m[2]);
   try {
     const r = await api(`/v1/reachability?${q}`);
-    result.replaceChildren(dl([
-      ['Verdict', el('span', { id: 'explain-verdict' }, verdictBadge(r.verdict))], ['Layer', el('span', { id: 'explain-layer' }, r.layer)],
-      ['Rule', el('span', { id: 'explain-rule' }, r.rule ? ruleLink(r.rule, r.layer) : 'none (default allow)')], ['Mode', el('span', { id: 'explain-mode' }, r.mode ?? '—')],
-      ['Drafts (mode off)', el('span', { id: 'explain-drafts' }, (r.drafts ?? []).length
-        ? (r.drafts ?? []).flatMap((d, i) => [i ? '; ' : '', `${d.kind} ${d.rule} would give `, verdictBadge(d.verdict)]) : 'none would change it')],
-    ]));
+    result.replaceChildren(
+      dl([
+        ['Verdict', el('span', { id: 'explain-verdict' }, verdictBadge(r.verdict))],
+        ['Layer', el('span', { id: 'explain-layer' }, r.layer)],
+        ['Rule', el('span', { id: 'explain-rule' }, r.rule ? ruleLink(r.rule, r.layer) : 'none (default allow)')],
+        ['Mode', el('span', { id: 'explain-mode' }, r.mode ?? '—')],
+        [
+          'Drafts (mode off)',
+          el(
+            'span',
+            { id: 'explain-drafts' },
+            (r.drafts ?? []).length
+              ? (r.drafts ?? []).flatMap((d, i) => [
+                  i ? '; ' : '',
+                  `${d.kind} ${d.rule} would give `,
+                  verdictBadge(d.verdict),
+                ])
+              : 'none would change it',
+          ),
+        ],
+      ]),
+    );
   } catch (e) {
     if (e instanceof AuthError) throw e;
     // Name the field, unless the message already starts with it.
-    result.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.field && !e.message.startsWith(`${e.field}:`) ? `${e.field}: ${e.message}` : e.message));
+    result.replaceChildren(
+      el(
+        'p',
+        { class: 'error', role: 'alert' },
+        e.field && !e.message.startsWith(`${e.field}:`) ? `${e.field}: ${e.message}` : e.message,
+      ),
+    );
   }
   return null;
 }
@@ -497,11 +885,21 @@ async function showPage() {
     else if (kind === 'hosts' && name) refresh = await hostPage(page, params, name);
     else if (kind === 'explain') refresh = await explainPage(page, params);
     else refresh = await overviewPage(page, params);
-    const generation = api('/v1/status').then((status) => { $('#generation').textContent = `generation ${status.generation}`; });
+    const generation = api('/v1/status').then((status) => {
+      $('#generation').textContent = `generation ${status.generation}`;
+    });
     await Promise.all([generation, refresh?.()]);
   });
   let busy = false; // a slow answer is not asked again before it arrives
-  if (refresh) timer = setInterval(() => { if (!busy) { busy = true; withErrors(refresh).finally(() => { busy = false; }); } }, POLL_MS);
+  if (refresh)
+    timer = setInterval(() => {
+      if (!busy) {
+        busy = true;
+        withErrors(refresh).finally(() => {
+          busy = false;
+        });
+      }
+    }, POLL_MS);
 }
 
 function showSignin(message = '') {
@@ -519,7 +917,12 @@ function start() {
   showPage();
 }
 
-window.addEventListener('hashchange', () => { if (!$('#app').hidden) { pinned = null; showPage(); } });
+window.addEventListener('hashchange', () => {
+  if (!$('#app').hidden) {
+    pinned = null;
+    showPage();
+  }
+});
 $('#signin-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $('#token').value.trim());
@@ -532,6 +935,10 @@ $('#signin-form').addEventListener('submit', async (ev) => {
     showSignin(e.message);
   }
 });
-$('#signout').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); showSignin(); });
+$('#signout').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  showSignin();
+});
 
-if (sessionStorage.getItem(TOKEN_KEY)) start(); else showSignin();
+if (sessionStorage.getItem(TOKEN_KEY)) start();
+else showSignin();
