@@ -19,11 +19,14 @@ let svc: TestService;
 let lab: Lab;
 /** While set, POST /v1/impact answers 500 (a service that cannot compute impact), everything else works. */
 let impactBroken = false;
+/** POST /v1/impact requests received: the plan-time cost. */
+let impactRequests = 0;
 const seen: Record<string, string> = {};
 
 const brokenImpact = fp(
   async (app) => {
     app.addHook('onRequest', async (request, reply) => {
+      if (request.url === '/v1/impact') impactRequests++;
       if (impactBroken && request.url === '/v1/impact')
         await reply
           .code(500)
@@ -160,11 +163,14 @@ test('monitor → apply warns on the rule with the connections it would deny; de
   );
   expect(report.status).toBe(204);
   // Nothing changes yet: no request, no warning.
+  impactRequests = 0;
   expect((await planWarnings(dir)).warnings).toEqual([]);
+  expect(impactRequests).toBe(0);
 
   fs.writeFileSync(path.join(dir, 'main.tf'), PROVIDER + RULE('apply'));
-  const { warnings } = await planWarnings(dir);
-  seen['switch to apply'] = warnings.join('\n');
+  const { warnings, r } = await planWarnings(dir);
+  seen['switch to apply'] = `${warnings.join('\n')}\n(plan ${r.ms} ms, ${impactRequests} impact request)`;
+  expect(impactRequests).toBe(1); // one changed resource, one request
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatch(
     /^microseg_application_rule\.guard: This change alters the verdict of observed connections\n2 observed connections would be denied: pg-other → pg-db tcp\/(5432|22) \(last seen \d+ s ago\), pg-other → pg-db tcp\/(5432|22) \(last seen \d+ s ago\)\n/,
