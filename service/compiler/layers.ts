@@ -19,10 +19,10 @@ import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
 import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-sets';
-import type { FlowSet } from './flow-set';
+import { flow, type Decide, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
-import { cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side } from './pipeline';
+import { cookieFor, encodeMark, PRIORITY, REG_MATCH, TABLE, type Side } from './pipeline';
 import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
@@ -80,13 +80,17 @@ const SIDES: Omit<SideSpec, 'sets'>[] = [
 
 type Present = LocalEntity & { ofport: number };
 
-function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): string {
-  const mark = encodeMark(verdict, layer, spec.side);
-  return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
-}
+/** Ends a flow with the side's verdict and deciding rule, on to the commit table. */
+const decides =
+  (spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): Decide =>
+  (f) =>
+    f
+      .load('VERDICT', encodeMark(verdict, layer, spec.side))
+      .load('RULE', rule)
+      .goto(spec.tables.commit);
 
-const entityMatches = (spec: SideSpec, members: Present[]) =>
-  members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
+const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
+const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
 const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) =>
   entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
@@ -182,13 +186,8 @@ function targetedLayer<R extends TargetedRule>(
     deciding.set(member, chosen);
     const first = chosen[0];
     const id = first.id;
-    fs.add({
-      table,
-      priority: PRIORITY.SIDE_DEFAULT,
-      match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
-      cookie: cookieFor(layer, id),
-      actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id),
-    });
+    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id);
+    fs.add(deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, id)).match(entityMatch(spec, member))));
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
@@ -196,7 +195,7 @@ function targetedLayer<R extends TargetedRule>(
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
-    const allow = verdictActions(spec, 'allow', layer, id);
+    const allow = decides(spec, 'allow', layer, id);
     const { allowAll, entries, intraGroup } = allowing(rule);
     if (allowAll) {
       fs.addProduct(table, priority, cookie, [entityMatches(spec, members)], allow);
@@ -232,11 +231,11 @@ function quarantineLayer(
 ): void {
   const table = spec.tables.quarantine;
   // Strict at either end: deny, whatever any rule lists (rule 0: no rule decides it, the category does).
-  const deny = verdictActions(spec, 'deny', 'quarantine', 0);
-  for (const match of entityMatches(spec, strict))
-    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+  const deny = decides(spec, 'deny', 'quarantine', 0);
+  const cookie = cookieFor('quarantine', 0);
+  for (const match of entityMatches(spec, strict)) fs.add(deny(flow(table, PRIORITY.STRICT, cookie).match(match)));
   for (const match of addressMatches(spec.peer, addressSet(snapshot.entities.filter(isStrict).flatMap((e) => e.ips)))) {
-    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+    fs.add(deny(flow(table, PRIORITY.STRICT, cookie).match(match)));
   }
   const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
   targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
@@ -245,14 +244,9 @@ function quarantineLayer(
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
   const quarantined = snapshot.entities.filter((e) => !isStrict(e) && rules.some((r) => selectorMatches(r.target, e)));
+  const noPart = decides(spec, 'allow', 'quarantine', 0);
   for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
-    fs.add({
-      table,
-      priority: PRIORITY.PEER_QUARANTINED,
-      match,
-      cookie: cookieFor('quarantine', 0),
-      actions: verdictActions(spec, 'allow', 'quarantine', 0),
-    });
+    fs.add(noPart(flow(table, PRIORITY.PEER_QUARANTINED, cookie).match(match)));
   }
 }
 
@@ -279,13 +273,7 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
     const services = entryServiceMatches(snapshot, rule);
     if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
     const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
-    fs.addProduct(
-      table,
-      priority,
-      cookieFor('shared_service', id),
-      dims,
-      verdictActions(spec, 'allow', 'shared_service', id),
-    );
+    fs.addProduct(table, priority, cookieFor('shared_service', id), dims, decides(spec, 'allow', 'shared_service', id));
   });
 }
 
@@ -302,7 +290,7 @@ function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, p
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
+    const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
     rule.groups.forEach((mine, i) => {
       const own = present.filter((m) => selectorMatches(mine, m.entity));
       const others = snapshot.entities.filter((e) => rule.groups.some((g, j) => j !== i && selectorMatches(g, e)));
@@ -322,13 +310,7 @@ function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec,
       : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' },
   );
   // Not targeted: this side takes no part (layer "default").
-  fs.add({
-    table,
-    priority: PRIORITY.TABLE_MISS,
-    match: '',
-    cookie: cookieFor('default', 0),
-    actions: verdictActions(spec, 'allow', 'default', 0),
-  });
+  fs.add(decides(spec, 'allow', 'default', 0)(flow(table, PRIORITY.TABLE_MISS, cookieFor('default', 0))));
 }
 
 /** `snapshot` holds the rules in force only (no drafts). */
