@@ -17,6 +17,7 @@ import { compileHost } from '../compiler';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
+import { followGenerations } from './long-poll';
 import { fileCache } from './policy-cache';
 import { readAgentTimings, type AgentTimings } from './timings';
 import { caCertFrom, tokenFrom } from '../client/credentials';
@@ -156,22 +157,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     'agent started',
   );
   agent.start();
-  // Long poll for new generations; on any error fall back to the interval alone for a while.
-  void (async () => {
-    let after = 0;
-    while (!stopping) {
-      try {
-        const snap = await link.waitForPolicy(after, 25);
-        if (snap.generation !== after) {
-          after = snap.generation;
-          agent.poke();
-        }
-      } catch {
-        await new Promise((r) => setTimeout(r, intervalMs));
-      }
-    }
-  })();
+  const poll = followGenerations(link, agent, intervalMs);
   await done;
+  poll.stop();
   log.info({ host: o.host }, 'agent stopped');
   return 0;
 }
