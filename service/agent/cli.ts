@@ -19,8 +19,7 @@ import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
 import { followGenerations } from './long-poll';
 import { fileCache } from './policy-cache';
-import { requireDuration } from '../model/duration';
-import { INTERVAL_RANGE } from './host-agent';
+import { readAgentTimings, type AgentTimings } from './timings';
 import { caCertFrom, tokenFrom } from '../client/credentials';
 import { observationAfterPass } from './observe';
 import { pipelineDecoder } from './decode';
@@ -35,6 +34,8 @@ interface Options {
   bridge?: string;
   stateDir: string;
   interval?: string;
+  fullCheck?: string;
+  observeInterval?: string;
   once?: boolean;
   observe: boolean;
 }
@@ -60,6 +61,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .option('--bridge <name>', "the bridge (default: the host's bridge in the policy)")
     .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
     .option('--interval <duration>', 'reconcile interval (default: $MICROSEG_AGENT_INTERVAL, else 2s)')
+    .option(
+      '--full-check <duration>',
+      'how often the whole bridge is compared with the policy besides the flow monitor (default: $MICROSEG_AGENT_FULL_CHECK, else 60s)',
+    )
+    .option(
+      '--observe-interval <duration>',
+      'how often observed connections and rule counters are reported (default: $MICROSEG_OBSERVE_INTERVAL, else 5s)',
+    )
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
@@ -76,16 +85,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`microseg-agent: ${msg}\n`);
     return 2;
   };
-  let intervalMs: number;
+  let timings: AgentTimings;
   let link: HttpLink;
   try {
     const token = tokenFrom(o, env);
-    intervalMs =
-      o.interval !== undefined
-        ? requireDuration(o.interval, '--interval', INTERVAL_RANGE)
-        : env.MICROSEG_AGENT_INTERVAL
-          ? requireDuration(env.MICROSEG_AGENT_INTERVAL, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE)
-          : 2000;
+    timings = readAgentTimings(env, {
+      intervalMs: o.interval,
+      fullCheckMs: o.fullCheck,
+      observeIntervalMs: o.observeInterval,
+    });
     link = httpLink({
       services: o.service,
       token,
@@ -112,13 +120,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     bridge = policy.hosts.find((h) => h.name === o.host)?.bridge ?? 'br.microseg';
   }
   const driver = new OvsDriver({ rundir: o.ovsRundir, bridge });
-  const observe = o.observe ? observationAfterPass({ link, decoderFor: pipelineDecoder }) : undefined;
+  const { intervalMs, fullCheckMs, observeIntervalMs } = timings;
+  const observe = o.observe
+    ? observationAfterPass({ link, decoderFor: pipelineDecoder, intervalMs: observeIntervalMs })
+    : undefined;
   const agent = new HostAgent({
     host: o.host,
     link,
     driver,
     compile: compileHost,
     intervalMs,
+    fullCheckMs,
     log: (level, msg, fields) => log[level]({ ...fields }, msg),
     afterPass: observe ? () => observe(o.host, o.ovsRundir, bridge!) : undefined,
     cache,
