@@ -14,6 +14,7 @@
 import { Command } from 'commander';
 import pino from 'pino';
 import { compileHost } from '../compiler';
+import { DEFAULT_VERIFY_SAMPLE, parseVerifySample, Verifier } from './verifier';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
@@ -34,6 +35,7 @@ interface Options {
   bridge?: string;
   stateDir: string;
   interval?: string;
+  verifySample?: string;
   once?: boolean;
   observe: boolean;
 }
@@ -59,6 +61,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .option('--bridge <name>', "the bridge (default: the host's bridge in the policy)")
     .option('--state-dir <dir>', 'where the last realized policy is kept (root-only)', DEFAULT_STATE_DIR)
     .option('--interval <duration>', 'reconcile interval (default: $MICROSEG_AGENT_INTERVAL, else 2s)')
+    .option(
+      '--verify-sample <n>',
+      'connections traced and checked against explain() after each realization (default: $MICROSEG_VERIFY_SAMPLE, else 8; 0: off)',
+    )
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
@@ -76,8 +82,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   };
   let intervalMs: number;
+  let verifySample: number;
   let link: HttpLink;
   try {
+    verifySample =
+      o.verifySample !== undefined
+        ? parseVerifySample(o.verifySample, '--verify-sample')
+        : env.MICROSEG_VERIFY_SAMPLE
+          ? parseVerifySample(env.MICROSEG_VERIFY_SAMPLE, 'MICROSEG_VERIFY_SAMPLE')
+          : DEFAULT_VERIFY_SAMPLE;
     const token = tokenFrom(o, env);
     intervalMs =
       o.interval !== undefined
@@ -112,7 +125,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const driver = new OvsDriver({ rundir: o.ovsRundir, bridge });
   const observe = o.observe ? observationAfterPass({ link, decoderFor: pipelineDecoder }) : undefined;
+  const verifier = new Verifier({
+    host: o.host,
+    trace: (flow, ctNext) => driver.trace(flow, ctNext),
+    sample: verifySample,
+    log: (level, msg, fields) => log[level]({ ...fields }, msg),
+  });
   const agent = new HostAgent({
+    verifier,
     host: o.host,
     link,
     driver,
@@ -154,6 +174,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           after = snap.generation;
           agent.poke();
         }
+      } catch {
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    }
+  })();
+  // Long poll for the traces POST /v1/trace asks of this host; each answered on its own.
+  void (async () => {
+    while (!stopping) {
+      try {
+        for (const r of await link.waitForTraces(o.host, 25))
+          void verifier
+            .traceOnDemand(r.query)
+            .then((answer) => link.answerTrace(o.host, r.id, answer))
+            .catch((e: Error) => log.warn({ id: r.id, error: e.message }, 'cannot answer a trace request'));
       } catch {
         await new Promise((r) => setTimeout(r, intervalMs));
       }

@@ -26,6 +26,7 @@ import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
+import type { Verifier } from './verifier';
 import type { BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -45,6 +46,8 @@ export interface HostAgentOptions {
   afterPass?: () => Promise<void>;
   /** Where the last realized policy is kept for when the service cannot be reached. */
   cache?: PolicyCache;
+  /** Traces a sample of connections after each realization and compares them with explain() (verifier.ts). */
+  verifier?: Verifier;
 }
 
 /** What the last pass found (tests and the CLI read it). */
@@ -150,16 +153,20 @@ export class HostAgent {
   async pass(): Promise<PassResult> {
     const result = await this.reconcile();
     this.last = result;
-    const { action: _action, ...status } = result;
-    try {
-      await this.opts.link.reportStatus(this.opts.host, status);
-    } catch (e) {
-      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
-    }
+    await this.report(result);
     // After the report: one flush per connection may take a while, and must not delay "realized".
     const job = this.toRevoke;
     this.toRevoke = null;
     if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
+    // The one hook of the verifier: after a realization (it skips an input it verified), then its verdict reported.
+    const { verifier } = this.opts;
+    if (
+      job &&
+      result.reachable &&
+      verifier &&
+      (await verifier.afterRealization(job.snapshot, job.ports, job.generation))
+    )
+      await this.report(result);
     if (result.reachable && this.opts.afterPass) {
       try {
         await this.opts.afterPass();
@@ -168,6 +175,15 @@ export class HostAgent {
       }
     }
     return result;
+  }
+
+  private async report(result: PassResult): Promise<void> {
+    const { action: _action, ...status } = result;
+    try {
+      await this.opts.link.reportStatus(this.opts.host, { ...status, ...this.opts.verifier?.status() });
+    } catch (e) {
+      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
+    }
   }
 
   private async reconcile(): Promise<PassResult> {

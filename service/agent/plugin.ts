@@ -3,7 +3,8 @@
  * started when the app is ready, stopped when it closes.
  *
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
- * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
+ * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent),
+ * MICROSEG_VERIFY_SAMPLE (connections traced after each realization, default 8; 0: off).
  * With a data directory, each agent keeps its host's last realized policy in
  * `<data dir>/agent-state/<host>.policy.json`.
  */
@@ -20,10 +21,13 @@ import type { ObservationDecoder } from './reporter';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { CompileHost } from './types';
 import { pipelineDecoder } from './decode';
+import { DEFAULT_VERIFY_SAMPLE, parseVerifySample } from './verifier';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
   enabled?: boolean;
+  /** Connections each verifier traces after a realization (default MICROSEG_VERIFY_SAMPLE, else 8). */
+  verifySample?: number;
   /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
@@ -33,7 +37,11 @@ export interface EmbeddedAgentsPluginOptions {
 /** The embedded agents' last realized policies, one file per host, under the service's data directory. */
 export const AGENT_STATE_DIR = 'agent-state';
 
-export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
+export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): {
+  enabled: boolean;
+  intervalMs: number;
+  verifySample: number;
+} {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag))
     throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
@@ -41,6 +49,9 @@ export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enable
   return {
     enabled: flag !== 'off',
     intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000,
+    verifySample: env.MICROSEG_VERIFY_SAMPLE
+      ? parseVerifySample(env.MICROSEG_VERIFY_SAMPLE, 'MICROSEG_VERIFY_SAMPLE')
+      : DEFAULT_VERIFY_SAMPLE,
   };
 }
 
@@ -61,6 +72,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
         link,
         compile: opts.compile ?? compileHost,
         intervalMs: opts.intervalMs,
+        verifySample: opts.verifySample,
         log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
         afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
         cacheFor: dataDir ? (host) => fileCache(join(dataDir, AGENT_STATE_DIR), host) : undefined,

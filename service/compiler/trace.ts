@@ -79,9 +79,17 @@ export function traceInvocation(
     if (n === undefined) throw new Error(`entity ${e.name}: port ${e.port} is not on the bridge of host ${host}`);
     return n;
   };
+  const uplink = () => {
+    const names = snapshot.hosts.find((h) => h.name === host)?.uplinks ?? [];
+    const n = names.map((u) => ports[u]).find((p) => p !== undefined);
+    if (n === undefined)
+      throw new Error(`host ${host} has no uplink on its bridge: nothing crosses to or from other hosts`);
+    return n;
+  };
   if (src?.host === host) {
     const mac = src.mac ? `,dl_src=${src.mac}` : '';
     const local = dst?.host === host;
+    if (!local) uplink(); // with no uplink the packet has nowhere to go: not a trace of this connection
     return {
       role: local ? 'local' : 'egress',
       flow: `in_port=${portOf(src)}${mac},${match}`,
@@ -90,10 +98,7 @@ export function traceInvocation(
   }
   if (dst?.host === host) {
     portOf(dst);
-    const uplinks = snapshot.hosts.find((h) => h.name === host)?.uplinks ?? [];
-    const uplink = uplinks.map((u) => ports[u]).find((n) => n !== undefined);
-    if (uplink === undefined) throw new Error(`host ${host} has no uplink on its bridge: nothing arrives from outside`);
-    return { role: 'ingress', flow: `in_port=${uplink},${match}`, ctNext: [state] };
+    return { role: 'ingress', flow: `in_port=${uplink()},${match}`, ctNext: [state] };
   }
   throw new Error(`host ${host} holds neither end of the connection`);
 }
