@@ -21,6 +21,7 @@ import { registerOpenApi } from './api/openapi';
 import { registerCrudRoutes } from './api/crud';
 import { registerAgentRoutes } from './api/agents';
 import { registerStatusRoutes, type Explain } from './api/status';
+import { registerImpactRoutes } from './api/impact';
 import { DomainError } from './model/errors';
 import type { TlsFiles } from './config';
 
@@ -122,6 +123,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   );
   registerCrudRoutes(app, options.store);
   registerStatusRoutes(app, options.store, options.explain);
+  registerImpactRoutes(app, options.store);
   registerAgentRoutes(app, options.store);
 
   for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])])

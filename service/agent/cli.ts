@@ -18,6 +18,7 @@ import { DEFAULT_VERIFY_SAMPLE, parseVerifySample, Verifier } from './verifier';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
+import { answerTraces, followGenerations } from './long-poll';
 import { fileCache } from './policy-cache';
 import { requireDuration } from '../model/duration';
 import { INTERVAL_RANGE } from './host-agent';
@@ -164,36 +165,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     'agent started',
   );
   agent.start();
-  // Long poll for new generations; on any error fall back to the interval alone for a while.
-  void (async () => {
-    let after = 0;
-    while (!stopping) {
-      try {
-        const snap = await link.waitForPolicy(after, 25);
-        if (snap.generation !== after) {
-          after = snap.generation;
-          agent.poke();
-        }
-      } catch {
-        await new Promise((r) => setTimeout(r, intervalMs));
-      }
-    }
-  })();
-  // Long poll for the traces POST /v1/trace asks of this host; each answered on its own.
-  void (async () => {
-    while (!stopping) {
-      try {
-        for (const r of await link.waitForTraces(o.host, 25))
-          void verifier
-            .traceOnDemand(r.query)
-            .then((answer) => link.answerTrace(o.host, r.id, answer))
-            .catch((e: Error) => log.warn({ id: r.id, error: e.message }, 'cannot answer a trace request'));
-      } catch {
-        await new Promise((r) => setTimeout(r, intervalMs));
-      }
-    }
-  })();
+  const poll = followGenerations(link, agent, intervalMs);
+  const traces = answerTraces(link, o.host, verifier, intervalMs, (msg, fields) => log.warn(fields, msg));
   await done;
+  poll.stop();
+  traces.stop();
   log.info({ host: o.host }, 'agent stopped');
   return 0;
 }
