@@ -86,7 +86,7 @@ async function twentyHosts(ctx: BenchContext): Promise<Figure[]> {
     const a: number[] = [];
     const b: number[] = [];
     // Bounded: at least 5 changes, then as many of the `changes` as the budget allows (the notes say how many).
-    const budgetMs = ctx.quick ? 60_000 : 300_000;
+    const budgetMs = ctx.quick ? 60_000 : 180_000;
     const t0 = Date.now();
     for (let k = 1; k <= changes && (k <= 5 || Date.now() - t0 < budgetMs); k++) {
       const s = svc;
@@ -204,7 +204,7 @@ async function bigBridge(ctx: BenchContext): Promise<Figure> {
     const b: number[] = [];
     let changed = 0;
     // Bounded: at least one change, then as many of the `rounds` as the budget allows.
-    const budgetMs = ctx.quick ? 60_000 : 240_000;
+    const budgetMs = ctx.quick ? 60_000 : 150_000;
     const t0 = Date.now();
     for (let k = 1; k <= rounds && (k === 1 || Date.now() - t0 < budgetMs); k++) {
       const s = svc;
