@@ -1,6 +1,6 @@
 /**
  * `microseg`: the operators' command line. Commands: status, flows [--watch],
- * explain SRC DST SERVICE, trace SRC DST SERVICE. Errors print one line (no stack) and exit 1.
+ * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE. Errors print one line (no stack) and exit 1.
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
@@ -17,6 +17,7 @@ import {
   type StatusBody,
 } from './format';
 import type { FlowRecord } from '../service/model/observation';
+import { recommendationHcl, type RecommendationBody } from './hcl';
 import { requireDuration } from '../service/model/duration';
 
 interface Io {
@@ -143,6 +144,22 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
       }
       const r = await client().get<ExplainAnswer>('/v1/reachability', { src, dst, ...parsed });
       io.out(o.json ? JSON.stringify(r, null, 2) : explainText(src, dst, svc, r));
+    });
+
+  program
+    .command('recommend')
+    .description(
+      "an application rule's entries written from observed traffic, as HCL to paste (its current entries kept)",
+    )
+    .argument('<rule>', 'application rule name')
+    .option('--window <duration>', 'how far back observed connections count', '24h')
+    .option('--json', 'print the JSON answer (with the connections behind each entry)')
+    .action(async (rule: string, o: { window: string; json?: boolean }) => {
+      const r = await client().get<RecommendationBody>(
+        `/v1/application-rules/${encodeURIComponent(rule)}/recommendation`,
+        { window: o.window },
+      );
+      io.out(o.json ? JSON.stringify(r, null, 2) : recommendationHcl(r));
     });
 
   program
