@@ -20,6 +20,7 @@ export interface EmbeddedAgentsOptions {
   link: EmbeddedLink;
   compile: CompileHost;
   intervalMs?: number;
+  fullCheckMs?: number;
   log?: AgentLog;
   /** Extra per-host work after each pass (observations); given the host, its run dir and bridge. */
   afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
@@ -131,6 +132,7 @@ export class EmbeddedAgents {
         verifier,
         compile: this.opts.compile,
         intervalMs: this.opts.intervalMs,
+        fullCheckMs: this.opts.fullCheckMs,
         log: this.opts.log,
         afterPass: afterPass ? () => afterPass(name, w.rundir, w.bridge) : undefined,
         cache: this.opts.cacheFor?.(name),

@@ -49,6 +49,13 @@ export function parseVerifySample(text: string, name: string): number {
 /** As the agent's log (host-agent.ts AgentLog), restated so the agent and its verifier do not import each other. */
 type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
+/** The sample size from --verify-sample (when given), else MICROSEG_VERIFY_SAMPLE, else the default. */
+export function readVerifySample(env: NodeJS.ProcessEnv, flag?: string): number {
+  if (flag !== undefined) return parseVerifySample(flag, '--verify-sample');
+  const v = env.MICROSEG_VERIFY_SAMPLE;
+  return v ? parseVerifySample(v, 'MICROSEG_VERIFY_SAMPLE') : DEFAULT_VERIFY_SAMPLE;
+}
+
 export type TraceFn = (flow: string, ctNext: string[]) => Promise<string>;
 
 export interface VerifierOptions {
@@ -150,8 +157,10 @@ export class Verifier {
    * one verification pass, unless this input was verified already. True when it ran.
    */
   async afterRealization(snapshot: PolicySnapshot, ports: HostPorts, generation: number): Promise<boolean> {
+    const was = this.realized;
     this.realized = { snapshot, ports, generation };
-    if (this.sample === 0) return false;
+    // An idle pass hands over the same generation and ports object: nothing to do, cheaply.
+    if (this.sample === 0 || (was?.generation === generation && was.ports === ports)) return false;
     const input = `${generation}|${JSON.stringify(Object.entries(ports).sort())}`;
     if (input === this.verifiedInput) return false;
     this.verifiedInput = input;
