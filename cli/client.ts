@@ -32,17 +32,17 @@ export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  async function call<T>(method: 'GET' | 'POST', path: string, qs: string, body?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST', url: URL, body?: unknown): Promise<T> {
     let res;
     try {
-      res = await requestText(new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`), {
+      res = await requestText(url, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        timeoutMs: opts.timeoutMs ?? 10000,
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        timeoutMs: opts.timeoutMs ?? 30000,
         ca,
       });
     } catch (e) {
@@ -67,10 +67,10 @@ export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process
       const qs = new URLSearchParams(
         Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
       ).toString();
-      return call<T>('GET', path, qs);
+      return call<T>('GET', new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`));
     },
     post<T>(path: string, body: unknown): Promise<T> {
-      return call<T>('POST', path, '', body);
+      return call<T>('POST', new URL(`${endpoint}${path}`), body);
     },
   };
 }
