@@ -47,14 +47,22 @@ async function main(argv: string[]): Promise<number> {
   const sampleLoad = setInterval(() => loads.push(loadavg()[0]), 10_000);
   sampleLoad.unref();
   const load = () => `load average ${loadavg()[0].toFixed(1)}`;
+  // A suite stuck past this is reported as not measured, so one hang cannot hold up the rest of the run.
+  const capMs = (quick ? 8 : 15) * 60_000;
   const figures: Figure[] = [];
   let status = 0;
   for (const suite of SUITES.filter((s) => !only || only.includes(s.name))) {
     const started = Date.now();
     log(`${suite.name} … (${load()})`);
     let got: Figure[];
+    let cap: NodeJS.Timeout | undefined;
     try {
-      got = await suite.run({ quick, log });
+      got = await Promise.race([
+        suite.run({ quick, log }),
+        new Promise<never>((_, reject) => {
+          cap = setTimeout(() => reject(new Error(`did not finish within ${capMs / 60_000} min`)), capMs);
+        }),
+      ]);
     } catch (e) {
       status = 1;
       const reason = (e as Error).message.split('\n')[0];
@@ -62,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       // A suite whose parts fail independently hands over what it did measure.
       got = (e as { figures?: Figure[] }).figures ?? suite.figures.map((f) => failed(f.name, f.unit, f.target, reason));
     }
+    clearTimeout(cap);
     log(`${suite.name}: ${((Date.now() - started) / 1000).toFixed(0)} s (${load()})`);
     for (const f of got) {
       figures.push(f);
