@@ -415,7 +415,7 @@ export const apiSuite: Suite = {
         {
           figures: WRITES,
           run: async () => {
-            const w = await writePath(ctx, svc, objects, n, hosts, ctx.quick ? 20_000 : 300_000);
+            const w = await writePath(ctx, svc, objects, n, hosts, ctx.quick ? 20_000 : 240_000);
             made = w.made;
             return w.figures;
           },
@@ -426,7 +426,7 @@ export const apiSuite: Suite = {
             // The rest of the inventory straight into the store (setup, not measured), so reads see all n entities;
             // bounded (the figures' notes give the count they saw).
             const t0 = Date.now();
-            const budgetMs = ctx.quick ? 60_000 : 300_000;
+            const budgetMs = ctx.quick ? 60_000 : 180_000;
             let i = (await svc.store.list('entity')).length;
             for (; i < n && Date.now() - t0 < budgetMs; i++)
               await svc.store.create('entity', entityBody(i, { entities: n, hosts }, apps) as never);

@@ -16,6 +16,7 @@ import {
   type FieldError,
   type ModelIndex,
 } from './validate';
+import { IndexedModel } from './indexes';
 
 export interface CandidateChange {
   action: 'create' | 'replace' | 'delete';
@@ -49,11 +50,11 @@ function refused(errors: FieldError[], at: (field: string) => string): DomainErr
  * (`changes[2].body.inbound[0].from`).
  */
 export function applyChanges(model: ModelIndex, changes: CandidateChange[]): ModelIndex {
-  const out = copyModel(model);
+  const out = IndexedModel.of(copyModel(model));
   changes.forEach((c, i) => {
     const at = (where: 'body' | 'name') => (field: string) =>
       where === 'name' ? `changes[${i}].name` : `changes[${i}].body${field ? `.${field}` : ''}`;
-    const objects = out[c.kind] as Map<string, AnyBody>;
+    const objects = out.objects[c.kind] as Map<string, AnyBody>;
     const label = c.kind.replace(/_/g, ' ');
     const current = c.action === 'create' ? null : (c.name ?? null);
     if (c.action !== 'create') {
@@ -69,7 +70,7 @@ export function applyChanges(model: ModelIndex, changes: CandidateChange[]): Mod
     if (c.action === 'delete') {
       const errors = validateDelete(c.kind, current!, out);
       if (errors.length > 0) throw refused(errors, at('name'));
-      objects.delete(current!);
+      out.delete(c.kind, current!);
       return;
     }
     if (c.body === undefined)
@@ -83,17 +84,15 @@ export function applyChanges(model: ModelIndex, changes: CandidateChange[]): Mod
       );
     const errors = validateChange(c.kind, body, current, out);
     if (errors.length > 0) throw refused(errors, at('body'));
-    if (current !== null) objects.delete(current);
-    objects.set(body.name, body);
+    if (current !== null) out.delete(c.kind, current);
+    out.set(c.kind, body.name, body);
     if (current !== null && current !== body.name && RENAMABLE.has(c.kind)) {
-      for (const userKind of Object.keys(out) as Kind[]) {
-        const users = out[userKind] as Map<string, AnyBody>;
-        for (const [userName, userBody] of users) {
-          const renamed = renameReferences(userBody, c.kind as RenamableKind, current, body.name);
-          if (renamed) users.set(userName, renamed);
-        }
+      for (const user of out.usersOf(c.kind as RenamableKind, current)) {
+        const userBody = (out.objects[user.kind] as Map<string, AnyBody>).get(user.name)!;
+        const renamed = renameReferences(userBody, c.kind as RenamableKind, current, body.name);
+        if (renamed) out.set(user.kind, user.name, renamed);
       }
     }
   });
-  return out;
+  return out.objects;
 }

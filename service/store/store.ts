@@ -3,8 +3,10 @@
  * validation through model/validate.ts, optimistic concurrency by version,
  * the policy generation and the agents' host status.
  *
- * Writes are checked against the whole model. A process keeps the model it
- * last read in memory together with the database `revision` it belongs to
+ * Writes are checked against the whole model, through its indexes
+ * (model/indexes.ts: uniqueness and references cost what a write touches).
+ * A process keeps the model it last read in memory, indexed, together with
+ * the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
  * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
  * in-process ReadWriteLock), reloads the model if another process changed
@@ -28,6 +30,7 @@ import {
   type FieldError,
   type ModelIndex,
 } from '../model/validate';
+import { IndexedModel } from '../model/indexes';
 import { buildSnapshot } from '../model/load-snapshot';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
 import { affectedHosts } from '../model/affected';
@@ -116,7 +119,7 @@ interface Meta {
 /** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
 interface Cache {
   revision: number;
-  model: ModelIndex;
+  view: IndexedModel;
   ruleIds: Map<string, number>;
   snapshot: PolicySnapshot | null;
 }
@@ -254,14 +257,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const fresh = await this.readModel(this.ds.manager);
         cache = this.cache = {
           revision: fresh.meta.revision,
-          model: fresh.model,
+          view: IndexedModel.of(fresh.model),
           ruleIds: fresh.ruleIds,
           snapshot: null,
         };
         this.noteMeta(fresh.meta);
       }
       const ruleIds = cache.ruleIds;
-      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.model, (kind, name) =>
+      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.view.objects, (kind, name) =>
         ruleIds.get(`${kind}:${name}`)!,
       );
       return cache.snapshot;
@@ -273,7 +276,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, body.name, 'create', options, async (em, model) => {
-      if (model[kind].has(body.name)) {
+      if (model.objects[kind].has(body.name)) {
         throw new DomainError('already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, null, model);
@@ -314,7 +317,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
-      if (body.name !== name && model[kind].has(body.name)) {
+      if (body.name !== name && model.objects[kind].has(body.name)) {
         throw new DomainError(
           'already_exists',
           `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`,
@@ -374,7 +377,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
+    const { verified_generation = null, verify_disagreements = [] } = report;
+    const text = JSON.stringify({
+      realized_generation,
+      flow_count,
+      reachable,
+      last_error,
+      drift_repairs,
+      notice,
+      verified_generation,
+      verify_disagreements,
+    });
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
@@ -424,27 +437,22 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
   private async renameReferences(
     em: EntityManager,
-    model: ModelIndex,
+    model: IndexedModel,
     kind: RenamableKind,
     from: string,
     to: string,
   ): Promise<{ kind: Kind; row: ObjectRow }[]> {
     const out: { kind: Kind; row: ObjectRow }[] = [];
     const now = new Date().toISOString();
-    for (const userKind of KIND_NAMES) {
-      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
-        const renamed = renameReferences(userBody, kind, from, to);
-        if (!renamed) continue;
-        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
-        if (!row) continue;
-        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
-        await em.update(
-          ObjectEntity,
-          { id: row.id },
-          { version: updated.version, body: updated.body, updated_at: now },
-        );
-        out.push({ kind: userKind, row: updated });
-      }
+    for (const user of model.usersOf(kind, from)) {
+      const userBody = (model.objects[user.kind] as Map<string, AnyBody>).get(user.name)!;
+      const renamed = renameReferences(userBody, kind, from, to);
+      if (!renamed) continue;
+      const row = await em.findOne(ObjectEntity, { where: { kind: user.kind, name: user.name } });
+      if (!row) continue;
+      const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+      await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+      out.push({ kind: user.kind, row: updated });
     }
     return out;
   }
@@ -454,7 +462,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     name: string,
     action: 'create' | 'update' | 'delete',
     options: WriteOptions,
-    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
+    apply: (em: EntityManager, model: IndexedModel) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
     return this.lock.write(async () => {
@@ -462,8 +470,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const { model, ruleIds } =
-          this.cache && this.cache.revision === locked.revision ? this.cache : await this.readModel(em);
+        const { view: model, ruleIds } =
+          this.cache && this.cache.revision === locked.revision ? this.cache : await this.readView(em);
         const applied = await apply(em, model);
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
@@ -489,21 +497,20 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         options.outcome.hosts =
           before === undefined
             ? []
-            : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model);
+            : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model.objects);
       }
       // Committed: the model in hand plus this change is the database at the new revision.
-      const objects = model[kind] as Map<string, AnyBody>;
       if (action !== 'create') {
-        objects.delete(name);
+        model.delete(kind, name);
         ruleIds.delete(`${kind}:${name}`);
       }
       if (row) {
-        objects.set(row.name, JSON.parse(row.body));
+        model.set(kind, row.name, JSON.parse(row.body));
         if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
       }
       // References rewritten by a rename: same names, new bodies (rule ids unchanged).
-      for (const a of also) (model[a.kind] as Map<string, AnyBody>).set(a.row.name, JSON.parse(a.row.body));
-      this.cache = { revision: meta.revision, model, ruleIds, snapshot: null };
+      for (const a of also) model.set(a.kind, a.row.name, JSON.parse(a.row.body));
+      this.cache = { revision: meta.revision, view: model, ruleIds, snapshot: null };
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
@@ -550,6 +557,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         .getOne();
     }
     return this.readMeta(em);
+  }
+
+  /** The model read from the database, indexed: what a write checks against when the cache is stale. */
+  private async readView(manager: EntityManager): Promise<{ view: IndexedModel; ruleIds: Map<string, number> }> {
+    const { model, ruleIds } = await this.readModel(manager);
+    return { view: IndexedModel.of(model), ruleIds };
   }
 
   private async readModel(
