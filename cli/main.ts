@@ -1,6 +1,6 @@
 /**
  * `microseg`: the operators' command line. Commands: status, flows [--watch],
- * explain SRC DST SERVICE, recommend RULE. Errors print one line (no stack) and exit 1.
+ * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE. Errors print one line (no stack) and exit 1.
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
@@ -11,6 +11,8 @@ import {
   parseService,
   statusText,
   table,
+  traceText,
+  type TraceAnswer,
   type ExplainAnswer,
   type StatusBody,
 } from './format';
@@ -158,6 +160,33 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
         { window: o.window },
       );
       io.out(o.json ? JSON.stringify(r, null, 2) : recommendationHcl(r));
+    });
+
+  program
+    .command('trace')
+    .description(
+      "ofproto/trace of a connection on the bridges of both its ends, through their agents: the path by table, the deciding rule, explain()'s verdict and whether they agree, e.g. trace web-1 db-1 tcp/5432",
+    )
+    .argument('<src>', 'source entity name or IP')
+    .argument('<dst>', 'destination entity name or IP')
+    .argument('<service>', 'tcp/PORT, udp/PORT, sctp/PORT, icmp[/TYPE], icmpv6[/TYPE], or an IP protocol (gre, 47)')
+    .option('--json', 'print JSON (with the raw ofproto/trace output of each host)')
+    .action(async (src: string, dst: string, svc: string, o: { json?: boolean }) => {
+      let parsed;
+      try {
+        parsed = parseService(svc);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const body = {
+        src,
+        dst,
+        protocol: parsed.protocol,
+        ...(parsed.port !== undefined ? { port: Number(parsed.port) } : {}),
+        ...(parsed.icmp_type !== undefined ? { icmp_type: Number(parsed.icmp_type) } : {}),
+      };
+      const r = await client().post<TraceAnswer>('/v1/trace', body);
+      io.out(o.json ? JSON.stringify(r, null, 2) : traceText(src, dst, svc, r));
     });
   return program;
 }
