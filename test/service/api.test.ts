@@ -692,6 +692,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
         last_error: null,
         drift_repairs: 0,
         notice: null,
+        verified_generation: null,
+        verify_disagreements: [],
         updated_at: null,
       },
     });
@@ -718,6 +720,9 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect(host.status).toEqual({
       ...report,
       desired_generation: snap.body.generation,
+      // No verifier ran: nothing verified, nothing to disagree with.
+      verified_generation: null,
+      verify_disagreements: [],
       updated_at: expect.any(String),
     });
     expect((await api('POST', '/v1/agents/hosts/ghost/status', report, { as: 'agent:ghost' })).status).toBe(404);
