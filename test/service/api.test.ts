@@ -695,6 +695,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
         verified_generation: null,
         verify_disagreements: [],
         updated_at: null,
+        verified_generation: null,
+        verify_disagreements: [],
       },
     });
     expect((await api('GET', '/v1/hosts/hvg')).body.status.realized_generation).toBeNull();
@@ -724,6 +726,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       verified_generation: null,
       verify_disagreements: [],
       updated_at: expect.any(String),
+      verified_generation: null,
+      verify_disagreements: [],
     });
     expect((await api('POST', '/v1/agents/hosts/ghost/status', report, { as: 'agent:ghost' })).status).toBe(404);
     const bad = await api('POST', '/v1/agents/hosts/hva/status', { ...report, flow_count: -1 }, { as: 'agent:hva' });
