@@ -692,8 +692,6 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
         last_error: null,
         drift_repairs: 0,
         notice: null,
-        verified_generation: null,
-        verify_disagreements: [],
         updated_at: null,
         verified_generation: null,
         verify_disagreements: [],
@@ -722,9 +720,6 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     expect(host.status).toEqual({
       ...report,
       desired_generation: snap.body.generation,
-      // No verifier ran: nothing verified, nothing to disagree with.
-      verified_generation: null,
-      verify_disagreements: [],
       updated_at: expect.any(String),
       verified_generation: null,
       verify_disagreements: [],
