@@ -136,9 +136,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private cache: Cache | null = null;
   /**
    * SQLite only (one process owns the file, so what this process committed is the database): every object as
-   * answered, by "kind\0name", and every host's last report. Reads are served from them, without a query.
+   * answered, by kind and name, and every host's last report. Reads are served from them, without a query.
    */
-  private objects: Map<string, StoredObject> | null = null;
+  private objects: Map<Kind, Map<string, StoredObject>> | null = null;
   private statuses: Map<string, { report: AgentStatusReport; at: number }> | null = null;
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
@@ -218,7 +218,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   get(kind: Kind, name: string): Promise<StoredObject> {
     return this.read(async () => {
       if (!this.postgres && kind !== 'host') {
-        const obj = (await this.objectsNow()).get(`${kind}\0${name}`);
+        const obj = (await this.objectsNow(kind)).get(name);
         if (!obj) throw this.notFound(kind, name);
         return obj;
       }
@@ -427,8 +427,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         hosts = await this.ds.manager.find(ObjectEntity, { select: { name: true }, where: { kind: 'host' } });
         statuses = await this.readStatuses();
       } else {
-        hosts = [];
-        for (const [key, obj] of await this.objectsNow()) if (key.startsWith('host\0')) hosts.push(obj);
+        hosts = [...(await this.objectsNow('host')).values()];
         statuses = this.statuses ??= await this.readStatuses();
       }
       return {
@@ -546,9 +545,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       for (const a of also) model.set(a.kind, a.row.name, JSON.parse(a.row.body));
       this.cache = { revision: meta.revision, view: model, ruleIds, snapshot: null };
       if (this.objects) {
-        this.objects.delete(`${kind}\0${name}`);
-        if (row) this.objects.set(`${kind}\0${row.name}`, this.present(kind, row, null));
-        for (const a of also) this.objects.set(`${a.kind}\0${a.row.name}`, this.present(a.kind, a.row, null));
+        const answered = this.objects;
+        answered.get(kind)!.delete(name);
+        if (row) answered.get(kind)!.set(row.name, this.present(kind, row, null));
+        for (const a of also) answered.get(a.kind)!.set(a.row.name, this.present(a.kind, a.row, null));
       }
       // Host writes move or drop reports (create, rename, delete): read them again when next asked.
       if (kind === 'host') this.statuses = null;
@@ -645,12 +645,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   /** SQLite: every object as answered (read once, then kept by each write); hosts without their status. */
-  private async objectsNow(): Promise<Map<string, StoredObject>> {
+  private async objectsNow(kind: Kind): Promise<Map<string, StoredObject>> {
     if (!this.objects) {
-      const rows = await this.ds.manager.find(ObjectEntity);
-      this.objects = new Map(rows.map((r) => [`${r.kind}\0${r.name}`, this.present(r.kind as Kind, r, null)]));
+      const objects = new Map(KIND_NAMES.map((k) => [k, new Map<string, StoredObject>()]));
+      for (const r of await this.ds.manager.find(ObjectEntity))
+        objects.get(r.kind as Kind)!.set(r.name, this.present(r.kind as Kind, r, null));
+      this.objects = objects;
     }
-    return this.objects;
+    return this.objects.get(kind)!;
   }
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
