@@ -12,8 +12,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
+import { CompilePool } from './compile-pool';
 import { fileCache } from './policy-cache';
 import { observationAfterPass } from './observe';
 import { readAgentTimings, type AgentTimings } from './timings';
@@ -27,7 +27,7 @@ export interface EmbeddedAgentsPluginOptions {
   fullCheckMs?: number;
   observeIntervalMs?: number;
   enabled?: boolean;
-  /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
+  /** The compiler (default: compileHost in worker threads, compile-pool.ts); tests wrap compileHost to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
@@ -56,9 +56,11 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       const opts = { ...readAgentOptions(), ...options };
       if (!opts.enabled) return;
       const { agentLink: link, dataDir } = app;
+      // Compiling a host takes long at scale: off the event loop, so the API keeps answering meanwhile.
+      const pool = opts.compile ? null : new CompilePool();
       const agents = new EmbeddedAgents({
         link,
-        compile: opts.compile ?? compileHost,
+        compile: opts.compile ?? pool!.compile,
         intervalMs: opts.intervalMs,
         fullCheckMs: opts.fullCheckMs,
         log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
@@ -73,6 +75,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       });
       app.addHook('onClose', async () => {
         await agents.stop();
+        await pool?.close();
       });
     },
     { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' },
