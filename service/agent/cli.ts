@@ -14,10 +14,11 @@
 import { Command } from 'commander';
 import pino from 'pino';
 import { compileHost } from '../compiler';
+import { readVerifySample, Verifier } from './verifier';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
-import { followGenerations } from './long-poll';
+import { answerTraces, followGenerations } from './long-poll';
 import { fileCache } from './policy-cache';
 import { readAgentTimings, type AgentTimings } from './timings';
 import { caCertFrom, tokenFrom } from '../client/credentials';
@@ -36,6 +37,7 @@ interface Options {
   interval?: string;
   fullCheck?: string;
   observeInterval?: string;
+  verifySample?: string;
   once?: boolean;
   observe: boolean;
 }
@@ -69,6 +71,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       '--observe-interval <duration>',
       'how often observed connections and rule counters are reported (default: $MICROSEG_OBSERVE_INTERVAL, else 5s)',
     )
+    .option(
+      '--verify-sample <n>',
+      'connections traced and checked against explain() after each realization (default: $MICROSEG_VERIFY_SAMPLE, else 8; 0: off)',
+    )
     .option('--once', 'one pass, then exit (status 0 when the bridge holds the policy)')
     .option('--no-observe', 'do not report observed connections and rule counters')
     .exitOverride();
@@ -86,8 +92,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   };
   let timings: AgentTimings;
+  let verifySample: number;
   let link: HttpLink;
   try {
+    verifySample = readVerifySample(env, o.verifySample);
     const token = tokenFrom(o, env);
     timings = readAgentTimings(env, {
       intervalMs: o.interval,
@@ -124,7 +132,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const observe = o.observe
     ? observationAfterPass({ link, decoderFor: pipelineDecoder, intervalMs: observeIntervalMs })
     : undefined;
+  const verifier = new Verifier({
+    host: o.host,
+    trace: (flow, ctNext) => driver.trace(flow, ctNext),
+    sample: verifySample,
+    log: (level, msg, fields) => log[level]({ ...fields }, msg),
+  });
   const agent = new HostAgent({
+    verifier,
     host: o.host,
     link,
     driver,
@@ -158,8 +173,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   );
   agent.start();
   const poll = followGenerations(link, agent, intervalMs);
+  const traces = answerTraces(link, o.host, verifier, intervalMs, (msg, fields) => log.warn(fields, msg));
   await done;
   poll.stop();
+  traces.stop();
   log.info({ host: o.host }, 'agent stopped');
   return 0;
 }

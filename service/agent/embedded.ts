@@ -10,6 +10,7 @@ import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import type { CompileHost, PolicyLink } from './types';
 import type { PolicyCache } from './policy-cache';
+import { Verifier } from './verifier';
 
 export interface EmbeddedLink extends PolicyLink {
   onGeneration(listener: (generation: number) => void): () => void;
@@ -25,10 +26,13 @@ export interface EmbeddedAgentsOptions {
   afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
   /** Where a host's last realized policy is kept. */
   cacheFor?: (host: string) => PolicyCache;
+  /** Connections each agent's verifier traces after a realization (verifier.ts; default 8, 0: off). */
+  verifySample?: number;
 }
 
 interface Running {
   agent: HostAgent;
+  verifier: Verifier;
   rundir: string;
   bridge: string;
 }
@@ -49,6 +53,11 @@ export class EmbeddedAgents {
 
   agent(host: string): HostAgent | undefined {
     return this.agents.get(host)?.agent;
+  }
+
+  /** The host's verifier (POST /v1/trace runs its on-demand traces), if the host has a running loop. */
+  verifier(host: string): Verifier | undefined {
+    return this.agents.get(host)?.verifier;
   }
 
   async start(): Promise<void> {
@@ -109,10 +118,18 @@ export class EmbeddedAgents {
     for (const [name, w] of wanted) {
       if (this.agents.has(name) || this.stopped) continue;
       const afterPass = this.opts.afterPass;
+      const driver = new OvsDriver({ rundir: w.rundir, bridge: w.bridge });
+      const verifier = new Verifier({
+        host: name,
+        trace: (flow, ctNext) => driver.trace(flow, ctNext),
+        sample: this.opts.verifySample,
+        log: this.opts.log,
+      });
       const options: HostAgentOptions = {
         host: name,
         link: this.opts.link,
-        driver: new OvsDriver({ rundir: w.rundir, bridge: w.bridge }),
+        driver,
+        verifier,
         compile: this.opts.compile,
         intervalMs: this.opts.intervalMs,
         fullCheckMs: this.opts.fullCheckMs,
@@ -121,7 +138,7 @@ export class EmbeddedAgents {
         cache: this.opts.cacheFor?.(name),
       };
       const agent = new HostAgent(options);
-      this.agents.set(name, { agent, ...w });
+      this.agents.set(name, { agent, verifier, ...w });
       agent.start();
     }
   }

@@ -34,6 +34,7 @@ import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
+import type { Verifier } from './verifier';
 import type { BridgeChange, BridgeDriver, CompiledFlows, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -55,6 +56,8 @@ export interface HostAgentOptions {
   afterPass?: () => Promise<void>;
   /** Where the last realized policy is kept for when the service cannot be reached. */
   cache?: PolicyCache;
+  /** Traces a sample of connections after each realization and compares them with explain() (verifier.ts). */
+  verifier?: Verifier;
 }
 
 /** What the last pass found (tests and the CLI read it). */
@@ -94,6 +97,8 @@ export class HostAgent {
   /** The generation whose denied connections were last revoked (retried each pass until it works). */
   private revokedFor: number | null = null;
   private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
+  /** What this pass left on the bridge, for the verifier (which skips what it has verified). */
+  private toVerify: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
   /** The last policy fetched and realized (what to enforce while the service is unreachable). */
   private realized: PolicySnapshot | null = null;
   private savedGeneration: number | null = null;
@@ -191,16 +196,22 @@ export class HostAgent {
   async pass(): Promise<PassResult> {
     const result = await this.reconcile();
     this.last = result;
-    const { action: _action, ...status } = result;
-    try {
-      await this.opts.link.reportStatus(this.opts.host, status);
-    } catch (e) {
-      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
-    }
+    await this.report(result);
     // After the report: one flush per connection may take a while, and must not delay "realized".
     const job = this.toRevoke;
     this.toRevoke = null;
     if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
+    // The one hook of the verifier: after a realization (it skips an input it verified), then its verdict reported.
+    const { verifier } = this.opts;
+    const realized = this.toVerify;
+    this.toVerify = null;
+    if (
+      realized &&
+      result.reachable &&
+      verifier &&
+      (await verifier.afterRealization(realized.snapshot, realized.ports, realized.generation))
+    )
+      await this.report(result);
     if (result.reachable && this.opts.afterPass) {
       try {
         await this.opts.afterPass();
@@ -209,6 +220,15 @@ export class HostAgent {
       }
     }
     return result;
+  }
+
+  private async report(result: PassResult): Promise<void> {
+    const { action: _action, ...status } = result;
+    try {
+      await this.opts.link.reportStatus(this.opts.host, { ...status, ...this.opts.verifier?.status() });
+    } catch (e) {
+      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
+    }
   }
 
   private async reconcile(): Promise<PassResult> {
@@ -280,6 +300,7 @@ export class HostAgent {
       // an earlier run left is unknown). A generation that leaves the flows as they were costs nothing.
       if (action !== 'none' || this.revokedFor === null)
         this.toRevoke = { snapshot, ports, generation: compiled.generation };
+      this.toVerify = { snapshot, ports, generation: compiled.generation };
       return this.ok(action, compiled.generation, desired.length, warning);
     };
     try {

@@ -135,6 +135,10 @@ export class OvsDriver implements BridgeDriver {
     return this.appctl(['dpctl/dump-conntrack', '-m']);
   }
 
+  trace(flow: string, ctNext: string[]): Promise<string> {
+    return this.appctl(['ofproto/trace', this.opts.bridge, flow, ...ctNext.flatMap((s) => ['--ct-next', s])]);
+  }
+
   async flushConntrack(zone: number, tuple: string): Promise<void> {
     try {
       await this.appctl(['dpctl/flush-conntrack', `zone=${zone}`, tuple]);

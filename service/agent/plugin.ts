@@ -5,6 +5,7 @@
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
  * MICROSEG_AGENT_FULL_CHECK (how often the whole bridge is compared, default 60s),
  * MICROSEG_OBSERVE_INTERVAL (observation rounds, default 5s),
+ * MICROSEG_VERIFY_SAMPLE (connections traced after each realization, default 8; 0: off),
  * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
  * With a data directory, each agent keeps its host's last realized policy in
  * `<data dir>/agent-state/<host>.policy.json`.
@@ -21,12 +22,15 @@ import type { ObservationDecoder } from './reporter';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { CompileHost } from './types';
 import { pipelineDecoder } from './decode';
+import { readVerifySample } from './verifier';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
   fullCheckMs?: number;
   observeIntervalMs?: number;
   enabled?: boolean;
+  /** Connections each verifier traces after a realization (default MICROSEG_VERIFY_SAMPLE, else 8). */
+  verifySample?: number;
   /** The compiler (default: compileHost in worker threads, compile-pool.ts); tests wrap compileHost to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
@@ -36,11 +40,13 @@ export interface EmbeddedAgentsPluginOptions {
 /** The embedded agents' last realized policies, one file per host, under the service's data directory. */
 export const AGENT_STATE_DIR = 'agent-state';
 
-export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean } & AgentTimings {
+export function readAgentOptions(
+  env: NodeJS.ProcessEnv = process.env,
+): { enabled: boolean; verifySample: number } & AgentTimings {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag))
     throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
-  return { enabled: flag !== 'off', ...readAgentTimings(env) };
+  return { enabled: flag !== 'off', verifySample: readVerifySample(env), ...readAgentTimings(env) };
 }
 
 declare module 'fastify' {
@@ -63,6 +69,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
         compile: opts.compile ?? pool!.compile,
         intervalMs: opts.intervalMs,
         fullCheckMs: opts.fullCheckMs,
+        verifySample: opts.verifySample,
         log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
         afterPass: opts.decoderFor
           ? observationAfterPass({ link, decoderFor: opts.decoderFor, intervalMs: opts.observeIntervalMs })

@@ -55,6 +55,11 @@ export interface BridgeDriver {
   watch?(onChange: (change: BridgeChange) => void): FlowWatch;
   /** Optional: `ovs-appctl dpctl/dump-conntrack -m` of the bridge's datapath (text). */
   dumpConntrack?(): Promise<string>;
+  /**
+   * Optional: `ovs-appctl ofproto/trace BRIDGE FLOW --ct-next S…` (the verifier and POST /v1/trace).
+   * Reads only: a trace never changes the bridge's flows or its conntrack table.
+   */
+  trace?(flow: string, ctNext: string[]): Promise<string>;
   /** Optional: deletes the conntrack entries of `zone` matching the original-direction `tuple` (revoke.ts). */
   flushConntrack?(zone: number, tuple: string): Promise<void>;
 }

@@ -377,7 +377,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
+    const { verified_generation = null, verify_disagreements = [] } = report;
+    const text = JSON.stringify({
+      realized_generation,
+      flow_count,
+      reachable,
+      last_error,
+      drift_repairs,
+      notice,
+      verified_generation,
+      verify_disagreements,
+    });
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
