@@ -56,8 +56,9 @@ async function measure(
   const link = new Link(snapshotOf(objects, 1));
   // The change: one rule's first inbound entry moves to another port.
   const rule = objects.find((o) => o.kind === 'application_rule')!;
-  rule.body = structuredClone(rule.body);
-  rule.body.inbound[0].services = [{ protocol: 'tcp', ports: ['9443'] }];
+  const body = structuredClone(rule.body) as { inbound: { services: unknown[] }[] };
+  body.inbound[0].services = [{ protocol: 'tcp', ports: ['9443'] }];
+  rule.body = body as unknown as typeof rule.body;
   const changed = snapshotOf(objects, 2);
   const app = Fastify();
   app.get('/v1/entities/:name', async () => link.snap.entities[1]);
