@@ -65,6 +65,7 @@ export const statusPlugin = fp<StatusOptions>(
   async (untyped, { explain: explainImpl }) => {
     const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     const store = app.store;
+    const serialized = new WeakMap<object, string>();
     app.get(
       '/healthz',
       {
@@ -102,7 +103,13 @@ export const statusPlugin = fp<StatusOptions>(
     app.get(
       '/v1/status',
       { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } },
-      async () => store.overview(),
+      async (_request, reply) => {
+        const overview = await store.overview();
+        // Serialized once per overview: the store hands out the same one while nothing it shows changed.
+        let body = serialized.get(overview);
+        if (body === undefined) serialized.set(overview, (body = JSON.stringify(overview)));
+        return reply.type('application/json; charset=utf-8').send(body);
+      },
     );
 
     app.get(

@@ -43,7 +43,7 @@ import { FlowTable } from './flow-table';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
-import { statusView } from './host-status';
+import { DEFAULT_STALE_AFTER_MS, statusView } from './host-status';
 import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & {
@@ -102,6 +102,12 @@ export interface WriteOutcome {
   hosts: string[];
 }
 
+/** GET /v1/status: the generation and every host's status, by host name. */
+export interface Overview {
+  generation: number;
+  hosts: { name: string; status: HostStatus }[];
+}
+
 /** What one write's transaction did, for the cache and the outcome. */
 interface Applied {
   row: ObjectRow | null;
@@ -140,6 +146,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    */
   private objects: Map<Kind, Map<string, StoredObject>> | null = null;
   private statuses: Map<string, { report: AgentStatusReport; at: number }> | null = null;
+  /** SQLite: the last overview, good while the generation and the reports stay and no host turns silent. */
+  private lastOverview: { generation: number; statusVersion: number; until: number; value: Overview } | null = null;
+  /** Counts changes of `statuses` and of the host set. */
+  private statusVersion = 0;
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
@@ -414,12 +424,23 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const at = Date.now();
       await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(at) }, ['host']);
       this.statuses?.set(host, { report: JSON.parse(text) as AgentStatusReport, at });
+      this.statusVersion++;
     });
   }
 
   /** The generation and every host's status, by host name (GET /v1/status). */
-  overview(): Promise<{ generation: number; hosts: { name: string; status: HostStatus }[] }> {
+  /** The same object while nothing it shows changed (SQLite), so callers may keep what they made of it. */
+  overview(): Promise<Overview> {
     return this.read(async () => {
+      const last = this.lastOverview;
+      if (
+        !this.postgres &&
+        last &&
+        last.generation === this.currentGeneration &&
+        last.statusVersion === this.statusVersion &&
+        Date.now() <= last.until
+      )
+        return last.value;
       let hosts: { name: string }[];
       let statuses: Map<string, { report: AgentStatusReport; at: number }>;
       if (this.postgres) {
@@ -430,10 +451,19 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         hosts = [...(await this.objectsNow('host')).values()];
         statuses = this.statuses ??= await this.readStatuses();
       }
-      return {
+      const value = {
         generation: this.currentGeneration,
         hosts: hosts.sort(byName).map(({ name }) => ({ name, status: this.statusOf(name, statuses) })),
       };
+      if (!this.postgres) {
+        // Until the first reporting agent that is still fresh turns silent (then its host shows unreachable).
+        const now = Date.now();
+        const staleAfter = this.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+        let until = Infinity;
+        for (const { at } of statuses.values()) if (at + staleAfter >= now) until = Math.min(until, at + staleAfter);
+        this.lastOverview = { generation: value.generation, statusVersion: this.statusVersion, until, value };
+      }
+      return value;
     });
   }
 
@@ -551,7 +581,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         for (const a of also) answered.get(a.kind)!.set(a.row.name, this.present(a.kind, a.row, null));
       }
       // Host writes move or drop reports (create, rename, delete): read them again when next asked.
-      if (kind === 'host') this.statuses = null;
+      if (kind === 'host') {
+        this.statuses = null;
+        this.statusVersion++;
+      }
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);

@@ -1,5 +1,7 @@
 /** Host realization status as shown: defaults before any report, a report, and agents that fall silent. */
 import { statusView } from '../../service/store/host-status';
+import { PolicyStore } from '../../service/store/store';
+import { eventually } from '../../lab/eventually';
 
 const report = { realized_generation: 4, flow_count: 10, reachable: true, last_error: null, drift_repairs: 2 };
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -58,4 +60,37 @@ test("a verifier's report shows its verified generation and disagreements", () =
   expect(
     statusView({ ...report, verified_generation: 3, verify_disagreements: [disagreement] }, t0, 4, t0 + 1000),
   ).toMatchObject({ realized_generation: 4, verified_generation: 3, verify_disagreements: [disagreement] });
+});
+
+describe('the overview (GET /v1/status) kept between requests on SQLite', () => {
+  let store: PolicyStore;
+  beforeAll(async () => {
+    store = await PolicyStore.open(':memory:', { agentStaleAfterMs: 500 });
+  });
+  afterAll(() => store.close());
+
+  test('follows reports, host and generation changes, and a host whose agent falls silent', async () => {
+    await store.create('host', { name: 'hv1' } as never);
+    const first = await store.overview();
+    expect(first.hosts).toEqual([
+      { name: 'hv1', status: expect.objectContaining({ reachable: false, updated_at: null }) },
+    ]);
+    expect(await store.overview()).toBe(first); // nothing changed: the same one
+    await store.reportHostStatus('hv1', { ...report, realized_generation: first.generation });
+    const reported = await store.overview();
+    expect(reported.hosts[0].status).toMatchObject({ reachable: true, realized_generation: first.generation });
+    await store.create('host', { name: 'hv0' } as never);
+    const two = await store.overview();
+    expect(two.generation).toBe(first.generation + 1);
+    expect(two.hosts.map((h) => [h.name, h.status.desired_generation])).toEqual([
+      ['hv0', two.generation],
+      ['hv1', two.generation],
+    ]);
+    const { ms } = await eventually(
+      'hv1 shown unreachable once its agent is silent',
+      async () => (await store.overview()).hosts[1].status.reachable === false,
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
+    console.log(`silent agent shown unreachable ${ms} ms after the check began (stale after 500 ms)`);
+  });
 });
