@@ -176,13 +176,15 @@ export class CompileContext {
       }
     }
     const touches = (s: SelectorT) => changes.some((c) => selectorMatches(s, c.before) || selectorMatches(s, c.after));
+    // Member lists are patched, not dropped, so the next derivation can still tell whether one became empty.
+    const gone = new Set(changes.map((c) => c.before));
     for (const [key, m] of this.members) {
       if (!touches(m.selector)) continue;
-      this.members.delete(key);
+      const list = m.list.filter((e) => !gone.has(e));
+      for (const { after } of changes) if (selectorMatches(m.selector, after)) list.push(after);
+      this.members.set(key, { selector: m.selector, list });
       this.invalidated.add(`m|${key}`);
-      const left = changes.filter((c) => selectorMatches(m.selector, c.before)).length;
-      const joined = changes.filter((c) => selectorMatches(m.selector, c.after)).length;
-      if (m.list.length > 0 !== m.list.length - left + joined > 0) this.invalidated.add(`e|${key}`);
+      if (m.list.length > 0 !== list.length > 0) this.invalidated.add(`e|${key}`);
     }
     for (const [key, entry] of this.memos) {
       if (key.startsWith('lookup|')) {

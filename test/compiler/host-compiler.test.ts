@@ -53,7 +53,7 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
     // The chain: this policy, three recategorizations, then the next policy's inventory on the same compilers.
     let snapshot = first;
     const chain = [first];
-    for (let k = 1; k <= 6; k++) chain.push((snapshot = change(snapshot, i * 7 + k)));
+    for (let k = 1; k <= 10; k++) chain.push((snapshot = change(snapshot, i * 7 + k)));
     const next = policies[(i + 1) % policies.length];
     chain.push({ ...next, hosts: first.hosts, generation: snapshot.generation + 1 });
     // Even policies: one context per snapshot shared by the hosts (derived from the previous one); odd: none given.
