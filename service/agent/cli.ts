@@ -88,6 +88,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     link = httpLink({
       services: o.service,
       token,
+      host: o.host,
+      // The view kept on disk is the resume point: a restarted agent downloads what changed since, not all.
+      seed: await fileCache(o.stateDir, o.host)
+        .load()
+        .catch(() => null),
       ca: caCertFrom(o.caCert),
       onFailover: (from, to, reason) =>
         log.warn({ from, to, reason }, 'the service does not answer: switched to the next one'),
@@ -144,22 +149,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     'agent started',
   );
   agent.start();
-  // Long poll for new generations; on any error fall back to the interval alone for a while.
-  void (async () => {
-    let after = 0;
-    while (!stopping) {
-      try {
-        const snap = await link.waitForPolicy(after, 25);
-        if (snap.generation !== after) {
-          after = snap.generation;
-          agent.poke();
-        }
-      } catch {
-        await new Promise((r) => setTimeout(r, intervalMs));
-      }
-    }
-  })();
+  // Follow the host's view (long polls with a resume point); a pass runs as soon as it moves.
+  const unwatch = link.watch(() => agent.poke(), { retryMs: intervalMs });
   await done;
+  unwatch();
   log.info({ host: o.host }, 'agent stopped');
   return 0;
 }
