@@ -6,7 +6,7 @@
  * ({ name, value, unit, baseline, ratio, target, ok, note }). Progress goes to
  * stderr. Exit status 1 when a suite could not run (its figures say why).
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { failed, table, type Figure } from './lib/figures';
 import type { Suite } from './lib/suite';
 import { compileSuite } from './suites/compile';
@@ -42,14 +42,27 @@ async function main(argv: string[]): Promise<number> {
   log(
     `${quick ? 'quick' : 'full'} run on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}`,
   );
+  // The 1-minute load average every 10 s, so a run says how quiet the machine was.
+  const loads: number[] = [];
+  const sampleLoad = setInterval(() => loads.push(loadavg()[0]), 10_000);
+  sampleLoad.unref();
+  const load = () => `load average ${loadavg()[0].toFixed(1)}`;
+  // A suite stuck past this is reported as not measured, so one hang cannot hold up the rest of the run.
+  const capMs = (quick ? 8 : 15) * 60_000;
   const figures: Figure[] = [];
   let status = 0;
   for (const suite of SUITES.filter((s) => !only || only.includes(s.name))) {
     const started = Date.now();
-    log(`${suite.name} …`);
+    log(`${suite.name} … (${load()})`);
     let got: Figure[];
+    let cap: NodeJS.Timeout | undefined;
     try {
-      got = await suite.run({ quick, log });
+      got = await Promise.race([
+        suite.run({ quick, log }),
+        new Promise<never>((_, reject) => {
+          cap = setTimeout(() => reject(new Error(`did not finish within ${capMs / 60_000} min`)), capMs);
+        }),
+      ]);
     } catch (e) {
       status = 1;
       const reason = (e as Error).message.split('\n')[0];
@@ -57,14 +70,20 @@ async function main(argv: string[]): Promise<number> {
       // A suite whose parts fail independently hands over what it did measure.
       got = (e as { figures?: Figure[] }).figures ?? suite.figures.map((f) => failed(f.name, f.unit, f.target, reason));
     }
-    log(`${suite.name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    clearTimeout(cap);
+    log(`${suite.name}: ${((Date.now() - started) / 1000).toFixed(0)} s (${load()})`);
     for (const f of got) {
       figures.push(f);
       if (json) process.stdout.write(`${JSON.stringify(f)}\n`);
     }
   }
   if (!json) process.stdout.write(`${table(figures)}\n`);
-  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  clearInterval(sampleLoad);
+  const sorted = [...loads].sort((a, b) => a - b);
+  const range = sorted.length
+    ? `, 1-minute load average ${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)} (median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)})`
+    : '';
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s${range}`);
   return status;
 }
 

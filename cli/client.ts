@@ -17,6 +17,7 @@ export interface ClientOptions {
 
 export interface Client {
   get<T = unknown>(path: string, query?: Record<string, string | undefined>): Promise<T>;
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
 }
 
 export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): Client {
@@ -31,35 +32,45 @@ export function makeClient(opts: ClientOptions, env: NodeJS.ProcessEnv = process
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  async function call<T>(method: 'GET' | 'POST', url: URL, body?: unknown): Promise<T> {
+    let res;
+    try {
+      res = await requestText(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        timeoutMs: opts.timeoutMs ?? 30000,
+        ca,
+      });
+    } catch (e) {
+      throw new CliError(`cannot reach ${endpoint}: ${(e as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = res.text ? JSON.parse(res.text) : undefined;
+    } catch {
+      parsed = res.text;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      const err = parsed as { message?: string; field?: string | null } | undefined;
+      throw new CliError(
+        `${res.status}: ${err?.message ?? res.text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`,
+      );
+    }
+    return parsed as T;
+  }
   return {
-    async get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
       const qs = new URLSearchParams(
         Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
       ).toString();
-      let res;
-      try {
-        res = await requestText(new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`), {
-          method: 'GET',
-          headers: { authorization: `Bearer ${token}` },
-          timeoutMs: opts.timeoutMs ?? 10000,
-          ca,
-        });
-      } catch (e) {
-        throw new CliError(`cannot reach ${endpoint}: ${(e as Error).message}`);
-      }
-      let body: unknown;
-      try {
-        body = res.text ? JSON.parse(res.text) : undefined;
-      } catch {
-        body = res.text;
-      }
-      if (res.status < 200 || res.status >= 300) {
-        const err = body as { message?: string; field?: string | null } | undefined;
-        throw new CliError(
-          `${res.status}: ${err?.message ?? res.text.slice(0, 200)}${err?.field ? ` (field ${err.field})` : ''}`,
-        );
-      }
-      return body as T;
+      return call<T>('GET', new URL(`${endpoint}${path}${qs ? `?${qs}` : ''}`));
+    },
+    post<T>(path: string, body: unknown): Promise<T> {
+      return call<T>('POST', new URL(`${endpoint}${path}`), body);
     },
   };
 }

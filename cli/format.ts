@@ -94,3 +94,52 @@ export function explainText(src: string, dst: string, svc: string, r: ExplainAns
   );
   return `${src} → ${dst} ${svc}: ${r.verdict.toUpperCase()} — ${by}${drafts.length ? `; drafts (off) that would decide it: ${drafts.join(', ')}` : ''}`;
 }
+
+export interface TraceAnswer {
+  explain: ExplainAnswer;
+  bridge: { verdict: string; layer: string | null; rule: string | null; dropped_at: string | null };
+  agree: boolean;
+  path: {
+    host: string;
+    role: string;
+    generation: number | null;
+    flow: string;
+    forwarded: boolean;
+    tables: {
+      table: number;
+      name: string | null;
+      matched: boolean;
+      priority: number | null;
+      rule: { kind: string; name: string } | null;
+    }[];
+  }[];
+}
+
+/** The path table by table on each host, the bridge's verdict, explain()'s, and whether they agree. */
+export function traceText(src: string, dst: string, svc: string, r: TraceAnswer): string {
+  const lines = [`${src} → ${dst} ${svc}`];
+  for (const p of r.path) {
+    lines.push(`host ${p.host} (${p.role} end, generation ${p.generation ?? '-'}): ofproto/trace ${p.flow}`);
+    const rows = p.tables.map((t) => [
+      String(t.table),
+      t.name ?? '(not in the pipeline)',
+      t.matched ? `priority ${t.priority ?? '-'}` : 'no match: drop',
+      t.rule ? `${t.rule.kind.replace(/_rule$/, '').replace(/_/g, '-')} rule ${t.rule.name}` : '',
+    ]);
+    lines.push(
+      table(['TABLE', 'NAME', 'FLOW', 'RULE (cookie)'], rows)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+    lines.push(`  → ${p.forwarded ? 'forwarded' : 'dropped'}`);
+  }
+  const b = r.bridge;
+  const rule = (layer: string | null, name: string | null) => (name ? ` — ${layer} rule ${name}` : '');
+  lines.push(
+    `bridge:  ${b.verdict.toUpperCase()}${rule(b.layer, b.rule)}${b.dropped_at ? ` (dropped in ${b.dropped_at})` : ''}`,
+    `explain: ${r.explain.verdict.toUpperCase()}${rule(r.explain.layer, r.explain.rule)}`,
+    r.agree ? 'agree: yes' : 'agree: NO — the bridge does not do what the policy says',
+  );
+  return lines.join('\n');
+}

@@ -1,6 +1,6 @@
 /**
  * `microseg`: the operators' command line. Commands: status, flows [--watch],
- * explain SRC DST SERVICE. Errors print one line (no stack) and exit 1.
+ * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE. Errors print one line (no stack) and exit 1.
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
@@ -11,10 +11,13 @@ import {
   parseService,
   statusText,
   table,
+  traceText,
+  type TraceAnswer,
   type ExplainAnswer,
   type StatusBody,
 } from './format';
 import type { FlowRecord } from '../service/model/observation';
+import { recommendationHcl, type RecommendationBody } from './hcl';
 import { requireDuration } from '../service/model/duration';
 
 interface Io {
@@ -141,6 +144,49 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
       }
       const r = await client().get<ExplainAnswer>('/v1/reachability', { src, dst, ...parsed });
       io.out(o.json ? JSON.stringify(r, null, 2) : explainText(src, dst, svc, r));
+    });
+
+  program
+    .command('recommend')
+    .description(
+      "an application rule's entries written from observed traffic, as HCL to paste (its current entries kept)",
+    )
+    .argument('<rule>', 'application rule name')
+    .option('--window <duration>', 'how far back observed connections count', '24h')
+    .option('--json', 'print the JSON answer (with the connections behind each entry)')
+    .action(async (rule: string, o: { window: string; json?: boolean }) => {
+      const r = await client().get<RecommendationBody>(
+        `/v1/application-rules/${encodeURIComponent(rule)}/recommendation`,
+        { window: o.window },
+      );
+      io.out(o.json ? JSON.stringify(r, null, 2) : recommendationHcl(r));
+    });
+
+  program
+    .command('trace')
+    .description(
+      "ofproto/trace of a connection on the bridges of both its ends, through their agents: the path by table, the deciding rule, explain()'s verdict and whether they agree, e.g. trace web-1 db-1 tcp/5432",
+    )
+    .argument('<src>', 'source entity name or IP')
+    .argument('<dst>', 'destination entity name or IP')
+    .argument('<service>', 'tcp/PORT, udp/PORT, sctp/PORT, icmp[/TYPE], icmpv6[/TYPE], or an IP protocol (gre, 47)')
+    .option('--json', 'print JSON (with the raw ofproto/trace output of each host)')
+    .action(async (src: string, dst: string, svc: string, o: { json?: boolean }) => {
+      let parsed;
+      try {
+        parsed = parseService(svc);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      const body = {
+        src,
+        dst,
+        protocol: parsed.protocol,
+        ...(parsed.port !== undefined ? { port: Number(parsed.port) } : {}),
+        ...(parsed.icmp_type !== undefined ? { icmp_type: Number(parsed.icmp_type) } : {}),
+      };
+      const r = await client().post<TraceAnswer>('/v1/trace', body);
+      io.out(o.json ? JSON.stringify(r, null, 2) : traceText(src, dst, svc, r));
     });
   return program;
 }

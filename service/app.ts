@@ -1,9 +1,10 @@
 /**
  * Builds the fastify app (without listening) — the one place the service is
- * composed: auth, error format, OpenAPI, the CRUD, status and agent routes,
- * the decorations every plugin may use (`app.store`, `app.agentLink`,
- * `app.dataDir`), then the plugins of service/plugins.ts and any given in the
- * options. Tests and the demo start it in process.
+ * composed: auth, error format, OpenAPI, the decorations every plugin may use
+ * (`microseg-core`: `app.store`, `app.agentLink`, `app.dataDir`), the route
+ * plugins of service/api (`microseg-crud`, `microseg-status`,
+ * `microseg-agents`, each depending on `microseg-core`), then the plugins of
+ * service/plugins.ts and any given in the options. Tests and the demo start it in process.
  */
 import Fastify, {
   type FastifyInstance,
@@ -18,9 +19,10 @@ import { AgentLink } from './agent-link';
 import { servicePlugins } from './plugins';
 import { installErrorHandlers } from './api/errors';
 import { registerOpenApi } from './api/openapi';
-import { registerCrudRoutes } from './api/crud';
-import { registerAgentRoutes } from './api/agents';
-import { registerStatusRoutes, type Explain } from './api/status';
+import { crudPlugin } from './api/crud';
+import { agentsPlugin } from './api/agents';
+import { statusPlugin, type Explain } from './api/status';
+import { registerImpactRoutes } from './api/impact';
 import { DomainError } from './model/errors';
 import type { TlsFiles } from './config';
 
@@ -120,9 +122,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       { name: CORE_PLUGIN, fastify: '5.x' },
     ),
   );
-  registerCrudRoutes(app, options.store);
-  registerStatusRoutes(app, options.store, options.explain);
-  registerAgentRoutes(app, options.store);
+  await app.register(crudPlugin);
+  await app.register(statusPlugin, { explain: options.explain });
+  registerImpactRoutes(app, options.store);
+  await app.register(agentsPlugin);
 
   for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])])
     await app.register(plugin);

@@ -26,6 +26,7 @@ async function openStore(database: string, dataDir: string, log: Logger): Promis
     if (!unavailable || !agents.enabled) throw err;
     const kept = await startKeptAgents(join(dataDir, AGENT_STATE_DIR), {
       intervalMs: agents.intervalMs,
+      fullCheckMs: agents.fullCheckMs,
       log: (level, msg, fields) => log[level]({ ...fields }, msg),
     });
     if (kept.hosts.length === 0) throw err;

@@ -12,8 +12,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { monitoringPlugin } from './observations/monitoring';
 import { embeddedAgentsPlugin } from './agent/plugin';
+import { tracePlugin } from './trace';
 
 export const servicePlugins: FastifyPluginAsync[] = [
   monitoringPlugin, // listens to the agent link: agent errors, in-process observations
   embeddedAgentsPlugin, // one reconcile loop per host with ovs_rundir (service/agent/plugin.ts)
+  tracePlugin, // POST /v1/trace through the hosts' agents, and their long poll for it (service/trace.ts)
 ];

@@ -52,17 +52,3 @@ export function cpuSeconds(pid: number | 'self', children = false): number {
   const [utime, stime, cutime, cstime] = [f[11], f[12], f[13], f[14]].map(Number);
   return (utime + stime + (children ? cutime + cstime : 0)) / TICK;
 }
-
-/** Polls `check` every `everyMs` until it returns true; false after `timeoutMs`. */
-export async function until(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  everyMs = 20,
-): Promise<boolean> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() - t0 > timeoutMs) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

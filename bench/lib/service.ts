@@ -13,6 +13,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import { buildApp } from '../../service/app';
 import type { Objects } from './inventory';
+import { eventually, EventuallyTimeout } from '../../lab/eventually';
 
 export const ADMIN_SECRET = 'bench-admin-secret';
 /** The agent token of one host (agent tokens are bound to their host): one per host the objects name. */
@@ -119,17 +120,25 @@ export async function waitRealized(
   hosts?: Set<string>,
   everyMs = 10,
 ): Promise<number> {
-  const t0 = performance.now();
-  for (;;) {
-    const s = await svc.api('GET', '/v1/status');
-    const lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[]).filter(
-      (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
+  let lagging: { name: string; status: unknown }[] = [];
+  try {
+    const { ms } = await eventually(
+      `generation ${generation} realized`,
+      async () => {
+        const s = await svc.api('GET', '/v1/status');
+        lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[]).filter(
+          (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
+        );
+        return lagging.length === 0;
+      },
+      { timeoutMs, intervalMs: everyMs },
     );
-    if (lagging.length === 0) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs)
-      throw new Error(
-        `generation ${generation} not realized after ${timeoutMs} ms on ${lagging.length} hosts (e.g. ${lagging[0].name}: ${JSON.stringify(lagging[0].status)})`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
+    return ms;
+  } catch (e) {
+    if (!(e instanceof EventuallyTimeout) || lagging.length === 0) throw e;
+    throw new Error(
+      `generation ${generation} not realized after ${timeoutMs} ms on ${lagging.length} hosts (e.g. ${lagging[0].name}: ${JSON.stringify(lagging[0].status)})`,
+      { cause: e },
+    );
   }
 }

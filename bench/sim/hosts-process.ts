@@ -4,16 +4,18 @@
  * intervalMs, concurrency, hosts[{ name, token, ports }]) and runs one real HostAgent
  * per host on an in-memory bridge, over the real HTTP link.
  *
- * Two differences from `microseg-agent`, both to keep one machine standing in
- * for a thousand: no long poll (each agent finds a change on its interval
- * pass), and at most `concurrency` passes of this process at once (a real host
- * has its own CPU; here they share two cores and one heap, and each pass holds
- * the whole parsed policy). SIGTERM ends the process at once.
+ * Like `microseg-agent`, each host long-polls the service for new generations
+ * (service/agent/long-poll.ts) and reconciles every interval. One difference,
+ * to keep one machine standing in for a thousand: at most `concurrency` passes
+ * of this process run at once (a real host has its own CPU; here they share two
+ * cores and one heap, and each pass holds the policy it fetched). SIGTERM ends
+ * the process at once.
  */
 import { readFileSync } from 'node:fs';
 import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
 import { httpLink } from '../../service/agent/http-link';
+import { followGenerations } from '../../service/agent/long-poll';
 import type { HostPorts, PolicyLink } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
 
@@ -26,7 +28,7 @@ interface SimConfig {
 }
 
 /** A counting semaphore: a pass takes a slot when it fetches the policy and gives it back when it reports. */
-function limiter(slots: number): (link: PolicyLink) => PolicyLink {
+function limiter(slots: number): <L extends PolicyLink>(link: L) => L {
   let free = slots;
   const queue: (() => void)[] = [];
   const release = () => {
@@ -34,9 +36,10 @@ function limiter(slots: number): (link: PolicyLink) => PolicyLink {
     if (next) next();
     else free++;
   };
-  return (link) => {
+  return <L extends PolicyLink>(link: L): L => {
     let held = false;
     return {
+      ...link,
       async fetchPolicy() {
         if (!held) {
           if (free > 0) free--;
@@ -61,16 +64,17 @@ function limiter(slots: number): (link: PolicyLink) => PolicyLink {
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
 const limited = limiter(config.concurrency);
-const agents = config.hosts.map(
-  (h) =>
-    new HostAgent({
-      host: h.name,
-      link: limited(httpLink({ services: [config.service], token: h.token, timeoutMs: 600_000 })),
-      driver: new MemoryDriver(h.ports),
-      compile: compileHost,
-      intervalMs: config.intervalMs,
-    }),
-);
-for (const a of agents) a.start();
+for (const h of config.hosts) {
+  const link = limited(httpLink({ services: [config.service], token: h.token, timeoutMs: 600_000 }));
+  const agent = new HostAgent({
+    host: h.name,
+    link,
+    driver: new MemoryDriver(h.ports),
+    compile: compileHost,
+    intervalMs: config.intervalMs,
+  });
+  agent.start();
+  followGenerations(link, agent, config.intervalMs);
+}
 // In-memory bridges need no cleanup, and waiting for queued passes (each a whole compile) could take minutes.
 process.on('SIGTERM', () => process.exit(0));

@@ -1,6 +1,7 @@
-/** Data sources: one category, entities by filter, and a reachability verdict. */
+/** Data sources: one category, entities by filter, a reachability verdict, and a rule's recommended entries. */
 import { CategoryInput, EntityInput, KINDS } from '../../service/model/schemas';
 import { canonicalProtocol } from '../../service/model/protocols';
+import { parseDuration } from '../../service/model/duration';
 import { ApiError } from '../client/http';
 import type { ObjectValue } from '../cty/value';
 import { T } from '../cty/types';
@@ -9,7 +10,7 @@ import { fromApi } from '../framework/normalize';
 import type { DataSourceDef } from '../framework/resource';
 import type { Attribute } from '../framework/schema';
 import type { Ctx } from './context';
-import { metaAttributes } from './rest';
+import { kindSchema, metaAttributes } from './rest';
 import { attributesFromTypeBox } from './typebox';
 
 const computed = (a: Attribute): Attribute => {
@@ -193,6 +194,59 @@ export function reachabilityDataSource(): DataSourceDef<Ctx> {
       }>('GET', `/v1/reachability?${q.toString()}`);
       const drafts = (r.drafts ?? []).map((d) => ({ kind: d.kind, rule: d.rule, verdict: d.verdict }));
       return { ...config, verdict: r.verdict, layer: r.layer, rule: r.rule ?? null, mode: r.mode ?? null, drafts };
+    },
+  };
+}
+
+export function recommendationDataSource(): DataSourceDef<Ctx> {
+  // The rule resource's own attributes, so `inbound = data.microseg_recommendation.x.inbound` has the same type.
+  const rule = kindSchema('application_rule', '').attributes;
+  const attributes: Record<string, Attribute> = {
+    name: { description: 'The application rule (typically in monitor mode).', type: T.string, required: true },
+    window: {
+      description: 'How far back observed connections count: a duration such as "30m" or "2h". Default "24h".',
+      type: T.string,
+      optional: true,
+    },
+    inbound: {
+      ...computed(rule.inbound),
+      description:
+        "The rule's inbound entries followed by those that allow every connection into its target observed in the window that it does not allow now (generalised to the categories the ends share; external ends as CIDRs): assign it to the rule's inbound.",
+    },
+    outbound: {
+      ...computed(rule.outbound),
+      description:
+        "The rule's outbound entries followed by those that allow every connection from its target observed in the window that it does not allow now (only with outbound_policy allow_listed): assign it to the rule's outbound.",
+    },
+    connections: {
+      description: 'How many distinct observed connections the new entries allow (0: the rule allows all it saw).',
+      type: T.number,
+      computed: true,
+    },
+  };
+  return {
+    typeName: 'microseg_recommendation',
+    schema: {
+      description:
+        "Entries for an application rule written from observed traffic: the rule's own entries plus those that allow every connection it would deny in the window, in the rule's attribute shapes.",
+      attributes,
+    },
+    validate(config) {
+      if (typeof config.window === 'string' && !((parseDuration(config.window) ?? 0) > 0))
+        return [
+          error('Invalid window', `window: "${config.window}" is not a duration such as "30m" or "24h"`, ['window']),
+        ];
+      return [];
+    },
+    async read(ctx, config) {
+      const name = String(config.name);
+      const q = typeof config.window === 'string' ? `?window=${encodeURIComponent(config.window)}` : '';
+      // The service's 404 names the rule and the field already.
+      const r = await ctx.client.request<Record<string, unknown>>(
+        'GET',
+        `/v1/${KINDS.application_rule.collection}/${encodeURIComponent(name)}/recommendation${q}`,
+      );
+      return fromApi(attributes, { ...r, name, window: config.window ?? null }, config);
     },
   };
 }

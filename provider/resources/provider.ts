@@ -1,6 +1,6 @@
 /**
  * The microseg provider: its configuration (each setting also from a
- * MICROSEG_* variable), the nine resources and three data sources.
+ * MICROSEG_* variable), the nine resources and four data sources.
  */
 import { parseDuration } from '../../service/model/duration';
 import { ApiClient } from '../client/http';
@@ -11,7 +11,12 @@ import type { ProviderDef } from '../framework/resource';
 import type { Attribute } from '../framework/schema';
 import type { Logger } from '../log';
 import type { Ctx } from './context';
-import { categoryDataSource, entitiesDataSource, reachabilityDataSource } from './data-sources';
+import {
+  categoryDataSource,
+  entitiesDataSource,
+  reachabilityDataSource,
+  recommendationDataSource,
+} from './data-sources';
 import { describeError } from './errors';
 import { restResource } from './rest';
 
@@ -190,7 +195,7 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
         'A shared-service rule: consumers may reach the providers on the listed services (DNS, NTP, directory, backup), before isolation and application rules.',
       ),
     ],
-    dataSources: [categoryDataSource(), entitiesDataSource(), reachabilityDataSource()],
+    dataSources: [categoryDataSource(), entitiesDataSource(), reachabilityDataSource(), recommendationDataSource()],
     stop() {
       stopping = true;
       for (const c of clients) c.stop();

@@ -13,6 +13,7 @@ import { OvsDriver } from './ovs-driver';
 import type { CompileHost, PolicyLink } from './types';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
+import { Verifier } from './verifier';
 
 export interface EmbeddedLink {
   /** The whole policy: which hosts there are. */
@@ -28,15 +29,19 @@ export interface EmbeddedAgentsOptions {
   link: EmbeddedLink;
   compile: CompileHost;
   intervalMs?: number;
+  fullCheckMs?: number;
   log?: AgentLog;
   /** Extra per-host work after each pass (observations); given the host, its run dir and bridge. */
   afterPass?: (host: string, rundir: string, bridge: string) => Promise<void>;
   /** Where a host's last realized policy is kept. */
   cacheFor?: (host: string) => PolicyCache;
+  /** Connections each agent's verifier traces after a realization (verifier.ts; default 8, 0: off). */
+  verifySample?: number;
 }
 
 interface Running {
   agent: HostAgent;
+  verifier: Verifier;
   rundir: string;
   bridge: string;
 }
@@ -57,6 +62,11 @@ export class EmbeddedAgents {
 
   agent(host: string): HostAgent | undefined {
     return this.agents.get(host)?.agent;
+  }
+
+  /** The host's verifier (POST /v1/trace runs its on-demand traces), if the host has a running loop. */
+  verifier(host: string): Verifier | undefined {
+    return this.agents.get(host)?.verifier;
   }
 
   async start(): Promise<void> {
@@ -120,18 +130,27 @@ export class EmbeddedAgents {
     for (const [name, w] of wanted) {
       if (this.agents.has(name) || this.stopped) continue;
       const afterPass = this.opts.afterPass;
+      const driver = new OvsDriver({ rundir: w.rundir, bridge: w.bridge });
+      const verifier = new Verifier({
+        host: name,
+        trace: (flow, ctNext) => driver.trace(flow, ctNext),
+        sample: this.opts.verifySample,
+        log: this.opts.log,
+      });
       const options: HostAgentOptions = {
         host: name,
         link: this.opts.link.forHost(name),
-        driver: new OvsDriver({ rundir: w.rundir, bridge: w.bridge }),
+        driver,
+        verifier,
         compile: this.opts.compile,
         intervalMs: this.opts.intervalMs,
+        fullCheckMs: this.opts.fullCheckMs,
         log: this.opts.log,
         afterPass: afterPass ? () => afterPass(name, w.rundir, w.bridge) : undefined,
         cache: this.opts.cacheFor?.(name),
       };
       const agent = new HostAgent(options);
-      this.agents.set(name, { agent, ...w });
+      this.agents.set(name, { agent, verifier, ...w });
       agent.start();
     }
   }

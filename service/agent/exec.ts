@@ -14,7 +14,8 @@ export class OvsCommandError extends Error {
   }
 }
 
-export function runCommand(program: string, args: string[], timeoutMs: number): Promise<string> {
+/** `okExit`: exit codes that are answers, not failures (`ovs-ofctl diff-flows` exits 2 when the sets differ). */
+export function runCommand(program: string, args: string[], timeoutMs: number, okExit: number[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       program,
@@ -22,7 +23,8 @@ export function runCommand(program: string, args: string[], timeoutMs: number): 
       { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
         if (!err) return resolve(String(stdout));
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
+        if (!e.killed && typeof e.code === 'number' && okExit.includes(e.code)) return resolve(String(stdout));
         const detail = e.killed
           ? `timed out after ${timeoutMs} ms`
           : e.code === 'ENOENT'

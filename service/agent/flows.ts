@@ -1,6 +1,6 @@
 /**
  * Pure helpers over ovs-ofctl text: the port map from `show`, and the
- * normalized flow list from `dump-flows --no-stats` (what the agent compares).
+ * normalized flow list from `dump-flows --no-stats`.
  */
 import type { HostPorts } from './types';
 
@@ -25,13 +25,4 @@ export function normalizeDump(dump: string): string[] {
 
 export function sameFlows(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((l, i) => l === b[i]);
-}
-
-/** How two normalized dumps differ, briefly (for logs). */
-export function describeDiff(expected: readonly string[], actual: readonly string[]): string {
-  const want = new Set(expected);
-  const have = new Set(actual);
-  const missing = expected.filter((l) => !have.has(l)).length;
-  const extra = actual.filter((l) => !want.has(l)).length;
-  return `${missing} missing, ${extra} unexpected`;
 }

@@ -1,18 +1,25 @@
 /**
- * The reconcile loop for one host: fetch the policy → read the bridge's ports →
- * compile → compare with the bridge → program atomically if different → verify →
- * report. Runs every `intervalMs` on its own timer, so a slow or unreachable
- * host holds no other host back; `poke()` runs a pass now (policy changed).
+ * The reconcile loop for one host: fetch the policy → compile for the bridge's
+ * ports → realize the difference → report. Runs every `intervalMs` on its own
+ * timer, so a slow or unreachable host holds no other host back; `poke()` runs
+ * a pass now (policy changed).
  *
- * Drift: right after programming, the agent keeps the bridge's own dump of the
- * flows it loaded (OVS rewrites flow text into its canonical form); any later
- * difference while the desired set is unchanged is drift, repaired and counted.
- * Besides the interval, monitors on the bridge (driver.watch) run a pass as soon
- * as anyone changes its flows or a port appears, goes or is renumbered; an
+ * Realizing: the agent keeps the compiled flows it programmed. A change is one
+ * atomic bundle of only the differing flows (`delete_strict` + `add`, one
+ * ovs-ofctl); a pass in which nothing changed starts no process at all. The
+ * whole bridge is compared with the desired set (`ovs-ofctl diff-flows`, and
+ * replaced in one bundle when it differs) only on a *full check*: the first
+ * pass, after ovs-vswitchd or the monitors restart, when the flow monitor
+ * reports a change that is not ours (drift), every `fullCheckMs` (default 60 s)
+ * as a backstop, and on every pass when there is no monitor (`pass()` called
+ * alone, a driver without `watch`). Ports are read on a full check and when the
+ * ovsdb monitor says one appeared, went or was renumbered. A difference found
+ * while the desired set is unchanged is drift, repaired and counted. An
  * unreachable host is retried every 500 ms, so a restarted ovs-vswitchd is
  * reprogrammed as soon as it is back. Once a new generation is on the bridge,
- * the conntrack entries it denies are deleted (revoke.ts): the pipeline re-checks
- * only original-direction packets, so a responder-only stream would flow on.
+ * the conntrack entries it denies are deleted (revoke.ts, one conntrack dump per
+ * generation): the pipeline re-checks only original-direction packets, so a
+ * responder-only stream would flow on.
  *
  * Fail secure: every pass first makes the bridge's fail mode `secure` (an empty or
  * flushed table then drops everything instead of forwarding by NORMAL). When the
@@ -20,13 +27,15 @@
  * the one in memory, or after a restart the copy `cache` keeps on disk
  * (policy-cache.ts), so a restarted ovs-vswitchd is programmed at once anyway.
  */
-import { describeDiff, sameFlows } from './flows';
+import { sameFlows } from './flows';
+import { diffFlowSets, ExpectedEvents } from './flow-diff';
 import { entriesToCut } from './revoke';
 import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
-import type { BridgeDriver, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
+import type { Verifier } from './verifier';
+import type { BridgeChange, BridgeDriver, CompiledFlows, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -40,11 +49,15 @@ export interface HostAgentOptions {
   compile: CompileHost;
   /** Between the end of one pass and the start of the next (default 2000 ms). */
   intervalMs?: number;
+  /** Between full checks of the whole bridge while its monitors run (default 60 s; FULL_CHECK_DEFAULT_MS). */
+  fullCheckMs?: number;
   log?: AgentLog;
   /** Extra work after each pass that reached the bridge (observations); its errors are logged, not reported. */
   afterPass?: () => Promise<void>;
   /** Where the last realized policy is kept for when the service cannot be reached. */
   cache?: PolicyCache;
+  /** Traces a sample of connections after each realization and compares them with explain() (verifier.ts). */
+  verifier?: Verifier;
 }
 
 /** What the last pass found (tests and the CLI read it). */
@@ -52,11 +65,13 @@ export interface PassResult extends AgentStatusReport {
   action: 'none' | 'programmed' | 'repaired' | 'error';
 }
 
+/** What the agent programmed: the compiled lines (not the bridge's rewritten text). */
 interface Programmed {
-  key: string;
-  dump: string[];
+  flows: string[];
   generation: number;
 }
+
+export const FULL_CHECK_DEFAULT_MS = 60_000;
 
 export class HostAgent {
   private programmed: Programmed | null = null;
@@ -66,14 +81,24 @@ export class HostAgent {
   private again = false;
   private stopped = true;
   private readonly intervalMs: number;
+  private readonly fullCheckMs: number;
   private readonly log: AgentLog;
   private flowWatch: FlowWatch | null = null;
   private watchStarted = 0;
-  private compiledFor: { input: string; compiled: ReturnType<CompileHost> } | null = null;
+  private compiledFor: { input: string; compiled: CompiledFlows } | null = null;
   private watchDebounce: NodeJS.Timeout | null = null;
+  /** Set by the monitors: the next pass compares the whole bridge (drift, restart) or reads the ports. */
+  private needFull = true;
+  private portsDirty = true;
+  private lastFull = 0;
+  private ports: HostPorts | null = null;
+  /** The monitor events our own last bundle causes (anything else is drift). */
+  private readonly expected = new ExpectedEvents();
   /** The generation whose denied connections were last revoked (retried each pass until it works). */
   private revokedFor: number | null = null;
   private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
+  /** What this pass left on the bridge, for the verifier (which skips what it has verified). */
+  private toVerify: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
   /** The last policy fetched and realized (what to enforce while the service is unreachable). */
   private realized: PolicySnapshot | null = null;
   private savedGeneration: number | null = null;
@@ -82,6 +107,7 @@ export class HostAgent {
 
   constructor(private readonly opts: HostAgentOptions) {
     this.intervalMs = opts.intervalMs ?? 2000;
+    this.fullCheckMs = opts.fullCheckMs ?? FULL_CHECK_DEFAULT_MS;
     this.log = opts.log ?? (() => undefined);
   }
 
@@ -104,6 +130,11 @@ export class HostAgent {
     this.flowWatch?.stop();
     this.flowWatch = null;
     if (this.watchDebounce) clearTimeout(this.watchDebounce);
+  }
+
+  /** No pass running or due for a reason (a change seen by the monitors, a poke): tests wait for it. */
+  settled(): boolean {
+    return !this.running && !this.again && !this.watchDebounce && !this.needFull && !this.portsDirty;
   }
 
   /** Runs a pass as soon as possible (right after the current one, if one is running). */
@@ -130,36 +161,57 @@ export class HostAgent {
     }, ms);
   }
 
-  /** Keeps a flow monitor on the bridge while the loop runs (restarted after the daemon comes back). */
+  /** Keeps the monitors on the bridge while the loop runs (restarted after the daemon comes back). */
   private ensureWatch(): void {
     if (this.stopped || !this.opts.driver.watch || this.flowWatch?.alive()) return;
     // A monitor that keeps dying must not turn into a busy loop: at most one start per second.
     if (Date.now() - this.watchStarted < 1000) return;
     this.watchStarted = Date.now();
-    this.flowWatch = this.opts.driver.watch(() => {
-      // Our own programming shows up too: coalesce a burst into one (cheap, no-op) pass.
-      if (this.watchDebounce) return;
-      this.watchDebounce = setTimeout(() => {
-        this.watchDebounce = null;
-        this.poke();
-      }, 20);
-    });
+    this.flowWatch = this.opts.driver.watch((change) => this.onBridgeChange(change));
+    // What changed before the monitors started is not reported: check once now.
+    this.needFull = true;
+    this.poke();
+  }
+
+  private onBridgeChange(change: BridgeChange): void {
+    if (change.kind === 'ports') this.portsDirty = true;
+    else if (change.kind === 'ended') this.needFull = true;
+    else if (change.events === null) this.needFull = true;
+    else {
+      // Our own bundle shows up too: only an event we did not cause is drift.
+      let foreign = false;
+      for (const e of change.events) if (!this.expected.consume(e)) foreign = true;
+      if (!foreign) return;
+      this.needFull = true;
+    }
+    // Coalesce a burst into one pass.
+    if (this.watchDebounce) return;
+    this.watchDebounce = setTimeout(() => {
+      this.watchDebounce = null;
+      this.poke();
+    }, 20);
   }
 
   /** One reconcile pass; never throws (errors go into the status). */
   async pass(): Promise<PassResult> {
     const result = await this.reconcile();
     this.last = result;
-    const { action: _action, ...status } = result;
-    try {
-      await this.opts.link.reportStatus(this.opts.host, status);
-    } catch (e) {
-      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
-    }
+    await this.report(result);
     // After the report: one flush per connection may take a while, and must not delay "realized".
     const job = this.toRevoke;
     this.toRevoke = null;
     if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
+    // The one hook of the verifier: after a realization (it skips an input it verified), then its verdict reported.
+    const { verifier } = this.opts;
+    const realized = this.toVerify;
+    this.toVerify = null;
+    if (
+      realized &&
+      result.reachable &&
+      verifier &&
+      (await verifier.afterRealization(realized.snapshot, realized.ports, realized.generation))
+    )
+      await this.report(result);
     if (result.reachable && this.opts.afterPass) {
       try {
         await this.opts.afterPass();
@@ -168,6 +220,15 @@ export class HostAgent {
       }
     }
     return result;
+  }
+
+  private async report(result: PassResult): Promise<void> {
+    const { action: _action, ...status } = result;
+    try {
+      await this.opts.link.reportStatus(this.opts.host, { ...status, ...this.opts.verifier?.status() });
+    } catch (e) {
+      this.log('warn', 'cannot report status to the service', { host: this.opts.host, error: (e as Error).message });
+    }
   }
 
   private async reconcile(): Promise<PassResult> {
@@ -188,73 +249,136 @@ export class HostAgent {
       return this.failed(`host "${host}" is not in the policy`, this.last?.reachable ?? false);
 
     const { driver } = this.opts;
-    let ports: HostPorts;
-    let dump: string[];
+    // Without a live monitor nothing tells us about drift or ports: every pass checks everything.
+    const full =
+      this.needFull ||
+      this.programmed === null ||
+      !this.flowWatch?.alive() ||
+      Date.now() - this.lastFull >= this.fullCheckMs;
     let warning = offline;
     try {
-      ports = await driver.readPorts();
-      // Before the dump: setting the fail mode flushes the bridge's flows.
-      try {
-        const was = await driver.ensureSecure?.();
-        if (was) {
-          this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
-          this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
-        }
-      } catch (e) {
-        warning = `cannot make the bridge's fail mode secure: ${(e as Error).message}`;
-        if (warning !== this.last?.last_error) this.log('error', warning, { host });
+      if (full || this.portsDirty || !this.ports) {
+        this.portsDirty = false;
+        this.ports = await driver.readPorts();
       }
-      dump = await driver.dumpFlows();
+      if (full) {
+        this.needFull = false;
+        // Before comparing: setting the fail mode flushes the bridge's flows.
+        try {
+          const was = await driver.ensureSecure?.();
+          if (was) {
+            this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
+            this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
+          }
+        } catch (e) {
+          warning = `cannot make the bridge's fail mode secure: ${(e as Error).message}`;
+          if (warning !== this.last?.last_error) this.log('error', warning, { host });
+        }
+      }
     } catch (e) {
+      this.portsDirty = true;
       return this.failed(`cannot reach Open vSwitch: ${(e as Error).message}`, false);
     }
+    const ports = this.ports;
 
     // Same generation and same ports → same flows (the compiler is pure): skip recompiling.
     const input = `${snapshot.generation}|${JSON.stringify(Object.entries(ports).sort())}`;
     let compiled = this.compiledFor?.input === input ? this.compiledFor.compiled : null;
     if (!compiled) {
       try {
-        compiled = this.opts.compile(snapshot, host, ports);
+        compiled = await this.opts.compile(snapshot, host, ports);
       } catch (e) {
         return this.failed(`cannot compile the policy for this host: ${(e as Error).message}`, true);
       }
       this.compiledFor = { input, compiled };
     }
-    const key = compiled.flows.join('\n');
+    const desired = compiled.flows;
     const p = this.programmed;
-    if (p && p.key === key && sameFlows(p.dump, dump)) {
-      p.generation = compiled.generation;
-      this.toRevoke = { snapshot, ports, generation: compiled.generation };
-      if (!offline) await this.keep(snapshot);
-      return this.ok('none', compiled.generation, dump.length, warning);
-    }
-    const drift = p !== null && p.key === key;
-    if (drift)
-      this.log('warn', 'bridge drifted from the desired flows: repairing', { host, diff: describeDiff(p.dump, dump) });
+    const realizedNow = (action: PassResult['action']) => {
+      this.programmed = { flows: desired, generation: compiled.generation };
+      // Only a change of this bridge's flows can deny a connection (and the first realization: what
+      // an earlier run left is unknown). A generation that leaves the flows as they were costs nothing.
+      if (action !== 'none' || this.revokedFor === null)
+        this.toRevoke = { snapshot, ports, generation: compiled.generation };
+      this.toVerify = { snapshot, ports, generation: compiled.generation };
+      return this.ok(action, compiled.generation, desired.length, warning);
+    };
     try {
-      await driver.replaceFlows(compiled.flows);
-      const after = await driver.dumpFlows();
-      if (after.length !== compiled.flows.length) {
-        this.programmed = null;
-        return this.failed(`verify: loaded ${compiled.flows.length} flows but the bridge holds ${after.length}`, true);
+      if (!full) {
+        // p is set (no full check means an earlier pass programmed the bridge).
+        if (sameFlows(p!.flows, desired)) {
+          if (!offline) await this.keep(snapshot);
+          return realizedNow('none');
+        }
+        const diff = diffFlowSets(p!.flows, desired);
+        this.expected.expect(diff);
+        try {
+          if (driver.applyDiff) await driver.applyDiff(diff);
+          else await driver.replaceFlows(desired);
+        } catch (e) {
+          // The bundle is atomic: the bridge still holds p's flows; the next pass tries again.
+          this.expected.clear();
+          throw e;
+        }
+        this.logProgrammed(offline, compiled.generation, desired.length, diff.add.length, diff.remove.length);
+        if (!offline) await this.keep(snapshot);
+        return realizedNow('programmed');
       }
-      this.programmed = { key, dump: after, generation: compiled.generation };
-      if (drift) this.driftRepairs++;
-      else if (offline) {
-        this.log('warn', 'the service cannot be reached: programmed the bridge with the last realized policy', {
+
+      this.lastFull = Date.now();
+      this.expected.clear();
+      const differs = p === null ? null : await this.bridgeDiffers(desired);
+      if (differs && !differs.missing && !differs.unexpected) {
+        if (!offline) await this.keep(snapshot);
+        return realizedNow(sameFlows(p!.flows, desired) ? 'none' : 'programmed');
+      }
+      const drift = p !== null && sameFlows(p.flows, desired);
+      if (drift)
+        this.log('warn', 'bridge drifted from the desired flows: repairing', {
           host,
-          generation: compiled.generation,
-          flows: after.length,
+          diff: `${differs!.missing} missing, ${differs!.unexpected} unexpected`,
         });
-      } else {
-        this.log('info', 'programmed the bridge', { host, generation: compiled.generation, flows: after.length });
+      await driver.replaceFlows(desired);
+      const after = await this.bridgeDiffers(desired);
+      if (after.missing || after.unexpected) {
+        this.programmed = null;
+        return this.failed(
+          `verify: loaded ${desired.length} flows but the bridge differs (${after.missing} missing, ${after.unexpected} unexpected)`,
+          true,
+        );
       }
-      this.toRevoke = { snapshot, ports, generation: compiled.generation };
+      if (drift) this.driftRepairs++;
+      else this.logProgrammed(offline, compiled.generation, desired.length, null, null);
       if (!offline) await this.keep(snapshot);
-      return this.ok(drift ? 'repaired' : 'programmed', compiled.generation, after.length, warning);
+      return realizedNow(drift ? 'repaired' : 'programmed');
     } catch (e) {
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
     }
+  }
+
+  /** How the bridge differs from `flows`: by Open vSwitch's own comparison, or a dump of a driver without one. */
+  private async bridgeDiffers(flows: string[]): Promise<{ missing: number; unexpected: number }> {
+    const { driver } = this.opts;
+    if (driver.diffFlows) return driver.diffFlows(flows);
+    const have = new Set(await driver.dumpFlows());
+    const want = new Set(flows);
+    return {
+      missing: flows.filter((l) => !have.has(l)).length,
+      unexpected: [...have].filter((l) => !want.has(l)).length,
+    };
+  }
+
+  private logProgrammed(
+    offline: string | null,
+    generation: number,
+    flows: number,
+    added: number | null,
+    removed: number | null,
+  ): void {
+    const fields = { host: this.opts.host, generation, flows, ...(added !== null ? { added, removed } : {}) };
+    if (offline)
+      this.log('warn', 'the service cannot be reached: programmed the bridge with the last realized policy', fields);
+    else this.log('info', 'programmed the bridge', fields);
   }
 
   /**

@@ -23,6 +23,7 @@ import type { ObservationReportT } from '../model/observation';
 import type { PolicyLink } from './types';
 import { requestText } from '../client/http-request';
 import { followView, type ViewAnswer } from '../model/view-delta';
+import type { HostTraceAnswer, HostTraceRequest } from '../model/trace';
 
 export interface HttpLinkOptions {
   /** Base URLs, e.g. ['https://policy-a:7480', 'https://policy-b:7480']. */
@@ -65,6 +66,9 @@ export interface HttpLink extends PolicyLink {
     readonly bytes: number;
     readonly failed: number;
   };
+  /** Long poll: the traces POST /v1/trace asks of this host (empty after waitSeconds). */
+  waitForTraces(host: string, waitSeconds: number): Promise<HostTraceRequest[]>;
+  answerTrace(host: string, id: string, answer: HostTraceAnswer): Promise<void>;
 }
 
 /** Parses `--service` values: each may hold several comma-separated URLs. */
@@ -227,6 +231,14 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
     },
     async reportObservations(host: string, report: ObservationReportT) {
       await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/observations`, report);
+    },
+    async waitForTraces(host: string, waitSeconds: number) {
+      const path = `/v1/agents/hosts/${encodeURIComponent(host)}/traces?wait=${waitSeconds}`;
+      return (JSON.parse(await call('GET', path, undefined, waitSeconds * 1000)) as { items: HostTraceRequest[] })
+        .items;
+    },
+    async answerTrace(host: string, id: string, answer: HostTraceAnswer) {
+      await call('POST', `/v1/agents/hosts/${encodeURIComponent(host)}/traces/${encodeURIComponent(id)}`, answer);
     },
   };
 }

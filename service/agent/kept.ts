@@ -19,7 +19,10 @@ export interface KeptAgents {
 
 const SUFFIX = '.policy.json';
 
-export async function startKeptAgents(dir: string, opts: { intervalMs: number; log: AgentLog }): Promise<KeptAgents> {
+export async function startKeptAgents(
+  dir: string,
+  opts: { intervalMs: number; fullCheckMs?: number; log: AgentLog },
+): Promise<KeptAgents> {
   let files: string[];
   try {
     files = (await readdir(dir)).filter((f) => f.endsWith(SUFFIX));
@@ -50,6 +53,7 @@ export async function startKeptAgents(dir: string, opts: { intervalMs: number; l
       driver: new OvsDriver({ rundir: where.ovs_rundir, bridge: where.bridge }),
       compile: compileHost,
       intervalMs: opts.intervalMs,
+      fullCheckMs: opts.fullCheckMs,
       log: opts.log,
     });
     agent.start();

@@ -5,6 +5,10 @@
  * (in process, or over HTTP for standalone agents: http-link.ts).
  *
  * For EmbeddedAgents: `afterPass: observationAfterPass({ link, decoderFor })`.
+ *
+ * A round costs two processes (`ovs-appctl dpctl/dump-conntrack -m`, `ovs-ofctl
+ * dump-flows`) and a walk over the host's conntrack table, so it runs at its own,
+ * slower interval (`intervalMs`, default 5 s), not on every reconcile pass.
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ObservationReporter, ovsDumpers, type ObservationDecoder } from './reporter';
@@ -15,8 +19,12 @@ export interface ObservationLink {
   reportObservations?(host: string, report: ObservationReportT): Promise<void>;
 }
 
+export const OBSERVE_INTERVAL_DEFAULT_MS = 5000;
+
 export interface ObservationHookOptions {
   link: ObservationLink;
+  /** At most one round per host this often (default OBSERVE_INTERVAL_DEFAULT_MS). */
+  intervalMs?: number;
   /** The decoder for the policy the bridge runs (service/agent/decode.ts: pipelineDecoder). */
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
 }
@@ -24,7 +32,8 @@ export interface ObservationHookOptions {
 export function observationAfterPass(
   opts: ObservationHookOptions,
 ): (host: string, rundir: string | undefined, bridge: string) => Promise<void> {
-  const reporters = new Map<string, { reporter: ObservationReporter; where: string }>();
+  const reporters = new Map<string, { reporter: ObservationReporter; where: string; last: number }>();
+  const every = opts.intervalMs ?? OBSERVE_INTERVAL_DEFAULT_MS;
   const send = (host: string, report: ObservationReportT) => {
     if (!opts.link.reportObservations) return Promise.resolve(); // a service without the monitoring plugin
     return opts.link.reportObservations(host, report);
@@ -36,6 +45,7 @@ export function observationAfterPass(
       const dumpers = ovsDumpers(bridge, rundir);
       r = {
         where,
+        last: 0,
         reporter: new ObservationReporter({
           host,
           ...dumpers,
@@ -45,6 +55,8 @@ export function observationAfterPass(
       };
       reporters.set(host, r);
     }
+    if (Date.now() - r.last < every) return;
+    r.last = Date.now();
     await r.reporter.tick();
   };
 }

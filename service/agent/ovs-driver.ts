@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runCommand } from './exec';
 import { normalizeDump, parsePorts } from './flows';
-import type { BridgeDriver, FlowWatch, HostPorts } from './types';
+import { bundleText, type FlowDiff, type FlowEvent } from './flow-diff';
+import type { BridgeChange, BridgeDriver, FlowWatch, HostPorts } from './types';
 
 export interface OvsDriverOptions {
   rundir: string;
@@ -22,17 +23,31 @@ export interface OvsDriverOptions {
 export class OvsDriver implements BridgeDriver {
   readonly target: string;
   private readonly timeoutMs: number;
+  /** Processes started so far, by program and subcommand (commands and monitors): what a change or an idle interval costs. */
+  readonly spawned = new Map<string, number>();
+
+  get spawns(): number {
+    let n = 0;
+    for (const v of this.spawned.values()) n += v;
+    return n;
+  }
+
+  private count(what: string): void {
+    this.spawned.set(what, (this.spawned.get(what) ?? 0) + 1);
+  }
 
   constructor(private readonly opts: OvsDriverOptions) {
     this.target = `unix:${opts.rundir}/${opts.bridge}.mgmt`;
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
-  private ofctl(args: string[]): Promise<string> {
+  private ofctl(args: string[], okExit: number[] = []): Promise<string> {
+    this.count(`ovs-ofctl ${args.find((a) => !a.startsWith('-') && !a.startsWith('OpenFlow'))}`);
     return runCommand(
       'ovs-ofctl',
       [`--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args],
       this.timeoutMs + 1000,
+      okExit,
     );
   }
 
@@ -42,6 +57,7 @@ export class OvsDriver implements BridgeDriver {
 
   /** ovs-vsctl against this instance's database; it waits until ovs-vswitchd has applied a change. */
   private vsctl(args: string[]): Promise<string> {
+    this.count(`ovs-vsctl ${args[0]}`);
     return runCommand(
       'ovs-vsctl',
       [`--db=unix:${this.opts.rundir}/db.sock`, `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args],
@@ -62,21 +78,48 @@ export class OvsDriver implements BridgeDriver {
     return normalizeDump(await this.ofctl(['--no-names', '--no-stats', 'dump-flows', this.target]));
   }
 
-  async replaceFlows(flows: string[]): Promise<void> {
+  /** Runs `ovs-ofctl <args…> <file>` with `text` in a temporary file. */
+  private async withFile<T>(text: string, run: (file: string) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), 'microseg-flows-'));
     try {
       const file = join(dir, 'flows');
-      await writeFile(file, flows.join('\n') + '\n');
-      // One bundle: the bridge goes from the old set to the new one, or stays as it was.
-      await this.ofctl(['--bundle', 'replace-flows', this.target, file]);
+      await writeFile(file, text);
+      return await run(file);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
+  async replaceFlows(flows: string[]): Promise<void> {
+    // One bundle: the bridge goes from the old set to the new one, or stays as it was.
+    await this.withFile(flows.join('\n') + '\n', (f) => this.ofctl(['--bundle', 'replace-flows', this.target, f]));
+  }
+
+  async applyDiff(diff: FlowDiff): Promise<void> {
+    if (!diff.add.length && !diff.remove.length) return;
+    // `add`/`delete_strict` lines in one bundle (checked with OVS 3.1): all of them or none.
+    await this.withFile(bundleText(diff), (f) => this.ofctl(['--bundle', 'add-flows', this.target, f]));
+  }
+
+  async diffFlows(flows: string[]): Promise<{ missing: number; unexpected: number }> {
+    // Exit 2: the sets differ; `-` lines are on the bridge only, `+` lines in the file only. It compares
+    // action text: OpenFlow 1.3 prints both sides alike (1.0 shows goto_table as resubmit, 1.5 load as set_field).
+    const out = await this.withFile(flows.join('\n') + '\n', (f) =>
+      this.ofctl(['-O', 'OpenFlow13', '--no-names', 'diff-flows', this.target, f], [2]),
+    );
+    let missing = 0;
+    let unexpected = 0;
+    for (const l of out.split('\n')) {
+      if (l.startsWith('+')) missing++;
+      else if (l.startsWith('-')) unexpected++;
+    }
+    return { missing, unexpected };
+  }
+
   /** The daemon's control socket; read each time, the pid changes when ovs-vswitchd restarts. */
   private appctl(args: string[]): Promise<string> {
     const pid = readFileSync(join(this.opts.rundir, 'ovs-vswitchd.pid'), 'utf8').trim();
+    this.count(`ovs-appctl ${args[0]}`);
     return runCommand(
       'ovs-appctl',
       [
@@ -92,6 +135,10 @@ export class OvsDriver implements BridgeDriver {
     return this.appctl(['dpctl/dump-conntrack', '-m']);
   }
 
+  trace(flow: string, ctNext: string[]): Promise<string> {
+    return this.appctl(['ofproto/trace', this.opts.bridge, flow, ...ctNext.flatMap((s) => ['--ct-next', s])]);
+  }
+
   async flushConntrack(zone: number, tuple: string): Promise<void> {
     try {
       await this.appctl(['dpctl/flush-conntrack', `zone=${zone}`, tuple]);
@@ -104,13 +151,16 @@ export class OvsDriver implements BridgeDriver {
   /**
    * Two monitors: `ovs-ofctl monitor <bridge> watch:!initial` (a line per flow
    * added, modified or deleted) and `ovsdb-client monitor … Interface name,ofport`
-   * (ports appearing, going or renumbered). The watch ends when the flow monitor
-   * does (daemon gone); a failing port monitor only loses its early warning.
+   * (ports appearing, going or renumbered). The watch ends when either monitor
+   * does (daemon gone): the agent, which reads ports only when told, then checks
+   * everything and starts a new watch.
    */
-  watch(onChange: () => void): FlowWatch {
+  watch(onChange: (change: BridgeChange) => void): FlowWatch {
     // `ovs-ofctl monitor` opens a control socket in $OVS_RUNDIR (default /var/run/openvswitch,
     // which may not exist here): keep it in the instance's own run dir.
     const env = { ...process.env, OVS_RUNDIR: this.opts.rundir };
+    this.count('ovs-ofctl monitor');
+    this.count('ovsdb-client monitor');
     const flowsMon = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
@@ -130,28 +180,58 @@ export class OvsDriver implements BridgeDriver {
       { stdio: ['ignore', 'pipe', 'ignore'], env },
     );
     let alive = true;
-    // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both.
-    const onFlowText = (chunk: Buffer) => {
-      if (chunk.includes('event=')) onChange();
-    };
-    flowsMon.stdout.on('data', onFlowText);
-    flowsMon.stderr.on('data', onFlowText);
+    // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both, by line.
+    const onFlowLines = lineReader((lines) => {
+      const events: FlowEvent[] = [];
+      let lost = false;
+      for (const l of lines) {
+        if (/FLOW_MONITOR_PAUSED/.test(l)) lost = true;
+        if (!l.includes('event=')) continue;
+        const e = parseFlowEvent(l);
+        if (e) events.push(e);
+        else lost = true;
+      }
+      if (lost) onChange({ kind: 'flows', events: null });
+      else if (events.length) onChange({ kind: 'flows', events });
+    });
+    flowsMon.stdout.on('data', onFlowLines());
+    flowsMon.stderr.on('data', onFlowLines());
     portsMon.stdout.on('data', (chunk: Buffer) => {
-      if (/ (insert|new|delete) /.test(String(chunk))) onChange();
+      if (/ (insert|new|delete) /.test(String(chunk))) onChange({ kind: 'ports' });
     });
     portsMon.on('error', () => undefined);
+    portsMon.on('exit', () => ended());
     const stop = () => {
       alive = false;
       flowsMon.kill('SIGTERM');
       portsMon.kill('SIGTERM');
     };
-    const ended = () => {
+    function ended() {
       if (!alive) return;
       stop();
-      onChange();
-    };
+      onChange({ kind: 'ended' });
+    }
     flowsMon.on('exit', ended);
     flowsMon.on('error', ended);
     return { alive: () => alive, stop };
   }
+}
+
+/** ` event=DELETED reason=delete table=0 cookie=0x2 ip,… actions=…` → its event, table and cookie; null if unreadable. */
+export function parseFlowEvent(line: string): FlowEvent | null {
+  const m = /event=(ADDED|DELETED|MODIFIED)\b.*?\btable=(\d+) cookie=(0x[0-9a-f]+|\d+)\b/.exec(line);
+  return m ? { event: m[1] as FlowEvent['event'], table: Number(m[2]), cookie: BigInt(m[3]) } : null;
+}
+
+/** A data handler per stream that hands on whole lines (a chunk may end mid-line). */
+function lineReader(onLines: (lines: string[]) => void): () => (chunk: Buffer) => void {
+  return () => {
+    let rest = '';
+    return (chunk) => {
+      const text = rest + String(chunk);
+      const cut = text.lastIndexOf('\n');
+      rest = text.slice(cut + 1);
+      if (cut >= 0) onLines(text.slice(0, cut).split('\n'));
+    };
+  };
 }

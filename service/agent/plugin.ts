@@ -3,6 +3,9 @@
  * started when the app is ready, stopped when it closes.
  *
  * Env: MICROSEG_AGENT_INTERVAL (reconcile interval, default 2s; e.g. 500ms),
+ * MICROSEG_AGENT_FULL_CHECK (how often the whole bridge is compared, default 60s),
+ * MICROSEG_OBSERVE_INTERVAL (observation rounds, default 5s),
+ * MICROSEG_VERIFY_SAMPLE (connections traced after each realization, default 8; 0: off),
  * MICROSEG_EMBEDDED_AGENTS=off to run none (every host then needs a standalone agent).
  * With a data directory, each agent keeps its host's last realized policy in
  * `<data dir>/agent-state/<host>.policy.json`.
@@ -13,17 +16,21 @@ import fp from 'fastify-plugin';
 import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
 import { fileCache } from './policy-cache';
-import { requireDuration } from '../model/duration';
-import { INTERVAL_RANGE } from './host-agent';
 import { observationAfterPass } from './observe';
+import { readAgentTimings, type AgentTimings } from './timings';
 import type { ObservationDecoder } from './reporter';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { CompileHost } from './types';
 import { pipelineDecoder } from './decode';
+import { readVerifySample } from './verifier';
 
 export interface EmbeddedAgentsPluginOptions {
   intervalMs?: number;
+  fullCheckMs?: number;
+  observeIntervalMs?: number;
   enabled?: boolean;
+  /** Connections each verifier traces after a realization (default MICROSEG_VERIFY_SAMPLE, else 8). */
+  verifySample?: number;
   /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
@@ -33,15 +40,13 @@ export interface EmbeddedAgentsPluginOptions {
 /** The embedded agents' last realized policies, one file per host, under the service's data directory. */
 export const AGENT_STATE_DIR = 'agent-state';
 
-export function readAgentOptions(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; intervalMs: number } {
+export function readAgentOptions(
+  env: NodeJS.ProcessEnv = process.env,
+): { enabled: boolean; verifySample: number } & AgentTimings {
   const flag = env.MICROSEG_EMBEDDED_AGENTS;
   if (flag !== undefined && !['on', 'off', ''].includes(flag))
     throw new Error(`MICROSEG_EMBEDDED_AGENTS must be "on" or "off", got "${flag}"`);
-  const interval = env.MICROSEG_AGENT_INTERVAL;
-  return {
-    enabled: flag !== 'off',
-    intervalMs: interval ? requireDuration(interval, 'MICROSEG_AGENT_INTERVAL', INTERVAL_RANGE) : 2000,
-  };
+  return { enabled: flag !== 'off', verifySample: readVerifySample(env), ...readAgentTimings(env) };
 }
 
 declare module 'fastify' {
@@ -61,8 +66,12 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
         link,
         compile: opts.compile ?? compileHost,
         intervalMs: opts.intervalMs,
+        fullCheckMs: opts.fullCheckMs,
+        verifySample: opts.verifySample,
         log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
-        afterPass: opts.decoderFor ? observationAfterPass({ link, decoderFor: opts.decoderFor }) : undefined,
+        afterPass: opts.decoderFor
+          ? observationAfterPass({ link, decoderFor: opts.decoderFor, intervalMs: opts.observeIntervalMs })
+          : undefined,
         cacheFor: dataDir ? (host) => fileCache(join(dataDir, AGENT_STATE_DIR), host) : undefined,
       });
       app.decorate('embeddedAgents', agents);

@@ -4,6 +4,7 @@
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import type { AgentStatusReport } from '../model/host-status';
+import type { FlowDiff, FlowEvent } from './flow-diff';
 
 /** OpenFlow port numbers by OVS interface name, read from the bridge (same shape as the compiler's HostPorts). */
 export interface HostPorts {
@@ -16,7 +17,12 @@ export interface CompiledFlows {
   generation: number;
   flows: string[];
 }
-export type CompileHost = (snapshot: PolicySnapshot, host: string, ports: HostPorts) => CompiledFlows;
+/** In the caller's thread, or (embedded agents) a worker thread's answer (compile-pool.ts). */
+export type CompileHost = (
+  snapshot: PolicySnapshot,
+  host: string,
+  ports: HostPorts,
+) => CompiledFlows | Promise<CompiledFlows>;
 
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
 export interface PolicyLink {
@@ -42,16 +48,29 @@ export interface BridgeDriver {
   dumpFlows(): Promise<string[]>;
   /** Atomically makes the bridge hold exactly `flows` (one bundle). */
   replaceFlows(flows: string[]): Promise<void>;
+  /** Optional: applies only the difference, atomically (one bundle of deletes and adds); else replaceFlows. */
+  applyDiff?(diff: FlowDiff): Promise<void>;
+  /** Optional: how the bridge differs from `flows` (compared by Open vSwitch itself); else a dump is compared. */
+  diffFlows?(flows: string[]): Promise<{ missing: number; unexpected: number }>;
   /**
    * Optional: calls `onChange` whenever the bridge's flows change (anyone's change,
-   * ours included) or the watch ends (daemon gone). Lets drift be repaired at once.
+   * ours included: the events say which), a port appears, goes or is renumbered,
+   * or the watch ends (daemon gone). Lets drift be repaired at once, without polling.
    */
-  watch?(onChange: () => void): FlowWatch;
+  watch?(onChange: (change: BridgeChange) => void): FlowWatch;
   /** Optional: `ovs-appctl dpctl/dump-conntrack -m` of the bridge's datapath (text). */
   dumpConntrack?(): Promise<string>;
+  /**
+   * Optional: `ovs-appctl ofproto/trace BRIDGE FLOW --ct-next S…` (the verifier and POST /v1/trace).
+   * Reads only: a trace never changes the bridge's flows or its conntrack table.
+   */
+  trace?(flow: string, ctNext: string[]): Promise<string>;
   /** Optional: deletes the conntrack entries of `zone` matching the original-direction `tuple` (revoke.ts). */
   flushConntrack?(zone: number, tuple: string): Promise<void>;
 }
+
+/** `events` null: a flow change the driver could not parse (treated as drift to check). */
+export type BridgeChange = { kind: 'flows'; events: FlowEvent[] | null } | { kind: 'ports' } | { kind: 'ended' };
 
 export interface FlowWatch {
   alive(): boolean;

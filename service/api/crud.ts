@@ -1,13 +1,14 @@
 /**
  * Create, read, update, delete and list for every kind under /v1/<collection>,
- * objects addressed by name. Request schemas are the TypeBox inputs of
- * schemas.ts, so the same definitions validate, type and document.
+ * objects addressed by name: the `microseg-crud` plugin. Request schemas are
+ * the TypeBox inputs of schemas.ts, and the TypeBox type provider types the
+ * handlers from them, so the same definitions validate, type and document.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
-import type { Bodies } from '../model/validate';
-import type { PolicyStore, WriteOutcome } from '../store/store';
+import type { WriteOutcome } from '../store/store';
 import { DomainError } from '../model/errors';
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
@@ -48,20 +49,13 @@ export const ErrorSchema = Type.Object(
 );
 
 /** The PUT body: the whole object, optionally with the version it was read at. */
-function replaceBody(input: TSchema): TSchema {
-  const props = (input as unknown as { properties: Record<string, TSchema> }).properties;
-  return Type.Object(
-    {
-      ...props,
-      version: Type.Optional(
-        Type.Integer({
-          minimum: 1,
-          description: 'The version you read; 409 if it is stale (alternative to If-Match).',
-        }),
-      ),
-    },
-    { additionalProperties: false },
-  );
+function replaceBody<T extends TObject>(input: T) {
+  const version = Type.Object({
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'The version you read; 409 if it is stale (alternative to If-Match).' }),
+    ),
+  });
+  return Type.Composite([input, version], { additionalProperties: false });
 }
 
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3; `*` or absent → undefined. */
@@ -73,7 +67,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
-  const header = parseIfMatch((request.headers as Record<string, string | undefined>)['if-match']);
+  const header = parseIfMatch(request.headers['if-match'] as string | undefined);
   if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
     throw new DomainError('bad_request', `If-Match (${header}) and version (${bodyVersion}) disagree`, 'version');
   }
@@ -89,109 +83,114 @@ function clientGone(reply: FastifyReply): { signal: AbortSignal } {
   return { signal: controller.signal };
 }
 
-export function registerCrudRoutes(app: FastifyInstance, store: PolicyStore): void {
-  for (const kind of Object.keys(KINDS) as Kind[]) {
-    const { collection, input, output } = KINDS[kind];
-    const base = `/v1/${collection}`;
-    const tags = [collection];
-    const withEtag = <T extends { version: number }>(reply: { header(k: string, v: string): unknown }, obj: T) => {
-      reply.header('etag', `"${obj.version}"`);
-      return obj;
-    };
-
-    app.get(
-      base,
-      {
-        schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } },
-      },
-      async () => ({ items: await store.list(kind) }),
-    );
-
-    app.post(
-      base,
-      {
-        schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } },
-      },
-      async (request, reply) => {
-        const outcome = newOutcome();
-        const created = await store.create(kind, request.body as Bodies[typeof kind], {
-          ...clientGone(reply),
-          outcome,
-        });
-        outcomeHeaders(reply, outcome);
-        reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
-        return withEtag(reply, created);
-      },
-    );
-
-    app.get(
-      `${base}/:name`,
-      {
-        schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } },
-      },
-      async (request, reply) => withEtag(reply, await store.get(kind, (request.params as { name: string }).name)),
-    );
-
-    app.get(
-      `${base}/by-id/:id`,
-      {
-        schema: {
-          tags,
-          summary: `Read a ${kind} by its id (which a rename keeps)`,
-          params: IdParams,
-          response: { 200: output, '4xx': ErrorSchema },
-        },
-      },
-      async (request, reply) => withEtag(reply, await store.getById(kind, (request.params as { id: string }).id)),
-    );
-
-    app.put(
-      `${base}/:name`,
-      {
-        schema: {
-          tags,
-          summary: `Replace a ${kind} (may rename it)`,
-          params: NameParams,
-          headers: IfMatchHeaders,
-          body: replaceBody(input),
-          response: { 200: output, '4xx': ErrorSchema },
-        },
-      },
-      async (request, reply) => {
-        const { version, ...body } = request.body as Record<string, unknown> & { version?: number };
-        const outcome = newOutcome();
-        const updated = await store.replace(
-          kind,
-          (request.params as { name: string }).name,
-          body as unknown as Bodies[typeof kind],
-          expectedVersion(request, version),
-          { ...clientGone(reply), outcome },
-        );
-        outcomeHeaders(reply, outcome);
-        return withEtag(reply, updated);
-      },
-    );
-
-    app.delete(
-      `${base}/:name`,
-      {
-        schema: {
-          tags,
-          summary: `Delete a ${kind}`,
-          params: NameParams,
-          headers: IfMatchHeaders,
-          response: { '4xx': ErrorSchema },
-        },
-      },
-      async (request, reply) => {
-        const outcome = newOutcome();
-        await store.remove(kind, (request.params as { name: string }).name, expectedVersion(request, undefined), {
-          ...clientGone(reply),
-          outcome,
-        });
-        outcomeHeaders(reply, outcome);
-        reply.code(204).send();
-      },
-    );
-  }
+/**
+ * @fastify/type-provider-typebox's TypeBoxTypeProvider for the requests (bodies, params, headers typed from
+ * their schemas); replies are the store's objects, which fast-json-stringify shapes by the response schemas.
+ */
+interface TypeBoxRequests extends FastifyTypeProvider {
+  validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+  serializer: unknown;
 }
+
+/** The routes of one kind. */
+function kindRoutes(untyped: FastifyInstance, kind: Kind): void {
+  const app = untyped.withTypeProvider<TypeBoxRequests>();
+  const store = app.store;
+  const { collection, input, output } = KINDS[kind];
+  const base = `/v1/${collection}`;
+  const tags = [collection];
+  const withEtag = <T extends { version: number }>(reply: { header(k: string, v: string): unknown }, obj: T) => {
+    reply.header('etag', `"${obj.version}"`);
+    return obj;
+  };
+
+  app.get(
+    base,
+    { schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } } },
+    async () => ({ items: await store.list(kind) }),
+  );
+
+  app.post(
+    base,
+    { schema: { tags, summary: `Create a ${kind}`, body: input, response: { 201: output, '4xx': ErrorSchema } } },
+    async (request, reply) => {
+      const outcome = newOutcome();
+      const created = await store.create(kind, request.body, { ...clientGone(reply), outcome });
+      outcomeHeaders(reply, outcome);
+      reply.code(201).header('location', `${base}/${encodeURIComponent(created.name)}`);
+      return withEtag(reply, created);
+    },
+  );
+
+  app.get(
+    `${base}/:name`,
+    { schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } } },
+    async (request, reply) => withEtag(reply, await store.get(kind, request.params.name)),
+  );
+
+  app.get(
+    `${base}/by-id/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Read a ${kind} by its id (which a rename keeps)`,
+        params: IdParams,
+        response: { 200: output, '4xx': ErrorSchema },
+      },
+    },
+    async (request, reply) => withEtag(reply, await store.getById(kind, request.params.id)),
+  );
+
+  app.put(
+    `${base}/:name`,
+    {
+      schema: {
+        tags,
+        summary: `Replace a ${kind} (may rename it)`,
+        params: NameParams,
+        headers: IfMatchHeaders,
+        body: replaceBody(input),
+        response: { 200: output, '4xx': ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { version, ...body } = request.body;
+      const outcome = newOutcome();
+      const updated = await store.replace(kind, request.params.name, body, expectedVersion(request, version), {
+        ...clientGone(reply),
+        outcome,
+      });
+      outcomeHeaders(reply, outcome);
+      return withEtag(reply, updated);
+    },
+  );
+
+  app.delete(
+    `${base}/:name`,
+    {
+      schema: {
+        tags,
+        summary: `Delete a ${kind}`,
+        params: NameParams,
+        headers: IfMatchHeaders,
+        response: { '4xx': ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const outcome = newOutcome();
+      await store.remove(kind, request.params.name, expectedVersion(request, undefined), {
+        ...clientGone(reply),
+        outcome,
+      });
+      outcomeHeaders(reply, outcome);
+      reply.code(204).send();
+    },
+  );
+}
+
+export const crudPlugin = fp(
+  async (app) => {
+    for (const kind of Object.keys(KINDS) as Kind[]) kindRoutes(app, kind);
+  },
+  { name: 'microseg-crud', dependencies: ['microseg-core'], fastify: '5.x' },
+);

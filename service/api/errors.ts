@@ -31,7 +31,7 @@ const CODES: Record<number, string> = {
 };
 
 /** The HTTP status of each domain error. */
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 422 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 422 | 503 | 504> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -42,6 +42,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 422 | 503> = {
   version_conflict: 409,
   invalid: 422,
   unavailable: 503,
+  timeout: 504,
 };
 
 export function toErrorBody(err: FastifyError | DomainError | Error): { status: number; body: ErrorBody } {

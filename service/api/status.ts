@@ -1,8 +1,10 @@
-/** /healthz, /v1/status (generation and host realization) and /v1/reachability (the reference evaluator). */
-import type { FastifyInstance } from 'fastify';
+/**
+ * The `microseg-status` plugin: /healthz, /v1/status (generation and host realization) and /v1/reachability
+ * (the reference evaluator).
+ */
+import fp from 'fastify-plugin';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { PolicyStore } from '../store/store';
 import type { PolicySnapshot } from '../model/snapshot';
 import { parseAddress } from '../model/net';
 import { DomainError } from '../model/errors';
@@ -54,84 +56,99 @@ function numberParam(value: string | undefined, field: string, min: number, max:
 /** /healthz answers within this, whatever the database does (the promise is 2 s). */
 const HEALTH_DEADLINE_MS = 1500;
 
-export function registerStatusRoutes(untyped: FastifyInstance, store: PolicyStore, explainImpl?: Explain): void {
-  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
-  app.get(
-    '/healthz',
-    {
-      logLevel: 'warn',
-      config: { access: 'open' },
-      schema: {
-        tags: ['status'],
-        summary: `Health: the service answers and reaches its database within ${HEALTH_DEADLINE_MS / 1000} s (else 503); no token needed`,
-      },
-    },
-    async (request, reply) => {
-      let timer: NodeJS.Timeout | undefined;
-      // A frozen database must not freeze the health check: it answers in time either way.
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new DomainError('unavailable', `the database did not answer within ${HEALTH_DEADLINE_MS / 1000} s`)),
-          HEALTH_DEADLINE_MS,
-        );
-      });
-      try {
-        return { ok: true, generation: await Promise.race([store.refresh(), late]) };
-      } catch (err) {
-        request.log.error({ err }, 'health check: database unreachable');
-        const message = asUnavailable(err)?.message ?? 'the database is unavailable';
-        return reply.code(503).send({ ok: false, error: 'unavailable', message, field: null });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  );
-
-  app.get(
-    '/v1/status',
-    { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } },
-    async () => {
-      const generation = await store.refresh();
-      const hosts = await store.list('host');
-      return { generation, hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
-    },
-  );
-
-  app.get(
-    '/v1/reachability',
-    {
-      schema: {
-        tags: ['status'],
-        summary: 'Explain whether a connection is allowed, and by which layer and rule',
-        querystring: ReachabilityQuery,
-        response: { 200: ReachabilityResult },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const snapshot = await store.getSnapshot();
-      for (const field of ['src', 'dst'] as const) {
-        const value = q[field] as string;
-        if (parseAddress(value) === null && !snapshot.entities.some((e) => e.name === value)) {
-          throw new DomainError('not_found', `${field}: "${value}" is neither an IP address nor an entity name`, field);
-        }
-      }
-      const query: ExplainQuery = {
-        src: q.src as string,
-        dst: q.dst as string,
-        protocol: q.protocol as ExplainQuery['protocol'],
-        port: numberParam(q.port, 'port', 1, 65535),
-        icmp_type: numberParam(q.icmp_type, 'icmp_type', 0, 255),
-        icmp_code: numberParam(q.icmp_code, 'icmp_code', 0, 255),
-      };
-      for (const k of Object.keys(query) as (keyof ExplainQuery)[]) if (query[k] === undefined) delete query[k];
-      try {
-        return { ...(explainImpl ?? explain)(snapshot, query), drafts: explainDrafts(snapshot, query) };
-      } catch (err) {
-        if (err instanceof ExplainInputError) throw new DomainError('invalid', err.message, err.field);
-        throw err;
-      }
-    },
-  );
+export interface StatusOptions {
+  /** Replaces the reference evaluator (tests). */
+  explain?: Explain;
 }
+
+export const statusPlugin = fp<StatusOptions>(
+  async (untyped, { explain: explainImpl }) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
+    const store = app.store;
+    app.get(
+      '/healthz',
+      {
+        logLevel: 'warn',
+        config: { access: 'open' },
+        schema: {
+          tags: ['status'],
+          summary: `Health: the service answers and reaches its database within ${HEALTH_DEADLINE_MS / 1000} s (else 503); no token needed`,
+        },
+      },
+      async (request, reply) => {
+        let timer: NodeJS.Timeout | undefined;
+        // A frozen database must not freeze the health check: it answers in time either way.
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new DomainError('unavailable', `the database did not answer within ${HEALTH_DEADLINE_MS / 1000} s`),
+              ),
+            HEALTH_DEADLINE_MS,
+          );
+        });
+        try {
+          return { ok: true, generation: await Promise.race([store.refresh(), late]) };
+        } catch (err) {
+          request.log.error({ err }, 'health check: database unreachable');
+          const message = asUnavailable(err)?.message ?? 'the database is unavailable';
+          return reply.code(503).send({ ok: false, error: 'unavailable', message, field: null });
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    );
+
+    app.get(
+      '/v1/status',
+      { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } },
+      async () => {
+        const generation = await store.refresh();
+        const hosts = await store.list('host');
+        return { generation, hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
+      },
+    );
+
+    app.get(
+      '/v1/reachability',
+      {
+        schema: {
+          tags: ['status'],
+          summary: 'Explain whether a connection is allowed, and by which layer and rule',
+          querystring: ReachabilityQuery,
+          response: { 200: ReachabilityResult },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const snapshot = await store.getSnapshot();
+        for (const field of ['src', 'dst'] as const) {
+          const value = q[field] as string;
+          if (parseAddress(value) === null && !snapshot.entities.some((e) => e.name === value)) {
+            throw new DomainError(
+              'not_found',
+              `${field}: "${value}" is neither an IP address nor an entity name`,
+              field,
+            );
+          }
+        }
+        const query: ExplainQuery = {
+          src: q.src as string,
+          dst: q.dst as string,
+          protocol: q.protocol as ExplainQuery['protocol'],
+          port: numberParam(q.port, 'port', 1, 65535),
+          icmp_type: numberParam(q.icmp_type, 'icmp_type', 0, 255),
+          icmp_code: numberParam(q.icmp_code, 'icmp_code', 0, 255),
+        };
+        for (const k of Object.keys(query) as (keyof ExplainQuery)[]) if (query[k] === undefined) delete query[k];
+        try {
+          return { ...(explainImpl ?? explain)(snapshot, query), drafts: explainDrafts(snapshot, query) };
+        } catch (err) {
+          if (err instanceof ExplainInputError) throw new DomainError('invalid', err.message, err.field);
+          throw err;
+        }
+      },
+    );
+  },
+  { name: 'microseg-status', dependencies: ['microseg-core'], fastify: '5.x' },
+);

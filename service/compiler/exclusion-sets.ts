@@ -13,8 +13,8 @@
  * written as the difference instead: same packets, whichever is smaller.
  */
 import { addressSet, type AddressSet } from './address-sets';
-import { BASE_COOKIE, PRIORITY, REG, REG_MATCH } from './pipeline';
-import type { FlowSet } from './flow-set';
+import { PRIORITY, REG_MATCH } from './pipeline';
+import { flow, type FlowSet } from './flow-set';
 
 export interface AddressFields {
   v4: string;
@@ -63,27 +63,17 @@ export class ExclusionSets {
    * table: per set, its excluded CIDRs above its included ones, the latter setting its bit.
    */
   emit(fs: FlowSet, table: number, lookup: number, next: number): void {
-    const cookie = BASE_COOKIE;
     const sets = [...this.sets.values()];
-    const lookups = sets.map((s) => `load:0x${s.bit.toString(16)}->${REG.SET}[],resubmit(,${lookup})`);
-    const actions = sets.length
-      ? `load:0->${REG.SETS}[],${lookups.join(',')},goto_table:${next}`
-      : `goto_table:${next}`;
-    fs.add({ table, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions });
+    const dispatch = flow(table, PRIORITY.TABLE_MISS);
+    if (sets.length) dispatch.clear('SETS');
+    for (const s of sets) dispatch.load('SET', s.bit).resubmit(lookup);
+    fs.add(dispatch.goto(next));
     for (const s of sets) {
       const at = `${REG_MATCH.SET}=0x${s.bit.toString(16)}`;
       // An empty action list ("drop") inside a resubmit only ends that lookup: the bit stays clear.
-      for (const m of s.except)
-        fs.add({ table: lookup, priority: PRIORITY.SET_EXCEPT, match: `${at},${m}`, cookie, actions: 'drop' });
-      for (const m of s.include)
-        fs.add({
-          table: lookup,
-          priority: PRIORITY.SET_INCLUDE,
-          match: `${at},${m}`,
-          cookie,
-          actions: `load:1->${REG.SETS}[${s.bit}]`,
-        });
+      for (const m of s.except) fs.add(flow(lookup, PRIORITY.SET_EXCEPT).match(at, m).drop());
+      for (const m of s.include) fs.add(flow(lookup, PRIORITY.SET_INCLUDE).match(at, m).setBit('SETS', s.bit).done());
     }
-    if (sets.length) fs.add({ table: lookup, priority: PRIORITY.TABLE_MISS, match: '', cookie, actions: 'drop' });
+    if (sets.length) fs.add(flow(lookup, PRIORITY.TABLE_MISS).drop());
   }
 }

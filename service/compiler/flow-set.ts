@@ -40,6 +40,9 @@ export function canonicalMatch(match: string): string {
     .join(',');
 }
 
+/** Ends a deciding flow (its verdict loads and goto). */
+export type Decide = (f: FlowBuilder) => Flow;
+
 export class FlowSet {
   private readonly flows = new Map<string, Flow>();
   private conjIds = 0;
@@ -71,20 +74,23 @@ export class FlowSet {
   /**
    * Allows the cross product of `dims` (each a non-empty list of match strings,
    * one per dimension) with `actions`: one flow per match when there is one
-   * dimension, else a conjunction, so flows grow with the sum of the lists.
+   * dimension, else a conjunction, so flows grow with the sum of the lists. `decide` ends each deciding flow.
    */
-  addProduct(table: number, priority: number, cookie: bigint, dims: string[][], actions: string): void {
+  addProduct(table: number, priority: number, cookie: bigint, dims: string[][], decide: Decide): void {
     if (dims.length === 1) {
-      for (const match of dims[0]) this.add({ table, priority, match, actions, cookie });
+      for (const match of dims[0]) this.add(decide(flow(table, priority, cookie).match(match)));
       return;
     }
     const id = ++this.conjIds;
     dims.forEach((dim, k) => {
-      for (const match of dim) {
-        this.add({ table, priority, match, actions: `conjunction(${id},${k + 1}/${dims.length})`, cookie });
-      }
+      for (const match of dim)
+        this.add(
+          flow(table, priority, cookie)
+            .match(match)
+            .conjunction(id, k + 1, dims.length),
+        );
     });
-    this.add({ table, priority, match: `conj_id=${id}`, actions, cookie });
+    this.add(decide(flow(table, priority, cookie).match(`conj_id=${id}`)));
   }
 
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
@@ -125,6 +131,34 @@ export class FlowBuilder {
     return this;
   }
 
+  /** Zeroes a declared register. */
+  clear(reg: RegisterName): this {
+    this.loads.push(`load:0->${REG[reg]}[]`);
+    return this;
+  }
+
+  /** Sets one bit of a declared register. */
+  setBit(reg: RegisterName, bit: number): this {
+    this.loads.push(`load:1->${REG[reg]}[${bit}]`);
+    return this;
+  }
+
+  /** Looks the packet up in `table` and comes back (after the loads before it). */
+  resubmit(table: number): this {
+    this.loads.push(`resubmit(,${table})`);
+    return this;
+  }
+
+  /** The flow as clause `k` of `n` of conjunction `id`. */
+  conjunction(id: number, k: number, n: number): Flow {
+    return this.then(`conjunction(${id},${k}/${n})`);
+  }
+
+  /** The flow ending the pipeline for the packet: no output. */
+  drop(): Flow {
+    return this.then('drop');
+  }
+
   /** The flow going on to `table` after its loads. */
   goto(table: number): Flow {
     return this.then(`goto_table:${table}`);
@@ -137,8 +171,13 @@ export class FlowBuilder {
       priority: this.priority,
       cookie: this.cookie,
       match: this.fields.join(','),
-      actions: [...this.loads, actions].join(','),
+      actions: [...this.loads, actions].filter((a) => a !== '').join(','),
     };
+  }
+
+  /** The flow with its loads only: in a resubmitted lookup, back to the caller. */
+  done(): Flow {
+    return this.then('');
   }
 }
 

@@ -1,5 +1,6 @@
 /** What one host's bridge holds: its entities (with OpenFlow ports when present) and its uplink ports. Pure. */
-import type { PolicySnapshot, SnapshotEntity, SnapshotHost } from '../model/snapshot';
+import type { SnapshotEntity, SnapshotHost } from '../model/snapshot';
+import type { CompileContext } from './context';
 import { byName } from '../model/verdicts';
 
 export interface HostPorts {
@@ -24,13 +25,14 @@ function checkOfport(name: string, value: unknown): number {
   return value;
 }
 
-export function hostView(snapshot: PolicySnapshot, hostName: string, ports: HostPorts): HostView {
-  const host = snapshot.hosts.find((h) => h.name === hostName);
+export function hostView(ctx: CompileContext, hostName: string, ports: HostPorts): HostView {
+  const host = ctx.host(hostName);
   if (!host) throw new Error(`host ${JSON.stringify(hostName)} is not in the policy snapshot`);
   const portOf = (name: string) =>
     Object.prototype.hasOwnProperty.call(ports, name) ? checkOfport(name, ports[name]) : null;
-  const local = snapshot.entities
-    .filter((e) => e.host === hostName)
+  const local = ctx
+    .entitiesOn(hostName)
+    .slice()
     .sort(byName)
     .map((entity) => ({ entity, ofport: portOf(entity.port) }));
   const uplinks = [...new Set(host.uplinks.map(portOf).filter((p): p is number => p !== null))].sort((a, b) => a - b);

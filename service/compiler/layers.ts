@@ -6,9 +6,8 @@
  * commit table) or falls through to the next. See docs/semantics.md "Layers".
  */
 import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from '../model/protocols';
-import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/schemas';
+import { STRICT, type PeerT, type ServiceT } from '../model/schemas';
 import type {
-  PolicySnapshot,
   SnapshotApplicationRule,
   SnapshotEntity,
   SnapshotInbound,
@@ -18,11 +17,12 @@ import type {
 import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
+import type { CompileContext } from './context';
 import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-sets';
-import type { FlowSet } from './flow-set';
+import { flow, type Decide, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
-import { cookieFor, encodeMark, PRIORITY, REG, REG_MATCH, TABLE, type Side } from './pipeline';
+import { cookieFor, encodeMark, PRIORITY, REG_MATCH, TABLE, type Side } from './pipeline';
 import type { Layer, Verdict } from '../model/verdicts';
 
 interface SideSpec {
@@ -80,30 +80,39 @@ const SIDES: Omit<SideSpec, 'sets'>[] = [
 
 type Present = LocalEntity & { ofport: number };
 
-function verdictActions(spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): string {
-  const mark = encodeMark(verdict, layer, spec.side);
-  return `load:0x${mark.toString(16)}->${REG.VERDICT}[],load:0x${rule.toString(16)}->${REG.RULE}[],goto_table:${spec.tables.commit}`;
-}
+/** Ends a flow with the side's verdict and deciding rule, on to the commit table. */
+const decides =
+  (spec: SideSpec, verdict: Verdict, layer: Layer, rule: number): Decide =>
+  (f) =>
+    f
+      .load('VERDICT', encodeMark(verdict, layer, spec.side))
+      .load('RULE', rule)
+      .goto(spec.tables.commit);
 
-const entityMatches = (spec: SideSpec, members: Present[]) =>
-  members.map((m) => `${spec.entityReg}=0x${m.ofport.toString(16)}`);
-
-const ipsOf = (entities: SnapshotEntity[], selector: SelectorT) =>
-  entities.filter((e) => selectorMatches(selector, e)).flatMap((e) => e.ips);
+const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
+const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
 /**
  * The peer as address matches on `fields`; null = any address (no dimension). Parts with exclusions
  * (the peer's `except`, an address group's own `except`) go through the side's excluding sets.
  */
-function peerMatches(snapshot: PolicySnapshot, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] | null {
+function peerMatches(ctx: CompileContext, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] | null {
   const except = peer.except ?? [];
   if (peer.any && except.length === 0) return null;
+  // Without exclusions the answer depends on the snapshot alone: shared by every rule and host naming this peer.
+  const pure = except.length === 0 && (peer.address_groups ?? []).every((n) => !ctx.addressGroup(n)?.except.length);
+  if (pure) return ctx.memo(`peer|${fields.v4}|${JSON.stringify(peer)}`, () => peerAddresses(ctx, spec, fields, peer));
+  return peerAddresses(ctx, spec, fields, peer);
+}
+
+function peerAddresses(ctx: CompileContext, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] {
+  const except = peer.except ?? [];
   const plain: string[] = [];
   const groups: { cidrs: string[]; except: string[] }[] = [];
-  if (peer.categories) plain.push(...ipsOf(snapshot.entities, { categories: peer.categories }));
+  if (peer.categories) plain.push(...ctx.ipsOf({ categories: peer.categories }));
   plain.push(...(peer.cidrs ?? []));
   for (const name of peer.address_groups ?? []) {
-    const group = snapshot.address_groups.find((g) => g.name === name);
+    const group = ctx.addressGroup(name);
     if (!group) continue;
     if (group.except.length === 0) plain.push(...group.cidrs);
     else groups.push(group);
@@ -138,12 +147,20 @@ function serviceMatches(service: ServiceT): string[] {
 
 /** The entry's services as matches; null = every protocol and port (no dimension). */
 function entryServiceMatches(
-  snapshot: PolicySnapshot,
+  ctx: CompileContext,
+  entry: { services: ServiceT[]; service_groups: string[] },
+): string[] | null {
+  const key = `services|${JSON.stringify([entry.services, entry.service_groups])}`;
+  return ctx.memo(key, () => listedServiceMatches(ctx, entry));
+}
+
+function listedServiceMatches(
+  ctx: CompileContext,
   entry: { services: ServiceT[]; service_groups: string[] },
 ): string[] | null {
   const services = [
     ...entry.services,
-    ...entry.service_groups.flatMap((name) => snapshot.service_groups.find((g) => g.name === name)?.services ?? []),
+    ...entry.service_groups.flatMap((name) => ctx.serviceGroup(name)?.services ?? []),
   ];
   if (services.length === 0 && entry.service_groups.length === 0) return null;
   if (services.some((s) => s.protocol === 'any')) return null;
@@ -164,7 +181,7 @@ interface TargetedRule {
  */
 function targetedLayer<R extends TargetedRule>(
   fs: FlowSet,
-  snapshot: PolicySnapshot,
+  ctx: CompileContext,
   spec: SideSpec,
   present: Present[],
   layer: Layer,
@@ -182,13 +199,8 @@ function targetedLayer<R extends TargetedRule>(
     deciding.set(member, chosen);
     const first = chosen[0];
     const id = first.id;
-    fs.add({
-      table,
-      priority: PRIORITY.SIDE_DEFAULT,
-      match: `${spec.entityReg}=0x${member.ofport.toString(16)}`,
-      cookie: cookieFor(layer, id),
-      actions: verdictActions(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id),
-    });
+    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id);
+    fs.add(deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, id)).match(entityMatch(spec, member))));
   }
   sorted.forEach((rule, rank) => {
     const members = present.filter((m) => deciding.get(m)?.includes(rule));
@@ -196,7 +208,7 @@ function targetedLayer<R extends TargetedRule>(
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
-    const allow = verdictActions(spec, 'allow', layer, id);
+    const allow = decides(spec, 'allow', layer, id);
     const { allowAll, entries, intraGroup } = allowing(rule);
     if (allowAll) {
       fs.addProduct(table, priority, cookie, [entityMatches(spec, members)], allow);
@@ -204,7 +216,7 @@ function targetedLayer<R extends TargetedRule>(
     }
     if (intraGroup) {
       // Both ends in the target: allowed whatever the lists say.
-      const peers = addressMatches(spec.peer, addressSet(ipsOf(snapshot.entities, rule.target)));
+      const peers = ctx.memberMatches(spec.peer, [rule.target]);
       if (peers.length > 0) fs.addProduct(table, priority, cookie, [entityMatches(spec, members), peers], allow);
     }
     for (const entry of entries) {
@@ -212,8 +224,8 @@ function targetedLayer<R extends TargetedRule>(
       const narrow = spec.side === 'egress' ? (entry as SnapshotOutbound).from : (entry as SnapshotInbound).to;
       const peer = spec.side === 'egress' ? (entry as SnapshotOutbound).to : (entry as SnapshotInbound).from;
       const own = narrow ? members.filter((m) => selectorMatches(narrow, m.entity)) : members;
-      const peers = peerMatches(snapshot, spec, spec.peer, peer);
-      const services = entryServiceMatches(snapshot, entry);
+      const peers = peerMatches(ctx, spec, spec.peer, peer);
+      const services = entryServiceMatches(ctx, entry);
       if (own.length === 0 || peers?.length === 0 || services?.length === 0) continue;
       const dims = [entityMatches(spec, own), peers, services].filter((d): d is string[] => d !== null);
       fs.addProduct(table, priority, cookie, dims, allow);
@@ -225,34 +237,29 @@ const isStrict = (e: SnapshotEntity) => e.categories[STRICT.category] === STRICT
 
 function quarantineLayer(
   fs: FlowSet,
-  snapshot: PolicySnapshot,
+  ctx: CompileContext,
   spec: SideSpec,
   present: Present[],
   strict: Present[],
 ): void {
   const table = spec.tables.quarantine;
   // Strict at either end: deny, whatever any rule lists (rule 0: no rule decides it, the category does).
-  const deny = verdictActions(spec, 'deny', 'quarantine', 0);
-  for (const match of entityMatches(spec, strict))
-    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
-  for (const match of addressMatches(spec.peer, addressSet(snapshot.entities.filter(isStrict).flatMap((e) => e.ips)))) {
-    fs.add({ table, priority: PRIORITY.STRICT, match, cookie: cookieFor('quarantine', 0), actions: deny });
+  const deny = decides(spec, 'deny', 'quarantine', 0);
+  const cookie = cookieFor('quarantine', 0);
+  for (const match of entityMatches(spec, strict)) fs.add(deny(flow(table, PRIORITY.STRICT, cookie).match(match)));
+  for (const match of ctx.memberMatches(spec.peer, [{ categories: { [STRICT.category]: [STRICT.value] } }])) {
+    fs.add(deny(flow(table, PRIORITY.STRICT, cookie).match(match)));
   }
-  const rules: SnapshotQuarantineRule[] = snapshot.quarantine_rules;
-  targetedLayer(fs, snapshot, spec, present, 'quarantine', table, rules, (r) => ({
+  const rules: SnapshotQuarantineRule[] = ctx.snapshot.quarantine_rules;
+  targetedLayer(fs, ctx, spec, present, 'quarantine', table, rules, (r) => ({
     allowAll: false,
     entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
-  const quarantined = snapshot.entities.filter((e) => !isStrict(e) && rules.some((r) => selectorMatches(r.target, e)));
+  const quarantined = rules.flatMap((r) => ctx.selectorMembers(r.target)).filter((e) => !isStrict(e));
+  const noPart = decides(spec, 'allow', 'quarantine', 0);
   for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
-    fs.add({
-      table,
-      priority: PRIORITY.PEER_QUARANTINED,
-      match,
-      cookie: cookieFor('quarantine', 0),
-      actions: verdictActions(spec, 'allow', 'quarantine', 0),
-    });
+    fs.add(noPart(flow(table, PRIORITY.PEER_QUARANTINED, cookie).match(match)));
   }
 }
 
@@ -261,31 +268,24 @@ function quarantineLayer(
  * before isolation. Egress matches the source address (anti-spoofing made it the entity's own), ingress
  * the local provider's port; the first rule by name names the connection.
  */
-function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
+function sharedLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.shared;
-  const rules = snapshot.shared_service_rules.slice().sort(byName);
+  const rules = ctx.snapshot.shared_service_rules.slice().sort(byName);
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const consumers = peerMatches(snapshot, spec, SRC, rule.consumers); // the source address, on either side
-    const providerIps = ipsOf(snapshot.entities, rule.providers);
+    const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
     const providers =
       spec.side === 'egress'
-        ? addressMatches(DST, addressSet(providerIps))
+        ? ctx.memberMatches(DST, [rule.providers])
         : entityMatches(
             spec,
             present.filter((m) => selectorMatches(rule.providers, m.entity)),
           );
-    const services = entryServiceMatches(snapshot, rule);
+    const services = entryServiceMatches(ctx, rule);
     if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
     const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
-    fs.addProduct(
-      table,
-      priority,
-      cookieFor('shared_service', id),
-      dims,
-      verdictActions(spec, 'allow', 'shared_service', id),
-    );
+    fs.addProduct(table, priority, cookieFor('shared_service', id), dims, decides(spec, 'allow', 'shared_service', id));
   });
 }
 
@@ -293,56 +293,53 @@ function sharedLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, pres
  * Isolation: apply rules (by name) above monitor rules (by name); the highest matching rule decides.
  * For each group, its local members against the addresses of every other group's members.
  */
-function isolationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
+function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.isolation;
+  const { isolation_rules } = ctx.snapshot;
   const rules = [
-    ...snapshot.isolation_rules.filter((r) => r.mode === 'apply').sort(byName),
-    ...snapshot.isolation_rules.filter((r) => r.mode === 'monitor').sort(byName),
+    ...isolation_rules.filter((r) => r.mode === 'apply').sort(byName),
+    ...isolation_rules.filter((r) => r.mode === 'monitor').sort(byName),
   ];
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const actions = verdictActions(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
+    const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
     rule.groups.forEach((mine, i) => {
       const own = present.filter((m) => selectorMatches(mine, m.entity));
-      const others = snapshot.entities.filter((e) => rule.groups.some((g, j) => j !== i && selectorMatches(g, e)));
-      const peers = addressMatches(spec.peer, addressSet(others.flatMap((e) => e.ips)));
-      if (own.length === 0 || peers.length === 0) return;
+      if (own.length === 0) return;
+      const peers = ctx.memberMatches(
+        spec.peer,
+        rule.groups.filter((_, j) => j !== i),
+      );
+      if (peers.length === 0) return;
       fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
     });
   });
 }
 
-function applicationLayer(fs: FlowSet, snapshot: PolicySnapshot, spec: SideSpec, present: Present[]): void {
+function applicationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: Present[]): void {
   const table = spec.tables.application;
-  const rules: SnapshotApplicationRule[] = snapshot.application_rules;
-  targetedLayer(fs, snapshot, spec, present, 'application', table, rules, (r) =>
+  const rules: SnapshotApplicationRule[] = ctx.snapshot.application_rules;
+  targetedLayer(fs, ctx, spec, present, 'application', table, rules, (r) =>
     spec.side === 'egress'
       ? { allowAll: r.outbound_policy === 'allow_all', entries: r.outbound, intraGroup: r.intra_group === 'allow' }
       : { allowAll: false, entries: r.inbound, intraGroup: r.intra_group === 'allow' },
   );
   // Not targeted: this side takes no part (layer "default").
-  fs.add({
-    table,
-    priority: PRIORITY.TABLE_MISS,
-    match: '',
-    cookie: cookieFor('default', 0),
-    actions: verdictActions(spec, 'allow', 'default', 0),
-  });
+  fs.add(decides(spec, 'allow', 'default', 0)(flow(table, PRIORITY.TABLE_MISS, cookieFor('default', 0))));
 }
 
-/** `snapshot` holds the rules in force only (no drafts). */
-export function compileLayers(fs: FlowSet, snapshot: PolicySnapshot, view: HostView): void {
+export function compileLayers(fs: FlowSet, ctx: CompileContext, view: HostView): void {
   const onBridge = view.local.filter((m): m is Present => m.ofport !== null);
   // A Strict entity's traffic never gets past quarantine: no other layer needs flows for it.
   const strict = onBridge.filter((m) => isStrict(m.entity));
   const present = onBridge.filter((m) => !isStrict(m.entity));
   for (const base of SIDES) {
     const spec: SideSpec = { ...base, sets: new ExclusionSets() };
-    quarantineLayer(fs, snapshot, spec, present, strict);
-    sharedLayer(fs, snapshot, spec, present);
-    isolationLayer(fs, snapshot, spec, present);
-    applicationLayer(fs, snapshot, spec, present);
+    quarantineLayer(fs, ctx, spec, present, strict);
+    sharedLayer(fs, ctx, spec, present);
+    isolationLayer(fs, ctx, spec, present);
+    applicationLayer(fs, ctx, spec, present);
     spec.sets.emit(fs, spec.tables.sets, spec.tables.setLookup, spec.tables.quarantine);
   }
 }

@@ -65,6 +65,16 @@ export class ServiceMetrics {
       'Out-of-band bridge changes the host agent repaired (cumulative, as the agent reports).',
       (s) => s.drift_repairs,
     );
+    hostGauge(
+      'microseg_host_verified_generation',
+      "The last generation whose sampled connections' traces on the host bridge agreed with explain() (absent until verified).",
+      (s) => s.verified_generation,
+    );
+    hostGauge(
+      'microseg_host_verify_disagreements',
+      "Connections of the agent's last verification whose traced verdict differs from explain()'s.",
+      (s) => (s.updated_at === null ? null : s.verify_disagreements.length),
+    );
     hostGauge('microseg_host_flows', 'Flows on the host bridge.', (s) => s.flow_count);
     hostGauge('microseg_host_reachable', '1 when the host agent reaches its Open vSwitch.', (s) =>
       s.reachable ? 1 : 0,

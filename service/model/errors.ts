@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'conflict'
   | 'in_use'
   | 'version_conflict'
-  | 'unavailable';
+  | 'unavailable'
+  /** Another part (a host's agent) did not answer in time. */
+  | 'timeout';
 
 export class DomainError extends Error {
   constructor(

@@ -55,8 +55,24 @@ export interface Bodies {
 }
 export type AnyBody = Bodies[Kind];
 
-/** Every stored object, by kind and name: what integrity checks look at. */
+/** Every stored object, by kind and name. */
 export type ModelIndex = { [K in Kind]: Map<string, Bodies[K]> };
+
+/** An object that refers to another, and the field of its first such reference. */
+export interface User {
+  kind: Kind;
+  name: string;
+  field: string;
+}
+
+/** What integrity checks ask of the stored model, each in O(answer) (model/indexes.ts keeps the indexes). */
+export interface ModelView {
+  readonly objects: ModelIndex;
+  entitiesWithIp(ip: string): Iterable<string>;
+  entitiesOnPort(host: string, port: string): Iterable<string>;
+  /** Who refers to `name` of `kind` (a category: to any value, or to `value`), by kind in model order. */
+  usersOf(kind: Ref['kind'], name: string, value?: string): User[];
+}
 
 export const BUILTIN_CATEGORY = 'Quarantine';
 export const BUILTIN_VALUES = ['Strict', 'Forensic'];
@@ -419,10 +435,10 @@ const KIND_LABEL: Record<Ref['kind'], string> = {
   host: 'host',
 };
 
-function checkRefs(refs: Ref[], model: ModelIndex): FieldError[] {
+function checkRefs(refs: Ref[], model: ModelView): FieldError[] {
   const errors: FieldError[] = [];
   for (const r of refs) {
-    const target = model[r.kind].get(r.name);
+    const target = model.objects[r.kind].get(r.name);
     if (!target) {
       errors.push({ field: r.field, message: `${KIND_LABEL[r.kind]} "${r.name}" does not exist` });
     } else if (r.value !== undefined && !(target as CategoryInputT).values.includes(r.value)) {
@@ -436,17 +452,8 @@ function checkRefs(refs: Ref[], model: ModelIndex): FieldError[] {
 }
 
 /** Who uses `name` of `kind` (and, for a category, optionally one value): "entity web1 (categories.AppTier)". */
-export function findUsers(model: ModelIndex, kind: Ref['kind'], name: string, value?: string): string[] {
-  const users: string[] = [];
-  for (const userKind of Object.keys(model) as Kind[]) {
-    for (const [userName, body] of model[userKind]) {
-      const hits = referencesOf(userKind, body).filter(
-        (r) => r.kind === kind && r.name === name && (value === undefined || r.value === value),
-      );
-      if (hits.length > 0) users.push(`${userKind} ${userName} (${hits[0].field})`);
-    }
-  }
-  return users;
+export function findUsers(model: ModelView, kind: Ref['kind'], name: string, value?: string): string[] {
+  return model.usersOf(kind, name, value).map((u) => `${u.kind} ${u.name} (${u.field})`);
 }
 
 function usedBy(users: string[]): string {
@@ -465,7 +472,7 @@ export function validateChange<K extends Kind>(
   kind: K,
   body: Bodies[K],
   current: string | null,
-  model: ModelIndex,
+  model: ModelView,
 ): FieldError[] {
   const shape = validateShape(kind, body);
   if (shape.length > 0) return shape;
@@ -485,7 +492,7 @@ export function validateChange<K extends Kind>(
       return [{ field: 'name', message: `cannot rename host "${current}": used by ${usedBy(users)}`, code: 'in_use' }];
   }
   if (kind === 'category' && current !== null) {
-    const before = model.category.get(current);
+    const before = model.objects.category.get(current);
     for (const v of before?.values ?? []) {
       if ((body as CategoryInputT).values.includes(v)) continue;
       const users = findUsers(model, 'category', current, v);
@@ -508,48 +515,41 @@ function isReferencedKind(kind: Kind): kind is Ref['kind'] {
   return kind === 'category' || kind === 'address_group' || kind === 'service_group' || kind === 'host';
 }
 
-function entityConflicts(b: EntityInputT, current: string | null, model: ModelIndex): FieldError[] {
+function entityConflicts(b: EntityInputT, current: string | null, model: ModelView): FieldError[] {
   const errors: FieldError[] = [];
-  const host = model.host.get(b.host);
+  const host = model.objects.host.get(b.host);
   if (host?.uplinks?.includes(b.port)) {
     errors.push({ field: 'port', message: `port "${b.port}" is an uplink of host "${b.host}"`, code: 'conflict' });
   }
-  const ips = new Set(b.ips);
-  for (const [name, other] of model.entity) {
+  for (const name of model.entitiesOnPort(b.host, b.port)) {
     if (name === current) continue;
-    if (other.host === b.host && other.port === b.port) {
-      errors.push({
-        field: 'port',
-        message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`,
-        code: 'conflict',
-      });
-    }
-    other.ips.forEach((ip) => {
-      if (ips.has(ip))
-        errors.push({
-          field: `ips[${b.ips.indexOf(ip)}]`,
-          message: `IP ${ip} already belongs to entity "${name}"`,
-          code: 'conflict',
-        });
+    errors.push({
+      field: 'port',
+      message: `port "${b.port}" on host "${b.host}" is already entity "${name}"`,
+      code: 'conflict',
     });
   }
-  return errors;
-}
-
-function hostConflicts(b: HostInputT, current: string | null, model: ModelIndex): FieldError[] {
-  if (current === null) return [];
-  const errors: FieldError[] = [];
-  (b.uplinks ?? []).forEach((u, i) => {
-    for (const [name, e] of model.entity) {
-      if (e.host === current && e.port === u)
-        errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
+  b.ips.forEach((ip, i) => {
+    for (const name of model.entitiesWithIp(ip)) {
+      if (name === current) continue;
+      errors.push({ field: `ips[${i}]`, message: `IP ${ip} already belongs to entity "${name}"`, code: 'conflict' });
     }
   });
   return errors;
 }
 
+function hostConflicts(b: HostInputT, current: string | null, model: ModelView): FieldError[] {
+  if (current === null) return [];
+  const errors: FieldError[] = [];
+  (b.uplinks ?? []).forEach((u, i) => {
+    for (const name of model.entitiesOnPort(current, u))
+      errors.push({ field: `uplinks[${i}]`, message: `"${u}" is the port of entity "${name}"`, code: 'conflict' });
+  });
+  return errors;
+}
+
 /** Checks deleting the object `name` of `kind`. */
-export function validateDelete(kind: Kind, name: string, model: ModelIndex): FieldError[] {
+export function validateDelete(kind: Kind, name: string, model: ModelView): FieldError[] {
   if (kind === 'category' && name === BUILTIN_CATEGORY) {
     return [
       { field: 'name', message: `the built-in category ${BUILTIN_CATEGORY} cannot be deleted`, code: 'conflict' },

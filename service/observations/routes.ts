@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import { parseDuration } from '../model/duration';
+import { recommend } from '../policy/recommend';
 import type { PolicyStore } from '../store/store';
 import { DomainError } from '../model/errors';
 import { EntityIndexCache } from './entity-index';
@@ -95,6 +96,17 @@ const FlowsQuery = Type.Object(
 );
 
 const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
+const RecommendationQuery = Type.Object(
+  {
+    window: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'How far back observed connections count: a duration such as 30m, 2h (default 24h).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** `since` as ms since the epoch; throws a DomainError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
@@ -260,6 +272,39 @@ export function registerObservationRoutes(
       const rule = idx.snapshot.application_rules.find((r) => r.name === name);
       if (!rule) throw new DomainError('not_found', `application rule "${name}" does not exist`, 'name');
       return buildRuleView(idx.snapshot, rule, await flows.query({ ...filter, limit: flows.options.maxEntries }, idx));
+    },
+  );
+
+  app.get(
+    '/v1/application-rules/:name/recommendation',
+    {
+      schema: {
+        tags: ['observations'],
+        params: NameParams,
+        querystring: RecommendationQuery,
+        summary:
+          "The rule's inbound and outbound entries that allow every connection observed in the window which it does not allow now: its current entries first, then new ones generalised to the categories the ends share (docs/workflow.md), with the connections behind each",
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const windowText = request.query.window ?? '24h';
+      const windowMs = parseDuration(windowText);
+      if (windowMs === null || windowMs <= 0)
+        throw new DomainError('bad_request', 'window must be a duration such as 30m, 2h or 24h', 'window');
+      const idx = await index.get();
+      const rule = idx.snapshot.application_rules.find((r) => r.name === name);
+      if (!rule) throw new DomainError('not_found', `application rule "${name}" does not exist`, 'name');
+      const since = Date.now() - windowMs;
+      const observed = await flows.query({ since, limit: flows.options.maxEntries }, idx);
+      return {
+        rule: name,
+        mode: rule.mode,
+        outbound_policy: rule.outbound_policy,
+        window: windowText,
+        since: new Date(since).toISOString(),
+        ...recommend(idx.snapshot, rule, observed),
+      };
     },
   );
 

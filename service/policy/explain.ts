@@ -133,14 +133,8 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
 
-  const inbound = (target: SnapshotEntity, entry: SnapshotInbound) =>
-    (!entry.to || selectorMatches(entry.to, target)) &&
-    peerMatches(snapshot, entry.from, src) &&
-    entryServicesMatch(snapshot, entry, packet);
-  const outbound = (source: SnapshotEntity, entry: SnapshotOutbound) =>
-    (!entry.from || selectorMatches(entry.from, source)) &&
-    peerMatches(snapshot, entry.to, dst) &&
-    entryServicesMatch(snapshot, entry, packet);
+  const inbound = (entry: SnapshotInbound) => inboundMatches(snapshot, entry, src, dst, packet);
+  const outbound = (entry: SnapshotOutbound) => outboundMatches(snapshot, entry, src, dst, packet);
   const targeting = <R extends { target: { categories: Record<string, string[]> } }>(
     rules: R[],
     e: SnapshotEntity | null,
@@ -152,8 +146,8 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   const qSrc = targeting(snapshot.quarantine_rules, src.entity);
   const qDst = targeting(snapshot.quarantine_rules, dst.entity);
   if (qSrc.length > 0 || qDst.length > 0) {
-    const egress = decideSide(qSrc, (r: SnapshotQuarantineRule) => r.outbound.some((e) => outbound(src.entity!, e)));
-    const ingress = decideSide(qDst, (r: SnapshotQuarantineRule) => r.inbound.some((e) => inbound(dst.entity!, e)));
+    const egress = decideSide(qSrc, (r: SnapshotQuarantineRule) => r.outbound.some(outbound));
+    const ingress = decideSide(qDst, (r: SnapshotQuarantineRule) => r.inbound.some(inbound));
     return combine('quarantine', egress, ingress);
   }
 
@@ -185,28 +179,81 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
     }
   }
 
-  // 4. Application; intra_group = allow lets two members of the target through without the lists.
+  // 4. Application.
   const aSrc = targeting(snapshot.application_rules, src.entity);
   const aDst = targeting(snapshot.application_rules, dst.entity);
   if (aSrc.length > 0 || aDst.length > 0) {
     const egress = decideSide(
       aSrc,
-      (r: SnapshotApplicationRule) =>
-        (r.intra_group === 'allow' && selectorMatches(r.target, dst.entity)) ||
-        r.outbound_policy === 'allow_all' ||
-        r.outbound.some((e) => outbound(src.entity!, e)),
+      (r: SnapshotApplicationRule) => applicationAllows(snapshot, r, src, dst, packet).egress === true,
     );
     const ingress = decideSide(
       aDst,
-      (r: SnapshotApplicationRule) =>
-        (r.intra_group === 'allow' && selectorMatches(r.target, src.entity)) ||
-        r.inbound.some((e) => inbound(dst.entity!, e)),
+      (r: SnapshotApplicationRule) => applicationAllows(snapshot, r, src, dst, packet).ingress === true,
     );
     return combine('application', egress, ingress);
   }
 
   // 5. Default.
   return { verdict: 'allow', layer: 'default', rule: null, mode: null };
+}
+
+/** An inbound entry allows src → dst (dst being in the rule's target). */
+function inboundMatches(snapshot: PolicySnapshot, e: SnapshotInbound, src: Endpoint, dst: Endpoint, packet: Packet) {
+  return (
+    (!e.to || selectorMatches(e.to, dst.entity)) &&
+    peerMatches(snapshot, e.from, src) &&
+    entryServicesMatch(snapshot, e, packet)
+  );
+}
+/** An outbound entry allows src → dst (src being in the rule's target). */
+function outboundMatches(snapshot: PolicySnapshot, e: SnapshotOutbound, src: Endpoint, dst: Endpoint, packet: Packet) {
+  return (
+    (!e.from || selectorMatches(e.from, src.entity)) &&
+    peerMatches(snapshot, e.to, dst) &&
+    entryServicesMatch(snapshot, e, packet)
+  );
+}
+
+/**
+ * Whether one application rule allows the connection on each side it targets
+ * (egress: the source is in its target; ingress: the destination is); null
+ * for a side it does not target. intra_group = allow lets two members of the
+ * target through without the lists.
+ */
+function applicationAllows(
+  snapshot: PolicySnapshot,
+  r: SnapshotApplicationRule,
+  src: Endpoint,
+  dst: Endpoint,
+  packet: Packet,
+): { egress: boolean | null; ingress: boolean | null } {
+  const egress = selectorMatches(r.target, src.entity)
+    ? (r.intra_group === 'allow' && selectorMatches(r.target, dst.entity)) ||
+      r.outbound_policy === 'allow_all' ||
+      r.outbound.some((e) => outboundMatches(snapshot, e, src, dst, packet))
+    : null;
+  const ingress = selectorMatches(r.target, dst.entity)
+    ? (r.intra_group === 'allow' && selectorMatches(r.target, src.entity)) ||
+      r.inbound.some((e) => inboundMatches(snapshot, e, src, dst, packet))
+    : null;
+  return { egress, ingress };
+}
+
+/** One application rule's own sides for a connection (`applicationAllows`), whatever other layers decide. */
+export function applicationRuleSides(
+  snapshot: PolicySnapshot,
+  rule: SnapshotApplicationRule,
+  query: ExplainQuery,
+): { egress: boolean | null; ingress: boolean | null } {
+  const packet = checkPacket(query);
+  return applicationAllows(
+    snapshot,
+    rule,
+    resolveEndpoint(snapshot, query.src, 'src'),
+    resolveEndpoint(snapshot, query.dst, 'dst'),
+    packet,
+  );
 }
 
 export type RuleKindName = 'application_rule' | 'isolation_rule' | 'quarantine_rule' | 'shared_service_rule';

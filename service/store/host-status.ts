@@ -25,6 +25,8 @@ export function statusView(
       last_error: null,
       drift_repairs: 0,
       notice: null,
+      verified_generation: null,
+      verify_disagreements: [],
       updated_at: null,
     };
   const updated_at = new Date(reportedAt).toISOString();
@@ -36,6 +38,8 @@ export function statusView(
     last_error,
     drift_repairs,
     notice: report.notice ?? null,
+    verified_generation: report.verified_generation ?? null,
+    verify_disagreements: report.verify_disagreements ?? [],
     desired_generation: desiredGeneration,
     updated_at,
   };

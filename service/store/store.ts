@@ -3,8 +3,10 @@
  * validation through model/validate.ts, optimistic concurrency by version,
  * the policy generation and the agents' host status.
  *
- * Writes are checked against the whole model. A process keeps the model it
- * last read in memory together with the database `revision` it belongs to
+ * Writes are checked against the whole model, through its indexes
+ * (model/indexes.ts: uniqueness and references cost what a write touches).
+ * A process keeps the model it last read in memory, indexed, together with
+ * the database `revision` it belongs to
  * (every write bumps it). Each write runs in a transaction that first locks
  * the revision row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
  * in-process ReadWriteLock), reloads the model if another process changed
@@ -37,10 +39,11 @@ import {
   type FieldError,
   type ModelIndex,
 } from '../model/validate';
+import { IndexedModel } from '../model/indexes';
 import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '../model/load-snapshot';
-import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
 import { Span, type SpanChange } from '../model/span';
 import { composeDeltas, diffViews, type ViewAnswer, type ViewDelta } from '../model/view-delta';
+import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
@@ -131,7 +134,7 @@ interface Meta {
 /** ruleIds: "kind:name" → the rule's id (names cannot hold ':'). */
 interface Cache {
   revision: number;
-  model: ModelIndex;
+  view: IndexedModel;
   ruleIds: Map<string, number>;
   snapshot: PolicySnapshot;
   span: Span;
@@ -294,7 +297,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   viewAnswer(host: string, since: number | null): Promise<ViewAnswer> {
     return this.read(async () => {
       const cache = await this.current();
-      if (!cache.model.host.has(host)) throw this.notFound('host', host);
+      if (!cache.view.objects.host.has(host)) throw this.notFound('host', host);
       const desired = cache.span.desiredGeneration(host);
       let feed = this.feeds.get(host);
       if (!feed) this.feeds.set(host, (feed = { view: cache.span.view(host), log: [] }));
@@ -317,7 +320,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
     return this.write(kind, body.name, 'create', options, async (em, model) => {
-      if (model[kind].has(body.name)) {
+      if (model.objects[kind].has(body.name)) {
         throw new DomainError('already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, null, model);
@@ -358,7 +361,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const row = await em.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
-      if (body.name !== name && model[kind].has(body.name)) {
+      if (body.name !== name && model.objects[kind].has(body.name)) {
         throw new DomainError(
           'already_exists',
           `cannot rename to "${body.name}": ${kind} "${body.name}" already exists`,
@@ -418,7 +421,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
-    const text = JSON.stringify({ realized_generation, flow_count, reachable, last_error, drift_repairs, notice });
+    const { verified_generation = null, verify_disagreements = [] } = report;
+    const text = JSON.stringify({
+      realized_generation,
+      flow_count,
+      reachable,
+      last_error,
+      drift_repairs,
+      notice,
+      verified_generation,
+      verify_disagreements,
+    });
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     return this.lock.write(async () => {
       const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
@@ -479,7 +492,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     const old = this.cache;
     if (!old) {
       const snapshot = buildSnapshot(meta.generation, model, idsOf(ruleIds));
-      this.cache = { revision: meta.revision, model, ruleIds, snapshot, span: new Span(snapshot) };
+      this.cache = {
+        revision: meta.revision,
+        view: IndexedModel.of(model),
+        ruleIds,
+        snapshot,
+        span: new Span(snapshot),
+      };
       this.noteMeta(meta);
       return;
     }
@@ -487,7 +506,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     const oldIds = idsOf(old.ruleIds);
     const newIds = idsOf(ruleIds);
     for (const kind of KIND_NAMES) {
-      const was = old.model[kind] as Map<string, AnyBody>;
+      const was = old.view.objects[kind] as Map<string, AnyBody>;
       const now = model[kind] as Map<string, AnyBody>;
       for (const name of new Set([...was.keys(), ...now.keys()])) {
         const a = was.get(name);
@@ -497,7 +516,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ list: LIST_OF[kind], before, after });
       }
     }
-    Object.assign(old, { revision: meta.revision, model, ruleIds });
+    Object.assign(old, { revision: meta.revision, view: IndexedModel.of(model), ruleIds });
     const hosts = this.applyChanges(old, changes, meta.generation);
     this.noteMeta(meta);
     if (hosts.length) this.emit('views', meta.generation, hosts);
@@ -518,27 +537,22 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
   private async renameReferences(
     em: EntityManager,
-    model: ModelIndex,
+    model: IndexedModel,
     kind: RenamableKind,
     from: string,
     to: string,
   ): Promise<{ kind: Kind; row: ObjectRow }[]> {
     const out: { kind: Kind; row: ObjectRow }[] = [];
     const now = new Date().toISOString();
-    for (const userKind of KIND_NAMES) {
-      for (const [userName, userBody] of model[userKind] as Map<string, AnyBody>) {
-        const renamed = renameReferences(userBody, kind, from, to);
-        if (!renamed) continue;
-        const row = await em.findOne(ObjectEntity, { where: { kind: userKind, name: userName } });
-        if (!row) continue;
-        const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
-        await em.update(
-          ObjectEntity,
-          { id: row.id },
-          { version: updated.version, body: updated.body, updated_at: now },
-        );
-        out.push({ kind: userKind, row: updated });
-      }
+    for (const user of model.usersOf(kind, from)) {
+      const userBody = (model.objects[user.kind] as Map<string, AnyBody>).get(user.name)!;
+      const renamed = renameReferences(userBody, kind, from, to);
+      if (!renamed) continue;
+      const row = await em.findOne(ObjectEntity, { where: { kind: user.kind, name: user.name } });
+      if (!row) continue;
+      const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
+      await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+      out.push({ kind: user.kind, row: updated });
     }
     return out;
   }
@@ -548,7 +562,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     name: string,
     action: 'create' | 'update' | 'delete',
     options: WriteOptions,
-    apply: (em: EntityManager, model: ModelIndex) => Promise<Applied>,
+    apply: (em: EntityManager, model: IndexedModel) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
     return this.lock.write(async () => {
@@ -557,7 +571,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
         if (!this.cache || this.cache.revision !== locked.revision) this.adopt(await this.readModel(em));
-        const { model, ruleIds } = this.cache!;
+        const { view: model, ruleIds } = this.cache!;
         const applied = await apply(em, model);
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
@@ -580,28 +594,27 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       // Committed: the model in hand plus this change is the database at the new revision.
       const cache = this.cache!;
       const ids = idsOf(ruleIds);
+      const bodyOf = (k: Kind, n: string) => (model.objects[k] as Map<string, AnyBody>).get(n)!;
       const changes: SpanChange[] = [];
-      const objects = model[kind] as Map<string, AnyBody>;
-      const was = action === 'create' ? null : normalize(kind, objects.get(name)!, ids);
+      const was = action === 'create' ? null : normalize(kind, bodyOf(kind, name), ids);
       if (action !== 'create') {
-        objects.delete(name);
+        model.delete(kind, name);
         ruleIds.delete(`${kind}:${name}`);
       }
       if (row) {
-        objects.set(row.name, JSON.parse(row.body));
+        model.set(kind, row.name, JSON.parse(row.body));
         if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
       }
       changes.push({
         list: LIST_OF[kind],
         before: was,
-        after: row ? normalize(kind, objects.get(row.name)!, ids) : null,
+        after: row ? normalize(kind, bodyOf(kind, row.name), ids) : null,
       });
       // References rewritten by a rename: same names, new bodies (rule ids unchanged).
       for (const a of also) {
-        const users = model[a.kind] as Map<string, AnyBody>;
-        const old = normalize(a.kind, users.get(a.row.name)!, ids);
-        users.set(a.row.name, JSON.parse(a.row.body));
-        changes.push({ list: LIST_OF[a.kind], before: old, after: normalize(a.kind, users.get(a.row.name)!, ids) });
+        const old = normalize(a.kind, bodyOf(a.kind, a.row.name), ids);
+        model.set(a.kind, a.row.name, JSON.parse(a.row.body));
+        changes.push({ list: LIST_OF[a.kind], before: old, after: normalize(a.kind, bodyOf(a.kind, a.row.name), ids) });
       }
       cache.revision = meta.revision;
       // A description-only change leaves the snapshot as it was (it holds no descriptions).

@@ -12,7 +12,11 @@ import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
 import { hasPorts, isIcmp, protocolNumber } from '../../service/model/protocols';
-import { OvsDummy, parseTrace, type TraceOutcome, type TraceRequest } from '../support/ovs-dummy';
+import { OvsDummy, type TraceRequest } from '../support/ovs-dummy';
+import { parseTrace, type ParsedTrace } from '../../service/compiler/trace';
+
+/** What judge() reads of a trace (outputs as OpenFlow ports). */
+export type TraceOutcome = Pick<ParsedTrace, 'forwarded' | 'outputs' | 'commits'>;
 
 export const UPLINK_OFPORT = 1;
 

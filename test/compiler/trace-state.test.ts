@@ -7,7 +7,7 @@
 import type { ExplainQuery } from '../../service/policy/explain';
 import { decodeMark } from '../../service/compiler/pipeline';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { parseTrace } from '../support/ovs-dummy';
+import { parseTrace } from '../../service/compiler/trace';
 import { threeTier } from '../policy/fixtures';
 import {
   dummyPool,

@@ -6,6 +6,7 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { terraform } from '../../scripts/demo/terraform';
 
@@ -46,7 +47,8 @@ describe('registry examples against the provider and service', () => {
 
   beforeAll(async () => {
     writeFileSync(log, '');
-    svc = await startService({ database: join(tmp, 'microseg.sqlite') });
+    // Monitoring too: the recommendation data source reads its route.
+    svc = await startService({ database: join(tmp, 'microseg.sqlite'), plugins: [createMonitoringPlugin()] });
     tf = await privateProvider();
     // No agents here: hosts never realize, so applies do not wait for them.
     env = {
@@ -137,5 +139,7 @@ describe('registry examples against the provider and service', () => {
     expect(out.prod_web_names.value).toEqual([]);
     expect(String(out.web_to_db.value)).toMatch(/^(allow|deny|would-deny) \(/);
     expect(out.web_to_db_drafts.value).toEqual(['isolation_rule draft-split: deny']);
+    // Nothing observed: the shop rule's own two inbound entries, none new.
+    expect(out.shop_recommendation.value).toBe('0 new connections, 2 inbound entries');
   });
 });

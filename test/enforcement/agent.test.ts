@@ -7,13 +7,13 @@ import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { parsePorts, normalizeDump } from '../../service/agent/flows';
 import type { AgentStatusReport } from '../../service/model/host-status';
-import type { CompileHost, PolicyLink } from '../../service/agent/types';
+import type { CompiledFlows, CompileHost, HostPorts, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import { run, sleep } from '../../lab/exec';
+import { run } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
-const fakeCompile: CompileHost = (snap, host, ports) => ({
+const fakeCompile = (snap: PolicySnapshot, host: string, ports: HostPorts): CompiledFlows => ({
   host,
   generation: snap.generation,
   flows: [
@@ -209,10 +209,11 @@ describe('host agent', () => {
   });
 
   test('a running loop repairs drift at once through its flow monitor, long before the interval', async () => {
+    const slowDriver = new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
     const slow = new HostAgent({
       host: 'ha',
       link,
-      driver: new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }),
+      driver: slowDriver,
       compile: fakeCompile,
       intervalMs: 60_000,
     });
@@ -248,14 +249,19 @@ describe('host agent', () => {
     process.stdout.write(
       `flow monitor: drift repaired in ${repaired.ms} ms, new port enforced in ${port.ms} ms (promise 1000, bound ${margin(1000)})\n`,
     );
-    // And when nothing changes, the loop is quiet (no pass without a reason before the interval).
+    // The new port was realized as a bundle of its flow alone: the monitor's events for it are ours, not drift.
     await eventually('the new generation reported', () => slow.last?.realized_generation === link.snap.generation, {
       timeoutMs: margin(1000),
     });
-    await sleep(300); // the passes the events above caused finish
+    expect(slow.last!.drift_repairs).toBe(repairs + 1);
+    // A pass in which nothing changed starts no process (the idle test counts across intervals).
+    await eventually('nothing left to check', () => slow.settled(), { timeoutMs: margin(1000) });
+    const spawns = slowDriver.spawns;
     const reports = link.reports;
-    await sleep(1000); // an observation window: no pass may happen in it
-    expect(link.reports).toBe(reports);
+    slow.poke();
+    await eventually('the poked pass reported', () => link.reports > reports, { timeoutMs: margin(1000) });
+    expect(slow.last).toMatchObject({ action: 'none', drift_repairs: repairs + 1 });
+    expect(slowDriver.spawns).toBe(spawns);
     await slow.stop();
   });
 

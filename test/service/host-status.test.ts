@@ -13,6 +13,8 @@ test('before any report a host is unreachable and not realized', () => {
     last_error: null,
     drift_repairs: 0,
     notice: null,
+    verified_generation: null,
+    verify_disagreements: [],
     updated_at: null,
   });
 });
@@ -21,6 +23,8 @@ test('a report shows as sent, with the desired generation of now', () => {
   expect(statusView(report, t0, 5, t0 + 1000)).toEqual({
     ...report,
     notice: null,
+    verified_generation: null,
+    verify_disagreements: [],
     desired_generation: 5,
     updated_at: '2026-01-01T00:00:00.000Z',
   });
@@ -31,10 +35,27 @@ test('an agent silent for longer than the stale time shows unreachable, keeping 
   expect(statusView(report, t0, 4, t0 + 30_001)).toEqual({
     ...report,
     notice: null,
+    verified_generation: null,
+    verify_disagreements: [],
     reachable: false,
     last_error: 'no report from the agent since 2026-01-01T00:00:00.000Z',
     desired_generation: 4,
     updated_at: '2026-01-01T00:00:00.000Z',
   });
   expect(statusView(report, t0, 4, t0 + 100, 50).reachable).toBe(false);
+});
+
+test("a verifier's report shows its verified generation and disagreements", () => {
+  const disagreement = {
+    src: 'web1',
+    dst: 'app1',
+    protocol: 'tcp',
+    port: 22,
+    explain: { verdict: 'deny' as const, rule: 'shop' },
+    bridge: { verdict: 'allow' as const, rule: null, dropped_at: null },
+    problem: 'both ends on this host: the traced verdict or rule differs from explain()',
+  };
+  expect(
+    statusView({ ...report, verified_generation: 3, verify_disagreements: [disagreement] }, t0, 4, t0 + 1000),
+  ).toMatchObject({ realized_generation: 4, verified_generation: 3, verify_disagreements: [disagreement] });
 });

@@ -15,6 +15,7 @@ import {
   type ModelIndex,
 } from '../../service/model/validate';
 import { buildSnapshot } from '../../service/model/load-snapshot';
+import { IndexedModel } from '../../service/model/indexes';
 
 function model(parts: Partial<{ [K in keyof ModelIndex]: unknown[] }>): ModelIndex {
   const kinds = [
@@ -138,26 +139,28 @@ describe('services', () => {
 });
 
 describe('objects and references', () => {
-  const base = model({
-    category: [
-      { name: 'Quarantine', values: ['Strict', 'Forensic'] },
-      { name: 'Tier', values: ['web', 'db'] },
-    ],
-    address_group: [{ name: 'office', cidrs: ['192.0.2.0/24'] }],
-    service_group: [{ name: 'web', services: [{ protocol: 'tcp', ports: ['80'] }] }],
-    host: [{ name: 'hv1', uplinks: ['eth0'] }],
-    entity: [{ name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web' } }],
-    application_rule: [
-      {
-        name: 'shop',
-        mode: 'apply',
-        target: { categories: { Tier: ['web'] } },
-        inbound: [{ from: { address_groups: ['office'] }, service_groups: ['web'] }],
-        outbound_policy: 'allow_all',
-        outbound: [],
-      },
-    ],
-  });
+  const base = IndexedModel.of(
+    model({
+      category: [
+        { name: 'Quarantine', values: ['Strict', 'Forensic'] },
+        { name: 'Tier', values: ['web', 'db'] },
+      ],
+      address_group: [{ name: 'office', cidrs: ['192.0.2.0/24'] }],
+      service_group: [{ name: 'web', services: [{ protocol: 'tcp', ports: ['80'] }] }],
+      host: [{ name: 'hv1', uplinks: ['eth0'] }],
+      entity: [{ name: 'web1', host: 'hv1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web' } }],
+      application_rule: [
+        {
+          name: 'shop',
+          mode: 'apply',
+          target: { categories: { Tier: ['web'] } },
+          inbound: [{ from: { address_groups: ['office'] }, service_groups: ['web'] }],
+          outbound_policy: 'allow_all',
+          outbound: [],
+        },
+      ],
+    }),
+  );
 
   test('a peer with no part, or any with other parts, is rejected', () => {
     const rule = (from: unknown) => ({ name: 'r', mode: 'apply', target: { categories: {} }, inbound: [{ from }] });
@@ -221,6 +224,28 @@ describe('objects and references', () => {
         base,
       ),
     ).toEqual([]);
+  });
+
+  test('the indexes follow every set and delete, so conflicts and users are those of the model as it is now', () => {
+    const m = IndexedModel.of(model({ host: [{ name: 'hv1' }], category: [{ name: 'Tier', values: ['web', 'db'] }] }));
+    const e = (name: string, over: object = {}) =>
+      ({ name, host: 'hv1', port: `p-${name}`, ips: [`10.0.0.${name.length}`], categories: {}, ...over }) as never;
+    m.set('entity', 'a', e('a', { categories: { Tier: 'web' } }));
+    expect(validateChange('entity', e('b', { ips: ['10.0.0.1'] }), null, m)).toEqual([
+      { field: 'ips[0]', message: 'IP 10.0.0.1 already belongs to entity "a"', code: 'conflict' },
+    ]);
+    expect(findUsers(m, 'category', 'Tier', 'web')).toEqual(['entity a (categories.Tier)']);
+    // a moves to another IP, port and value: the old ones are free, the new ones taken.
+    m.set('entity', 'a', e('a', { ips: ['10.0.0.9'], port: 'p9', categories: { Tier: 'db' } }));
+    expect(validateChange('entity', e('b', { ips: ['10.0.0.1'], port: 'p-a' }), null, m)).toEqual([]);
+    expect(validateChange('entity', e('b', { ips: ['10.0.0.9'] }), null, m).map((x) => x.field)).toEqual(['ips[0]']);
+    expect(validateChange('entity', e('b', { port: 'p9' }), null, m).map((x) => x.field)).toEqual(['port']);
+    expect(findUsers(m, 'category', 'Tier', 'web')).toEqual([]);
+    expect(findUsers(m, 'category', 'Tier', 'db')).toEqual(['entity a (categories.Tier)']);
+    m.delete('entity', 'a');
+    expect(findUsers(m, 'category', 'Tier')).toEqual([]);
+    expect(validateChange('entity', e('b', { ips: ['10.0.0.9'], port: 'p9' }), null, m)).toEqual([]);
+    expect(validateDelete('host', 'hv1', m)).toEqual([]);
   });
 
   test("the snapshot fills defaults, sorts by name and carries each rule's id", () => {

@@ -11,5 +11,6 @@ export * as sharedServiceRule from './shared-service-rule';
 export * as dataMicrosegCategory from './data-microseg-category';
 export * as dataMicrosegEntities from './data-microseg-entities';
 export * as dataMicrosegReachability from './data-microseg-reachability';
+export * as dataMicrosegRecommendation from './data-microseg-recommendation';
 export * as provider from './provider';
 

@@ -11,5 +11,6 @@ Object.defineProperty(exports, 'sharedServiceRule', { get: function () { return 
 Object.defineProperty(exports, 'dataMicrosegCategory', { get: function () { return require('./data-microseg-category'); } });
 Object.defineProperty(exports, 'dataMicrosegEntities', { get: function () { return require('./data-microseg-entities'); } });
 Object.defineProperty(exports, 'dataMicrosegReachability', { get: function () { return require('./data-microseg-reachability'); } });
+Object.defineProperty(exports, 'dataMicrosegRecommendation', { get: function () { return require('./data-microseg-recommendation'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

@@ -747,10 +747,12 @@ async function entityPage(page, params, name) {
 
 async function hostPage(page, params, name) {
   const facts = el('div');
+  const disagreements = el('div', { id: 'host-verify' });
   const flows = el('div');
   page.replaceChildren(
     el('h2', {}, 'Host ', el('strong', {}, name)),
     facts,
+    disagreements,
     el('h3', {}, 'Connections its agent reported'),
     filterBar(params),
     flows,
@@ -775,12 +777,66 @@ async function hostPage(page, params, name) {
         ],
         ['OpenFlow flows', s.flow_count ?? '—'],
         ['Drift repairs', s.drift_repairs ?? 0],
+        [
+          'Verified generation',
+          el(
+            'span',
+            { id: 'host-verified' },
+            s.verified_generation === null || s.verified_generation === undefined
+              ? '— (not verified yet)'
+              : s.verified_generation === s.realized_generation
+                ? `✓ ${s.verified_generation}: the sampled traces agree with explain()`
+                : `⚠ ${s.verified_generation} (realized ${s.realized_generation ?? '—'})`,
+          ),
+        ],
         ['Last error', el('span', { class: 'error', id: 'host-last-error' }, s.last_error ?? 'none')],
         ['Last report', s.updated_at ? new Date(s.updated_at).toLocaleString() : 'never'],
       ]),
     );
+    disagreements.replaceChildren(...verifyDisagreements(s.verify_disagreements ?? []));
     await table();
   };
+}
+
+/** The connections whose traces on the bridge disagree with explain() (the agent's verifier). */
+function verifyDisagreements(list) {
+  if (list.length === 0) return [];
+  const service = (d) =>
+    d.port !== undefined
+      ? `${d.protocol}/${d.port}`
+      : d.icmp_type !== undefined
+        ? `${d.protocol} type ${d.icmp_type}`
+        : d.protocol;
+  return [
+    el('h3', { class: 'error' }, `⚠ The bridge disagrees with the policy on ${list.length} connection(s)`),
+    el(
+      'table',
+      { id: 'host-disagreements' },
+      el(
+        'thead',
+        {},
+        el('tr', {}, ...['Connection', 'explain()', 'Bridge (ofproto/trace)', 'Problem'].map((t) => el('th', {}, t))),
+      ),
+      el(
+        'tbody',
+        {},
+        ...list.map((d) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, `${d.src} → ${d.dst} ${service(d)}`),
+            el('td', {}, `${d.explain.verdict}${d.explain.rule ? ` (${d.explain.rule})` : ''}`),
+            el(
+              'td',
+              {},
+              `${d.bridge.verdict}${d.bridge.rule ? ` (${d.bridge.rule})` : ''}${d.bridge.dropped_at ? `, dropped in ${d.bridge.dropped_at}` : ''}`,
+            ),
+            el('td', {}, d.problem),
+          ),
+        ),
+      ),
+    ),
+  ];
 }
 
 async function explainPage(page, params) {
