@@ -502,6 +502,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       this.noteMeta(meta);
       return;
     }
+    // A read that started before a newer one finished is no news (PostgreSQL reads run side by side).
+    if (meta.revision < old.revision) return;
     const changes: SpanChange[] = [];
     const oldIds = idsOf(old.ruleIds);
     const newIds = idsOf(ruleIds);
@@ -514,9 +516,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         const before = a ? normalize(kind, a, oldIds) : null;
         const after = b ? normalize(kind, b, newIds) : null;
         if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ list: LIST_OF[kind], before, after });
+        // In place, so a write holding this model (its transaction) sees the same one.
+        if (!b) old.view.delete(kind, name);
+        else if (!a || JSON.stringify(a) !== JSON.stringify(b)) old.view.set(kind, name, b as never);
       }
     }
-    Object.assign(old, { revision: meta.revision, view: IndexedModel.of(model), ruleIds });
+    old.revision = meta.revision;
+    old.ruleIds.clear();
+    for (const [k, id] of ruleIds) old.ruleIds.set(k, id);
     const hosts = this.applyChanges(old, changes, meta.generation);
     this.noteMeta(meta);
     if (hosts.length) this.emit('views', meta.generation, hosts);
