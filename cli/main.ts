@@ -1,6 +1,7 @@
 /**
  * `microseg`: the operators' command line. Commands: status, flows [--watch],
- * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE. Errors print one line (no stack) and exit 1.
+ * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE, impact PLAN.json.
+ * Errors print one line (no stack) and exit 1; impact exits 2 when the plan changes observed connections.
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
@@ -19,6 +20,9 @@ import {
 import type { FlowRecord } from '../service/model/observation';
 import { recommendationHcl, type RecommendationBody } from './hcl';
 import { requireDuration } from '../service/model/duration';
+import { readFileSync } from 'node:fs';
+import { impactSummary, flipText, type DecisionT, type ImpactResultT } from '../service/model/impact';
+import { planChanges } from './plan-changes';
 
 interface Io {
   out: (s: string) => void;
@@ -57,7 +61,41 @@ async function watchFlows(
   }
 }
 
-export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Command {
+const decisionText = (d: DecisionT) =>
+  `${d.verdict}${d.rule ? ` (${d.rule}${d.mode ? `, ${d.mode}` : ''})` : ` (${d.layer})`}`;
+
+/** The same lines as the plan's warning, every connection listed, then each flip with the deciding rules. */
+export function impactText(r: ImpactResultT, skipped: string[], now = Date.now()): string {
+  const window = `connections observed since ${r.window.since}, ${r.replayed} replayed`;
+  const lines = [
+    ...skipped.map((s) => `not judged: ${s}`),
+    r.flips.length === 0
+      ? `No observed connection changes verdict (${window}).`
+      : `${r.flips.length} observed connections change verdict (${window}):`,
+    ...impactSummary(r.flips, now, Infinity),
+  ];
+  if (r.flips.length > 0) {
+    lines.push(
+      '',
+      ...r.flips.map((f) => `  ${flipText(f, now)}  ${decisionText(f.from)} → ${decisionText(f.to)}  ×${f.count}`),
+    );
+    lines.push(
+      '',
+      'by rule:',
+      ...r.by_rule.map(
+        (b) => `  ${b.rule ?? `(${b.kind ?? 'default'})`}  ${b.connections} connections, ${b.count} observed`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** `exit.code` is set by commands that answer with an exit status (impact: 2 when connections flip). */
+export function buildProgram(
+  io: Io = stdio,
+  env: NodeJS.ProcessEnv = process.env,
+  exit: { code: number } = { code: 0 },
+): Command {
   const program = new Command('microseg')
     .description('microseg operator CLI (endpoint and token from MICROSEG_ENDPOINT and MICROSEG_TOKEN or --token-file)')
     .option('--endpoint <url>', 'service URL (default $MICROSEG_ENDPOINT or http://127.0.0.1:7480)')
@@ -188,15 +226,37 @@ export function buildProgram(io: Io = stdio, env: NodeJS.ProcessEnv = process.en
       const r = await client().post<TraceAnswer>('/v1/trace', body);
       io.out(o.json ? JSON.stringify(r, null, 2) : traceText(src, dst, svc, r));
     });
+
+  program
+    .command('impact')
+    .description(
+      'which observed connections a saved plan would change: impact plan.json, from terraform show -json PLANFILE (exit 2 when any, 0 when none)',
+    )
+    .argument('<plan.json>', 'the JSON of a saved plan (terraform show -json PLANFILE > plan.json), or - for stdin')
+    .option('--window <duration>', 'how far back observed connections count', '24h')
+    .option('--json', 'print the service answer as JSON')
+    .action(async (file: string, o: { window: string; json?: boolean }) => {
+      let planned;
+      try {
+        const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+        planned = planChanges(JSON.parse(text));
+      } catch (e) {
+        throw new CliError(`${file}: ${(e as Error).message}`);
+      }
+      const r = await client().post<ImpactResultT>('/v1/impact', { changes: planned.changes, window: o.window });
+      io.out(o.json ? JSON.stringify(r, null, 2) : impactText(r, planned.skipped));
+      exit.code = r.flips.length > 0 ? 2 : 0;
+    });
   return program;
 }
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const program = buildProgram(io, env);
+  const exit = { code: 0 };
+  const program = buildProgram(io, env, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exit.code;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')

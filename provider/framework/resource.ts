@@ -23,6 +23,11 @@ export interface ResourceDef<Ctx> {
   validate?(config: ObjectValue): Diagnostic[];
   /** Checks a finished plan against the world (the provider is configured). */
   checkPlan?(ctx: Ctx, planned: ObjectValue, prior: ObjectValue | null): Promise<Diagnostic[]>;
+  /**
+   * Warnings about a planned change (planned null: a delete), after checkPlan found no error. Never fails the plan:
+   * whatever goes wrong becomes a warning or nothing.
+   */
+  planWarnings?(ctx: Ctx, planned: ObjectValue | null, prior: ObjectValue | null): Promise<Diagnostic[]>;
   create(ctx: Ctx, planned: ObjectValue): Promise<ApplyResult>;
   /** null: the object is gone. */
   read(ctx: Ctx, state: ObjectValue): Promise<ObjectValue | null>;

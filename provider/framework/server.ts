@@ -156,6 +156,13 @@ export function providerHandlers<Ctx>(
           ds = def.describeError(e);
         }
       }
+      if (r.planWarnings && ctx && (planned !== null || prior !== null) && !hasErrors(ds)) {
+        try {
+          ds = [...ds, ...(await r.planWarnings(ctx, planned, prior))];
+        } catch (e) {
+          ds = [...ds, ...def.describeError(e).map((d) => ({ ...d, severity: 'WARNING' as const }))];
+        }
+      }
       return {
         planned_state: dyn(r.schema, planned),
         requires_replace: requiresReplace.map((p) => ({ steps: p.map((s) => ({ attribute_name: String(s) })) })),

@@ -17,6 +17,7 @@ import type { Ctx, RefKind } from './context';
 import { describeError } from './errors';
 import { attributesFromTypeBox } from './typebox';
 import { validateBody } from './validate-body';
+import { planImpact } from './impact';
 
 /** Arrays whose order means something: an entity's first IP stands for the entity (docs/semantics.md). */
 const ORDERED = new Set(['ips']);
@@ -181,6 +182,11 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
       }
       const json = body(planned).json;
       return checkRefs(ctx, kind, json, (f) => displayField(schema.attributes, json, f));
+    },
+    async planWarnings(ctx, planned, prior) {
+      if (planned !== null && prior !== null && asPlanned(prior, planned)) return []; // no change
+      const target = planned === null ? null : body(planned);
+      return planImpact(ctx, kind, target, prior === null ? null : String(prior.name));
     },
     async create(ctx, planned) {
       const json = body(planned).json;

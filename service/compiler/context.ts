@@ -18,6 +18,8 @@ import {
 import { selectorMatches } from '../model/match';
 import { addressSet } from './address-sets';
 import { addressMatches, type AddressFields } from './exclusion-sets';
+import { flowBlock, type FlowBlock } from './flow-set';
+import { PeerLabels } from './peer-labels';
 
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
@@ -91,6 +93,40 @@ export class CompileContext {
     }
     this.members.set(key, out);
     return out;
+  }
+
+  /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
+  get labels(): PeerLabels {
+    return this.memo('labels', () => {
+      const { application_rules, quarantine_rules, isolation_rules } = this.snapshot;
+      const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
+      for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
+      for (const r of [...application_rules, ...quarantine_rules]) {
+        for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
+        for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
+      }
+      return new PeerLabels(selectors);
+    });
+  }
+
+  /** A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot. */
+  peerLookup(table: number, fields: AddressFields): FlowBlock {
+    return this.memo(`lookup|${table}`, () => flowBlock(this.labels.lookupFlows(table, fields, this.source.entities)));
+  }
+
+  /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it. */
+  targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Map<SnapshotEntity, R[]> {
+    return this.memo(`targets|${layer}`, () => {
+      const out = new Map<SnapshotEntity, R[]>();
+      for (const rule of sorted) {
+        for (const e of this.selectorMembers(rule.target)) {
+          const list = out.get(e);
+          if (list) list.push(rule);
+          else out.set(e, [rule]);
+        }
+      }
+      return out;
+    });
   }
 
   /** `compute()` once per key for this snapshot: only for answers that depend on the snapshot alone. */

@@ -13,7 +13,7 @@
  * written as the difference instead: same packets, whichever is smaller.
  */
 import { addressSet, type AddressSet } from './address-sets';
-import { PRIORITY, REG_MATCH } from './pipeline';
+import { PRIORITY, REG_MATCH, type RegisterName } from './pipeline';
 import { flow, type FlowSet } from './flow-set';
 
 export interface AddressFields {
@@ -27,6 +27,12 @@ export function addressMatches(fields: AddressFields, set: AddressSet): string[]
 }
 
 const MAX_SETS = 32;
+
+/** The side's PEER table and the label registers to clear before looking the peer up in it. */
+export interface PeerLookup {
+  table: number;
+  registers: readonly RegisterName[];
+}
 
 interface ExcludingSet {
   bit: number;
@@ -59,12 +65,16 @@ export class ExclusionSets {
   }
 
   /**
-   * The side's sets table (clear reg6, look each set up in `lookup`, go on to `next`) and the lookup
+   * The side's sets table (first the peer's labels when `peer` is given: see peer-labels.ts; clear reg6, look each set up in `lookup`, go on to `next`) and the lookup
    * table: per set, its excluded CIDRs above its included ones, the latter setting its bit.
    */
-  emit(fs: FlowSet, table: number, lookup: number, next: number): void {
+  emit(fs: FlowSet, table: number, lookup: number, next: number, peer: PeerLookup | null): void {
     const sets = [...this.sets.values()];
     const dispatch = flow(table, PRIORITY.TABLE_MISS);
+    if (peer) {
+      for (const reg of peer.registers) dispatch.clear(reg);
+      dispatch.resubmit(peer.table);
+    }
     if (sets.length) dispatch.clear('SETS');
     for (const s of sets) dispatch.load('SET', s.bit).resubmit(lookup);
     fs.add(dispatch.goto(next));

@@ -45,6 +45,7 @@ export type Decide = (f: FlowBuilder) => Flow;
 
 export class FlowSet {
   private readonly flows = new Map<string, Flow>();
+  private readonly blocks: FlowBlock[] = [];
   private conjIds = 0;
 
   add(input: Flow): void {
@@ -95,16 +96,51 @@ export class FlowSet {
 
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
   lines(): string[] {
-    return [...this.flows.values()]
-      .sort(
-        (a, b) => a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0),
-      )
-      .map(
-        (f) =>
-          `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`,
-      );
+    const flows = [...this.flows.values()].sort(byPosition);
+    const own = flows.map(render);
+    if (this.blocks.length === 0) return own;
+    // Merge the sorted blocks in: positions compare as (table, priority, match), as the sort does.
+    const sources = [{ flows, lines: own }, ...this.blocks.map((b) => ({ flows: b.flows, lines: b.lines }))];
+    const at = sources.map(() => 0);
+    const out: string[] = [];
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < sources.length; k++) {
+        if (at[k] >= sources[k].flows.length) continue;
+        if (best < 0 || byPosition(sources[k].flows[at[k]], sources[best].flows[at[best]]) < 0) best = k;
+      }
+      if (best < 0) return out;
+      out.push(sources[best].lines[at[best]++]);
+    }
+  }
+
+  /**
+   * Adds a block of flows rendered once and shared (by every host of a snapshot): `block.flows` sorted as
+   * lines() sorts, canonical, alone on their (table, priority, match) positions (not checked: the block's
+   * builder guarantees it).
+   */
+  addBlock(block: FlowBlock): void {
+    this.blocks.push(block);
   }
 }
+
+/** Flows rendered once: `lines[i]` renders `flows[i]`, both sorted by position. */
+export interface FlowBlock {
+  flows: readonly Flow[];
+  lines: readonly string[];
+}
+
+export function flowBlock(input: Flow[]): FlowBlock {
+  const flows = input.map((f) => ({ ...f, match: canonicalMatch(f.match) })).sort(byPosition);
+  return { flows, lines: flows.map(render) };
+}
+
+function byPosition(a: Flow, b: Flow): number {
+  return a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0);
+}
+
+const render = (f: Flow) =>
+  `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`;
 
 /**
  * Builds one flow: `flow(TABLE.SPOOF, 100).match('ip', 'nw_src=10.0.0.1').goto(TABLE.EGRESS_CT)`.

@@ -25,10 +25,16 @@ export interface HostUpdate {
 
 export class HostCompiler {
   private last: { flows: string[]; set: Set<string> } = { flows: [], set: new Set() };
+  private input?: { snapshot: PolicySnapshot; ports: string };
 
   constructor(readonly host: string) {}
 
   update(snapshot: PolicySnapshot, ports: HostPorts, context?: CompileContext): HostUpdate {
+    const key = JSON.stringify(ports);
+    if (snapshot === this.input?.snapshot && key === this.input.ports) {
+      return { generation: snapshot.generation, flows: this.last.flows, added: [], removed: [], changed: false };
+    }
+    this.input = { snapshot, ports: key };
     const { flows } = compileHost(snapshot, this.host, ports, contextFor(snapshot, context));
     const set = new Set(flows);
     const added = flows.filter((f) => !this.last.set.has(f));

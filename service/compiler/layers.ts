@@ -6,7 +6,7 @@
  * commit table) or falls through to the next. See docs/semantics.md "Layers".
  */
 import { canonicalProtocol, hasPorts, isIcmp, protocolNumber } from '../model/protocols';
-import { STRICT, type PeerT, type ServiceT } from '../model/schemas';
+import { STRICT, type PeerT, type SelectorT, type ServiceT } from '../model/schemas';
 import type {
   SnapshotApplicationRule,
   SnapshotEntity,
@@ -33,6 +33,7 @@ interface SideSpec {
   tables: {
     sets: number;
     setLookup: number;
+    peer: number;
     quarantine: number;
     shared: number;
     isolation: number;
@@ -41,11 +42,13 @@ interface SideSpec {
   };
   /** This side's excluding address sets (filled while its layers compile). */
   sets: ExclusionSets;
+  /** Some clause of this side matches the peer's labels: the side looks its peer up (peer-labels.ts). */
+  labels: boolean;
 }
 
 const SRC: AddressFields = { v4: 'nw_src', v6: 'ipv6_src' };
 const DST: AddressFields = { v4: 'nw_dst', v6: 'ipv6_dst' };
-const SIDES: Omit<SideSpec, 'sets'>[] = [
+const SIDES: Omit<SideSpec, 'sets' | 'labels'>[] = [
   {
     side: 'egress',
     entityReg: REG_MATCH.SRC_PORT,
@@ -54,6 +57,7 @@ const SIDES: Omit<SideSpec, 'sets'>[] = [
     tables: {
       sets: TABLE.EGRESS_SETS,
       setLookup: TABLE.EGRESS_SET_LOOKUP,
+      peer: TABLE.EGRESS_PEER,
       quarantine: TABLE.EGRESS_QUARANTINE,
       shared: TABLE.EGRESS_SHARED,
       isolation: TABLE.EGRESS_ISOLATION,
@@ -69,6 +73,7 @@ const SIDES: Omit<SideSpec, 'sets'>[] = [
     tables: {
       sets: TABLE.INGRESS_SETS,
       setLookup: TABLE.INGRESS_SET_LOOKUP,
+      peer: TABLE.INGRESS_PEER,
       quarantine: TABLE.INGRESS_QUARANTINE,
       shared: TABLE.INGRESS_SHARED,
       isolation: TABLE.INGRESS_ISOLATION,
@@ -89,6 +94,21 @@ const decides =
       .load('RULE', rule)
       .goto(spec.tables.commit);
 
+/**
+ * The addresses of the selectors' members on the side's peer fields: each selector with members as its
+ * label matches when it has them (the side then looks its peer up), else as its members' addresses.
+ */
+function peerSelectorMatches(ctx: CompileContext, spec: SideSpec, selectors: SelectorT[]): string[] {
+  const out = new Set<string>();
+  for (const selector of selectors) {
+    if (ctx.selectorMembers(selector).length === 0) continue;
+    const labels = ctx.labels.selectorMatches(selector);
+    if (labels) spec.labels = true;
+    for (const m of labels ?? ctx.memberMatches(spec.peer, [selector])) out.add(m);
+  }
+  return [...out].sort();
+}
+
 const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
@@ -101,8 +121,18 @@ function peerMatches(ctx: CompileContext, spec: SideSpec, fields: AddressFields,
   if (peer.any && except.length === 0) return null;
   // Without exclusions the answer depends on the snapshot alone: shared by every rule and host naming this peer.
   const pure = except.length === 0 && (peer.address_groups ?? []).every((n) => !ctx.addressGroup(n)?.except.length);
-  if (pure) return ctx.memo(`peer|${fields.v4}|${JSON.stringify(peer)}`, () => peerAddresses(ctx, spec, fields, peer));
-  return peerAddresses(ctx, spec, fields, peer);
+  if (!pure) return peerAddresses(ctx, spec, fields, peer);
+  // Its categories as labels (on the side's own peer fields): the rest as addresses.
+  const byLabel = fields === spec.peer && peer.categories ? { categories: peer.categories } : null;
+  const labels = byLabel ? ctx.labels.selectorMatches(byLabel) : null;
+  const key = `peer|${fields.v4}|${labels ? 'labels' : ''}|${JSON.stringify(peer)}`;
+  const labelled = labels !== null && ctx.selectorMembers(byLabel!).length > 0;
+  if (labelled) spec.labels = true;
+  return ctx.memo(key, () => {
+    if (!labels) return peerAddresses(ctx, spec, fields, peer);
+    const rest = peerAddresses(ctx, spec, fields, { ...peer, categories: undefined });
+    return [...new Set([...rest, ...(labelled ? labels : [])])].sort();
+  });
 }
 
 function peerAddresses(ctx: CompileContext, spec: SideSpec, fields: AddressFields, peer: PeerT): string[] {
@@ -189,22 +219,27 @@ function targetedLayer<R extends TargetedRule>(
   rules: R[],
   allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
-  const sorted = rules.slice().sort(byName);
-  const deciding = new Map<Present, R[]>();
+  const sorted = ctx.memo(`sorted|${layer}`, () => rules.slice().sort(byName));
+  const targets = ctx.targetsOf(layer, sorted);
+  const decided = new Map<R, Present[]>();
   for (const member of present) {
-    const targeting = sorted.filter((r) => selectorMatches(r.target, member.entity));
-    if (targeting.length === 0) continue;
+    const targeting = targets.get(member.entity);
+    if (!targeting) continue;
     const apply = targeting.filter((r) => r.mode === 'apply');
     const chosen = apply.length > 0 ? apply : targeting;
-    deciding.set(member, chosen);
+    for (const r of chosen) {
+      const list = decided.get(r);
+      if (list) list.push(member);
+      else decided.set(r, [member]);
+    }
     const first = chosen[0];
     const id = first.id;
     const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id);
     fs.add(deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, id)).match(entityMatch(spec, member))));
   }
   sorted.forEach((rule, rank) => {
-    const members = present.filter((m) => deciding.get(m)?.includes(rule));
-    if (members.length === 0) return;
+    const members = decided.get(rule);
+    if (!members) return;
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
     const cookie = cookieFor(layer, id);
@@ -216,7 +251,7 @@ function targetedLayer<R extends TargetedRule>(
     }
     if (intraGroup) {
       // Both ends in the target: allowed whatever the lists say.
-      const peers = ctx.memberMatches(spec.peer, [rule.target]);
+      const peers = peerSelectorMatches(ctx, spec, [rule.target]);
       if (peers.length > 0) fs.addProduct(table, priority, cookie, [entityMatches(spec, members), peers], allow);
     }
     for (const entry of entries) {
@@ -307,8 +342,9 @@ function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, presen
     rule.groups.forEach((mine, i) => {
       const own = present.filter((m) => selectorMatches(mine, m.entity));
       if (own.length === 0) return;
-      const peers = ctx.memberMatches(
-        spec.peer,
+      const peers = peerSelectorMatches(
+        ctx,
+        spec,
         rule.groups.filter((_, j) => j !== i),
       );
       if (peers.length === 0) return;
@@ -335,11 +371,13 @@ export function compileLayers(fs: FlowSet, ctx: CompileContext, view: HostView):
   const strict = onBridge.filter((m) => isStrict(m.entity));
   const present = onBridge.filter((m) => !isStrict(m.entity));
   for (const base of SIDES) {
-    const spec: SideSpec = { ...base, sets: new ExclusionSets() };
+    const spec: SideSpec = { ...base, sets: new ExclusionSets(), labels: false };
     quarantineLayer(fs, ctx, spec, present, strict);
     sharedLayer(fs, ctx, spec, present);
     isolationLayer(fs, ctx, spec, present);
     applicationLayer(fs, ctx, spec, present);
-    spec.sets.emit(fs, spec.tables.sets, spec.tables.setLookup, spec.tables.quarantine);
+    const lookup = spec.labels ? { table: spec.tables.peer, registers: ctx.labels.used } : null;
+    if (lookup) fs.addBlock(ctx.peerLookup(spec.tables.peer, spec.peer));
+    spec.sets.emit(fs, spec.tables.sets, spec.tables.setLookup, spec.tables.quarantine, lookup);
   }
 }

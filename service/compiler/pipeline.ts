@@ -35,6 +35,7 @@ export type TableName =
   | 'EGRESS_STATE'
   | 'EGRESS_SETS'
   | 'EGRESS_SET_LOOKUP'
+  | 'EGRESS_PEER'
   | 'EGRESS_QUARANTINE'
   | 'EGRESS_SHARED'
   | 'EGRESS_ISOLATION'
@@ -45,6 +46,7 @@ export type TableName =
   | 'INGRESS_STATE'
   | 'INGRESS_SETS'
   | 'INGRESS_SET_LOOKUP'
+  | 'INGRESS_PEER'
   | 'INGRESS_QUARANTINE'
   | 'INGRESS_SHARED'
   | 'INGRESS_ISOLATION'
@@ -79,15 +81,21 @@ export const TABLES: readonly TableSpec[] = [
     id: 22,
     miss: {
       computed:
-        'clear reg6, look each address set up in EGRESS_SET_LOOKUP, go on to EGRESS_QUARANTINE (just the goto when the side has no set)',
+        "clear the label registers and look the peer up in EGRESS_PEER (when this side's rules match labels); clear reg6, look each address set up in EGRESS_SET_LOOKUP (when the side has sets); go on to EGRESS_QUARANTINE",
     },
-    does: 'Clears reg6 and looks the packet up in each of this side\'s excluding address sets (`resubmit` to EGRESS_SET_LOOKUP with reg7 = set number), then → EGRESS_QUARANTINE. See "Exclusions". Just the `goto_table` when there are none.',
+    does: 'Looks the destination up in EGRESS_PEER (`resubmit`, the label registers cleared first: see "Peer labels"), clears reg6 and looks the packet up in each of this side\'s excluding address sets (`resubmit` to EGRESS_SET_LOOKUP with reg7 = set number: see "Exclusions"), then → EGRESS_QUARANTINE. Just the `goto_table` when the side needs neither.',
   },
   {
     name: 'EGRESS_SET_LOOKUP',
     id: 23,
     miss: { computed: 'drop (only present when the side has sets): the bit stays clear' },
     does: 'Per set (reg7 = k): its excluded CIDRs at priority 200 (no action), its included CIDRs at 100 (`load:1->reg6[k]`).',
+  },
+  {
+    name: 'EGRESS_PEER',
+    id: 24,
+    miss: DROP,
+    does: "Per entity address (`nw_dst`/`ipv6_dst`), one flow shared by every rule: loads the entity's labels (the ids of its values of the categories the rules name, and the entity bit) into the label registers. Not an entity: no flow, the registers stay clear.",
   },
   {
     name: 'EGRESS_QUARANTINE',
@@ -136,13 +144,19 @@ export const TABLES: readonly TableSpec[] = [
     name: 'INGRESS_SETS',
     id: 43,
     miss: { computed: 'as EGRESS_SETS, then INGRESS_QUARANTINE' },
-    does: "As EGRESS_SETS for this side's sets (reg6 cleared first: on one host both sides run in one pass), then → INGRESS_QUARANTINE.",
+    does: "As EGRESS_SETS for this side's peer (the source) and sets (registers cleared first: on one host both sides run in one pass), then → INGRESS_QUARANTINE.",
   },
   {
     name: 'INGRESS_SET_LOOKUP',
     id: 44,
     miss: { computed: 'drop (only present when the side has sets)' },
     does: 'As EGRESS_SET_LOOKUP.',
+  },
+  {
+    name: 'INGRESS_PEER',
+    id: 45,
+    miss: DROP,
+    does: 'As EGRESS_PEER, on the source address (`nw_src`/`ipv6_src`).',
   },
   {
     name: 'INGRESS_QUARANTINE',
@@ -183,6 +197,18 @@ export const REGISTERS = {
   DST_PORT: { n: 5, holds: 'ofport of the receiving local entity = ingress conntrack zone = output port' },
   SETS: { n: 6, holds: "bit k: the peer address is in this side's excluding set k (set by the SETS tables)" },
   SET: { n: 7, holds: 'the set being looked up (the SET_LOOKUP tables)' },
+  LABELS_0: {
+    n: 1,
+    holds: 'label register 0: bit 0 = the peer is an entity; then packed category value ids (PEER tables)',
+  },
+  LABELS_1: { n: 8, holds: 'label register 1 (packed category value ids of the peer)' },
+  LABELS_2: { n: 9, holds: 'label register 2' },
+  LABELS_3: { n: 10, holds: 'label register 3' },
+  LABELS_4: { n: 11, holds: 'label register 4' },
+  LABELS_5: { n: 12, holds: 'label register 5' },
+  LABELS_6: { n: 13, holds: 'label register 6' },
+  LABELS_7: { n: 14, holds: 'label register 7' },
+  LABELS_8: { n: 15, holds: 'label register 8' },
 } as const;
 export type RegisterName = keyof typeof REGISTERS;
 const regs = <T>(f: (n: number) => T) =>
@@ -206,6 +232,7 @@ export const PRIORITY = {
   PEER_QUARANTINED: 100, // the other end is quarantined: this side takes no part, later layers skipped
   SET_EXCEPT: 200, //       in a set lookup: an excluded CIDR (the bit stays clear)
   SET_INCLUDE: 100, //      in a set lookup: an included CIDR (sets the bit)
+  LABEL: 100, //            in a peer lookup: an entity address (loads its labels)
   TABLE_MISS: 0,
 } as const;
 

@@ -160,6 +160,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private currentGeneration = 1;
   private cache: Cache | null = null;
   private readonly feeds = new Map<string, Feed>();
+  /**
+   * SQLite only (one process owns the file, so what this process committed is the database): every object as
+   * answered, by "kind\0name", and every host's last report. Reads are served from them, without a query.
+   */
+  private objects: Map<string, StoredObject> | null = null;
+  private statuses: Map<string, { report: AgentStatusReport; at: number }> | null = null;
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
@@ -243,6 +249,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   get(kind: Kind, name: string): Promise<StoredObject> {
     return this.read(async () => {
+      if (!this.postgres && kind !== 'host') {
+        const obj = (await this.objectsNow()).get(`${kind}\0${name}`);
+        if (!obj) throw this.notFound(kind, name);
+        return obj;
+      }
       if (kind === 'host') await this.refreshNow();
       const row = await this.ds.manager.findOne(ObjectEntity, { where: { kind, name } });
       if (!row) throw this.notFound(kind, name);
@@ -444,7 +455,30 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
           'realized_generation',
         );
       }
-      await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(Date.now()) }, ['host']);
+      const at = Date.now();
+      await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(at) }, ['host']);
+      this.statuses?.set(host, { report: JSON.parse(text) as AgentStatusReport, at });
+    });
+  }
+
+  /** The generation and every host's status, by host name (GET /v1/status). */
+  overview(): Promise<{ generation: number; hosts: { name: string; status: HostStatus }[] }> {
+    return this.read(async () => {
+      let hosts: { name: string }[];
+      let statuses: Map<string, { report: AgentStatusReport; at: number }>;
+      if (this.postgres) {
+        await this.refreshNow();
+        hosts = await this.ds.manager.find(ObjectEntity, { select: { name: true }, where: { kind: 'host' } });
+        statuses = await this.readStatuses();
+      } else {
+        hosts = [];
+        for (const [key, obj] of await this.objectsNow()) if (key.startsWith('host\0')) hosts.push(obj);
+        statuses = this.statuses ??= await this.readStatuses();
+      }
+      return {
+        generation: this.currentGeneration,
+        hosts: hosts.sort(byName).map(({ name }) => ({ name, status: this.statusOf(name, statuses) })),
+      };
     });
   }
 
@@ -630,6 +664,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         options.outcome.generation = meta.generation;
         options.outcome.hosts = hosts;
       }
+      if (this.objects) {
+        this.objects.delete(`${kind}\0${name}`);
+        if (row) this.objects.set(`${kind}\0${row.name}`, this.present(kind, row, null));
+        for (const a of also) this.objects.set(`${a.kind}\0${a.row.name}`, this.present(a.kind, a.row, null));
+      }
+      // Host writes move or drop reports (create, rename, delete): read them again when next asked.
+      if (kind === 'host') this.statuses = null;
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
@@ -715,6 +756,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     }
     if (id > MAX_RULE_ID) throw new Error('every rule id is in use');
     return id;
+  }
+
+  /** SQLite: every object as answered (read once, then kept by each write); hosts without their status. */
+  private async objectsNow(): Promise<Map<string, StoredObject>> {
+    if (!this.objects) {
+      const rows = await this.ds.manager.find(ObjectEntity);
+      this.objects = new Map(rows.map((r) => [`${r.kind}\0${r.name}`, this.present(r.kind as Kind, r, null)]));
+    }
+    return this.objects;
   }
 
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {

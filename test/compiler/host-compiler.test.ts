@@ -59,6 +59,8 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
         for (const f of update.added) before.add(f);
         expect([...before].sort()).toEqual([...full].sort());
         expect(update.changed).toBe(update.added.length + update.removed.length > 0);
+        const again = hc.update(s, { ...ports });
+        expect([again.changed, again.added, again.removed, again.flows]).toEqual([false, [], [], full]);
         previous.set(host, full);
         updates++;
         if (update.changed) changed++;

@@ -1,0 +1,141 @@
+/**
+ * Peer labels: the categories of the peer's entity, looked up once per packet.
+ * A rule naming its peers by category would otherwise list every member's
+ * address as a clause at its own priority (OpenFlow conjunctions sharing a
+ * flow must share its priority), so each address would be written once per
+ * rule and the flows would grow with rules × entities. Instead the PEER
+ * table of each side holds one flow per entity address, shared by every rule:
+ * it loads the entity's value of each category the rules name (an id per
+ * value, packed into the label registers), and a rule's clause matches those
+ * registers: one flow per selector, whatever its size.
+ *
+ * The ids are those of the values the rules list (sorted per category), so
+ * they follow from the snapshot alone. Bit 0 of the first label register says
+ * "the peer is an entity" (a selector with no category). A category that
+ * does not fit the registers, or a selector whose value combinations are too
+ * many, keeps the address lists.
+ */
+import type { SelectorT } from '../model/schemas';
+import type { SnapshotEntity } from '../model/snapshot';
+import { ipVersion } from '../model/net';
+import type { AddressFields } from './exclusion-sets';
+import { flow, type Flow } from './flow-set';
+import { PRIORITY, REGISTERS, type RegisterName } from './pipeline';
+
+export const LABEL_REGISTERS: readonly RegisterName[] = [
+  'LABELS_0',
+  'LABELS_1',
+  'LABELS_2',
+  'LABELS_3',
+  'LABELS_4',
+  'LABELS_5',
+  'LABELS_6',
+  'LABELS_7',
+  'LABELS_8',
+];
+/** A selector listing more value combinations than this keeps its address list. */
+const MAX_COMBINATIONS = 16;
+const FULL = 0xffffffff;
+
+interface Field {
+  reg: number; // index into LABEL_REGISTERS
+  shift: number;
+  width: number;
+  ids: Map<string, number>;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export class PeerLabels {
+  private readonly fields = new Map<string, Field>();
+  /** How many label registers are in use (0: none). */
+  readonly registers: number;
+
+  /** `selectors`: every selector a peer may be named by (their values get ids). */
+  constructor(selectors: readonly SelectorT[]) {
+    const values = new Map<string, Set<string>>();
+    for (const s of selectors) {
+      for (const [key, vs] of Object.entries(s.categories)) {
+        const set = values.get(key) ?? new Set<string>();
+        for (const v of vs) set.add(v);
+        values.set(key, set);
+      }
+    }
+    let reg = 0;
+    let used = 1; // bit 0 of the first register: the peer is an entity
+    for (const key of [...values.keys()].sort()) {
+      const sorted = [...values.get(key)!].sort();
+      const width = Math.ceil(Math.log2(sorted.length + 1));
+      if (used + width > 32) [reg, used] = [reg + 1, 0];
+      if (reg >= LABEL_REGISTERS.length) break; // the remaining categories keep address lists
+      this.fields.set(key, { reg, shift: used, width, ids: new Map(sorted.map((v, i) => [v, i + 1])) });
+      used += width;
+    }
+    this.registers = selectors.length === 0 ? 0 : Math.min(reg + 1, LABEL_REGISTERS.length);
+  }
+
+  /** The label registers' values for one entity (index → value; the first always has the entity bit). */
+  private valuesOf(entity: SnapshotEntity): number[] {
+    const regs = new Array<number>(this.registers).fill(0);
+    regs[0] = 1;
+    for (const [key, f] of this.fields) {
+      const id = f.ids.get(entity.categories[key]);
+      if (id !== undefined) regs[f.reg] += id * 2 ** f.shift;
+    }
+    return regs;
+  }
+
+  /** The selector's members as register matches (alternatives); null: not expressible, use addresses. */
+  selectorMatches(selector: SelectorT): string[] | null {
+    if (this.registers === 0) return null;
+    let combos: Map<number, { value: number; mask: number }>[] = [new Map([[0, { value: 1, mask: 1 }]])];
+    for (const [key, values] of Object.entries(selector.categories)) {
+      const f = this.fields.get(key);
+      if (!f || values.some((v) => !f.ids.has(v))) return null; // not encoded: addresses
+      if (combos.length * values.length > MAX_COMBINATIONS) return null;
+      const mask = (2 ** f.width - 1) * 2 ** f.shift;
+      combos = combos.flatMap((c) =>
+        values.map((v) => {
+          const next = new Map(c);
+          const at = next.get(f.reg) ?? { value: 0, mask: 0 };
+          next.set(f.reg, { value: at.value + f.ids.get(v)! * 2 ** f.shift, mask: at.mask + mask });
+          return next;
+        }),
+      );
+    }
+    return combos
+      .map((c) =>
+        [...c.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([reg, { value, mask }]) => {
+            const name = `reg${REGISTERS[LABEL_REGISTERS[reg]].n}`;
+            return mask === FULL ? `${name}=${hex(value)}` : `${name}=${hex(value)}/${hex(mask)}`;
+          })
+          .join(','),
+      )
+      .sort();
+  }
+
+  /** The label registers in use: cleared before each lookup (on one host both sides run in one pass). */
+  get used(): readonly RegisterName[] {
+    return LABEL_REGISTERS.slice(0, this.registers);
+  }
+
+  /** The PEER table of one side: each entity address on `fields` loads the entity's labels. */
+  lookupFlows(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): Flow[] {
+    const out: Flow[] = [];
+    for (const e of entities) {
+      const regs = this.valuesOf(e);
+      for (const ip of e.ips) {
+        const f = flow(table, PRIORITY.LABEL).match(
+          ...(ipVersion(ip) === 6 ? ['ipv6', `${fields.v6}=${ip}`] : ['ip', `${fields.v4}=${ip}`]),
+        );
+        regs.forEach((value, i) => {
+          if (value !== 0) f.load(LABEL_REGISTERS[i], value);
+        });
+        out.push(f.done());
+      }
+    }
+    return out;
+  }
+}
