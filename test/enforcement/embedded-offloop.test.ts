@@ -1,5 +1,5 @@
 /**
- * Embedded agents compile in worker threads: while four of them compile and
+ * Embedded agents compile in worker threads: while two of them compile and
  * realize a change at 10,000 entities, the process keeps answering HTTP. A GET
  * on a fastify route in the same process runs in a loop across the change; its
  * p99 is measured with the compile on the event loop (compileHost passed in,
@@ -23,7 +23,7 @@ import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 jest.setTimeout(900_000);
 
 const SIZE = { entities: 10_000, hosts: 50 };
-const EMBEDDED = 4;
+const EMBEDDED = 2;
 
 class Link implements EmbeddedLink {
   statuses = new Map<string, AgentStatusReport>();
@@ -129,7 +129,7 @@ describe('embedded agents compile off the event loop', () => {
     for (const o of instances) await o.stop();
   });
 
-  test('API p99 while four embedded agents compile a change at 10,000 entities: on the event loop vs in workers', async () => {
+  test('API p99 while two embedded agents compile a change at 10,000 entities: on the event loop vs in workers', async () => {
     const before = await measure(instances, compileHost);
     const pool = new CompilePool();
     const after = await measure(instances, pool.compile).finally(() => pool.close());
