@@ -49,6 +49,13 @@ function connectionText(c: EvidenceConnection): string {
   return `${c.source} → ${c.destination} ${service(c)} (${c.count})`;
 }
 
+/** At most SHOWN connections, then how many more (--json lists them all). */
+const SHOWN = 4;
+function listed(cs: EvidenceConnection[]): string {
+  const more = cs.length > SHOWN ? `, and ${cs.length - SHOWN} more` : '';
+  return cs.slice(0, SHOWN).map(connectionText).join(', ') + more;
+}
+
 /** One entry as a block of aligned attributes, with a comment naming what it allows. */
 function entryBlock(entry: Record<string, unknown>, evidence: Evidence | undefined): string[] {
   const attrs = ORDER.filter((k) => !isEmpty(entry[k]));
@@ -58,7 +65,7 @@ function entryBlock(entry: Record<string, unknown>, evidence: Evidence | undefin
     : evidence.kept
       ? ['    # kept: already in the rule']
       : [
-          `    # ${evidence.connections.length} observed connection${evidence.connections.length === 1 ? '' : 's'}: ${evidence.connections.map(connectionText).join(', ')}`,
+          `    # ${evidence.connections.length} observed connection${evidence.connections.length === 1 ? '' : 's'}: ${listed(evidence.connections)}`,
         ];
   return ['  {', ...comment, ...attrs.map((k) => `    ${k.padEnd(width)} = ${inline(entry[k])}`), '  },'];
 }

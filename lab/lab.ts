@@ -428,6 +428,12 @@ export class Lab {
   }
 
   /** UDP datagrams the VM's echo ports received, by source IP, since the last call. */
+  /** Stream datagrams `vm`'s echo ports have sent as a responder (udpStream), by initiator IP, since it started. */
+  async udpStreamSent(vm: string): Promise<Record<string, number>> {
+    const r = await this.daemon(vm).request({ op: 'udpStreamSent' });
+    return r.sent as Record<string, number>;
+  }
+
   async udpSeen(vm: string): Promise<Record<string, number>> {
     const r = await this.daemon(vm).request({ op: 'udpSeen' });
     return r.seen as Record<string, number>;

@@ -17,6 +17,8 @@
  *     every 50 ms for durationMs → { id, ok } once the first one arrived;
  *   { id, op: 'udpStreamStatus', stream } → { id, received, lastMs (ms since the last datagram) }
  *   { id, op: 'udpStreamClose', stream } → { id, ok }
+ *   { id, op: 'udpStreamSent' } → { id, sent: { <initiator IP>: stream datagrams this VM's echo ports sent it } }
+ *     (since start: lets a test wait until a responder has kept sending, instead of sleeping)
  */
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
@@ -47,6 +49,8 @@ function send(msg: object) {
 
 /** Datagrams received per source address: shows whether a (spoofed) packet arrived at all. */
 const udpSeen = new Map<string, number>();
+/** Responder-only stream datagrams sent, by initiator address. */
+const streamSent = new Map<string, number>();
 
 async function serve(): Promise<void> {
   const waits: Promise<void>[] = [];
@@ -68,7 +72,10 @@ async function serve(): Promise<void> {
         const stream = /^stream:([0-9]+)$/.exec(String(msg));
         if (stream) {
           // The responder keeps sending on its own; the initiator stays silent.
-          const every = setInterval(() => sock.send(msg, rinfo.port, rinfo.address, () => undefined), 50);
+          const every = setInterval(() => {
+            streamSent.set(rinfo.address, (streamSent.get(rinfo.address) ?? 0) + 1);
+            sock.send(msg, rinfo.port, rinfo.address, () => undefined);
+          }, 50);
           setTimeout(() => clearInterval(every), Math.min(Number(stream[1]), 60_000));
         }
         sock.send(msg, rinfo.port, rinfo.address);
@@ -242,6 +249,8 @@ async function handle(req: Req): Promise<object> {
       streams.delete(req.stream!);
       return { ok: true };
     }
+    case 'udpStreamSent':
+      return { sent: Object.fromEntries(streamSent) };
     case 'udpSeen': {
       const seen = Object.fromEntries(udpSeen);
       udpSeen.clear();

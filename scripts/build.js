@@ -3,6 +3,7 @@
  * `npm run build`: type-checks the product code (tsconfig.build.json: service/,
  * cli/, provider/, no tests) and fails on any error, then bundles with esbuild:
  *   dist/service.js         the policy service (npm start); npm packages stay external
+ *   dist/compile-worker.js  the worker thread the embedded agents compile in (service/agent/compile-pool.ts finds it beside service.js)
  *   dist/microseg-agent.js  the standalone agent as one self-contained file a host can run
  * `ensureBuilt()` rebuilds only when an output is missing or older than the sources.
  */
@@ -14,6 +15,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..');
 const OUT = {
   service: join(ROOT, 'dist', 'service.js'),
+  compileWorker: join(ROOT, 'dist', 'compile-worker.js'),
   agent: join(ROOT, 'dist', 'microseg-agent.js'),
 };
 const SOURCES = ['service', 'cli', 'provider'].map((d) => join(ROOT, d));
@@ -59,6 +61,13 @@ function build() {
     ...COMMON,
     entryPoints: [join(ROOT, 'service', 'main.ts')],
     outfile: OUT.service,
+    packages: 'external',
+    sourcemap: true,
+  });
+  require('esbuild').buildSync({
+    ...COMMON,
+    entryPoints: [join(ROOT, 'service', 'agent', 'compile-worker.ts')],
+    outfile: OUT.compileWorker,
     packages: 'external',
     sourcemap: true,
   });

@@ -7,7 +7,8 @@
  */
 import { buildSnapshot } from '../../service/model/load-snapshot';
 import { KINDS } from '../../service/model/schemas';
-import type { ModelIndex } from '../../service/model/validate';
+import type { AnyBody, ModelIndex } from '../../service/model/validate';
+import type { ApplicationRuleInputT } from '../../service/model/schemas';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
 export interface InventorySize {
@@ -19,7 +20,7 @@ export interface InventorySize {
 }
 
 /** [collection, body] in an order the API accepts (referenced objects first). */
-export type Objects = { collection: string; kind: keyof ModelIndex; body: any }[];
+export type Objects = { collection: string; kind: keyof ModelIndex; body: AnyBody }[];
 
 const TIERS = ['web', 'app', 'db'];
 const ZONES = 20;
@@ -62,7 +63,7 @@ export function applicationRuleBody(r: number, apps: number, mode: 'monitor' | '
   const app = `app${r % apps}`;
   const peerApp = `app${(r + 1) % apps}`;
   const tier = (t: string) => ({ categories: { AppTier: [t] } });
-  const body: any = {
+  const body: ApplicationRuleInputT & { inbound: NonNullable<ApplicationRuleInputT['inbound']> } = {
     name: `rule${r}`,
     mode,
     target: { categories: { AppType: [app] } },
@@ -121,7 +122,7 @@ export function inventoryObjects(size: InventorySize, hostExtra: (h: number) => 
   const rules = size.rules ?? 500;
   const apps = Math.max(1, Math.ceil(rules / 2));
   const out: Objects = [];
-  const add = (collection: string, kind: keyof ModelIndex, body: any) => out.push({ collection, kind, body });
+  const add = (collection: string, kind: keyof ModelIndex, body: AnyBody) => out.push({ collection, kind, body });
   add('categories', 'category', { name: 'AppType', values: Array.from({ length: apps }, (_, a) => `app${a}`) });
   add('categories', 'category', { name: 'AppTier', values: TIERS });
   add('categories', 'category', { name: 'Environment', values: ['prod', 'dev'] });

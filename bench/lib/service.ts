@@ -26,8 +26,8 @@ export interface BenchService {
   dir: string;
   /** Response bytes by route pattern (e.g. "GET /v1/agents/policy") since start or the last reset. */
   bytesSent: Map<string, number>;
-  /** JSON call as admin; rejects on a status ≥ 300. */
-  api(method: string, path: string, body?: unknown): Promise<any>;
+  /** JSON call as admin, its answer of the shape the caller names; rejects on a status ≥ 300. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function startBenchService(opts: BenchServiceOptions = {}): Promise
     app,
     dir,
     bytesSent,
-    async api(method, path, body) {
+    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(url + path, {
         method,
         headers: {
@@ -97,7 +97,8 @@ export async function startBenchService(opts: BenchServiceOptions = {}): Promise
       });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-      return text ? JSON.parse(text) : undefined;
+      // The caller names the shape; an empty answer (204) is null.
+      return JSON.parse(text || 'null');
     },
     async close() {
       await app.close();
@@ -125,8 +126,11 @@ export async function waitRealized(
     const { ms } = await eventually(
       `generation ${generation} realized`,
       async () => {
-        const s = await svc.api('GET', '/v1/status');
-        lagging = (s.hosts as { name: string; status: { realized_generation: number | null } }[]).filter(
+        const s = await svc.api<{ hosts: { name: string; status: { realized_generation: number | null } }[] }>(
+          'GET',
+          '/v1/status',
+        );
+        lagging = s.hosts.filter(
           (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
         );
         return lagging.length === 0;

@@ -1,14 +1,15 @@
 /**
  * A bridge held in memory, for simulated hosts (the 1,000-host benchmark):
- * the agent's BridgeDriver with no Open vSwitch behind it. It keeps the flows
- * it was given, sorted as a dump would list them, and fixed port numbers.
+ * the agent's BridgeDriver with no Open vSwitch behind it. Like a bridge it
+ * holds one flow per identity (table, priority, match), takes a whole set
+ * (replaceFlows) or only a difference (applyDiff: deletes by identity, adds
+ * replacing the flow of their identity), and has fixed port numbers.
  */
+import { flowIdentity, type FlowDiff } from '../../service/agent/flow-diff';
 import type { BridgeDriver, HostPorts } from '../../service/agent/types';
 
 export class MemoryDriver implements BridgeDriver {
-  private flows: string[] = [];
-  /** Bundles applied (each replaceFlows is one). */
-  bundles = 0;
+  private flows = new Map<string, string>();
 
   constructor(private readonly ports: HostPorts) {}
 
@@ -17,11 +18,15 @@ export class MemoryDriver implements BridgeDriver {
   }
 
   async dumpFlows(): Promise<string[]> {
-    return [...this.flows];
+    return [...this.flows.values()].sort();
   }
 
   async replaceFlows(flows: string[]): Promise<void> {
-    this.flows = [...flows].sort();
-    this.bundles++;
+    this.flows = new Map(flows.map((l) => [flowIdentity(l), l]));
+  }
+
+  async applyDiff(diff: FlowDiff): Promise<void> {
+    for (const l of diff.remove) this.flows.delete(flowIdentity(l));
+    for (const l of diff.add) this.flows.set(flowIdentity(l), l);
   }
 }

@@ -7,6 +7,7 @@
  * (and while nothing changes) against the whole policy; then the latency of a
  * GET while embedded agents compile a change against the same GET at rest.
  */
+import type { HostInputT } from '../../service/model/schemas';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -317,7 +318,7 @@ async function duringCompile(ctx: BenchContext, svc: BenchService, apps: number)
       const ovs = await OvsDummy.start();
       instances.push(ovs);
       await ovs.addBridge('br.microseg', Object.keys(hostPorts(snapshot, name)));
-      const host = await svc.api('GET', `/v1/hosts/${name}`);
+      const host = await svc.api<HostInputT>('GET', `/v1/hosts/${name}`);
       await svc.api('PUT', `/v1/hosts/${name}`, {
         name,
         bridge: host.bridge,
@@ -374,7 +375,7 @@ async function duringCompile(ctx: BenchContext, svc: BenchService, apps: number)
     await sampler.close();
     // Back to no embedded agents before the instances go (an agent would report them unreachable).
     for (const name of names) {
-      const host = await svc.api('GET', `/v1/hosts/${name}`).catch(() => null);
+      const host = await svc.api<HostInputT>('GET', `/v1/hosts/${name}`).catch(() => null);
       if (host?.ovs_rundir)
         await svc
           .api('PUT', `/v1/hosts/${name}`, { name, bridge: host.bridge, uplinks: host.uplinks })

@@ -35,7 +35,7 @@ export function loadProtocol(): grpc.GrpcObject {
   return grpc.loadPackageDefinition(definition);
 }
 
-function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<any, any> {
+function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<Record<string, unknown>, Record<string, unknown>> {
   return (call, callback) => {
     h(call.request).then(
       (res) => callback(null, res),

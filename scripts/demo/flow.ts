@@ -1,7 +1,8 @@
 /**
  * The demo's flow, usable as a library (test/demo runs exactly this):
  * lab → service → terraform init/apply (monitor) → real traffic → would-deny
- * connections from /v1/flows → apply (mode=apply) → matrix vs explain().
+ * connections from /v1/flows → apply (mode=apply; its plan warns of the observed connections it cuts) →
+ * matrix vs explain().
  * Everything made is recorded in <stateDir>/state.json before it is made, so
  * `down(stateDir)` removes it after a crash, a Ctrl-C or a `--keep` run.
  */
@@ -191,7 +192,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     );
     print(formatFlows(wouldDenyFlows));
 
-    await progress.step('terraform apply -var mode=apply', () =>
+    const switched = await progress.step('terraform apply -var mode=apply', () =>
       terraform(
         state.workdir,
         ['apply', '-auto-approve', '-input=false', '-no-color', '-var', 'mode=apply'],
@@ -199,6 +200,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         tfLog,
       ),
     );
+    print(impactWarnings(switched.stdout));
     const snapshot = await api<PolicySnapshot>(svc, '/v1/agents/policy');
     if (snapshot.application_rules.some((r) => r.mode !== 'apply'))
       throw new Error('after apply with mode=apply the service still has a monitor application rule');
@@ -252,6 +254,23 @@ async function waitWouldDeny(svc: ServiceHandle, monitor: CheckedCell[]): Promis
     if ((rows.length >= want && want > 0) || Date.now() - t0 > 20_000) return rows;
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * The plan's warnings about observed connections (docs/impact.md), once per resource: terraform shows them when it
+ * plans and again when it applies each change.
+ */
+function impactWarnings(stdout: string): string {
+  const blocks = stdout.split(/\n(?=Warning: |Error: |Apply complete|Plan: )/);
+  const shown = new Map<string, string>();
+  for (const b of blocks) {
+    if (!b.startsWith('Warning: This change alters the verdict of observed connections')) continue;
+    const resource = b.match(/with (\S+),/)?.[1] ?? '';
+    // Terraform folds the repeat into "(and one more similar warning elsewhere)": it is the same warning.
+    if (!shown.has(resource)) shown.set(resource, b.replace(/\(and .* similar warnings? elsewhere\)/, '').trim());
+  }
+  if (shown.size === 0) return '';
+  return `\nThe plan of the switch to apply warned (the connections it cuts, from the observed history):\n\n${[...shown.values()].join('\n\n')}\n`;
 }
 
 /** One line per (source, destination, rule) with the services seen. */

@@ -13,8 +13,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileHost } from '../compiler';
 import { EmbeddedAgents } from './embedded';
+import { CompilePool } from './compile-pool';
 import { fileCache } from './policy-cache';
 import { observationAfterPass } from './observe';
 import { readAgentTimings, type AgentTimings } from './timings';
@@ -31,7 +31,7 @@ export interface EmbeddedAgentsPluginOptions {
   enabled?: boolean;
   /** Connections each verifier traces after a realization (default MICROSEG_VERIFY_SAMPLE, else 8). */
   verifySample?: number;
-  /** The compiler (default compileHost); tests wrap it to make one host's compilation fail. */
+  /** The compiler (default: compileHost in worker threads, compile-pool.ts); tests wrap compileHost to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
@@ -62,9 +62,11 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       const opts = { ...readAgentOptions(), ...options };
       if (!opts.enabled) return;
       const { agentLink: link, dataDir } = app;
+      // Compiling a host takes long at scale: off the event loop, so the API keeps answering meanwhile.
+      const pool = opts.compile ? null : new CompilePool();
       const agents = new EmbeddedAgents({
         link,
-        compile: opts.compile ?? compileHost,
+        compile: opts.compile ?? pool!.compile,
         intervalMs: opts.intervalMs,
         fullCheckMs: opts.fullCheckMs,
         verifySample: opts.verifySample,
@@ -80,6 +82,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       });
       app.addHook('onClose', async () => {
         await agents.stop();
+        await pool?.close();
       });
     },
     { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' },

@@ -102,11 +102,7 @@ export const statusPlugin = fp<StatusOptions>(
     app.get(
       '/v1/status',
       { schema: { tags: ['status'], summary: 'Policy generation and per-host realization' } },
-      async () => {
-        const generation = await store.refresh();
-        const hosts = await store.list('host');
-        return { generation, hosts: hosts.map((h) => ({ name: h.name, status: h.status })) };
-      },
+      async () => store.overview(),
     );
 
     app.get(

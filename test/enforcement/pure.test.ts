@@ -31,6 +31,7 @@ describe('agent helpers', () => {
       intervalMs: 2000,
       fullCheckMs: 60_000,
       observeIntervalMs: 5000,
+      verifySample: 8,
     });
     expect(
       readAgentOptions({
@@ -39,7 +40,7 @@ describe('agent helpers', () => {
         MICROSEG_AGENT_FULL_CHECK: '10s',
         MICROSEG_OBSERVE_INTERVAL: '1s',
       }),
-    ).toEqual({ enabled: false, intervalMs: 500, fullCheckMs: 10_000, observeIntervalMs: 1000 });
+    ).toEqual({ enabled: false, intervalMs: 500, fullCheckMs: 10_000, observeIntervalMs: 1000, verifySample: 8 });
     expect(() => readAgentOptions({ MICROSEG_AGENT_FULL_CHECK: 'often' })).toThrow(/MICROSEG_AGENT_FULL_CHECK/);
     expect(() => readAgentOptions({ MICROSEG_EMBEDDED_AGENTS: 'yes' })).toThrow(
       /MICROSEG_EMBEDDED_AGENTS must be "on" or "off"/,

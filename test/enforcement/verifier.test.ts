@@ -112,11 +112,38 @@ describe('verifier', () => {
     // The verifier only traced: the wrong flows are still there.
     expect(await driver.dumpFlows()).toEqual(before);
 
-    // The policy's own flows back: the same pass finds nothing.
+    // The policy's own flows back: a whole-host pass finds nothing.
     await driver.replaceFlows(compileHost(policy, 'ha', ports).flows);
     const healthy = await verifier.verify(policy, ports, policy.generation);
     expect(healthy.disagreements).toEqual([]);
     expect(healthy.checked).toBe(result.checked);
     expect(verifier.status().verified_generation).toBe(policy.generation);
   }, 90_000);
+
+  test('the rotating cursor: passes of 8 cover every connection of the host, then start over', async () => {
+    const ports = await driver.readPorts();
+    await driver.replaceFlows(compileHost(policy, 'ha', ports).flows);
+    const traced = (into: string[]) => (flow: string, ctNext: string[]) => {
+      into.push(flow);
+      return driver.trace(flow, ctNext);
+    };
+    const all: string[] = [];
+    const whole = await new Verifier({ host: 'ha', trace: traced(all), sample: 1000 }).verify(policy, ports, 1);
+    const rotated: string[] = [];
+    const verifier = new Verifier({ host: 'ha', trace: traced(rotated) });
+    let passes = 0;
+    while (new Set(rotated).size < new Set(all).size && passes < 100) {
+      const r = await verifier.verify(policy, ports, 1);
+      expect(r.checked + r.skipped).toBeLessThanOrEqual(8);
+      expect(r.disagreements).toEqual([]);
+      passes++;
+    }
+    console.log(`${whole.checked} connections covered by ${passes} passes of 8 (${rotated.length} traces)`);
+    expect(new Set(rotated)).toEqual(new Set(all));
+    expect(passes).toBe(Math.ceil(whole.checked / 8));
+    // The next pass starts over from the first connections.
+    const before = rotated.length;
+    await verifier.verify(policy, ports, 1);
+    expect(rotated.slice(before)).toEqual(rotated.slice(0, 8));
+  }, 120_000);
 });

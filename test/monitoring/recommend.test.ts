@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { explain } from '../../service/policy/explain';
+import { createLab, explainFailure } from '../provider/support';
 
 const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 let svc: TestService;
@@ -232,3 +233,46 @@ test('microseg recommend prints the entries as HCL that terraform fmt leaves as 
   expect(missing.code).toBe(1);
   expect(missing.stderr).toBe('microseg: 404: application rule "nope" does not exist (field name)\n');
 });
+
+test('the data source: a bad window is refused on its attribute at plan; an unknown rule names it', async () => {
+  const tf = await createLab({ MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret });
+  try {
+    const config = (name: string, window: string) => `terraform {
+  required_providers {
+    microseg = { source = "terraform.local/microseg/microseg" }
+  }
+}
+data "microseg_recommendation" "x" {
+  name   = "${name}"
+  window = "${window}"
+}
+output "inbound" {
+  value = length(data.microseg_recommendation.x.inbound)
+}
+`;
+    const plan = async (name: string, window: string) => {
+      const dir = tf.workdir(`${name}-${window}`, { 'main.tf': config(name, window) });
+      const init = await tf.tf(dir, ['init', '-input=false', '-no-color']);
+      if (init.code !== 0) throw new Error(explainFailure(init));
+      return tf.tf(dir, ['plan', '-input=false', '-no-color']);
+    };
+    const bad = await plan('shop', 'soon');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Invalid window');
+    expect(bad.stderr).toContain('window: "soon" is not a duration such as "30m" or "24h"');
+    expect(bad.stderr).toMatch(
+      /on main\.tf line 8, in data "microseg_recommendation" "x":\s*\n\s*8:\s+window = "soon"/,
+    );
+    const missing = await plan('nope', '2h');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('application rule "nope" does not exist');
+    const good = await plan('shop', '2h');
+    expect(good.code).toBe(0);
+    // Nothing new since the entries were applied above: the rule's own entries.
+    const own = (await ok('GET', '/v1/application-rules/shop')).inbound.length;
+    expect(own).toBeGreaterThan(0);
+    expect(good.stdout).toContain(`inbound = ${own}`);
+  } finally {
+    tf.cleanup();
+  }
+}, 120_000);

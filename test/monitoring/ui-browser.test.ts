@@ -318,6 +318,18 @@ test('entity, host and explain pages show what the API says', async () => {
       reachable: true,
       last_error: 'ovs-ofctl: timeout',
       drift_repairs: 3,
+      verified_generation: svc.store.generation() - 2,
+      verify_disagreements: [
+        {
+          src: 'web-1',
+          dst: 'db-1',
+          protocol: 'tcp',
+          port: 22,
+          explain: { verdict: 'would-deny', rule: 'shop' },
+          bridge: { verdict: 'allow', rule: null, dropped_at: null },
+          problem: 'egress end on this host: this end marks it allow',
+        },
+      ],
     },
     { as: 'agent:ha' },
   );
@@ -369,8 +381,20 @@ test('entity, host and explain pages show what the API says', async () => {
     Realization: '⚠ 1 behind',
     'OpenFlow flows': '42',
     'Drift repairs': '3',
+    'Verified generation': `⚠ ${host.status.verified_generation} (realized ${host.status.realized_generation})`,
     'Last error': host.status.last_error,
   });
+  // The verifier's disagreement: the connection, both verdicts, the problem.
+  expect(await page.locator('#host-verify h3').textContent()).toBe(
+    '⚠ The bridge disagrees with the policy on 1 connection(s)',
+  );
+  expect(
+    await page
+      .locator('#host-disagreements tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent))),
+  ).toEqual([
+    ['web-1 → db-1 tcp/22', 'would-deny (shop)', 'allow', 'egress end on this host: this end marks it allow'],
+  ]);
   const hostRows = await tableRows(page);
   expect(hostRows.length).toBe((await get('/v1/flows?host=ha&since=1h')).total);
   await screenshot(page, 'ui-host.png');

@@ -723,6 +723,7 @@ test('terraform providers schema -json: every attribute of every resource and da
     'microseg_category',
     'microseg_entities',
     'microseg_reachability',
+    'microseg_recommendation',
   ]);
   const undocumented: string[] = [];
   let counted = 0;

@@ -175,6 +175,13 @@ test('monitor → apply warns on the rule with the connections it would deny; de
   expect(warnings[0]).toMatch(
     /^microseg_application_rule\.guard: This change alters the verdict of observed connections\n2 observed connections would be denied: pg-other → pg-db tcp\/(5432|22) \(last seen \d+ s ago\), pg-other → pg-db tcp\/(5432|22) \(last seen \d+ s ago\)\n/,
   );
+  // As a person reads it: on the resource, the list in the text.
+  const human = await lab.tf(dir, ['plan', '-input=false', '-no-color']);
+  seen['switch to apply, as terraform plan prints it'] = human.stdout.slice(human.stdout.indexOf('Warning:'));
+  expect(human.code).toBe(0);
+  expect(human.stdout).toMatch(
+    /Warning: This change alters the verdict of observed connections\n\n {2}with microseg_application_rule\.guard,/,
+  );
   expect(warnings[0]).toContain('pg-other → pg-db tcp/5432');
   expect(warnings[0]).toContain('pg-other → pg-db tcp/22');
 

@@ -197,7 +197,7 @@ describe('the installed plugin process', () => {
     });
     const schema = await call<any>(provider, 'GetProviderSchema', {});
     expect(Object.keys(schema.resource_schemas)).toHaveLength(9);
-    expect(Object.keys(schema.data_source_schemas)).toHaveLength(3);
+    expect(Object.keys(schema.data_source_schemas)).toHaveLength(4);
 
     // Configure with a token, then read a data source: the token goes to the service, never to the log.
     const def = microsegProvider({});

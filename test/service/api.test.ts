@@ -693,6 +693,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
         drift_repairs: 0,
         notice: null,
         updated_at: null,
+        verified_generation: null,
+        verify_disagreements: [],
       },
     });
     expect((await api('GET', '/v1/hosts/hvg')).body.status.realized_generation).toBeNull();
@@ -719,6 +721,8 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
       ...report,
       desired_generation: snap.body.generation,
       updated_at: expect.any(String),
+      verified_generation: null,
+      verify_disagreements: [],
     });
     expect((await api('POST', '/v1/agents/hosts/ghost/status', report, { as: 'agent:ghost' })).status).toBe(404);
     const bad = await api('POST', '/v1/agents/hosts/hva/status', { ...report, flow_count: -1 }, { as: 'agent:hva' });

@@ -99,6 +99,9 @@ test('generation, snapshot and host status are the same through both', async () 
     reachable: true,
     last_error: null,
     drift_repairs: 0,
+    // The verifier's part travels through the shared database too.
+    verified_generation: sa.generation,
+    verify_disagreements: [],
   };
   expect((await a.api('POST', '/v1/agents/hosts/hv1/status', report, { as: 'agent:hv1' })).status).toBe(204);
   expect((await b.api('GET', '/v1/hosts/hv1')).body.status).toEqual({
