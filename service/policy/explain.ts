@@ -16,7 +16,7 @@ import {
 } from '../model/snapshot';
 import { entryServicesMatch, peerMatches, selectorMatches, type Endpoint, type Packet } from '../model/match';
 import { byName } from '../model/verdicts';
-import { parseAddress, sameAddress } from '../model/net';
+import { parseAddress, type IpAddress } from '../model/net';
 import type { Layer, Verdict } from '../model/verdicts';
 
 type LiveMode = 'monitor' | 'apply';
@@ -63,13 +63,29 @@ export function resolveEndpoint(snapshot: PolicySnapshot, text: string, field: s
   const ip = parseAddress(text);
   if (!ip)
     throw new ExplainInputError(field, `${field} must be an entity name or an IP address; got ${JSON.stringify(text)}`);
-  const owner = snapshot.entities.find((e) =>
-    e.ips.some((own) => {
-      const parsed = parseAddress(own);
-      return parsed !== null && sameAddress(parsed, ip);
-    }),
-  );
-  return { entity: owner ?? null, ip };
+  return { entity: entitiesByAddress(snapshot.entities).get(addressKey(ip)) ?? null, ip };
+}
+
+/** Two addresses are the same (sameAddress) exactly when their keys are. */
+const addressKey = (a: IpAddress) => `${a.kind()} ${a.toString()}`;
+/**
+ * The entity owning each address, the first in list order as a scan would find it. A snapshot is never changed
+ * once built, so the index of its entity list is built once: replaying many connections (impact) parses each
+ * entity's addresses once rather than once per question.
+ */
+const addressIndexes = new WeakMap<readonly SnapshotEntity[], Map<string, SnapshotEntity>>();
+function entitiesByAddress(entities: readonly SnapshotEntity[]): Map<string, SnapshotEntity> {
+  let index = addressIndexes.get(entities);
+  if (!index) {
+    index = new Map();
+    for (const e of entities)
+      for (const own of e.ips) {
+        const parsed = parseAddress(own);
+        if (parsed !== null && !index.has(addressKey(parsed))) index.set(addressKey(parsed), e);
+      }
+    addressIndexes.set(entities, index);
+  }
+  return index;
 }
 
 function checkPacket(query: ExplainQuery): Packet {
