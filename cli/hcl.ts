@@ -3,30 +3,8 @@
  * HCL to paste into a `microseg_application_rule`, formatted as
  * `terraform fmt` writes it. Pure.
  */
-import type { InboundEntryT, OutboundEntryT } from '../service/model/schemas';
+import type { EvidenceConnectionT, EvidenceT, RecommendationAnswer } from '../service/model/recommendation';
 import { service } from './format';
-
-interface EvidenceConnection {
-  source: string;
-  destination: string;
-  protocol: string;
-  port: number | null;
-  count: number;
-}
-interface Evidence {
-  kept: boolean;
-  connections: EvidenceConnection[];
-}
-
-export interface RecommendationBody {
-  rule: string;
-  window: string;
-  connections: number;
-  outbound_policy: string;
-  inbound: InboundEntryT[];
-  outbound: OutboundEntryT[];
-  evidence: { inbound: Evidence[]; outbound: Evidence[] };
-}
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const str = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
@@ -45,19 +23,19 @@ const isEmpty = (x: unknown) => x === undefined || x === null || (Array.isArray(
 
 const ORDER = ['from', 'to', 'services', 'service_groups'];
 
-function connectionText(c: EvidenceConnection): string {
+function connectionText(c: EvidenceConnectionT): string {
   return `${c.source} → ${c.destination} ${service(c)} (${c.count})`;
 }
 
 /** At most SHOWN connections, then how many more (--json lists them all). */
 const SHOWN = 4;
-function listed(cs: EvidenceConnection[]): string {
+function listed(cs: EvidenceConnectionT[]): string {
   const more = cs.length > SHOWN ? `, and ${cs.length - SHOWN} more` : '';
   return cs.slice(0, SHOWN).map(connectionText).join(', ') + more;
 }
 
 /** One entry as a block of aligned attributes, with a comment naming what it allows. */
-function entryBlock(entry: Record<string, unknown>, evidence: Evidence | undefined): string[] {
+function entryBlock(entry: Record<string, unknown>, evidence: EvidenceT | undefined): string[] {
   const attrs = ORDER.filter((k) => !isEmpty(entry[k]));
   const width = Math.max(...attrs.map((k) => k.length));
   const comment = !evidence
@@ -70,12 +48,12 @@ function entryBlock(entry: Record<string, unknown>, evidence: Evidence | undefin
   return ['  {', ...comment, ...attrs.map((k) => `    ${k.padEnd(width)} = ${inline(entry[k])}`), '  },'];
 }
 
-function list(name: string, entries: Record<string, unknown>[], evidence: Evidence[]): string[] {
+function list(name: string, entries: Record<string, unknown>[], evidence: EvidenceT[]): string[] {
   if (!entries.length) return [`${name} = []`];
   return [`${name} = [`, ...entries.flatMap((e, i) => entryBlock(e, evidence[i])), ']'];
 }
 
-export function recommendationHcl(r: RecommendationBody): string {
+export function recommendationHcl(r: RecommendationAnswer): string {
   const header = [
     `# microseg recommend ${r.rule}: ${r.connections} observed connection${r.connections === 1 ? '' : 's'} in the last ${r.window} that the rule does not allow now.`,
     '# Paste into resource "microseg_application_rule" (it keeps the rule\'s current entries), or assign',

@@ -18,7 +18,8 @@ import {
   type StatusBody,
 } from './format';
 import type { FlowRecord } from '../service/model/observation';
-import { recommendationHcl, type RecommendationBody } from './hcl';
+import { recommendationHcl } from './hcl';
+import type { RecommendationAnswer } from '../service/model/recommendation';
 import { requireDuration } from '../service/model/duration';
 import { readFileSync } from 'node:fs';
 import { impactSummary, flipText, type DecisionT, type ImpactResultT } from '../service/model/impact';
@@ -193,7 +194,7 @@ export function buildProgram(
     .option('--window <duration>', 'how far back observed connections count', '24h')
     .option('--json', 'print the JSON answer (with the connections behind each entry)')
     .action(async (rule: string, o: { window: string; json?: boolean }) => {
-      const r = await client().get<RecommendationBody>(
+      const r = await client().get<RecommendationAnswer>(
         `/v1/application-rules/${encodeURIComponent(rule)}/recommendation`,
         { window: o.window },
       );

@@ -2,6 +2,7 @@
 import { CategoryInput, EntityInput, KINDS } from '../../service/model/schemas';
 import { canonicalProtocol } from '../../service/model/protocols';
 import { parseDuration } from '../../service/model/duration';
+import { RecommendationQuery } from '../../service/model/recommendation';
 import { ApiError } from '../client/http';
 import type { ObjectValue } from '../cty/value';
 import { T } from '../cty/types';
@@ -11,7 +12,7 @@ import type { DataSourceDef } from '../framework/resource';
 import type { Attribute } from '../framework/schema';
 import type { Ctx } from './context';
 import { kindSchema, metaAttributes } from './rest';
-import { attributesFromTypeBox } from './typebox';
+import { attributeFromTypeBox, attributesFromTypeBox } from './typebox';
 
 const computed = (a: Attribute): Attribute => {
   const { required: _r, optional: _o, default: _d, ...rest } = a;
@@ -203,11 +204,7 @@ export function recommendationDataSource(): DataSourceDef<Ctx> {
   const rule = kindSchema('application_rule', '').attributes;
   const attributes: Record<string, Attribute> = {
     name: { description: 'The application rule (typically in monitor mode).', type: T.string, required: true },
-    window: {
-      description: 'How far back observed connections count: a duration such as "30m" or "2h". Default "24h".',
-      type: T.string,
-      optional: true,
-    },
+    window: attributeFromTypeBox('window', RecommendationQuery.properties.window, true),
     inbound: {
       ...computed(rule.inbound),
       description:

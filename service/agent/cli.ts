@@ -18,7 +18,7 @@ import { readVerifySample, Verifier } from './verifier';
 import { HostAgent } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
-import { answerTraces, followGenerations } from './long-poll';
+import { answerTraces } from './long-poll';
 import { fileCache } from './policy-cache';
 import { readAgentTimings, type AgentTimings } from './timings';
 import { caCertFrom, tokenFrom } from '../client/credentials';
@@ -105,6 +105,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     link = httpLink({
       services: o.service,
       token,
+      host: o.host,
+      // The view kept on disk is the resume point: a restarted agent downloads what changed since, not all.
+      seed: await fileCache(o.stateDir, o.host)
+        .load()
+        .catch(() => null),
       ca: caCertFrom(o.caCert),
       onFailover: (from, to, reason) =>
         log.warn({ from, to, reason }, 'the service does not answer: switched to the next one'),
@@ -172,10 +177,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     'agent started',
   );
   agent.start();
-  const poll = followGenerations(link, agent, intervalMs);
+  // Follow the host's view (long polls with a resume point); a pass runs as soon as it moves.
+  const unwatch = link.watch(() => agent.poke(), { retryMs: intervalMs });
   const traces = answerTraces(link, o.host, verifier, intervalMs, (msg, fields) => log.warn(fields, msg));
   await done;
-  poll.stop();
+  unwatch();
   traces.stop();
   log.info({ host: o.host }, 'agent stopped');
   return 0;

@@ -1,19 +1,28 @@
 /**
  * Embedded mode: the service runs one HostAgent per host that has an
  * `ovs_rundir`, started, restarted (rundir or bridge changed) and stopped as
- * hosts come and go, and poked on every new policy generation so a change is
- * realized at once instead of at the next interval. Each keeps its last realized
+ * hosts come and go, and poked when a change moves its host's view (only then:
+ * a change that does not touch a host does not wake its agent) so the change is
+ * realized at once instead of at the next interval. Each agent reads its host's
+ * view through its own link (`forHost`). Each keeps its last realized
  * policy (`cacheFor`, in the service's data directory) for when the database
  * cannot be read.
  */
 import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import type { CompileHost, PolicyLink } from './types';
+import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
 import { Verifier } from './verifier';
 
-export interface EmbeddedLink extends PolicyLink {
+export interface EmbeddedLink {
+  /** The whole policy: which hosts there are. */
+  fetchPolicy(): Promise<PolicySnapshot>;
   onGeneration(listener: (generation: number) => void): () => void;
+  /** Calls `listener` with the hosts whose view a change moved. */
+  onViews(listener: (hosts: string[]) => void): () => void;
+  /** The link one host's agent uses: its fetchPolicy answers the host's view. */
+  forHost(host: string): PolicyLink;
 }
 
 export interface EmbeddedAgentsOptions {
@@ -39,7 +48,7 @@ interface Running {
 
 export class EmbeddedAgents {
   private readonly agents = new Map<string, Running>();
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
   private resync: NodeJS.Timeout | null = null;
   private syncing: Promise<void> = Promise.resolve();
   private stopped = true;
@@ -62,11 +71,14 @@ export class EmbeddedAgents {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unsubscribe = this.opts.link.onGeneration(() => {
-      void this.sync().then(() => {
-        for (const r of this.agents.values()) r.agent.poke();
-      });
-    });
+    this.unsubscribe = [
+      this.opts.link.onGeneration(() => void this.sync()),
+      this.opts.link.onViews((hosts) => {
+        void this.sync().then(() => {
+          for (const h of hosts) this.agents.get(h)?.agent.poke();
+        });
+      }),
+    ];
     await this.sync();
     // Hosts can change without a generation bump: look again every interval.
     const every = this.opts.intervalMs ?? 2000;
@@ -84,8 +96,8 @@ export class EmbeddedAgents {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
     if (this.resync) clearTimeout(this.resync);
     await this.syncing;
     await Promise.all([...this.agents.values()].map((r) => r.agent.stop()));
@@ -127,7 +139,7 @@ export class EmbeddedAgents {
       });
       const options: HostAgentOptions = {
         host: name,
-        link: this.opts.link,
+        link: this.opts.link.forHost(name),
         driver,
         verifier,
         compile: this.opts.compile,

@@ -1,9 +1,9 @@
 /**
- * How a standalone agent learns of a new generation at once: a long poll on
- * its HTTP link that pokes the agent whenever the generation moves. On an
- * error it waits one interval before asking again (the agent's own interval
- * pass keeps reconciling meanwhile). `microseg-agent` and the bench's
- * simulated hosts run this same loop. `answerTraces` is the same kind of loop
+ * `followGenerations`: a long poll on the whole policy's generation that pokes
+ * the agent whenever it moves (the bench's simulated hosts run it; on an error
+ * it waits one interval before asking again). `microseg-agent` instead follows
+ * its host's view (`HttpLink.watch`: deltas since its resume point, woken only
+ * by changes that touch the host). `answerTraces` is the same kind of loop
  * for the traces POST /v1/trace asks of the host.
  */
 import type { HostAgent } from './host-agent';

@@ -26,6 +26,11 @@ export type CompileHost = (
 
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
 export interface PolicyLink {
+  /**
+   * What the agent enforces: its host's view (a PolicySnapshot, compiled like the whole policy), kept by the
+   * link and brought up to date by deltas; unchanged objects keep their identity. Throws when the service
+   * cannot be reached and the link cannot vouch for the view it holds.
+   */
   fetchPolicy(): Promise<PolicySnapshot>;
   reportStatus(host: string, status: AgentStatusReport): Promise<void>;
 }

@@ -23,9 +23,14 @@ export function compileHost(
   context?: CompileContext,
 ): CompiledHost {
   const ctx = contextFor(snapshot, context);
+  return { host, generation: snapshot.generation, flows: compileFlowSet(ctx, host, ports).lines() };
+}
+
+/** The host's flows as a flow set (its own flows and the shared blocks), on `ctx`. */
+export function compileFlowSet(ctx: CompileContext, host: string, ports: HostPorts): FlowSet {
   const view = hostView(ctx, host, ports);
   const fs = new FlowSet();
   compileBase(fs, view);
   compileLayers(fs, ctx, view);
-  return { host, generation: snapshot.generation, flows: fs.lines() };
+  return fs;
 }

@@ -4,7 +4,15 @@
  * memoized, address and service groups by name), so a host's compile costs
  * what its rules name, not rules × entities. Pure; the memo tables fill
  * lazily and never change an answer, so one context may serve any number of
- * hosts (and the incremental compiler keeps one per snapshot).
+ * hosts.
+ *
+ * `next(snapshot)` derives the context of the following snapshot when only
+ * entities changed (rules, groups and hosts the same objects; entities
+ * compared by identity, position by position): it patches the indexes and
+ * drops only the memo entries whose selectors match a changed entity before
+ * or after (their keys in `invalidated`), and patches the PEER lookup blocks
+ * in place. A host's compile can record the keys it read (`track`), so the
+ * incremental compiler knows whether a host is touched by a change.
  */
 import type { SelectorT } from '../model/schemas';
 import {
@@ -21,45 +29,222 @@ import { addressMatches, type AddressFields } from './exclusion-sets';
 import { flowBlock, type FlowBlock } from './flow-set';
 import { PeerLabels } from './peer-labels';
 
+/** What a memo entry depends on besides the rules: the members of these selectors, or every entity. */
+type Deps = readonly SelectorT[] | 'entities';
+interface Entry {
+  value: unknown;
+  deps: Deps;
+  tracked: boolean;
+}
+interface Members {
+  selector: SelectorT;
+  list: SnapshotEntity[];
+}
+/** A changed entity: its object in the previous snapshot and in this one (same position, same name). */
+export interface EntityChange {
+  before: SnapshotEntity;
+  after: SnapshotEntity;
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const RULE_KINDS = ['application_rules', 'isolation_rules', 'quarantine_rules', 'shared_service_rules'] as const;
+/** Beyond this many changed entities a fresh context is cheaper than patching. */
+const MAX_PATCHED = 64;
+
+/** The entities that changed from `a` to `b`, or null when anything else changed (or too much). */
+function entityChanges(a: PolicySnapshot, b: PolicySnapshot): EntityChange[] | null {
+  if (RULE_KINDS.some((k) => !sameItems(a[k] as readonly unknown[], b[k] as readonly unknown[]))) return null;
+  if (!sameItems(a.address_groups, b.address_groups) || !sameItems(a.service_groups, b.service_groups)) return null;
+  if (!sameItems(a.hosts, b.hosts) || a.entities.length !== b.entities.length) return null;
+  const out: EntityChange[] = [];
+  for (let i = 0; i < a.entities.length; i++) {
+    const [before, after] = [a.entities[i], b.entities[i]];
+    if (before === after) continue;
+    if (before.name !== after.name || out.length >= MAX_PATCHED) return null;
+    out.push({ before, after });
+  }
+  return out;
+}
+
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
   readonly source: PolicySnapshot;
   /** The rules in force only: drafts (mode off) are never compiled. */
   readonly snapshot: PolicySnapshot;
-  private readonly byCategory = new Map<string, Map<string, SnapshotEntity[]>>();
-  private readonly members = new Map<string, SnapshotEntity[]>();
-  private readonly matches = new Map<string, string[]>();
-  private readonly memos = new Map<string, unknown>();
+  /** Set when derived by `parent.next(source)`: the entities that changed and the memo keys dropped. */
+  readonly parent?: CompileContext;
+  readonly changes: readonly EntityChange[] = [];
+  readonly invalidated = new Set<string>();
+  private readonly byCategory: Map<string, Map<string, SnapshotEntity[]>>;
+  private readonly byHost: Map<string, SnapshotEntity[]>;
+  private readonly members: Map<string, Members>;
+  private readonly memos: Map<string, Entry>;
   private readonly addressGroups: Map<string, SnapshotAddressGroup>;
   private readonly serviceGroups: Map<string, SnapshotServiceGroup>;
   private readonly hosts: Map<string, SnapshotHost>;
-  private readonly byHost = new Map<string, SnapshotEntity[]>();
+  private reads?: Set<string>;
 
-  constructor(source: PolicySnapshot) {
+  constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[] }) {
     this.source = source;
     this.snapshot = inForce(source);
-    for (const e of source.entities) {
-      const onHost = this.byHost.get(e.host);
-      if (onHost) onHost.push(e);
-      else this.byHost.set(e.host, [e]);
-      for (const [key, value] of Object.entries(e.categories)) {
-        let values = this.byCategory.get(key);
-        if (!values) this.byCategory.set(key, (values = new Map()));
-        const list = values.get(value);
-        if (list) list.push(e);
-        else values.set(value, [e]);
-      }
+    if (derived) {
+      const { parent, changes } = derived;
+      this.parent = parent;
+      this.changes = changes;
+      this.addressGroups = parent.addressGroups;
+      this.serviceGroups = parent.serviceGroups;
+      this.hosts = parent.hosts;
+      this.byCategory = new Map(parent.byCategory);
+      this.byHost = new Map(parent.byHost);
+      this.members = new Map(parent.members);
+      this.memos = new Map(parent.memos);
+      this.patch(changes);
+      return;
     }
+    this.byCategory = new Map();
+    this.byHost = new Map();
+    this.members = new Map();
+    this.memos = new Map();
+    for (const e of source.entities) this.index(e, this.byHost, this.byCategory);
     this.addressGroups = new Map(source.address_groups.map((g) => [g.name, g]));
     this.serviceGroups = new Map(source.service_groups.map((g) => [g.name, g]));
     this.hosts = new Map(source.hosts.map((h) => [h.name, h]));
+  }
+
+  /** The context of `source`, derived from this one when only entities changed, else built anew. */
+  next(source: PolicySnapshot): CompileContext {
+    if (source === this.source) return this;
+    const changes = entityChanges(this.source, source);
+    return changes ? new CompileContext(source, { parent: this, changes }) : new CompileContext(source);
+  }
+
+  private index(e: SnapshotEntity, byHost: Map<string, SnapshotEntity[]>, byCategory = this.byCategory): void {
+    const onHost = byHost.get(e.host);
+    if (onHost) onHost.push(e);
+    else byHost.set(e.host, [e]);
+    for (const [key, value] of Object.entries(e.categories)) {
+      let values = byCategory.get(key);
+      if (!values) byCategory.set(key, (values = new Map()));
+      const list = values.get(value);
+      if (list) list.push(e);
+      else values.set(value, [e]);
+    }
+  }
+
+  /** Copy-on-write patch of the indexes, memo entries dropped by their dependencies, lookup blocks rewritten. */
+  private patch(changes: EntityChange[]): void {
+    const copied = new Set<unknown>();
+    const own = <K, V>(map: Map<K, V>, key: K, copy: (v: V) => V): V | undefined => {
+      const v = map.get(key);
+      if (v === undefined || copied.has(v)) return v;
+      const c = copy(v);
+      copied.add(c);
+      map.set(key, c);
+      return c;
+    };
+    for (const { before, after } of changes) {
+      const hostList = own(this.byHost, before.host, (l) => l.slice());
+      hostList?.splice(hostList.indexOf(before), 1);
+      for (const [key, value] of Object.entries(before.categories)) {
+        const list = own(
+          own(this.byCategory, key, (m) => new Map(m))!,
+          value,
+          (l) => l.slice(),
+        )!;
+        list.splice(list.indexOf(before), 1);
+      }
+      const onHost = own(this.byHost, after.host, (l) => l.slice());
+      if (onHost) onHost.push(after);
+      else {
+        const fresh = [after];
+        copied.add(fresh);
+        this.byHost.set(after.host, fresh);
+      }
+      for (const [key, value] of Object.entries(after.categories)) {
+        const values = own(this.byCategory, key, (m) => new Map(m)) ?? new Map<string, SnapshotEntity[]>();
+        if (!this.byCategory.has(key)) {
+          this.byCategory.set(key, values);
+          copied.add(values);
+        }
+        const list = own(values, value, (l) => l.slice());
+        if (list) list.push(after);
+        else {
+          const fresh = [after];
+          copied.add(fresh);
+          values.set(value, fresh);
+        }
+      }
+    }
+    const touches = (s: SelectorT) => changes.some((c) => selectorMatches(s, c.before) || selectorMatches(s, c.after));
+    // Member lists are patched, not dropped, so the next derivation can still tell whether one became empty.
+    const gone = new Set(changes.map((c) => c.before));
+    for (const [key, m] of this.members) {
+      if (!touches(m.selector)) continue;
+      const list = m.list.filter((e) => !gone.has(e));
+      for (const { after } of changes) if (selectorMatches(m.selector, after)) list.push(after);
+      this.members.set(key, { selector: m.selector, list });
+      this.invalidated.add(`m|${key}`);
+      if (m.list.length > 0 !== list.length > 0) this.invalidated.add(`e|${key}`);
+    }
+    for (const [key, entry] of this.memos) {
+      if (key.startsWith('lookup|')) {
+        const patched = this.patchLookup(entry.value as FlowBlock, changes);
+        if (patched) this.memos.set(key, { ...entry, value: patched });
+        else this.memos.delete(key);
+        continue;
+      }
+      if (entry.deps === 'entities' || entry.deps.some(touches)) {
+        this.memos.delete(key);
+        this.invalidated.add(key);
+      }
+    }
+  }
+
+  /** The block with the changed entities' flows rewritten in place; null when their addresses changed. */
+  private patchLookup(block: FlowBlock, changes: EntityChange[]): FlowBlock | null {
+    const { table, fields } = block.source!;
+    const flows = block.flows.slice();
+    const lines = block.lines.slice();
+    for (const { before, after } of changes) {
+      if (!sameItems(before.ips, after.ips)) return null;
+      const next = flowBlock(this.labels.lookupFlows(table, fields, [after]));
+      for (const [k, f] of next.flows.entries()) {
+        const at = block.index.get(f.match);
+        if (at === undefined) return null;
+        flows[at] = f;
+        lines[at] = next.lines[k];
+      }
+    }
+    return { ...block, flows, lines };
+  }
+
+  /** Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot). */
+  track<T>(fn: () => T): { value: T; reads: Set<string> } {
+    const outer = this.reads;
+    const reads = new Set<string>();
+    this.reads = reads;
+    try {
+      return { value: fn(), reads };
+    } finally {
+      this.reads = outer;
+    }
+  }
+
+  private untracked<T>(fn: () => T): T {
+    const outer = this.reads;
+    this.reads = undefined;
+    try {
+      return fn();
+    } finally {
+      this.reads = outer;
+    }
   }
 
   host(name: string): SnapshotHost | undefined {
     return this.hosts.get(name);
   }
 
-  /** The entities placed on the host, in snapshot order. */
+  /** The entities placed on the host (in no particular order). */
   entitiesOn(host: string): readonly SnapshotEntity[] {
     return this.byHost.get(host) ?? [];
   }
@@ -75,10 +260,12 @@ export class CompileContext {
   /** The entities the selector matches (in no particular order): candidates from its narrowest key, then checked. */
   selectorMembers(selector: SelectorT): SnapshotEntity[] {
     const key = JSON.stringify(selector.categories);
-    let out = this.members.get(key);
-    if (out) return out;
+    this.reads?.add(`m|${key}`);
+    const known = this.members.get(key);
+    if (known) return known.list;
+    let list: SnapshotEntity[];
     const keys = Object.keys(selector.categories);
-    if (keys.length === 0) out = this.source.entities;
+    if (keys.length === 0) list = this.source.entities;
     else {
       // The key whose listed values hold the fewest entities yields the candidates.
       let best: SnapshotEntity[][] = [];
@@ -89,15 +276,22 @@ export class CompileContext {
         const n = lists.reduce((sum, l) => sum + l.length, 0);
         if (n < size) [best, size] = [lists, n];
       }
-      out = best.flat().filter((e) => selectorMatches(selector, e)); // one key's values are disjoint: no duplicates
+      list = best.flat().filter((e) => selectorMatches(selector, e)); // one key's values are disjoint: no duplicates
     }
-    this.members.set(key, out);
-    return out;
+    this.members.set(key, { selector, list });
+    return list;
+  }
+
+  /** Whether the selector has members (read as such: a change of members that keeps it non-empty is no change). */
+  nonEmpty(selector: SelectorT): boolean {
+    const key = JSON.stringify(selector.categories);
+    this.reads?.add(`e|${key}`);
+    return this.untracked(() => this.selectorMembers(selector)).length > 0;
   }
 
   /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
   get labels(): PeerLabels {
-    return this.memo('labels', () => {
+    return this.memo('labels', [], () => {
       const { application_rules, quarantine_rules, isolation_rules } = this.snapshot;
       const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
       for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
@@ -111,29 +305,45 @@ export class CompileContext {
 
   /** A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot. */
   peerLookup(table: number, fields: AddressFields): FlowBlock {
-    return this.memo(`lookup|${table}`, () => flowBlock(this.labels.lookupFlows(table, fields, this.source.entities)));
+    return this.memo(
+      `lookup|${table}`,
+      'entities',
+      () => ({ ...flowBlock(this.labels.lookupFlows(table, fields, this.source.entities)), source: { table, fields } }),
+      false,
+    );
   }
 
-  /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it. */
+  /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones). */
   targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Map<SnapshotEntity, R[]> {
-    return this.memo(`targets|${layer}`, () => {
-      const out = new Map<SnapshotEntity, R[]>();
-      for (const rule of sorted) {
-        for (const e of this.selectorMembers(rule.target)) {
-          const list = out.get(e);
-          if (list) list.push(rule);
-          else out.set(e, [rule]);
+    return this.memo(
+      `targets|${layer}`,
+      'entities',
+      () => {
+        const out = new Map<SnapshotEntity, R[]>();
+        for (const rule of sorted) {
+          for (const e of this.selectorMembers(rule.target)) {
+            const list = out.get(e);
+            if (list) list.push(rule);
+            else out.set(e, [rule]);
+          }
         }
-      }
-      return out;
-    });
+        return out;
+      },
+      false,
+    );
   }
 
-  /** `compute()` once per key for this snapshot: only for answers that depend on the snapshot alone. */
-  memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    const value = compute();
-    this.memos.set(key, value);
+  /**
+   * `compute()` once per key for this snapshot. `deps`: the selectors whose members the answer depends on
+   * (besides the rules and groups), or every entity. `tracked` false: not a host's dependency (the answer is
+   * patched, or only read for the host's own entities).
+   */
+  memo<T>(key: string, deps: Deps, compute: () => T, tracked = true): T {
+    if (tracked) this.reads?.add(key);
+    const known = this.memos.get(key);
+    if (known) return known.value as T;
+    const value = tracked ? compute() : this.untracked(compute);
+    this.memos.set(key, { value, deps, tracked });
     return value;
   }
 
@@ -144,14 +354,11 @@ export class CompileContext {
 
   /** The addresses of the union of the selectors' members as matches on `fields`, memoized. */
   memberMatches(fields: AddressFields, selectors: SelectorT[]): string[] {
-    const key = `${fields.v4}|${JSON.stringify(selectors.map((s) => s.categories))}`;
-    let out = this.matches.get(key);
-    if (!out) {
+    const key = `mm|${fields.v4}|${JSON.stringify(selectors.map((s) => s.categories))}`;
+    return this.memo(key, selectors, () => {
       const ips = new Set(selectors.flatMap((s) => this.ipsOf(s)));
-      out = addressMatches(fields, addressSet(ips));
-      this.matches.set(key, out);
-    }
-    return out;
+      return addressMatches(fields, addressSet(ips));
+    });
   }
 }
 

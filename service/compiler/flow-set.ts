@@ -46,7 +46,8 @@ export type Decide = (f: FlowBuilder) => Flow;
 export class FlowSet {
   private readonly flows = new Map<string, Flow>();
   private readonly blocks: FlowBlock[] = [];
-  private conjIds = 0;
+  /** table → conjunction id → the conjunction's content (ids are unique per table). */
+  private readonly conjIds = new Map<number, Map<number, string>>();
 
   add(input: Flow): void {
     const flow = { ...input, match: canonicalMatch(input.match) };
@@ -82,7 +83,7 @@ export class FlowSet {
       for (const match of dims[0]) this.add(decide(flow(table, priority, cookie).match(match)));
       return;
     }
-    const id = ++this.conjIds;
+    const id = this.conjunctionId(table, `${priority}|${cookie}|${JSON.stringify(dims)}`);
     dims.forEach((dim, k) => {
       for (const match of dim)
         this.add(
@@ -94,24 +95,31 @@ export class FlowSet {
     this.add(decide(flow(table, priority, cookie).match(`conj_id=${id}`)));
   }
 
+  /**
+   * A conjunction's id follows from its content (FNV-1a, the next free one on a collision), not from the order
+   * of compilation: a change elsewhere leaves it, and so its flows, as they were.
+   */
+  private conjunctionId(table: number, content: string): number {
+    let ids = this.conjIds.get(table);
+    if (!ids) this.conjIds.set(table, (ids = new Map()));
+    let h = 0x811c9dc5;
+    for (let i = 0; i < content.length; i++) h = Math.imul(h ^ content.charCodeAt(i), 0x01000193);
+    let id = h >>> 0 || 1;
+    for (let seen = ids.get(id); seen !== undefined && seen !== content; seen = ids.get(id)) id = (id % 0xffffffff) + 1;
+    ids.set(id, content);
+    return id;
+  }
+
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
   lines(): string[] {
+    const { own, blocks } = this.parts();
+    return blocks.length === 0 ? own.lines.slice() : mergeBlocks([own, ...blocks]);
+  }
+
+  /** This set's own flows as one sorted block (not indexed), and the blocks added to it. */
+  parts(): { own: FlowBlock; blocks: readonly FlowBlock[] } {
     const flows = [...this.flows.values()].sort(byPosition);
-    const own = flows.map(render);
-    if (this.blocks.length === 0) return own;
-    // Merge the sorted blocks in: positions compare as (table, priority, match), as the sort does.
-    const sources = [{ flows, lines: own }, ...this.blocks.map((b) => ({ flows: b.flows, lines: b.lines }))];
-    const at = sources.map(() => 0);
-    const out: string[] = [];
-    for (;;) {
-      let best = -1;
-      for (let k = 0; k < sources.length; k++) {
-        if (at[k] >= sources[k].flows.length) continue;
-        if (best < 0 || byPosition(sources[k].flows[at[k]], sources[best].flows[at[best]]) < 0) best = k;
-      }
-      if (best < 0) return out;
-      out.push(sources[best].lines[at[best]++]);
-    }
+    return { own: { flows, lines: flows.map(render), index: new Map() }, blocks: this.blocks };
   }
 
   /**
@@ -124,15 +132,35 @@ export class FlowSet {
   }
 }
 
-/** Flows rendered once: `lines[i]` renders `flows[i]`, both sorted by position. */
+/**
+ * Flows rendered once: `lines[i]` renders `flows[i]`, both sorted by position; `index`: match → i (the
+ * block's flows share one table and priority). `source`: what the block is the lookup table of, if any.
+ */
 export interface FlowBlock {
   flows: readonly Flow[];
   lines: readonly string[];
+  index: ReadonlyMap<string, number>;
+  source?: { table: number; fields: { v4: string; v6: string } };
 }
 
 export function flowBlock(input: Flow[]): FlowBlock {
   const flows = input.map((f) => ({ ...f, match: canonicalMatch(f.match) })).sort(byPosition);
-  return { flows, lines: flows.map(render) };
+  return { flows, lines: flows.map(render), index: new Map(flows.map((f, i) => [f.match, i])) };
+}
+
+/** The lines of sorted blocks merged by position, as FlowSet.lines() orders them. */
+export function mergeBlocks(sources: readonly FlowBlock[]): string[] {
+  const at = sources.map(() => 0);
+  const out: string[] = [];
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < sources.length; k++) {
+      if (at[k] >= sources[k].flows.length) continue;
+      if (best < 0 || byPosition(sources[k].flows[at[k]], sources[best].flows[at[best]]) < 0) best = k;
+    }
+    if (best < 0) return out;
+    out.push(sources[best].lines[at[best]++]);
+  }
 }
 
 function byPosition(a: Flow, b: Flow): number {

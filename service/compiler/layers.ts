@@ -101,7 +101,7 @@ const decides =
 function peerSelectorMatches(ctx: CompileContext, spec: SideSpec, selectors: SelectorT[]): string[] {
   const out = new Set<string>();
   for (const selector of selectors) {
-    if (ctx.selectorMembers(selector).length === 0) continue;
+    if (!ctx.nonEmpty(selector)) continue;
     const labels = ctx.labels.selectorMatches(selector);
     if (labels) spec.labels = true;
     for (const m of labels ?? ctx.memberMatches(spec.peer, [selector])) out.add(m);
@@ -125,10 +125,12 @@ function peerMatches(ctx: CompileContext, spec: SideSpec, fields: AddressFields,
   // Its categories as labels (on the side's own peer fields): the rest as addresses.
   const byLabel = fields === spec.peer && peer.categories ? { categories: peer.categories } : null;
   const labels = byLabel ? ctx.labels.selectorMatches(byLabel) : null;
-  const key = `peer|${fields.v4}|${labels ? 'labels' : ''}|${JSON.stringify(peer)}`;
-  const labelled = labels !== null && ctx.selectorMembers(byLabel!).length > 0;
+  const labelled = labels !== null && ctx.nonEmpty(byLabel!);
   if (labelled) spec.labels = true;
-  return ctx.memo(key, () => {
+  const key = `peer|${fields.v4}|${labels ? `labels:${labelled}` : ''}|${JSON.stringify(peer)}`;
+  // By labels the answer depends on the members only through `labelled` (in the key).
+  const deps = peer.categories && !labels ? [{ categories: peer.categories }] : [];
+  return ctx.memo(key, deps, () => {
     if (!labels) return peerAddresses(ctx, spec, fields, peer);
     const rest = peerAddresses(ctx, spec, fields, { ...peer, categories: undefined });
     return [...new Set([...rest, ...(labelled ? labels : [])])].sort();
@@ -181,7 +183,7 @@ function entryServiceMatches(
   entry: { services: ServiceT[]; service_groups: string[] },
 ): string[] | null {
   const key = `services|${JSON.stringify([entry.services, entry.service_groups])}`;
-  return ctx.memo(key, () => listedServiceMatches(ctx, entry));
+  return ctx.memo(key, [], () => listedServiceMatches(ctx, entry));
 }
 
 function listedServiceMatches(
@@ -219,7 +221,7 @@ function targetedLayer<R extends TargetedRule>(
   rules: R[],
   allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
 ): void {
-  const sorted = ctx.memo(`sorted|${layer}`, () => rules.slice().sort(byName));
+  const sorted = ctx.memo(`sorted|${layer}`, [], () => rules.slice().sort(byName));
   const targets = ctx.targetsOf(layer, sorted);
   const decided = new Map<R, Present[]>();
   for (const member of present) {

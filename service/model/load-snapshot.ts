@@ -2,15 +2,15 @@
  * Builds the normalized PolicySnapshot (snapshot.ts) from the stored model:
  * every optional list filled with its default, descriptions dropped, every
  * list of objects sorted by name so equal models give equal snapshots.
- * Rules carry the id the store assigned them. Pure.
+ * Rules carry the id the store assigned them. `withObject` applies one
+ * change copy-on-write: only the changed object is new, every other object
+ * keeps its identity (what the span and incremental compilers rely on). Pure.
  */
 import { byName } from './verdicts';
 import type { PolicySnapshot, RuleModelKind, SnapshotInbound, SnapshotOutbound } from './snapshot';
-import type { InboundEntryT, OutboundEntryT } from './schemas';
+import type { InboundEntryT, Kind, OutboundEntryT } from './schemas';
 import { DEFAULT_QUARANTINE_TARGET } from './schemas';
-import type { ModelIndex } from './validate';
-
-const sorted = <T extends { name: string }>(m: Map<string, T>): T[] => [...m.values()].sort(byName);
+import type { AnyBody, Bodies, ModelIndex } from './validate';
 
 function inbound(e: InboundEntryT): SnapshotInbound {
   return {
@@ -32,62 +32,143 @@ function outbound(e: OutboundEntryT): SnapshotOutbound {
 /** The store-assigned id of a rule. */
 export type RuleIdOf = (kind: RuleModelKind, name: string) => number;
 
+/** The snapshot list that holds the objects of each kind. */
+export type SnapshotList = Exclude<keyof PolicySnapshot, 'generation'>;
+export const LIST_OF: Record<Kind, SnapshotList> = {
+  category: 'categories',
+  address_group: 'address_groups',
+  service_group: 'service_groups',
+  host: 'hosts',
+  entity: 'entities',
+  application_rule: 'application_rules',
+  isolation_rule: 'isolation_rules',
+  quarantine_rule: 'quarantine_rules',
+  shared_service_rule: 'shared_service_rules',
+};
+export const SNAPSHOT_LISTS = Object.values(LIST_OF);
+
+type Item = PolicySnapshot[SnapshotList][number];
+
+/** One stored body as the snapshot holds it. */
+export function normalize(kind: Kind, body: AnyBody, ruleIdOf: RuleIdOf): Item {
+  switch (kind) {
+    case 'category': {
+      const c = body as Bodies['category'];
+      return { name: c.name, values: c.values };
+    }
+    case 'address_group': {
+      const g = body as Bodies['address_group'];
+      return { name: g.name, cidrs: g.cidrs, except: g.except ?? [] };
+    }
+    case 'service_group': {
+      const g = body as Bodies['service_group'];
+      return { name: g.name, services: g.services };
+    }
+    case 'host': {
+      const h = body as Bodies['host'];
+      return {
+        name: h.name,
+        bridge: h.bridge ?? 'br.microseg',
+        ...(h.ovs_rundir ? { ovs_rundir: h.ovs_rundir } : {}),
+        uplinks: h.uplinks ?? [],
+      };
+    }
+    case 'entity': {
+      const e = body as Bodies['entity'];
+      return {
+        name: e.name,
+        host: e.host,
+        port: e.port,
+        ...(e.mac ? { mac: e.mac } : {}),
+        ips: e.ips,
+        categories: e.categories ?? {},
+      };
+    }
+    case 'application_rule': {
+      const r = body as Bodies['application_rule'];
+      return {
+        name: r.name,
+        id: ruleIdOf(kind, r.name),
+        mode: r.mode,
+        target: r.target,
+        inbound: (r.inbound ?? []).map(inbound),
+        outbound_policy: r.outbound_policy ?? 'allow_all',
+        outbound: (r.outbound ?? []).map(outbound),
+        intra_group: r.intra_group ?? 'deny',
+        log: r.log ?? false,
+      };
+    }
+    case 'isolation_rule': {
+      const r = body as Bodies['isolation_rule'];
+      return { name: r.name, id: ruleIdOf(kind, r.name), mode: r.mode, groups: r.groups, log: r.log ?? false };
+    }
+    case 'quarantine_rule': {
+      const r = body as Bodies['quarantine_rule'];
+      return {
+        name: r.name,
+        id: ruleIdOf(kind, r.name),
+        mode: r.mode,
+        target: r.target ?? DEFAULT_QUARANTINE_TARGET,
+        inbound: (r.inbound ?? []).map(inbound),
+        outbound: (r.outbound ?? []).map(outbound),
+        log: r.log ?? false,
+      };
+    }
+    case 'shared_service_rule': {
+      const r = body as Bodies['shared_service_rule'];
+      return {
+        name: r.name,
+        id: ruleIdOf(kind, r.name),
+        mode: r.mode,
+        providers: r.providers,
+        consumers: r.consumers,
+        services: r.services ?? [],
+        service_groups: r.service_groups ?? [],
+        log: r.log ?? false,
+      };
+    }
+  }
+}
+
 export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: RuleIdOf): PolicySnapshot {
-  return {
-    generation,
-    categories: sorted(model.category).map((c) => ({ name: c.name, values: c.values })),
-    address_groups: sorted(model.address_group).map((g) => ({ name: g.name, cidrs: g.cidrs, except: g.except ?? [] })),
-    service_groups: sorted(model.service_group).map((g) => ({ name: g.name, services: g.services })),
-    hosts: sorted(model.host).map((h) => ({
-      name: h.name,
-      bridge: h.bridge ?? 'br.microseg',
-      ...(h.ovs_rundir ? { ovs_rundir: h.ovs_rundir } : {}),
-      uplinks: h.uplinks ?? [],
-    })),
-    entities: sorted(model.entity).map((e) => ({
-      name: e.name,
-      host: e.host,
-      port: e.port,
-      ...(e.mac ? { mac: e.mac } : {}),
-      ips: e.ips,
-      categories: e.categories ?? {},
-    })),
-    application_rules: sorted(model.application_rule).map((r) => ({
-      name: r.name,
-      id: ruleIdOf('application_rule', r.name),
-      mode: r.mode,
-      target: r.target,
-      inbound: (r.inbound ?? []).map(inbound),
-      outbound_policy: r.outbound_policy ?? 'allow_all',
-      outbound: (r.outbound ?? []).map(outbound),
-      intra_group: r.intra_group ?? 'deny',
-      log: r.log ?? false,
-    })),
-    isolation_rules: sorted(model.isolation_rule).map((r) => ({
-      name: r.name,
-      id: ruleIdOf('isolation_rule', r.name),
-      mode: r.mode,
-      groups: r.groups,
-      log: r.log ?? false,
-    })),
-    quarantine_rules: sorted(model.quarantine_rule).map((r) => ({
-      name: r.name,
-      id: ruleIdOf('quarantine_rule', r.name),
-      mode: r.mode,
-      target: r.target ?? DEFAULT_QUARANTINE_TARGET,
-      inbound: (r.inbound ?? []).map(inbound),
-      outbound: (r.outbound ?? []).map(outbound),
-      log: r.log ?? false,
-    })),
-    shared_service_rules: sorted(model.shared_service_rule).map((r) => ({
-      name: r.name,
-      id: ruleIdOf('shared_service_rule', r.name),
-      mode: r.mode,
-      providers: r.providers,
-      consumers: r.consumers,
-      services: r.services ?? [],
-      service_groups: r.service_groups ?? [],
-      log: r.log ?? false,
-    })),
-  };
+  const snapshot = { generation } as PolicySnapshot;
+  for (const [kind, list] of Object.entries(LIST_OF) as [Kind, SnapshotList][]) {
+    const bodies = [...(model[kind] as Map<string, AnyBody>).values()].sort(byName);
+    (snapshot as unknown as Record<string, Item[]>)[list] = bodies.map((b) => normalize(kind, b, ruleIdOf));
+  }
+  return snapshot;
+}
+
+/** Where `name` is, or would be inserted, in a list sorted by name. */
+function position(list: readonly { name: string }[], name: string): { at: number; found: boolean } {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return { at: lo, found: lo < list.length && list[lo].name === name };
+}
+
+/**
+ * `snapshot` with the object `removed` (a name) taken out of `list` and `added` put in, copy-on-write:
+ * a new list array, every other object the same. Either may be null (a create, a delete).
+ */
+export function withObject<L extends SnapshotList>(
+  snapshot: PolicySnapshot,
+  list: L,
+  removed: string | null,
+  added: PolicySnapshot[L][number] | null,
+): PolicySnapshot {
+  const items = (snapshot[list] as { name: string }[]).slice();
+  if (removed !== null) {
+    const p = position(items, removed);
+    if (p.found) items.splice(p.at, 1);
+  }
+  if (added !== null) {
+    const p = position(items, added.name);
+    items.splice(p.at, p.found ? 1 : 0, added);
+  }
+  return { ...snapshot, [list]: items };
 }

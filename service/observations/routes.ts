@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import { parseDuration } from '../model/duration';
 import { recommend } from '../policy/recommend';
+import { RecommendationQuery, type RecommendationAnswer } from '../model/recommendation';
 import type { PolicyStore } from '../store/store';
 import { DomainError } from '../model/errors';
 import { EntityIndexCache } from './entity-index';
@@ -96,17 +97,6 @@ const FlowsQuery = Type.Object(
 );
 
 const ViewQuery = Type.Object(FilterFields, { additionalProperties: false });
-const RecommendationQuery = Type.Object(
-  {
-    window: Type.Optional(
-      Type.String({
-        maxLength: 40,
-        description: 'How far back observed connections count: a duration such as 30m, 2h (default 24h).',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 /** `since` as ms since the epoch; throws a DomainError naming the field. */
 export function parseSince(text: string, now = Date.now()): number {
@@ -286,7 +276,7 @@ export function registerObservationRoutes(
           "The rule's inbound and outbound entries that allow every connection observed in the window which it does not allow now: its current entries first, then new ones generalised to the categories the ends share (docs/workflow.md), with the connections behind each",
       },
     },
-    async (request) => {
+    async (request): Promise<RecommendationAnswer> => {
       const { name } = request.params;
       const windowText = request.query.window ?? '24h';
       const windowMs = parseDuration(windowText);

@@ -13,33 +13,16 @@
  * next answer is the same list).
  */
 import type { FlowRecord } from '../model/observation';
+import type {
+  EvidenceConnectionT as EvidenceConnection,
+  EvidenceT as Evidence,
+  RecommendationT as Recommendation,
+} from '../model/recommendation';
 import { canonicalAddress, hostPrefix, ipVersion } from '../model/net';
 import type { InboundEntryT, OutboundEntryT, PeerT, SelectorT, ServiceT } from '../model/schemas';
 import type { PolicySnapshot, SnapshotApplicationRule, SnapshotEntity } from '../model/snapshot';
 import { selectorMatches } from '../model/match';
 import { applicationRuleSides, resolveEndpoint } from './explain';
-
-/** One observed connection an entry is for. */
-export interface EvidenceConnection {
-  source: string;
-  destination: string;
-  protocol: string;
-  port: number | null;
-  count: number;
-  last_seen: string;
-}
-/** Why an entry is there: kept from the rule, or the connections it allows. */
-export interface Evidence {
-  kept: boolean;
-  connections: EvidenceConnection[];
-}
-export interface Recommendation {
-  inbound: InboundEntryT[];
-  outbound: OutboundEntryT[];
-  evidence: { inbound: Evidence[]; outbound: Evidence[] };
-  /** Distinct observed connections the new entries allow. */
-  connections: number;
-}
 
 /** A connection one side of the rule does not allow: `near` is the end in the target, `far` the other. */
 interface Need {

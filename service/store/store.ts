@@ -13,6 +13,15 @@
  * it, and commits its change and revision together. So several service
  * processes may share one PostgreSQL database; a SQLite file has one
  * process (sqlite-lock.ts refuses a second).
+ *
+ * With the model the process keeps its PolicySnapshot and the hosts' spans
+ * (model/span.ts), both updated by each change rather than rebuilt: a write
+ * replaces its objects copy-on-write and learns from the span which hosts it
+ * touches (the `Microseg-Affected-Hosts` of the API, whose desired generation
+ * it becomes). A model reloaded because another process wrote is diffed
+ * against the one held, so unchanged objects keep their identity there too.
+ * Each host's view is served as a stream (`viewAnswer`): the whole view, or
+ * what changed since the generation the agent holds, from a bounded log.
  */
 import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
@@ -31,9 +40,10 @@ import {
   type ModelIndex,
 } from '../model/validate';
 import { IndexedModel } from '../model/indexes';
-import { buildSnapshot } from '../model/load-snapshot';
+import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '../model/load-snapshot';
+import { Span, type SpanChange } from '../model/span';
+import { composeDeltas, diffViews, type ViewAnswer, type ViewDelta } from '../model/view-delta';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
-import { affectedHosts } from '../model/affected';
 import { IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
@@ -73,7 +83,12 @@ export interface StoreEvents {
   generation: [generation: number];
   /** Any change committed by this process, including description-only ones. */
   change: [change: { kind: Kind; name: string; action: 'create' | 'update' | 'delete' }];
+  /** These hosts' views moved to `generation` (a change here, or one another process made, once this one read it). */
+  views: [generation: number, hosts: string[]];
 }
+
+/** How many deltas of each host's view are kept: an agent further behind gets the whole view. */
+export const VIEW_LOG_LENGTH = 64;
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const emptyModel = (): ModelIndex => Object.fromEntries(KIND_NAMES.map((k) => [k, new Map()])) as unknown as ModelIndex;
@@ -127,8 +142,18 @@ interface Cache {
   revision: number;
   view: IndexedModel;
   ruleIds: Map<string, number>;
-  snapshot: PolicySnapshot | null;
+  snapshot: PolicySnapshot;
+  span: Span;
 }
+/** One host's view as last served, and the deltas that led to it (oldest first). */
+interface Feed {
+  view: PolicySnapshot;
+  log: ViewDelta[];
+}
+const idsOf =
+  (ruleIds: Map<string, number>): RuleIdOf =>
+  (kind, name) =>
+    ruleIds.get(`${kind}:${name}`)!;
 
 const isRuleKind = (kind: Kind): kind is RuleModelKind => (RULE_MODEL_KINDS as readonly string[]).includes(kind);
 /** Rule ids fit PostgreSQL's integer (cookies and ct_label have 32 bits for them); 0 means "no rule". */
@@ -140,6 +165,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly staleAfterMs: number | undefined;
   private currentGeneration = 1;
   private cache: Cache | null = null;
+  private readonly feeds = new Map<string, Feed>();
   /**
    * SQLite only (one process owns the file, so what this process committed is the database): every object as
    * answered, by kind and name, and every host's last report. Reads are served from them, without a query.
@@ -163,6 +189,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     private readonly fileLock: SqliteFileLock | null,
   ) {
     super();
+    // Every waiting agent (a long poll) listens: hundreds are normal, not a leak.
+    this.setMaxListeners(0);
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     // Its own lock on PostgreSQL (observations do not wait for policy writes); the one connection's lock on SQLite.
@@ -172,7 +200,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       this.listener = listenForGenerations(
         database,
         this.timeouts,
-        (g) => this.noteMeta({ generation: g }),
+        // Another process committed: read its change now, so the hosts it touches hear of it.
+        (g) => {
+          this.noteMeta({ generation: g });
+          void this.refresh().catch(() => undefined);
+        },
         () => void this.refresh().catch(() => undefined),
       );
     }
@@ -268,27 +300,39 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
-  /** The normalized policy agents and the evaluator use; rebuilt only when the database changed. */
+  /** The normalized policy the evaluator uses (and embedded tooling); kept up to date by each change. */
   getSnapshot(): Promise<PolicySnapshot> {
+    return this.read(async () => (await this.current()).snapshot);
+  }
+
+  /** The last generation that changed `host`'s view (the host's desired generation). */
+  desiredGeneration(host: string): number {
+    return this.cache?.span.desiredGeneration(host) ?? this.currentGeneration;
+  }
+
+  /**
+   * Host `host`'s view for its agent: what changed since generation `since` (the agent's resume point), or the
+   * whole view (`full`) when `since` is null, unknown here (another process served it, this one restarted) or
+   * older than the log keeps. 404 for an unknown host.
+   */
+  viewAnswer(host: string, since: number | null): Promise<ViewAnswer> {
     return this.read(async () => {
-      const meta = await this.readMeta(this.ds.manager);
-      this.noteMeta(meta);
-      let cache = this.cache;
-      if (!cache || cache.revision !== meta.revision) {
-        const fresh = await this.readModel(this.ds.manager);
-        cache = this.cache = {
-          revision: fresh.meta.revision,
-          view: IndexedModel.of(fresh.model),
-          ruleIds: fresh.ruleIds,
-          snapshot: null,
-        };
-        this.noteMeta(fresh.meta);
+      const cache = await this.current();
+      if (!cache.view.objects.host.has(host)) throw this.notFound('host', host);
+      const desired = cache.span.desiredGeneration(host);
+      let feed = this.feeds.get(host);
+      if (!feed) this.feeds.set(host, (feed = { view: cache.span.view(host), log: [] }));
+      else if (feed.view.generation !== desired) {
+        const view = cache.span.view(host);
+        feed.log.push(diffViews(feed.view, view));
+        if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
+        feed.view = view;
       }
-      const ruleIds = cache.ruleIds;
-      cache.snapshot ??= buildSnapshot(this.currentGeneration, cache.view.objects, (kind, name) =>
-        ruleIds.get(`${kind}:${name}`)!,
-      );
-      return cache.snapshot;
+      const at = feed.view.generation;
+      if (since === at) return { full: false, since, generation: at, upsert: {}, remove: {} };
+      const from = since === null ? -1 : feed.log.findIndex((d) => d.since === since);
+      if (from < 0) return { full: true, view: feed.view };
+      return { full: false, ...feed.log.slice(from).reduce(composeDeltas) };
     });
   }
 
@@ -488,9 +532,72 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.postgres ? task() : this.lock.read(task);
   }
 
+  /** Reads the generation, and the model when another process changed it (host status shows desired generations). */
   private async refreshNow(): Promise<number> {
-    this.noteMeta(await this.readMeta(this.ds.manager));
+    await this.current();
     return this.currentGeneration;
+  }
+
+  /** The cache, brought up to the database's revision first if another process moved it. */
+  private async current(): Promise<Cache> {
+    const meta = await this.readMeta(this.ds.manager);
+    if (!this.cache || this.cache.revision !== meta.revision) this.adopt(await this.readModel(this.ds.manager));
+    this.noteMeta(meta);
+    return this.cache!;
+  }
+
+  /**
+   * Makes `fresh` (read from the database) the cache: built whole the first time, else diffed against the
+   * model held so that only the objects that differ are new, and the hosts they touch hear of it.
+   */
+  private adopt(fresh: { model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }): void {
+    const { model, ruleIds, meta } = fresh;
+    const old = this.cache;
+    if (!old) {
+      const snapshot = buildSnapshot(meta.generation, model, idsOf(ruleIds));
+      this.cache = {
+        revision: meta.revision,
+        view: IndexedModel.of(model),
+        ruleIds,
+        snapshot,
+        span: new Span(snapshot),
+      };
+      this.noteMeta(meta);
+      return;
+    }
+    // A read that started before a newer one finished is no news (PostgreSQL reads run side by side).
+    if (meta.revision < old.revision) return;
+    const changes: SpanChange[] = [];
+    const oldIds = idsOf(old.ruleIds);
+    const newIds = idsOf(ruleIds);
+    for (const kind of KIND_NAMES) {
+      const was = old.view.objects[kind] as Map<string, AnyBody>;
+      const now = model[kind] as Map<string, AnyBody>;
+      for (const name of new Set([...was.keys(), ...now.keys()])) {
+        const a = was.get(name);
+        const b = now.get(name);
+        const before = a ? normalize(kind, a, oldIds) : null;
+        const after = b ? normalize(kind, b, newIds) : null;
+        if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ list: LIST_OF[kind], before, after });
+        // In place, so a write holding this model (its transaction) sees the same one.
+        if (!b) old.view.delete(kind, name);
+        else if (!a || JSON.stringify(a) !== JSON.stringify(b)) old.view.set(kind, name, b as never);
+      }
+    }
+    old.revision = meta.revision;
+    old.ruleIds.clear();
+    for (const [k, id] of ruleIds) old.ruleIds.set(k, id);
+    const hosts = this.applyChanges(old, changes, meta.generation);
+    this.noteMeta(meta);
+    if (hosts.length) this.emit('views', meta.generation, hosts);
+  }
+
+  /** Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`; the hosts they touch. */
+  private applyChanges(cache: Cache, changes: SpanChange[], generation: number): string[] {
+    let snapshot: PolicySnapshot = { ...cache.snapshot, generation };
+    for (const c of changes) snapshot = withObject(snapshot, c.list, c.before?.name ?? null, c.after as never);
+    cache.snapshot = snapshot;
+    return cache.span.apply(snapshot, changes);
   }
 
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
@@ -533,8 +640,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
         const locked = await this.lockMeta(em);
         // Another process wrote since this one last read: start from the database, not the cache.
-        const { view: model, ruleIds } =
-          this.cache && this.cache.revision === locked.revision ? this.cache : await this.readView(em);
+        if (!this.cache || this.cache.revision !== locked.revision) this.adopt(await this.readModel(em));
+        const { view: model, ruleIds } = this.cache!;
         const applied = await apply(em, model);
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
         await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
@@ -554,15 +661,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
           also: applied.also ?? [],
         };
       });
-      // Which hosts must realize it, judged on the model before the change (where renamed references still hold the old name).
-      if (options.outcome) {
-        options.outcome.generation = meta.generation;
-        options.outcome.hosts =
-          before === undefined
-            ? []
-            : affectedHosts(kind, before, row ? (JSON.parse(row.body) as AnyBody) : null, model.objects);
-      }
       // Committed: the model in hand plus this change is the database at the new revision.
+      const cache = this.cache!;
+      const ids = idsOf(ruleIds);
+      const bodyOf = (k: Kind, n: string) => (model.objects[k] as Map<string, AnyBody>).get(n)!;
+      const changes: SpanChange[] = [];
+      const was = action === 'create' ? null : normalize(kind, bodyOf(kind, name), ids);
       if (action !== 'create') {
         model.delete(kind, name);
         ruleIds.delete(`${kind}:${name}`);
@@ -571,9 +675,24 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         model.set(kind, row.name, JSON.parse(row.body));
         if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
       }
+      changes.push({
+        list: LIST_OF[kind],
+        before: was,
+        after: row ? normalize(kind, bodyOf(kind, row.name), ids) : null,
+      });
       // References rewritten by a rename: same names, new bodies (rule ids unchanged).
-      for (const a of also) model.set(a.kind, a.row.name, JSON.parse(a.row.body));
-      this.cache = { revision: meta.revision, view: model, ruleIds, snapshot: null };
+      for (const a of also) {
+        const old = normalize(a.kind, bodyOf(a.kind, a.row.name), ids);
+        model.set(a.kind, a.row.name, JSON.parse(a.row.body));
+        changes.push({ list: LIST_OF[a.kind], before: old, after: normalize(a.kind, bodyOf(a.kind, a.row.name), ids) });
+      }
+      cache.revision = meta.revision;
+      // A description-only change leaves the snapshot as it was (it holds no descriptions).
+      const hosts = before === undefined ? [] : this.applyChanges(cache, changes, meta.generation);
+      if (options.outcome) {
+        options.outcome.generation = meta.generation;
+        options.outcome.hosts = hosts;
+      }
       if (this.objects) {
         const answered = this.objects;
         answered.get(kind)!.delete(name);
@@ -588,6 +707,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
       this.noteMeta(meta);
+      if (hosts.length) this.emit('views', meta.generation, hosts);
       if (!row) return undefined as unknown as StoredObject;
       return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
     });
@@ -631,12 +751,6 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         .getOne();
     }
     return this.readMeta(em);
-  }
-
-  /** The model read from the database, indexed: what a write checks against when the cache is stale. */
-  private async readView(manager: EntityManager): Promise<{ view: IndexedModel; ruleIds: Map<string, number> }> {
-    const { model, ruleIds } = await this.readModel(manager);
-    return { view: IndexedModel.of(model), ruleIds };
   }
 
   private async readModel(
@@ -697,7 +811,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {
     const s = statuses.get(host);
-    return statusView(s?.report ?? null, s?.at ?? 0, this.currentGeneration, Date.now(), this.staleAfterMs);
+    return statusView(s?.report ?? null, s?.at ?? 0, this.desiredGeneration(host), Date.now(), this.staleAfterMs);
   }
 
   private checkVersion(kind: Kind, row: ObjectRow, expected: number | undefined): void {

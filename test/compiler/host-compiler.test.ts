@@ -4,7 +4,7 @@
  * equal compileHost's byte for byte, and the previous flows plus `added` minus `removed` are the new flows.
  */
 import fc from 'fast-check';
-import { compileHost, HostCompiler, type HostPorts } from '../../service/compiler';
+import { CompileContext, compileHost, HostCompiler, type HostPorts } from '../../service/compiler';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { policyArb } from '../support/arbitraries';
 
@@ -22,16 +22,23 @@ function portsOf(snapshot: PolicySnapshot, host: string): HostPorts {
   return ports;
 }
 
-/** One entity (picked by `pick`) gets another value of one of its categories; everything else keeps its identity. */
-function recategorize(snapshot: PolicySnapshot, pick: number): PolicySnapshot {
+/**
+ * One entity (picked by `pick`) changes, everything else keeps its identity: another value of one of its
+ * categories (most steps), another host (every third), or another address (every fifth).
+ */
+function change(snapshot: PolicySnapshot, pick: number): PolicySnapshot {
   if (snapshot.entities.length === 0) return { ...snapshot, generation: snapshot.generation + 1 };
   const i = pick % snapshot.entities.length;
   const values = [...new Set(snapshot.entities.flatMap((e) => Object.values(e.categories)))];
   const entities = snapshot.entities.slice();
   const e = entities[i];
-  const keys = Object.keys(e.categories);
-  const key = keys.length ? keys[pick % keys.length] : 'AppTier';
-  entities[i] = { ...e, categories: { ...e.categories, [key]: values[pick % Math.max(1, values.length)] ?? 'web' } };
+  if (pick % 5 === 0) entities[i] = { ...e, ips: [`10.9.${pick % 250}.${(i % 250) + 1}`] };
+  else if (pick % 3 === 0) entities[i] = { ...e, host: snapshot.hosts[pick % snapshot.hosts.length].name };
+  else {
+    const keys = Object.keys(e.categories);
+    const key = keys.length ? keys[pick % keys.length] : 'AppTier';
+    entities[i] = { ...e, categories: { ...e.categories, [key]: values[pick % Math.max(1, values.length)] ?? 'web' } };
+  }
   return { ...snapshot, generation: snapshot.generation + 1, entities };
 }
 
@@ -39,19 +46,23 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
   const policies = fc.sample(policyArb(), { seed: SEED, numRuns: 25 });
   let updates = 0;
   let changed = 0;
+  let patched = 0;
   for (const [i, first] of policies.entries()) {
     const compilers = new Map(first.hosts.map((h) => [h.name, new HostCompiler(h.name)]));
     const previous = new Map<string, string[]>();
     // The chain: this policy, three recategorizations, then the next policy's inventory on the same compilers.
     let snapshot = first;
     const chain = [first];
-    for (let k = 1; k <= 3; k++) chain.push((snapshot = recategorize(snapshot, i * 7 + k)));
+    for (let k = 1; k <= 10; k++) chain.push((snapshot = change(snapshot, i * 7 + k)));
     const next = policies[(i + 1) % policies.length];
     chain.push({ ...next, hosts: first.hosts, generation: snapshot.generation + 1 });
+    // Even policies: one context per snapshot shared by the hosts (derived from the previous one); odd: none given.
+    let shared: CompileContext | undefined;
     for (const s of chain) {
+      shared = i % 2 === 0 ? (shared ? shared.next(s) : new CompileContext(s)) : undefined;
       for (const [host, hc] of compilers) {
         const ports = portsOf(s, host);
-        const update = hc.update(s, ports);
+        const update = hc.update(s, ports, shared);
         const full = compileHost(s, host, ports).flows;
         expect(update.flows).toEqual(full);
         const before = new Set(previous.get(host) ?? []);
@@ -64,9 +75,11 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
         previous.set(host, full);
         updates++;
         if (update.changed) changed++;
+        if (hc.lastWasPatched) patched++;
       }
     }
   }
-  console.log(`${updates} incremental updates checked against full compiles (${changed} changed flows)`);
+  console.log(`${updates} incremental updates checked against full compiles (${changed} changed, ${patched} patched)`);
   expect(changed).toBeGreaterThan(0);
+  expect(patched).toBeGreaterThan(0); // the derived path was exercised, not only whole recompiles
 });

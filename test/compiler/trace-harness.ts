@@ -68,8 +68,15 @@ export interface HostPlan {
   flows: string[];
 }
 
-/** Port numbers as an agent would read them: uplinks at 1, the host's entities from 2 in name order. */
-export function planHosts(snapshot: PolicySnapshot, bridges: string[]): Map<string, HostPlan> {
+/**
+ * Port numbers as an agent would read them: uplinks at 1, the host's entities from 2 in name order.
+ * `compileFrom`: what each host compiles (default the whole snapshot; a host's view, model/span.ts).
+ */
+export function planHosts(
+  snapshot: PolicySnapshot,
+  bridges: string[],
+  compileFrom: (host: string) => PolicySnapshot = () => snapshot,
+): Map<string, HostPlan> {
   if (snapshot.hosts.length > bridges.length) throw new Error('not enough bridges for the hosts');
   const plans = new Map<string, HostPlan>();
   snapshot.hosts.forEach((host, i) => {
@@ -85,7 +92,7 @@ export function planHosts(snapshot: PolicySnapshot, bridges: string[]): Map<stri
       host: host.name,
       bridge: bridges[i],
       ports,
-      flows: compileHost(snapshot, host.name, ports).flows,
+      flows: compileHost(compileFrom(host.name), host.name, ports).flows,
     });
   });
   return plans;

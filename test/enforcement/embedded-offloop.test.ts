@@ -28,6 +28,7 @@ const EMBEDDED = 2;
 class Link implements EmbeddedLink {
   statuses = new Map<string, AgentStatusReport>();
   private listeners: ((g: number) => void)[] = [];
+  private viewListeners: ((hosts: string[]) => void)[] = [];
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() {
     return this.snap;
@@ -39,9 +40,19 @@ class Link implements EmbeddedLink {
     this.listeners.push(l);
     return () => (this.listeners = this.listeners.filter((x) => x !== l));
   }
+  onViews(l: (hosts: string[]) => void) {
+    this.viewListeners.push(l);
+    return () => (this.viewListeners = this.viewListeners.filter((x) => x !== l));
+  }
+  /** Every host reads the whole snapshot here (a view may be the whole policy). */
+  forHost() {
+    return this;
+  }
+  /** Every change touches every host here. */
   publish(snap: PolicySnapshot) {
     this.snap = snap;
     for (const l of this.listeners) l(snap.generation);
+    for (const l of this.viewListeners) l(snap.hosts.map((h) => h.name));
   }
   realized(g: number) {
     return [...Array(EMBEDDED).keys()].every((h) => (this.statuses.get(`h${h}`)?.realized_generation ?? 0) >= g);

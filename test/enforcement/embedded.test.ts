@@ -25,6 +25,7 @@ const compile: CompileHost = (snap, host, ports) => ({
 class Link implements EmbeddedLink {
   statuses = new Map<string, AgentStatusReport>();
   listeners = new Set<(g: number) => void>();
+  viewListeners = new Set<(hosts: string[]) => void>();
   snap: PolicySnapshot = {
     generation: 1,
     categories: [],
@@ -49,9 +50,21 @@ class Link implements EmbeddedLink {
       this.listeners.delete(l);
     };
   }
+  onViews(l: (hosts: string[]) => void) {
+    this.viewListeners.add(l);
+    return () => {
+      this.viewListeners.delete(l);
+    };
+  }
+  /** Every host reads the whole snapshot here (a view may be the whole policy). */
+  forHost() {
+    return this;
+  }
+  /** Every change touches every host here. */
   change(f: (s: PolicySnapshot) => Partial<PolicySnapshot>) {
     this.snap = { ...this.snap, ...f(this.snap), generation: this.snap.generation + 1 };
     for (const l of this.listeners) l(this.snap.generation);
+    for (const l of this.viewListeners) l(this.snap.hosts.map((h) => h.name));
   }
 }
 
