@@ -113,7 +113,26 @@ export async function load(store: PolicyStore, objects: Objects): Promise<void> 
   for (const o of objects) await store.create(o.kind, o.body as never);
 }
 
-/** Polls GET /v1/status until every host (or those named) reports `generation`; ms it took, or throws after timeoutMs. */
+export interface HostGenerations {
+  realized_generation: number | null;
+  desired_generation: number;
+}
+
+/**
+ * Whether a host has realized `generation` as far as it concerns the host: a change that does not touch a
+ * host's view leaves its desired generation where it was (its agent is not woken), so the host is done
+ * once it realized the older of the two.
+ */
+export const realizedAt = (s: HostGenerations, generation: number) =>
+  (s.realized_generation ?? 0) >= Math.min(generation, s.desired_generation);
+
+/** How many hosts' views `generation` changed (their desired generation is it), from GET /v1/status. */
+export async function touchedBy(svc: BenchService, generation: number): Promise<number> {
+  const s = await svc.api<{ hosts: { status: HostGenerations }[] }>('GET', '/v1/status');
+  return s.hosts.filter((h) => h.status.desired_generation === generation).length;
+}
+
+/** Polls GET /v1/status until every host (or those named) realized `generation` (realizedAt); ms it took, or throws after timeoutMs. */
 export async function waitRealized(
   svc: BenchService,
   generation: number,
@@ -126,13 +145,8 @@ export async function waitRealized(
     const { ms } = await eventually(
       `generation ${generation} realized`,
       async () => {
-        const s = await svc.api<{ hosts: { name: string; status: { realized_generation: number | null } }[] }>(
-          'GET',
-          '/v1/status',
-        );
-        lagging = s.hosts.filter(
-          (h) => (!hosts || hosts.has(h.name)) && (h.status.realized_generation ?? 0) < generation,
-        );
+        const s = await svc.api<{ hosts: { name: string; status: HostGenerations }[] }>('GET', '/v1/status');
+        lagging = s.hosts.filter((h) => (!hosts || hosts.has(h.name)) && !realizedAt(h.status, generation));
         return lagging.length === 0;
       },
       { timeoutMs, intervalMs: everyMs },

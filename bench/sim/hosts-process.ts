@@ -4,8 +4,9 @@
  * intervalMs, concurrency, hosts[{ name, token, ports }]) and runs one real HostAgent
  * per host on an in-memory bridge, over the real HTTP link.
  *
- * Like `microseg-agent`, each host long-polls the service for new generations
- * (service/agent/long-poll.ts) and reconciles every interval. One difference,
+ * Like `microseg-agent`, each host follows its own view (the link's watch: long
+ * polls for the deltas since its resume point) and reconciles every interval.
+ * It has no verifier and answers no traces (no bridge to trace). One difference,
  * to keep one machine standing in for a thousand: at most `concurrency` passes
  * of this process run at once (a real host has its own CPU; here they share two
  * cores and one heap, and each pass holds the policy it fetched). SIGTERM ends
@@ -15,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
 import { httpLink } from '../../service/agent/http-link';
-import { followGenerations } from '../../service/agent/long-poll';
 import type { HostPorts, PolicyLink } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
 
@@ -65,7 +65,7 @@ function limiter(slots: number): <L extends PolicyLink>(link: L) => L {
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
 const limited = limiter(config.concurrency);
 for (const h of config.hosts) {
-  const link = limited(httpLink({ services: [config.service], token: h.token, timeoutMs: 600_000 }));
+  const link = limited(httpLink({ services: [config.service], token: h.token, host: h.name, timeoutMs: 600_000 }));
   const agent = new HostAgent({
     host: h.name,
     link,
@@ -74,7 +74,8 @@ for (const h of config.hosts) {
     intervalMs: config.intervalMs,
   });
   agent.start();
-  followGenerations(link, agent, config.intervalMs);
+  // As microseg-agent does: follow the host's view (long polls with a resume point), a pass as soon as it moves.
+  link.watch(() => agent.poke(), { retryMs: config.intervalMs });
 }
 // In-memory bridges need no cleanup, and waiting for queued passes (each a whole compile) could take minutes.
 process.on('SIGTERM', () => process.exit(0));

@@ -13,7 +13,7 @@ import { figure, failed } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
 import { cpuSeconds } from '../lib/measure';
 import { eventually, EventuallyTimeout } from '../../lab/eventually';
-import { agentSecret, startBenchService, type BenchService } from '../lib/service';
+import { agentSecret, realizedAt, startBenchService, type BenchService, type HostGenerations } from '../lib/service';
 import { bundle } from '../lib/build';
 import type { Suite } from '../lib/suite';
 
@@ -23,38 +23,51 @@ const NAMES = [
   'scale_1000_hosts_bytes_sent',
 ] as const;
 
-/** Hosts at `generation` or later, from the stored reports. */
-async function realizedCount(svc: BenchService, generation: number): Promise<number> {
-  const hosts = await svc.store.list('host');
-  return hosts.filter(
-    (h) => ((h.status as { realized_generation: number | null }).realized_generation ?? 0) >= generation,
-  ).length;
+/**
+ * From the stored reports: hosts that realized `generation` as far as it concerns them (realizedAt), and of
+ * the hosts whose view it changed (`touched`), how many realized it.
+ */
+async function progress(
+  svc: BenchService,
+  generation: number,
+): Promise<{ done: number; touched: number; touchedDone: number }> {
+  const statuses = (await svc.store.list('host')).map((h) => h.status as HostGenerations);
+  const touched = statuses.filter((s) => s.desired_generation === generation);
+  return {
+    done: statuses.filter((s) => realizedAt(s, generation)).length,
+    touched: touched.length,
+    touchedDone: touched.filter((s) => (s.realized_generation ?? 0) >= generation).length,
+  };
 }
 
-/** Follows until every host realized `generation` or `capMs` passed: the ms to the first and to the last, and how many made it. */
+/**
+ * Follows until every host realized `generation` or `capMs` passed: the ms to the first host (of those whose
+ * view it changed, or any for the initial policy) and to the last, how many made it, how many it touched.
+ */
 async function follow(
   svc: BenchService,
   generation: number,
   total: number,
   capMs: number,
-): Promise<{ firstMs: number | null; ms: number; done: number }> {
+  initial = false,
+): Promise<{ firstMs: number | null; ms: number; done: number; touched: number }> {
   const t0 = performance.now();
   let firstMs: number | null = null;
-  let done = 0;
+  let p = { done: 0, touched: 0, touchedDone: 0 };
   try {
     await eventually(
       `${total} hosts realize generation ${generation}`,
       async () => {
-        done = await realizedCount(svc, generation);
-        if (done > 0) firstMs ??= performance.now() - t0;
-        return done >= total;
+        p = await progress(svc, generation);
+        if ((initial ? p.done : p.touchedDone) > 0) firstMs ??= performance.now() - t0;
+        return p.done >= total;
       },
-      { timeoutMs: capMs, intervalMs: 100 },
+      { timeoutMs: capMs, intervalMs: 25 },
     );
   } catch (e) {
     if (!(e instanceof EventuallyTimeout)) throw e;
   }
-  return { firstMs, ms: performance.now() - t0, done };
+  return { firstMs, ms: performance.now() - t0, done: p.done, touched: p.touched };
 }
 
 export const scaleSuite: Suite = {
@@ -94,15 +107,16 @@ export const scaleSuite: Suite = {
         });
         children.push(child);
       }
-      // Every host compiles its whole policy on each new generation, so the initial one costs what the change
-      // costs: the change is made once the first host has realized the initial policy, without waiting for all.
+      // The change is timed from hosts that hold the initial policy (a host still loading it would be timed
+      // for that): wait for all of them, bounded; the note says how many had it.
       const g0 = svc.store.generation();
-      const initial = await follow(svc, g0, 1, capMs);
+      const initial = await follow(svc, g0, H, capMs, true);
       if (initial.done < 1) {
         const reason = `no host realized the initial policy in ${capMs / 1000} s`;
         return NAMES.map((n, i) => failed(n, scaleSuite.figures[i].unit, scaleSuite.figures[i].target, reason));
       }
-      ctx.log(`scale: first host realized the initial policy after ${(initial.ms / 1000).toFixed(0)} s`);
+      const start = `${initial.done} of ${H} hosts held the initial policy (${(initial.ms / 1000).toFixed(0)} s after they started${initial.done < H ? `, the ${capMs / 1000} s cap` : ''}) when the rule changed`;
+      ctx.log(`scale: ${start}`);
       const idleS = 5;
       const c0 = cpuSeconds('self');
       await new Promise((r) => setTimeout(r, idleS * 1000));
@@ -118,11 +132,13 @@ export const scaleSuite: Suite = {
       const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
       const complete = r.done >= H;
       const ms = complete ? r.ms : r.done > 0 ? (r.ms * H) / r.done : null;
-      const how = complete
-        ? `all ${H} hosts realized in ${(r.ms / 1000).toFixed(1)} s`
-        : `extrapolated: only ${r.done} of ${H} hosts realized within the ${capMs / 1000} s cap (× ${H}/${r.done})`;
+      const how =
+        (complete
+          ? `all ${H} hosts realized it in ${(r.ms / 1000).toFixed(1)} s`
+          : `extrapolated: only ${r.done} of ${H} hosts realized it within the ${capMs / 1000} s cap (× ${H}/${r.done})`) +
+        ` (the change is in the views of ${r.touched} hosts; the others' desired generation did not move, so realized = their view as it was)`;
       ctx.log(`scale: ${how}`);
-      const setup = `${H} simulated hosts (${processes} processes, at most 4 passes each at once, each host long-polling like microseg-agent, 2 s interval), ${N} entities, one application rule changed`;
+      const setup = `${H} simulated hosts (${processes} processes, at most 4 passes each at once, each host following its view like microseg-agent, 2 s interval), ${N} entities, one application rule changed`;
       return [
         figure({
           name: NAMES[0],
@@ -130,14 +146,14 @@ export const scaleSuite: Suite = {
           unit: 'ms',
           baseline: r.firstMs,
           target: 2000,
-          note: `${how}; ${setup}; baseline: the first host to realize it, same change`,
+          note: `${how}; ${setup}; ${start}; baseline: the first host to realize it, same change`,
         }),
         figure({
           name: NAMES[1],
           value: cpu,
           unit: '% of one core',
           baseline: idleCpu,
-          note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change (agents still converging on the initial policy)`,
+          note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change`,
         }),
         figure({
           name: NAMES[2],
