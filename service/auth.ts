@@ -72,13 +72,24 @@ export function refusal(token: Token, access: Access, host: string | undefined):
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** Each token list's secret digests, computed once: a request then hashes only what it presents. */
+const digests = new WeakMap<readonly Token[], { token: Token; secret: string; digest: Buffer }[]>();
+
 /** The token an `Authorization` header carries, or null. Compares digests in constant time. */
 export function authenticate(tokens: readonly Token[], header: string | undefined): Token | null {
   const m = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!m) return null;
   const presented = digest(m[1]);
+  let known = digests.get(tokens);
+  // Computed again if the list was changed in place.
+  if (
+    !known ||
+    known.length !== tokens.length ||
+    known.some((k, i) => k.token !== tokens[i] || k.secret !== k.token.secret)
+  )
+    digests.set(tokens, (known = tokens.map((t) => ({ token: t, secret: t.secret, digest: digest(t.secret) }))));
   let found: Token | null = null;
-  for (const t of tokens) if (timingSafeEqual(digest(t.secret), presented)) found = t;
+  for (const k of known) if (timingSafeEqual(k.digest, presented)) found = k.token;
   return found;
 }
 
