@@ -19,6 +19,7 @@ import type { Suite } from '../lib/suite';
 
 const NAMES = [
   'scale_1000_hosts_realization_ms',
+  'scale_1000_hosts_touched_ms',
   'scale_1000_hosts_service_cpu',
   'scale_1000_hosts_bytes_sent',
 ] as const;
@@ -50,9 +51,17 @@ async function follow(
   total: number,
   capMs: number,
   initial = false,
-): Promise<{ firstMs: number | null; ms: number; done: number; touched: number }> {
+): Promise<{
+  firstMs: number | null;
+  ms: number;
+  done: number;
+  touched: number;
+  touchedDone: number;
+  touchedMs: number | null;
+}> {
   const t0 = performance.now();
   let firstMs: number | null = null;
+  let touchedMs: number | null = null;
   let p = { done: 0, touched: 0, touchedDone: 0 };
   try {
     await eventually(
@@ -60,6 +69,7 @@ async function follow(
       async () => {
         p = await progress(svc, generation);
         if ((initial ? p.done : p.touchedDone) > 0) firstMs ??= performance.now() - t0;
+        if (p.touched > 0 && p.touchedDone >= p.touched) touchedMs ??= performance.now() - t0;
         return p.done >= total;
       },
       { timeoutMs: capMs, intervalMs: 25 },
@@ -67,21 +77,24 @@ async function follow(
   } catch (e) {
     if (!(e instanceof EventuallyTimeout)) throw e;
   }
-  return { firstMs, ms: performance.now() - t0, done: p.done, touched: p.touched };
+  return { firstMs, ms: performance.now() - t0, ...p, touchedMs };
 }
 
 export const scaleSuite: Suite = {
   name: 'scale',
   figures: [
     { name: NAMES[0], unit: 'ms', target: 2000 },
-    { name: NAMES[1], unit: '% of one core', target: null },
-    { name: NAMES[2], unit: 'bytes', target: null },
+    { name: NAMES[1], unit: 'ms', target: 2000 },
+    { name: NAMES[2], unit: '% of one core', target: null },
+    { name: NAMES[3], unit: 'bytes', target: null },
   ],
   async run(ctx) {
     const H = ctx.quick ? 50 : 1000;
     const N = ctx.quick ? 1000 : 20000;
     const processes = ctx.quick ? 2 : 4;
     const capMs = ctx.quick ? 60_000 : 150_000;
+    // 1,000 hosts loading 20k entities' views take longer than a change: their own, longer cap.
+    const initialCapMs = ctx.quick ? 60_000 : 300_000;
     const objects = inventoryObjects({ entities: N, hosts: H });
     const snapshot = snapshotOf(objects);
     const t0 = Date.now();
@@ -110,12 +123,12 @@ export const scaleSuite: Suite = {
       // The change is timed from hosts that hold the initial policy (a host still loading it would be timed
       // for that): wait for all of them, bounded; the note says how many had it.
       const g0 = svc.store.generation();
-      const initial = await follow(svc, g0, H, capMs, true);
+      const initial = await follow(svc, g0, H, initialCapMs, true);
       if (initial.done < 1) {
-        const reason = `no host realized the initial policy in ${capMs / 1000} s`;
+        const reason = `no host realized the initial policy in ${initialCapMs / 1000} s`;
         return NAMES.map((n, i) => failed(n, scaleSuite.figures[i].unit, scaleSuite.figures[i].target, reason));
       }
-      const start = `${initial.done} of ${H} hosts held the initial policy (${(initial.ms / 1000).toFixed(0)} s after they started${initial.done < H ? `, the ${capMs / 1000} s cap` : ''}) when the rule changed`;
+      const start = `${initial.done} of ${H} hosts held the initial policy (${(initial.ms / 1000).toFixed(0)} s after they started${initial.done < H ? `, the ${initialCapMs / 1000} s cap` : ''}) when the rule changed`;
       ctx.log(`scale: ${start}`);
       const idleS = 5;
       const c0 = cpuSeconds('self');
@@ -150,13 +163,21 @@ export const scaleSuite: Suite = {
         }),
         figure({
           name: NAMES[1],
+          value: r.touchedMs ?? (r.touchedDone > 0 ? (r.ms * r.touched) / r.touchedDone : null),
+          unit: 'ms',
+          baseline: r.firstMs,
+          target: 2000,
+          note: `${r.touchedMs !== null ? `all ${r.touched} hosts whose view the change touched realized it` : `extrapolated: ${r.touchedDone} of the ${r.touched} hosts whose view the change touched realized it within the ${capMs / 1000} s cap (× ${r.touched}/${r.touchedDone})`}; ${setup}; ${start}; baseline: the first of them`,
+        }),
+        figure({
+          name: NAMES[2],
           value: cpu,
           unit: '% of one core',
           baseline: idleCpu,
           note: `service process (this process) CPU from the change to the last host realized; baseline: the same process over the ${idleS} s before the change`,
         }),
         figure({
-          name: NAMES[2],
+          name: NAMES[3],
           value: bytes,
           unit: 'bytes',
           baseline: whole,

@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- --quick --json` is well formed: one JSON object per line,
  * { name, value, unit, baseline, ratio, target, ok, note }, every figure the
- * benchmarks issue names (plus the scale issue's API p99 while agents compile
- * and the idle download) exactly once, and a consistent ratio. The figures
+ * benchmarks issue names (plus the scale issue's API p99 while agents compile,
+ * the idle download and the 1,000-host change on the hosts it touches) exactly once, and a consistent ratio. The figures
  * themselves are never checked (they are what the bench measures). This runs
  * the real quick bench (OVS, lab, terraform, simulated hosts: a few minutes).
  */
@@ -34,6 +34,7 @@ const NAMES = [
   'dataplane_conn_ratio',
   'dataplane_throughput_ratio',
   'scale_1000_hosts_realization_ms',
+  'scale_1000_hosts_touched_ms',
 ];
 
 function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
