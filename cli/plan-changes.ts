@@ -5,6 +5,7 @@
  */
 import { KINDS, type Kind } from '../service/model/schemas';
 import type { ImpactChangeT } from '../service/model/impact';
+import { RULE_MODEL_KINDS } from '../service/model/snapshot';
 
 interface ResourceChange {
   address: string;
@@ -19,19 +20,9 @@ export interface PlanChanges {
   skipped: string[];
 }
 
-/** Objects referred to come before those that refer to them (categories before entities before rules). */
-const ORDER: Kind[] = [
-  'category',
-  'address_group',
-  'service_group',
-  'host',
-  'entity',
-  'application_rule',
-  'isolation_rule',
-  'quarantine_rule',
-  'shared_service_rule',
-];
-const RULES = new Set<Kind>(['application_rule', 'isolation_rule', 'quarantine_rule', 'shared_service_rule']);
+/** KINDS lists objects referred to before those that refer to them (categories before entities before rules). */
+const ORDER = Object.keys(KINDS) as Kind[];
+const RULES = new Set<string>(RULE_MODEL_KINDS);
 
 const hasUnknown = (v: unknown): boolean =>
   v === true ||

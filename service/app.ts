@@ -22,7 +22,7 @@ import { registerOpenApi } from './api/openapi';
 import { crudPlugin } from './api/crud';
 import { agentsPlugin } from './api/agents';
 import { statusPlugin, type Explain } from './api/status';
-import { registerImpactRoutes } from './api/impact';
+import { impactPlugin } from './api/impact';
 import { DomainError } from './model/errors';
 import type { TlsFiles } from './config';
 
@@ -124,7 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   );
   await app.register(crudPlugin);
   await app.register(statusPlugin, { explain: options.explain });
-  registerImpactRoutes(app, options.store);
+  await app.register(impactPlugin);
   await app.register(agentsPlugin);
 
   for (const plugin of [...(options.defaultPlugins === false ? [] : servicePlugins), ...(options.plugins ?? [])])

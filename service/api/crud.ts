@@ -87,7 +87,7 @@ function clientGone(reply: FastifyReply): { signal: AbortSignal } {
  * @fastify/type-provider-typebox's TypeBoxTypeProvider for the requests (bodies, params, headers typed from
  * their schemas); replies are the store's objects, which fast-json-stringify shapes by the response schemas.
  */
-interface TypeBoxRequests extends FastifyTypeProvider {
+export interface TypeBoxRequests extends FastifyTypeProvider {
   validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
   serializer: unknown;
 }

@@ -5,7 +5,7 @@
  * checks in model/candidate.ts) and applied to a copy of the model; nothing
  * is stored, so a reader may ask.
  */
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { KINDS, type Kind } from '../model/schemas';
 import { ImpactRequest, ImpactResult, type ImpactRequestT } from '../model/impact';
@@ -16,8 +16,7 @@ import { requireDuration } from '../model/duration';
 import { DomainError } from '../model/errors';
 import type { AnyBody } from '../model/validate';
 import { impactOf } from '../policy/impact';
-import type { PolicyStore } from '../store/store';
-import { ErrorSchema } from './crud';
+import { ErrorSchema, type TypeBoxRequests } from './crud';
 
 const DEFAULT_WINDOW = '24h';
 
@@ -51,42 +50,48 @@ function checkedChanges(request: ImpactRequestT, validators: Record<Kind, Valida
   });
 }
 
-export function registerImpactRoutes(app: FastifyInstance, store: PolicyStore): void {
-  const validators = bodyValidators();
-  app.post(
-    '/v1/impact',
-    {
-      config: { access: 'read' }, // it changes nothing
-      schema: {
-        tags: ['impact'],
-        summary: 'What a candidate change would do to the connections observed in the window',
-        description:
-          'Applies the changes in order to a copy of the current model (each checked as its real write would be, ' +
-          'errors naming the field as changes[i].body.…) and replays every connection observed in the window ' +
-          'through explain() on the current and on the candidate policy. Answers each connection whose verdict ' +
-          'changes, with the deciding rule before and after, and counts by rule. Nothing is stored.',
-        body: ImpactRequest,
-        response: { 200: ImpactResult, '4xx': ErrorSchema },
+/** The `microseg-impact` plugin: POST /v1/impact over app.store. */
+export const impactPlugin = fp(
+  async (untyped) => {
+    const app = untyped.withTypeProvider<TypeBoxRequests>();
+    const store = app.store;
+    const validators = bodyValidators();
+    app.post(
+      '/v1/impact',
+      {
+        config: { access: 'read' }, // it changes nothing
+        schema: {
+          tags: ['impact'],
+          summary: 'What a candidate change would do to the connections observed in the window',
+          description:
+            'Applies the changes in order to a copy of the current model (each checked as its real write would be, ' +
+            'errors naming the field as changes[i].body.…) and replays every connection observed in the window ' +
+            'through explain() on the current and on the candidate policy. Answers each connection whose verdict ' +
+            'changes, with the deciding rule before and after, and counts by rule. Nothing is stored.',
+          body: ImpactRequest,
+          response: { 200: ImpactResult, '4xx': ErrorSchema },
+        },
       },
-    },
-    async (request) => {
-      const body = request.body as ImpactRequestT;
-      const windowMs = requireWindow(body.window ?? DEFAULT_WINDOW);
-      const changes = checkedChanges(body, validators);
-      const { generation, model } = await store.loadModel();
-      const candidate = applyChanges(model, changes);
-      // explain() never reads rule ids, so the candidate's new rules need none.
-      const noId = () => 0;
-      const until = Date.now();
-      return impactOf(
-        buildSnapshot(generation, model, noId),
-        buildSnapshot(generation, candidate, noId),
-        await store.flows.all(),
-        { since: until - windowMs, until },
-      );
-    },
-  );
-}
+      async (request) => {
+        const body = request.body;
+        const windowMs = requireWindow(body.window ?? DEFAULT_WINDOW);
+        const changes = checkedChanges(body, validators);
+        const { generation, model } = await store.loadModel();
+        const candidate = applyChanges(model, changes);
+        // explain() never reads rule ids, so the candidate's new rules need none.
+        const noId = () => 0;
+        const until = Date.now();
+        return impactOf(
+          buildSnapshot(generation, model, noId),
+          buildSnapshot(generation, candidate, noId),
+          await store.flows.all(),
+          { since: until - windowMs, until },
+        );
+      },
+    );
+  },
+  { name: 'microseg-impact', dependencies: ['microseg-core'], fastify: '5.x' },
+);
 
 function requireWindow(text: string): number {
   try {

@@ -342,7 +342,7 @@ export type IsolationRuleInputT = Static<typeof IsolationRuleInput>;
 export type QuarantineRuleInputT = Static<typeof QuarantineRuleInput>;
 export type SharedServiceRuleInputT = Static<typeof SharedServiceRuleInput>;
 
-/** The kinds, with their URL collection names (`/v1/<collection>`). */
+/** The kinds, with their URL collection names (`/v1/<collection>`), listed so that what an object refers to comes before it. */
 export const KINDS = {
   category: { collection: 'categories', input: CategoryInput, output: Category },
   address_group: { collection: 'address-groups', input: AddressGroupInput, output: AddressGroup },
