@@ -1,6 +1,7 @@
 /**
  * Bundles the demo program and the policy service with esbuild (dependencies
- * left external) into one directory, with the lab's VM daemon beside them.
+ * left external) into one directory, with the embedded agents' compile worker
+ * and the lab's VM daemon beside them.
  * Used by scripts/demo.sh and by test/demo (same code path).
  */
 'use strict';
@@ -30,6 +31,12 @@ function bundle(outDir) {
     ...common,
     entryPoints: [join(ROOT, 'service', 'main.ts')],
     outfile: join(outDir, 'service.js'),
+  });
+  // service/agent/compile-pool.ts starts its worker threads from compile-worker.js beside service.js.
+  esbuild.buildSync({
+    ...common,
+    entryPoints: [join(ROOT, 'service', 'agent', 'compile-worker.ts')],
+    outfile: join(outDir, 'compile-worker.js'),
   });
   // lab/vm.ts looks for vm-daemon.js beside itself (here: beside demo.js).
   const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'lab', 'vm-daemon.ts'), 'utf8'), {

@@ -88,13 +88,14 @@ describe('microseg-agent command', () => {
     expect(r.stderr).not.toMatch(/"level":[4-9]0/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ action: 'programmed', reachable: true, last_error: null });
+    // Realized = desired: the last generation that changed this host's view.
     const host = await api('GET', '/v1/hosts/hs');
-    const { generation } = await api('GET', '/v1/status');
     expect(host.status).toMatchObject({
-      realized_generation: generation,
+      realized_generation: host.status.desired_generation,
       reachable: true,
       flow_count: await flowCount(),
     });
+    expect(host.status.desired_generation).toBeLessThanOrEqual((await api('GET', '/v1/status')).generation);
     expect(host.status.flow_count).toBeGreaterThan(0);
   });
 
@@ -105,7 +106,7 @@ describe('microseg-agent command', () => {
     });
     const bad = await agent([...common(), '--once'], { MICROSEG_TOKEN: 'wrong-secret' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: 401 unauthorized/);
+    expect(bad.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/hosts\/hs\/view: 401 unauthorized/);
     expect(bad.stderr).not.toContain('wrong-secret');
     expect((await agent([...common(), '--once', '--interval', 'soon'], { MICROSEG_TOKEN: 'x' })).stderr).toBe(
       'microseg-agent: --interval: "soon" is not a duration (e.g. 2s, 500ms)\n',
@@ -130,7 +131,7 @@ describe('microseg-agent command', () => {
           { MICROSEG_TOKEN: 'x' },
         )
       ).stderr,
-    ).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: .*ECONNREFUSED/);
+    ).toMatch(/^microseg-agent: GET \/v1\/agents\/hosts\/hs\/view: .*ECONNREFUSED/);
   });
 
   test('the running agent follows a policy change at once (long poll) and stops on SIGTERM', async () => {
@@ -141,8 +142,9 @@ describe('microseg-agent command', () => {
     try {
       const realized = (generation: number) => async () =>
         (await api('GET', '/v1/hosts/hs')).status.realized_generation === generation;
-      // Its first pass is done (then it waits on the long poll).
-      await eventually('the agent runs the current policy', realized((await api('GET', '/v1/status')).generation), {
+      // Its first pass is done (then it waits on the long poll): at its host's desired generation.
+      const desired = (await api('GET', '/v1/hosts/hs')).status.desired_generation;
+      await eventually('the agent runs the current policy', realized(desired), {
         timeoutMs: margin(2000),
       });
       const before = await flowCount();
@@ -254,7 +256,7 @@ describe('microseg-agent command', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const kept = JSON.parse(readFileSync(file, 'utf8'));
     expect(kept.host).toBe('hs');
-    expect(kept.snapshot.generation).toBe((await api('GET', '/v1/status')).generation);
+    expect(kept.snapshot.generation).toBe((await api('GET', '/v1/hosts/hs')).status.desired_generation);
     expect(readdirSync(stateDir)).toEqual(['hs.policy.json']); // written as a temporary file, then renamed
   });
 
@@ -295,16 +297,13 @@ describe('microseg-agent command', () => {
       const untrusted = await agent(args, env);
       expect(untrusted.code).toBe(2);
       expect(untrusted.stderr).toMatch(
-        /^microseg-agent: GET \/v1\/agents\/policy: (unable to verify the first certificate|self.signed certificate)/,
+        /^microseg-agent: GET \/v1\/agents\/hosts\/hs\/view: (unable to verify the first certificate|self.signed certificate)/,
       );
       const trusted = await agent([...args, '--ca-cert', certs.caPath], env);
       expect(trusted.code).toBe(0);
       expect(JSON.parse(trusted.stdout)).toMatchObject({ action: 'programmed', reachable: true, last_error: null });
-      const { generation } = (await tls.api('GET', '/v1/status')).body;
-      expect((await tls.api('GET', '/v1/hosts/hs')).body.status).toMatchObject({
-        realized_generation: generation,
-        reachable: true,
-      });
+      const { status } = (await tls.api('GET', '/v1/hosts/hs')).body;
+      expect(status).toMatchObject({ realized_generation: status.desired_generation, reachable: true });
       expect((await agent([...args, '--ca-cert', certs.keyPath], env)).stderr).toBe(
         `microseg-agent: --ca-cert: "${certs.keyPath}" holds no PEM certificate\n`,
       );
@@ -324,7 +323,7 @@ describe('microseg-agent command', () => {
         env,
       );
       expect(plain.code).toBe(2);
-      expect(plain.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/policy: /);
+      expect(plain.stderr).toMatch(/^microseg-agent: GET \/v1\/agents\/hosts\/hs\/view: /);
       console.log(`plain HTTP to the HTTPS port: ${plain.stderr.trim()}`);
     } finally {
       await tls.close();

@@ -31,7 +31,12 @@ const cookiesOn = async (o: DummyOvs) =>
 
 interface HostView {
   name: string;
-  status: { realized_generation: number | null; reachable: boolean; last_error: string | null };
+  status: {
+    realized_generation: number | null;
+    desired_generation: number;
+    reachable: boolean;
+    last_error: string | null;
+  };
 }
 
 /** Polls /v1/status until `done` holds for the current generation; returns the ms it took. Embedded agents realize a change within 2 s. */
@@ -51,9 +56,17 @@ async function until(
   );
   return ms;
 }
+/** Each host at its desired generation: the last one that changed its view (`generation` bounds it). */
 const realizedBy = (names: string[]) => (hosts: HostView[], generation: number) =>
   names.every((n) =>
-    hosts.some((h) => h.name === n && h.status.reachable && h.status.realized_generation === generation),
+    hosts.some(
+      (h) =>
+        h.name === n &&
+        h.status.reachable &&
+        h.status.desired_generation <= generation &&
+        h.status.realized_generation !== null &&
+        h.status.realized_generation >= h.status.desired_generation,
+    ),
   );
 
 async function setUp(svc: TestService, one: DummyOvs, two: DummyOvs): Promise<Api> {

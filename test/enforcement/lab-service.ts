@@ -39,13 +39,15 @@ export async function waitRealized(
     `${label}: hosts ${hosts.join(', ')} realize generation ${generation}`,
     async () => {
       const views = await Promise.all(hosts.map((h) => api('GET', `/v1/hosts/${h}`)));
-      // The host view itself says what it should run (desired) and what it runs (realized).
+      // The host view itself says what it should run (desired: the last generation that changed this host's
+      // view, so a host a change did not touch stays at an older one) and what it runs (realized).
       if (
         views.every(
           (h) =>
             h.status.reachable &&
-            h.status.desired_generation === generation &&
-            h.status.realized_generation === generation,
+            h.status.desired_generation <= generation &&
+            h.status.realized_generation !== null &&
+            h.status.realized_generation >= h.status.desired_generation,
         )
       )
         return true;

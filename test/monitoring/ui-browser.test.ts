@@ -309,16 +309,18 @@ test('the connections table pages and sorts on the server; sort and page are in 
 });
 
 test('entity, host and explain pages show what the API says', async () => {
+  // One behind the host's desired generation (the last one that changed its view).
+  const desired = (await get('/v1/hosts/ha')).status.desired_generation as number;
   await svc.api(
     'POST',
     '/v1/agents/hosts/ha/status',
     {
-      realized_generation: svc.store.generation() - 1,
+      realized_generation: desired - 1,
       flow_count: 42,
       reachable: true,
       last_error: 'ovs-ofctl: timeout',
       drift_repairs: 3,
-      verified_generation: svc.store.generation() - 2,
+      verified_generation: desired - 2,
       verify_disagreements: [
         {
           src: 'web-1',
