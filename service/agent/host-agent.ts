@@ -121,7 +121,7 @@ export class HostAgent {
   private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
   /** What this pass left on the bridge, for the verifier (which skips what it has verified). */
   private toVerify: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
-  /** The last policy fetched and realized (what to enforce while the service is unreachable). */
+  /** The last policy fetched and realized (what to enforce while the service is unreachable; saveKept writes it). */
   private realized: PolicySnapshot | null = null;
   private savedGeneration: number | null = null;
   private notice: string | null = null;
@@ -223,7 +223,9 @@ export class HostAgent {
     const result = await this.reconcile();
     this.last = result;
     await this.report(result);
-    // After the report: one flush per connection may take a while, and must not delay "realized".
+    // After the report, so that neither delays "realized": the disk copy (the whole view, fsynced), then
+    // the cuts (one flush per connection may take a while).
+    await this.saveKept();
     const job = this.toRevoke;
     this.toRevoke = null;
     if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
@@ -336,7 +338,7 @@ export class HostAgent {
       if (!full) {
         // p is set (no full check means an earlier pass programmed the bridge, and it holds what desired was).
         if (!changed) {
-          if (!offline) await this.keep(snapshot);
+          if (!offline) this.realized = snapshot;
           return realizedNow('none');
         }
         const diff = bundleOf(change.added, change.removed);
@@ -351,7 +353,7 @@ export class HostAgent {
           throw e;
         }
         this.logProgrammed(offline, desired.generation, desired.flows.size, diff.add.length, diff.remove.length);
-        if (!offline) await this.keep(snapshot);
+        if (!offline) this.realized = snapshot;
         return realizedNow('programmed');
       }
 
@@ -360,7 +362,7 @@ export class HostAgent {
       const flows = [...desired.flows];
       const differs = p === null ? null : await this.bridgeDiffers(flows);
       if (differs && !differs.missing && !differs.unexpected) {
-        if (!offline) await this.keep(snapshot);
+        if (!offline) this.realized = snapshot;
         return realizedNow(changed ? 'programmed' : 'none');
       }
       const drift = p !== null && !changed;
@@ -380,7 +382,7 @@ export class HostAgent {
       }
       if (drift) this.driftRepairs++;
       else this.logProgrammed(offline, desired.generation, flows.length, null, null);
-      if (!offline) await this.keep(snapshot);
+      if (!offline) this.realized = snapshot;
       return realizedNow(drift ? 'repaired' : 'programmed');
     } catch (e) {
       // What the bridge holds is unknown now: the next pass compares all of it.
@@ -502,11 +504,11 @@ export class HostAgent {
     }
   }
 
-  /** Remembers a realized policy, and writes it to disk once per generation. A failed write is logged and retried next pass. */
-  private async keep(snapshot: PolicySnapshot): Promise<void> {
-    this.realized = snapshot;
+  /** Writes the realized policy to disk once per generation. A failed write is logged and retried next pass. */
+  private async saveKept(): Promise<void> {
     const { cache } = this.opts;
-    if (!cache || this.savedGeneration === snapshot.generation) return;
+    const snapshot = this.realized;
+    if (!cache || !snapshot || this.savedGeneration === snapshot.generation) return;
     try {
       await cache.save(snapshot);
       this.savedGeneration = snapshot.generation;
