@@ -1,11 +1,12 @@
 /**
  * One simulated host: the real HostAgent with the real HTTP link to the
  * service, on an in-memory bridge. Like `microseg-agent`, it follows its host's
- * view (long polls for deltas since its resume point) and runs a pass on each.
+ * view (long polls for deltas since its resume point), compiles incrementally as
+ * it does (service/agent/host-compile.ts) and runs a pass on each.
  * `woken` counts the times its view moved (each a pass the service caused).
  */
-import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
+import { localCompiler } from '../../service/agent/host-compile';
 import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
@@ -27,7 +28,7 @@ export function startSimAgent(o: {
 }): SimAgent {
   const link = httpLink({ services: [o.service], token: o.token, host: o.host, timeoutMs: o.timeoutMs ?? 120_000 });
   const driver = new MemoryDriver(o.ports);
-  const agent = new HostAgent({ host: o.host, link, driver, compile: compileHost, intervalMs: o.intervalMs });
+  const agent = new HostAgent({ host: o.host, link, driver, compile: localCompiler(o.host), intervalMs: o.intervalMs });
   agent.start();
   let woken = 0;
   // As microseg-agent does (service/agent/cli.ts): follow the host's view, a pass as soon as it moves.

@@ -2,7 +2,8 @@
  * A process of simulated hosts for the 1,000-host benchmark (suites/scale.ts
  * starts a few). Reads its hosts from the JSON file named by its argument
  * (service, intervalMs, hosts[{ name, token, ports }]) and runs one simulated
- * host each (sim/agent.ts: the real HostAgent and HTTP link on an in-memory
+ * host each (sim/agent.ts: the real HostAgent with its incremental compiler and
+ * HTTP link on an in-memory
  * bridge), like `microseg-agent`: each follows its own view and reconciles
  * every interval. It has no verifier and answers no traces (no bridge to trace).
  *

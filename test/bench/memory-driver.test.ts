@@ -1,14 +1,15 @@
 /**
  * The simulated hosts' in-memory bridge (bench/sim/memory-driver.ts) behaves
  * as Open vSwitch does for the agent: a whole set replaces the bridge, a
- * difference (diffFlowSets of two real compiles) leaves exactly the new set,
+ * difference (the bundle of two real compiles' delta) leaves exactly the new set,
  * an add replaces the flow of its identity, and its own comparison counts
  * what differs, on the compiler's real lines.
  */
 import { applicationRuleBody, hostPorts, inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
 import { MemoryDriver } from '../../bench/sim/memory-driver';
 import { compileHost } from '../../service/compiler';
-import { diffFlowSets, flowIdentity } from '../../service/agent/flow-diff';
+import { bundleOf, flowIdentity } from '../../service/agent/flow-diff';
+import { setDelta } from '../../service/agent/host-compile';
 
 const objects = inventoryObjects({ entities: 400, hosts: 4, rules: 20 });
 const before = snapshotOf(objects, 1);
@@ -24,7 +25,8 @@ const a = compileHost(before, host, ports).flows;
 const b = compileHost(after, host, ports).flows;
 
 test('a difference of two real compiles leaves exactly the new set; the bridge compares itself', async () => {
-  const diff = diffFlowSets(a, b);
+  const { added, removed } = setDelta(new Set(a), new Set(b));
+  const diff = bundleOf(added, removed);
   expect(diff.add.length).toBeGreaterThan(0);
   const bridge = new MemoryDriver(ports);
   await bridge.replaceFlows(a);
