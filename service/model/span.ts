@@ -172,14 +172,6 @@ const countedLists = (): Record<Counted, Counts> => ({
   service_groups: new Map(),
 });
 
-/** What `apply` answers. */
-export interface SpanApplied {
-  /** The hosts whose view the changes may move (sorted); their desired generation is the new one. */
-  hosts: string[];
-  /** Each of those hosts' delta, from its previous desired generation to the new one (possibly empty). */
-  deltas: Map<string, ViewDelta>;
-}
-
 export class Span {
   private generation: number;
   private readonly entities = new Map<string, SnapshotEntity>();
@@ -228,10 +220,11 @@ export class Span {
   }
 
   /**
-   * Moves to `next`, which is the current snapshot with `changes` applied; answers the hosts whose view they
-   * may change, whose desired generation becomes `next.generation`, and what changed in each one's view.
+   * Moves to `next`, which is the current snapshot with `changes` applied; returns the hosts whose view they
+   * may change (sorted), whose desired generation becomes `next.generation`. `deltas`, when given, gets each
+   * of those hosts' delta, from its previous desired generation to the new one (possibly empty).
    */
-  apply(next: PolicySnapshot, changes: SpanChange[]): SpanApplied {
+  apply(next: PolicySnapshot, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
     const touched = new Set<string>();
     const changed = new Set<string>();
     let all = false;
@@ -266,8 +259,9 @@ export class Span {
           for (const h of this.candidates(c.list, c.after.name)) this.mark(h, c.list, c.after.name, false);
         }
       }
-      const present = new Set(next.hosts.map((h) => h.name));
-      const hosts = new Set(all ? [...touched, ...present] : touched);
+      // The hosts as the changes left them (next's hosts), without a pass over them unless every one is touched.
+      const present = this.items.get('hosts')!;
+      const hosts = new Set(all ? [...touched, ...present.keys()] : touched);
       const patches = new Map<string, Omit<ViewDelta, 'since' | 'generation'>>();
       for (const [host, lists] of this.marks) {
         const patch = present.has(host) ? this.deltaOf(host, lists, changed) : null;
@@ -275,15 +269,13 @@ export class Span {
         if (patch) (hosts.add(host), patches.set(host, patch));
       }
       const out = [...hosts].filter((h) => present.has(h)).sort();
-      const deltas = new Map<string, ViewDelta>();
       for (const h of out) {
         const since = this.desiredGeneration(h);
-        deltas.set(h, { since, generation: next.generation, upsert: {}, remove: {}, ...patches.get(h) });
+        deltas?.set(h, { since, generation: next.generation, upsert: {}, remove: {}, ...patches.get(h) });
         this.desired.set(h, next.generation);
       }
       this.generation = next.generation;
-      for (const h of present) if (!this.desired.has(h)) this.desired.set(h, next.generation);
-      return { hosts: out, deltas };
+      return out;
     } finally {
       this.marks = null;
       this.own = null;

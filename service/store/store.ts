@@ -596,7 +596,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     let snapshot: PolicySnapshot = { ...cache.snapshot, generation };
     for (const c of changes) snapshot = withObject(snapshot, c.list, c.before?.name ?? null, c.after as never);
     cache.snapshot = snapshot;
-    const { hosts, deltas } = cache.span.apply(snapshot, changes);
+    const deltas = new Map<string, ViewDelta>();
+    const hosts = cache.span.apply(snapshot, changes, deltas);
     for (const [host, delta] of deltas) {
       const feed = this.feeds.get(host);
       if (!feed) continue;

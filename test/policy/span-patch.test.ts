@@ -11,7 +11,7 @@ import { policyArb } from '../support/arbitraries';
 import { RULE_LISTS, Span, ruleSpan, type AnyRule, type SpanChange } from '../../service/model/span';
 import { selectorMatches } from '../../service/model/match';
 import { STRICT } from '../../service/model/schemas';
-import { applyDelta } from '../../service/model/view-delta';
+import { applyDelta, type ViewDelta } from '../../service/model/view-delta';
 import { SNAPSHOT_LISTS, withObject, type SnapshotList } from '../../service/model/load-snapshot';
 import { byName } from '../../service/model/verdicts';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
@@ -125,7 +125,8 @@ test('after random change chains every patched view, and every view followed by 
           let next: PolicySnapshot = { ...snapshot, generation: snapshot.generation + 1 };
           for (const c of batch) next = withObject(next, c.list, c.before?.name ?? null, c.after as never);
           const before = new Map(next.hosts.map((h) => [h.name, fromScratch(snapshot, h.name)]));
-          const { hosts, deltas } = span.apply(next, batch);
+          const deltas = new Map<string, ViewDelta>();
+          const hosts = span.apply(next, batch, deltas);
           snapshot = next;
           steps++;
           for (const h of next.hosts) {
