@@ -266,7 +266,10 @@ export class Span {
       for (const [host, lists] of this.marks) {
         const patch = present.has(host) ? this.deltaOf(host, lists, changed) : null;
         // A host whose view moved is touched (the over-approximation above never misses one; this keeps it so).
-        if (patch) (hosts.add(host), patches.set(host, patch));
+        if (patch) {
+          hosts.add(host);
+          patches.set(host, patch);
+        }
       }
       const out = [...hosts].filter((h) => present.has(h)).sort();
       for (const h of out) {
