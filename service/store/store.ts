@@ -542,6 +542,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** The cache, brought up to the database's revision first if another process moved it. */
   private async current(): Promise<Cache> {
+    // SQLite: one process owns the file (sqlite-lock.ts), so once read the cache is the database.
+    if (this.sqlite && this.cache) return this.cache;
     const meta = await this.readMeta(this.ds.manager);
     if (!this.cache || this.cache.revision !== meta.revision) this.adopt(await this.readModel(this.ds.manager));
     this.noteMeta(meta);

@@ -151,15 +151,15 @@ export class SqliteWrites implements WriteTx {
   /** Runs `task` in a transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(task: (tx: WriteTx) => Promise<T>): Promise<T> {
     this.s.begin.run();
-    let result: T;
     try {
-      result = await task(this);
+      const result = await task(this);
+      this.s.commit.run();
+      return result;
     } catch (err) {
+      // A failed COMMIT (busy, disk full) leaves the transaction open: it must not outlive this write.
       if (this.db.inTransaction) this.s.rollback.run();
       throw err;
     }
-    this.s.commit.run();
-    return result;
   }
 
   /** Every meta row, synchronously (reads outside a write take it too: one prepared statement, no ORM). */
