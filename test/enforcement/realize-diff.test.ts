@@ -9,7 +9,8 @@ import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { normalizeDump } from '../../service/agent/flows';
 import { parseFlowEvent } from '../../service/agent/ovs-driver';
-import { diffFlowSets, flowIdentity, bundleText, type FlowDiff } from '../../service/agent/flow-diff';
+import { bundleOf, flowIdentity, bundleText, type FlowDiff } from '../../service/agent/flow-diff';
+import { setDelta } from '../../service/agent/host-compile';
 import { compileHost } from '../../service/compiler';
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { CompiledFlows, HostPorts, PolicyLink } from '../../service/agent/types';
@@ -82,7 +83,8 @@ describe('realizing the difference', () => {
     const c = 'cookie=0x4,table=1,priority=0 actions=drop';
     expect(flowIdentity(b2)).toBe('table=0,priority=100,ip,nw_src=10.0.0.2');
     // b → b2 keeps its identity: one add replaces it; a goes; c stays untouched.
-    const d = diffFlowSets([a, b, c], [b2, c]);
+    const { added, removed } = setDelta(new Set([a, b, c]), new Set([b2, c]));
+    const d = bundleOf(added, removed);
     expect(d).toEqual({ add: [b2], remove: [a] });
     expect(bundleText(d)).toBe(
       'delete_strict table=0,priority=100,ip,nw_src=10.0.0.1\nadd cookie=0x3,table=0,priority=100,ip,nw_src=10.0.0.2 actions=goto_table:1\n',
