@@ -31,7 +31,7 @@ const FIGURES = [
 ] as const;
 const HOSTS_PER_PROCESS = 250;
 /** The V8 heap limit of each simulated-host process (--max-old-space-size), MB. */
-const SIM_HEAP_MB = 4096;
+const SIM_HEAP_MB = 3072;
 
 /** Peak and current resident memory of a process, MB (/proc/<pid>/status: VmHWM, VmRSS). */
 function rssMb(pid: number | 'self'): { peak: number; now: number } {
@@ -151,7 +151,7 @@ export const scaleSuite: Suite = {
       const initial = await follow(svc, g0, initialCapMs, undefined, () => children.some((c) => gone(c) !== null));
       const loaded = initial.done >= H;
       const simCpu = children.map((c, i) => (gone(c) ? null : cpuSeconds(c.pid!) - l0.sims[i]));
-      const cost = `the service ${(cpuSeconds('self') - l0.service).toFixed(0)} s of CPU meanwhile (it serves every view on its event loop), the simulated-host processes ${simCpu.map((x) => (x === null ? 'gone' : `${x.toFixed(0)} s`)).join(', ')}; ${(sent(svc) / 2 ** 20).toFixed(0)} MB of views and answers sent`;
+      const cost = `the service ${(cpuSeconds('self') - l0.service).toFixed(0)} s of CPU meanwhile (it answers every view on its event loop), the simulated-host processes ${simCpu.map((x) => (x === null ? 'gone' : `${x.toFixed(0)} s`)).join(', ')}; ${(sent(svc) / 2 ** 20).toFixed(0)} MB of views and answers sent`;
       const load = `${
         loaded
           ? `all ${H} hosts held the initial policy ${s(initial.ms)} after they started`
