@@ -6,6 +6,7 @@
  */
 import { CompileContext, compileHost, HostCompiler } from '../../service/compiler';
 import type { PolicySnapshot } from '../../service/model/snapshot';
+import { Span } from '../../service/model/span';
 import { figure } from '../lib/figures';
 import { inventoryObjects, snapshotOf, hostPorts, hostName } from '../lib/inventory';
 import { exponent, interleave, median, timed } from '../lib/measure';
@@ -86,9 +87,11 @@ export const compileSuite: Suite = {
     );
 
     // One entity (e1, on h1) changes AppTier. Every agent's HostCompiler was primed on the previous snapshot; the
-    // context of the new one is derived once (CompileContext.next) and shared. Timed: the derivation, and the
-    // update of sampled hosts (h1 among them: its own entity changed, it recompiles whole); a host whose inputs
-    // the change misses keeps its own flows and only takes the rewritten PEER lines.
+    // context of the new one is derived once (CompileContext.next) and shared. The hosts to update are the ones
+    // the span says the change touches (service/model/span.ts: the hosts whose view it may change); the others
+    // do nothing. Timed: the derivation, and the update of sampled touched hosts (h1 among them: its own entity
+    // changed, it recompiles whole); a host whose inputs the change misses keeps its own flows and only takes
+    // the rewritten PEER lines.
     const changed: PolicySnapshot = {
       ...big,
       generation: big.generation + 1,
@@ -97,7 +100,10 @@ export const compileSuite: Suite = {
       ),
     };
     const owner = big.entities[1].host;
-    const incSample = [...new Set([hostName(0), owner, hostName(Math.floor(hosts / 2)), hostName(hosts - 1)])];
+    const span = new Span(big);
+    const touched = span.apply(changed, [{ list: 'entities', before: big.entities[1], after: changed.entities[1] }]);
+    const candidates = [hostName(0), owner, hostName(Math.floor(hosts / 2)), hostName(hosts - 1)];
+    const incSample = [...new Set(candidates.filter((h) => h === owner || touched.includes(h)))];
     const before = new CompileContext(big);
     const incHosts = incSample.map((h) => {
       const hc = new HostCompiler(h);
@@ -121,12 +127,12 @@ export const compileSuite: Suite = {
     const whole = perHost.filter((p) => !p.patched);
     const keptMs = kept.length ? median(kept.map((p) => p.ms)) : 0;
     const wholeMs = whole.length ? median(whole.map((p) => p.ms)) : 0;
-    // Extrapolated to every host: the sampled non-owner hosts stand for every other host.
-    const others = hosts - whole.length;
+    // Extrapolated to every touched host: the sampled non-owner hosts stand for the other touched ones.
+    const others = touched.filter((h) => !whole.some((p) => p.host === h)).length;
     const incMs = deriveMs + others * keptMs + whole.reduce((a, p) => a + p.ms, 0);
     const inc = { b: [top.ms] };
     ctx.log(
-      `compile: one entity changes AppTier at ${largest}: derive ${deriveMs.toFixed(1)} ms; ` +
+      `compile: one entity changes AppTier at ${largest}: the span touches ${touched.length} of ${hosts} hosts; derive ${deriveMs.toFixed(1)} ms; ` +
         perHost
           .map((p) => `${p.host} ${p.ms.toFixed(1)} ms ${p.patched ? 'kept' : 'whole'} (${p.flows} flows)`)
           .join(', '),
@@ -185,7 +191,7 @@ export const compileSuite: Suite = {
         unit: 'ms',
         baseline: median(inc.b),
         target: 20,
-        note: `one entity changes AppTier at ${largest}: context derived in ${deriveMs.toFixed(1)} ms; ${kept.length} sampled hosts keep their own flows (median ${keptMs.toFixed(1)} ms each, ${kept.map((p) => p.flows).join('/')} PEER lines rewritten), ${whole.length} recompile whole (the entity's own host ${owner}: ${wholeMs.toFixed(0)} ms); value = derive + ${others} hosts × the kept median + the whole ones; baseline: one full compile of one host`,
+        note: `one entity changes AppTier at ${largest}: the span touches ${touched.length} of ${hosts} hosts; context derived in ${deriveMs.toFixed(1)} ms; ${kept.length} sampled hosts keep their own flows (median ${keptMs.toFixed(1)} ms each, ${kept.map((p) => p.flows).join('/')} PEER lines rewritten), ${whole.length} recompile whole (the entity's own host ${owner}: ${wholeMs.toFixed(0)} ms); value = derive + the ${others} other touched hosts × the kept median + the whole ones; baseline: one full compile of one host`,
       }),
     ];
   },

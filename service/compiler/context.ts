@@ -46,6 +46,14 @@ export interface EntityChange {
   after: SnapshotEntity;
 }
 
+/** A selector's memo key: its categories' JSON, computed once per categories object (selectors share them). */
+const keys = new WeakMap<object, string>();
+function selectorKey(selector: SelectorT): string {
+  let key = keys.get(selector.categories);
+  if (key === undefined) keys.set(selector.categories, (key = JSON.stringify(selector.categories)));
+  return key;
+}
+
 const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const RULE_KINDS = ['application_rules', 'isolation_rules', 'quarantine_rules', 'shared_service_rules'] as const;
 /** Beyond this many changed entities a fresh context is cheaper than patching. */
@@ -259,7 +267,7 @@ export class CompileContext {
 
   /** The entities the selector matches (in no particular order): candidates from its narrowest key, then checked. */
   selectorMembers(selector: SelectorT): SnapshotEntity[] {
-    const key = JSON.stringify(selector.categories);
+    const key = selectorKey(selector);
     this.reads?.add(`m|${key}`);
     const known = this.members.get(key);
     if (known) return known.list;
@@ -284,7 +292,7 @@ export class CompileContext {
 
   /** Whether the selector has members (read as such: a change of members that keeps it non-empty is no change). */
   nonEmpty(selector: SelectorT): boolean {
-    const key = JSON.stringify(selector.categories);
+    const key = selectorKey(selector);
     this.reads?.add(`e|${key}`);
     return this.untracked(() => this.selectorMembers(selector)).length > 0;
   }

@@ -26,7 +26,7 @@ const ADDRESS_FIELDS = new Set(['nw_src', 'nw_dst', 'ipv6_src', 'ipv6_dst', 'arp
  * is the bare address, so "10.0.0.3/32" and "10.0.0.3" are one key.
  */
 export function canonicalMatch(match: string): string {
-  if (match === '') return match;
+  if (!match.includes('/')) return match; // only a prefix length can be spelled two ways
   return match
     .split(',')
     .map((field) => {
@@ -50,7 +50,8 @@ export class FlowSet {
   private readonly conjIds = new Map<number, Map<number, string>>();
 
   add(input: Flow): void {
-    const flow = { ...input, match: canonicalMatch(input.match) };
+    const match = canonicalMatch(input.match);
+    const flow = match === input.match ? input : { ...input, match };
     const key = `${flow.table}/${flow.priority}/${flow.match}`;
     const existing = this.flows.get(key);
     if (!existing) {
@@ -61,7 +62,7 @@ export class FlowSet {
     const newConj = CONJ.test(flow.actions);
     if (existingConj && newConj) {
       const merged = new Set([...existing.actions.split(/,(?=conjunction\()/), flow.actions]);
-      existing.actions = [...merged].join(',');
+      this.flows.set(key, { ...existing, actions: [...merged].join(',') }); // the input objects stay the caller's
     } else if (existingConj && !newConj) {
       this.flows.set(key, flow);
     } else if (!existingConj && !newConj && (existing.actions !== flow.actions || existing.cookie !== flow.cookie)) {
@@ -85,12 +86,8 @@ export class FlowSet {
     }
     const id = this.conjunctionId(table, `${priority}|${cookie}|${JSON.stringify(dims)}`);
     dims.forEach((dim, k) => {
-      for (const match of dim)
-        this.add(
-          flow(table, priority, cookie)
-            .match(match)
-            .conjunction(id, k + 1, dims.length),
-        );
+      const actions = `conjunction(${id},${k + 1}/${dims.length})`;
+      for (const match of dim) this.add({ table, priority, cookie, match, actions });
     });
     this.add(decide(flow(table, priority, cookie).match(`conj_id=${id}`)));
   }
@@ -150,6 +147,55 @@ export function flowBlock(input: Flow[]): FlowBlock {
 
 /** The lines of sorted blocks merged by position, as FlowSet.lines() orders them. */
 export function mergeBlocks(sources: readonly FlowBlock[]): string[] {
+  return mergeLayout(sources).lines;
+}
+
+/**
+ * mergeBlocks, and where each source after the first landed when each one fell whole between two flows of
+ * the first (a PEER table's block always does: its table and priority are its own): `offsets[k - 1]` is the
+ * position of `sources[k].lines[0]`, so a line of it can be replaced in place. null when they interleave.
+ */
+export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; offsets: number[] | null } {
+  const [own, ...blocks] = sources;
+  const at = blocks.map((b) => (b.flows.length === 0 ? -1 : insertionPoint(own.flows, b.flows[0])));
+  const order = blocks.map((_, k) => k).sort((a, b) => at[a] - at[b]);
+  const fits = blocks.every(
+    (b, k) =>
+      b.flows.length === 0 ||
+      at[k] >= own.flows.length ||
+      byPosition(b.flows[b.flows.length - 1], own.flows[at[k]]) < 0,
+  );
+  const apart = order.every((k, i) => {
+    const next = order[i + 1];
+    return next === undefined || blocks[k].flows.length === 0 || at[k] < at[next];
+  });
+  if (!fits || !apart) return { lines: mergeSlow(sources), offsets: null };
+  const lines: string[] = [];
+  const offsets = blocks.map(() => 0);
+  let from = 0;
+  for (const k of order) {
+    if (blocks[k].flows.length === 0) continue;
+    for (let i = from; i < at[k]; i++) lines.push(own.lines[i]);
+    from = at[k];
+    offsets[k] = lines.length;
+    for (const l of blocks[k].lines) lines.push(l);
+  }
+  for (let i = from; i < own.lines.length; i++) lines.push(own.lines[i]);
+  return { lines, offsets };
+}
+
+/** The first position in sorted `flows` after `f`. */
+function insertionPoint(flows: readonly Flow[], f: Flow): number {
+  let [lo, hi] = [0, flows.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byPosition(flows[mid], f) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function mergeSlow(sources: readonly FlowBlock[]): string[] {
   const at = sources.map(() => 0);
   const out: string[] = [];
   for (;;) {
@@ -167,8 +213,19 @@ function byPosition(a: Flow, b: Flow): number {
   return a.table - b.table || b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0);
 }
 
+/** Cookies rendered once each: a host has few distinct ones (one per rule), and BigInt formatting is slow. */
+const cookies = new Map<bigint, string>();
+const cookieText = (c: bigint) => {
+  let t = cookies.get(c);
+  if (t === undefined) {
+    if (cookies.size > 65536) cookies.clear();
+    cookies.set(c, (t = formatCookie(c)));
+  }
+  return t;
+};
+
 const render = (f: Flow) =>
-  `cookie=${formatCookie(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`;
+  `cookie=${cookieText(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`;
 
 /**
  * Builds one flow: `flow(TABLE.SPOOF, 100).match('ip', 'nw_src=10.0.0.1').goto(TABLE.EGRESS_CT)`.

@@ -19,7 +19,7 @@ import { ipVersion } from '../model/net';
 import type { PolicySnapshot } from '../model/snapshot';
 import { compileFlowSet } from './compile';
 import { CompileContext } from './context';
-import { mergeBlocks, type FlowBlock } from './flow-set';
+import { mergeLayout, type FlowBlock } from './flow-set';
 import type { HostPorts } from './host-view';
 
 export interface HostUpdate {
@@ -38,6 +38,8 @@ interface Last {
   own: FlowBlock;
   blocks: readonly FlowBlock[];
   flows: string[];
+  /** Where each block's first line sits in `flows` (null: interleaved with the host's own flows). */
+  offsets: number[] | null;
 }
 
 export class HostCompiler {
@@ -63,12 +65,12 @@ export class HostCompiler {
     }
     const { value: fs, reads } = ctx.track(() => compileFlowSet(ctx, this.host, ports));
     const { own, blocks } = fs.parts();
-    const flows = blocks.length === 0 ? own.lines.slice() : mergeBlocks([own, ...blocks]);
+    const { lines: flows, offsets } = mergeLayout([own, ...blocks]);
     const before = new Set(last?.flows ?? []);
     const now = new Set(flows);
     const added = flows.filter((f) => !before.has(f));
     const removed = (last?.flows ?? []).filter((f) => !now.has(f));
-    this.last = { snapshot, ports: key, ctx, reads, own, blocks, flows };
+    this.last = { snapshot, ports: key, ctx, reads, own, blocks, flows, offsets };
     return { generation, flows, added, removed, changed: added.length + removed.length > 0 };
   }
 
@@ -80,16 +82,22 @@ export class HostCompiler {
     return true;
   }
 
-  /** The host's own flows kept; its PEER blocks taken from `ctx` (patched there for the changed entities). */
+  /**
+   * The host's own flows kept; its PEER blocks taken from `ctx` (patched there for the changed entities). A
+   * patched block keeps its layout: its changed lines are replaced where they sit, nothing is merged again.
+   */
   private patch(last: Last, snapshot: PolicySnapshot, ctx: CompileContext, ports: string): HostUpdate {
     const blocks = last.blocks.map((b) => ctx.peerLookup(b.source!.table, b.source!.fields));
     const added: string[] = [];
     const removed: string[] = [];
+    const replaced: [number, string][] = [];
+    let rebuilt = false;
     blocks.forEach((b, k) => {
       const old = last.blocks[k];
       if (b === old) return;
       if (b.index !== old.index) {
         // Rebuilt, not patched (an address changed): compare the whole tables.
+        rebuilt = true;
         const [was, is] = [new Set(old.lines), new Set(b.lines)];
         added.push(...b.lines.filter((l) => !was.has(l)));
         removed.push(...old.lines.filter((l) => !is.has(l)));
@@ -102,11 +110,17 @@ export class HostCompiler {
           if (i === undefined || old.lines[i] === b.lines[i]) continue;
           removed.push(old.lines[i]);
           added.push(b.lines[i]);
+          if (last.offsets) replaced.push([last.offsets[k] + i, b.lines[i]]);
         }
       }
     });
-    const flows = blocks.length === 0 ? last.own.lines.slice() : mergeBlocks([last.own, ...blocks]);
-    this.last = { ...last, snapshot, ports, ctx, blocks, flows };
+    let { flows, offsets } = last;
+    if (rebuilt || !offsets) ({ lines: flows, offsets } = mergeLayout([last.own, ...blocks]));
+    else if (replaced.length > 0) {
+      flows = flows.slice(); // the previous answer stays as it was returned
+      for (const [at, line] of replaced) flows[at] = line;
+    }
+    this.last = { ...last, snapshot, ports, ctx, blocks, flows, offsets };
     return { generation: snapshot.generation, flows, added, removed, changed: added.length + removed.length > 0 };
   }
 }

@@ -17,10 +17,9 @@
  */
 import type { SelectorT } from '../model/schemas';
 import type { SnapshotEntity } from '../model/snapshot';
-import { ipVersion } from '../model/net';
 import type { AddressFields } from './exclusion-sets';
 import { flow, type Flow } from './flow-set';
-import { PRIORITY, REGISTERS, type RegisterName } from './pipeline';
+import { BASE_COOKIE, PRIORITY, REGISTERS, type RegisterName } from './pipeline';
 
 export const LABEL_REGISTERS: readonly RegisterName[] = [
   'LABELS_0',
@@ -48,6 +47,7 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 
 export class PeerLabels {
   private readonly fields = new Map<string, Field>();
+  private readonly loads = new WeakMap<SnapshotEntity, string>();
   /** How many label registers are in use (0: none). */
   readonly registers: number;
 
@@ -125,17 +125,27 @@ export class PeerLabels {
   lookupFlows(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): Flow[] {
     const out: Flow[] = [];
     for (const e of entities) {
-      const regs = this.valuesOf(e);
+      const actions = this.loadsOf(e);
       for (const ip of e.ips) {
-        const f = flow(table, PRIORITY.LABEL).match(
-          ...(ipVersion(ip) === 6 ? ['ipv6', `${fields.v6}=${ip}`] : ['ip', `${fields.v4}=${ip}`]),
-        );
-        regs.forEach((value, i) => {
-          if (value !== 0) f.load(LABEL_REGISTERS[i], value);
-        });
-        out.push(f.done());
+        // Entity IPs are validated bare addresses: a colon is the family.
+        const match = ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`;
+        out.push({ table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions });
       }
     }
     return out;
+  }
+
+  /** The entity's label loads as actions, rendered once per entity object (both sides, every host). */
+  private loadsOf(e: SnapshotEntity): string {
+    let actions = this.loads.get(e);
+    if (actions === undefined) {
+      const f = flow(0, 0);
+      this.valuesOf(e).forEach((value, i) => {
+        if (value !== 0) f.load(LABEL_REGISTERS[i], value);
+      });
+      actions = f.done().actions;
+      this.loads.set(e, actions);
+    }
+    return actions;
   }
 }
