@@ -458,7 +458,7 @@ export class HostAgent {
     try {
       const { entries } = parseConntrackDump(await driver.dumpConntrack());
       const cuts = entriesToCut(snapshot, this.opts.host, ports, entries);
-      // A few at a time: one ovs-appctl each, and a change may revoke dozens (≈7 ms each here).
+      // A few at a time: each is a control-socket request, and a change may revoke dozens.
       for (let i = 0; i < cuts.length; i += 4)
         await Promise.all(cuts.slice(i, i + 4).map((c) => driver.flushConntrack!(c.zone, c.tuple)));
       this.revokedFor = generation;
