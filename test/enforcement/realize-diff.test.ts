@@ -189,8 +189,9 @@ describe('realizing the difference', () => {
     const driver = new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
     const link = new MemoryLink(threeTier());
     const verifier = new Verifier({ host: 'ha', trace: (flow, ctNext) => driver.trace(flow, ctNext) });
-    // Observations on every pass (the default is every 5 s): conntrack and the rule counters each time.
-    const observe = observationAfterPass({ link, decoderFor: pipelineDecoder, intervalMs: 1 });
+    // Observations on every pass (the default is every 5 s): conntrack and the rule counters each time, and
+    // each round sent even with nothing new (by default a quiet round sends nothing), so the rounds are seen.
+    const observe = observationAfterPass({ link, decoderFor: pipelineDecoder, intervalMs: 1, quietMs: 0 });
     const agent = new HostAgent({
       host: 'ha',
       link,
