@@ -228,6 +228,27 @@ export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; o
   return { lines, offsets };
 }
 
+/** The lines of sorted block `b` not in sorted block `a` and those of `a` not in `b`: one walk, by position. */
+export function sortedDifference(a: FlowBlock, b: FlowBlock): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  let [i, j] = [0, 0];
+  while (i < a.flows.length || j < b.flows.length) {
+    const order = i >= a.flows.length ? 1 : j >= b.flows.length ? -1 : byPosition(a.flows[i], b.flows[j]);
+    if (order < 0) removed.push(a.lines[i++]);
+    else if (order > 0) added.push(b.lines[j++]);
+    else {
+      if (a.lines[i] !== b.lines[j]) {
+        removed.push(a.lines[i]);
+        added.push(b.lines[j]);
+      }
+      i++;
+      j++;
+    }
+  }
+  return { added, removed };
+}
+
 /** The first position in sorted `flows` after `f`. */
 function insertionPoint(flows: readonly Flow[], f: Flow): number {
   let [lo, hi] = [0, flows.length];

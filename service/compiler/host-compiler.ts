@@ -22,7 +22,7 @@ import { ipVersion } from '../model/net';
 import type { PolicySnapshot } from '../model/snapshot';
 import { compileFlowSet } from './compile';
 import { CompileContext } from './context';
-import { mergeLayout, type FlowBlock } from './flow-set';
+import { mergeLayout, sortedDifference, type FlowBlock } from './flow-set';
 import type { HostPorts } from './host-view';
 import { StaleCache, type Piece } from './layers';
 
@@ -114,11 +114,16 @@ export class HostCompiler {
     if (!sameTables) return wholeDifference(was.flows, is.flows);
     const previous = new Set(was.segments);
     const kept = new Set(is.segments.filter((s) => previous.has(s)));
-    const before = [...was.own.lines, ...was.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines)];
-    const after = [...is.own.lines, ...is.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines)];
-    const { added, removed } = wholeDifference(before, after);
+    // A position is either the host's own or a segment's: the two are compared apart.
+    const own = sortedDifference(was.own, is.own);
+    const before = was.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines);
+    const after = is.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines);
+    const pieces = wholeDifference(before, after);
     const peer = peerDifference(was.blocks, is.blocks, ctx);
-    return { added: [...added, ...peer.added], removed: [...removed, ...peer.removed] };
+    return {
+      added: [...own.added, ...pieces.added, ...peer.added],
+      removed: [...own.removed, ...pieces.removed, ...peer.removed],
+    };
   }
 
   /** `ctx` follows `last.ctx` by entity changes none of which is on this host or in what the host read. */
