@@ -3,8 +3,8 @@
  * service, on an in-memory bridge. Like `microseg-agent`, it follows its host's
  * view (long polls for deltas since its resume point) and runs a pass on each.
  */
-import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
+import { localCompiler } from '../../service/agent/host-compile';
 import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
@@ -24,7 +24,7 @@ export function startSimAgent(o: {
 }): SimAgent {
   const link = httpLink({ services: [o.service], token: o.token, host: o.host, timeoutMs: 120_000 });
   const driver = new MemoryDriver(o.ports);
-  const agent = new HostAgent({ host: o.host, link, driver, compile: compileHost, intervalMs: o.intervalMs });
+  const agent = new HostAgent({ host: o.host, link, driver, compile: localCompiler(o.host), intervalMs: o.intervalMs });
   agent.start();
   // As microseg-agent does (service/agent/cli.ts): follow the host's view, a pass as soon as it moves.
   const unwatch = link.watch(() => agent.poke(), { retryMs: o.intervalMs ?? 2000 });

@@ -5,7 +5,8 @@
  * per host on an in-memory bridge, over the real HTTP link.
  *
  * Like `microseg-agent`, each host follows its own view (the link's watch: long
- * polls for the deltas since its resume point) and reconciles every interval.
+ * polls for the deltas since its resume point), compiles incrementally as it
+ * does (host-compile.ts) and reconciles every interval.
  * It has no verifier and answers no traces (no bridge to trace). One difference,
  * to keep one machine standing in for a thousand: at most `concurrency` passes
  * of this process run at once (a real host has its own CPU; here they share two
@@ -13,8 +14,8 @@
  * the process at once.
  */
 import { readFileSync } from 'node:fs';
-import { compileHost } from '../../service/compiler';
 import { HostAgent } from '../../service/agent/host-agent';
+import { localCompiler } from '../../service/agent/host-compile';
 import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts, PolicyLink } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
@@ -70,12 +71,12 @@ for (const h of config.hosts) {
     host: h.name,
     link,
     driver: new MemoryDriver(h.ports),
-    compile: compileHost,
+    compile: localCompiler(h.name),
     intervalMs: config.intervalMs,
   });
   agent.start();
   // As microseg-agent does: follow the host's view (long polls with a resume point), a pass as soon as it moves.
   link.watch(() => agent.poke(), { retryMs: config.intervalMs });
 }
-// In-memory bridges need no cleanup, and waiting for queued passes (each a whole compile) could take minutes.
+// In-memory bridges need no cleanup, and waiting for queued passes (a first one compiles its host whole) could take minutes.
 process.on('SIGTERM', () => process.exit(0));

@@ -9,13 +9,15 @@
  *
  * It long-polls the service for new generations (so changes land at once) and
  * also reconciles every --interval (drift repair). It keeps the last realized
- * policy in --state-dir and enforces it while no service answers. SIGTERM/SIGINT stop it.
+ * policy in --state-dir and enforces it while no service answers. It compiles
+ * its host incrementally in its own thread (host-compile.ts: one host, so no
+ * worker is needed; a change costs what it touches). SIGTERM/SIGINT stop it.
  */
 import { Command } from 'commander';
 import pino from 'pino';
-import { compileHost } from '../compiler';
 import { readVerifySample, Verifier } from './verifier';
 import { HostAgent } from './host-agent';
+import { localCompiler } from './host-compile';
 import { OvsDriver } from './ovs-driver';
 import { httpLink, type HttpLink, type HttpLinkError } from './http-link';
 import { answerTraces } from './long-poll';
@@ -148,7 +150,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     host: o.host,
     link,
     driver,
-    compile: compileHost,
+    compile: localCompiler(o.host),
     intervalMs,
     fullCheckMs,
     log: (level, msg, fields) => log[level]({ ...fields }, msg),

@@ -1,8 +1,13 @@
 /**
- * Compiling off the event loop: the embedded agents hand each host's compile
- * to a small pool of worker threads (compile-worker.ts), so the service keeps
- * answering the API while a change is compiled for every host. A snapshot is
- * sent to a worker once (then named by id); `compile` has the CompileHost shape.
+ * Compiling off the event loop: the embedded agents' compilers (one per host,
+ * `forHost`) live in a small pool of worker threads (compile-worker.ts), so
+ * the service keeps answering the API while a change is compiled. A host is
+ * served by the same worker every time, which keeps its view and its
+ * incremental compiler (HostCompiler): an update sends only the view's patch
+ * (the objects that changed) and gets back only the flows added and removed.
+ * `close` (the agent stopped) drops the host from its worker. A worker that
+ * dies fails the updates it had; the hosts it served move to another worker
+ * and start again from their whole view (their next answer is the whole set).
  *
  * The worker's script: `compile-worker.js` beside this module's bundle (`npm
  * run build` writes dist/compile-worker.js next to dist/service.js); from the
@@ -13,22 +18,30 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PolicySnapshot } from '../model/snapshot';
-import { KEPT_SNAPSHOTS, type CompileReply, type CompileRequest } from './compile-worker';
-import type { CompiledFlows, CompileHost, HostPorts } from './types';
+import { patchOf, type WorkerReply, type WorkerRequest } from './compile-worker';
+import type { FlowUpdate, HostFlowCompiler, HostPorts } from './types';
+
+type Update = Extract<WorkerRequest, { kind: 'update' }>;
 
 interface Waiting {
-  resolve: (c: CompiledFlows) => void;
+  resolve: (u: FlowUpdate) => void;
   reject: (e: Error) => void;
-  host: string;
-  request: CompileRequest;
+  /** To send again, whole, when the worker has lost the host's view. */
+  request: Update;
   snapshot: PolicySnapshot;
 }
 
 interface Slot {
   worker: Worker;
   waiting: Map<number, Waiting>;
-  /** Snapshot ids the worker holds, oldest first (it keeps KEPT_SNAPSHOTS). */
-  held: number[];
+  /** The hosts routed to it. */
+  hosts: Set<string>;
+}
+
+/** Where a host is compiled, and the view its worker holds for it. */
+interface Home {
+  slot: Slot;
+  sent: PolicySnapshot | null;
 }
 
 let bundled: string | null = null;
@@ -59,66 +72,85 @@ export const defaultPoolSize = (): number => Math.max(1, Math.min(4, availablePa
 
 export class CompilePool {
   private readonly slots: Slot[] = [];
-  private readonly snapshotIds = new WeakMap<PolicySnapshot, number>();
-  private nextSnapshot = 1;
+  private readonly homes = new Map<string, Home>();
   private nextRequest = 1;
   private closed = false;
 
   constructor(private readonly size = defaultPoolSize()) {}
 
-  readonly compile: CompileHost = (snapshot, host, ports) => this.run(snapshot, host, ports);
+  /** The compiler of one host's agent. */
+  forHost(host: string): HostFlowCompiler {
+    return {
+      update: (snapshot, ports, restart = false) => this.update(host, snapshot, ports, restart),
+      close: () => this.drop(host),
+    };
+  }
 
-  private run(snapshot: PolicySnapshot, host: string, ports: HostPorts): Promise<CompiledFlows> {
+  /** Hosts each worker serves (tests). */
+  placement(): string[][] {
+    return this.slots.map((s) => [...s.hosts].sort());
+  }
+
+  private update(host: string, snapshot: PolicySnapshot, ports: HostPorts, restart: boolean): Promise<FlowUpdate> {
     if (this.closed) return Promise.reject(new Error('the compile pool is closed'));
-    let snapshotId = this.snapshotIds.get(snapshot);
-    if (snapshotId === undefined) {
-      snapshotId = this.nextSnapshot++;
-      this.snapshotIds.set(snapshot, snapshotId);
+    const home = this.home(host);
+    let view;
+    try {
+      view = home.sent ? patchOf(home.sent, snapshot) : { whole: snapshot };
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
-    const slot = this.pick(snapshotId);
-    const request: CompileRequest = { id: this.nextRequest++, snapshotId, host, ports };
+    home.sent = snapshot;
+    const request: Update = { kind: 'update', id: this.nextRequest++, host, view, ports, restart };
     return new Promise((resolve, reject) => {
-      slot.waiting.set(request.id, { resolve, reject, host, request, snapshot });
-      this.send(slot, request, snapshot);
+      home.slot.waiting.set(request.id, { resolve, reject, request, snapshot });
+      home.slot.worker.postMessage(request);
     });
   }
 
-  private send(slot: Slot, request: CompileRequest, snapshot: PolicySnapshot): void {
-    const has = slot.held.includes(request.snapshotId);
-    if (!has) {
-      slot.held.push(request.snapshotId);
-      while (slot.held.length > KEPT_SNAPSHOTS) slot.held.shift();
-    }
-    slot.worker.postMessage(has ? request : { ...request, snapshot });
+  /** The host's worker: the one it had while that one lives, else the one serving the fewest hosts. */
+  private home(host: string): Home {
+    const had = this.homes.get(host);
+    if (had && this.slots.includes(had.slot)) return had;
+    const slot =
+      this.slots.length < this.size ? this.spawn() : this.slots.reduce((a, b) => (b.hosts.size < a.hosts.size ? b : a));
+    slot.hosts.add(host);
+    const home: Home = { slot, sent: null };
+    this.homes.set(host, home);
+    return home;
   }
 
-  /** The least busy worker, preferring one that holds the snapshot; a new one while the pool is not full. */
-  private pick(snapshotId: number): Slot {
-    const idle = this.slots.find((s) => s.waiting.size === 0 && s.held.includes(snapshotId));
-    if (idle) return idle;
-    if (this.slots.length < this.size) return this.spawn();
-    return this.slots.reduce((a, b) =>
-      b.waiting.size < a.waiting.size || (b.waiting.size === a.waiting.size && b.held.includes(snapshotId)) ? b : a,
-    );
+  private drop(host: string): void {
+    const home = this.homes.get(host);
+    if (!home) return;
+    this.homes.delete(host);
+    home.slot.hosts.delete(host);
+    if (this.slots.includes(home.slot)) home.slot.worker.postMessage({ kind: 'close', host } satisfies WorkerRequest);
   }
 
   private spawn(): Slot {
     const worker = new Worker(workerScript());
     // A pool must never keep the process alive on its own.
     worker.unref();
-    const slot: Slot = { worker, waiting: new Map(), held: [] };
-    worker.on('message', (reply: CompileReply) => {
+    const slot: Slot = { worker, waiting: new Map(), hosts: new Set() };
+    worker.on('message', (reply: WorkerReply) => {
       const w = slot.waiting.get(reply.id);
       if (!w) return;
-      if ('error' in reply && reply.missingSnapshot) {
-        // The worker lost track of it (it restarted): send it again.
-        slot.held = slot.held.filter((id) => id !== w.request.snapshotId);
-        this.send(slot, w.request, w.snapshot);
+      slot.waiting.delete(reply.id);
+      if ('error' in reply && reply.lostView) {
+        // The worker does not hold the view the patch was made against: send it whole.
+        const request = { ...w.request, view: { whole: w.snapshot } };
+        slot.waiting.set(request.id, { ...w, request });
+        worker.postMessage(request);
         return;
       }
-      slot.waiting.delete(reply.id);
       if ('error' in reply) w.reject(new Error(reply.error));
-      else w.resolve({ host: w.host, generation: reply.generation, flows: reply.flows ? reply.flows.split('\n') : [] });
+      else
+        w.resolve({
+          ...reply,
+          added: reply.added ? reply.added.split('\n') : [],
+          removed: reply.removed ? reply.removed.split('\n') : [],
+        });
     });
     const fail = (e: Error) => {
       const i = this.slots.indexOf(slot);
@@ -134,6 +166,7 @@ export class CompilePool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.homes.clear();
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }

@@ -1,7 +1,7 @@
 /**
- * Parsers for what Open vSwitch prints about a bridge's state, used by the
- * agent-side reporter: `ovs-appctl dpctl/dump-conntrack [-m] [-s]` lines and
- * `ovs-ofctl dump-flows` counters. Pure functions, no I/O.
+ * The parser for what Open vSwitch prints about a bridge's connections, used by
+ * the agent-side reporter and revocation: `dpctl/dump-conntrack [-m] [-s]` lines
+ * (the rule counters are read in OpenFlow: openflow.ts). Pure functions, no I/O.
  *
  * A conntrack line looks like (OVS 3.1, userspace datapath):
  *   tcp,orig=(src=10.0.0.1,dst=10.0.0.2,sport=40000,dport=5432),reply=(…),id=0,zone=5,
@@ -118,30 +118,4 @@ export function parseConntrackDump(text: string): { entries: ConntrackEntry[]; e
     }
   }
   return { entries, errors };
-}
-
-export interface FlowCounter {
-  cookie: string;
-  table: number;
-  packets: number;
-  bytes: number;
-}
-
-/** Counters of `ovs-ofctl dump-flows` lines (any OpenFlow version), cookie as lower-case hex `0x…`. */
-export function parseFlowCounters(text: string): FlowCounter[] {
-  const out: FlowCounter[] = [];
-  for (const line of text.split('\n')) {
-    const cookie = line.match(/\bcookie=(0x[0-9a-fA-F]+)/);
-    const packets = line.match(/\bn_packets=([0-9]+)/);
-    const bytes = line.match(/\bn_bytes=([0-9]+)/);
-    if (!cookie || !packets || !bytes) continue;
-    const table = line.match(/\btable=([0-9]+)/);
-    out.push({
-      cookie: `0x${BigInt(cookie[1]).toString(16)}`,
-      table: table ? Number(table[1]) : 0,
-      packets: Number(packets[1]),
-      bytes: Number(bytes[1]),
-    });
-  }
-  return out;
 }

@@ -10,7 +10,7 @@
  */
 import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
-import type { CompileHost, PolicyLink } from './types';
+import type { CompileHost, HostFlowCompiler, PolicyLink } from './types';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
 import { Verifier } from './verifier';
@@ -27,7 +27,8 @@ export interface EmbeddedLink {
 
 export interface EmbeddedAgentsOptions {
   link: EmbeddedLink;
-  compile: CompileHost;
+  /** Each host's compiler (the pool's, compile-pool.ts), or a whole compile (tests make one host's fail). */
+  compilerFor: (host: string) => HostFlowCompiler | CompileHost;
   intervalMs?: number;
   fullCheckMs?: number;
   log?: AgentLog;
@@ -142,7 +143,7 @@ export class EmbeddedAgents {
         link: this.opts.link.forHost(name),
         driver,
         verifier,
-        compile: this.opts.compile,
+        compile: this.opts.compilerFor(name),
         intervalMs: this.opts.intervalMs,
         fullCheckMs: this.opts.fullCheckMs,
         log: this.opts.log,

@@ -34,51 +34,14 @@ export interface FlowDiff {
   remove: string[];
 }
 
-/** How far ahead a walk looks to find where two lists agree again after a difference. */
-const RESYNC = 64;
-
 /**
- * Walks both lists in step (the compiler lists flows in a stable order, and an
- * incremental compile hands back unchanged lines as the same strings, so most
- * steps are one pointer comparison); after a difference it looks up to RESYNC
- * lines ahead on either side for where they agree again. A line the walk
- * cannot place is removed and added: still a correct bundle, just larger.
+ * The bundle of a change from the compiler's added and removed lines: a removed line whose identity
+ * comes back among the added ones is replaced by its add (no delete for it, or the delete would follow
+ * the add's effect only by the bundle's order).
  */
-export function diffFlowSets(before: readonly string[], after: readonly string[]): FlowDiff {
-  const add: string[] = [];
-  const gone: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < after.length) {
-    if (before[i] === after[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    let k = 1;
-    for (; k <= RESYNC; k++) {
-      if (before[i + k] === after[j]) {
-        gone.push(...before.slice(i, i + k));
-        i += k;
-        break;
-      }
-      if (after[j + k] === before[i]) {
-        add.push(...after.slice(j, j + k));
-        j += k;
-        break;
-      }
-    }
-    if (k > RESYNC) {
-      gone.push(before[i++]);
-      add.push(after[j++]);
-    }
-  }
-  gone.push(...before.slice(i));
-  add.push(...after.slice(j));
-  // Identities only of the changed lines: an add replaces the flow of its identity, no delete for it.
-  const added = new Set(add.map(flowIdentity));
-  const remove = gone.filter((l) => !added.has(flowIdentity(l)));
-  return { add, remove };
+export function bundleOf(added: readonly string[], removed: readonly string[]): FlowDiff {
+  const ids = new Set(added.map(flowIdentity));
+  return { add: [...added], remove: removed.filter((l) => !ids.has(flowIdentity(l))) };
 }
 
 /** The bundle file: deletes first, so a flow that moves to a new identity never coexists with its old one. */

@@ -22,7 +22,3 @@ export function normalizeDump(dump: string): string[] {
     .filter((l) => l.length > 0 && !/^(NXST|OFPST)_FLOW reply/.test(l))
     .sort();
 }
-
-export function sameFlows(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((l, i) => l === b[i]);
-}

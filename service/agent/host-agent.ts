@@ -27,15 +27,24 @@
  * the one in memory, or after a restart the copy `cache` keeps on disk
  * (policy-cache.ts), so a restarted ovs-vswitchd is programmed at once anyway.
  */
-import { sameFlows } from './flows';
-import { diffFlowSets, ExpectedEvents } from './flow-diff';
+import { bundleOf, ExpectedEvents } from './flow-diff';
+import { setDelta, wholeCompiler } from './host-compile';
 import { entriesToCut } from './revoke';
 import { parseConntrackDump } from './conntrack';
 import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
 import type { Verifier } from './verifier';
-import type { BridgeChange, BridgeDriver, CompiledFlows, CompileHost, FlowWatch, PolicyLink, HostPorts } from './types';
+import type {
+  BridgeChange,
+  BridgeDriver,
+  CompileHost,
+  FlowUpdate,
+  FlowWatch,
+  HostFlowCompiler,
+  HostPorts,
+  PolicyLink,
+} from './types';
 
 export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -46,7 +55,8 @@ export interface HostAgentOptions {
   host: string;
   link: PolicyLink;
   driver: BridgeDriver;
-  compile: CompileHost;
+  /** The host's incremental compiler (host-compile.ts, compile-pool.ts), or a whole compile (compared set by set). */
+  compile: HostFlowCompiler | CompileHost;
   /** Between the end of one pass and the start of the next (default 2000 ms). */
   intervalMs?: number;
   /** Between full checks of the whole bridge while its monitors run (default 60 s; FULL_CHECK_DEFAULT_MS). */
@@ -65,16 +75,28 @@ export interface PassResult extends AgentStatusReport {
   action: 'none' | 'programmed' | 'repaired' | 'error';
 }
 
-/** What the agent programmed: the compiled lines (not the bridge's rewritten text). */
-interface Programmed {
-  flows: string[];
+/** What one pass's compile changed in the desired set (`exact` false: unknown, the whole bridge is compared). */
+interface Change {
+  added: string[];
+  removed: string[];
+  exact: boolean;
+}
+
+/** The compiler's whole set as the agent keeps it: its answers applied one after the other. */
+interface Desired {
+  flows: Set<string>;
+  /** The compiler's answer it is at (FlowUpdate.seq). */
+  seq: number;
   generation: number;
 }
 
 export const FULL_CHECK_DEFAULT_MS = 60_000;
 
 export class HostAgent {
-  private programmed: Programmed | null = null;
+  /** Set while the bridge holds `desired` (as of the last pass that programmed or checked it). */
+  private programmed: { generation: number } | null = null;
+  private desired: Desired | null = null;
+  private readonly compiler: HostFlowCompiler;
   private driftRepairs = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -85,7 +107,7 @@ export class HostAgent {
   private readonly log: AgentLog;
   private flowWatch: FlowWatch | null = null;
   private watchStarted = 0;
-  private compiledFor: { input: string; compiled: CompiledFlows } | null = null;
+  private compiledFor: string | null = null;
   private watchDebounce: NodeJS.Timeout | null = null;
   /** Set by the monitors: the next pass compares the whole bridge (drift, restart) or reads the ports. */
   private needFull = true;
@@ -99,7 +121,7 @@ export class HostAgent {
   private toRevoke: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
   /** What this pass left on the bridge, for the verifier (which skips what it has verified). */
   private toVerify: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
-  /** The last policy fetched and realized (what to enforce while the service is unreachable). */
+  /** The last policy fetched and realized (what to enforce while the service is unreachable; saveKept writes it). */
   private realized: PolicySnapshot | null = null;
   private savedGeneration: number | null = null;
   private notice: string | null = null;
@@ -109,6 +131,7 @@ export class HostAgent {
     this.intervalMs = opts.intervalMs ?? 2000;
     this.fullCheckMs = opts.fullCheckMs ?? FULL_CHECK_DEFAULT_MS;
     this.log = opts.log ?? (() => undefined);
+    this.compiler = typeof opts.compile === 'function' ? wholeCompiler(opts.compile, opts.host) : opts.compile;
   }
 
   get host(): string {
@@ -130,6 +153,9 @@ export class HostAgent {
     this.flowWatch?.stop();
     this.flowWatch = null;
     if (this.watchDebounce) clearTimeout(this.watchDebounce);
+    this.compiler.close();
+    this.desired = null;
+    this.compiledFor = null;
   }
 
   /** No pass running or due for a reason (a change seen by the monitors, a poke): tests wait for it. */
@@ -197,7 +223,9 @@ export class HostAgent {
     const result = await this.reconcile();
     this.last = result;
     await this.report(result);
-    // After the report: one flush per connection may take a while, and must not delay "realized".
+    // After the report, so that neither delays "realized": the disk copy (the whole view, fsynced), then
+    // the cuts (one flush per connection may take a while).
+    await this.saveKept();
     const job = this.toRevoke;
     this.toRevoke = null;
     if (job && result.reachable) await this.revoke(job.snapshot, job.ports, job.generation);
@@ -250,7 +278,7 @@ export class HostAgent {
 
     const { driver } = this.opts;
     // Without a live monitor nothing tells us about drift or ports: every pass checks everything.
-    const full =
+    let full =
       this.needFull ||
       this.programmed === null ||
       !this.flowWatch?.alive() ||
@@ -281,79 +309,115 @@ export class HostAgent {
     }
     const ports = this.ports;
 
-    // Same generation and same ports → same flows (the compiler is pure): skip recompiling.
+    // Same generation and same ports → same flows (the compiler is pure): skip asking it.
     const input = `${snapshot.generation}|${JSON.stringify(Object.entries(ports).sort())}`;
-    let compiled = this.compiledFor?.input === input ? this.compiledFor.compiled : null;
-    if (!compiled) {
+    let change: Change = { added: [], removed: [], exact: true };
+    if (this.compiledFor !== input || !this.desired) {
       try {
-        compiled = await this.opts.compile(snapshot, host, ports);
+        change = await this.compile(snapshot, ports);
       } catch (e) {
         return this.failed(`cannot compile the policy for this host: ${(e as Error).message}`, true);
       }
-      this.compiledFor = { input, compiled };
+      this.compiledFor = input;
     }
-    const desired = compiled.flows;
+    const desired = this.desired!;
+    // Not knowing what changed counts as a change (and then nothing found differing is no drift).
+    const changed = !change.exact || change.added.length + change.removed.length > 0;
+    if (!change.exact) full = true;
     const p = this.programmed;
     const realizedNow = (action: PassResult['action']) => {
-      this.programmed = { flows: desired, generation: compiled.generation };
+      this.programmed = { generation: desired.generation };
       // Only a change of this bridge's flows can deny a connection (and the first realization: what
       // an earlier run left is unknown). A generation that leaves the flows as they were costs nothing.
       if (action !== 'none' || this.revokedFor === null)
-        this.toRevoke = { snapshot, ports, generation: compiled.generation };
-      this.toVerify = { snapshot, ports, generation: compiled.generation };
-      return this.ok(action, compiled.generation, desired.length, warning);
+        this.toRevoke = { snapshot, ports, generation: desired.generation };
+      this.toVerify = { snapshot, ports, generation: desired.generation };
+      return this.ok(action, desired.generation, desired.flows.size, warning);
     };
     try {
       if (!full) {
-        // p is set (no full check means an earlier pass programmed the bridge).
-        if (sameFlows(p!.flows, desired)) {
-          if (!offline) await this.keep(snapshot);
+        // p is set (no full check means an earlier pass programmed the bridge, and it holds what desired was).
+        if (!changed) {
+          if (!offline) this.realized = snapshot;
           return realizedNow('none');
         }
-        const diff = diffFlowSets(p!.flows, desired);
+        const diff = bundleOf(change.added, change.removed);
         this.expected.expect(diff);
         try {
           if (driver.applyDiff) await driver.applyDiff(diff);
-          else await driver.replaceFlows(desired);
+          else await driver.replaceFlows([...desired.flows]);
         } catch (e) {
-          // The bundle is atomic: the bridge still holds p's flows; the next pass tries again.
+          // The bundle is atomic: the bridge still holds the flows before this change, no longer what the
+          // agent keeps as desired; the next pass compares the whole bridge.
           this.expected.clear();
           throw e;
         }
-        this.logProgrammed(offline, compiled.generation, desired.length, diff.add.length, diff.remove.length);
-        if (!offline) await this.keep(snapshot);
+        this.logProgrammed(offline, desired.generation, desired.flows.size, diff.add.length, diff.remove.length);
+        if (!offline) this.realized = snapshot;
         return realizedNow('programmed');
       }
 
       this.lastFull = Date.now();
       this.expected.clear();
-      const differs = p === null ? null : await this.bridgeDiffers(desired);
+      const flows = [...desired.flows];
+      const differs = p === null ? null : await this.bridgeDiffers(flows);
       if (differs && !differs.missing && !differs.unexpected) {
-        if (!offline) await this.keep(snapshot);
-        return realizedNow(sameFlows(p!.flows, desired) ? 'none' : 'programmed');
+        if (!offline) this.realized = snapshot;
+        return realizedNow(changed ? 'programmed' : 'none');
       }
-      const drift = p !== null && sameFlows(p.flows, desired);
+      const drift = p !== null && !changed;
       if (drift)
         this.log('warn', 'bridge drifted from the desired flows: repairing', {
           host,
           diff: `${differs!.missing} missing, ${differs!.unexpected} unexpected`,
         });
-      await driver.replaceFlows(desired);
-      const after = await this.bridgeDiffers(desired);
+      await driver.replaceFlows(flows);
+      const after = await this.bridgeDiffers(flows);
       if (after.missing || after.unexpected) {
         this.programmed = null;
         return this.failed(
-          `verify: loaded ${desired.length} flows but the bridge differs (${after.missing} missing, ${after.unexpected} unexpected)`,
+          `verify: loaded ${flows.length} flows but the bridge differs (${after.missing} missing, ${after.unexpected} unexpected)`,
           true,
         );
       }
       if (drift) this.driftRepairs++;
-      else this.logProgrammed(offline, compiled.generation, desired.length, null, null);
-      if (!offline) await this.keep(snapshot);
+      else this.logProgrammed(offline, desired.generation, flows.length, null, null);
+      if (!offline) this.realized = snapshot;
       return realizedNow(drift ? 'repaired' : 'programmed');
     } catch (e) {
+      // What the bridge holds is unknown now: the next pass compares all of it.
+      this.needFull = true;
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
     }
+  }
+
+  /**
+   * Asks the compiler and brings `desired` up to its answer; returns what changed, `exact` false when
+   * that is unknown (the agent held nothing, or fell out of step with the compiler) and the whole bridge
+   * must be compared. An answer that does not follow the one the agent holds (the compiler restarted: its
+   * worker died) is the whole set, compared with what the agent holds; one that skips an answer is asked
+   * again from nothing.
+   */
+  private async compile(snapshot: PolicySnapshot, ports: HostPorts): Promise<Change> {
+    const held = this.desired;
+    let u: FlowUpdate = await this.compiler.update(snapshot, ports, held === null);
+    if (u.since !== 0 && u.since !== held?.seq) u = await this.compiler.update(snapshot, ports, true);
+    if (u.since === 0) {
+      const flows = new Set(u.added);
+      this.desired = { flows, seq: u.seq, generation: u.generation };
+      return held ? { ...setDelta(held.flows, flows), exact: true } : { added: u.added, removed: [], exact: false };
+    }
+    for (const l of u.removed) held!.flows.delete(l);
+    for (const l of u.added) held!.flows.add(l);
+    held!.seq = u.seq;
+    held!.generation = u.generation;
+    if (held!.flows.size === u.count) return { added: u.added, removed: u.removed, exact: true };
+    // Out of step with the compiler (it should never be): start again from its whole set.
+    this.log('warn', 'the kept flows disagree with the compiler: compiling the host again', { host: this.opts.host });
+    this.desired = null;
+    const whole = await this.compiler.update(snapshot, ports, true);
+    this.desired = { flows: new Set(whole.added), seq: whole.seq, generation: whole.generation };
+    return { added: whole.added, removed: [], exact: false };
   }
 
   /** How the bridge differs from `flows`: by Open vSwitch's own comparison, or a dump of a driver without one. */
@@ -394,7 +458,7 @@ export class HostAgent {
     try {
       const { entries } = parseConntrackDump(await driver.dumpConntrack());
       const cuts = entriesToCut(snapshot, this.opts.host, ports, entries);
-      // A few at a time: one ovs-appctl each, and a change may revoke dozens (≈7 ms each here).
+      // A few at a time: each is a control-socket request, and a change may revoke dozens.
       for (let i = 0; i < cuts.length; i += 4)
         await Promise.all(cuts.slice(i, i + 4).map((c) => driver.flushConntrack!(c.zone, c.tuple)));
       this.revokedFor = generation;
@@ -440,11 +504,11 @@ export class HostAgent {
     }
   }
 
-  /** Remembers a realized policy, and writes it to disk once per generation. A failed write is logged and retried next pass. */
-  private async keep(snapshot: PolicySnapshot): Promise<void> {
-    this.realized = snapshot;
+  /** Writes the realized policy to disk once per generation. A failed write is logged and retried next pass. */
+  private async saveKept(): Promise<void> {
     const { cache } = this.opts;
-    if (!cache || this.savedGeneration === snapshot.generation) return;
+    const snapshot = this.realized;
+    if (!cache || !snapshot || this.savedGeneration === snapshot.generation) return;
     try {
       await cache.save(snapshot);
       this.savedGeneration = snapshot.generation;

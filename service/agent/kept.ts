@@ -6,8 +6,8 @@
  * repaired — until the database answers and the real embedded agents take over.
  */
 import { readdir } from 'node:fs/promises';
-import { compileHost } from '../compiler';
 import { HostAgent, type AgentLog } from './host-agent';
+import { localCompiler } from './host-compile';
 import { OvsDriver } from './ovs-driver';
 import { fileCache } from './policy-cache';
 import type { PolicyLink } from './types';
@@ -51,7 +51,7 @@ export async function startKeptAgents(
       link,
       cache,
       driver: new OvsDriver({ rundir: where.ovs_rundir, bridge: where.bridge }),
-      compile: compileHost,
+      compile: localCompiler(host),
       intervalMs: opts.intervalMs,
       fullCheckMs: opts.fullCheckMs,
       log: opts.log,

@@ -6,9 +6,10 @@
  *
  * For EmbeddedAgents: `afterPass: observationAfterPass({ link, decoderFor })`.
  *
- * A round costs two processes (`ovs-appctl dpctl/dump-conntrack -m`, `ovs-ofctl
- * dump-flows`) and a walk over the host's conntrack table, so it runs at its own,
- * slower interval (`intervalMs`, default 5 s), not on every reconcile pass.
+ * A round costs two socket requests and no process (`dpctl/dump-conntrack -m` on
+ * ovs-vswitchd's control socket, one OpenFlow flow-stats request for the counters:
+ * reporter.ts ovsDumpers) and a walk over the host's conntrack table, so it runs at
+ * its own, slower interval (`intervalMs`, default 5 s), not on every reconcile pass.
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ObservationReporter, ovsDumpers, type ObservationDecoder } from './reporter';

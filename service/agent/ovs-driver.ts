@@ -1,14 +1,16 @@
 /**
  * One bridge of one Open vSwitch instance, reached through its run directory:
  * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the fail
- * mode and the port monitor. Every call has a timeout so a hung daemon cannot stall the loop.
+ * mode and the port monitor, and ovs-vswitchd's control socket (unixctl.ts, kept
+ * open) for traces and conntrack, so a realization's verifier traces and revocation
+ * dump start no process. Every call has a timeout so a hung daemon cannot stall the loop.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runCommand } from './exec';
+import { UnixctlClient, vswitchdControl } from './unixctl';
 import { normalizeDump, parsePorts } from './flows';
 import { bundleText, type FlowDiff, type FlowEvent } from './flow-diff';
 import type { BridgeChange, BridgeDriver, FlowWatch, HostPorts } from './types';
@@ -25,6 +27,8 @@ export class OvsDriver implements BridgeDriver {
   private readonly timeoutMs: number;
   /** Processes started so far, by program and subcommand (commands and monitors): what a change or an idle interval costs. */
   readonly spawned = new Map<string, number>();
+  /** ovs-vswitchd's control socket; its `calls` count the requests (no process each). */
+  readonly unixctl: UnixctlClient;
 
   get spawns(): number {
     let n = 0;
@@ -39,6 +43,8 @@ export class OvsDriver implements BridgeDriver {
   constructor(private readonly opts: OvsDriverOptions) {
     this.target = `unix:${opts.rundir}/${opts.bridge}.mgmt`;
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    // Found anew at each connection: the pid in the socket's name changes when ovs-vswitchd restarts.
+    this.unixctl = new UnixctlClient({ target: () => vswitchdControl(opts.rundir), timeoutMs: this.timeoutMs });
   }
 
   /** `flows`: how many flows the command moves; a whole-bridge load or compare gets time in proportion. */
@@ -119,19 +125,8 @@ export class OvsDriver implements BridgeDriver {
     return { missing, unexpected };
   }
 
-  /** The daemon's control socket; read each time, the pid changes when ovs-vswitchd restarts. */
   private appctl(args: string[]): Promise<string> {
-    const pid = readFileSync(join(this.opts.rundir, 'ovs-vswitchd.pid'), 'utf8').trim();
-    this.count(`ovs-appctl ${args[0]}`);
-    return runCommand(
-      'ovs-appctl',
-      [
-        `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`,
-        `--target=${join(this.opts.rundir, `ovs-vswitchd.${pid}.ctl`)}`,
-        ...args,
-      ],
-      this.timeoutMs + 1000,
-    );
+    return this.unixctl.call(args[0], args.slice(1));
   }
 
   dumpConntrack(): Promise<string> {

@@ -31,7 +31,7 @@ export interface EmbeddedAgentsPluginOptions {
   enabled?: boolean;
   /** Connections each verifier traces after a realization (default MICROSEG_VERIFY_SAMPLE, else 8). */
   verifySample?: number;
-  /** The compiler (default: compileHost in worker threads, compile-pool.ts); tests wrap compileHost to make one host's compilation fail. */
+  /** A whole compile instead of each host's incremental compiler in worker threads (compile-pool.ts); tests wrap compileHost to make one host's compilation fail. */
   compile?: CompileHost;
   /** Decodes the compiled pipeline's ct_mark/ct_label and cookies; given, each pass also reports observations. */
   decoderFor?: (snapshot: PolicySnapshot) => ObservationDecoder;
@@ -66,7 +66,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       const pool = opts.compile ? null : new CompilePool();
       const agents = new EmbeddedAgents({
         link,
-        compile: opts.compile ?? pool!.compile,
+        compilerFor: (host) => opts.compile ?? pool!.forHost(host),
         intervalMs: opts.intervalMs,
         fullCheckMs: opts.fullCheckMs,
         verifySample: opts.verifySample,

@@ -8,9 +8,9 @@
  * The I/O (dumping, sending) is injected: the embedded agent hands the report
  * to the service in process, a standalone agent POSTs it.
  */
-import { readFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
-import { parseConntrackDump, parseFlowCounters, type ConntrackEntry } from './conntrack';
+import { parseConntrackDump, type ConntrackEntry } from './conntrack';
+import { UnixctlClient, vswitchdControl } from './unixctl';
+import { dumpFlowCounters, type FlowCounter } from './openflow';
 import type { ObservationReportT, ObservedConnectionT, RuleCounterT } from '../model/observation';
 import type { RuleKind, Verdict } from '../model/verdicts';
 
@@ -35,7 +35,8 @@ export interface ObservationDecoder {
 export interface ReporterOptions {
   host: string;
   dumpConntrack: () => Promise<string>;
-  dumpFlows?: () => Promise<string>;
+  /** Every flow's counters (openflow.ts: dumpFlowCounters). */
+  dumpCounters?: () => Promise<FlowCounter[]>;
   /** Called per tick: the decoder for the policy the bridge runs now. */
   decoder: () => ObservationDecoder | Promise<ObservationDecoder>;
   send: (host: string, report: ObservationReportT) => Promise<void>;
@@ -92,9 +93,10 @@ export function groupConnections(
   return { connections: [...groups.values()], keys, skipped };
 }
 
-export function counterReport(flowsText: string, decoder: ObservationDecoder): RuleCounterT[] {
+/** Sums the flows' counters by microseg cookie (one rule may own many flows). Pure. */
+export function counterReport(counters: FlowCounter[], decoder: ObservationDecoder): RuleCounterT[] {
   const sums = new Map<string, RuleCounterT>();
-  for (const f of parseFlowCounters(flowsText)) {
+  for (const f of counters) {
     const d = decoder.cookie(BigInt(f.cookie));
     if (!d) continue;
     const s = sums.get(f.cookie) ?? { cookie: f.cookie, rule: d.rule, rule_kind: d.rule_kind, packets: 0, bytes: 0 };
@@ -116,7 +118,7 @@ export class ObservationReporter {
     const { entries } = parseConntrackDump(await this.opts.dumpConntrack());
     const grouped = groupConnections(entries, decoder, this.previous, this.opts.maxGroups);
     const report: ObservationReportT = { connections: grouped.connections };
-    if (this.opts.dumpFlows) report.counters = counterReport(await this.opts.dumpFlows(), decoder);
+    if (this.opts.dumpCounters) report.counters = counterReport(await this.opts.dumpCounters(), decoder);
     await this.opts.send(this.opts.host, report);
     // Only after a successful send: otherwise the next tick reports these as new again.
     this.previous = grouped.keys;
@@ -124,30 +126,19 @@ export class ObservationReporter {
   }
 }
 
-function execText(file: string, args: string[], timeoutMs = 10000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} ${args.join(' ')}: ${String(stderr || err.message).trim()}`));
-      else resolve(String(stdout));
-    });
-  });
-}
-
-/** The ovs-vswitchd control socket of an OVS run directory (the pid is in its pid file). */
-export function vswitchdControl(rundir: string): string {
-  const pid = readFileSync(`${rundir}/ovs-vswitchd.pid`, 'utf8').trim();
-  return `${rundir}/ovs-vswitchd.${pid}.ctl`;
-}
-
-/** Dump functions for one host's OVS: through its run directory, or the system default when unset. */
+/**
+ * Dump functions for one host's OVS, through its run directory or the system default when unset:
+ * conntrack over ovs-vswitchd's control socket (kept open), counters in one OpenFlow request on
+ * the bridge's management socket. No process is started.
+ */
 export function ovsDumpers(
   bridge: string,
   rundir?: string,
-): { dumpConntrack: () => Promise<string>; dumpFlows: () => Promise<string> } {
+): { dumpConntrack: () => Promise<string>; dumpCounters: () => Promise<FlowCounter[]> } {
+  const unixctl = new UnixctlClient({ target: () => vswitchdControl(rundir) });
+  const mgmt = `${rundir ?? process.env.OVS_RUNDIR ?? '/var/run/openvswitch'}/${bridge}.mgmt`;
   return {
-    dumpConntrack: () =>
-      execText('ovs-appctl', [...(rundir ? ['-t', vswitchdControl(rundir)] : []), 'dpctl/dump-conntrack', '-m']),
-    dumpFlows: () =>
-      execText('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', rundir ? `unix:${rundir}/${bridge}.mgmt` : bridge]),
+    dumpConntrack: () => unixctl.call('dpctl/dump-conntrack', ['-m']),
+    dumpCounters: () => dumpFlowCounters(mgmt),
   };
 }

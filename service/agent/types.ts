@@ -17,12 +17,36 @@ export interface CompiledFlows {
   generation: number;
   flows: string[];
 }
-/** In the caller's thread, or (embedded agents) a worker thread's answer (compile-pool.ts). */
+/** A whole compile of one host (compileHost, or a test's wrapper of it); host-compile.ts turns it into a HostFlowCompiler. */
 export type CompileHost = (
   snapshot: PolicySnapshot,
   host: string,
   ports: HostPorts,
 ) => CompiledFlows | Promise<CompiledFlows>;
+
+/**
+ * One answer of a host's incremental compiler: the lines added and removed since its answer `since`
+ * (0: since nothing, `added` is the whole set). Answers are numbered `seq`; an unchanged answer keeps
+ * the number it follows. `count` is the size of the whole set.
+ */
+export interface FlowUpdate {
+  generation: number;
+  since: number;
+  seq: number;
+  added: string[];
+  removed: string[];
+  count: number;
+}
+
+/**
+ * The compiler one agent keeps for its host (host-compile.ts: HostCompiler in the caller's thread;
+ * compile-pool.ts: the same in a worker thread). `restart` drops what it remembers, so the answer is the
+ * whole set (since 0); after a failed update it restarts by itself. `close` forgets the host.
+ */
+export interface HostFlowCompiler {
+  update(snapshot: PolicySnapshot, ports: HostPorts, restart?: boolean): FlowUpdate | Promise<FlowUpdate>;
+  close(): void;
+}
 
 /** How an agent talks to the service: in process (service/agent-link.ts) or over HTTP (http-link.ts). */
 export interface PolicyLink {

@@ -8,6 +8,25 @@ import type { AgentStatusReport, HostStatus } from '../model/host-status';
 /** Agents report after every pass (seconds apart): this long without a report means the agent is gone. */
 export const DEFAULT_STALE_AFTER_MS = 30_000;
 
+/**
+ * When a report reaches the database. The store holds every report in memory at once; a changed
+ * one is written within STATUS_BATCH_MS (SQLite: all hosts' pending reports in one transaction;
+ * PostgreSQL: at once, since other processes read it there), an unchanged one (an idle agent's)
+ * only to move its time, once statusRefreshMs old, with the others that fall due within half of
+ * that: so another process reading the database sees a report's changes within STATUS_BATCH_MS
+ * (PostgreSQL: at once) and its time at most 1.5 × statusRefreshMs old (15 s by default), well
+ * inside the 30 s after which a silent agent shows unreachable.
+ */
+export const STATUS_BATCH_MS = 200;
+export const statusRefreshMs = (staleAfterMs = DEFAULT_STALE_AFTER_MS): number =>
+  Math.min(10_000, Math.floor(staleAfterMs / 3));
+
+/** The store's record of that: per host, the report to write and the last one written (text and time). */
+export interface StatusWrites {
+  pending: Map<string, { text: string; at: number }>;
+  written: Map<string, { text: string; at: number }>;
+}
+
 /** The status a host shows, from its last report (if any) at `reportedAt` (ms). Pure. */
 export function statusView(
   report: AgentStatusReport | null,

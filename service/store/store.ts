@@ -44,7 +44,7 @@ import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '..
 import { Span, type SpanChange } from '../model/span';
 import { composeDeltas, diffViews, type ViewAnswer, type ViewDelta } from '../model/view-delta';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
-import { IsNull, Not } from 'typeorm';
+import { In, IsNull, Not } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { DomainError } from '../model/errors';
@@ -53,7 +53,7 @@ import { FlowTable } from './flow-table';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from './pg-client';
 import { lockSqliteFile, type SqliteFileLock } from './sqlite-lock';
 import { GENERATION_CHANNEL, listenForGenerations, type GenerationListener } from './pg-listener';
-import { DEFAULT_STALE_AFTER_MS, statusView } from './host-status';
+import { DEFAULT_STALE_AFTER_MS, STATUS_BATCH_MS, statusRefreshMs, statusView, type StatusWrites } from './host-status';
 import type { AgentStatusReport, HostStatus } from '../model/host-status';
 
 export type StoredObject = Record<string, unknown> & {
@@ -176,6 +176,10 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private lastOverview: { generation: number; statusVersion: number; until: number; value: Overview } | null = null;
   /** Counts changes of `statuses` and of the host set. */
   private statusVersion = 0;
+  /** Reports to write and what was written, per host (host-status.ts: when a report reaches the database). */
+  private readonly statusWrites: StatusWrites = { pending: new Map(), written: new Map() };
+  /** SQLite: the batch write of the pending reports, when one is due. */
+  private statusFlush: { timer: NodeJS.Timeout; due: number } | null = null;
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
@@ -229,6 +233,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   }
 
   async close(): Promise<void> {
+    // What cannot be written now is lost with the process: the agents report again to the next one.
+    await this.flushStatuses().catch(() => undefined);
     await this.listener?.close();
     this.listener = null;
     if (this.ds.isInitialized) await this.ds.destroy();
@@ -438,7 +444,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /**
    * Records what a host's agent reports; 404 for an unknown host, 422 for a generation the service
-   * never published (it would count the host as realized for ever).
+   * never published (it would count the host as realized for ever). Held in memory at once; written
+   * to the database when it changed (SQLite: batched, one transaction per STATUS_BATCH_MS; PostgreSQL:
+   * at once, other processes read it there), an unchanged one only every statusRefreshMs (its time).
    */
   reportHostStatus(host: string, report: AgentStatusReport): Promise<void> {
     const { realized_generation, flow_count, reachable, last_error, drift_repairs, notice = null } = report;
@@ -453,11 +461,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       verified_generation,
       verify_disagreements,
     });
-    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
-    return this.lock.write(async () => {
-      const exists = await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } });
+    return this.read(async () => {
+      // SQLite: this process's memory is the database (one process owns the file); no query.
+      const exists = this.postgres
+        ? await this.ds.manager.count(ObjectEntity, { where: { kind: 'host', name: host } })
+        : (await this.objectsNow('host')).has(host);
       if (!exists) throw this.notFound('host', host);
-      const { generation } = await this.readMeta(this.ds.manager);
+      const generation = this.postgres ? (await this.readMeta(this.ds.manager)).generation : this.currentGeneration;
       if (realized_generation !== null && realized_generation > generation) {
         throw new DomainError(
           'invalid',
@@ -466,9 +476,63 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         );
       }
       const at = Date.now();
-      await this.ds.manager.upsert(HostStatusEntity, { host, report: text, reported_at: String(at) }, ['host']);
       this.statuses?.set(host, { report: JSON.parse(text) as AgentStatusReport, at });
       this.statusVersion++;
+      const written = this.statusWrites.written.get(host);
+      const changed = written?.text !== text;
+      if (!changed && at - written.at < statusRefreshMs(this.staleAfterMs)) return;
+      this.statusWrites.pending.set(host, { text, at });
+      if (this.postgres && changed) return this.flushStatuses();
+      // Unchanged: due for its time; written with the others that fall due meanwhile.
+      this.scheduleStatusFlush(changed ? STATUS_BATCH_MS : statusRefreshMs(this.staleAfterMs) / 2);
+    });
+  }
+
+  private scheduleStatusFlush(delayMs: number): void {
+    const due = Date.now() + delayMs;
+    if (this.statusFlush && this.statusFlush.due <= due) return;
+    if (this.statusFlush) clearTimeout(this.statusFlush.timer);
+    const timer = setTimeout(() => {
+      this.statusFlush = null;
+      // A failed write keeps its reports pending for the next one.
+      void this.flushStatuses().catch(() => this.scheduleStatusFlush(STATUS_BATCH_MS));
+    }, delayMs);
+    timer.unref();
+    this.statusFlush = { timer, due };
+  }
+
+  /** Writes every pending report in one transaction (those of hosts deleted meanwhile go with them). */
+  private async flushStatuses(): Promise<void> {
+    const { pending, written } = this.statusWrites;
+    if (this.statusFlush) clearTimeout(this.statusFlush.timer);
+    this.statusFlush = null;
+    if (pending.size === 0) return;
+    const batch = [...pending];
+    // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
+    await this.lock.write(async () => {
+      if (!this.ds.isInitialized) return;
+      const names = batch.map(([host]) => host);
+      const hosts = this.postgres
+        ? new Set(
+            (
+              await this.ds.manager.find(ObjectEntity, {
+                select: { name: true },
+                where: { kind: 'host', name: In(names) },
+              })
+            ).map((r) => r.name),
+          )
+        : await this.objectsNow('host');
+      // Not one a host write dropped meanwhile (deleted, created again, renamed: write() forgets its reports).
+      const current = batch.filter(([host, r]) => hosts.has(host) && pending.get(host) === r);
+      const rows = current.map(([host, r]) => ({ host, report: r.text, reported_at: String(r.at) }));
+      await this.ds.transaction(async (em) => {
+        for (let i = 0; i < rows.length; i += 200) await em.upsert(HostStatusEntity, rows.slice(i, i + 200), ['host']);
+      });
+      for (const [host, r] of current) {
+        // A newer report that came meanwhile stays pending.
+        if (pending.get(host) === r) pending.delete(host);
+        written.set(host, r);
+      }
     });
   }
 
@@ -703,6 +767,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (kind === 'host') {
         this.statuses = null;
         this.statusVersion++;
+        // A renamed host's report is written under its new name; a deleted or new one has none.
+        const moved = this.statusWrites.pending.get(name);
+        for (const n of [name, row?.name ?? name]) {
+          this.statusWrites.pending.delete(n);
+          this.statusWrites.written.delete(n);
+        }
+        if (moved && row && row.name !== name) this.statusWrites.pending.set(row.name, moved);
       }
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
@@ -802,11 +873,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.objects.get(kind)!;
   }
 
+  /** The reports in the database, and over them those not written yet. */
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
     const rows = await this.ds.manager.find(HostStatusEntity, host === undefined ? {} : { where: { host } });
-    return new Map(
+    const out = new Map(
       rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]),
     );
+    for (const [h, r] of this.statusWrites.pending)
+      if (host === undefined || h === host) out.set(h, { report: JSON.parse(r.text) as AgentStatusReport, at: r.at });
+    return out;
   }
 
   private statusOf(host: string, statuses: Map<string, { report: AgentStatusReport; at: number }>): HostStatus {

@@ -1,12 +1,39 @@
 /**
- * The worker pool the embedded agents compile in: the same flows as
- * compileHost in the caller's thread, a snapshot sent to a worker once, errors
- * back as rejections, and the event loop free while a large host compiles.
+ * The worker pool the embedded agents compile in: each host's answers, applied
+ * one after the other, are exactly compileHost's set in the caller's thread; a
+ * host stays on its worker and its view crosses as a patch; errors come back
+ * as rejections and a dead worker's hosts start again whole elsewhere; the
+ * event loop stays free while a large host compiles.
  */
+import type { Worker } from 'node:worker_threads';
 import { CompilePool } from '../../service/agent/compile-pool';
+import { applyPatch, patchOf } from '../../service/agent/compile-worker';
 import { compileHost } from '../../service/compiler';
+import type { FlowUpdate, HostFlowCompiler, HostPorts } from '../../service/agent/types';
+import type { PolicySnapshot } from '../../service/model/snapshot';
 import { threeTier } from '../policy/fixtures';
 import { inventoryObjects, snapshotOf, hostPorts } from '../../bench/lib/inventory';
+
+/** A host's whole set as an agent keeps it: each answer applied to the one before. */
+class Kept {
+  flows = new Set<string>();
+  seq = 0;
+  answers: FlowUpdate[] = [];
+  constructor(private readonly compiler: HostFlowCompiler) {}
+  async update(s: PolicySnapshot, ports: HostPorts): Promise<FlowUpdate> {
+    const u = await this.compiler.update(s, ports);
+    this.answers.push(u);
+    if (u.since === 0) this.flows = new Set();
+    else expect(u.since).toBe(this.seq);
+    for (const l of u.removed) expect(this.flows.delete(l)).toBe(true);
+    for (const l of u.added) this.flows.add(l);
+    this.seq = u.seq;
+    expect(this.flows.size).toBe(u.count);
+    return u;
+  }
+}
+
+const workersOf = (pool: CompilePool) => (pool as unknown as { slots: { worker: Worker }[] }).slots;
 
 describe('compile pool', () => {
   const pools: CompilePool[] = [];
@@ -14,24 +41,74 @@ describe('compile pool', () => {
     for (const p of pools) await p.close();
   });
 
-  test('compiles exactly what compileHost does, for several hosts and snapshots', async () => {
+  test('a view patch rebuilds the view with every unchanged object the same object, in the same order', () => {
+    const a = threeTier();
+    const b = { ...a, generation: 2, entities: [...a.entities.slice(0, 2), { ...a.entities[2], ips: ['10.9.9.9'] }] };
+    const patch = patchOf(a, b);
+    expect(Object.keys('lists' in patch ? patch.lists : {})).toEqual(['entities']);
+    const held = structuredClone(a);
+    const rebuilt = applyPatch(held, structuredClone(patch))!;
+    expect(rebuilt).toEqual(b);
+    expect(rebuilt.entities[0]).toBe(held.entities[0]);
+    expect(rebuilt.entities[1]).toBe(held.entities[1]);
+    expect(rebuilt.application_rules).toBe(held.application_rules);
+  });
+
+  test('answers applied one after the other are compileHost, for several hosts and snapshots; a host keeps its worker', async () => {
     const pool = new CompilePool(2);
     pools.push(pool);
     const s1 = threeTier();
-    const s2 = { ...threeTier(), generation: 2, entities: threeTier().entities.filter((e) => e.name !== 'db1') };
+    const s2 = { ...s1, generation: 2, entities: s1.entities.filter((e) => e.name !== 'db1') };
     const ports = { 'p-web1': 1, 'p-app1': 2, 'p-db1': 3, 'p-web2': 1, 'p-app2': 2, 'p-db2': 3 };
-    for (const s of [s1, s2, s1])
-      for (const host of ['ha', 'hb']) expect(await pool.compile(s, host, ports)).toEqual(compileHost(s, host, ports));
+    const kept = { ha: new Kept(pool.forHost('ha')), hb: new Kept(pool.forHost('hb')) };
+    const placements: string[][][] = [];
+    for (const s of [s1, s2, s1, s1]) {
+      for (const host of ['ha', 'hb'] as const) {
+        await kept[host].update(s, ports);
+        expect([...kept[host].flows].sort()).toEqual([...compileHost(s, host, ports).flows].sort());
+      }
+      placements.push(pool.placement());
+    }
+    // One host per worker, the same worker every time.
+    expect(placements.every((p) => JSON.stringify(p) === JSON.stringify(placements[0]))).toBe(true);
+    expect(placements[0].flat().sort()).toEqual(['ha', 'hb']);
+    // The first answer is the whole set; then only changes; the same snapshot again changes nothing.
+    const ha = kept.ha.answers;
+    expect(ha[0].since).toBe(0);
+    expect(ha[1].added.length + ha[1].removed.length).toBeLessThan(ha[0].added.length);
+    expect(ha[3]).toMatchObject({ added: [], removed: [], seq: ha[2].seq });
+    // A closed host is dropped from its worker.
+    pool.forHost('hb').close();
+    expect(pool.placement().flat()).toEqual(['ha']);
   });
 
-  test('a failing compile is a rejection with its message; the pool goes on', async () => {
+  test('a failing compile is a rejection with its message; the next answer is the whole set', async () => {
     const pool = new CompilePool(1);
     pools.push(pool);
-    const broken = { ...threeTier(), entities: null } as never;
-    await expect(pool.compile(broken, 'ha', {})).rejects.toThrow(/\w/);
-    expect((await pool.compile(threeTier(), 'ha', {})).flows.length).toBeGreaterThan(0);
+    const c = pool.forHost('ha');
+    expect((await c.update(threeTier(), {})).since).toBe(0);
+    const broken = { ...threeTier(), generation: 2, entities: null } as never;
+    await expect(c.update(broken, {})).rejects.toThrow(/\w/);
+    const next = await c.update(threeTier(), {});
+    expect(next.since).toBe(0);
+    expect(new Set(next.added)).toEqual(new Set(compileHost(threeTier(), 'ha', {}).flows));
     await pool.close();
-    await expect(pool.compile(threeTier(), 'ha', {})).rejects.toThrow('the compile pool is closed');
+    await expect(c.update(threeTier(), {})).rejects.toThrow('the compile pool is closed');
+  });
+
+  test('a worker that dies fails its pending update; its host starts again whole on a new worker', async () => {
+    const pool = new CompilePool(1);
+    pools.push(pool);
+    const c = pool.forHost('ha');
+    const s = threeTier();
+    await c.update(s, {});
+    const [slot] = workersOf(pool);
+    void slot.worker.terminate();
+    await expect(c.update({ ...s, generation: 2 }, {})).rejects.toThrow(/the compile worker failed/);
+    const after = await c.update({ ...s, generation: 3 }, {});
+    expect(workersOf(pool)[0].worker).not.toBe(slot.worker);
+    expect(after.since).toBe(0);
+    expect(new Set(after.added)).toEqual(new Set(compileHost(s, 'ha', {}).flows));
   });
 
   test('the event loop stays free while a 10,000-entity host compiles in a worker', async () => {
@@ -40,7 +117,7 @@ describe('compile pool', () => {
     const pool = new CompilePool(1);
     pools.push(pool);
     // The largest gap between timer ticks (every 5 ms) while the compile runs: the event loop's stall.
-    const stall = async (work: () => Promise<unknown>) => {
+    const stall = async <T>(work: () => Promise<T>) => {
       let last = performance.now();
       let worst = 0;
       const timer = setInterval(() => {
@@ -57,12 +134,12 @@ describe('compile pool', () => {
       return { worst: Math.round(worst), ms: Math.round(ms), result };
     };
     const inThread = await stall(async () => compileHost(snapshot, 'h0', ports));
-    const inWorker = await stall(async () => pool.compile(snapshot, 'h0', ports));
-    expect((inWorker.result as { flows: string[] }).flows).toEqual((inThread.result as { flows: string[] }).flows);
+    const inWorker = await stall(() => Promise.resolve(pool.forHost('h0').update(snapshot, ports)));
+    expect(new Set(inWorker.result.added)).toEqual(new Set(inThread.result.flows));
     process.stdout.write(
-      `10,000 entities, host h0 (${(inThread.result as { flows: string[] }).flows.length} flows): in the caller's thread ${inThread.ms} ms, event loop stalled ${inThread.worst} ms; in a worker ${inWorker.ms} ms (snapshot sent with it), stalled ${inWorker.worst} ms\n`,
+      `10,000 entities, host h0 (${inThread.result.flows.length} flows): in the caller's thread ${inThread.ms} ms, event loop stalled ${inThread.worst} ms; in a worker ${inWorker.ms} ms (view sent whole with it), stalled ${inWorker.worst} ms\n`,
     );
-    // The worker's stall is the snapshot's structured clone, a fraction of the compile.
+    // The worker's stall is the view's structured clone, a fraction of the compile.
     expect(inWorker.worst).toBeLessThan(Math.max(inThread.worst, 50));
   });
 });

@@ -9,13 +9,12 @@
  * store is the API suite's business, not this one's).
  */
 import Fastify from 'fastify';
-import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded';
+import { EmbeddedAgents, type EmbeddedAgentsOptions, type EmbeddedLink } from '../../service/agent/embedded';
 import { CompilePool } from '../../service/agent/compile-pool';
 import { compileHost } from '../../service/compiler';
 import { inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { PolicySnapshot } from '../../service/model/snapshot';
-import type { CompileHost } from '../../service/agent/types';
 import { vsctl } from '../../lab/ovs';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
@@ -61,7 +60,7 @@ class Link implements EmbeddedLink {
 
 async function measure(
   instances: DummyOvs[],
-  compile: CompileHost,
+  compilerFor: EmbeddedAgentsOptions['compilerFor'],
 ): Promise<{ p50: number; p99: number; max: number; n: number; realizedMs: number }> {
   const objects = inventoryObjects(SIZE, (h) => (h < EMBEDDED ? { ovs_rundir: instances[h].rundir } : {}));
   const link = new Link(snapshotOf(objects, 1));
@@ -75,7 +74,7 @@ async function measure(
   app.get('/v1/entities/:name', async () => link.snap.entities[1]);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/v1/entities/e1`;
-  const agents = new EmbeddedAgents({ link, compile, intervalMs: 60_000 });
+  const agents = new EmbeddedAgents({ link, compilerFor, intervalMs: 60_000 });
   try {
     await agents.start();
     await eventually('generation 1 realized', () => link.realized(1), { timeoutMs: 600_000, intervalMs: 100 });
@@ -130,9 +129,9 @@ describe('embedded agents compile off the event loop', () => {
   });
 
   test('API p99 while two embedded agents compile a change at 10,000 entities: on the event loop vs in workers', async () => {
-    const before = await measure(instances, compileHost);
+    const before = await measure(instances, () => compileHost);
     const pool = new CompilePool();
-    const after = await measure(instances, pool.compile).finally(() => pool.close());
+    const after = await measure(instances, (h) => pool.forHost(h)).finally(() => pool.close());
     process.stdout.write(
       `\nGET /v1/entities/e1 in a loop while ${EMBEDDED} embedded agents compile and realize a change at ${SIZE.entities} entities:\n` +
         `  compile on the event loop: p50 ${before.p50} ms, p99 ${before.p99} ms, max ${before.max} ms (${before.n} requests, realized in ${before.realizedMs} ms)\n` +

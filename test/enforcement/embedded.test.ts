@@ -80,7 +80,7 @@ describe('embedded agents', () => {
   let two: DummyOvs;
   const link = new Link();
   // A long interval: anything that happens fast below happened because of the generation event.
-  const agents = new EmbeddedAgents({ link, compile, intervalMs: 30_000 });
+  const agents = new EmbeddedAgents({ link, compilerFor: () => compile, intervalMs: 30_000 });
 
   beforeAll(async () => {
     one = await startDummyOvs('br.microseg', ['p1']);

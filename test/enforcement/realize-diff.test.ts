@@ -2,14 +2,21 @@
  * How the agent realizes a change, against real ovs-vswitchd instances (dummy
  * datapath): one `ovs-ofctl --bundle add-flows` of only the changed flows (and
  * the bridge after it holds what a full load of the compiled set gives), no
- * process at all while nothing changes, and a one-rule change on a
+ * process at all while nothing changes (observations and verifier included: they
+ * speak to ovs-vswitchd over its sockets), and a one-rule change on a
  * 50,000-flow bridge in one small bundle.
  */
+import { ChildProcess } from 'node:child_process';
 import { HostAgent } from '../../service/agent/host-agent';
+import { Verifier } from '../../service/agent/verifier';
+import { observationAfterPass } from '../../service/agent/observe';
+import { pipelineDecoder } from '../../service/agent/decode';
+import type { ObservationReportT } from '../../service/model/observation';
 import { OvsDriver } from '../../service/agent/ovs-driver';
 import { normalizeDump } from '../../service/agent/flows';
 import { parseFlowEvent } from '../../service/agent/ovs-driver';
-import { diffFlowSets, flowIdentity, bundleText, type FlowDiff } from '../../service/agent/flow-diff';
+import { bundleOf, flowIdentity, bundleText, type FlowDiff } from '../../service/agent/flow-diff';
+import { setDelta } from '../../service/agent/host-compile';
 import { compileHost } from '../../service/compiler';
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { CompiledFlows, HostPorts, PolicyLink } from '../../service/agent/types';
@@ -24,12 +31,16 @@ jest.setTimeout(180_000);
 
 class MemoryLink implements PolicyLink {
   reports = 0;
+  observations: ObservationReportT[] = [];
   constructor(public snap: PolicySnapshot) {}
   async fetchPolicy() {
     return this.snap;
   }
   async reportStatus(_host: string, _s: AgentStatusReport) {
     this.reports++;
+  }
+  async reportObservations(_host: string, report: ObservationReportT) {
+    this.observations.push(report);
   }
 }
 
@@ -47,11 +58,20 @@ class RecordingDriver extends OvsDriver {
   }
 }
 
-/** Processes started since `before` (driver.spawned), by program and subcommand. */
-function started(driver: OvsDriver, before: Map<string, number>): Record<string, number> {
+/** What grew in `now` since `before`, by key. */
+function grown(now: Map<string, number>, before: Map<string, number>): Record<string, number> {
   const d: Record<string, number> = {};
-  for (const [k, v] of driver.spawned) if (v !== (before.get(k) ?? 0)) d[k] = v - (before.get(k) ?? 0);
+  for (const [k, v] of now) if (v !== (before.get(k) ?? 0)) d[k] = v - (before.get(k) ?? 0);
   return d;
+}
+/** Processes started since `before` (driver.spawned), by program and subcommand. */
+const started = (driver: OvsDriver, before: Map<string, number>) => grown(driver.spawned, before);
+
+/** Every child process this test process starts (spawn, execFile and exec all go through ChildProcess#spawn). */
+function countSpawns(): { count: () => number; restore: () => void } {
+  // Internal to Node (not in its types), and what every child process goes through.
+  const spy = jest.spyOn(ChildProcess.prototype as unknown as { spawn: (o: unknown) => void }, 'spawn');
+  return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
 
 const mgmt = (o: DummyOvs, bridge = o.bridge) => `unix:${o.rundir}/${bridge}.mgmt`;
@@ -82,7 +102,8 @@ describe('realizing the difference', () => {
     const c = 'cookie=0x4,table=1,priority=0 actions=drop';
     expect(flowIdentity(b2)).toBe('table=0,priority=100,ip,nw_src=10.0.0.2');
     // b → b2 keeps its identity: one add replaces it; a goes; c stays untouched.
-    const d = diffFlowSets([a, b, c], [b2, c]);
+    const { added, removed } = setDelta(new Set([a, b, c]), new Set([b2, c]));
+    const d = bundleOf(added, removed);
     expect(d).toEqual({ add: [b2], remove: [a] });
     expect(bundleText(d)).toBe(
       'delete_strict table=0,priority=100,ip,nw_src=10.0.0.1\nadd cookie=0x3,table=0,priority=100,ip,nw_src=10.0.0.2 actions=goto_table:1\n',
@@ -99,7 +120,8 @@ describe('realizing the difference', () => {
   test('a policy change is one bundle of only the changed flows; the bridge then equals a full load', async () => {
     const driver = new RecordingDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
     const link = new MemoryLink(threeTier());
-    const agent = new HostAgent({ host: 'ha', link, driver, compile: compileHost, intervalMs: 60_000 });
+    const verifier = new Verifier({ host: 'ha', trace: (flow, ctNext) => driver.trace(flow, ctNext) });
+    const agent = new HostAgent({ host: 'ha', link, driver, verifier, compile: compileHost, intervalMs: 60_000 });
     agents.push(agent);
     agent.start();
     await eventually('programmed and settled', () => agent.last?.realized_generation === 1 && agent.settled(), {
@@ -109,6 +131,7 @@ describe('realizing the difference', () => {
     const before = compileHost(link.snap, 'ha', ports).flows;
     const replacedBefore = driver.replaced;
     const spawns = new Map(driver.spawned);
+    const requests = new Map(driver.unixctl.calls);
 
     // One rule changes: web → app moves from tcp/8080-8089 to tcp/9090.
     const next = structuredClone(link.snap);
@@ -116,9 +139,11 @@ describe('realizing the difference', () => {
     next.application_rules[0].inbound[0].services = [{ protocol: 'tcp', ports: ['9090'] }];
     link.snap = next;
     agent.poke();
-    await eventually('generation 2 realized', () => agent.last?.realized_generation === 2 && agent.settled(), {
-      timeoutMs: margin(2000),
-    });
+    await eventually(
+      'generation 2 realized and verified',
+      () => agent.last?.realized_generation === 2 && agent.settled() && verifier.status().verified_generation === 2,
+      { timeoutMs: margin(2000) },
+    );
     const after: CompiledFlows = compileHost(next, 'ha', ports);
     const sent = driver.diffs[driver.diffs.length - 1];
     // What was sent: exactly the new lines, and the old lines whose flow is gone, nothing else.
@@ -129,9 +154,13 @@ describe('realizing the difference', () => {
     expect(sent.add.length + sent.remove.length).toBeGreaterThan(0);
     expect(sent.add.length + sent.remove.length).toBeLessThan(after.flows.length / 4);
     expect(driver.replaced).toBe(replacedBefore);
-    // One process realizes it; one conntrack dump (after the report) finds what it now denies.
+    // One process realizes it; one conntrack dump (after the report) finds what it now denies, and the
+    // verifier's traces follow, both over ovs-vswitchd's control socket (no process).
     const cost = started(driver, spawns);
-    expect(cost).toEqual({ 'ovs-ofctl add-flows': 1, 'ovs-appctl dpctl/dump-conntrack': 1 });
+    expect(cost).toEqual({ 'ovs-ofctl add-flows': 1 });
+    const asked = grown(driver.unixctl.calls, requests);
+    expect(asked).toEqual({ 'dpctl/dump-conntrack': 1, 'ofproto/trace': expect.any(Number) });
+    expect(asked['ofproto/trace']).toBeGreaterThan(0);
 
     // The bridge: the same as a second bridge loaded with the full compile in one replace-flows.
     await vsctl(ovs.rundir, ['add-br', 'br.full', '--', 'set', 'bridge', 'br.full', 'datapath_type=dummy']);
@@ -152,27 +181,51 @@ describe('realizing the difference', () => {
     expect(await dump(ovs)).toEqual(await dump(ovs, 'br.full'));
     expect(await driver.diffFlows(after.flows)).toEqual({ missing: 0, unexpected: 0 });
     figures.push(
-      `one-rule change on a ${after.flows.length}-flow bridge: ${sent.add.length} adds + ${sent.remove.length} deletes in one bundle; processes: ${JSON.stringify(cost)}`,
+      `one-rule change on a ${after.flows.length}-flow bridge: ${sent.add.length} adds + ${sent.remove.length} deletes in one bundle; processes: ${JSON.stringify(cost)}; control-socket requests: ${JSON.stringify(asked)}`,
     );
   });
 
-  test('an idle agent starts no process across many intervals', async () => {
+  test('an idle agent starts no process across many intervals, observations and verifier included', async () => {
     const driver = new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
     const link = new MemoryLink(threeTier());
-    const agent = new HostAgent({ host: 'ha', link, driver, compile: compileHost, intervalMs: 50 });
+    const verifier = new Verifier({ host: 'ha', trace: (flow, ctNext) => driver.trace(flow, ctNext) });
+    // Observations on every pass (the default is every 5 s): conntrack and the rule counters each time.
+    const observe = observationAfterPass({ link, decoderFor: pipelineDecoder, intervalMs: 1 });
+    const agent = new HostAgent({
+      host: 'ha',
+      link,
+      driver,
+      verifier,
+      compile: compileHost,
+      intervalMs: 50,
+      afterPass: () => observe('ha', ovs.rundir, ovs.bridge),
+    });
     agents.push(agent);
     agent.start();
-    await eventually('programmed and settled', () => agent.last?.reachable && agent.settled(), {
-      timeoutMs: margin(2000),
-    });
+    await eventually(
+      'programmed, verified and settled',
+      () => agent.last?.reachable && agent.settled() && verifier.status().verified_generation === 1,
+      { timeoutMs: margin(2000) },
+    );
     const spawns = driver.spawns;
     const reports = link.reports;
+    const observed = link.observations.length;
+    const children = countSpawns();
     const t0 = Date.now();
-    await eventually('twenty idle passes', () => link.reports >= reports + 20, { timeoutMs: margin(20 * 50) });
+    try {
+      await eventually('twenty idle passes', () => link.reports >= reports + 20, { timeoutMs: margin(20 * 50) });
+      expect(children.count()).toBe(0);
+    } finally {
+      children.restore();
+    }
     expect(driver.spawns).toBe(spawns);
     expect(agent.last).toMatchObject({ action: 'none', reachable: true, last_error: null });
+    // The observations did run, and read the bridge's counters: its microseg cookies, decoded.
+    const rounds = link.observations.slice(observed);
+    expect(rounds.length).toBeGreaterThanOrEqual(10);
+    expect(rounds[rounds.length - 1].counters?.length).toBeGreaterThan(0);
     figures.push(
-      `idle: ${link.reports - reports} passes in ${Date.now() - t0} ms (interval 50 ms), ${driver.spawns - spawns} processes started`,
+      `idle: ${link.reports - reports} passes and ${rounds.length} observation rounds in ${Date.now() - t0} ms (interval 50 ms), ${children.count()} processes started`,
     );
   });
 
@@ -215,7 +268,7 @@ describe('realizing the difference', () => {
     expect(sent.add).toEqual([line(777, 'drop')]);
     expect(sent.remove).toEqual([]);
     await eventually('settled', () => agent.settled(), { timeoutMs: margin(1000) });
-    expect(started(driver, spawns)).toEqual({ 'ovs-ofctl add-flows': 1, 'ovs-appctl dpctl/dump-conntrack': 1 });
+    expect(started(driver, spawns)).toEqual({ 'ovs-ofctl add-flows': 1 });
     expect((await dump(ovs)).filter((l) => l.includes('nw_src=10.0.3.9 '))).toEqual([
       'cookie=0x30a, priority=100,ip,nw_src=10.0.3.9 actions=drop',
     ]);

@@ -1,7 +1,8 @@
 /** The conntrack and flow-counter parsers, on output captured from OVS 3.1 (userspace datapath). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConntrackDump, parseConntrackLine, parseFlowCounters } from '../../service/agent/conntrack';
+import { parseConntrackDump, parseConntrackLine } from '../../service/agent/conntrack';
+import { OpenFlowFramer, parseFlowStats } from '../../service/agent/openflow';
 import { groupConnections, type ObservationDecoder } from '../../service/agent/reporter';
 
 const fixture = (f: string) => readFileSync(join(__dirname, 'fixtures', f), 'utf8');
@@ -72,15 +73,54 @@ describe('dpctl/dump-conntrack parser', () => {
   });
 });
 
-describe('dump-flows counters', () => {
-  test('reads cookie, table, packets and bytes of every flow', () => {
-    const counters = parseFlowCounters(fixture('dump-flows.txt'));
-    expect(counters.length).toBe(7);
-    expect(counters.every((c) => c.cookie === '0x0')).toBe(true);
-    expect(counters.reduce((s, c) => s + c.packets, 0)).toBe(15);
-    expect(
-      parseFlowCounters(' cookie=0x00AB, duration=1s, table=3, n_packets=7, n_bytes=700, priority=1 actions=drop'),
-    ).toEqual([{ cookie: '0xab', table: 3, packets: 7, bytes: 700 }]);
+describe('OpenFlow 1.3 flow-stats counters', () => {
+  // The reply bodies of one OFPMP_FLOW request to a real bridge after injected packets (flow-stats-of13.hex),
+  // and `ovs-ofctl -O OpenFlow13 dump-flows` of the same bridge right after (flow-stats-of13.txt).
+  const body = Buffer.from(fixture('flow-stats-of13.hex').replace(/\s+/g, ''), 'hex');
+  const fromText = fixture('flow-stats-of13.txt')
+    .split('\n')
+    .filter((l) => l.includes('cookie='))
+    .map((l) => ({
+      cookie: `0x${BigInt(/cookie=(0x[0-9a-f]+)/.exec(l)![1]).toString(16)}`,
+      table: Number(/table=(\d+)/.exec(l)![1]),
+      packets: Number(/n_packets=(\d+)/.exec(l)![1]),
+      bytes: Number(/n_bytes=(\d+)/.exec(l)![1]),
+    }));
+
+  test('reads cookie, table, packets and bytes of every flow, as ovs-ofctl prints them', () => {
+    const counters = parseFlowStats(body);
+    expect(fromText).toHaveLength(6);
+    expect(counters).toEqual(fromText);
+    // A 64-bit cookie (the high bit set) is kept exactly.
+    expect(counters.map((c) => c.cookie)).toContain('0x8000000100000005');
+    expect(counters.reduce((s, c) => s + c.packets, 0)).toBeGreaterThan(0);
+  });
+
+  test('a truncated or inconsistent entry is an error naming the byte', () => {
+    expect(() => parseFlowStats(body.subarray(0, body.length - 3))).toThrow(/at byte \d+/);
+    const bad = Buffer.from(body);
+    bad.writeUInt16BE(20, 0);
+    expect(() => parseFlowStats(bad)).toThrow(/bad flow stats entry length 20 at byte 0/);
+  });
+
+  test('messages are framed by their header length however the stream is cut', () => {
+    const msg = (type: number, payload: Buffer) => {
+      const h = Buffer.alloc(8);
+      h.writeUInt8(4, 0);
+      h.writeUInt8(type, 1);
+      h.writeUInt16BE(8 + payload.length, 2);
+      return Buffer.concat([h, payload]);
+    };
+    const stream = Buffer.concat([msg(0, Buffer.alloc(0)), msg(19, body.subarray(0, 200)), msg(2, Buffer.from('hi'))]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const f = new OpenFlowFramer();
+      const got = [...f.push(stream.subarray(0, cut)), ...f.push(stream.subarray(cut))];
+      expect(got.map((m) => [m.readUInt8(1), m.length])).toEqual([
+        [0, 8],
+        [19, 208],
+        [2, 10],
+      ]);
+    }
   });
 });
 

@@ -16,12 +16,8 @@ import { eventually, margin } from '../../lab/eventually';
 import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../../lab/ovs';
 import { startService, type TestService } from '../support/service';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-import {
-  ObservationReporter,
-  ovsDumpers,
-  vswitchdControl,
-  type ObservationDecoder,
-} from '../../service/agent/reporter';
+import { ObservationReporter, ovsDumpers, type ObservationDecoder } from '../../service/agent/reporter';
+import { vswitchdControl } from '../../service/agent/unixctl';
 import { httpLink } from '../../service/agent/http-link';
 
 const BRIDGE = 'br.microseg';
@@ -155,7 +151,7 @@ test('connections from real conntrack (would-deny, deny, allow) and per-rule cou
   await reporter.tick();
   let hits = (await svc.api('GET', '/v1/application-rules/shop/hits')).body;
   expect(hits.connections).toEqual({ allow: 0, deny: 1, 'would-deny': 2 });
-  // Counters by cookie, read from dump-flows: 0x101 matched three first packets (5432 twice, 22 once).
+  // Counters by cookie, read by an OpenFlow flow-stats request: 0x101 matched three first packets (5432 twice, 22 once).
   // OVS updates flow statistics lazily (revalidator, about every 500 ms): poll a few ticks.
   hits = (
     await eventually(

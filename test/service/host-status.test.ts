@@ -1,4 +1,7 @@
 /** Host realization status as shown: defaults before any report, a report, and agents that fall silent. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { statusView } from '../../service/store/host-status';
 import { PolicyStore } from '../../service/store/store';
 import { eventually } from '../../lab/eventually';
@@ -95,5 +98,64 @@ describe('the overview (GET /v1/status) kept between requests on SQLite', () => 
       { timeoutMs: 5_000, intervalMs: 20 },
     );
     console.log(`silent agent shown unreachable ${ms} ms after the check began (stale after 500 ms)`);
+  });
+});
+
+describe('reports reach the SQLite file in batches', () => {
+  // better-sqlite3 ships no types here; the little used is typed by hand.
+  interface Reader {
+    pragma(sql: string, o: { simple: true }): number;
+    prepare(sql: string): { all(): { host: string; reported_at: string; report: string }[] };
+    close(): void;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as new (file: string, o: { readonly: boolean }) => Reader;
+  const dir = mkdtempSync(join(tmpdir(), `ms-status-${process.pid}-`));
+  const file = join(dir, 'microseg.db');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('20 hosts reporting: shown at once, written in one transaction; unchanged reports write nothing; close() writes what is pending', async () => {
+    let store = await PolicyStore.open(file);
+    const hosts = Array.from({ length: 20 }, (_, i) => `hv${String(i).padStart(2, '0')}`);
+    for (const name of hosts) await store.create('host', { name } as never);
+    const generation = store.generation();
+    // A second connection sees what the store commits; data_version moves once per commit by another connection.
+    const reader = new Database(file, { readonly: true });
+    const commits = () => reader.pragma('data_version', { simple: true });
+    const rows = () => reader.prepare('SELECT host, reported_at, report FROM host_status').all();
+    try {
+      const before = commits();
+      await Promise.all(hosts.map((h) => store.reportHostStatus(h, { ...report, realized_generation: generation })));
+      // In memory at once: the overview shows every report before anything is written.
+      const shown = await store.overview();
+      expect(shown.hosts.every((h) => h.status.reachable && h.status.realized_generation === generation)).toBe(true);
+      const { ms } = await eventually('the 20 reports written', () => rows().length === 20, { timeoutMs: 5_000 });
+      expect(commits() - before).toBe(1);
+      console.log(`20 reports written in ${commits() - before} transaction, ${ms} ms after they were made`);
+
+      // The same reports again (idle agents): nothing to write until their time is due.
+      const written = commits();
+      for (const h of hosts) await store.reportHostStatus(h, { ...report, realized_generation: generation });
+      // One changed report among them is written (alone).
+      await store.reportHostStatus('hv03', { ...report, realized_generation: generation, flow_count: 11 });
+      await eventually(
+        'the changed report written',
+        () =>
+          rows()
+            .find((r) => r.host === 'hv03')
+            ?.report.includes('"flow_count":11'),
+        { timeoutMs: 5_000 },
+      );
+      expect(commits() - written).toBe(1);
+
+      // Pending at close: written by close(), read back by the next process.
+      await store.reportHostStatus('hv07', { ...report, realized_generation: generation, flow_count: 99 });
+      await store.close();
+      store = await PolicyStore.open(file);
+      expect((await store.hostStatus('hv07')).flow_count).toBe(99);
+    } finally {
+      reader.close();
+      await store.close();
+    }
   });
 });

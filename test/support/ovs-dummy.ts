@@ -3,73 +3,19 @@
  * ovsdb-server and ovs-vswitchd (--enable-dummy=override) in a temp run
  * directory, bridges with dummy ports, flows loaded with
  * `ovs-ofctl --bundle replace-flows`, and `ofproto/trace` spoken directly over
- * the daemon's unixctl socket (JSON-RPC) so thousands of traces cost no
- * process spawns. No root needed. stop() removes everything it made.
+ * the daemon's unixctl socket (the agent's client, service/agent/unixctl.ts) so
+ * thousands of traces cost no process spawns. No root needed. stop() removes everything it made.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostPorts } from '../../service/compiler';
 import { eventually } from '../../lab/eventually';
+import { UnixctlClient, vswitchdControl } from '../../service/agent/unixctl';
 
 const run = promisify(execFile);
-
-/** One unixctl connection, one request at a time. */
-class Unixctl {
-  private buffer = '';
-  private pending: { resolve: (v: string) => void; reject: (e: Error) => void } | null = null;
-  private nextId = 1;
-  private constructor(private readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => this.onData(chunk));
-    socket.on('error', (err) => this.fail(err));
-    socket.on('close', () => this.fail(new Error('unixctl connection closed')));
-  }
-
-  static open(path: string): Promise<Unixctl> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(path, () => resolve(new Unixctl(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  private fail(err: Error): void {
-    const p = this.pending;
-    this.pending = null;
-    p?.reject(err);
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let reply: { result: string | null; error: string | null };
-    try {
-      reply = JSON.parse(this.buffer);
-    } catch {
-      return; // not complete yet
-    }
-    this.buffer = '';
-    const p = this.pending;
-    this.pending = null;
-    if (reply.error !== null) p?.reject(new Error(String(reply.error)));
-    else p?.resolve(reply.result ?? '');
-  }
-
-  call(method: string, params: string[]): Promise<string> {
-    if (this.pending) throw new Error('unixctl: one request at a time');
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.socket.write(JSON.stringify({ method, params, id: this.nextId++ }));
-    });
-  }
-
-  close(): void {
-    this.socket.removeAllListeners('close');
-    this.socket.destroy();
-  }
-}
 
 export interface TraceRequest {
   bridge: string;
@@ -78,7 +24,7 @@ export interface TraceRequest {
 }
 
 export class OvsDummy {
-  private clients: Unixctl[] = [];
+  private clients: UnixctlClient[] = [];
   private nextPort = new Map<string, number>();
 
   private constructor(
@@ -166,28 +112,24 @@ export class OvsDummy {
     return this.sh('ovs-ofctl', ['dump-flows', `unix:${join(this.dir, `${bridge}.mgmt`)}`]);
   }
 
-  private async ctlPath(): Promise<string> {
-    const pid = (await readFile(join(this.dir, 'ovs-vswitchd.pid'), 'utf8')).trim();
-    return join(this.dir, `ovs-vswitchd.${pid}.ctl`);
-  }
-
-  private async connections(n: number): Promise<Unixctl[]> {
+  private connections(n: number): UnixctlClient[] {
     if (this.clients.length < n) {
-      const path = await this.ctlPath();
-      while (this.clients.length < n) this.clients.push(await Unixctl.open(path));
+      const path = vswitchdControl(this.dir);
+      // A trace of a large pipeline on a loaded machine: well above the agent's 5 s.
+      while (this.clients.length < n) this.clients.push(new UnixctlClient({ target: path, timeoutMs: 60_000 }));
     }
     return this.clients.slice(0, n);
   }
 
   /** One ovs-appctl command (e.g. dpif/show) without spawning ovs-appctl. */
   async appctl(method: string, params: string[]): Promise<string> {
-    const [client] = await this.connections(1);
+    const [client] = this.connections(1);
     return client.call(method, params);
   }
 
   /** Runs traces over `concurrency` unixctl connections; results in request order. */
   async traceMany(requests: TraceRequest[], concurrency = 4): Promise<string[]> {
-    const clients = await this.connections(concurrency);
+    const clients = this.connections(concurrency);
     const results: string[] = new Array(requests.length);
     let next = 0;
     await Promise.all(
