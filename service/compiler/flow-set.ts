@@ -26,7 +26,8 @@ const ADDRESS_FIELDS = new Set(['nw_src', 'nw_dst', 'ipv6_src', 'ipv6_dst', 'arp
  * is the bare address, so "10.0.0.3/32" and "10.0.0.3" are one key.
  */
 export function canonicalMatch(match: string): string {
-  if (!match.includes('/')) return match; // only a prefix length can be spelled two ways
+  // Only a host prefix can be spelled two ways.
+  if (!match.includes('/32') && !match.includes('/128')) return match;
   return match
     .split(',')
     .map((field) => {

@@ -200,6 +200,15 @@ function peerSelectorMatches(ctx: CompileContext, spec: SideSpec, selectors: Sel
   return [...out].sort();
 }
 
+/** Memo key texts, once per object (snapshot objects are never changed, only replaced). */
+const peerKeys = new WeakMap<PeerT, string>();
+const serviceKeys = new WeakMap<object, string>();
+function keyOf<T extends object>(keys: WeakMap<T, string>, o: T, text: () => string): string {
+  let key = keys.get(o);
+  if (key === undefined) keys.set(o, (key = text()));
+  return key;
+}
+
 const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
@@ -218,7 +227,7 @@ function peerMatches(ctx: CompileContext, spec: SideSpec, fields: AddressFields,
   const labels = byLabel ? ctx.labels.selectorMatches(byLabel) : null;
   const labelled = labels !== null && ctx.nonEmpty(byLabel!);
   if (labelled) spec.labels = true;
-  const key = `peer|${fields.v4}|${labels ? `labels:${labelled}` : ''}|${JSON.stringify(peer)}`;
+  const key = `peer|${fields.v4}|${labels ? `labels:${labelled}` : ''}|${keyOf(peerKeys, peer, () => JSON.stringify(peer))}`;
   // By labels the answer depends on the members only through `labelled` (in the key).
   const deps = peer.categories && !labels ? [{ categories: peer.categories }] : [];
   return ctx.memo(key, deps, () => {
@@ -273,7 +282,7 @@ function entryServiceMatches(
   ctx: CompileContext,
   entry: { services: ServiceT[]; service_groups: string[] },
 ): string[] | null {
-  const key = `services|${JSON.stringify([entry.services, entry.service_groups])}`;
+  const key = `services|${keyOf(serviceKeys, entry, () => JSON.stringify([entry.services, entry.service_groups]))}`;
   return ctx.memo(key, [], () => listedServiceMatches(ctx, entry));
 }
 
