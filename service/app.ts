@@ -96,19 +96,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     else parseJson(request, body as string, done);
   });
 
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise and a turn.
+  app.addHook('onRequest', (request, _reply, done) => {
     const access = accessOf(request.method, request.routeOptions.config, request.routeOptions.url ?? request.url);
-    if (access === 'open') return;
+    if (access === 'open') return done();
     const token = authenticate(options.tokens, request.headers.authorization);
     if (!token)
-      throw new DomainError(
-        'unauthorized',
-        'missing or unknown bearer token (Authorization: Bearer <token>)',
-        'Authorization',
+      return done(
+        new DomainError(
+          'unauthorized',
+          'missing or unknown bearer token (Authorization: Bearer <token>)',
+          'Authorization',
+        ),
       );
     const refused = refusal(token, access, (request.params as { name?: string } | undefined)?.name);
-    if (refused) throw new DomainError('forbidden', refused, 'Authorization');
+    if (refused) return done(new DomainError('forbidden', refused, 'Authorization'));
     request.token = token;
+    done();
   });
 
   await registerOpenApi(app);

@@ -4,7 +4,7 @@
  * file created on first start. Each route declares the access it needs in its
  * config (`access`).
  */
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { NAME_PATTERN } from './model/schemas';
@@ -70,27 +70,31 @@ export function refusal(token: Token, access: Access, host: string | undefined):
   return `${who} may only read the policy and report for host ${token.host}`;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const digest = (s: string) => hash('sha256', s, 'hex');
 
-/** Each token list's secret digests, computed once: a request then hashes only what it presents. */
-const digests = new WeakMap<readonly Token[], { token: Token; secret: string; digest: Buffer }[]>();
+/**
+ * Each token list's tokens by the digest of their secret, computed once: a request hashes only what it
+ * presents and looks the digest up. The lookup compares digests, never secrets, so its timing tells nothing
+ * about a secret (finding a secret from its SHA-256 is the preimage problem).
+ */
+const byDigest = new WeakMap<readonly Token[], { list: Token[]; secrets: string[]; tokens: Map<string, Token> }>();
 
-/** The token an `Authorization` header carries, or null. Compares digests in constant time. */
+/** The token an `Authorization` header carries, or null. */
 export function authenticate(tokens: readonly Token[], header: string | undefined): Token | null {
   const m = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!m) return null;
-  const presented = digest(m[1]);
-  let known = digests.get(tokens);
+  let known = byDigest.get(tokens);
   // Computed again if the list was changed in place.
   if (
     !known ||
-    known.length !== tokens.length ||
-    known.some((k, i) => k.token !== tokens[i] || k.secret !== k.token.secret)
-  )
-    digests.set(tokens, (known = tokens.map((t) => ({ token: t, secret: t.secret, digest: digest(t.secret) }))));
-  let found: Token | null = null;
-  for (const k of known) if (timingSafeEqual(k.digest, presented)) found = k.token;
-  return found;
+    known.list.length !== tokens.length ||
+    known.list.some((t, i) => t !== tokens[i] || known!.secrets[i] !== t.secret)
+  ) {
+    // Two tokens with one secret: the later one, as before.
+    const map = new Map(tokens.map((t) => [digest(t.secret), t]));
+    byDigest.set(tokens, (known = { list: [...tokens], secrets: tokens.map((t) => t.secret), tokens: map }));
+  }
+  return known.tokens.get(digest(m[1])) ?? null;
 }
 
 /** Where the generated admin token lives: in the service's data directory (config.ts: dataDirOf). */

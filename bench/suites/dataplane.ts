@@ -13,7 +13,8 @@ import { threeTierLayout } from '../../lab/layouts';
 import { shopObjects } from '../../test/enforcement/three-tier-policy';
 import { figure } from '../lib/figures';
 import { median } from '../lib/measure';
-import { startBenchService, waitRealized } from '../lib/service';
+import { startBenchService, type BenchService } from '../lib/service';
+import { eventually } from '../../lab/eventually';
 import { bundle } from '../lib/build';
 import type { Suite } from '../lib/suite';
 
@@ -34,6 +35,35 @@ function daemon(ns: string, cmd: string, args: string[], ready?: RegExp): Promis
     child.on('exit', (code) => reject(new Error(`${cmd} in ${ns} exited (${code}): ${out.slice(-300)}`)));
     if (!ready) resolve(child);
   });
+}
+
+interface ReportedStatus {
+  realized_generation: number | null;
+  verified_generation: number | null;
+  updated_at: string | null;
+}
+
+/**
+ * Until every host's agent, in a report made after `since`, has realized and verified `generation`. A
+ * stopped agent's last report still names the generation, so realized_generation alone passes at once
+ * after a restart, and the burst then times the agents' start-up (replacing the NORMAL flow, the
+ * verifier's traces, the first observation round) instead of the bridge.
+ */
+async function agentsSettled(svc: BenchService, generation: number, since: number): Promise<void> {
+  await eventually(
+    `every host realized and verified generation ${generation} after ${new Date(since).toISOString()}`,
+    async () => {
+      const s = await svc.api<{ hosts: { status: ReportedStatus }[] }>('GET', '/v1/status');
+      return s.hosts.every(
+        ({ status: h }) =>
+          h.updated_at !== null &&
+          Date.parse(h.updated_at) >= since &&
+          h.realized_generation === generation &&
+          h.verified_generation === generation,
+      );
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
 }
 
 const stop = (c: ChildProcess | null) =>
@@ -66,8 +96,9 @@ export const dataplaneSuite: Suite = {
     const svc = await startBenchService();
     let server: ChildProcess | null = null;
     try {
+      const loaded = Date.now();
       for (const o of shopObjects(lab, 'apply')) await svc.api('POST', `/v1/${o[0]}`, o[1]);
-      await waitRealized(svc, svc.store.generation(), 60_000);
+      await agentsSettled(svc, svc.store.generation(), loaded);
       const src = lab.vm('web1');
       const dst = lab.vm('app1');
       if (src.host === dst.host) throw new Error('web1 and app1 must be on different hosts');
@@ -75,8 +106,9 @@ export const dataplaneSuite: Suite = {
       const hosts = [...lab.hosts.keys()];
 
       const microseg = async () => {
+        const since = Date.now();
         await agents.start();
-        await waitRealized(svc, svc.store.generation(), 60_000);
+        await agentsSettled(svc, svc.store.generation(), since);
       };
       const normal = async () => {
         await agents.stop();
@@ -85,6 +117,8 @@ export const dataplaneSuite: Suite = {
           await lab.ofctl(h, 'add-flow', 'priority=0,actions=NORMAL');
         }
       };
+      // Connections that timed out or were refused, per burst: a healthy burst has none.
+      const failed: number[] = [];
       const connRate = async (): Promise<number> => {
         server = await daemon(dst.ns, process.execPath, [connrate, 'server', String(PORT)], /ready/);
         try {
@@ -95,6 +129,7 @@ export const dataplaneSuite: Suite = {
           const r = JSON.parse(out) as { connections: number; failed: number };
           if (r.connections === 0)
             throw new Error(`no connection web1 → app1:${PORT} went through (${r.failed} failed)`);
+          failed.push(r.failed);
           return r.connections / seconds;
         } finally {
           await stop(server);
@@ -127,7 +162,7 @@ export const dataplaneSuite: Suite = {
         conn.b.push(await connRate());
         tput.b.push(await throughput());
         ctx.log(
-          `dataplane: round ${r + 1}: ${conn.a[r].toFixed(0)} vs ${conn.b[r].toFixed(0)} connections/s, ${tput.a[r].toFixed(0)} vs ${tput.b[r].toFixed(0)} Mbit/s`,
+          `dataplane: round ${r + 1}: ${conn.a[r].toFixed(0)} vs ${conn.b[r].toFixed(0)} connections/s (failed ${failed.slice(-2).join(' vs ')}), ${tput.a[r].toFixed(0)} vs ${tput.b[r].toFixed(0)} Mbit/s`,
         );
       }
       // Back to the policy, so the lab ends as the service left it.

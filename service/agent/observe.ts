@@ -10,6 +10,8 @@
  * ovs-vswitchd's control socket, one OpenFlow flow-stats request for the counters:
  * reporter.ts ovsDumpers) and a walk over the host's conntrack table, so it runs at
  * its own, slower interval (`intervalMs`, default 5 s), not on every reconcile pass.
+ * A round that finds no connection and unchanged counters sends nothing (at most
+ * one such quiet report a minute), so an idle host costs the service no write.
  */
 import type { PolicySnapshot } from '../model/snapshot';
 import { ObservationReporter, ovsDumpers, type ObservationDecoder } from './reporter';
@@ -28,6 +30,8 @@ export interface ObservationHookOptions {
   intervalMs?: number;
   /** The decoder for the policy the bridge runs (service/agent/decode.ts: pipelineDecoder). */
   decoderFor: (snapshot: PolicySnapshot) => ObservationDecoder;
+  /** A round with nothing new sends nothing unless the last report is this old (reporter.ts; default 60 s). */
+  quietMs?: number;
 }
 
 export function observationAfterPass(
@@ -52,6 +56,7 @@ export function observationAfterPass(
           ...dumpers,
           decoder: async () => opts.decoderFor(await opts.link.fetchPolicy()),
           send,
+          quietMs: opts.quietMs,
         }),
       };
       reporters.set(host, r);

@@ -42,7 +42,14 @@ export interface ReporterOptions {
   send: (host: string, report: ObservationReportT) => Promise<void>;
   /** At most this many groups per report (the rest is summarized away; default 20000, the API's limit). */
   maxGroups?: number;
+  /**
+   * A round that finds no connection and the same counters as the last report sends nothing, unless the
+   * last report is this old (default QUIET_RESEND_MS): an idle host costs the service no write.
+   */
+  quietMs?: number;
 }
+
+export const QUIET_RESEND_MS = 60_000;
 
 const entryKey = (e: ConntrackEntry) =>
   `${e.zone}|${e.protocol}|${e.src}|${e.dst}|${e.sport}|${e.dport}|${e.icmp_type}|${e.mark}|${e.labels}`;
@@ -109,19 +116,28 @@ export function counterReport(counters: FlowCounter[], decoder: ObservationDecod
 
 export class ObservationReporter {
   private previous = new Set<string>();
+  private lastSent: { counters: string; at: number } | null = null;
 
   constructor(private readonly opts: ReporterOptions) {}
 
-  /** One observation round; returns how many groups were sent. */
-  async tick(): Promise<number> {
+  /** One observation round; returns how many groups were sent (null: nothing new, nothing sent). */
+  async tick(): Promise<number | null> {
     const decoder = await this.opts.decoder();
     const { entries } = parseConntrackDump(await this.opts.dumpConntrack());
     const grouped = groupConnections(entries, decoder, this.previous, this.opts.maxGroups);
     const report: ObservationReportT = { connections: grouped.connections };
     if (this.opts.dumpCounters) report.counters = counterReport(await this.opts.dumpCounters(), decoder);
+    const counters = JSON.stringify(report.counters ?? null);
+    const now = Date.now();
+    const quiet =
+      grouped.connections.length === 0 &&
+      this.lastSent?.counters === counters &&
+      now - this.lastSent.at < (this.opts.quietMs ?? QUIET_RESEND_MS);
+    if (quiet) return null;
     await this.opts.send(this.opts.host, report);
     // Only after a successful send: otherwise the next tick reports these as new again.
     this.previous = grouped.keys;
+    this.lastSent = { counters, at: now };
     return grouped.connections.length;
   }
 }

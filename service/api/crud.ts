@@ -92,6 +92,18 @@ export interface TypeBoxRequests extends FastifyTypeProvider {
   serializer: unknown;
 }
 
+/**
+ * The JSON of each object answered, made once by the route's own serializer (its response schema): the store
+ * answers the same object until a write replaces it (SQLite; PostgreSQL reads make a new one each time), and
+ * an answered object is never changed, so a GET of an unchanged object costs no serialization.
+ */
+const answered = new WeakMap<object, Buffer>();
+function answer(reply: FastifyReply, obj: object): FastifyReply {
+  let body = answered.get(obj);
+  if (!body) answered.set(obj, (body = Buffer.from(reply.serialize(obj) as string)));
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
 /** The routes of one kind. */
 function kindRoutes(untyped: FastifyInstance, kind: Kind): void {
   const app = untyped.withTypeProvider<TypeBoxRequests>();
@@ -125,7 +137,7 @@ function kindRoutes(untyped: FastifyInstance, kind: Kind): void {
   app.get(
     `${base}/:name`,
     { schema: { tags, summary: `Read a ${kind}`, params: NameParams, response: { 200: output, '4xx': ErrorSchema } } },
-    async (request, reply) => withEtag(reply, await store.get(kind, request.params.name)),
+    async (request, reply) => answer(reply, withEtag(reply, await store.get(kind, request.params.name))),
   );
 
   app.get(
@@ -138,7 +150,7 @@ function kindRoutes(untyped: FastifyInstance, kind: Kind): void {
         response: { 200: output, '4xx': ErrorSchema },
       },
     },
-    async (request, reply) => withEtag(reply, await store.getById(kind, request.params.id)),
+    async (request, reply) => answer(reply, withEtag(reply, await store.getById(kind, request.params.id))),
   );
 
   app.put(

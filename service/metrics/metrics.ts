@@ -22,6 +22,8 @@ export class ServiceMetrics {
   private readonly agentErrors: Counter<'host'>;
   private readonly ruleLogDrops: Counter<'sink'>;
   private readonly lastErrors = new Map<string, string | null>();
+  /** Route patterns, methods and statuses are bounded, so are these. */
+  private readonly requestLabels = new Map<string, { method: string; route: string; status_code: string }>();
 
   constructor(sources: MetricsSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -134,7 +136,11 @@ export class ServiceMetrics {
   }
 
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.requestSeconds.observe({ method, route, status_code: String(statusCode) }, seconds);
+    // One labels object per series, made once: this runs for every request.
+    const key = `${method} ${statusCode} ${route}`;
+    let labels = this.requestLabels.get(key);
+    if (!labels) this.requestLabels.set(key, (labels = { method, route, status_code: String(statusCode) }));
+    this.requestSeconds.observe(labels, seconds);
   }
 
   connectionsObserved(counts: Record<Verdict, number>): void {

@@ -7,20 +7,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceMetrics } from './metrics';
 
 export function registerMetricsRoutes(app: FastifyInstance, metrics: ServiceMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback hooks, not async ones: these run on every request, and an async hook costs a promise and a turn.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics') return;
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (route !== '/metrics') metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   // Standalone agents report status over HTTP: count their errors here (embedded ones through the agent link).
-  app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== '/v1/agents/hosts/:name/status') return;
-    const body = request.body as { last_error?: unknown } | undefined;
-    metrics.agentStatus(
-      (request.params as { name: string }).name,
-      typeof body?.last_error === 'string' ? body.last_error : null,
-    );
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.method === 'POST' && request.routeOptions.url === '/v1/agents/hosts/:name/status') {
+      const body = request.body as { last_error?: unknown } | undefined;
+      metrics.agentStatus(
+        (request.params as { name: string }).name,
+        typeof body?.last_error === 'string' ? body.last_error : null,
+      );
+    }
+    done();
   });
 
   app.get(

@@ -21,13 +21,15 @@
  * it becomes). A model reloaded because another process wrote is diffed
  * against the one held, so unchanged objects keep their identity there too.
  * Each host's view is served as a stream (`viewAnswer`): the whole view, or
- * what changed since the generation the agent holds, from a bounded log.
+ * what changed since the generation the agent holds, from a bounded log of
+ * the span's deltas for that host.
  */
 import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ormWriteTx, SqliteWrites, type WriteTx } from './write-tx';
 import { Value } from '@sinclair/typebox/value';
 import { KINDS, type Kind } from '../model/schemas';
 import { RULE_MODEL_KINDS, type PolicySnapshot, type RuleModelKind } from '../model/snapshot';
@@ -42,9 +44,9 @@ import {
 import { IndexedModel } from '../model/indexes';
 import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '../model/load-snapshot';
 import { Span, type SpanChange } from '../model/span';
-import { composeDeltas, diffViews, type ViewAnswer, type ViewDelta } from '../model/view-delta';
+import { composeDeltas, type ViewAnswer, type ViewDelta } from '../model/view-delta';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
-import { In, IsNull, Not } from 'typeorm';
+import { In } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
 import { createDataSource, isPostgresUrl } from './data-source';
 import { DomainError } from '../model/errors';
@@ -109,6 +111,10 @@ function toDomainError(errors: FieldError[]): DomainError {
   );
 }
 
+function metaOf(rows: Map<string, string>): Meta {
+  return { generation: Number(rows.get('generation') ?? 0) || 1, revision: Number(rows.get('revision') ?? 0) };
+}
+
 /** What a write did beyond its object. */
 export interface WriteOutcome {
   /** The policy generation after the write. */
@@ -145,10 +151,13 @@ interface Cache {
   snapshot: PolicySnapshot;
   span: Span;
 }
-/** One host's view as last served, and the deltas that led to it (oldest first). */
+/**
+ * One followed host's view: the span's deltas since its agent first asked (oldest first, at most
+ * VIEW_LOG_LENGTH), and the whole view as last served (built again only once the view moved).
+ */
 interface Feed {
-  view: PolicySnapshot;
   log: ViewDelta[];
+  full: PolicySnapshot | null;
 }
 const idsOf =
   (ruleIds: Map<string, number>): RuleIdOf =>
@@ -183,6 +192,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** PostgreSQL: hears the generations other processes commit. */
   private listener: GenerationListener | null = null;
   private readonly timeouts: DbTimeouts;
+  /** SQLite: the write statements, prepared once on the connection (write-tx.ts says why). */
+  private readonly sqlite: SqliteWrites | null;
   /** The observed-connection history (service/observations/flow-store.ts aggregates into it). */
   readonly flows: FlowTable;
 
@@ -193,10 +204,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     private readonly fileLock: SqliteFileLock | null,
   ) {
     super();
-    // Every waiting agent (a long poll) listens: hundreds are normal, not a leak.
-    this.setMaxListeners(0);
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
+    this.sqlite = this.postgres ? null : new SqliteWrites(ds);
     // Its own lock on PostgreSQL (observations do not wait for policy writes); the one connection's lock on SQLite.
     this.flows = new FlowTable(ds, this.postgres, this.postgres ? new ReadWriteLock() : this.lock);
     this.staleAfterMs = options.agentStaleAfterMs;
@@ -325,20 +335,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.read(async () => {
       const cache = await this.current();
       if (!cache.view.objects.host.has(host)) throw this.notFound('host', host);
-      const desired = cache.span.desiredGeneration(host);
+      const at = cache.span.desiredGeneration(host);
       let feed = this.feeds.get(host);
-      if (!feed) this.feeds.set(host, (feed = { view: cache.span.view(host), log: [] }));
-      else if (feed.view.generation !== desired) {
-        const view = cache.span.view(host);
-        feed.log.push(diffViews(feed.view, view));
-        if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
-        feed.view = view;
-      }
-      const at = feed.view.generation;
+      if (!feed) this.feeds.set(host, (feed = { log: [], full: null }));
       if (since === at) return { full: false, since, generation: at, upsert: {}, remove: {} };
       const from = since === null ? -1 : feed.log.findIndex((d) => d.since === since);
-      if (from < 0) return { full: true, view: feed.view };
-      return { full: false, ...feed.log.slice(from).reduce(composeDeltas) };
+      if (from >= 0) return { full: false, ...feed.log.slice(from).reduce(composeDeltas) };
+      if (feed.full?.generation !== at) feed.full = cache.span.view(host);
+      return { full: true, view: feed.full };
     });
   }
 
@@ -346,14 +350,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   create<K extends Kind>(kind: K, input: Bodies[K], options: WriteOptions = {}): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, body.name, 'create', options, async (em, model) => {
+    return this.write(kind, body.name, 'create', options, async (tx, model) => {
       if (model.objects[kind].has(body.name)) {
         throw new DomainError('already_exists', `${kind} "${body.name}" already exists`, 'name');
       }
       const errors = validateChange(kind, body, null, model);
       if (errors.length > 0) throw toDomainError(errors);
       const now = new Date().toISOString();
-      const rule_id = isRuleKind(kind) ? await this.allocateRuleId(em) : null;
+      const rule_id = isRuleKind(kind) ? await this.allocateRuleId(tx) : null;
       const row: ObjectRow = {
         id: randomUUID(),
         kind,
@@ -364,10 +368,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         updated_at: now,
         rule_id,
       };
-      await em.insert(ObjectEntity, row);
-      if (rule_id !== null) await em.update(ObjectEntity, { id: row.id }, { rule_id });
+      await tx.insertObject(row);
       // A report that raced a delete (another process) may have left a row: a new host starts unreported.
-      if (kind === 'host') await em.delete(HostStatusEntity, { host: body.name });
+      if (kind === 'host') await tx.deleteStatus(body.name);
       return { row, bump: true, before: null };
     });
   }
@@ -384,8 +387,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     options: WriteOptions = {},
   ): Promise<StoredObject> {
     const body = this.withDefaults(kind, input);
-    return this.write(kind, name, 'update', options, async (em, model) => {
-      const row = await em.findOne(ObjectEntity, { where: { kind, name } });
+    return this.write(kind, name, 'update', options, async (tx, model) => {
+      const row = await tx.findObject(kind, name);
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
       if (body.name !== name && model.objects[kind].has(body.name)) {
@@ -408,34 +411,30 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         updated_at: new Date().toISOString(),
       };
       // The version condition is a second guard: a stale writer loses instead of overwriting.
-      const result = await em
-        .createQueryBuilder()
-        .update(ObjectEntity)
-        .set({ name: updated.name, version: updated.version, body: updated.body, updated_at: updated.updated_at })
-        .where('id = :id AND version = :version', { id: row.id, version: row.version })
-        .execute();
-      if (result.affected === 0) throw this.staleVersion(kind, name, expectedVersion ?? row.version, row.version);
+      const { name: newName, version, body: text, updated_at } = updated;
+      if (!(await tx.updateObject(row.id, row.version, { name: newName, version, body: text, updated_at })))
+        throw this.staleVersion(kind, name, expectedVersion ?? row.version, row.version);
       if (kind === 'host' && body.name !== name) {
-        await em.delete(HostStatusEntity, { host: body.name });
-        await em.update(HostStatusEntity, { host: name }, { host: body.name });
+        await tx.deleteStatus(body.name);
+        await tx.renameStatus(name, body.name);
       }
       const also =
         body.name !== name && RENAMABLE.has(kind)
-          ? await this.renameReferences(em, model, kind as RenamableKind, name, body.name)
+          ? await this.renameReferences(tx, model, kind as RenamableKind, name, body.name)
           : [];
       return { row: updated, bump: enforced(before) !== enforced(body), before, also };
     });
   }
 
   async remove(kind: Kind, name: string, expectedVersion?: number, options: WriteOptions = {}): Promise<void> {
-    await this.write(kind, name, 'delete', options, async (em, model) => {
-      const row = await em.findOne(ObjectEntity, { where: { kind, name } });
+    await this.write(kind, name, 'delete', options, async (tx, model) => {
+      const row = await tx.findObject(kind, name);
       if (!row) throw this.notFound(kind, name);
       this.checkVersion(kind, row, expectedVersion);
       const errors = validateDelete(kind, name, model);
       if (errors.length > 0) throw toDomainError(errors);
-      await em.delete(ObjectEntity, { id: row.id });
-      if (kind === 'host') await em.delete(HostStatusEntity, { host: name });
+      await tx.deleteObject(row.id);
+      if (kind === 'host') await tx.deleteStatus(name);
       return { row: null, bump: true, before: JSON.parse(row.body) as AnyBody };
     });
   }
@@ -604,6 +603,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** The cache, brought up to the database's revision first if another process moved it. */
   private async current(): Promise<Cache> {
+    // SQLite: one process owns the file (sqlite-lock.ts), so once read the cache is the database.
+    if (this.sqlite && this.cache) return this.cache;
     const meta = await this.readMeta(this.ds.manager);
     if (!this.cache || this.cache.revision !== meta.revision) this.adopt(await this.readModel(this.ds.manager));
     this.noteMeta(meta);
@@ -656,21 +657,36 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (hosts.length) this.emit('views', meta.generation, hosts);
   }
 
-  /** Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`; the hosts they touch. */
+  /**
+   * Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`, and each followed view's
+   * delta into its feed; the hosts they touch.
+   */
   private applyChanges(cache: Cache, changes: SpanChange[], generation: number): string[] {
     let snapshot: PolicySnapshot = { ...cache.snapshot, generation };
     for (const c of changes) snapshot = withObject(snapshot, c.list, c.before?.name ?? null, c.after as never);
     cache.snapshot = snapshot;
-    return cache.span.apply(snapshot, changes);
+    const deltas = new Map<string, ViewDelta>();
+    const hosts = cache.span.apply(snapshot, changes, deltas);
+    for (const [host, delta] of deltas) {
+      const feed = this.feeds.get(host);
+      if (!feed) continue;
+      feed.log.push(delta);
+      if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
+    }
+    // A host gone takes its feed along: one made again under its name starts over.
+    for (const c of changes)
+      if (c.list === 'hosts' && c.before && !snapshot.hosts.some((h) => h.name === c.before!.name))
+        this.feeds.delete(c.before.name);
+    return hosts;
   }
 
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {
     return Value.Default(KINDS[kind].input, structuredClone(input)) as Bodies[K];
   }
 
-  /** Rewrites, in `em`'s transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
+  /** Rewrites, in the write's transaction, every object that refers to `from` of `kind` so that it refers to `to`. */
   private async renameReferences(
-    em: EntityManager,
+    tx: WriteTx,
     model: IndexedModel,
     kind: RenamableKind,
     from: string,
@@ -682,10 +698,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const userBody = (model.objects[user.kind] as Map<string, AnyBody>).get(user.name)!;
       const renamed = renameReferences(userBody, kind, from, to);
       if (!renamed) continue;
-      const row = await em.findOne(ObjectEntity, { where: { kind: user.kind, name: user.name } });
+      const row = await tx.findObject(user.kind, user.name);
       if (!row) continue;
       const updated: ObjectRow = { ...row, version: row.version + 1, body: JSON.stringify(renamed), updated_at: now };
-      await em.update(ObjectEntity, { id: row.id }, { version: updated.version, body: updated.body, updated_at: now });
+      // The meta lock serializes writers, so the version read above is still the row's.
+      await tx.updateObject(row.id, row.version, {
+        name: row.name,
+        version: updated.version,
+        body: updated.body,
+        updated_at: now,
+      });
       out.push({ kind: user.kind, row: updated });
     }
     return out;
@@ -696,23 +718,25 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     name: string,
     action: 'create' | 'update' | 'delete',
     options: WriteOptions,
-    apply: (em: EntityManager, model: IndexedModel) => Promise<Applied>,
+    apply: (tx: WriteTx, model: IndexedModel) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
     return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      const { row, meta, model, ruleIds, before, also } = await this.ds.transaction(async (em) => {
-        const locked = await this.lockMeta(em);
+      // SQLite: the model is read before the transaction opens (one process owns the file, so it stays current).
+      if (this.sqlite && !this.cache) await this.current();
+      const { row, meta, model, ruleIds, before, also } = await this.transaction(async (tx, em) => {
+        const locked = await this.lockMeta(tx, em);
         // Another process wrote since this one last read: start from the database, not the cache.
         if (!this.cache || this.cache.revision !== locked.revision) this.adopt(await this.readModel(em));
         const { view: model, ruleIds } = this.cache!;
-        const applied = await apply(em, model);
+        const applied = await apply(tx, model);
         const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
-        await em.update(MetaEntity, { key: 'revision' }, { value: String(meta.revision) });
+        await tx.setMeta('revision', String(meta.revision));
         if (applied.bump) {
-          await em.update(MetaEntity, { key: 'generation' }, { value: String(meta.generation) });
+          await tx.setMeta('generation', String(meta.generation));
           // Delivered to every listening process when, and only if, this commits.
-          if (this.postgres) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
+          if (em) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
         }
         // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
         this.checkStillWanted(options, null);
@@ -806,27 +830,40 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     this.emit('generation', meta.generation);
   }
 
+  /** SQLite: through the prepared statement (one connection: inside a write's transaction or not, the same). */
   private async readMeta(manager: EntityManager): Promise<Meta> {
-    const rows = await manager.find(MetaEntity);
-    const get = (key: string) => Number(rows.find((r) => r.key === key)?.value ?? 0);
-    return { generation: get('generation') || 1, revision: get('revision') };
+    const rows = this.sqlite
+      ? this.sqlite.metaNow()
+      : new Map((await manager.find(MetaEntity)).map((r) => [r.key, r.value]));
+    return metaOf(rows);
   }
 
-  /** Reads meta under a row lock, so writers of all processes queue here. */
-  private async lockMeta(em: EntityManager): Promise<Meta> {
-    if (this.postgres) {
+  /**
+   * Runs `task` in one transaction: PostgreSQL through TypeORM (`em` is its manager, for the row lock, the
+   * model and pg_notify); SQLite through the prepared statements (`em` null).
+   */
+  private transaction<T>(task: (tx: WriteTx, em: EntityManager | null) => Promise<T>): Promise<T> {
+    if (this.sqlite) return this.sqlite.transaction((tx) => task(tx, null));
+    return this.ds.transaction((em) => task(ormWriteTx(em), em));
+  }
+
+  /** Reads meta in a write; PostgreSQL under a row lock, so writers of all processes queue here. */
+  private async lockMeta(tx: WriteTx, em: EntityManager | null): Promise<Meta> {
+    if (em) {
       await em
         .createQueryBuilder(MetaEntity, 'm')
         .setLock('pessimistic_write')
         .where('m.key = :key', { key: 'revision' })
         .getOne();
     }
-    return this.readMeta(em);
+    return metaOf(await tx.meta());
   }
 
+  /** `manager` null: SQLite in a write, whose one connection the data source's own manager uses. */
   private async readModel(
-    manager: EntityManager,
+    manager: EntityManager | null,
   ): Promise<{ model: ModelIndex; ruleIds: Map<string, number>; meta: Meta }> {
+    manager ??= this.ds.manager;
     const meta = await this.readMeta(manager);
     const rows = await manager.find(ObjectEntity);
     const model = emptyModel();
@@ -842,20 +879,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    * The next rule id, inside a write (the meta lock serializes writers): ids count up and are never
    * handed out twice; only once all of them were used does one of a deleted rule come back.
    */
-  private async allocateRuleId(em: EntityManager): Promise<number> {
-    const next = Number((await em.findOne(MetaEntity, { where: { key: 'next_rule_id' } }))?.value ?? 1);
+  private async allocateRuleId(tx: WriteTx): Promise<number> {
+    const next = Number((await tx.meta()).get('next_rule_id') ?? 1);
     if (next <= MAX_RULE_ID) {
-      await em.update(MetaEntity, { key: 'next_rule_id' }, { value: String(next + 1) });
+      await tx.setMeta('next_rule_id', String(next + 1));
       return next;
     }
-    const used = await em.find(ObjectEntity, {
-      select: { rule_id: true },
-      where: { rule_id: Not(IsNull()) },
-      order: { rule_id: 'ASC' },
-    });
     let id = 1;
-    for (const r of used) {
-      if (r.rule_id !== id) break;
+    for (const used of await tx.usedRuleIds()) {
+      if (used !== id) break;
       id++;
     }
     if (id > MAX_RULE_ID) throw new Error('every rule id is in use');

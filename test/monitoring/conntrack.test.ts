@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConntrackDump, parseConntrackLine } from '../../service/agent/conntrack';
 import { OpenFlowFramer, parseFlowStats } from '../../service/agent/openflow';
-import { groupConnections, type ObservationDecoder } from '../../service/agent/reporter';
+import { groupConnections, ObservationReporter, type ObservationDecoder } from '../../service/agent/reporter';
+import type { ObservationReportT } from '../../service/model/observation';
 
 const fixture = (f: string) => readFileSync(join(__dirname, 'fixtures', f), 'utf8');
 
@@ -166,5 +167,44 @@ describe('grouping a dump for a report', () => {
     );
     expect(some.connections).toHaveLength(3);
     expect(some.skipped).toBe(3);
+  });
+});
+
+describe('a quiet round sends nothing', () => {
+  // The captured dumps stand for the bridge; what is tested is when the reporter sends.
+  const decoder: ObservationDecoder = {
+    connection: (e) => (e.mark === 0 ? null : { verdict: 'allow', rule: null, rule_kind: null }),
+    cookie: (c) => (c === 0x100n ? { rule: 'shop', rule_kind: 'application' } : null),
+  };
+  test('no connection and the same counters: nothing sent until they change, connections appear, or the last report is old', async () => {
+    let conntrack = '';
+    let counters = [{ cookie: '0x100', table: 1, packets: 5, bytes: 500 }];
+    const sent: ObservationReportT[] = [];
+    const make = (quietMs?: number) =>
+      new ObservationReporter({
+        host: 'hv1',
+        dumpConntrack: async () => conntrack,
+        dumpCounters: async () => counters,
+        decoder: () => decoder,
+        send: async (_h, r) => void sent.push(r),
+        quietMs,
+      });
+    const reporter = make();
+    expect(await reporter.tick()).toBe(0); // the first report always goes
+    expect(await reporter.tick()).toBeNull();
+    expect(sent).toHaveLength(1);
+    counters = [{ cookie: '0x100', table: 1, packets: 6, bytes: 600 }];
+    expect(await reporter.tick()).toBe(0);
+    expect(sent[1].counters).toEqual([
+      { cookie: '0x100', rule: 'shop', rule_kind: 'application', packets: 6, bytes: 600 },
+    ]);
+    conntrack = fixture('dump-conntrack-m-s.txt');
+    expect(await reporter.tick()).toBeGreaterThan(0);
+    expect(await reporter.tick()).toBeGreaterThan(0); // still active connections: reported
+    expect(sent).toHaveLength(4);
+    conntrack = '';
+    const resending = make(0);
+    await resending.tick();
+    expect(await resending.tick()).toBe(0); // the last report is "old" at once: sent again
   });
 });
