@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { NAME_PATTERN } from '../model/schemas';
 import type { PolicyStore } from '../store/store';
+import type { PolicySnapshot } from '../model/snapshot';
 import { AgentStatusReport } from '../model/host-status';
 import { snapshotForHost } from '../model/host-snapshot';
 
@@ -41,77 +42,118 @@ const ViewQuery = Type.Object({
   ),
 });
 
-/**
- * Resolves when one of the store's `views` events names `host`, after `seconds`, or on shutdown. Subscribed
- * at once: a change that lands while the caller reads the view still wakes it (`woken()`).
- */
-function watchHost(
-  store: PolicyStore,
-  host: string,
-  waiters: Set<() => void>,
-): { woken: () => boolean; wait: (seconds: number) => Promise<void>; stop: () => void } {
-  let woken = false;
-  let wake = () => undefined as void;
-  const listener = (_g: number, hosts: string[]) => {
-    if (!hosts.includes(host)) return;
-    woken = true;
-    wake();
-  };
-  store.on('views', listener);
-  const stop = () => {
-    store.off('views', listener);
-  };
-  return {
-    woken: () => woken,
-    stop,
-    wait: (seconds) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, seconds * 1000);
-        wake = done;
-        waiters.add(done);
-        if (woken) done();
-      }),
-  };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How many agents' long polls wait, for a view or a generation (status, tests). */
+    agentPollsWaiting(): number;
+  }
 }
 
-/** Resolves when the store's generation exceeds `after`, after `seconds`, or when `waiters` are woken (shutdown). */
-function waitForGeneration(
-  store: PolicyStore,
-  after: number,
-  seconds: number,
-  waiters: Set<() => void>,
-): Promise<void> {
-  if (store.generation() > after || seconds <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      off();
-      waiters.delete(done);
-      resolve();
+/** One waiting long poll: `woken` once a change reached it; `wait` resolves then, after `seconds`, or on shutdown. */
+interface Watch {
+  woken(): boolean;
+  wait(seconds: number): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * The long polls waiting: by host for the views, and for a generation. One listener on the store for each
+ * (not one per poll), which wakes only the polls of the hosts a change names: a change costs what it
+ * touches, however many agents wait.
+ */
+class Waiters {
+  private readonly byHost = new Map<string, Set<() => void>>();
+  private readonly forGeneration = new Set<(generation: number) => void>();
+  private readonly offViews: () => void;
+  private readonly offGeneration: () => void;
+
+  constructor(store: PolicyStore) {
+    const onViews = (_g: number, hosts: string[]) => {
+      for (const h of hosts) for (const wake of this.byHost.get(h) ?? []) wake();
     };
-    const off = store.onGeneration((g) => {
-      if (g > after) done();
+    store.on('views', onViews);
+    this.offViews = () => store.off('views', onViews);
+    this.offGeneration = store.onGeneration((g) => {
+      for (const wake of this.forGeneration) wake(g);
     });
-    const timer = setTimeout(done, seconds * 1000);
-    waiters.add(done);
-  });
+  }
+
+  /** Subscribed at once: a change that lands while the caller reads the view still wakes it (`woken()`). */
+  watch(host: string): Watch {
+    let woken = false;
+    let resolve: (() => void) | null = null;
+    let set = this.byHost.get(host);
+    if (!set) this.byHost.set(host, (set = new Set()));
+    const mine = set;
+    const wake = () => {
+      woken = true;
+      resolve?.();
+    };
+    mine.add(wake);
+    return {
+      woken: () => woken,
+      wait: (seconds) =>
+        new Promise<void>((done) => {
+          if (woken) return done();
+          const timer = setTimeout(() => resolve?.(), seconds * 1000);
+          resolve = () => {
+            clearTimeout(timer);
+            resolve = null;
+            done();
+          };
+        }),
+      stop: () => {
+        resolve?.();
+        mine.delete(wake);
+        if (mine.size === 0 && this.byHost.get(host) === mine) this.byHost.delete(host);
+      },
+    };
+  }
+
+  /** Resolves once the store's generation exceeds `after`, after `seconds`, or on shutdown. */
+  generation(store: PolicyStore, after: number, seconds: number): Promise<void> {
+    if (store.generation() > after || seconds <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.forGeneration.delete(wake);
+        resolve();
+      };
+      const wake = (g: number) => {
+        if (g > after) done();
+      };
+      const timer = setTimeout(done, seconds * 1000);
+      this.forGeneration.add(wake);
+    });
+  }
+
+  /** How many polls wait. */
+  size(): number {
+    let n = this.forGeneration.size;
+    for (const set of this.byHost.values()) n += set.size;
+    return n;
+  }
+
+  /** Shutdown: every poll answers at once (a close does not wait out their timeouts), and the store is let go. */
+  close(): void {
+    this.offViews();
+    this.offGeneration();
+    for (const set of this.byHost.values()) for (const wake of set) wake();
+    for (const wake of this.forGeneration) wake(Infinity);
+  }
 }
 
 export const agentsPlugin = fp(
   async (untyped) => {
     const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     const store = app.store;
-    // Pending long polls answer at once on close, so a shutdown does not wait out their timeouts.
-    const waiters = new Set<() => void>();
+    const waiters = new Waiters(store);
+    const serialized = new WeakMap<PolicySnapshot, string>();
+    app.decorate('agentPollsWaiting', () => waiters.size());
     let closing = false;
     app.addHook('preClose', async () => {
       closing = true;
-      for (const wake of [...waiters]) wake();
+      waiters.close();
     });
 
     app.get(
@@ -129,8 +171,7 @@ export const agentsPlugin = fp(
       },
       async (request, reply) => {
         const q = request.query;
-        if (q.after !== undefined)
-          await waitForGeneration(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)), waiters);
+        if (q.after !== undefined) await waiters.generation(store, Number(q.after), Math.min(60, Number(q.wait ?? 30)));
         const snapshot = await store.getSnapshot();
         // Answered while closing: the connection goes too, or close() would wait for it to idle out (keep-alive).
         if (closing) reply.header('connection', 'close');
@@ -157,7 +198,7 @@ export const agentsPlugin = fp(
         const host = request.params.name;
         const since = request.query.since === undefined ? null : Number(request.query.since);
         const seconds = Math.min(60, Number(request.query.wait ?? 0));
-        const watch = watchHost(store, host, waiters);
+        const watch = waiters.watch(host);
         try {
           let answer = await store.viewAnswer(host, since);
           const unchanged = !answer.full && answer.generation === since;
@@ -166,7 +207,11 @@ export const agentsPlugin = fp(
             if (watch.woken()) answer = await store.viewAnswer(host, since);
           }
           if (closing) reply.header('connection', 'close');
-          return answer;
+          if (!answer.full) return answer;
+          // The whole view is the one big answer: serialized once per view (the store keeps the object until it moves).
+          let text = serialized.get(answer.view);
+          if (text === undefined) serialized.set(answer.view, (text = JSON.stringify(answer)));
+          return reply.type('application/json; charset=utf-8').send(text);
         } finally {
           watch.stop();
         }

@@ -19,11 +19,16 @@
  * the rules present.
  *
  * Indexes keep the work of a change proportional to it: entities by host and
- * by category key=value, rules by the key=value pairs of their selectors, and
- * per rule the hosts whose entities its targets pick (counted, so an entity
- * leaving is one decrement). `apply` answers the hosts whose view may change:
- * an over-approximation that never misses one. A host's desired generation is
- * the last generation that touched its view.
+ * by category key=value, rules by the key=value pairs of their selectors, per
+ * rule the hosts whose entities its targets pick and the entities its
+ * selectors need (both counted, so an entity leaving is one decrement), and
+ * per host how many of its rules need each entity, category and group (the
+ * rules that concern every host counted once for all). So a view is never
+ * recomputed: a change patches the counts, and the objects whose count
+ * crosses zero for a host, with the changed objects themselves, are that
+ * host's delta (view-delta.ts). `apply` answers the hosts whose view may
+ * change (an over-approximation that never misses one) and each one's delta.
+ * A host's desired generation is the last generation that touched its view.
  */
 import { byName } from './verdicts';
 import { selectorMatches } from './match';
@@ -40,6 +45,7 @@ import type {
   SnapshotSharedServiceRule,
 } from './snapshot';
 import type { SnapshotList } from './load-snapshot';
+import type { ViewDelta } from './view-delta';
 
 export type RuleList = 'application_rules' | 'isolation_rules' | 'quarantine_rules' | 'shared_service_rules';
 export const RULE_LISTS: readonly RuleList[] = [
@@ -48,7 +54,8 @@ export const RULE_LISTS: readonly RuleList[] = [
   'quarantine_rules',
   'shared_service_rules',
 ];
-type AnyRule = SnapshotApplicationRule | SnapshotIsolationRule | SnapshotQuarantineRule | SnapshotSharedServiceRule;
+export type AnyRule =
+  SnapshotApplicationRule | SnapshotIsolationRule | SnapshotQuarantineRule | SnapshotSharedServiceRule;
 type Item = PolicySnapshot[SnapshotList][number];
 
 /** One changed object of the snapshot: its list, and the object before and after (null: created, deleted). */
@@ -58,9 +65,11 @@ export interface SpanChange {
   after: Item | null;
 }
 
-/** What the span needs of one rule. */
-interface RuleSpan {
+/** What the span needs of one rule: which hosts it concerns, what it brings into their views. */
+export interface RuleSpan {
   key: string;
+  list: RuleList;
+  name: string;
   /** Concerns every host. */
   everywhere: boolean;
   /** The hosts of the entities these pick are concerned. */
@@ -79,7 +88,7 @@ const ruleKey = (list: RuleList, name: string) => `${list}:${name}`;
 const isStrict = (e: SnapshotEntity) => e.categories[STRICT.category] === STRICT.value;
 const isRuleList = (list: SnapshotList): list is RuleList => (RULE_LISTS as readonly string[]).includes(list);
 
-function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
+export function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
   const needs: SelectorT[] = [];
   const all: SelectorT[] = [];
   const addressGroups = new Set<string>();
@@ -133,15 +142,41 @@ function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
   }
   all.push(...needs, ...targets);
   const categories = new Set(all.flatMap((s) => Object.keys(s.categories)));
-  return { key: ruleKey(list, rule.name), everywhere, targets, needs, all, categories, addressGroups, serviceGroups };
+  return {
+    key: ruleKey(list, rule.name),
+    list,
+    name: rule.name,
+    everywhere,
+    targets,
+    needs,
+    all,
+    categories,
+    addressGroups,
+    serviceGroups,
+  };
 }
 
 /** Hosts in a counted multiset: how many of a rule's target-picked entities each host carries. */
 type Counts = Map<string, number>;
+/** The lists whose membership is counted: entities, and the objects rules use by name. */
+type Counted = 'entities' | 'categories' | 'address_groups' | 'service_groups';
+const GROUPS = [
+  ['categories', 'categories'],
+  ['address_groups', 'addressGroups'],
+  ['service_groups', 'serviceGroups'],
+] as const;
+const countedLists = (): Record<Counted, Counts> => ({
+  entities: new Map(),
+  categories: new Map(),
+  address_groups: new Map(),
+  service_groups: new Map(),
+});
 
 export class Span {
-  private snapshot: PolicySnapshot;
+  private generation: number;
   private readonly entities = new Map<string, SnapshotEntity>();
+  /** Every other object by list and name (what a view's upserts carry). */
+  private readonly items = new Map<SnapshotList, Map<string, Item>>();
   private readonly byHost = new Map<string, Set<string>>();
   private readonly byPair = new Map<string, Set<string>>();
   private readonly strict = new Set<string>();
@@ -151,13 +186,29 @@ export class Span {
   private readonly ruleHosts = new Map<string, Counts>();
   private readonly hostRules = new Map<string, Set<string>>();
   private readonly everywhere = new Set<string>();
+  /** Per rule, the entities its `needs` pick; per entity, the rules that need it. */
+  private readonly needed = new Map<string, Set<string>>();
+  private readonly neededBy = new Map<string, Set<string>>();
+  /** How many rules concerning every host need each object. */
+  private readonly global = countedLists();
+  /** Per host, how many of the other rules concerning it need each object. */
+  private readonly perHost = new Map<string, Record<Counted, Counts>>();
   private readonly desired = new Map<string, number>();
   /** Other hosts' entities without their MAC, one copy per entity object (so views keep identities too). */
   private readonly stripped = new WeakMap<SnapshotEntity, SnapshotEntity>();
+  /**
+   * During `apply`: per host, per list, whether each object whose membership may have moved was in the view
+   * before (the first time it was seen). Null outside `apply`: building the span records nothing.
+   */
+  private marks: Map<string, Map<SnapshotList, Map<string, boolean>>> | null = null;
+  /** During one change's own mutation: its object, whose membership the change records itself. */
+  private own: { list: SnapshotList; names: (string | undefined)[] } | null = null;
 
   /** Every host starts at the snapshot's generation (nothing older is known). */
   constructor(snapshot: PolicySnapshot) {
-    this.snapshot = snapshot;
+    this.generation = snapshot.generation;
+    for (const list of ['categories', 'address_groups', 'service_groups', 'hosts', ...RULE_LISTS] as const)
+      this.items.set(list, new Map((snapshot[list] as Item[]).map((o) => [o.name, o])));
     for (const h of snapshot.hosts) this.desired.set(h.name, snapshot.generation);
     for (const e of snapshot.entities) this.addEntity(e);
     for (const list of RULE_LISTS) for (const r of snapshot[list]) this.addRule(list, r);
@@ -165,81 +216,120 @@ export class Span {
 
   /** The last generation that touched `host`'s view (the snapshot's generation for a host it never saw). */
   desiredGeneration(host: string): number {
-    return this.desired.get(host) ?? this.snapshot.generation;
+    return this.desired.get(host) ?? this.generation;
   }
 
   /**
-   * Moves to `next`, which is the current snapshot with `changes` applied; returns the hosts whose view
-   * they may change (sorted), whose desired generation becomes `next.generation`.
+   * Moves to `next`, which is the current snapshot with `changes` applied; returns the hosts whose view they
+   * may change (sorted), whose desired generation becomes `next.generation`. `deltas`, when given, gets each
+   * of those hosts' delta, from its previous desired generation to the new one (possibly empty).
    */
-  apply(next: PolicySnapshot, changes: SpanChange[]): string[] {
+  apply(next: PolicySnapshot, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
     const touched = new Set<string>();
+    const changed = new Set<string>();
     let all = false;
-    for (const c of changes) {
-      if (c.list === 'entities')
-        all = this.entityChange(c.before as SnapshotEntity | null, c.after as SnapshotEntity | null, touched) || all;
-      else if (isRuleList(c.list))
-        all = this.ruleChange(c.list, c.before as AnyRule | null, c.after as AnyRule | null, touched) || all;
-      else if (c.list === 'hosts') {
-        for (const h of [c.before, c.after] as (SnapshotHost | null)[]) if (h) touched.add(h.name);
-        if (c.before) this.desired.delete(c.before.name);
-      } else {
-        // A category, address group or service group: the hosts of every rule that uses it, by either name.
-        const names = new Set([c.before?.name, c.after?.name].filter((n): n is string => n !== undefined));
-        const field =
-          c.list === 'categories' ? 'categories' : c.list === 'address_groups' ? 'addressGroups' : 'serviceGroups';
-        for (const r of this.rules.values())
-          if ([...names].some((n) => r[field].has(n))) all = this.concerned(r, touched) || all;
+    this.marks = new Map();
+    try {
+      for (const c of changes) {
+        const ownBefore = c.before ? this.candidates(c.list, c.before.name) : [];
+        for (const h of ownBefore) this.mark(h, c.list, c.before!.name);
+        this.own = { list: c.list, names: [c.before?.name, c.after?.name] };
+        if (c.list === 'entities')
+          all = this.entityChange(c.before as SnapshotEntity | null, c.after as SnapshotEntity | null, touched) || all;
+        else if (isRuleList(c.list))
+          all = this.ruleChange(c.list, c.before as AnyRule | null, c.after as AnyRule | null, touched) || all;
+        else {
+          this.setItem(c.list, c.before, c.after);
+          if (c.list === 'hosts') {
+            for (const h of [c.before, c.after] as (SnapshotHost | null)[]) if (h) touched.add(h.name);
+            if (c.before) this.desired.delete(c.before.name);
+          } else {
+            // A category, address group or service group: the hosts of every rule that uses it, by either name.
+            const names = new Set([c.before?.name, c.after?.name].filter((n): n is string => n !== undefined));
+            const field =
+              c.list === 'categories' ? 'categories' : c.list === 'address_groups' ? 'addressGroups' : 'serviceGroups';
+            for (const r of this.rules.values())
+              if ([...names].some((n) => r[field].has(n))) all = this.concerned(r, touched) || all;
+          }
+        }
+        this.own = null;
+        if (c.after) {
+          changed.add(`${c.list}\0${c.after.name}`);
+          // Not marked yet: not in the view before (a new name), so the change may only add it.
+          for (const h of this.candidates(c.list, c.after.name)) this.mark(h, c.list, c.after.name, false);
+        }
       }
+      // The hosts as the changes left them (next's hosts), without a pass over them unless every one is touched.
+      const present = this.items.get('hosts')!;
+      const hosts = new Set(all ? [...touched, ...present.keys()] : touched);
+      const patches = new Map<string, Omit<ViewDelta, 'since' | 'generation'>>();
+      for (const [host, lists] of this.marks) {
+        const patch = present.has(host) ? this.deltaOf(host, lists, changed) : null;
+        // A host whose view moved is touched (the over-approximation above never misses one; this keeps it so).
+        if (patch) {
+          hosts.add(host);
+          patches.set(host, patch);
+        }
+      }
+      const out = [...hosts].filter((h) => present.has(h)).sort();
+      for (const h of out) {
+        const since = this.desiredGeneration(h);
+        deltas?.set(h, { since, generation: next.generation, upsert: {}, remove: {}, ...patches.get(h) });
+        this.desired.set(h, next.generation);
+      }
+      this.generation = next.generation;
+      return out;
+    } finally {
+      this.marks = null;
+      this.own = null;
     }
-    this.snapshot = next;
-    const hosts = all ? [...new Set([...touched, ...next.hosts.map((h) => h.name)])] : [...touched];
-    const present = new Set(next.hosts.map((h) => h.name));
-    const out = hosts.filter((h) => present.has(h)).sort();
-    for (const h of out) this.desired.set(h, next.generation);
-    for (const h of next.hosts) if (!this.desired.has(h.name)) this.desired.set(h.name, next.generation);
-    return out;
   }
 
   /** Host `host`'s view: a normalized PolicySnapshot the agent compiles as it would the whole one. */
   view(host: string): PolicySnapshot {
-    const s = this.snapshot;
-    const concerning = new Set([...this.everywhere, ...(this.hostRules.get(host) ?? [])]);
-    const names = new Set<string>([...(this.byHost.get(host) ?? []), ...this.strict]);
-    const categories = new Set<string>();
-    const addressGroups = new Set<string>();
-    const serviceGroups = new Set<string>();
-    for (const key of concerning) {
-      const r = this.rules.get(key)!;
-      for (const sel of r.needs) for (const e of this.pick(sel)) names.add(e.name);
-      for (const c of r.categories) categories.add(c);
-      for (const g of r.addressGroups) addressGroups.add(g);
-      for (const g of r.serviceGroups) serviceGroups.add(g);
-    }
+    const mine = this.perHost.get(host);
+    const names = new Set<string>([...(this.byHost.get(host) ?? []), ...this.strict, ...this.global.entities.keys()]);
+    for (const n of mine?.entities.keys() ?? []) names.add(n);
     const entities = [...names]
       .map((n) => this.entities.get(n)!)
       .sort(byName)
-      .map((e) => (e.host === host ? e : this.withoutMac(e)));
-    const rules = <R extends AnyRule>(list: RuleList, items: R[]) =>
-      items.filter((r) => concerning.has(ruleKey(list, r.name)));
+      .map((e) => this.asSeenBy(host, e));
+    const used = (list: Exclude<Counted, 'entities'>) => {
+      const out: Item[] = [];
+      for (const n of new Set([...this.global[list].keys(), ...(mine?.[list].keys() ?? [])])) {
+        const o = this.items.get(list)!.get(n);
+        if (o) out.push(o);
+      }
+      return out.sort(byName);
+    };
+    const concerning = [...this.everywhere, ...(this.hostRules.get(host) ?? [])];
+    const rules = <R extends AnyRule>(list: RuleList): R[] => {
+      const items = this.items.get(list)!;
+      const prefix = `${list}:`;
+      return concerning
+        .filter((k) => k.startsWith(prefix))
+        .map((k) => items.get(k.slice(prefix.length)) as R)
+        .sort(byName);
+    };
+    const own = this.items.get('hosts')!.get(host) as SnapshotHost | undefined;
     return {
       generation: this.desiredGeneration(host),
-      categories: s.categories.filter((c) => categories.has(c.name)),
-      address_groups: s.address_groups.filter((g) => addressGroups.has(g.name)),
-      service_groups: s.service_groups.filter((g) => serviceGroups.has(g.name)),
-      hosts: s.hosts.filter((h) => h.name === host),
+      categories: used('categories') as PolicySnapshot['categories'],
+      address_groups: used('address_groups') as PolicySnapshot['address_groups'],
+      service_groups: used('service_groups') as PolicySnapshot['service_groups'],
+      hosts: own ? [own] : [],
       entities,
-      application_rules: rules('application_rules', s.application_rules),
-      isolation_rules: rules('isolation_rules', s.isolation_rules),
-      quarantine_rules: rules('quarantine_rules', s.quarantine_rules),
-      shared_service_rules: rules('shared_service_rules', s.shared_service_rules),
+      application_rules: rules('application_rules'),
+      isolation_rules: rules('isolation_rules'),
+      quarantine_rules: rules('quarantine_rules'),
+      shared_service_rules: rules('shared_service_rules'),
     };
   }
 
   // ------------------------------------------------------------ internals
 
-  private withoutMac(e: SnapshotEntity): SnapshotEntity {
-    if (e.mac === undefined) return e;
+  private asSeenBy(host: string, e: SnapshotEntity): SnapshotEntity {
+    if (e.host === host || e.mac === undefined) return e;
     let s = this.stripped.get(e);
     if (!s) {
       const { mac: _mac, ...rest } = e;
@@ -247,6 +337,98 @@ export class Span {
       this.stripped.set(e, s);
     }
     return s;
+  }
+
+  private setItem(list: SnapshotList, before: Item | null, after: Item | null): void {
+    const items = this.items.get(list)!;
+    if (before) items.delete(before.name);
+    if (after) items.set(after.name, after);
+  }
+
+  /** Whether `host`'s view holds the object `name` of `list`, as the span stands. */
+  private inView(host: string, list: SnapshotList, name: string): boolean {
+    if (list === 'entities')
+      return (
+        this.entities.has(name) &&
+        (this.entities.get(name)!.host === host ||
+          this.strict.has(name) ||
+          this.global.entities.has(name) ||
+          this.perHost.get(host)?.entities.has(name) === true)
+      );
+    if (list === 'hosts') return name === host && this.items.get('hosts')!.has(name);
+    if (isRuleList(list)) {
+      const key = ruleKey(list, name);
+      return this.rules.has(key) && (this.everywhere.has(key) || this.hostRules.get(host)?.has(key) === true);
+    }
+    const l = list as Exclude<Counted, 'entities'>;
+    return this.items.get(l)!.has(name) && (this.global[l].has(name) || this.perHost.get(host)?.[l].has(name) === true);
+  }
+
+  /** The present hosts whose view may hold the object (a superset). */
+  private candidates(list: SnapshotList, name: string): Iterable<string> {
+    const hosts = this.items.get('hosts')!;
+    if (list === 'hosts') return [name];
+    if (list === 'entities') {
+      const e = this.entities.get(name);
+      if (!e) return [];
+      if (this.strict.has(name) || this.global.entities.has(name)) return hosts.keys();
+      const out = new Set([e.host]);
+      for (const r of this.neededBy.get(name) ?? []) for (const h of this.ruleHosts.get(r)?.keys() ?? []) out.add(h);
+      return out;
+    }
+    if (isRuleList(list)) {
+      const key = ruleKey(list, name);
+      return this.everywhere.has(key) ? hosts.keys() : [...(this.ruleHosts.get(key)?.keys() ?? [])];
+    }
+    return hosts.keys();
+  }
+
+  /**
+   * Notes, once per apply, whether `host`'s view held the object before its membership may move: `was` when the
+   * caller knows it, else as the span stands now. Nothing for a host that is not present, nor for the object of
+   * the change being made (which notes its own candidates before and after).
+   */
+  private mark(host: string, list: SnapshotList, name: string, was?: boolean): void {
+    if (!this.marks || !this.items.get('hosts')!.has(host)) return;
+    if (was === undefined && this.own?.list === list && this.own.names.includes(name)) return;
+    let lists = this.marks.get(host);
+    if (!lists) this.marks.set(host, (lists = new Map()));
+    let names = lists.get(list);
+    if (!names) lists.set(list, (names = new Map()));
+    if (!names.has(name)) names.set(name, was ?? this.inView(host, list, name));
+  }
+
+  private markAll(list: SnapshotList, name: string): void {
+    if (this.marks) for (const h of this.items.get('hosts')!.keys()) this.mark(h, list, name);
+  }
+
+  /** `host`'s delta from its marks: what entered or changed (upserted), what left (removed); null if nothing. */
+  private deltaOf(
+    host: string,
+    lists: Map<SnapshotList, Map<string, boolean>>,
+    changed: Set<string>,
+  ): Omit<ViewDelta, 'since' | 'generation'> | null {
+    const upsert: ViewDelta['upsert'] = {};
+    const remove: ViewDelta['remove'] = {};
+    let any = false;
+    for (const [list, names] of lists) {
+      const up: Item[] = [];
+      const gone: string[] = [];
+      for (const [name, was] of names) {
+        const now = this.inView(host, list, name);
+        if (now && (!was || changed.has(`${list}\0${name}`))) up.push(this.itemFor(host, list, name));
+        else if (!now && was) gone.push(name);
+      }
+      if (up.length) (upsert as Record<string, Item[]>)[list] = up.sort(byName);
+      if (gone.length) remove[list] = gone.sort();
+      any ||= up.length > 0 || gone.length > 0;
+    }
+    return any ? { upsert, remove } : null;
+  }
+
+  private itemFor(host: string, list: SnapshotList, name: string): Item {
+    if (list === 'entities') return this.asSeenBy(host, this.entities.get(name)!);
+    return this.items.get(list)!.get(name)!;
   }
 
   /** The entities `selector` picks, from the smallest key=value candidate set. */
@@ -305,20 +487,50 @@ export class Span {
     return all;
   }
 
-  private count(ruleKey: string, host: string, by: 1 | -1): void {
-    let counts = this.ruleHosts.get(ruleKey);
-    if (!counts) this.ruleHosts.set(ruleKey, (counts = new Map()));
+  /** Counts `n` more (or fewer) needs of the object for `host` (null: for every host). */
+  private need(host: string | null, list: Counted, name: string, by: 1 | -1): void {
+    let counts: Counts;
+    if (host === null) counts = this.global[list];
+    else {
+      let mine = this.perHost.get(host);
+      if (!mine) this.perHost.set(host, (mine = countedLists()));
+      counts = mine[list];
+    }
+    const n = (counts.get(name) ?? 0) + by;
+    // Crossing zero is when the object may enter or leave a view.
+    if (n === 0 || (n === 1 && by === 1)) {
+      if (host === null) this.markAll(list, name);
+      else this.mark(host, list, name);
+    }
+    if (n > 0) counts.set(name, n);
+    else counts.delete(name);
+  }
+
+  /** What a rule's concern brings into a view (null: every view), or takes out of it. */
+  private needsOf(r: RuleSpan, host: string | null, by: 1 | -1): void {
+    for (const n of this.needed.get(r.key) ?? []) this.need(host, 'entities', n, by);
+    for (const [list, field] of GROUPS) for (const n of r[field]) this.need(host, list, n, by);
+  }
+
+  private count(key: string, host: string, by: 1 | -1): void {
+    let counts = this.ruleHosts.get(key);
+    if (!counts) this.ruleHosts.set(key, (counts = new Map()));
     const n = (counts.get(host) ?? 0) + by;
+    const r = this.rules.get(key)!;
     if (n > 0) {
       counts.set(host, n);
       if (n === 1 && by === 1) {
+        this.mark(host, r.list, r.name);
         let rules = this.hostRules.get(host);
         if (!rules) this.hostRules.set(host, (rules = new Set()));
-        rules.add(ruleKey);
+        rules.add(key);
+        this.needsOf(r, host, 1);
       }
     } else {
+      this.mark(host, r.list, r.name);
       counts.delete(host);
-      this.hostRules.get(host)?.delete(ruleKey);
+      this.hostRules.get(host)?.delete(key);
+      this.needsOf(r, host, -1);
     }
   }
 
@@ -326,16 +538,40 @@ export class Span {
     return !r.everywhere && r.targets.some((s) => selectorMatches(s, e));
   }
 
+  private needsPick(r: RuleSpan, e: SnapshotEntity): boolean {
+    return r.needs.some((s) => selectorMatches(s, e));
+  }
+
+  /** `e` needed by `r` (or no longer): in the views `r` concerns. */
+  private neededFor(r: RuleSpan, e: string, by: 1 | -1): void {
+    if (by === 1) {
+      add(this.needed, r.key, e);
+      add(this.neededBy, e, r.key);
+    }
+    if (r.everywhere) this.need(null, 'entities', e, by);
+    else for (const h of this.ruleHosts.get(r.key)?.keys() ?? []) this.need(h, 'entities', e, by);
+    if (by === -1) {
+      remove(this.needed, r.key, e);
+      remove(this.neededBy, e, r.key);
+    }
+  }
+
   private addEntity(e: SnapshotEntity): void {
     this.entities.set(e.name, e);
     add(this.byHost, e.host, e.name);
     for (const [k, v] of Object.entries(e.categories)) add(this.byPair, pair(k, v), e.name);
     if (isStrict(e)) this.strict.add(e.name);
-    for (const r of this.rulesPicking(e)) if (this.targetsPick(r, e)) this.count(r.key, e.host, 1);
+    for (const r of this.rulesPicking(e)) {
+      if (this.needsPick(r, e)) this.neededFor(r, e.name, 1);
+      if (this.targetsPick(r, e)) this.count(r.key, e.host, 1);
+    }
   }
 
   private removeEntity(e: SnapshotEntity): void {
-    for (const r of this.rulesPicking(e)) if (this.targetsPick(r, e)) this.count(r.key, e.host, -1);
+    for (const r of this.rulesPicking(e)) {
+      if (this.targetsPick(r, e)) this.count(r.key, e.host, -1);
+      if (this.needsPick(r, e)) this.neededFor(r, e.name, -1);
+    }
     this.entities.delete(e.name);
     remove(this.byHost, e.host, e.name);
     for (const [k, v] of Object.entries(e.categories)) remove(this.byPair, pair(k, v), e.name);
@@ -351,9 +587,16 @@ export class Span {
   private addRule(list: RuleList, rule: AnyRule): RuleSpan {
     const r = ruleSpan(list, rule);
     this.rules.set(r.key, r);
+    this.items.get(list)!.set(rule.name, rule);
     for (const s of r.all) for (const p of Span.pairsOf(s)) add(this.rulesByPair, p, r.key);
-    if (r.everywhere) this.everywhere.add(r.key);
-    else {
+    const needed = new Set<string>();
+    for (const s of r.needs) for (const e of this.pick(s)) needed.add(e.name);
+    if (needed.size) this.needed.set(r.key, needed);
+    for (const n of needed) add(this.neededBy, n, r.key);
+    if (r.everywhere) {
+      this.everywhere.add(r.key);
+      this.needsOf(r, null, 1);
+    } else {
       const seen = new Set<string>();
       for (const s of r.targets)
         for (const e of this.pick(s)) {
@@ -370,10 +613,18 @@ export class Span {
     const r = this.rules.get(key);
     if (!r) return;
     for (const s of r.all) for (const p of Span.pairsOf(s)) remove(this.rulesByPair, p, key);
-    for (const h of this.ruleHosts.get(key)?.keys() ?? []) this.hostRules.get(h)?.delete(key);
+    if (r.everywhere) this.needsOf(r, null, -1);
+    for (const h of [...(this.ruleHosts.get(key)?.keys() ?? [])]) {
+      this.mark(h, list, rule.name);
+      this.hostRules.get(h)?.delete(key);
+      this.needsOf(r, h, -1);
+    }
+    for (const n of this.needed.get(key) ?? []) remove(this.neededBy, n, key);
+    this.needed.delete(key);
     this.ruleHosts.delete(key);
     this.everywhere.delete(key);
     this.rules.delete(key);
+    this.items.get(list)!.delete(rule.name);
   }
 }
 

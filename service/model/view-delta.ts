@@ -2,8 +2,9 @@
  * A host's view as a stream: the service answers an agent either with the
  * whole view or with what changed since the generation the agent holds
  * (objects upserted and removed, by list and name), and the agent applies
- * that to its copy. Both ends are copy-on-write: an object that did not
- * change keeps its identity. Pure.
+ * that to its copy. The deltas are the span's patches (span.ts), composed
+ * when an agent is several behind. Both ends are copy-on-write: an object
+ * that did not change keeps its identity. Pure.
  */
 import { byName } from './verdicts';
 import type { PolicySnapshot } from './snapshot';
@@ -22,20 +23,6 @@ export interface ViewDelta {
 
 /** What GET /v1/agents/hosts/:name/view answers. */
 export type ViewAnswer = { full: true; view: PolicySnapshot } | ({ full: false } & ViewDelta);
-
-/** What changed from `a` to `b`, by identity (unchanged objects are the same object on both sides). */
-export function diffViews(a: PolicySnapshot, b: PolicySnapshot): ViewDelta {
-  const delta: ViewDelta = { since: a.generation, generation: b.generation, upsert: {}, remove: {} };
-  for (const list of SNAPSHOT_LISTS) {
-    const was = new Map((a[list] as Item[]).map((o) => [o.name, o]));
-    const upsert = (b[list] as Item[]).filter((o) => was.get(o.name) !== o);
-    const now = new Set((b[list] as Item[]).map((o) => o.name));
-    const remove = [...was.keys()].filter((n) => !now.has(n));
-    if (upsert.length) delta.upsert[list] = upsert;
-    if (remove.length) delta.remove[list] = remove;
-  }
-  return delta;
-}
 
 /** `first` then `second` as one delta (`second.since` must be `first.generation`). */
 export function composeDeltas(first: ViewDelta, second: ViewDelta): ViewDelta {
@@ -66,12 +53,26 @@ export function applyDelta(view: PolicySnapshot, delta: ViewDelta): PolicySnapsh
     const upsert = delta.upsert[list] ?? [];
     const remove = delta.remove[list] ?? [];
     if (upsert.length === 0 && remove.length === 0) continue;
-    const items = new Map((view[list] as Item[]).map((o) => [o.name, o]));
-    for (const n of remove) items.delete(n);
-    for (const o of upsert) items.set(o.name, o);
-    (next as Record<SnapshotList, Item[]>)[list] = [...items.values()].sort(byName);
+    (next as Record<SnapshotList, Item[]>)[list] = merged(view[list] as Item[], upsert, new Set(remove));
   }
   return next;
+}
+
+/**
+ * `items` (sorted by name) with `gone` taken out and `upsert` put in, sorted: one pass over the list, so a
+ * small delta to a big view costs a copy, not a sort.
+ */
+function merged(items: readonly Item[], upsert: readonly Item[], gone: ReadonlySet<string>): Item[] {
+  const incoming = [...new Map(upsert.map((o) => [o.name, o])).values()].sort(byName);
+  const out: Item[] = [];
+  let j = 0;
+  for (const o of items) {
+    while (j < incoming.length && incoming[j].name < o.name) out.push(incoming[j++]);
+    if (j < incoming.length && incoming[j].name === o.name) out.push(incoming[j++]);
+    else if (!gone.has(o.name)) out.push(o);
+  }
+  while (j < incoming.length) out.push(incoming[j++]);
+  return out;
 }
 
 /** The view after an answer: the full one, or `current` with the delta applied. */

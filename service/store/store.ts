@@ -21,7 +21,8 @@
  * it becomes). A model reloaded because another process wrote is diffed
  * against the one held, so unchanged objects keep their identity there too.
  * Each host's view is served as a stream (`viewAnswer`): the whole view, or
- * what changed since the generation the agent holds, from a bounded log.
+ * what changed since the generation the agent holds, from a bounded log of
+ * the span's deltas for that host.
  */
 import { byName } from '../model/verdicts';
 import { isDeepStrictEqual } from 'node:util';
@@ -43,7 +44,7 @@ import {
 import { IndexedModel } from '../model/indexes';
 import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '../model/load-snapshot';
 import { Span, type SpanChange } from '../model/span';
-import { composeDeltas, diffViews, type ViewAnswer, type ViewDelta } from '../model/view-delta';
+import { composeDeltas, type ViewAnswer, type ViewDelta } from '../model/view-delta';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
 import { In } from 'typeorm';
 import { ObjectEntity, MetaEntity, HostStatusEntity, type ObjectRow } from './entities';
@@ -150,10 +151,13 @@ interface Cache {
   snapshot: PolicySnapshot;
   span: Span;
 }
-/** One host's view as last served, and the deltas that led to it (oldest first). */
+/**
+ * One followed host's view: the span's deltas since its agent first asked (oldest first, at most
+ * VIEW_LOG_LENGTH), and the whole view as last served (built again only once the view moved).
+ */
 interface Feed {
-  view: PolicySnapshot;
   log: ViewDelta[];
+  full: PolicySnapshot | null;
 }
 const idsOf =
   (ruleIds: Map<string, number>): RuleIdOf =>
@@ -200,8 +204,6 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     private readonly fileLock: SqliteFileLock | null,
   ) {
     super();
-    // Every waiting agent (a long poll) listens: hundreds are normal, not a leak.
-    this.setMaxListeners(0);
     this.timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
     this.postgres = isPostgresUrl(database);
     this.sqlite = this.postgres ? null : new SqliteWrites(ds);
@@ -333,20 +335,14 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.read(async () => {
       const cache = await this.current();
       if (!cache.view.objects.host.has(host)) throw this.notFound('host', host);
-      const desired = cache.span.desiredGeneration(host);
+      const at = cache.span.desiredGeneration(host);
       let feed = this.feeds.get(host);
-      if (!feed) this.feeds.set(host, (feed = { view: cache.span.view(host), log: [] }));
-      else if (feed.view.generation !== desired) {
-        const view = cache.span.view(host);
-        feed.log.push(diffViews(feed.view, view));
-        if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
-        feed.view = view;
-      }
-      const at = feed.view.generation;
+      if (!feed) this.feeds.set(host, (feed = { log: [], full: null }));
       if (since === at) return { full: false, since, generation: at, upsert: {}, remove: {} };
       const from = since === null ? -1 : feed.log.findIndex((d) => d.since === since);
-      if (from < 0) return { full: true, view: feed.view };
-      return { full: false, ...feed.log.slice(from).reduce(composeDeltas) };
+      if (from >= 0) return { full: false, ...feed.log.slice(from).reduce(composeDeltas) };
+      if (feed.full?.generation !== at) feed.full = cache.span.view(host);
+      return { full: true, view: feed.full };
     });
   }
 
@@ -661,12 +657,27 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (hosts.length) this.emit('views', meta.generation, hosts);
   }
 
-  /** Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`; the hosts they touch. */
+  /**
+   * Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`, and each followed view's
+   * delta into its feed; the hosts they touch.
+   */
   private applyChanges(cache: Cache, changes: SpanChange[], generation: number): string[] {
     let snapshot: PolicySnapshot = { ...cache.snapshot, generation };
     for (const c of changes) snapshot = withObject(snapshot, c.list, c.before?.name ?? null, c.after as never);
     cache.snapshot = snapshot;
-    return cache.span.apply(snapshot, changes);
+    const deltas = new Map<string, ViewDelta>();
+    const hosts = cache.span.apply(snapshot, changes, deltas);
+    for (const [host, delta] of deltas) {
+      const feed = this.feeds.get(host);
+      if (!feed) continue;
+      feed.log.push(delta);
+      if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
+    }
+    // A host gone takes its feed along: one made again under its name starts over.
+    for (const c of changes)
+      if (c.list === 'hosts' && c.before && !snapshot.hosts.some((h) => h.name === c.before!.name))
+        this.feeds.delete(c.before.name);
+    return hosts;
   }
 
   private withDefaults<K extends Kind>(kind: K, input: Bodies[K]): Bodies[K] {

@@ -7,6 +7,7 @@
  * view, marked as such.
  */
 import { startService, type TestService } from '../support/service';
+import { eventually } from '../../lab/eventually';
 import { applyDelta, type ViewAnswer } from '../../service/model/view-delta';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 
@@ -189,3 +190,51 @@ test('a resume point the service does not know gets the whole view, marked full;
   const unknown = await svc.api('GET', '/v1/agents/hosts/nowhere/view');
   expect([unknown.status, unknown.body.field]).toEqual([404, 'name']);
 });
+
+test('a dozen agents long-polling add no listener per poll (no MaxListenersExceededWarning); a change answers only the polls of its hosts', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const listeners = svc.store.listenerCount('views') + svc.store.listenerCount('generation');
+    const since = { wa: svc.store.desiredGeneration('wa'), wb: svc.store.desiredGeneration('wb') };
+    const answered: Record<'wa' | 'wb', number> = { wa: 0, wb: 0 };
+    const poll = (h: 'wa' | 'wb') =>
+      view(h, `?since=${since[h]}&wait=30`).then((r) => {
+        answered[h]++;
+        return r;
+      });
+    const polls = [...Array(7)].flatMap(() => [poll('wa'), poll('wb')]);
+    // The policy long poll too (GET /v1/agents/policy?after=…).
+    const policyPolls = [...Array(12)].map(() =>
+      svc.api('GET', `/v1/agents/policy?after=${svc.store.generation()}&wait=30`),
+    );
+    await eventually('the 26 long polls wait', () => svc.app.agentPollsWaiting() === 26, { timeoutMs: 20_000 });
+    expect(svc.store.listenerCount('views') + svc.store.listenerCount('generation')).toBe(listeners);
+    const change = await svc.api('PUT', '/v1/entities/a1', {
+      name: 'a1',
+      host: 'wa',
+      port: 'p1',
+      ips: ['10.9.0.21'],
+      categories: { App: 'web' },
+    });
+    expect(change.headers.get('microseg-affected-hosts')).toBe('wa');
+    await eventually("wa's 7 polls answer", () => answered.wa === 7, { timeoutMs: 20_000 });
+    for (const r of await Promise.all(policyPolls)) expect(r.body.generation).toBeGreaterThan(since.wa);
+    // wb's polls still wait: the change did not touch its view.
+    expect(answered.wb).toBe(0);
+    await svc.api('PUT', '/v1/entities/b1', {
+      name: 'b1',
+      host: 'wb',
+      port: 'p1',
+      ips: ['10.9.0.22'],
+      categories: { App: 'db' },
+    });
+    const answers = await Promise.all(polls);
+    for (const { answer } of answers) expect(answer.full).toBe(false);
+    expect(answered).toEqual({ wa: 7, wb: 7 });
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  } finally {
+    process.off('warning', onWarning);
+  }
+}, 60_000);
