@@ -46,17 +46,30 @@ const gone = (c: ChildProcess) =>
     ? `simulated-host process ${c.pid} exited (${c.signalCode ?? `status ${c.exitCode}`}; see its stderr above)`
     : null;
 
-/** Asks a simulated-host process for its hosts' state and heap. */
-function stats(child: ChildProcess): Promise<SimStats> {
+/** Asks a simulated-host process for its hosts' state and heap (one that is thrashing its heap may not answer). */
+function stats(child: ChildProcess, timeoutMs = 20_000): Promise<SimStats> {
   return new Promise((resolve, reject) => {
     const dead = gone(child);
     if (dead) return reject(new Error(dead));
-    const onExit = () => reject(new Error(gone(child) ?? `simulated-host process ${child.pid} exited`));
-    child.once('exit', onExit);
-    child.once('message', (m) => {
+    const done = () => {
+      clearTimeout(timer);
       child.off('exit', onExit);
+      child.off('message', onMessage);
+    };
+    const onExit = () => {
+      done();
+      reject(new Error(gone(child) ?? `simulated-host process ${child.pid} exited`));
+    };
+    const onMessage = (m: unknown) => {
+      done();
       resolve(m as SimStats);
-    });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`simulated-host process ${child.pid} did not answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.once('exit', onExit);
+    child.once('message', onMessage);
     child.send({ stats: true });
   });
 }
@@ -135,12 +148,19 @@ export const scaleSuite: Suite = {
           }),
         );
       }
-      // Of the processes still running (a process that ran out of heap is named in the notes).
+      // Of the processes that answer (one that exited or does not answer is named in the notes, with its RSS).
       const memory = async () => {
-        const sims = await Promise.all(
-          children.filter((c) => !gone(c)).map(async (c) => ({ rss: rssMb(c.pid!), st: await stats(c) })),
-        );
-        return { sims, service: rssMb('self'), gone: children.map(gone).filter((g): g is string => g !== null) };
+        const asked = await Promise.allSettled(children.map(stats));
+        const sims: { rss: { peak: number; now: number }; st: SimStats }[] = [];
+        const lost: string[] = [];
+        asked.forEach((a, i) => {
+          if (a.status === 'fulfilled') sims.push({ rss: rssMb(children[i].pid!), st: a.value });
+          else
+            lost.push(
+              `${(a.reason as Error).message}${gone(children[i]) ? '' : ` (peak ${rssMb(children[i].pid!).peak.toFixed(0)} MB)`}`,
+            );
+        });
+        return { sims, service: rssMb('self'), gone: lost };
       };
 
       // 1. The initial load: every host realizes the generation the service holds; what it cost, on each side.
