@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     let cap: NodeJS.Timeout | undefined;
     try {
       got = await Promise.race([
-        suite.run({ quick, log }),
+        suite.run({ quick, log, deadline: started + capMs }),
         new Promise<never>((_, reject) => {
           cap = setTimeout(() => reject(new Error(`did not finish within ${capMs / 60_000} min`)), capMs);
         }),

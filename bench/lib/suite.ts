@@ -6,6 +6,8 @@ export interface BenchContext {
   quick: boolean;
   /** Progress for humans, on stderr (stdout carries the figures). */
   log(msg: string): void;
+  /** Date.now() by which the suite must have handed over its figures (after that it is reported as not measured). */
+  deadline: number;
 }
 
 export interface FigureName {

@@ -1,7 +1,9 @@
 /**
  * One simulated host: the real HostAgent with the real HTTP link to the
  * service, on an in-memory bridge. Like `microseg-agent`, it follows its host's
- * view (long polls for deltas since its resume point) and runs a pass on each.
+ * view (long polls for deltas since its resume point), compiles incrementally as
+ * it does (service/agent/host-compile.ts) and runs a pass on each.
+ * `woken` counts the times its view moved (each a pass the service caused).
  */
 import { HostAgent } from '../../service/agent/host-agent';
 import { localCompiler } from '../../service/agent/host-compile';
@@ -12,6 +14,7 @@ import { MemoryDriver } from './memory-driver';
 export interface SimAgent {
   agent: HostAgent;
   driver: MemoryDriver;
+  readonly woken: number;
   stop(): Promise<void>;
 }
 
@@ -21,16 +24,27 @@ export function startSimAgent(o: {
   host: string;
   ports: HostPorts;
   intervalMs?: number;
+  timeoutMs?: number;
 }): SimAgent {
-  const link = httpLink({ services: [o.service], token: o.token, host: o.host, timeoutMs: 120_000 });
+  const link = httpLink({ services: [o.service], token: o.token, host: o.host, timeoutMs: o.timeoutMs ?? 120_000 });
   const driver = new MemoryDriver(o.ports);
   const agent = new HostAgent({ host: o.host, link, driver, compile: localCompiler(o.host), intervalMs: o.intervalMs });
   agent.start();
+  let woken = 0;
   // As microseg-agent does (service/agent/cli.ts): follow the host's view, a pass as soon as it moves.
-  const unwatch = link.watch(() => agent.poke(), { retryMs: o.intervalMs ?? 2000 });
+  const unwatch = link.watch(
+    () => {
+      woken++;
+      agent.poke();
+    },
+    { retryMs: o.intervalMs ?? 2000 },
+  );
   return {
     agent,
     driver,
+    get woken() {
+      return woken;
+    },
     async stop() {
       unwatch();
       await agent.stop();

@@ -1,82 +1,62 @@
 /**
  * A process of simulated hosts for the 1,000-host benchmark (suites/scale.ts
- * starts a few). Reads its hosts from the JSON file named by its argument (service,
- * intervalMs, concurrency, hosts[{ name, token, ports }]) and runs one real HostAgent
- * per host on an in-memory bridge, over the real HTTP link.
+ * starts a few). Reads its hosts from the JSON file named by its argument
+ * (service, intervalMs, hosts[{ name, token, ports }]) and runs one simulated
+ * host each (sim/agent.ts: the real HostAgent with its incremental compiler and
+ * HTTP link on an in-memory
+ * bridge), like `microseg-agent`: each follows its own view and reconciles
+ * every interval. It has no verifier and answers no traces (no bridge to trace).
  *
- * Like `microseg-agent`, each host follows its own view (the link's watch: long
- * polls for the deltas since its resume point), compiles incrementally as it
- * does (host-compile.ts) and reconciles every interval.
- * It has no verifier and answers no traces (no bridge to trace). One difference,
- * to keep one machine standing in for a thousand: at most `concurrency` passes
- * of this process run at once (a real host has its own CPU; here they share two
- * cores and one heap, and each pass holds the policy it fetched). SIGTERM ends
- * the process at once.
+ * Over IPC it answers `{ stats: true }` with what the suite cannot see from
+ * outside: per host the generation realized, the times its view moved (woken)
+ * and the flows its bridge holds, and this process's heap. SIGTERM ends the
+ * process at once.
  */
 import { readFileSync } from 'node:fs';
-import { HostAgent } from '../../service/agent/host-agent';
-import { localCompiler } from '../../service/agent/host-compile';
-import { httpLink } from '../../service/agent/http-link';
-import type { HostPorts, PolicyLink } from '../../service/agent/types';
-import { MemoryDriver } from './memory-driver';
+import { getHeapStatistics } from 'node:v8';
+import type { HostPorts } from '../../service/agent/types';
+import { startSimAgent } from './agent';
 
 interface SimConfig {
   service: string;
   intervalMs: number;
-  concurrency: number;
   /** Each host with its own agent token (agent tokens are bound to one host). */
   hosts: { name: string; token: string; ports: HostPorts }[];
 }
 
-/** A counting semaphore: a pass takes a slot when it fetches the policy and gives it back when it reports. */
-function limiter(slots: number): <L extends PolicyLink>(link: L) => L {
-  let free = slots;
-  const queue: (() => void)[] = [];
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else free++;
-  };
-  return <L extends PolicyLink>(link: L): L => {
-    let held = false;
-    return {
-      ...link,
-      async fetchPolicy() {
-        if (!held) {
-          if (free > 0) free--;
-          else await new Promise<void>((r) => queue.push(r));
-          held = true;
-        }
-        return link.fetchPolicy();
-      },
-      async reportStatus(host, status) {
-        try {
-          await link.reportStatus(host, status);
-        } finally {
-          if (held) {
-            held = false;
-            release();
-          }
-        }
-      },
-    };
-  };
+/** The answer to `{ stats: true }`. */
+export interface SimStats {
+  hosts: { name: string; realized: number | null; woken: number; flows: number }[];
+  heapUsedBytes: number;
+  heapLimitBytes: number;
 }
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
-const limited = limiter(config.concurrency);
-for (const h of config.hosts) {
-  const link = limited(httpLink({ services: [config.service], token: h.token, host: h.name, timeoutMs: 600_000 }));
-  const agent = new HostAgent({
+const sims = config.hosts.map((h) =>
+  startSimAgent({
+    service: config.service,
+    token: h.token,
     host: h.name,
-    link,
-    driver: new MemoryDriver(h.ports),
-    compile: localCompiler(h.name),
+    ports: h.ports,
     intervalMs: config.intervalMs,
-  });
-  agent.start();
-  // As microseg-agent does: follow the host's view (long polls with a resume point), a pass as soon as it moves.
-  link.watch(() => agent.poke(), { retryMs: config.intervalMs });
-}
-// In-memory bridges need no cleanup, and waiting for queued passes (a first one compiles its host whole) could take minutes.
+    timeoutMs: 600_000,
+  }),
+);
+process.on('message', (m: { stats?: true }) => {
+  if (!m.stats) return;
+  const heap = getHeapStatistics();
+  const stats: SimStats = {
+    hosts: sims.map((s) => ({
+      name: s.agent.host,
+      realized: s.agent.last?.realized_generation ?? null,
+      woken: s.woken,
+      flows: s.driver.size,
+    })),
+    heapUsedBytes: heap.used_heap_size,
+    heapLimitBytes: heap.heap_size_limit,
+  };
+  process.send!(stats);
+});
+// In-memory bridges need no cleanup, and waiting for passes in progress (each may be a whole compile) could take long.
 process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));

@@ -45,7 +45,20 @@ export function objectType(attributes: Record<string, Attribute>): CtyType {
   return T.object(Object.fromEntries(Object.entries(attributes).map(([k, a]) => [k, attributeType(a)])));
 }
 
+// Schemas are built once and never change; every value Terraform sends is decoded against their types.
+const attributeTypes = new WeakMap<Attribute, CtyType>();
+const schemaTypes = new WeakMap<Schema, CtyType>();
+
 export function attributeType(a: Attribute): CtyType {
+  let t = attributeTypes.get(a);
+  if (t === undefined) {
+    t = typeOfAttribute(a);
+    attributeTypes.set(a, t);
+  }
+  return t;
+}
+
+function typeOfAttribute(a: Attribute): CtyType {
   if (!a.nested) {
     if (!a.type) throw new Error('attribute needs a type or nested attributes');
     return a.type;
@@ -63,9 +76,16 @@ export function attributeType(a: Attribute): CtyType {
   }
 }
 
-export const schemaType = (s: Schema): CtyType => objectType(s.attributes);
+export function schemaType(s: Schema): CtyType {
+  let t = schemaTypes.get(s);
+  if (t === undefined) {
+    t = objectType(s.attributes);
+    schemaTypes.set(s, t);
+  }
+  return t;
+}
 
-/* tfplugin6.Schema as @grpc/proto-loader (keepCase, enums as strings) wants it. */
+/* tfplugin6.Schema as the plugin server (provider/plugin/serve.ts: field names as written, enums as names) takes it. */
 export interface ProtoAttribute {
   name: string;
   type: Buffer;

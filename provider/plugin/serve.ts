@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import * as protobuf from 'protobufjs';
 import { generatePluginCertificate } from './cert';
 import { checkMagicCookie, handshakeLine, HandshakeError, negotiateProtocolVersion } from './handshake';
 import type { Logger } from '../log';
@@ -23,16 +23,54 @@ export function protoDir(): string {
   throw new Error(`cannot find the plugin protocol files (${PROTO_FILES[0]}) beside ${__dirname}`);
 }
 
-export function loadProtocol(): grpc.GrpcObject {
-  const definition = protoLoader.loadSync(PROTO_FILES, {
-    includeDirs: [protoDir()],
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
+const SERVICES = ['tfplugin6.Provider', 'plugin.GRPCController', 'plugin.GRPCStdio', 'grpc.health.v1.Health'];
+
+/** Messages as plain objects: field names as in the .proto files, enums as names, every field present. */
+const AS_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+/** One service's methods for grpc-js, each message (de)serialized by protobufjs. */
+function methods(service: protobuf.Service): grpc.ServiceDefinition {
+  const codec = (type: protobuf.Type) => ({
+    serialize: (o: object) => Buffer.from(type.encode(type.fromObject(o)).finish()),
+    deserialize: (b: Buffer) => type.toObject(type.decode(b), AS_OBJECT),
   });
-  return grpc.loadPackageDefinition(definition);
+  return Object.fromEntries(
+    service.methodsArray.map((m) => {
+      const req = codec(m.resolvedRequestType!);
+      const res = codec(m.resolvedResponseType!);
+      const def: grpc.MethodDefinition<object, object> = {
+        path: `/${service.fullName.slice(1)}/${m.name}`,
+        requestStream: !!m.requestStream,
+        responseStream: !!m.responseStream,
+        requestSerialize: req.serialize,
+        requestDeserialize: req.deserialize,
+        responseSerialize: res.serialize,
+        responseDeserialize: res.deserialize,
+      };
+      return [m.name, def];
+    }),
+  );
+}
+
+/**
+ * The protocol's services by their full names (`proto.tfplugin6.Provider`…), each a grpc-js client
+ * constructor whose `service` the server adds. protobufjs directly rather than @grpc/proto-loader: the
+ * loader also builds reflection descriptors of every message, which cost the provider a third of its
+ * start-up, and Terraform starts it several times per plan.
+ */
+export function loadProtocol(): grpc.GrpcObject {
+  const dir = protoDir();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => path.join(dir, target); // google/protobuf/* come with protobufjs
+  root.loadSync(PROTO_FILES, { keepCase: true }).resolveAll();
+  const out: grpc.GrpcObject = {};
+  for (const name of SERVICES) {
+    const parts = name.split('.');
+    let at = out;
+    for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as grpc.GrpcObject;
+    at[parts[parts.length - 1]] = grpc.makeGenericClientConstructor(methods(root.lookupService(name)), name);
+  }
+  return out;
 }
 
 function unary(h: Handler, logger: Logger): grpc.handleUnaryCall<Record<string, unknown>, Record<string, unknown>> {
@@ -65,6 +103,7 @@ export async function startPluginServer(
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
     'grpc.max_send_message_length': 256 * 1024 * 1024,
+    'grpc.enable_channelz': 0, // per-call bookkeeping nobody reads: one process per Terraform walk
   });
   const stdioCalls: grpc.ServerWritableStream<unknown, unknown>[] = [];
 

@@ -20,4 +20,10 @@ export interface Ctx {
   unknownNames: Set<RefKind>;
   /** The service's objects as first looked up in this run ("kind/name" → a category's values, [] for others, null when absent). */
   server: Map<string, Promise<string[] | null>>;
+  /**
+   * How many observed connections the first impact answer of this process
+   * replayed (null: no answer yet, or that request failed). Zero means nothing
+   * was observed in the window, so no other change can alter a verdict.
+   */
+  impactReplayed: Promise<number | null> | null;
 }

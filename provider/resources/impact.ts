@@ -3,6 +3,11 @@
  * that can alter verdicts is sent to POST /v1/impact (one request per
  * changed resource); when observed connections would change verdict, a
  * warning on that resource lists them. Nothing here fails a plan.
+ *
+ * The first answer also says how many observed connections the window holds.
+ * When it is none, no change can alter a verdict of observed traffic, so the
+ * process's other changes are not sent (Terraform starts a provider process
+ * for each plan and each apply: the question is asked again each time).
  */
 import type { Kind } from '../../service/model/schemas';
 import { impactSummary, type ImpactResultT } from '../../service/model/impact';
@@ -45,9 +50,35 @@ export async function planImpact(
       : priorName === null
         ? { action: 'create', kind, body: planned.json }
         : { action: 'replace', kind, name: priorName, body: planned.json };
-  let result: ImpactResultT;
+  // While the first request of this process is out, the others wait for what it says about the window.
+  const first = ctx.impactReplayed;
+  if (first !== null && (await first) === 0) return [];
+  const asking = first === null ? ask(ctx, change) : null;
+  if (asking) ctx.impactReplayed = asking.then((r) => ('replayed' in r ? r.replayed : null));
+  const answer = await (asking ?? ask(ctx, change));
+  if (!('replayed' in answer)) {
+    if (asking) ctx.impactReplayed = null; // the next change asks instead
+    return answer.diagnostics;
+  }
+  const result = answer;
+  if (asking && result.replayed === 0)
+    ctx.logger.debug('no connection observed in the impact window: no other change of this process is sent', {
+      window_seconds: result.window.seconds,
+    });
+  const lines = impactSummary(result.flips, Date.now(), 10);
+  if (lines.length === 0) return [];
+  return [
+    warning(
+      'This change alters the verdict of observed connections',
+      `${lines.join('\n')}\n(connections observed in the last ${windowText(result.window.seconds)}; \`microseg impact\` on the saved plan judges all its changes together)`,
+    ),
+  ];
+}
+
+/** One change to POST /v1/impact: the answer, or what the plan says instead (nothing, or a warning). */
+async function ask(ctx: Ctx, change: Record<string, unknown>): Promise<ImpactResultT | { diagnostics: Diagnostic[] }> {
   try {
-    result = await ctx.client.request<ImpactResultT>(
+    return await ctx.client.request<ImpactResultT>(
       'POST',
       '/v1/impact',
       { changes: [change] },
@@ -58,23 +89,17 @@ export async function planImpact(
     // The service refused the change itself (it needs another change of this plan, such as a category
     // this plan creates, or is invalid): the plan's own checks and the apply speak about that.
     if (e instanceof ApiError && [400, 404, 409, 422].includes(e.status) && e.body.field?.startsWith('changes['))
-      return [];
-    ctx.logger.warn('impact on observed traffic not computed', { kind, error: (e as Error).message });
-    return [
-      warning(
-        'Impact on observed traffic not computed',
-        `The microseg service could not say which observed connections this change would affect: ${(e as Error).message}. The plan goes on without it.`,
-      ),
-    ];
+      return { diagnostics: [] };
+    ctx.logger.warn('impact on observed traffic not computed', { kind: change.kind, error: (e as Error).message });
+    return {
+      diagnostics: [
+        warning(
+          'Impact on observed traffic not computed',
+          `The microseg service could not say which observed connections this change would affect: ${(e as Error).message}. The plan goes on without it.`,
+        ),
+      ],
+    };
   }
-  const lines = impactSummary(result.flips, Date.now(), 10);
-  if (lines.length === 0) return [];
-  return [
-    warning(
-      'This change alters the verdict of observed connections',
-      `${lines.join('\n')}\n(connections observed in the last ${windowText(result.window.seconds)}; \`microseg impact\` on the saved plan judges all its changes together)`,
-    ),
-  ];
 }
 
 function windowText(seconds: number): string {

@@ -167,6 +167,7 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
         planned: { category: new Map(), address_group: new Map(), service_group: new Map() },
         unknownNames: new Set(),
         server: new Map(),
+        impactReplayed: null,
       };
     },
     resources: [

@@ -96,6 +96,8 @@ export class HostAgent {
   /** Set while the bridge holds `desired` (as of the last pass that programmed or checked it). */
   private programmed: { generation: number } | null = null;
   private desired: Desired | null = null;
+  /** Set when programming failed: the bridge is behind `desired` (not drift), until a pass programs it. */
+  private behind = false;
   private readonly compiler: HostFlowCompiler;
   private driftRepairs = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -322,11 +324,12 @@ export class HostAgent {
     }
     const desired = this.desired!;
     // Not knowing what changed counts as a change (and then nothing found differing is no drift).
-    const changed = !change.exact || change.added.length + change.removed.length > 0;
+    const changed = this.behind || !change.exact || change.added.length + change.removed.length > 0;
     if (!change.exact) full = true;
     const p = this.programmed;
     const realizedNow = (action: PassResult['action']) => {
       this.programmed = { generation: desired.generation };
+      this.behind = false;
       // Only a change of this bridge's flows can deny a connection (and the first realization: what
       // an earlier run left is unknown). A generation that leaves the flows as they were costs nothing.
       if (action !== 'none' || this.revokedFor === null)
@@ -387,6 +390,7 @@ export class HostAgent {
     } catch (e) {
       // What the bridge holds is unknown now: the next pass compares all of it.
       this.needFull = true;
+      this.behind = true;
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
     }
   }

@@ -4,7 +4,7 @@ import { compileBase } from './base';
 import { contextFor, type CompileContext } from './context';
 import { FlowSet } from './flow-set';
 import { hostView, type HostPorts } from './host-view';
-import { compileLayers } from './layers';
+import { compileLayers, type PieceCache } from './layers';
 
 export interface CompiledHost {
   host: string;
@@ -26,11 +26,14 @@ export function compileHost(
   return { host, generation: snapshot.generation, flows: compileFlowSet(ctx, host, ports).lines() };
 }
 
-/** The host's flows as a flow set (its own flows and the shared blocks), on `ctx`. */
-export function compileFlowSet(ctx: CompileContext, host: string, ports: HostPorts): FlowSet {
+/**
+ * The host's flows as a flow set (its own flows, the shared blocks, the rules' segments), on `ctx`; `cache`:
+ * the pieces of the host's previous compile to take again where they hold (HostCompiler).
+ */
+export function compileFlowSet(ctx: CompileContext, host: string, ports: HostPorts, cache?: PieceCache): FlowSet {
   const view = hostView(ctx, host, ports);
   const fs = new FlowSet();
   compileBase(fs, view);
-  compileLayers(fs, ctx, view);
+  compileLayers(fs, ctx, view, cache);
   return fs;
 }

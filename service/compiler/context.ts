@@ -195,6 +195,10 @@ export class CompileContext {
       if (m.list.length > 0 !== list.length > 0) this.invalidated.add(`e|${key}`);
     }
     for (const [key, entry] of this.memos) {
+      if (key.startsWith('targets|')) {
+        this.memos.set(key, { ...entry, value: (entry.value as Targets<never>).with(changes.map((c) => c.after)) });
+        continue;
+      }
       if (key.startsWith('lookup|')) {
         const patched = this.patchLookup(entry.value as FlowBlock, changes);
         if (patched) this.memos.set(key, { ...entry, value: patched });
@@ -226,7 +230,10 @@ export class CompileContext {
     return { ...block, flows, lines };
   }
 
-  /** Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot). */
+  /**
+   * Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot, or a piece
+   * of them); an enclosing `track` sees them too.
+   */
   track<T>(fn: () => T): { value: T; reads: Set<string> } {
     const outer = this.reads;
     const reads = new Set<string>();
@@ -235,7 +242,13 @@ export class CompileContext {
       return { value: fn(), reads };
     } finally {
       this.reads = outer;
+      if (outer) for (const key of reads) outer.add(key);
     }
+  }
+
+  /** Counts `reads` as read by the enclosing `track` (a piece of flows kept from before read them). */
+  noteReads(reads: Iterable<string>): void {
+    if (this.reads) for (const key of reads) this.reads.add(key);
   }
 
   private untracked<T>(fn: () => T): T {
@@ -322,20 +335,20 @@ export class CompileContext {
   }
 
   /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones). */
-  targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Map<SnapshotEntity, R[]> {
+  targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
     return this.memo(
       `targets|${layer}`,
       'entities',
       () => {
-        const out = new Map<SnapshotEntity, R[]>();
+        const base = new Map<SnapshotEntity, R[]>();
         for (const rule of sorted) {
           for (const e of this.selectorMembers(rule.target)) {
-            const list = out.get(e);
+            const list = base.get(e);
             if (list) list.push(rule);
-            else out.set(e, [rule]);
+            else base.set(e, [rule]);
           }
         }
-        return out;
+        return new Targets(sorted, base, new Map());
       },
       false,
     );
@@ -367,6 +380,34 @@ export class CompileContext {
       const ips = new Set(selectors.flatMap((s) => this.ipsOf(s)));
       return addressMatches(fields, addressSet(ips));
     });
+  }
+}
+
+/**
+ * Entity → the rules of one layer targeting it, in the layer's order. What targets an entity follows from its
+ * categories and the rules alone, so an entry never goes stale while the rules stay: a derived context only
+ * adds the changed entities' new objects (in a small overlay, folded into the base now and then).
+ */
+export class Targets<R extends { target: SelectorT }> {
+  constructor(
+    private readonly sorted: readonly R[],
+    private readonly base: ReadonlyMap<SnapshotEntity, R[]>,
+    private readonly overlay: ReadonlyMap<SnapshotEntity, R[]>,
+  ) {}
+
+  get(e: SnapshotEntity): R[] | undefined {
+    return this.overlay.get(e) ?? this.base.get(e);
+  }
+
+  /** The same with `entities` (new objects) looked up too. */
+  with(entities: readonly SnapshotEntity[]): Targets<R> {
+    const overlay = new Map(this.overlay);
+    for (const e of entities) {
+      const rules = this.sorted.filter((r) => selectorMatches(r.target, e));
+      if (rules.length > 0) overlay.set(e, rules);
+    }
+    if (overlay.size <= 256) return new Targets(this.sorted, this.base, overlay);
+    return new Targets(this.sorted, new Map([...this.base, ...overlay]), new Map());
   }
 }
 

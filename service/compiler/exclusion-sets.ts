@@ -40,16 +40,41 @@ interface ExcludingSet {
   except: string[];
 }
 
+/** One call of ExclusionSets.matches that went through the sets (it had exclusions), and its answer. */
+export interface SetCall {
+  fields: AddressFields;
+  include: string[];
+  except: string[];
+  all: boolean;
+  answer: string[];
+}
+
 export class ExclusionSets {
   private readonly sets = new Map<string, ExcludingSet>();
+  /** While set, the calls with exclusions are listed here (a piece of flows records what it asked). */
+  log?: SetCall[];
 
   /**
    * Matches for `include` (CIDRs, ranges, addresses; `all`: every address) minus `except`
    * on `fields`: either the difference as plain address matches, or one reg6 bit clause.
    */
   matches(fields: AddressFields, include: string[], except: string[], all = false): string[] {
+    if (except.length === 0) return addressMatches(fields, addressSet(include, except, all));
+    const answer = this.decide(fields, include, except, all);
+    this.log?.push({ fields, include, except, all, answer });
+    return answer;
+  }
+
+  /** Asks a piece's calls again in order: whether every answer is the one it got (its flows still hold). */
+  replay(calls: readonly SetCall[]): boolean {
+    return calls.every((c) => {
+      const answer = this.matches(c.fields, c.include, c.except, c.all);
+      return answer.length === c.answer.length && answer.every((m, i) => m === c.answer[i]);
+    });
+  }
+
+  private decide(fields: AddressFields, include: string[], except: string[], all: boolean): string[] {
     const difference = addressMatches(fields, addressSet(include, except, all));
-    if (except.length === 0) return difference;
     const inc = addressMatches(fields, addressSet(include, [], all));
     const exc = addressMatches(fields, addressSet(except));
     if (difference.length <= inc.length + exc.length) return difference;

@@ -26,7 +26,8 @@ const ADDRESS_FIELDS = new Set(['nw_src', 'nw_dst', 'ipv6_src', 'ipv6_dst', 'arp
  * is the bare address, so "10.0.0.3/32" and "10.0.0.3" are one key.
  */
 export function canonicalMatch(match: string): string {
-  if (!match.includes('/')) return match; // only a prefix length can be spelled two ways
+  // Only a host prefix can be spelled two ways.
+  if (!match.includes('/32') && !match.includes('/128')) return match;
   return match
     .split(',')
     .map((field) => {
@@ -43,11 +44,56 @@ export function canonicalMatch(match: string): string {
 /** Ends a deciding flow (its verdict loads and goto). */
 export type Decide = (f: FlowBuilder) => Flow;
 
+/** A conjunction a piece of flows took: its table, id and content (the id being its content's own hash). */
+export interface Conjunction {
+  table: number;
+  id: number;
+  content: string;
+}
+
 export class FlowSet {
   private readonly flows = new Map<string, Flow>();
   private readonly blocks: FlowBlock[] = [];
-  /** table → conjunction id → the conjunction's content (ids are unique per table). */
-  private readonly conjIds = new Map<number, Map<number, string>>();
+  private readonly segments: FlowBlock[] = [];
+  /** The conjunctions taken while set (null: one took another id than its hash, on a collision). */
+  private taken: Conjunction[] | null | undefined;
+
+  /** `conjIds`: table → conjunction id → the conjunction's content (ids are unique per table), shared by pieces. */
+  constructor(private readonly conjIds = new Map<number, Map<number, string>>()) {}
+
+  /**
+   * A flow set for a piece of this one (kept apart, added back with addSegment): it shares the conjunction
+   * ids; `record`: the conjunctions it takes are listed (`taken()`), so the piece can take them again.
+   */
+  piece(record: boolean): FlowSet {
+    const fs = new FlowSet(this.conjIds);
+    if (record) fs.taken = [];
+    return fs;
+  }
+
+  /** The conjunctions this piece took; null when one could not take its hash as id. */
+  conjunctions(): readonly Conjunction[] | null {
+    return this.taken ?? null;
+  }
+
+  /**
+   * Takes the ids a piece took before, as a whole compile would at this point: only when every one is free
+   * (then each is its content's hash, as conjunctionId would give). false: none taken.
+   */
+  claim(conjunctions: readonly Conjunction[]): boolean {
+    for (const c of conjunctions) if (this.conjIds.get(c.table)?.has(c.id)) return false;
+    for (const c of conjunctions) {
+      let ids = this.conjIds.get(c.table);
+      if (!ids) this.conjIds.set(c.table, (ids = new Map()));
+      ids.set(c.id, c.content);
+    }
+    return true;
+  }
+
+  /** Adds a piece's flows (sorted and rendered, e.g. `piece().parts().own`): they share no position with others. */
+  addSegment(segment: FlowBlock): void {
+    this.segments.push(segment);
+  }
 
   add(input: Flow): void {
     const match = canonicalMatch(input.match);
@@ -101,22 +147,25 @@ export class FlowSet {
     if (!ids) this.conjIds.set(table, (ids = new Map()));
     let h = 0x811c9dc5;
     for (let i = 0; i < content.length; i++) h = Math.imul(h ^ content.charCodeAt(i), 0x01000193);
-    let id = h >>> 0 || 1;
+    const hash = h >>> 0 || 1;
+    let id = hash;
     for (let seen = ids.get(id); seen !== undefined && seen !== content; seen = ids.get(id)) id = (id % 0xffffffff) + 1;
     ids.set(id, content);
+    if (this.taken) this.taken.push({ table, id, content });
+    if (id !== hash) this.taken = null;
     return id;
   }
 
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
   lines(): string[] {
-    const { own, blocks } = this.parts();
-    return blocks.length === 0 ? own.lines.slice() : mergeBlocks([own, ...blocks]);
+    const { own, blocks, segments } = this.parts();
+    return mergeLayout([own, ...blocks, ...segments]).lines;
   }
 
-  /** This set's own flows as one sorted block (not indexed), and the blocks added to it. */
-  parts(): { own: FlowBlock; blocks: readonly FlowBlock[] } {
+  /** This set's own flows as one sorted block (not indexed), the blocks and the segments added to it. */
+  parts(): { own: FlowBlock; blocks: readonly FlowBlock[]; segments: readonly FlowBlock[] } {
     const flows = [...this.flows.values()].sort(byPosition);
-    return { own: { flows, lines: flows.map(render), index: new Map() }, blocks: this.blocks };
+    return { own: { flows, lines: flows.map(render), index: new Map() }, blocks: this.blocks, segments: this.segments };
   }
 
   /**
@@ -145,36 +194,32 @@ export function flowBlock(input: Flow[]): FlowBlock {
   return { flows, lines: flows.map(render), index: new Map(flows.map((f, i) => [f.match, i])) };
 }
 
-/** The lines of sorted blocks merged by position, as FlowSet.lines() orders them. */
-export function mergeBlocks(sources: readonly FlowBlock[]): string[] {
-  return mergeLayout(sources).lines;
-}
-
 /**
- * mergeBlocks, and where each source after the first landed when each one fell whole between two flows of
- * the first (a PEER table's block always does: its table and priority are its own): `offsets[k - 1]` is the
- * position of `sources[k].lines[0]`, so a line of it can be replaced in place. null when they interleave.
+ * The lines of sorted blocks merged by position, as FlowSet.lines() orders them, and where each source after the first landed when each one fell whole between two flows of
+ * the others (a PEER table's block and a rule's segment always do: their table and priority are their own):
+ * `offsets[k - 1]` is the position of `sources[k].lines[0]`, so a line of it can be replaced in place. null
+ * when they interleave (then merged flow by flow).
  */
 export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; offsets: number[] | null } {
   const [own, ...blocks] = sources;
+  if (blocks.length === 0) return { lines: own.lines.slice(), offsets: [] };
+  const first = (k: number) => blocks[k].flows[0];
+  const last = (k: number) => blocks[k].flows[blocks[k].flows.length - 1];
   const at = blocks.map((b) => (b.flows.length === 0 ? -1 : insertionPoint(own.flows, b.flows[0])));
-  const order = blocks.map((_, k) => k).sort((a, b) => at[a] - at[b]);
-  const fits = blocks.every(
-    (b, k) =>
-      b.flows.length === 0 ||
-      at[k] >= own.flows.length ||
-      byPosition(b.flows[b.flows.length - 1], own.flows[at[k]]) < 0,
-  );
+  const order = blocks
+    .map((_, k) => k)
+    .filter((k) => at[k] >= 0)
+    .sort((a, b) => at[a] - at[b] || byPosition(first(a), first(b)));
   const apart = order.every((k, i) => {
-    const next = order[i + 1];
-    return next === undefined || blocks[k].flows.length === 0 || at[k] < at[next];
+    if (at[k] < own.flows.length && byPosition(last(k), own.flows[at[k]]) >= 0) return false;
+    const prev = order[i - 1];
+    return prev === undefined || at[prev] !== at[k] || byPosition(last(prev), first(k)) < 0;
   });
-  if (!fits || !apart) return { lines: mergeSlow(sources), offsets: null };
+  if (!apart) return { lines: mergeSlow(sources), offsets: null };
   const lines: string[] = [];
   const offsets = blocks.map(() => 0);
   let from = 0;
   for (const k of order) {
-    if (blocks[k].flows.length === 0) continue;
     for (let i = from; i < at[k]; i++) lines.push(own.lines[i]);
     from = at[k];
     offsets[k] = lines.length;
@@ -182,6 +227,27 @@ export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; o
   }
   for (let i = from; i < own.lines.length; i++) lines.push(own.lines[i]);
   return { lines, offsets };
+}
+
+/** The lines of sorted block `b` not in sorted block `a` and those of `a` not in `b`: one walk, by position. */
+export function sortedDifference(a: FlowBlock, b: FlowBlock): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  let [i, j] = [0, 0];
+  while (i < a.flows.length || j < b.flows.length) {
+    const order = i >= a.flows.length ? 1 : j >= b.flows.length ? -1 : byPosition(a.flows[i], b.flows[j]);
+    if (order < 0) removed.push(a.lines[i++]);
+    else if (order > 0) added.push(b.lines[j++]);
+    else {
+      if (a.lines[i] !== b.lines[j]) {
+        removed.push(a.lines[i]);
+        added.push(b.lines[j]);
+      }
+      i++;
+      j++;
+    }
+  }
+  return { added, removed };
 }
 
 /** The first position in sorted `flows` after `f`. */

@@ -10,17 +10,21 @@
  * Pure: no I/O; it remembers its last answer and the CompileContext it was computed on.
  *
  * When only entities changed since the last update (rules, groups and hosts the same objects), the context
- * is derived from the previous one (CompileContext.next), and a host none of whose entities changed and none
- * of whose inputs (the selectors it read) a changed entity falls in keeps its own flows: only the changed
- * entities' flows of the shared PEER tables are rewritten. Anything else recompiles the host whole. Pass
- * `context` (the same one to every host of a snapshot, e.g. `previousContext.next(snapshot)`) to share it.
+ * is derived from the previous one (CompileContext.next). A host none of whose entities changed and none of
+ * whose inputs (the selectors it read) a changed entity falls in keeps its own flows: only the changed
+ * entities' flows of the shared PEER tables are rewritten, in place. Otherwise the host compiles again, taking
+ * each rule's flows on each side (a piece: layers.ts) as they were when its local entities are the same
+ * objects on the same ports and the context dropped nothing it read: a changed entity recompiles the rules
+ * it is a member of, not the host. Anything else (rules, groups, ports changed) recompiles the host whole.
+ * Pass `context` (the same one to every host of a snapshot, e.g. `previousContext.next(snapshot)`) to share it.
  */
 import { ipVersion } from '../model/net';
 import type { PolicySnapshot } from '../model/snapshot';
 import { compileFlowSet } from './compile';
 import { CompileContext } from './context';
-import { mergeLayout, type FlowBlock } from './flow-set';
+import { mergeLayout, sortedDifference, type FlowBlock } from './flow-set';
 import type { HostPorts } from './host-view';
+import { StaleCache, type Piece } from './layers';
 
 export interface HostUpdate {
   generation: number;
@@ -35,17 +39,25 @@ interface Last {
   ports: string;
   ctx: CompileContext;
   reads: Set<string>;
+  /** The host's flows outside the pieces and PEER blocks, sorted. */
   own: FlowBlock;
   blocks: readonly FlowBlock[];
+  segments: readonly FlowBlock[];
+  pieces: ReadonlyMap<string, Piece>;
   flows: string[];
   /** Where each block's first line sits in `flows` (null: interleaved with the host's own flows). */
   offsets: number[] | null;
 }
 
+const NOTHING = new Map<string, Piece>();
+const NONE = new Set<string>();
+
 export class HostCompiler {
   private last?: Last;
   /** Whether the last update kept the host's own flows (for tests and the bench). */
   lastWasPatched = false;
+  /** How many rule pieces the last update took again as they were (for tests and the bench). */
+  lastKeptPieces = 0;
 
   constructor(readonly host: string) {}
 
@@ -59,19 +71,59 @@ export class HostCompiler {
     const ctx =
       context && context.source === snapshot ? context : last ? last.ctx.next(snapshot) : new CompileContext(snapshot);
     this.lastWasPatched = false;
+    this.lastKeptPieces = 0;
     if (last && key === last.ports && this.untouched(last, ctx)) {
       this.lastWasPatched = true;
       return this.patch(last, snapshot, ctx, key);
     }
-    const { value: fs, reads } = ctx.track(() => compileFlowSet(ctx, this.host, ports));
-    const { own, blocks } = fs.parts();
-    const { lines: flows, offsets } = mergeLayout([own, ...blocks]);
-    const before = new Set(last?.flows ?? []);
-    const now = new Set(flows);
-    const added = flows.filter((f) => !before.has(f));
-    const removed = (last?.flows ?? []).filter((f) => !now.has(f));
-    this.last = { snapshot, ports: key, ctx, reads, own, blocks, flows, offsets };
-    return { generation, flows, added, removed, changed: added.length + removed.length > 0 };
+    const derived = last && key === last.ports && ctx.parent === last.ctx ? last : undefined;
+    let next: Last;
+    try {
+      next = this.compile(snapshot, ctx, ports, key, derived);
+    } catch (e) {
+      if (!(e instanceof StaleCache)) throw e;
+      next = this.compile(snapshot, ctx, ports, key, undefined);
+    }
+    const { added, removed } = derived ? this.difference(derived, next, ctx) : wholeDifference(last?.flows, next.flows);
+    this.last = next;
+    return { generation, flows: next.flows, added, removed, changed: added.length + removed.length > 0 };
+  }
+
+  /** The host's flows on `ctx`, taking `previous`'s pieces where they hold. */
+  private compile(snapshot: PolicySnapshot, ctx: CompileContext, ports: HostPorts, key: string, previous?: Last): Last {
+    const cache = {
+      previous: previous?.pieces ?? NOTHING,
+      invalidated: previous ? ctx.invalidated : NONE,
+      next: new Map<string, Piece>(),
+    };
+    const { value: fs, reads } = ctx.track(() => compileFlowSet(ctx, this.host, ports, cache));
+    const { own, blocks, segments } = fs.parts();
+    const { lines: flows, offsets } = mergeLayout([own, ...blocks, ...segments]);
+    for (const [k, p] of cache.next) if (previous?.pieces.get(k) === p) this.lastKeptPieces++;
+    return { snapshot, ports: key, ctx, reads, own, blocks, segments, pieces: cache.next, flows, offsets };
+  }
+
+  /**
+   * What changed from `was` to `is` (same ports, `is` compiled on a context derived from `was`'s): the pieces
+   * taken again are the same lines; only the others, the host's own flows and the PEER blocks are compared.
+   */
+  private difference(was: Last, is: Last, ctx: CompileContext): { added: string[]; removed: string[] } {
+    const sameTables =
+      was.blocks.length === is.blocks.length &&
+      was.blocks.every((b, k) => b.source!.table === is.blocks[k].source!.table);
+    if (!sameTables) return wholeDifference(was.flows, is.flows);
+    const previous = new Set(was.segments);
+    const kept = new Set(is.segments.filter((s) => previous.has(s)));
+    // A position is either the host's own or a segment's: the two are compared apart.
+    const own = sortedDifference(was.own, is.own);
+    const before = was.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines);
+    const after = is.segments.filter((s) => !kept.has(s)).flatMap((s) => s.lines);
+    const pieces = wholeDifference(before, after);
+    const peer = peerDifference(was.blocks, is.blocks, ctx);
+    return {
+      added: [...own.added, ...pieces.added, ...peer.added],
+      removed: [...own.removed, ...pieces.removed, ...peer.removed],
+    };
   }
 
   /** `ctx` follows `last.ctx` by entity changes none of which is on this host or in what the host read. */
@@ -88,39 +140,55 @@ export class HostCompiler {
    */
   private patch(last: Last, snapshot: PolicySnapshot, ctx: CompileContext, ports: string): HostUpdate {
     const blocks = last.blocks.map((b) => ctx.peerLookup(b.source!.table, b.source!.fields));
-    const added: string[] = [];
-    const removed: string[] = [];
-    const replaced: [number, string][] = [];
-    let rebuilt = false;
-    blocks.forEach((b, k) => {
-      const old = last.blocks[k];
-      if (b === old) return;
-      if (b.index !== old.index) {
-        // Rebuilt, not patched (an address changed): compare the whole tables.
-        rebuilt = true;
-        const [was, is] = [new Set(old.lines), new Set(b.lines)];
-        added.push(...b.lines.filter((l) => !was.has(l)));
-        removed.push(...old.lines.filter((l) => !is.has(l)));
-        return;
-      }
-      const { fields } = b.source!;
-      for (const { after } of ctx.changes) {
-        for (const ip of after.ips) {
-          const i = b.index.get(ipVersion(ip) === 6 ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
-          if (i === undefined || old.lines[i] === b.lines[i]) continue;
-          removed.push(old.lines[i]);
-          added.push(b.lines[i]);
-          if (last.offsets) replaced.push([last.offsets[k] + i, b.lines[i]]);
-        }
-      }
-    });
+    const { added, removed, replaced, rebuilt } = peerDifference(last.blocks, blocks, ctx);
     let { flows, offsets } = last;
-    if (rebuilt || !offsets) ({ lines: flows, offsets } = mergeLayout([last.own, ...blocks]));
+    if (rebuilt || !offsets) ({ lines: flows, offsets } = mergeLayout([last.own, ...blocks, ...last.segments]));
     else if (replaced.length > 0) {
       flows = flows.slice(); // the previous answer stays as it was returned
-      for (const [at, line] of replaced) flows[at] = line;
+      for (const [k, i, line] of replaced) flows[offsets[k] + i] = line;
     }
     this.last = { ...last, snapshot, ports, ctx, blocks, flows, offsets };
     return { generation: snapshot.generation, flows, added, removed, changed: added.length + removed.length > 0 };
   }
+}
+
+/** The lines of `after` not in `before` and those of `before` not in `after`. */
+function wholeDifference(before: readonly string[] = [], after: readonly string[]) {
+  const [was, is] = [new Set(before), new Set(after)];
+  return { added: after.filter((f) => !was.has(f)), removed: before.filter((f) => !is.has(f)) };
+}
+
+/**
+ * The lines that differ between the PEER blocks `was` and `is` (the same tables, `is` from `ctx`): a block
+ * patched for the changed entities (same index) only at their addresses (`replaced`: block, line, new text),
+ * a rebuilt one whole.
+ */
+function peerDifference(was: readonly FlowBlock[], is: readonly FlowBlock[], ctx: CompileContext) {
+  const added: string[] = [];
+  const removed: string[] = [];
+  const replaced: [number, number, string][] = [];
+  let rebuilt = false;
+  is.forEach((b, k) => {
+    const old = was[k];
+    if (b === old) return;
+    if (b.index !== old.index) {
+      // Rebuilt, not patched (an address changed): compare the whole tables.
+      rebuilt = true;
+      const d = wholeDifference(old.lines, b.lines);
+      added.push(...d.added);
+      removed.push(...d.removed);
+      return;
+    }
+    const { fields } = b.source!;
+    for (const { after } of ctx.changes) {
+      for (const ip of after.ips) {
+        const i = b.index.get(ipVersion(ip) === 6 ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
+        if (i === undefined || old.lines[i] === b.lines[i]) continue;
+        removed.push(old.lines[i]);
+        added.push(b.lines[i]);
+        replaced.push([k, i, b.lines[i]]);
+      }
+    }
+  });
+  return { added, removed, replaced, rebuilt };
 }

@@ -18,8 +18,8 @@ import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
 import type { CompileContext } from './context';
-import { addressMatches, ExclusionSets, type AddressFields } from './exclusion-sets';
-import { flow, type Decide, type FlowSet } from './flow-set';
+import { addressMatches, ExclusionSets, type AddressFields, type SetCall } from './exclusion-sets';
+import { flow, type Conjunction, type Decide, type FlowBlock, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import { cookieFor, encodeMark, PRIORITY, REG_MATCH, TABLE, type Side } from './pipeline';
@@ -44,6 +44,97 @@ interface SideSpec {
   sets: ExclusionSets;
   /** Some clause of this side matches the peer's labels: the side looks its peer up (peer-labels.ts). */
   labels: boolean;
+  cache?: PieceCache;
+}
+
+/**
+ * A piece of a host's flows: one rule's on one side, at that rule's own table and priority (so it merges with
+ * no other flow), computed apart and kept by HostCompiler: its next compile takes it again as it was when
+ * its inputs (the rule, its priority, the local entities it compiles for and their ports) are the same
+ * objects and the context dropped none of the keys it read.
+ */
+export interface Piece {
+  inputs: readonly unknown[];
+  reads: ReadonlySet<string>;
+  segment: FlowBlock;
+  /** null: a conjunction of it took another id than its hash (a collision): never taken again. */
+  conjunctions: readonly Conjunction[] | null;
+  sets: readonly SetCall[];
+  labels: boolean;
+}
+
+/** The pieces of the host's previous compile, the memo keys the context dropped since, and this compile's. */
+export interface PieceCache {
+  previous: ReadonlyMap<string, Piece>;
+  invalidated: ReadonlySet<string>;
+  next: Map<string, Piece>;
+}
+
+/** A kept piece's excluding sets came out otherwise than before: the compile starts again without pieces. */
+export class StaleCache extends Error {}
+
+const sameInputs = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+function readsAny(reads: ReadonlySet<string>, keys: ReadonlySet<string>): boolean {
+  const [small, large] = reads.size < keys.size ? [reads, keys] : [keys, reads];
+  for (const k of small) if (large.has(k)) return true;
+  return false;
+}
+
+/** The members as inputs of a piece: each entity object and its port. */
+const memberInputs = (members: Present[]) => members.flatMap((m) => [m.entity, m.ofport]);
+
+/**
+ * `body`'s flows as a piece of `fs` (see Piece): the kept one when it still holds, else computed, and
+ * recorded in the side's cache (when there is one) for the next compile.
+ */
+function piece(
+  fs: FlowSet,
+  ctx: CompileContext,
+  spec: SideSpec,
+  key: string,
+  inputs: readonly unknown[],
+  body: (fs: FlowSet) => void,
+): void {
+  const cache = spec.cache;
+  if (!cache) {
+    const part = fs.piece(false);
+    body(part);
+    fs.addSegment(part.parts().own);
+    return;
+  }
+  const at = `${spec.side}|${key}`;
+  const old = cache.previous.get(at);
+  if (
+    old?.conjunctions &&
+    sameInputs(old.inputs, inputs) &&
+    !readsAny(old.reads, cache.invalidated) &&
+    fs.claim(old.conjunctions)
+  ) {
+    if (!spec.sets.replay(old.sets)) throw new StaleCache();
+    ctx.noteReads(old.reads);
+    if (old.labels) spec.labels = true;
+    fs.addSegment(old.segment);
+    cache.next.set(at, old);
+    return;
+  }
+  const part = fs.piece(true);
+  const sets: SetCall[] = [];
+  const [outerLog, outerLabels] = [spec.sets.log, spec.labels];
+  spec.sets.log = sets;
+  spec.labels = false;
+  let reads: Set<string>;
+  try {
+    ({ reads } = ctx.track(() => body(part)));
+  } finally {
+    spec.sets.log = outerLog;
+  }
+  const labels = spec.labels;
+  spec.labels = outerLabels || labels;
+  const segment = part.parts().own;
+  fs.addSegment(segment);
+  cache.next.set(at, { inputs, reads, segment, conjunctions: part.conjunctions(), sets, labels });
 }
 
 const SRC: AddressFields = { v4: 'nw_src', v6: 'ipv6_src' };
@@ -109,6 +200,15 @@ function peerSelectorMatches(ctx: CompileContext, spec: SideSpec, selectors: Sel
   return [...out].sort();
 }
 
+/** Memo key texts, once per object (snapshot objects are never changed, only replaced). */
+const peerKeys = new WeakMap<PeerT, string>();
+const serviceKeys = new WeakMap<object, string>();
+function keyOf<T extends object>(keys: WeakMap<T, string>, o: T, text: () => string): string {
+  let key = keys.get(o);
+  if (key === undefined) keys.set(o, (key = text()));
+  return key;
+}
+
 const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
@@ -127,7 +227,7 @@ function peerMatches(ctx: CompileContext, spec: SideSpec, fields: AddressFields,
   const labels = byLabel ? ctx.labels.selectorMatches(byLabel) : null;
   const labelled = labels !== null && ctx.nonEmpty(byLabel!);
   if (labelled) spec.labels = true;
-  const key = `peer|${fields.v4}|${labels ? `labels:${labelled}` : ''}|${JSON.stringify(peer)}`;
+  const key = `peer|${fields.v4}|${labels ? `labels:${labelled}` : ''}|${keyOf(peerKeys, peer, () => JSON.stringify(peer))}`;
   // By labels the answer depends on the members only through `labelled` (in the key).
   const deps = peer.categories && !labels ? [{ categories: peer.categories }] : [];
   return ctx.memo(key, deps, () => {
@@ -182,7 +282,7 @@ function entryServiceMatches(
   ctx: CompileContext,
   entry: { services: ServiceT[]; service_groups: string[] },
 ): string[] | null {
-  const key = `services|${JSON.stringify([entry.services, entry.service_groups])}`;
+  const key = `services|${keyOf(serviceKeys, entry, () => JSON.stringify([entry.services, entry.service_groups]))}`;
   return ctx.memo(key, [], () => listedServiceMatches(ctx, entry));
 }
 
@@ -206,6 +306,13 @@ interface TargetedRule {
   target: { categories: Record<string, string[]> };
 }
 
+/** What a targeted rule allows on one side. */
+interface Allowing {
+  allowAll: boolean;
+  entries: (SnapshotInbound | SnapshotOutbound)[];
+  intraGroup?: boolean;
+}
+
 /**
  * Quarantine and application layers: per local entity, the rules targeting it
  * of the deciding mode (apply if any, else monitor); allowing entries at the
@@ -219,7 +326,7 @@ function targetedLayer<R extends TargetedRule>(
   layer: Layer,
   table: number,
   rules: R[],
-  allowing: (rule: R) => { allowAll: boolean; entries: (SnapshotInbound | SnapshotOutbound)[]; intraGroup?: boolean },
+  allowing: (rule: R) => Allowing,
 ): void {
   const sorted = ctx.memo(`sorted|${layer}`, [], () => rules.slice().sort(byName));
   const targets = ctx.targetsOf(layer, sorted);
@@ -242,32 +349,58 @@ function targetedLayer<R extends TargetedRule>(
   sorted.forEach((rule, rank) => {
     const members = decided.get(rule);
     if (!members) return;
-    const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
-    const cookie = cookieFor(layer, id);
-    const allow = decides(spec, 'allow', layer, id);
-    const { allowAll, entries, intraGroup } = allowing(rule);
-    if (allowAll) {
-      fs.addProduct(table, priority, cookie, [entityMatches(spec, members)], allow);
-      return;
-    }
-    if (intraGroup) {
-      // Both ends in the target: allowed whatever the lists say.
-      const peers = peerSelectorMatches(ctx, spec, [rule.target]);
-      if (peers.length > 0) fs.addProduct(table, priority, cookie, [entityMatches(spec, members), peers], allow);
-    }
-    for (const entry of entries) {
-      // `from` of an outbound entry / `to` of an inbound one narrows the local side.
-      const narrow = spec.side === 'egress' ? (entry as SnapshotOutbound).from : (entry as SnapshotInbound).to;
-      const peer = spec.side === 'egress' ? (entry as SnapshotOutbound).to : (entry as SnapshotInbound).from;
-      const own = narrow ? members.filter((m) => selectorMatches(narrow, m.entity)) : members;
-      const peers = peerMatches(ctx, spec, spec.peer, peer);
-      const services = entryServiceMatches(ctx, entry);
-      if (own.length === 0 || peers?.length === 0 || services?.length === 0) continue;
-      const dims = [entityMatches(spec, own), peers, services].filter((d): d is string[] => d !== null);
-      fs.addProduct(table, priority, cookie, dims, allow);
-    }
+    piece(fs, ctx, spec, `${layer}|${rank}`, [rule, priority, ...memberInputs(members)], (fs) =>
+      targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
+    );
   });
+}
+
+/** One rule's allowing flows for its members (targetedLayer). */
+function targetedRule<R extends TargetedRule>(
+  fs: FlowSet,
+  ctx: CompileContext,
+  spec: SideSpec,
+  layer: Layer,
+  table: number,
+  rule: R,
+  priority: number,
+  members: Present[],
+  { allowAll, entries, intraGroup }: Allowing,
+): void {
+  const id = rule.id;
+  const cookie = cookieFor(layer, id);
+  const allow = decides(spec, 'allow', layer, id);
+  if (allowAll) {
+    fs.addProduct(table, priority, cookie, [entityMatches(spec, members)], allow);
+    return;
+  }
+  if (intraGroup) {
+    // Both ends in the target: allowed whatever the lists say.
+    const peers = peerSelectorMatches(ctx, spec, [rule.target]);
+    if (peers.length > 0) fs.addProduct(table, priority, cookie, [entityMatches(spec, members), peers], allow);
+  }
+  for (const entry of entries) {
+    // `from` of an outbound entry / `to` of an inbound one narrows the local side.
+    const narrow = spec.side === 'egress' ? (entry as SnapshotOutbound).from : (entry as SnapshotInbound).to;
+    const peer = spec.side === 'egress' ? (entry as SnapshotOutbound).to : (entry as SnapshotInbound).from;
+    const own = narrow ? members.filter((m) => selectorMatches(narrow, m.entity)) : members;
+    const peers = peerMatches(ctx, spec, spec.peer, peer);
+    const services = entryServiceMatches(ctx, entry);
+    if (own.length === 0 || peers?.length === 0 || services?.length === 0) continue;
+    const dims = [entityMatches(spec, own), peers, services].filter((d): d is string[] => d !== null);
+    fs.addProduct(table, priority, cookie, dims, allow);
+  }
+}
+
+/** The present entities the selector matches, once per compile (both sides ask): keyed by the list and selector. */
+const localCache = new WeakMap<Present[], Map<SelectorT, Present[]>>();
+function localMembers(present: Present[], selector: SelectorT): Present[] {
+  let bySelector = localCache.get(present);
+  if (!bySelector) localCache.set(present, (bySelector = new Map()));
+  let list = bySelector.get(selector);
+  if (!list) bySelector.set(selector, (list = present.filter((m) => selectorMatches(selector, m.entity))));
+  return list;
 }
 
 const isStrict = (e: SnapshotEntity) => e.categories[STRICT.category] === STRICT.value;
@@ -311,18 +444,16 @@ function sharedLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: 
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
-    const providers =
-      spec.side === 'egress'
-        ? ctx.memberMatches(DST, [rule.providers])
-        : entityMatches(
-            spec,
-            present.filter((m) => selectorMatches(rule.providers, m.entity)),
-          );
-    const services = entryServiceMatches(ctx, rule);
-    if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
-    const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
-    fs.addProduct(table, priority, cookieFor('shared_service', id), dims, decides(spec, 'allow', 'shared_service', id));
+    const local = spec.side === 'egress' ? [] : present.filter((m) => selectorMatches(rule.providers, m.entity));
+    piece(fs, ctx, spec, `shared|${rank}`, [rule, priority, ...memberInputs(local)], (fs) => {
+      const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
+      const providers = spec.side === 'egress' ? ctx.memberMatches(DST, [rule.providers]) : entityMatches(spec, local);
+      const services = entryServiceMatches(ctx, rule);
+      if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
+      const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
+      const allow = decides(spec, 'allow', 'shared_service', id);
+      fs.addProduct(table, priority, cookieFor('shared_service', id), dims, allow);
+    });
   });
 }
 
@@ -340,18 +471,29 @@ function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, presen
   rules.forEach((rule, rank) => {
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
-    const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
-    rule.groups.forEach((mine, i) => {
-      const own = present.filter((m) => selectorMatches(mine, m.entity));
-      if (own.length === 0) return;
-      const peers = peerSelectorMatches(
-        ctx,
-        spec,
-        rule.groups.filter((_, j) => j !== i),
-      );
-      if (peers.length === 0) return;
-      fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
-    });
+    const owns = rule.groups.map((mine) => localMembers(present, mine));
+    if (owns.every((own) => own.length === 0)) return;
+    piece(
+      fs,
+      ctx,
+      spec,
+      `isolation|${rank}`,
+      [rule, priority, ...owns.flatMap((own) => [own.length, ...memberInputs(own)])],
+      (fs) => {
+        const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
+        rule.groups.forEach((_, i) => {
+          const own = owns[i];
+          if (own.length === 0) return;
+          const peers = peerSelectorMatches(
+            ctx,
+            spec,
+            rule.groups.filter((_, j) => j !== i),
+          );
+          if (peers.length === 0) return;
+          fs.addProduct(table, priority, cookieFor('isolation', id), [entityMatches(spec, own), peers], actions);
+        });
+      },
+    );
   });
 }
 
@@ -367,13 +509,14 @@ function applicationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, pres
   fs.add(decides(spec, 'allow', 'default', 0)(flow(table, PRIORITY.TABLE_MISS, cookieFor('default', 0))));
 }
 
-export function compileLayers(fs: FlowSet, ctx: CompileContext, view: HostView): void {
+/** `cache`: the pieces of this host's previous compile to take again where they hold (HostCompiler). */
+export function compileLayers(fs: FlowSet, ctx: CompileContext, view: HostView, cache?: PieceCache): void {
   const onBridge = view.local.filter((m): m is Present => m.ofport !== null);
   // A Strict entity's traffic never gets past quarantine: no other layer needs flows for it.
   const strict = onBridge.filter((m) => isStrict(m.entity));
   const present = onBridge.filter((m) => !isStrict(m.entity));
   for (const base of SIDES) {
-    const spec: SideSpec = { ...base, sets: new ExclusionSets(), labels: false };
+    const spec: SideSpec = { ...base, sets: new ExclusionSets(), labels: false, cache };
     quarantineLayer(fs, ctx, spec, present, strict);
     sharedLayer(fs, ctx, spec, present);
     isolationLayer(fs, ctx, spec, present);

@@ -24,10 +24,12 @@ export interface Packet {
 
 export function selectorMatches(selector: SelectorT, entity: SnapshotEntity | null): boolean {
   if (!entity) return false;
-  return Object.entries(selector.categories).every(([key, values]) => {
+  // A plain loop: the compiler asks this for every local entity of every rule.
+  for (const key in selector.categories) {
     const value = entity.categories[key];
-    return value !== undefined && values.includes(value);
-  });
+    if (value === undefined || !selector.categories[key].includes(value)) return false;
+  }
+  return true;
 }
 
 /** The IP lies in one of the CIDRs or ranges. */

@@ -2,7 +2,7 @@
  * `npm run bench -- --quick --json` is well formed: one JSON object per line,
  * { name, value, unit, baseline, ratio, target, ok, note }, every figure the
  * benchmarks issue names (plus the scale issue's API p99 while agents compile,
- * the idle download and the 1,000-host change on the hosts it touches) exactly once, and a consistent ratio. The figures
+ * the idle download, and the 1,000-host initial load, woken hosts and memory) exactly once, and a consistent ratio. The figures
  * themselves are never checked (they are what the bench measures). This runs
  * the real quick bench (OVS, lab, terraform, simulated hosts: a few minutes).
  */
@@ -34,7 +34,9 @@ const NAMES = [
   'dataplane_conn_ratio',
   'dataplane_throughput_ratio',
   'scale_1000_hosts_realization_ms',
-  'scale_1000_hosts_touched_ms',
+  'scale_1000_hosts_initial_load_ms',
+  'scale_1000_hosts_untouched_woken',
+  'scale_1000_hosts_sim_rss_mb',
 ];
 
 function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {

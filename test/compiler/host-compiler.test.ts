@@ -47,6 +47,7 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
   let updates = 0;
   let changed = 0;
   let patched = 0;
+  let pieces = 0;
   for (const [i, first] of policies.entries()) {
     const compilers = new Map(first.hosts.map((h) => [h.name, new HostCompiler(h.name)]));
     const previous = new Map<string, string[]>();
@@ -76,10 +77,14 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
         updates++;
         if (update.changed) changed++;
         if (hc.lastWasPatched) patched++;
+        if (hc.lastKeptPieces > 0) pieces++;
       }
     }
   }
-  console.log(`${updates} incremental updates checked against full compiles (${changed} changed, ${patched} patched)`);
+  console.log(
+    `${updates} incremental updates checked against full compiles (${changed} changed, ${patched} patched, ${pieces} recompiled taking rule pieces again)`,
+  );
   expect(changed).toBeGreaterThan(0);
   expect(patched).toBeGreaterThan(0); // the derived path was exercised, not only whole recompiles
+  expect(pieces).toBeGreaterThan(0); // and the recompile of a touched host that keeps its untouched rules' flows
 });

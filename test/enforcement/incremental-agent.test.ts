@@ -3,8 +3,9 @@
  * embedded agents run), against a real ovs-vswitchd (dummy datapath): a change
  * (one rule, then one peer entity) is programmed as exactly the flows that
  * changed, by one ovs-ofctl, and leaves the bridge as a fresh full compile
- * loaded whole would; a compile error or a dead worker keeps the flows last
- * programmed and reports why, and the next good compile realizes.
+ * loaded whole would; a compile error, a dead worker or a refused bundle keeps
+ * the flows last programmed and reports why (no drift), and the next good
+ * compile realizes.
  */
 import type { Worker } from 'node:worker_threads';
 import { HostAgent } from '../../service/agent/host-agent';
@@ -177,19 +178,24 @@ describe('incremental realization', () => {
     }
   });
 
-  test('a compile error or a dead worker keeps the flows last programmed and says why; the next good compile realizes', async () => {
+  test('a compile error, a dead worker or a refused bundle keeps the flows last programmed and says why; the next good compile realizes', async () => {
     const driver = new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
     const link = new MemoryLink({ ...first, generation: 10 });
     const inner = pool.forHost(HOST);
     let killWorker = false;
+    let inject: string | null = null;
     const compile: HostFlowCompiler = {
-      update(snapshot, p, restart) {
+      async update(snapshot, p, restart) {
         if (killWorker) {
           killWorker = false;
           // The worker dies with the update on its way to it.
           for (const { worker } of (pool as unknown as { slots: { worker: Worker }[] }).slots) void worker.terminate();
         }
-        return inner.update(snapshot, p, restart);
+        const u = await inner.update(snapshot, p, restart);
+        if (!inject) return u;
+        const added = [...u.added, inject];
+        inject = null;
+        return { ...u, added, count: u.count + 1 };
       },
       close: () => inner.close(),
     };
@@ -210,6 +216,7 @@ describe('incremental realization', () => {
     expect(await dump(ovs)).toEqual(kept);
 
     const good = { ...first, generation: 12, entities: first.entities.filter((e) => e.name !== 'e5') };
+    const byPort = { ...good, generation: 14, entities: good.entities.filter((e) => e.name !== 'e9') };
     link.snap = good;
     killWorker = true;
     agent.poke();
@@ -226,5 +233,28 @@ describe('incremental realization', () => {
     });
     expect(agent.last?.last_error).toBeNull();
     await expectFreshCompile(good);
+
+    // A bundle the bridge refuses (an answer carrying a line ovs-ofctl rejects): atomic, so the bridge keeps
+    // generation 12 and says why; that is no drift. The next answer, out of step with the bad one, is
+    // compiled again whole and realized.
+    inject = 'table=0,priority=7,actions=no_such_action';
+    link.snap = { ...good, generation: 13 };
+    agent.poke();
+    await eventually(
+      'the refused bundle reported',
+      () => /cannot program the bridge/.test(agent.last?.last_error ?? ''),
+      {
+        timeoutMs: margin(2000),
+      },
+    );
+    expect(agent.last).toMatchObject({ action: 'error', reachable: true, realized_generation: 12 });
+    await expectFreshCompile(good);
+    link.snap = { ...byPort, generation: 14 };
+    agent.poke();
+    await eventually('generation 14 realized', () => agent.last?.realized_generation === 14, {
+      timeoutMs: margin(5000),
+    });
+    expect(agent.last).toMatchObject({ last_error: null, drift_repairs: 0 });
+    await expectFreshCompile(byPort);
   });
 });

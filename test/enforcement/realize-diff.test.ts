@@ -19,7 +19,7 @@ import { bundleOf, flowIdentity, bundleText, type FlowDiff } from '../../service
 import { setDelta } from '../../service/agent/host-compile';
 import { compileHost } from '../../service/compiler';
 import type { AgentStatusReport } from '../../service/model/host-status';
-import type { CompiledFlows, HostPorts, PolicyLink } from '../../service/agent/types';
+import type { CompiledFlows, HostFlowCompiler, HostPorts, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { threeTier } from '../policy/fixtures';
 import { run } from '../../lab/exec';
@@ -234,19 +234,31 @@ describe('realizing the difference', () => {
     const N = 50_000;
     const line = (i: number, actions = 'goto_table:1') =>
       `cookie=0x${(i + 1).toString(16)},table=0,priority=100,ip,nw_src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} actions=${actions}`;
-    // As an incremental compiler does, unchanged flows keep their strings from one compile to the next.
+    // As an incremental compiler answers (host-compile.ts): the whole set first, then only what changed.
     const base = ['cookie=0x0,table=0,priority=0 actions=drop', 'cookie=0x0,table=1,priority=0 actions=drop'];
     for (let i = 0; i < N; i++) base.push(line(i));
     const changed = line(777, 'drop');
-    const big = (variant: number): CompiledFlows['flows'] =>
-      variant === 2 ? base.map((l, k) => (k === 777 + 2 ? changed : l)) : base;
+    const compile: HostFlowCompiler = {
+      update: (s, _ports, restart) =>
+        s.generation === 2 && !restart
+          ? { generation: 2, since: 1, seq: 2, added: [changed], removed: [line(777)], count: N + 2 }
+          : {
+              generation: s.generation,
+              since: 0,
+              seq: 1,
+              added: s.generation === 2 ? base.map((l) => (l === line(777) ? changed : l)) : base,
+              removed: [],
+              count: N + 2,
+            },
+      close: () => undefined,
+    };
     const link = new MemoryLink({ ...threeTier(), generation: 1 });
     const driver = new RecordingDriver({ rundir: ovs.rundir, bridge: ovs.bridge, timeoutMs: 120_000 });
     const agent = new HostAgent({
       host: 'ha',
       link,
       driver,
-      compile: (s, host) => ({ host, generation: s.generation, flows: big(s.generation) }),
+      compile,
       intervalMs: 60_000,
     });
     agents.push(agent);

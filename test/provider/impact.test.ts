@@ -55,8 +55,12 @@ resource "microseg_application_rule" "guard" {
 `;
 
 /** The warnings of `terraform plan -json`, as "summary\ndetail". */
-async function planWarnings(dir: string, args: string[] = []): Promise<{ r: TfResult; warnings: string[] }> {
-  const r = await lab.tf(dir, ['plan', '-input=false', '-json', ...args]);
+async function planWarnings(
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ r: TfResult; warnings: string[] }> {
+  const r = await lab.tf(dir, ['plan', '-input=false', '-json', ...args], env);
   if (r.code !== 0) throw new Error(`plan failed\n${explainFailure(r)}`);
   const warnings = r.stdout
     .split('\n')
@@ -73,9 +77,10 @@ async function planWarnings(dir: string, args: string[] = []): Promise<{ r: TfRe
   return { r, warnings };
 }
 
-async function apply(dir: string): Promise<void> {
-  const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color']);
+async function apply(dir: string, env: Record<string, string> = {}): Promise<TfResult> {
+  const r = await lab.tf(dir, ['apply', '-input=false', '-auto-approve', '-no-color'], env);
   if (r.code !== 0) throw new Error(`apply failed\n${explainFailure(r)}`);
+  return r;
 }
 
 beforeAll(async () => {
@@ -190,6 +195,37 @@ test('monitor → apply warns on the rule with the connections it would deny; de
   seen['destroy of the monitor rule'] = destroy.warnings.join('\n');
   expect(destroy.warnings).toHaveLength(1);
   expect(destroy.warnings[0]).toMatch(/\n2 observed connections would be allowed: pg-other → pg-db /);
+});
+
+test('nothing observed in the window: one impact request per terraform process however many changes, no warning', async () => {
+  const quiet = await startService({
+    plugins: [createMonitoringPlugin({ maxEntries: 100, retentionMs: 3_600_000 }), brokenImpact],
+  });
+  try {
+    const env = { MICROSEG_ENDPOINT: quiet.url };
+    const groups = [0, 1, 2, 3, 4, 5]
+      .map(
+        (i) =>
+          `resource "microseg_address_group" "g${i}" {\n  name  = "quiet-g${i}"\n  cidrs = ["172.20.${i}.0/24"]\n}\n`,
+      )
+      .join('\n');
+    const dir = lab.workdir('quiet', { 'main.tf': PROVIDER + groups });
+    expect((await lab.tf(dir, ['init', '-input=false', '-no-color'], env)).code).toBe(0);
+    impactRequests = 0;
+    const { warnings, r } = await planWarnings(dir, [], env);
+    const planRequests = impactRequests;
+    impactRequests = 0;
+    const applied = await apply(dir, env);
+    seen['nothing observed'] =
+      `plan of 6 changes: ${planRequests} impact request (${r.ms} ms); apply: ${impactRequests} (${applied.ms} ms)`;
+    expect(warnings).toEqual([]);
+    expect(applied.stdout).not.toContain('Warning:');
+    expect(planRequests).toBe(1); // the first answer says the window holds no connection
+    expect(impactRequests).toBe(2); // the apply's plan and its apply are two provider processes, each asks once
+    expect((await quiet.api('GET', '/v1/address-groups/quiet-g5')).status).toBe(200);
+  } finally {
+    await quiet.close();
+  }
 });
 
 test('a service that cannot compute impact: the plan warns so and succeeds', async () => {
