@@ -20,13 +20,15 @@
  *
  * Indexes keep the work of a change proportional to it: entities by host and
  * by category key=value, rules by the key=value pairs of their selectors, per
- * rule the hosts whose entities its targets pick and the entities its
- * selectors need (both counted, so an entity leaving is one decrement), and
- * per host how many of its rules need each entity, category and group (the
- * rules that concern every host counted once for all). So a view is never
- * recomputed: a change patches the counts, and the objects whose count
- * crosses zero for a host, with the changed objects themselves, are that
- * host's delta (view-delta.ts). `apply` answers the hosts whose view may
+ * rule the hosts whose entities its targets pick (counted, so an entity
+ * leaving is one decrement) and the entities its selectors need (and per
+ * entity the rules that need it), per host how many of its rules use each
+ * category and group, and how many rules that concern every host need each
+ * object. So a view is never recomputed: a change patches these, noting for
+ * each host the objects whose membership may move (an entity's is asked of
+ * the few rules that need it) as they were before; those that moved, with
+ * the changed objects themselves, are that host's delta (view-delta.ts). A
+ * rule whose change keeps its reach (services, mode) only replaces itself. `apply` answers the hosts whose view may
  * change (an over-approximation that never misses one) and each one's delta.
  * A host's desired generation is the last generation that touched its view.
  */
@@ -191,7 +193,7 @@ export class Span {
   private readonly neededBy = new Map<string, Set<string>>();
   /** How many rules concerning every host need each object. */
   private readonly global = countedLists();
-  /** Per host, how many of the other rules concerning it need each object. */
+  /** Per host, how many of the other rules concerning it use each category and group. */
   private readonly perHost = new Map<string, Record<Counted, Counts>>();
   private readonly desired = new Map<string, number>();
   /** Other hosts' entities without their MAC, one copy per entity object (so views keep identities too). */
@@ -289,7 +291,7 @@ export class Span {
   view(host: string): PolicySnapshot {
     const mine = this.perHost.get(host);
     const names = new Set<string>([...(this.byHost.get(host) ?? []), ...this.strict, ...this.global.entities.keys()]);
-    for (const n of mine?.entities.keys() ?? []) names.add(n);
+    for (const key of this.hostRules.get(host) ?? []) for (const n of this.needed.get(key) ?? []) names.add(n);
     const entities = [...names]
       .map((n) => this.entities.get(n)!)
       .sort(byName)
@@ -353,7 +355,7 @@ export class Span {
         (this.entities.get(name)!.host === host ||
           this.strict.has(name) ||
           this.global.entities.has(name) ||
-          this.perHost.get(host)?.entities.has(name) === true)
+          this.neededOn(host, name))
       );
     if (list === 'hosts') return name === host && this.items.get('hosts')!.has(name);
     if (isRuleList(list)) {
@@ -362,6 +364,14 @@ export class Span {
     }
     const l = list as Exclude<Counted, 'entities'>;
     return this.items.get(l)!.has(name) && (this.global[l].has(name) || this.perHost.get(host)?.[l].has(name) === true);
+  }
+
+  /** Whether a rule concerning `host` (not every host) needs the entity `name`. */
+  private neededOn(host: string, name: string): boolean {
+    const rules = this.hostRules.get(host);
+    if (!rules) return false;
+    for (const key of this.neededBy.get(name) ?? []) if (rules.has(key)) return true;
+    return false;
   }
 
   /** The present hosts whose view may hold the object (a superset). */
@@ -431,17 +441,25 @@ export class Span {
     return this.items.get(list)!.get(name)!;
   }
 
-  /** The entities `selector` picks, from the smallest key=value candidate set. */
+  /** The entities `selector` picks, from the smallest key=value candidate set (sized before it is read). */
   private pick(selector: SelectorT): SnapshotEntity[] {
     const keys = Object.entries(selector.categories);
     if (keys.length === 0) return [...this.entities.values()];
-    let best: string[] | null = null;
+    let best: Set<string>[] | null = null;
+    let bestSize = Infinity;
     for (const [key, values] of keys) {
-      const names = values.flatMap((v) => [...(this.byPair.get(pair(key, v)) ?? [])]);
-      if (best === null || names.length < best.length) best = names;
-      if (best.length === 0) return [];
+      const sets = values.map((v) => this.byPair.get(pair(key, v))).filter((x): x is Set<string> => x !== undefined);
+      const size = sets.reduce((n, x) => n + x.size, 0);
+      if (size === 0) return [];
+      if (size < bestSize) [best, bestSize] = [sets, size];
     }
-    return best!.map((n) => this.entities.get(n)!).filter((e) => selectorMatches(selector, e));
+    const out: SnapshotEntity[] = [];
+    for (const set of best!)
+      for (const n of set) {
+        const e = this.entities.get(n)!;
+        if (selectorMatches(selector, e)) out.push(e);
+      }
+    return out;
   }
 
   /** Adds the hosts `rule` concerns to `into`; true when it concerns every host. */
@@ -479,6 +497,16 @@ export class Span {
 
   private ruleChange(list: RuleList, before: AnyRule | null, after: AnyRule | null, touched: Set<string>): boolean {
     let all = false;
+    if (before && after && before.name === after.name) {
+      const was = this.rules.get(ruleKey(list, before.name))!;
+      const now = ruleSpan(list, after);
+      // The same reach (only services, modes, logging changed): the views it is in take the new object, no more.
+      if (sameReach(was, now)) {
+        this.rules.set(now.key, now);
+        this.items.get(list)!.set(after.name, after);
+        return this.concerned(now, touched);
+      }
+    }
     if (before) {
       all = this.concerned(this.rules.get(ruleKey(list, before.name))!, touched) || all;
       this.removeRule(list, before);
@@ -506,9 +534,16 @@ export class Span {
     else counts.delete(name);
   }
 
-  /** What a rule's concern brings into a view (null: every view), or takes out of it. */
+  /**
+   * What a rule's concern brings into a view (null: every view), or takes out of it; called before the concern
+   * moves (`hostRules`), so the entities it needs are marked as they were. A host's entities are not counted
+   * (views of most entities, times the hosts, would be too many counts): whether one is in a view is asked of
+   * the few rules that need it (`neededOn`).
+   */
   private needsOf(r: RuleSpan, host: string | null, by: 1 | -1): void {
-    for (const n of this.needed.get(r.key) ?? []) this.need(host, 'entities', n, by);
+    // Outside `apply` (building) nothing is marked: no pass over the entities.
+    if (host === null) for (const n of this.needed.get(r.key) ?? []) this.need(null, 'entities', n, by);
+    else if (this.marks) for (const n of this.needed.get(r.key) ?? []) this.mark(host, 'entities', n);
     for (const [list, field] of GROUPS) for (const n of r[field]) this.need(host, list, n, by);
   }
 
@@ -521,16 +556,16 @@ export class Span {
       counts.set(host, n);
       if (n === 1 && by === 1) {
         this.mark(host, r.list, r.name);
+        this.needsOf(r, host, 1);
         let rules = this.hostRules.get(host);
         if (!rules) this.hostRules.set(host, (rules = new Set()));
         rules.add(key);
-        this.needsOf(r, host, 1);
       }
     } else {
       this.mark(host, r.list, r.name);
+      this.needsOf(r, host, -1);
       counts.delete(host);
       this.hostRules.get(host)?.delete(key);
-      this.needsOf(r, host, -1);
     }
   }
 
@@ -548,8 +583,8 @@ export class Span {
       add(this.needed, r.key, e);
       add(this.neededBy, e, r.key);
     }
+    // The entity is the change's own object, which marks its hosts itself; only the shared count moves here.
     if (r.everywhere) this.need(null, 'entities', e, by);
-    else for (const h of this.ruleHosts.get(r.key)?.keys() ?? []) this.need(h, 'entities', e, by);
     if (by === -1) {
       remove(this.needed, r.key, e);
       remove(this.neededBy, e, r.key);
@@ -616,8 +651,8 @@ export class Span {
     if (r.everywhere) this.needsOf(r, null, -1);
     for (const h of [...(this.ruleHosts.get(key)?.keys() ?? [])]) {
       this.mark(h, list, rule.name);
-      this.hostRules.get(h)?.delete(key);
       this.needsOf(r, h, -1);
+      this.hostRules.get(h)?.delete(key);
     }
     for (const n of this.needed.get(key) ?? []) remove(this.neededBy, n, key);
     this.needed.delete(key);
@@ -626,6 +661,19 @@ export class Span {
     this.rules.delete(key);
     this.items.get(list)!.delete(rule.name);
   }
+}
+
+/** Whether two spans of one rule pick the same hosts and bring the same objects into their views. */
+function sameReach(a: RuleSpan, b: RuleSpan): boolean {
+  const reach = (r: RuleSpan) =>
+    JSON.stringify([
+      r.everywhere,
+      r.targets,
+      r.needs,
+      r.all,
+      ...[r.categories, r.addressGroups, r.serviceGroups].map((x) => [...x].sort()),
+    ]);
+  return reach(a) === reach(b);
 }
 
 function add(index: Map<string, Set<string>>, key: string, value: string): void {
