@@ -150,7 +150,7 @@ export const scaleSuite: Suite = {
       }
       // Of the processes that answer (one that exited or does not answer is named in the notes, with its RSS).
       const memory = async () => {
-        const asked = await Promise.allSettled(children.map(stats));
+        const asked = await Promise.allSettled(children.map((c) => stats(c)));
         const sims: { rss: { peak: number; now: number }; st: SimStats }[] = [];
         const lost: string[] = [];
         asked.forEach((a, i) => {
@@ -207,7 +207,7 @@ export const scaleSuite: Suite = {
       await new Promise((r) => setTimeout(r, idleS * 1000));
       const idleCpu = ((cpuSeconds('self') - c0) / idleS) * 100;
       const before = new Map(
-        (await Promise.all(children.map(stats))).flatMap((st) => st.hosts.map((h) => [h.name, h])),
+        (await Promise.all(children.map((c) => stats(c)))).flatMap((st) => st.hosts.map((h) => [h.name, h])),
       );
 
       // 3. One rule change, from the API write until every host whose view it changed realized it.
@@ -229,7 +229,7 @@ export const scaleSuite: Suite = {
       const ms = r.ms + writeMs;
       const cpu = ((cpuSeconds('self') - c1) / (ms / 1000)) * 100;
       const bytes = sent(svc);
-      const after = (await Promise.all(children.map(stats))).flatMap((st) => st.hosts);
+      const after = (await Promise.all(children.map((c) => stats(c)))).flatMap((st) => st.hosts);
       const m = await memory();
       const whole = Buffer.byteLength(JSON.stringify(await svc.store.getSnapshot()));
       const touched = new Set(r.names);
