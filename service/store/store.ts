@@ -606,7 +606,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     // SQLite: one process owns the file (sqlite-lock.ts), so once read the cache is the database.
     if (this.sqlite && this.cache) return this.cache;
     const meta = await this.readMeta(this.ds.manager);
-    if (!this.cache || this.cache.revision !== meta.revision) this.adopt(await this.readModel(this.ds.manager));
+    if (!this.cache || this.cache.revision !== meta.revision) {
+      const fresh = await this.readModel(this.ds.manager);
+      // PostgreSQL reads take no lock, but adopt() edits the model in place: a write of this process that
+      // committed (its own NOTIFY brings a refresh here at once) still holds that model until it applied its change.
+      if (this.postgres) await this.lock.read(async () => this.adopt(fresh));
+      else this.adopt(fresh);
+    }
     this.noteMeta(meta);
     return this.cache!;
   }
