@@ -506,10 +506,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (this.statusFlush) clearTimeout(this.statusFlush.timer);
     this.statusFlush = null;
     if (pending.size === 0) return;
-    const batch = [...pending];
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     await this.lock.write(async () => {
       if (!this.ds.isInitialized) return;
+      // Taken under the lock: a host write that ran meanwhile moved or dropped reports (a renamed host's is
+      // pending under its new name, and would stay unwritten if this batch still held the old one).
+      const batch = [...pending];
       const names = batch.map(([host]) => host);
       const hosts = this.postgres
         ? new Set(
@@ -521,7 +523,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
             ).map((r) => r.name),
           )
         : await this.objectsNow('host');
-      // Not one a host write dropped meanwhile (deleted, created again, renamed: write() forgets its reports).
+      // Not one of a host gone (PostgreSQL: another process deleted or renamed it), nor one a newer report replaced.
       const current = batch.filter(([host, r]) => hosts.has(host) && pending.get(host) === r);
       const rows = current.map(([host, r]) => ({ host, report: r.text, reported_at: String(r.at) }));
       await this.ds.transaction(async (em) => {

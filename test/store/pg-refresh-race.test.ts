@@ -68,3 +68,12 @@ test.each(['remove', 'update', 'rename'] as const)(
     );
   },
 );
+
+test('a host renamed with a refresh right after COMMIT answers its status under the new name (shared-db.test.ts)', async () => {
+  await store.create('host', { name: 'race-hv' } as never);
+  const report = { realized_generation: 1, flow_count: 1, reachable: true, last_error: null, drift_repairs: 0 };
+  await store.reportHostStatus('race-hv', report);
+  const renamed = await withRefreshAfterCommit(() => store.replace('host', 'race-hv', { name: 'race-hv2' } as never));
+  expect(renamed.status).toMatchObject({ flow_count: 1 });
+  expect((await store.hostStatus('race-hv2')).flow_count).toBe(1);
+});
