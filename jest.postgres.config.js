@@ -32,5 +32,5 @@ module.exports = {
   testRegex: files.map((f) => relative(__dirname, f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$'),
   globalSetup: '<rootDir>/test/support/postgres-setup.js',
   globalTeardown: '<rootDir>/test/support/postgres-teardown.js',
-  setupFiles: ['<rootDir>/test/support/postgres-env.js'],
+  setupFiles: [...base.setupFiles, '<rootDir>/test/support/postgres-env.js'],
 };

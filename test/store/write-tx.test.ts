@@ -95,6 +95,17 @@ test('a prepared transaction that fails leaves nothing behind, and the connectio
   ).rejects.toThrow('fails before COMMIT');
   expect(await ds.manager.findOneBy(ObjectEntity, { name: 'ghost' })).toBeNull();
   expect((await ds.manager.findOneBy(MetaEntity, { key: 'revision' }))?.value).not.toBe('999999');
+  // A statement that fails inside (the id is taken): rolled back too, the row before it included.
+  await prepared.transaction(async (tx) => tx.insertObject(row('twin', null)));
+  await expect(
+    prepared.transaction(async (tx) => {
+      await tx.insertObject(row('other', null));
+      await tx.insertObject({ ...row('twin', null), name: 'twin-2' });
+    }),
+  ).rejects.toThrow(/UNIQUE|PRIMARY/);
+  expect((await ds.manager.findBy(ObjectEntity, { kind: 'application_rule' })).map((r) => r.name).sort()).toEqual([
+    'twin',
+  ]);
   expect(
     (ds.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
   ).toBe(false);
