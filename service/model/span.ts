@@ -226,7 +226,7 @@ export class Span {
    * may change (sorted), whose desired generation becomes `next.generation`. `deltas`, when given, gets each
    * of those hosts' delta, from its previous desired generation to the new one (possibly empty).
    */
-  apply(next: PolicySnapshot, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
+  apply(next: Pick<PolicySnapshot, 'generation'>, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
     const touched = new Set<string>();
     const changed = new Set<string>();
     let all = false;
