@@ -74,6 +74,28 @@ function entityChanges(a: PolicySnapshot, b: PolicySnapshot): EntityChange[] | n
   return out;
 }
 
+/** Some rules changed from `a` to `b`, nothing else (the same entities, groups and hosts). */
+function onlyRulesChanged(a: PolicySnapshot, b: PolicySnapshot): boolean {
+  return (
+    sameItems(a.entities, b.entities) &&
+    sameItems(a.address_groups, b.address_groups) &&
+    sameItems(a.service_groups, b.service_groups) &&
+    sameItems(a.hosts, b.hosts)
+  );
+}
+
+/** The label encoding of the categories the rules in force (`snapshot`) name their peers by. */
+function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
+  const { application_rules, quarantine_rules, isolation_rules } = snapshot;
+  const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
+  for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
+  for (const r of [...application_rules, ...quarantine_rules]) {
+    for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
+    for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
+  }
+  return new PeerLabels(selectors);
+}
+
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
   readonly source: PolicySnapshot;
@@ -92,9 +114,28 @@ export class CompileContext {
   private readonly hosts: Map<string, SnapshotHost>;
   private reads?: Set<string>;
 
-  constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[] }) {
+  constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[]; rules?: true }) {
     this.source = source;
     this.snapshot = inForce(source);
+    if (derived?.rules) {
+      // Only rules changed (the same entities, groups and hosts, the same peer labels): what depends on the
+      // entities alone stays; what lists the rules (their order, what each entity is targeted by) is dropped.
+      const { parent } = derived;
+      this.parent = parent;
+      this.addressGroups = parent.addressGroups;
+      this.serviceGroups = parent.serviceGroups;
+      this.hosts = parent.hosts;
+      this.byCategory = new Map(parent.byCategory);
+      this.byHost = new Map(parent.byHost);
+      this.members = new Map(parent.members);
+      this.memos = new Map(parent.memos);
+      for (const key of this.memos.keys()) {
+        if (!key.startsWith('sorted|') && !key.startsWith('targets|')) continue;
+        this.memos.delete(key);
+        this.invalidated.add(key);
+      }
+      return;
+    }
     if (derived) {
       const { parent, changes } = derived;
       this.parent = parent;
@@ -119,11 +160,18 @@ export class CompileContext {
     this.hosts = new Map(source.hosts.map((h) => [h.name, h]));
   }
 
-  /** The context of `source`, derived from this one when only entities changed, else built anew. */
+  /**
+   * The context of `source`, derived from this one when only entities changed, or only rules (keeping the
+   * same peer labels), else built anew.
+   */
   next(source: PolicySnapshot): CompileContext {
     if (source === this.source) return this;
     const changes = entityChanges(this.source, source);
-    return changes ? new CompileContext(source, { parent: this, changes }) : new CompileContext(source);
+    if (changes) return new CompileContext(source, { parent: this, changes });
+    if (onlyRulesChanged(this.source, source) && peerLabelsOf(inForce(source)).signature === this.labels.signature) {
+      return new CompileContext(source, { parent: this, changes: [], rules: true });
+    }
+    return new CompileContext(source);
   }
 
   private index(e: SnapshotEntity, byHost: Map<string, SnapshotEntity[]>, byCategory = this.byCategory): void {
@@ -312,16 +360,7 @@ export class CompileContext {
 
   /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
   get labels(): PeerLabels {
-    return this.memo('labels', [], () => {
-      const { application_rules, quarantine_rules, isolation_rules } = this.snapshot;
-      const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
-      for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
-      for (const r of [...application_rules, ...quarantine_rules]) {
-        for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
-        for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
-      }
-      return new PeerLabels(selectors);
-    });
+    return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }
 
   /** A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot. */
