@@ -11,7 +11,10 @@
  * compared by identity, position by position): it patches the indexes and
  * drops only the memo entries whose selectors match a changed entity before
  * or after (their keys in `invalidated`), and patches the PEER lookup blocks
- * in place. A host's compile can record the keys it read (`track`), so the
+ * in place. When only rules changed (entities, groups and hosts the same
+ * objects) and the peer labels stay the same, it keeps the indexes, members and
+ * PEER blocks and drops the memos that list the rules (their order, what
+ * targets each entity). A host's compile can record the keys it read (`track`), so the
  * incremental compiler knows whether a host is touched by a change.
  */
 import type { SelectorT } from '../model/schemas';
@@ -113,6 +116,8 @@ export class CompileContext {
   private readonly serviceGroups: Map<string, SnapshotServiceGroup>;
   private readonly hosts: Map<string, SnapshotHost>;
   private reads?: Set<string>;
+  /** A rules-derived context: the parent's Targets, followed to the new rules when their order and targets hold. */
+  private readonly previousTargets = new Map<string, Targets<never>>();
 
   constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[]; rules?: true }) {
     this.source = source;
@@ -129,8 +134,9 @@ export class CompileContext {
       this.byHost = new Map(parent.byHost);
       this.members = new Map(parent.members);
       this.memos = new Map(parent.memos);
-      for (const key of this.memos.keys()) {
+      for (const [key, entry] of this.memos) {
         if (!key.startsWith('sorted|') && !key.startsWith('targets|')) continue;
+        if (key.startsWith('targets|')) this.previousTargets.set(key, entry.value as Targets<never>);
         this.memos.delete(key);
         this.invalidated.add(key);
       }
@@ -374,11 +380,13 @@ export class CompileContext {
   }
 
   /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones). */
-  targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
+  targetsOf<R extends { name: string; target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
     return this.memo(
       `targets|${layer}`,
       'entities',
       () => {
+        const followed = (this.previousTargets.get(`targets|${layer}`) as Targets<R> | undefined)?.follow(sorted);
+        if (followed) return followed;
         const base = new Map<SnapshotEntity, R[]>();
         for (const rule of sorted) {
           for (const e of this.selectorMembers(rule.target)) {
@@ -427,15 +435,21 @@ export class CompileContext {
  * categories and the rules alone, so an entry never goes stale while the rules stay: a derived context only
  * adds the changed entities' new objects (in a small overlay, folded into the base now and then).
  */
-export class Targets<R extends { target: SelectorT }> {
+export class Targets<R extends { name: string; target: SelectorT }> {
+  /**
+   * `swap`: rule objects of `base` and `overlay` → the rule in force now (same name, same target), so a rule
+   * change replaces one object instead of listing every entity's rules again.
+   */
   constructor(
     private readonly sorted: readonly R[],
     private readonly base: ReadonlyMap<SnapshotEntity, R[]>,
     private readonly overlay: ReadonlyMap<SnapshotEntity, R[]>,
+    private readonly swap: ReadonlyMap<R, R> = new Map(),
   ) {}
 
   get(e: SnapshotEntity): R[] | undefined {
-    return this.overlay.get(e) ?? this.base.get(e);
+    const rules = this.overlay.get(e) ?? this.base.get(e);
+    return rules && this.swap.size > 0 ? rules.map((r) => this.swap.get(r) ?? r) : rules;
   }
 
   /** The same with `entities` (new objects) looked up too. */
@@ -445,8 +459,29 @@ export class Targets<R extends { target: SelectorT }> {
       const rules = this.sorted.filter((r) => selectorMatches(r.target, e));
       if (rules.length > 0) overlay.set(e, rules);
     }
-    if (overlay.size <= 256) return new Targets(this.sorted, this.base, overlay);
-    return new Targets(this.sorted, new Map([...this.base, ...overlay]), new Map());
+    if (overlay.size <= 256) return new Targets(this.sorted, this.base, overlay, this.swap);
+    return new Targets(this.sorted, new Map([...this.base, ...overlay]), new Map(), this.swap);
+  }
+
+  /**
+   * The same for `sorted`, the rules of the next snapshot, when they are these rules in the same order with the
+   * same targets (only their content changed); null otherwise, or when the swaps grew too many.
+   */
+  follow(sorted: readonly R[]): Targets<R> | null {
+    if (sorted.length !== this.sorted.length) return null;
+    const step = new Map<R, R>();
+    for (let i = 0; i < sorted.length; i++) {
+      const [was, is] = [this.sorted[i], sorted[i]];
+      if (was === is) continue;
+      if (was.name !== is.name || selectorKey(was.target) !== selectorKey(is.target)) return null;
+      step.set(was, is);
+    }
+    const swap = new Map<R, R>();
+    for (const [original, current] of this.swap) swap.set(original, step.get(current) ?? current);
+    // Also the rules as they are now: lists looked up since (`with`) hold those.
+    for (const [was, is] of step) swap.set(was, is);
+    if (swap.size > MAX_PATCHED) return null;
+    return new Targets(sorted, this.base, this.overlay, swap);
   }
 }
 
