@@ -506,10 +506,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (this.statusFlush) clearTimeout(this.statusFlush.timer);
     this.statusFlush = null;
     if (pending.size === 0) return;
-    const batch = [...pending];
     // A write: on SQLite all statements share one connection, and must not land inside another write's transaction.
     await this.lock.write(async () => {
       if (!this.ds.isInitialized) return;
+      // Taken under the lock: a host write that ran meanwhile moved or dropped reports (a renamed host's is
+      // pending under its new name, and would stay unwritten if this batch still held the old one).
+      const batch = [...pending];
       const names = batch.map(([host]) => host);
       const hosts = this.postgres
         ? new Set(
@@ -521,7 +523,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
             ).map((r) => r.name),
           )
         : await this.objectsNow('host');
-      // Not one a host write dropped meanwhile (deleted, created again, renamed: write() forgets its reports).
+      // Not one of a host gone (PostgreSQL: another process deleted or renamed it), nor one a newer report replaced.
       const current = batch.filter(([host, r]) => hosts.has(host) && pending.get(host) === r);
       const rows = current.map(([host, r]) => ({ host, report: r.text, reported_at: String(r.at) }));
       await this.ds.transaction(async (em) => {
@@ -606,7 +608,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     // SQLite: one process owns the file (sqlite-lock.ts), so once read the cache is the database.
     if (this.sqlite && this.cache) return this.cache;
     const meta = await this.readMeta(this.ds.manager);
-    if (!this.cache || this.cache.revision !== meta.revision) this.adopt(await this.readModel(this.ds.manager));
+    if (!this.cache || this.cache.revision !== meta.revision) {
+      const fresh = await this.readModel(this.ds.manager);
+      // PostgreSQL reads take no lock, but adopt() edits the model in place: a write of this process that
+      // committed (its own NOTIFY brings a refresh here at once) still holds that model until it applied its change.
+      if (this.postgres) await this.lock.read(async () => this.adopt(fresh));
+      else this.adopt(fresh);
+    }
     this.noteMeta(meta);
     return this.cache!;
   }

@@ -158,4 +158,22 @@ describe('reports reach the SQLite file in batches', () => {
       await store.close();
     }
   });
+
+  test('a report pending while its host is renamed is written under the new name (close() during the rename)', async () => {
+    const renameFile = join(dir, 'rename.db');
+    let store = await PolicyStore.open(renameFile);
+    try {
+      await store.create('host', { name: 'old' } as never);
+      await store.reportHostStatus('old', { ...report, realized_generation: store.generation(), flow_count: 7 });
+      // The flush close() starts waits for the rename's lock; it must write what is pending after it (under 'new').
+      const renamed = store.replace('host', 'old', { name: 'new' } as never);
+      const closed = store.close();
+      expect((await renamed).status).toMatchObject({ flow_count: 7 });
+      await closed;
+      store = await PolicyStore.open(renameFile);
+      expect((await store.hostStatus('new')).flow_count).toBe(7);
+    } finally {
+      await store.close();
+    }
+  });
 });
