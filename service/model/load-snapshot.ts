@@ -139,6 +139,18 @@ export function buildSnapshot(generation: number, model: ModelIndex, ruleIdOf: R
   return snapshot;
 }
 
+/** Where `name` is, or would be inserted, in a list sorted by name. */
+function position(list: readonly { name: string }[], name: string): { at: number; found: boolean } {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return { at: lo, found: lo < list.length && list[lo].name === name };
+}
+
 /**
  * `snapshot` with the object `removed` (a name) taken out of `list` and `added` put in, copy-on-write:
  * a new list array, every other object the same. Either may be null (a create, a delete).
@@ -170,6 +182,15 @@ export function withObjects(
   }
   const out = { ...snapshot } as unknown as Record<SnapshotList, Item[]>;
   for (const [list, last] of byList) {
+    if (last.size === 1) {
+      // One name: a copy and a splice where it sorts (no pass comparing every object).
+      const [[name, o]] = last;
+      const items = out[list].slice();
+      const p = position(items, name);
+      items.splice(p.at, p.found ? 1 : 0, ...(o ? [o] : []));
+      out[list] = items;
+      continue;
+    }
     const added = [...last.values()].filter((o): o is Item => o !== null).sort(byName);
     const items: Item[] = [];
     let i = 0;
