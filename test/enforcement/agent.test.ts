@@ -278,6 +278,63 @@ describe('host agent', () => {
     await slow.stop();
   });
 
+  test('a change never waits behind the periodic full check: it is realized while the check is held up', async () => {
+    /** The real driver whose whole-bridge comparison can be held: a full check that takes long. */
+    class HeldDriver extends OvsDriver {
+      hold: { release: () => void; held: boolean; done: Promise<void> } | null = null;
+      override async diffFlows(flows: string[]) {
+        if (this.hold) {
+          this.hold.held = true;
+          await this.hold.done;
+        }
+        return super.diffFlows(flows);
+      }
+    }
+    const driver = new HeldDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
+    // A full check due at every pass: without the backstop beside the loop each change would wait for one.
+    const a = new HostAgent({ host: 'ha', link, driver, compile: fakeCompile, intervalMs: 60_000, fullCheckMs: 1 });
+    agents.push(a);
+    a.start();
+    await eventually(
+      'realized and settled',
+      () => a.last?.realized_generation === link.snap.generation && a.settled(),
+      {
+        timeoutMs: margin(2000),
+      },
+    );
+    let release = () => undefined as void;
+    const done = new Promise<void>((r) => (release = r));
+    const hold = { release, held: false, done };
+    driver.hold = hold;
+    a.poke();
+    await eventually('a full check held up', () => hold.held, { timeoutMs: margin(1000) });
+    const repairs = a.last!.drift_repairs;
+    link.snap = {
+      ...link.snap,
+      generation: link.snap.generation + 1,
+      entities: [...link.snap.entities, { name: 'e9', host: 'ha', port: 'p1', ips: ['10.0.0.9'], categories: {} }],
+    };
+    a.poke();
+    const { ms } = await eventually(
+      'the change on the bridge',
+      async () =>
+        a.last?.realized_generation === link.snap.generation &&
+        (await dump(ovs)).join('\n').includes('nw_src=10.0.0.9'),
+      { timeoutMs: margin(1000), intervalMs: 20 },
+    );
+    process.stdout.write(
+      `a change realized in ${ms} ms while a full check was held (promise 1000, bound ${margin(1000)})\n`,
+    );
+    // Still held: the change did not wait for it.
+    expect(a.settled()).toBe(false);
+    driver.hold = null;
+    hold.release();
+    // Its comparison predates the change: dropped, not taken for drift.
+    await eventually('settled', () => a.settled(), { timeoutMs: margin(2000) });
+    expect(a.last!.drift_repairs).toBe(repairs);
+    await a.stop();
+  });
+
   test('after an ovs-vswitchd restart the empty bridge is reprogrammed by the running loop', async () => {
     const looping = new HostAgent({
       host: 'ha',
