@@ -10,7 +10,7 @@
  * how far it got.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, failed, type Figure } from '../lib/figures';
 import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
@@ -129,6 +129,13 @@ export const scaleSuite: Suite = {
     const svc = await startBenchService({ objects, database: ':memory:' });
     ctx.log(`scale: ${N} entities, ${H} hosts stored in ${s(Date.now() - t0)}`);
     const children: ChildProcess[] = [];
+    // If the run's cap ends this suite, bench exits without reaching `finally`: simulated-host processes stuck in
+    // garbage collection ignore SIGTERM and their config (agent tokens) stays on disk, so kill and remove on exit.
+    const reap = () => {
+      for (const c of children) if (!gone(c)) c.kill('SIGKILL');
+      rmSync(svc.dir, { recursive: true, force: true });
+    };
+    process.once('exit', reap);
     const setup = `${H} simulated hosts (${processes} processes of ${perProcess}, heap limit ${SIM_HEAP_MB} MB each; each host the real agent following its view like microseg-agent, 2 s interval, on an in-memory bridge), ${N} entities, one application rule changed`;
     try {
       const entry = await bundle('bench/sim/hosts-process.ts');
@@ -269,8 +276,12 @@ export const scaleSuite: Suite = {
         }),
       ];
     } finally {
+      process.off('exit', reap);
       for (const c of children) c.kill('SIGTERM');
-      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+      // A process thrashing its heap may not act on SIGTERM: 10 s, then SIGKILL.
+      const force = setTimeout(() => children.forEach((c) => gone(c) || c.kill('SIGKILL')), 10_000);
+      await Promise.all(children.map((c) => new Promise((r) => (gone(c) ? r(null) : c.once('exit', r)))));
+      clearTimeout(force);
       await svc.close();
     }
   },

@@ -105,14 +105,30 @@ export function parseConntrackLine(line: string): ConntrackEntry {
   };
 }
 
-/** Every entry of a dump; lines that are not entries (blank, headers) are skipped, malformed ones reported. */
-export function parseConntrackDump(text: string): { entries: ConntrackEntry[]; errors: string[] } {
+/**
+ * Every entry of a dump; lines that are not entries (blank, headers) are skipped, malformed ones reported.
+ * `known`: entries by line from an earlier dump, reused for a line that is the same (a connection's line
+ * does not change while its state does not); the lines of this dump are put into `next`.
+ */
+export function parseConntrackDump(
+  text: string,
+  known?: ReadonlyMap<string, ConntrackEntry>,
+  next?: Map<string, ConntrackEntry>,
+): { entries: ConntrackEntry[]; errors: string[] } {
   const entries: ConntrackEntry[] = [];
   const errors: string[] = [];
   for (const line of text.split('\n')) {
+    const had = known?.get(line);
+    if (had) {
+      entries.push(had);
+      next?.set(line, had);
+      continue;
+    }
     if (!/^[a-z0-9]+,orig=\(/.test(line.trim())) continue;
     try {
-      entries.push(parseConntrackLine(line));
+      const e = parseConntrackLine(line);
+      entries.push(e);
+      next?.set(line, e);
     } catch (e) {
       errors.push((e as Error).message);
     }

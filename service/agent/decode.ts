@@ -14,7 +14,7 @@ import { canonicalAddress } from '../model/net';
 import { decodeCookie, decodeLabel, decodeMark } from '../compiler/pipeline';
 import { ruleIndex } from '../compiler/rule-ids';
 import type { PolicySnapshot } from '../model/snapshot';
-import type { ObservationDecoder } from './reporter';
+import type { DecodedCookie, ObservationDecoder } from './reporter';
 import type { Layer, RuleKind } from '../model/verdicts';
 
 const LAYER_KIND: Record<Layer, RuleKind | null> = {
@@ -35,6 +35,8 @@ export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
     return { rule: rules.get(layer)?.get(id)?.name ?? `#${id.toString(16)}`, rule_kind: kind };
   };
 
+  // The same cookies every round (one per rule and layer): decoded once per decoder, i.e. per snapshot.
+  const cookies = new Map<bigint, DecodedCookie | null>();
   return {
     connection(e) {
       const m = decodeMark(e.mark);
@@ -46,9 +48,12 @@ export function pipelineDecoder(snapshot: PolicySnapshot): ObservationDecoder {
       return { verdict: m.verdict, ...ruleOf(m.layer, decodeLabel(e.labels)) };
     },
     cookie(c) {
-      const d = decodeCookie(c);
-      if (!d) return null;
-      return ruleOf(d.layer, d.ruleId);
+      let r = cookies.get(c);
+      if (r === undefined) {
+        const d = decodeCookie(c);
+        cookies.set(c, (r = d ? ruleOf(d.layer, d.ruleId) : null));
+      }
+      return r;
     },
   };
 }

@@ -10,10 +10,14 @@
  * whole bridge is compared with the desired set (`ovs-ofctl diff-flows`, and
  * replaced in one bundle when it differs) only on a *full check*: the first
  * pass, after ovs-vswitchd or the monitors restart, when the flow monitor
- * reports a change that is not ours (drift), every `fullCheckMs` (default 60 s)
- * as a backstop, and on every pass when there is no monitor (`pass()` called
- * alone, a driver without `watch`). Ports are read on a full check and when the
- * ovsdb monitor says one appeared, went or was renumbered. A difference found
+ * reports a change that is not ours (drift), and on every pass when there is no
+ * monitor (`pass()` called alone, a driver without `watch`). Ports are read then
+ * and when the ovsdb monitor says one appeared, went or was renumbered. Every
+ * `fullCheckMs` (default 60 s) a *backstop* reads the fail mode, the ports and the
+ * bridge's difference beside the loop, never in a pass: a change never waits
+ * behind it. What it finds (a fail mode not secure, other ports, a difference
+ * while no change was applied meanwhile) makes the next pass a full check; a
+ * result overtaken by a change is dropped and the backstop runs again. A difference found
  * while the desired set is unchanged is drift, repaired and counted. An
  * unreachable host is retried every 500 ms, so a restarted ovs-vswitchd is
  * reprogrammed as soon as it is back. Once a new generation is on the bridge,
@@ -115,6 +119,9 @@ export class HostAgent {
   private needFull = true;
   private portsDirty = true;
   private lastFull = 0;
+  /** The backstop in progress (beside the loop), and how many times a pass has written the bridge. */
+  private backstop: Promise<void> | null = null;
+  private writes = 0;
   private ports: HostPorts | null = null;
   /** The monitor events our own last bundle causes (anything else is drift). */
   private readonly expected = new ExpectedEvents();
@@ -152,6 +159,7 @@ export class HostAgent {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.backstop;
     this.flowWatch?.stop();
     this.flowWatch = null;
     if (this.watchDebounce) clearTimeout(this.watchDebounce);
@@ -162,7 +170,7 @@ export class HostAgent {
 
   /** No pass running or due for a reason (a change seen by the monitors, a poke): tests wait for it. */
   settled(): boolean {
-    return !this.running && !this.again && !this.watchDebounce && !this.needFull && !this.portsDirty;
+    return !this.running && !this.again && !this.watchDebounce && !this.needFull && !this.portsDirty && !this.backstop;
   }
 
   /** Runs a pass as soon as possible (right after the current one, if one is running). */
@@ -280,11 +288,8 @@ export class HostAgent {
 
     const { driver } = this.opts;
     // Without a live monitor nothing tells us about drift or ports: every pass checks everything.
-    let full =
-      this.needFull ||
-      this.programmed === null ||
-      !this.flowWatch?.alive() ||
-      Date.now() - this.lastFull >= this.fullCheckMs;
+    let full = this.needFull || this.programmed === null || !this.flowWatch?.alive();
+    if (!full && !this.backstop && this.desired && Date.now() - this.lastFull >= this.fullCheckMs) this.startBackstop();
     let warning = offline;
     try {
       if (full || this.portsDirty || !this.ports) {
@@ -346,6 +351,7 @@ export class HostAgent {
         }
         const diff = bundleOf(change.added, change.removed);
         this.expected.expect(diff);
+        this.writes++;
         try {
           if (driver.applyDiff) await driver.applyDiff(diff);
           else await driver.replaceFlows([...desired.flows]);
@@ -374,6 +380,7 @@ export class HostAgent {
           host,
           diff: `${differs!.missing} missing, ${differs!.unexpected} unexpected`,
         });
+      this.writes++;
       await driver.replaceFlows(flows);
       const after = await this.bridgeDiffers(flows);
       if (after.missing || after.unexpected) {
@@ -393,6 +400,57 @@ export class HostAgent {
       this.behind = true;
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);
     }
+  }
+
+  /**
+   * The periodic full check, beside the loop: reads only, and what it finds is handled by a full pass
+   * (a poke). The fail mode is made secure here at once (a bridge left standalone must not wait), which
+   * flushes the flows: the full pass then loads them again.
+   */
+  private startBackstop(): void {
+    this.lastFull = Date.now();
+    const host = this.opts.host;
+    const { driver } = this.opts;
+    const writes = this.writes;
+    const flows = [...this.desired!.flows];
+    const ports = this.ports;
+    const check = async (): Promise<string | null> => {
+      const was = await driver.ensureSecure?.();
+      if (was) {
+        this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
+        this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
+        return 'fail mode';
+      }
+      const now = await driver.readPorts();
+      if (JSON.stringify(Object.entries(now).sort()) !== JSON.stringify(Object.entries(ports ?? {}).sort()))
+        return 'ports';
+      const d = await this.bridgeDiffers(flows);
+      // A pass wrote the bridge meanwhile: the comparison is stale; check again at the next pass.
+      if (this.writes !== writes) {
+        this.lastFull = 0;
+        return null;
+      }
+      return d.missing || d.unexpected ? `${d.missing} missing, ${d.unexpected} unexpected` : null;
+    };
+    this.backstop = check()
+      .then(
+        (found) => {
+          if (found === null) return;
+          this.log('warn', 'full check: the bridge differs from what the agent holds: checking it in full', {
+            host,
+            found,
+          });
+          this.needFull = true;
+        },
+        (e: Error) => {
+          this.log('warn', 'full check failed: checking the bridge in full', { host, error: e.message });
+          this.needFull = true;
+        },
+      )
+      .finally(() => {
+        this.backstop = null;
+        if (this.needFull) this.poke();
+      });
   }
 
   /**

@@ -38,6 +38,13 @@ export function observationAfterPass(
   opts: ObservationHookOptions,
 ): (host: string, rundir: string | undefined, bridge: string) => Promise<void> {
   const reporters = new Map<string, { reporter: ObservationReporter; where: string; last: number }>();
+  // A decoder indexes the whole view: built once per snapshot (the link hands the same object until it changes).
+  const decoders = new WeakMap<PolicySnapshot, ObservationDecoder>();
+  const decoderOf = (snapshot: PolicySnapshot) => {
+    let d = decoders.get(snapshot);
+    if (!d) decoders.set(snapshot, (d = opts.decoderFor(snapshot)));
+    return d;
+  };
   const every = opts.intervalMs ?? OBSERVE_INTERVAL_DEFAULT_MS;
   const send = (host: string, report: ObservationReportT) => {
     if (!opts.link.reportObservations) return Promise.resolve(); // a service without the monitoring plugin
@@ -54,7 +61,7 @@ export function observationAfterPass(
         reporter: new ObservationReporter({
           host,
           ...dumpers,
-          decoder: async () => opts.decoderFor(await opts.link.fetchPolicy()),
+          decoder: async () => decoderOf(await opts.link.fetchPolicy()),
           send,
           quietMs: opts.quietMs,
         }),

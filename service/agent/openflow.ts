@@ -5,10 +5,12 @@
  * over the control socket prints no cookies, and the cookie is what names a rule, so
  * the counters are read in OpenFlow, where each flow's fixed header carries table,
  * cookie, packet and byte counts. A connection per dump (a socket connect, no spawn),
- * closed at once: nothing kept open on the daemon between observation rounds.
+ * closed at once: nothing kept open on the daemon between observation rounds. The
+ * ports the same way (OFPMP_PORT_DESC), what `ovs-ofctl show` asks for.
  */
 import { connect } from 'node:net';
 import { OvsCommandError } from './exec';
+import type { HostPorts } from './types';
 
 /** One flow's counters; the cookie as lower-case hex `0x…`. */
 export interface FlowCounter {
@@ -26,6 +28,7 @@ const ECHO_REPLY = 3;
 const MULTIPART_REQUEST = 18;
 const MULTIPART_REPLY = 19;
 const OFPMP_FLOW = 1;
+const OFPMP_PORT_DESC = 13;
 const MORE = 1;
 
 function header(type: number, length: number, xid: number): Buffer {
@@ -93,27 +96,81 @@ export class OpenFlowFramer {
 
 /** Every flow's counters on the bridge behind `target` (a `unix:` path or a plain socket path). */
 export function dumpFlowCounters(target: string, timeoutMs = 5000): Promise<FlowCounter[]> {
+  return multipart(target, 'openflow flow-stats', flowStatsRequest(1), OFPMP_FLOW, parseFlowStats, timeoutMs);
+}
+
+/** The port-description request (OFPMP_PORT_DESC, empty body). Pure. */
+export function portDescRequest(xid: number): Buffer {
+  const b = header(MULTIPART_REQUEST, 16, xid);
+  b.writeUInt16BE(OFPMP_PORT_DESC, 8);
+  return b;
+}
+
+/** One ofp_port (OpenFlow 1.3): port_no, pad, hw_addr, pad, name[16], then config…max_speed. */
+const PORT_LENGTH = 64;
+/** Ports above this are reserved (OFPP_LOCAL is 0xfffffffe). */
+const OFPP_MAX = 0xffffff00;
+
+/** The bridge's ports by name from one OFPMP_PORT_DESC reply body, LOCAL and the other reserved ports left out. Pure. */
+export function parsePortDesc(body: Buffer): HostPorts {
+  if (body.length % PORT_LENGTH !== 0) throw new Error(`port description body of ${body.length} bytes`);
+  const ports: HostPorts = {};
+  for (let at = 0; at < body.length; at += PORT_LENGTH) {
+    const no = body.readUInt32BE(at);
+    if (no > OFPP_MAX) continue;
+    const raw = body.subarray(at + 16, at + 32);
+    const end = raw.indexOf(0);
+    ports[raw.subarray(0, end < 0 ? raw.length : end).toString('latin1')] = no;
+  }
+  return ports;
+}
+
+/** The bridge's ports (name → OpenFlow port number) without a process. */
+export async function readPortDesc(target: string, timeoutMs = 5000): Promise<HostPorts> {
+  const parts = await multipart(
+    target,
+    'openflow port-desc',
+    portDescRequest(1),
+    OFPMP_PORT_DESC,
+    (b) => [parsePortDesc(b)],
+    timeoutMs,
+  );
+  return Object.assign({}, ...parts) as HostPorts;
+}
+
+/**
+ * One multipart request on a fresh connection to the management socket, its reply parts parsed and
+ * gathered until the last (no MORE flag); the connection is closed at once.
+ */
+function multipart<T>(
+  target: string,
+  what: string,
+  request: Buffer,
+  type: number,
+  parse: (body: Buffer) => T[],
+  timeoutMs: number,
+): Promise<T[]> {
   const path = target.replace(/^unix:/, '');
-  const fail = (detail: string) => new OvsCommandError('openflow flow-stats', `${path}: ${detail}`);
+  const fail = (detail: string) => new OvsCommandError(what, `${path}: ${detail}`);
+  const xid = request.readUInt32BE(4);
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     const framer = new OpenFlowFramer();
-    const counters: FlowCounter[] = [];
-    const xid = 1;
+    const out: T[] = [];
     let done = false;
     const finish = (err: Error | null) => {
       if (done) return;
       done = true;
       socket.destroy();
       if (err) reject(err);
-      else resolve(counters);
+      else resolve(out);
     };
     socket.setTimeout(timeoutMs, () => finish(fail(`timed out after ${timeoutMs} ms`)));
     socket.on('error', (e) => finish(fail(e.message)));
     socket.on('close', () => finish(fail('closed before the reply (ovs-vswitchd gone?)')));
     socket.on('connect', () => {
       socket.write(header(HELLO, 8, 0));
-      socket.write(flowStatsRequest(xid));
+      socket.write(request);
     });
     socket.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
@@ -123,18 +180,18 @@ export function dumpFlowCounters(target: string, timeoutMs = 5000): Promise<Flow
         return finish(fail((e as Error).message));
       }
       for (const m of messages) {
-        const type = m.readUInt8(1);
-        if (type === HELLO) {
+        const t = m.readUInt8(1);
+        if (t === HELLO) {
           if (m.readUInt8(0) < OFP13) return finish(fail(`the switch does not speak OpenFlow 1.3`));
-        } else if (type === ECHO_REQUEST) {
+        } else if (t === ECHO_REQUEST) {
           const reply = Buffer.from(m);
           reply.writeUInt8(ECHO_REPLY, 1);
           socket.write(reply);
-        } else if (type === ERROR && m.readUInt32BE(4) === xid) {
+        } else if (t === ERROR && m.readUInt32BE(4) === xid) {
           return finish(fail(`OpenFlow error type ${m.readUInt16BE(8)} code ${m.readUInt16BE(10)}`));
-        } else if (type === MULTIPART_REPLY && m.readUInt32BE(4) === xid && m.readUInt16BE(8) === OFPMP_FLOW) {
+        } else if (t === MULTIPART_REPLY && m.readUInt32BE(4) === xid && m.readUInt16BE(8) === type) {
           try {
-            counters.push(...parseFlowStats(m.subarray(16)));
+            for (const x of parse(m.subarray(16))) out.push(x);
           } catch (e) {
             return finish(fail((e as Error).message));
           }

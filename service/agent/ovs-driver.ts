@@ -1,7 +1,8 @@
 /**
  * One bridge of one Open vSwitch instance, reached through its run directory:
- * `unix:<rundir>/<bridge>.mgmt` for OpenFlow, `<rundir>/db.sock` for the fail
- * mode and the port monitor, and ovs-vswitchd's control socket (unixctl.ts, kept
+ * `unix:<rundir>/<bridge>.mgmt` for OpenFlow (`ovs-ofctl` for flows; the ports
+ * read in OpenFlow by the driver itself, openflow.ts), `<rundir>/db.sock` for the
+ * fail mode (read as JSON-RPC, ovsdb.ts) and the port monitor, and ovs-vswitchd's control socket (unixctl.ts, kept
  * open) for traces and conntrack, so a realization's verifier traces and revocation
  * dump start no process. Every call has a timeout so a hung daemon cannot stall the loop.
  */
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runCommand } from './exec';
 import { UnixctlClient, vswitchdControl } from './unixctl';
-import { normalizeDump, parsePorts } from './flows';
+import { normalizeDump } from './flows';
+import { readPortDesc } from './openflow';
+import { bridgeFailMode } from './ovsdb';
 import { bundleText, type FlowDiff, type FlowEvent } from './flow-diff';
 import type { BridgeChange, BridgeDriver, FlowWatch, HostPorts } from './types';
 
@@ -55,8 +58,9 @@ export class OvsDriver implements BridgeDriver {
     return runCommand('ovs-ofctl', [`--timeout=${Math.max(1, Math.ceil(ms / 1000))}`, ...args], ms + 1000, okExit);
   }
 
-  async readPorts(): Promise<HostPorts> {
-    return parsePorts(await this.ofctl(['show', this.target]));
+  /** OFPMP_PORT_DESC on the management socket: no process (openflow.ts). */
+  readPorts(): Promise<HostPorts> {
+    return readPortDesc(this.target, this.timeoutMs);
   }
 
   /** ovs-vsctl against this instance's database; it waits until ovs-vswitchd has applied a change. */
@@ -70,8 +74,10 @@ export class OvsDriver implements BridgeDriver {
   }
 
   async ensureSecure(): Promise<string | null> {
-    // Empty output: unset, which Open vSwitch treats as standalone (forward by NORMAL when no controller).
-    const mode = (await this.vsctl(['get-fail-mode', this.opts.bridge])).trim() || 'standalone';
+    // Read over db.sock (no process); unset is what Open vSwitch treats as standalone (forward by NORMAL when
+    // no controller). Only a bridge found not secure costs an ovs-vsctl, which waits until ovs-vswitchd applied it.
+    const mode =
+      (await bridgeFailMode(`${this.opts.rundir}/db.sock`, this.opts.bridge, this.timeoutMs)) ?? 'standalone';
     if (mode === 'secure') return null;
     await this.vsctl(['set-fail-mode', this.opts.bridge, 'secure']);
     return mode;

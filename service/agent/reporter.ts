@@ -102,20 +102,27 @@ export function groupConnections(
 
 /** Sums the flows' counters by microseg cookie (one rule may own many flows). Pure. */
 export function counterReport(counters: FlowCounter[], decoder: ObservationDecoder): RuleCounterT[] {
-  const sums = new Map<string, RuleCounterT>();
+  // Summed first, decoded once per cookie: a bridge has many flows per rule.
+  const sums = new Map<string, { packets: number; bytes: number }>();
   for (const f of counters) {
-    const d = decoder.cookie(BigInt(f.cookie));
-    if (!d) continue;
-    const s = sums.get(f.cookie) ?? { cookie: f.cookie, rule: d.rule, rule_kind: d.rule_kind, packets: 0, bytes: 0 };
-    s.packets += f.packets;
-    s.bytes += f.bytes;
-    sums.set(f.cookie, s);
+    const s = sums.get(f.cookie);
+    if (s) {
+      s.packets += f.packets;
+      s.bytes += f.bytes;
+    } else sums.set(f.cookie, { packets: f.packets, bytes: f.bytes });
   }
-  return [...sums.values()];
+  const out: RuleCounterT[] = [];
+  for (const [cookie, s] of sums) {
+    const d = decoder.cookie(BigInt(cookie));
+    if (d) out.push({ cookie, rule: d.rule, rule_kind: d.rule_kind, packets: s.packets, bytes: s.bytes });
+  }
+  return out;
 }
 
 export class ObservationReporter {
   private previous = new Set<string>();
+  /** The last dump's entries by line, reused for the lines that did not change. */
+  private lines = new Map<string, ConntrackEntry>();
   private lastSent: { counters: string; at: number } | null = null;
 
   constructor(private readonly opts: ReporterOptions) {}
@@ -123,7 +130,9 @@ export class ObservationReporter {
   /** One observation round; returns how many groups were sent (null: nothing new, nothing sent). */
   async tick(): Promise<number | null> {
     const decoder = await this.opts.decoder();
-    const { entries } = parseConntrackDump(await this.opts.dumpConntrack());
+    const lines = new Map<string, ConntrackEntry>();
+    const { entries } = parseConntrackDump(await this.opts.dumpConntrack(), this.lines, lines);
+    this.lines = lines;
     const grouped = groupConnections(entries, decoder, this.previous, this.opts.maxGroups);
     const report: ObservationReportT = { connections: grouped.connections };
     if (this.opts.dumpCounters) report.counters = counterReport(await this.opts.dumpCounters(), decoder);

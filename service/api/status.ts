@@ -89,7 +89,7 @@ export const statusPlugin = fp<StatusOptions>(
           );
         });
         try {
-          return { ok: true, generation: await Promise.race([store.refresh(), late]) };
+          return { ok: true, generation: await Promise.race([store.health(), late]) };
         } catch (err) {
           request.log.error({ err }, 'health check: database unreachable');
           const message = asUnavailable(err)?.message ?? 'the database is unavailable';

@@ -11,7 +11,10 @@
  * compared by identity, position by position): it patches the indexes and
  * drops only the memo entries whose selectors match a changed entity before
  * or after (their keys in `invalidated`), and patches the PEER lookup blocks
- * in place. A host's compile can record the keys it read (`track`), so the
+ * in place. When only rules changed (entities, groups and hosts the same
+ * objects) and the peer labels stay the same, it keeps the indexes, members and
+ * PEER blocks and drops the memos that list the rules (their order, what
+ * targets each entity). A host's compile can record the keys it read (`track`), so the
  * incremental compiler knows whether a host is touched by a change.
  */
 import type { SelectorT } from '../model/schemas';
@@ -74,6 +77,28 @@ function entityChanges(a: PolicySnapshot, b: PolicySnapshot): EntityChange[] | n
   return out;
 }
 
+/** Some rules changed from `a` to `b`, nothing else (the same entities, groups and hosts). */
+function onlyRulesChanged(a: PolicySnapshot, b: PolicySnapshot): boolean {
+  return (
+    sameItems(a.entities, b.entities) &&
+    sameItems(a.address_groups, b.address_groups) &&
+    sameItems(a.service_groups, b.service_groups) &&
+    sameItems(a.hosts, b.hosts)
+  );
+}
+
+/** The label encoding of the categories the rules in force (`snapshot`) name their peers by. */
+function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
+  const { application_rules, quarantine_rules, isolation_rules } = snapshot;
+  const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
+  for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
+  for (const r of [...application_rules, ...quarantine_rules]) {
+    for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
+    for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
+  }
+  return new PeerLabels(selectors);
+}
+
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
   readonly source: PolicySnapshot;
@@ -91,10 +116,32 @@ export class CompileContext {
   private readonly serviceGroups: Map<string, SnapshotServiceGroup>;
   private readonly hosts: Map<string, SnapshotHost>;
   private reads?: Set<string>;
+  /** A rules-derived context: the parent's Targets, followed to the new rules when their order and targets hold. */
+  private readonly previousTargets = new Map<string, Targets<never>>();
 
-  constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[] }) {
+  constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[]; rules?: true }) {
     this.source = source;
     this.snapshot = inForce(source);
+    if (derived?.rules) {
+      // Only rules changed (the same entities, groups and hosts, the same peer labels): what depends on the
+      // entities alone stays; what lists the rules (their order, what each entity is targeted by) is dropped.
+      const { parent } = derived;
+      this.parent = parent;
+      this.addressGroups = parent.addressGroups;
+      this.serviceGroups = parent.serviceGroups;
+      this.hosts = parent.hosts;
+      this.byCategory = new Map(parent.byCategory);
+      this.byHost = new Map(parent.byHost);
+      this.members = new Map(parent.members);
+      this.memos = new Map(parent.memos);
+      for (const [key, entry] of this.memos) {
+        if (!key.startsWith('sorted|') && !key.startsWith('targets|')) continue;
+        if (key.startsWith('targets|')) this.previousTargets.set(key, entry.value as Targets<never>);
+        this.memos.delete(key);
+        this.invalidated.add(key);
+      }
+      return;
+    }
     if (derived) {
       const { parent, changes } = derived;
       this.parent = parent;
@@ -119,11 +166,18 @@ export class CompileContext {
     this.hosts = new Map(source.hosts.map((h) => [h.name, h]));
   }
 
-  /** The context of `source`, derived from this one when only entities changed, else built anew. */
+  /**
+   * The context of `source`, derived from this one when only entities changed, or only rules (keeping the
+   * same peer labels), else built anew.
+   */
   next(source: PolicySnapshot): CompileContext {
     if (source === this.source) return this;
     const changes = entityChanges(this.source, source);
-    return changes ? new CompileContext(source, { parent: this, changes }) : new CompileContext(source);
+    if (changes) return new CompileContext(source, { parent: this, changes });
+    if (onlyRulesChanged(this.source, source) && peerLabelsOf(inForce(source)).signature === this.labels.signature) {
+      return new CompileContext(source, { parent: this, changes: [], rules: true });
+    }
+    return new CompileContext(source);
   }
 
   private index(e: SnapshotEntity, byHost: Map<string, SnapshotEntity[]>, byCategory = this.byCategory): void {
@@ -312,16 +366,7 @@ export class CompileContext {
 
   /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
   get labels(): PeerLabels {
-    return this.memo('labels', [], () => {
-      const { application_rules, quarantine_rules, isolation_rules } = this.snapshot;
-      const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
-      for (const r of application_rules) if (r.intra_group === 'allow') selectors.push(r.target);
-      for (const r of [...application_rules, ...quarantine_rules]) {
-        for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
-        for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
-      }
-      return new PeerLabels(selectors);
-    });
+    return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }
 
   /** A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot. */
@@ -335,11 +380,13 @@ export class CompileContext {
   }
 
   /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones). */
-  targetsOf<R extends { target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
+  targetsOf<R extends { name: string; target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
     return this.memo(
       `targets|${layer}`,
       'entities',
       () => {
+        const followed = (this.previousTargets.get(`targets|${layer}`) as Targets<R> | undefined)?.follow(sorted);
+        if (followed) return followed;
         const base = new Map<SnapshotEntity, R[]>();
         for (const rule of sorted) {
           for (const e of this.selectorMembers(rule.target)) {
@@ -388,15 +435,21 @@ export class CompileContext {
  * categories and the rules alone, so an entry never goes stale while the rules stay: a derived context only
  * adds the changed entities' new objects (in a small overlay, folded into the base now and then).
  */
-export class Targets<R extends { target: SelectorT }> {
+export class Targets<R extends { name: string; target: SelectorT }> {
+  /**
+   * `swap`: rule objects of `base` and `overlay` → the rule in force now (same name, same target), so a rule
+   * change replaces one object instead of listing every entity's rules again.
+   */
   constructor(
     private readonly sorted: readonly R[],
     private readonly base: ReadonlyMap<SnapshotEntity, R[]>,
     private readonly overlay: ReadonlyMap<SnapshotEntity, R[]>,
+    private readonly swap: ReadonlyMap<R, R> = new Map(),
   ) {}
 
   get(e: SnapshotEntity): R[] | undefined {
-    return this.overlay.get(e) ?? this.base.get(e);
+    const rules = this.overlay.get(e) ?? this.base.get(e);
+    return rules && this.swap.size > 0 ? rules.map((r) => this.swap.get(r) ?? r) : rules;
   }
 
   /** The same with `entities` (new objects) looked up too. */
@@ -406,8 +459,29 @@ export class Targets<R extends { target: SelectorT }> {
       const rules = this.sorted.filter((r) => selectorMatches(r.target, e));
       if (rules.length > 0) overlay.set(e, rules);
     }
-    if (overlay.size <= 256) return new Targets(this.sorted, this.base, overlay);
-    return new Targets(this.sorted, new Map([...this.base, ...overlay]), new Map());
+    if (overlay.size <= 256) return new Targets(this.sorted, this.base, overlay, this.swap);
+    return new Targets(this.sorted, new Map([...this.base, ...overlay]), new Map(), this.swap);
+  }
+
+  /**
+   * The same for `sorted`, the rules of the next snapshot, when they are these rules in the same order with the
+   * same targets (only their content changed); null otherwise, or when the swaps grew too many.
+   */
+  follow(sorted: readonly R[]): Targets<R> | null {
+    if (sorted.length !== this.sorted.length) return null;
+    const step = new Map<R, R>();
+    for (let i = 0; i < sorted.length; i++) {
+      const [was, is] = [this.sorted[i], sorted[i]];
+      if (was === is) continue;
+      if (was.name !== is.name || selectorKey(was.target) !== selectorKey(is.target)) return null;
+      step.set(was, is);
+    }
+    const swap = new Map<R, R>();
+    for (const [original, current] of this.swap) swap.set(original, step.get(current) ?? current);
+    // Also the rules as they are now: lists looked up since (`with`) hold those.
+    for (const [was, is] of step) swap.set(was, is);
+    if (swap.size > MAX_PATCHED) return null;
+    return new Targets(sorted, this.base, this.overlay, swap);
   }
 }
 

@@ -9,13 +9,14 @@
  * an agent can realize the change as one bundle of adds and deletes; `changed` is false when nothing differs.
  * Pure: no I/O; it remembers its last answer and the CompileContext it was computed on.
  *
- * When only entities changed since the last update (rules, groups and hosts the same objects), the context
- * is derived from the previous one (CompileContext.next). A host none of whose entities changed and none of
+ * When only entities changed since the last update (rules, groups and hosts the same objects), or only rules
+ * (keeping the peer labels), the context is derived from the previous one (CompileContext.next). A host none of whose entities changed and none of
  * whose inputs (the selectors it read) a changed entity falls in keeps its own flows: only the changed
  * entities' flows of the shared PEER tables are rewritten, in place. Otherwise the host compiles again, taking
  * each rule's flows on each side (a piece: layers.ts) as they were when its local entities are the same
  * objects on the same ports and the context dropped nothing it read: a changed entity recompiles the rules
- * it is a member of, not the host. Anything else (rules, groups, ports changed) recompiles the host whole.
+ * it is a member of, not the host; a changed rule recompiles that rule's pieces. Anything else (groups,
+ * hosts, ports changed, or rules that change the peer labels) recompiles the host whole.
  * Pass `context` (the same one to every host of a snapshot, e.g. `previousContext.next(snapshot)`) to share it.
  */
 import { ipVersion } from '../model/net';

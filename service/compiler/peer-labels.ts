@@ -74,6 +74,12 @@ export class PeerLabels {
     this.registers = selectors.length === 0 ? 0 : Math.min(reg + 1, LABEL_REGISTERS.length);
   }
 
+  /** Equal for two encodings that give every entity the same loads and every selector the same matches. */
+  get signature(): string {
+    const fields = [...this.fields].map(([k, f]) => [k, f.reg, f.shift, f.width, [...f.ids]]);
+    return JSON.stringify([this.registers, fields]);
+  }
+
   /** The label registers' values for one entity (index → value; the first always has the entity bit). */
   private valuesOf(entity: SnapshotEntity): number[] {
     const regs = new Array<number>(this.registers).fill(0);

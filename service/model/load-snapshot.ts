@@ -2,8 +2,8 @@
  * Builds the normalized PolicySnapshot (snapshot.ts) from the stored model:
  * every optional list filled with its default, descriptions dropped, every
  * list of objects sorted by name so equal models give equal snapshots.
- * Rules carry the id the store assigned them. `withObject` applies one
- * change copy-on-write: only the changed object is new, every other object
+ * Rules carry the id the store assigned them. `withObjects` applies
+ * changes copy-on-write: only the changed object is new, every other object
  * keeps its identity (what the span and incremental compilers rely on). Pure.
  */
 import { byName } from './verdicts';
@@ -161,14 +161,46 @@ export function withObject<L extends SnapshotList>(
   removed: string | null,
   added: PolicySnapshot[L][number] | null,
 ): PolicySnapshot {
-  const items = (snapshot[list] as { name: string }[]).slice();
-  if (removed !== null) {
-    const p = position(items, removed);
-    if (p.found) items.splice(p.at, 1);
+  return withObjects(snapshot, [{ list, before: removed === null ? null : { name: removed }, after: added }]);
+}
+
+/**
+ * `snapshot` with `changes` made in order (each takes out `before`'s name, puts in `after`), copy-on-write:
+ * each list they touch copied once, by merging its sorted objects with the sorted ones put in.
+ */
+export function withObjects(
+  snapshot: PolicySnapshot,
+  changes: readonly { list: SnapshotList; before: { name: string } | null; after: Item | null }[],
+): PolicySnapshot {
+  // Per list, the final word on each name the changes mention: its object, or null (gone).
+  const byList = new Map<SnapshotList, Map<string, Item | null>>();
+  for (const c of changes) {
+    let last = byList.get(c.list);
+    if (!last) byList.set(c.list, (last = new Map()));
+    if (c.before) last.set(c.before.name, null);
+    if (c.after) last.set(c.after.name, c.after);
   }
-  if (added !== null) {
-    const p = position(items, added.name);
-    items.splice(p.at, p.found ? 1 : 0, added);
+  const out = { ...snapshot } as unknown as Record<SnapshotList, Item[]>;
+  for (const [list, last] of byList) {
+    if (last.size === 1) {
+      // One name: a copy and a splice where it sorts (no pass comparing every object).
+      const [[name, o]] = last;
+      const items = out[list].slice();
+      const p = position(items, name);
+      items.splice(p.at, p.found ? 1 : 0, ...(o ? [o] : []));
+      out[list] = items;
+      continue;
+    }
+    const added = [...last.values()].filter((o): o is Item => o !== null).sort(byName);
+    const items: Item[] = [];
+    let i = 0;
+    for (const o of out[list]) {
+      if (last.has(o.name)) continue;
+      while (i < added.length && added[i].name < o.name) items.push(added[i++]);
+      items.push(o);
+    }
+    while (i < added.length) items.push(added[i++]);
+    out[list] = items;
   }
-  return { ...snapshot, [list]: items };
+  return out as unknown as PolicySnapshot;
 }

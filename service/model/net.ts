@@ -49,10 +49,20 @@ export function ipVersion(text: string): IpVersion {
 
 export const formatAddress = (a: IpAddress): string => a.toString();
 
+/** Canonical texts by text: the same few thousand addresses are read again every observation round. */
+const canonical = new Map<string, string | null>();
+const CANONICAL_CACHE = 100_000;
+
 /** The canonical text of an address, or null when it is not an address. */
 export function canonicalAddress(text: string): string | null {
+  let c = canonical.get(text);
+  if (c !== undefined) return c;
   const a = parseAddress(text);
-  return a ? formatAddress(a) : null;
+  c = a ? formatAddress(a) : null;
+  // Bounded: arbitrary input (every address a client ever sent) must not grow it without end.
+  if (canonical.size >= CANONICAL_CACHE) canonical.clear();
+  canonical.set(text, c);
+  return c;
 }
 
 export const sameAddress = (a: IpAddress, b: IpAddress): boolean =>

@@ -78,7 +78,7 @@ export interface RuleSpan {
   targets: SelectorT[];
   /** The entities these pick are in the view of every concerned host. */
   needs: SelectorT[];
-  /** Every selector of the rule (narrowing ones too): indexed, so an entity change finds the rule. */
+  /** Every selector of the rule (narrowing ones too): the categories it uses. */
   all: SelectorT[];
   categories: Set<string>;
   addressGroups: Set<string>;
@@ -183,7 +183,7 @@ export class Span {
   private readonly byPair = new Map<string, Set<string>>();
   private readonly strict = new Set<string>();
   private readonly rules = new Map<string, RuleSpan>();
-  /** Rules by one key=value pair of each of their selectors (every value of its first key); '' for empty selectors. */
+  /** Rules by one key=value pair of each selector that picks (targets, needs; every value of its first key); '' for empty ones. */
   private readonly rulesByPair = new Map<string, Set<string>>();
   private readonly ruleHosts = new Map<string, Counts>();
   private readonly hostRules = new Map<string, Set<string>>();
@@ -226,7 +226,7 @@ export class Span {
    * may change (sorted), whose desired generation becomes `next.generation`. `deltas`, when given, gets each
    * of those hosts' delta, from its previous desired generation to the new one (possibly empty).
    */
-  apply(next: PolicySnapshot, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
+  apply(next: Pick<PolicySnapshot, 'generation'>, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
     const touched = new Set<string>();
     const changed = new Set<string>();
     let all = false;
@@ -237,7 +237,7 @@ export class Span {
         for (const h of ownBefore) this.mark(h, c.list, c.before!.name);
         this.own = { list: c.list, names: [c.before?.name, c.after?.name] };
         if (c.list === 'entities')
-          all = this.entityChange(c.before as SnapshotEntity | null, c.after as SnapshotEntity | null, touched) || all;
+          this.entityChange(c.before as SnapshotEntity | null, c.after as SnapshotEntity | null);
         else if (isRuleList(c.list))
           all = this.ruleChange(c.list, c.before as AnyRule | null, c.after as AnyRule | null, touched) || all;
         else {
@@ -469,30 +469,34 @@ export class Span {
     return false;
   }
 
-  /** The rules some selector of which may pick `e` (candidates by its key=value pairs, checked). */
-  private rulesPicking(e: SnapshotEntity): RuleSpan[] {
-    const keys = new Set(this.rulesByPair.get('') ?? []);
-    for (const [k, v] of Object.entries(e.categories))
-      for (const r of this.rulesByPair.get(pair(k, v)) ?? []) keys.add(r);
-    return [...keys].map((k) => this.rules.get(k)!).filter((r) => r.all.some((s) => selectorMatches(s, e)));
+  /**
+   * Calls `visit` once for each rule whose targets or needs may pick `e` (candidates by its key=value pairs),
+   * with whether they do. Narrowing selectors are not indexed: what they pick is already in the views.
+   */
+  private eachPicking(e: SnapshotEntity, visit: (r: RuleSpan, needs: boolean, targets: boolean) => void): void {
+    const seen = new Set<string>();
+    const check = (keys: Set<string> | undefined) => {
+      if (!keys) return;
+      for (const key of keys) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const r = this.rules.get(key)!;
+        const needs = r.needs.some((s) => selectorMatches(s, e));
+        const targets = !r.everywhere && r.targets.some((s) => selectorMatches(s, e));
+        if (needs || targets) visit(r, needs, targets);
+      }
+    };
+    check(this.rulesByPair.get(''));
+    for (const k in e.categories) check(this.rulesByPair.get(pair(k, e.categories[k])));
   }
 
-  private entityChange(before: SnapshotEntity | null, after: SnapshotEntity | null, touched: Set<string>): boolean {
-    let all = false;
-    const around = (e: SnapshotEntity) => {
-      touched.add(e.host);
-      if (isStrict(e)) all = true;
-      for (const r of this.rulesPicking(e)) all = this.concerned(r, touched) || all;
-    };
-    if (before) {
-      around(before);
-      this.removeEntity(before);
-    }
-    if (after) {
-      this.addEntity(after);
-      around(after);
-    }
-    return all;
+  /**
+   * An entity's change: its own marks (before and after, in `apply`) and those its indexes' moves make are
+   * exactly the hosts whose view it moves, so it adds none to `touched` itself.
+   */
+  private entityChange(before: SnapshotEntity | null, after: SnapshotEntity | null): void {
+    if (before) this.removeEntity(before);
+    if (after) this.addEntity(after);
   }
 
   private ruleChange(list: RuleList, before: AnyRule | null, after: AnyRule | null, touched: Set<string>): boolean {
@@ -569,14 +573,6 @@ export class Span {
     }
   }
 
-  private targetsPick(r: RuleSpan, e: SnapshotEntity): boolean {
-    return !r.everywhere && r.targets.some((s) => selectorMatches(s, e));
-  }
-
-  private needsPick(r: RuleSpan, e: SnapshotEntity): boolean {
-    return r.needs.some((s) => selectorMatches(s, e));
-  }
-
   /** `e` needed by `r` (or no longer): in the views `r` concerns. */
   private neededFor(r: RuleSpan, e: string, by: 1 | -1): void {
     if (by === 1) {
@@ -594,22 +590,22 @@ export class Span {
   private addEntity(e: SnapshotEntity): void {
     this.entities.set(e.name, e);
     add(this.byHost, e.host, e.name);
-    for (const [k, v] of Object.entries(e.categories)) add(this.byPair, pair(k, v), e.name);
+    for (const k in e.categories) add(this.byPair, pair(k, e.categories[k]), e.name);
     if (isStrict(e)) this.strict.add(e.name);
-    for (const r of this.rulesPicking(e)) {
-      if (this.needsPick(r, e)) this.neededFor(r, e.name, 1);
-      if (this.targetsPick(r, e)) this.count(r.key, e.host, 1);
-    }
+    this.eachPicking(e, (r, needs, targets) => {
+      if (needs) this.neededFor(r, e.name, 1);
+      if (targets) this.count(r.key, e.host, 1);
+    });
   }
 
   private removeEntity(e: SnapshotEntity): void {
-    for (const r of this.rulesPicking(e)) {
-      if (this.targetsPick(r, e)) this.count(r.key, e.host, -1);
-      if (this.needsPick(r, e)) this.neededFor(r, e.name, -1);
-    }
+    this.eachPicking(e, (r, needs, targets) => {
+      if (targets) this.count(r.key, e.host, -1);
+      if (needs) this.neededFor(r, e.name, -1);
+    });
     this.entities.delete(e.name);
     remove(this.byHost, e.host, e.name);
-    for (const [k, v] of Object.entries(e.categories)) remove(this.byPair, pair(k, v), e.name);
+    for (const k in e.categories) remove(this.byPair, pair(k, e.categories[k]), e.name);
     this.strict.delete(e.name);
   }
 
@@ -623,7 +619,7 @@ export class Span {
     const r = ruleSpan(list, rule);
     this.rules.set(r.key, r);
     this.items.get(list)!.set(rule.name, rule);
-    for (const s of r.all) for (const p of Span.pairsOf(s)) add(this.rulesByPair, p, r.key);
+    for (const s of pickers(r)) for (const p of Span.pairsOf(s)) add(this.rulesByPair, p, r.key);
     const needed = new Set<string>();
     for (const s of r.needs) for (const e of this.pick(s)) needed.add(e.name);
     if (needed.size) this.needed.set(r.key, needed);
@@ -647,7 +643,7 @@ export class Span {
     const key = ruleKey(list, rule.name);
     const r = this.rules.get(key);
     if (!r) return;
-    for (const s of r.all) for (const p of Span.pairsOf(s)) remove(this.rulesByPair, p, key);
+    for (const s of pickers(r)) for (const p of Span.pairsOf(s)) remove(this.rulesByPair, p, key);
     if (r.everywhere) this.needsOf(r, null, -1);
     for (const h of [...(this.ruleHosts.get(key)?.keys() ?? [])]) {
       this.mark(h, list, rule.name);
@@ -662,6 +658,9 @@ export class Span {
     this.items.get(list)!.delete(rule.name);
   }
 }
+
+/** The selectors whose picks a rule's span depends on: its targets (not for a rule concerning every host) and needs. */
+const pickers = (r: RuleSpan): SelectorT[] => (r.everywhere ? r.needs : [...r.targets, ...r.needs]);
 
 /** Whether two spans of one rule pick the same hosts and bring the same objects into their views. */
 function sameReach(a: RuleSpan, b: RuleSpan): boolean {

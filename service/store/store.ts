@@ -42,7 +42,7 @@ import {
   type ModelIndex,
 } from '../model/validate';
 import { IndexedModel } from '../model/indexes';
-import { buildSnapshot, LIST_OF, normalize, withObject, type RuleIdOf } from '../model/load-snapshot';
+import { buildSnapshot, LIST_OF, normalize, withObjects, type RuleIdOf } from '../model/load-snapshot';
 import { Span, type SpanChange } from '../model/span';
 import { composeDeltas, type ViewAnswer, type ViewDelta } from '../model/view-delta';
 import { RENAMABLE, renameReferences, type RenamableKind } from '../model/rename';
@@ -139,6 +139,9 @@ interface Applied {
   also?: { kind: Kind; row: ObjectRow }[];
 }
 
+/** How many changes the snapshot may hold unmade (see `Cache.pending`). */
+const PENDING_MAX = 4096;
+
 interface Meta {
   generation: number;
   revision: number;
@@ -148,7 +151,9 @@ interface Cache {
   revision: number;
   view: IndexedModel;
   ruleIds: Map<string, number>;
+  /** The snapshot as last read; `pending` the changes since, made when it is read next (a write copies no list). */
   snapshot: PolicySnapshot;
+  pending: { generation: number; changes: SpanChange[] } | null;
   span: Span;
 }
 /**
@@ -261,6 +266,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.read(() => this.refreshNow());
   }
 
+  /**
+   * What /healthz reports: the database answers a query, then the generation. `refresh` alone does not
+   * prove that on SQLite, where a read is served from the cache once the file was read.
+   */
+  health(): Promise<number> {
+    return this.read(async () => {
+      await this.ds.query('SELECT 1');
+      return this.refreshNow();
+    });
+  }
+
   // ------------------------------------------------------------ reading
 
   list(kind: Kind): Promise<StoredObject[]> {
@@ -318,7 +334,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
 
   /** The normalized policy the evaluator uses (and embedded tooling); kept up to date by each change. */
   getSnapshot(): Promise<PolicySnapshot> {
-    return this.read(async () => (await this.current()).snapshot);
+    return this.read(async () => this.snapshotOf(await this.current()));
   }
 
   /** The last generation that changed `host`'s view (the host's desired generation). */
@@ -633,6 +649,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         view: IndexedModel.of(model),
         ruleIds,
         snapshot,
+        pending: null,
         span: new Span(snapshot),
       };
       this.noteMeta(meta);
@@ -665,16 +682,27 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     if (hosts.length) this.emit('views', meta.generation, hosts);
   }
 
+  /** The cache's snapshot with its pending changes made. */
+  private snapshotOf(cache: Cache): PolicySnapshot {
+    if (cache.pending) {
+      cache.snapshot = { ...withObjects(cache.snapshot, cache.pending.changes), generation: cache.pending.generation };
+      cache.pending = null;
+    }
+    return cache.snapshot;
+  }
+
   /**
-   * Puts `changes` into the cache's snapshot (copy-on-write) and span at `generation`, and each followed view's
+   * Puts `changes` into the cache's pending snapshot changes and span at `generation`, and each followed view's
    * delta into its feed; the hosts they touch.
    */
   private applyChanges(cache: Cache, changes: SpanChange[], generation: number): string[] {
-    let snapshot: PolicySnapshot = { ...cache.snapshot, generation };
-    for (const c of changes) snapshot = withObject(snapshot, c.list, c.before?.name ?? null, c.after as never);
-    cache.snapshot = snapshot;
+    if (!cache.pending) cache.pending = { generation, changes: [] };
+    cache.pending.generation = generation;
+    cache.pending.changes.push(...changes);
+    // Unread for long: made now, so the changes held stay bounded (one list copy per PENDING_MAX changes).
+    if (cache.pending.changes.length >= PENDING_MAX) this.snapshotOf(cache);
     const deltas = new Map<string, ViewDelta>();
-    const hosts = cache.span.apply(snapshot, changes, deltas);
+    const hosts = cache.span.apply({ generation }, changes, deltas);
     for (const [host, delta] of deltas) {
       const feed = this.feeds.get(host);
       if (!feed) continue;
@@ -682,9 +710,13 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       if (feed.log.length > VIEW_LOG_LENGTH) feed.log.shift();
     }
     // A host gone takes its feed along: one made again under its name starts over.
+    const gone = new Set<string>();
     for (const c of changes)
-      if (c.list === 'hosts' && c.before && !snapshot.hosts.some((h) => h.name === c.before!.name))
-        this.feeds.delete(c.before.name);
+      if (c.list === 'hosts') {
+        if (c.before) gone.add(c.before.name);
+        if (c.after) gone.delete(c.after.name);
+      }
+    for (const name of gone) this.feeds.delete(name);
     return hosts;
   }
 

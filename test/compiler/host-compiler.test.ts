@@ -1,6 +1,7 @@
 /**
  * The incremental compiler against the full one: along a chain of random changes (whole new random policies,
- * and single entities changing a category with every other object shared by identity), every update's flows
+ * single entities changing a category and single application rules changing, with every other object shared by
+ * identity), every update's flows
  * equal compileHost's byte for byte, and the previous flows plus `added` minus `removed` are the new flows.
  */
 import fc from 'fast-check';
@@ -27,6 +28,7 @@ function portsOf(snapshot: PolicySnapshot, host: string): HostPorts {
  * categories (most steps), another host (every third), or another address (every fifth).
  */
 function change(snapshot: PolicySnapshot, pick: number): PolicySnapshot {
+  if (pick % 4 === 1 && snapshot.application_rules.length > 0) return changeRule(snapshot, pick);
   if (snapshot.entities.length === 0) return { ...snapshot, generation: snapshot.generation + 1 };
   const i = pick % snapshot.entities.length;
   const values = [...new Set(snapshot.entities.flatMap((e) => Object.values(e.categories)))];
@@ -42,24 +44,41 @@ function change(snapshot: PolicySnapshot, pick: number): PolicySnapshot {
   return { ...snapshot, generation: snapshot.generation + 1, entities };
 }
 
+/**
+ * One application rule (picked by `pick`) changes, keeping its name, everything else keeps its identity: its
+ * mode flips between apply and monitor, it takes another rule's target, or it loses its first inbound entry.
+ */
+function changeRule(snapshot: PolicySnapshot, pick: number): PolicySnapshot {
+  const rules = snapshot.application_rules.slice();
+  const i = (pick >> 2) % rules.length;
+  const r = rules[i];
+  const variant = (pick >> 2) % 3;
+  if (variant === 0) rules[i] = { ...r, mode: r.mode === 'apply' ? 'monitor' : 'apply' };
+  else if (variant === 1) rules[i] = { ...r, target: rules[(i + 1) % rules.length].target };
+  else rules[i] = { ...r, inbound: r.inbound.slice(1) };
+  return { ...snapshot, generation: snapshot.generation + 1, application_rules: rules };
+}
+
 test('HostCompiler.update equals compileHost along random chains of changes', () => {
   const policies = fc.sample(policyArb(), { seed: SEED, numRuns: 25 });
   let updates = 0;
   let changed = 0;
   let patched = 0;
   let pieces = 0;
+  let rulePieces = 0;
   for (const [i, first] of policies.entries()) {
     const compilers = new Map(first.hosts.map((h) => [h.name, new HostCompiler(h.name)]));
     const previous = new Map<string, string[]>();
     // The chain: this policy, three recategorizations, then the next policy's inventory on the same compilers.
     let snapshot = first;
     const chain = [first];
-    for (let k = 1; k <= 10; k++) chain.push((snapshot = change(snapshot, i * 7 + k)));
+    for (let k = 1; k <= 12; k++) chain.push((snapshot = change(snapshot, i * 7 + k)));
     const next = policies[(i + 1) % policies.length];
     chain.push({ ...next, hosts: first.hosts, generation: snapshot.generation + 1 });
     // Even policies: one context per snapshot shared by the hosts (derived from the previous one); odd: none given.
     let shared: CompileContext | undefined;
-    for (const s of chain) {
+    for (const [k, s] of chain.entries()) {
+      const ruleStep = k > 0 && s.entities === chain[k - 1].entities;
       shared = i % 2 === 0 ? (shared ? shared.next(s) : new CompileContext(s)) : undefined;
       for (const [host, hc] of compilers) {
         const ports = portsOf(s, host);
@@ -78,13 +97,15 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
         if (update.changed) changed++;
         if (hc.lastWasPatched) patched++;
         if (hc.lastKeptPieces > 0) pieces++;
+        if (ruleStep && hc.lastKeptPieces > 0) rulePieces++;
       }
     }
   }
   console.log(
-    `${updates} incremental updates checked against full compiles (${changed} changed, ${patched} patched, ${pieces} recompiled taking rule pieces again)`,
+    `${updates} incremental updates checked against full compiles (${changed} changed, ${patched} patched, ${pieces} recompiled taking rule pieces again, ${rulePieces} of them after a rule changed)`,
   );
   expect(changed).toBeGreaterThan(0);
   expect(patched).toBeGreaterThan(0); // the derived path was exercised, not only whole recompiles
   expect(pieces).toBeGreaterThan(0); // and the recompile of a touched host that keeps its untouched rules' flows
+  expect(rulePieces).toBeGreaterThan(0); // a rule change recompiles that rule's pieces, not the host's
 });

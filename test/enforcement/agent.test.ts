@@ -5,11 +5,12 @@
  */
 import { HostAgent } from '../../service/agent/host-agent';
 import { OvsDriver } from '../../service/agent/ovs-driver';
-import { parsePorts, normalizeDump } from '../../service/agent/flows';
+import { normalizeDump } from '../../service/agent/flows';
 import type { AgentStatusReport } from '../../service/model/host-status';
 import type { CompiledFlows, CompileHost, HostPorts, PolicyLink } from '../../service/agent/types';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run } from '../../lab/exec';
+import { vsctl } from '../../lab/ovs';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 
@@ -94,11 +95,23 @@ describe('host agent', () => {
     await ovs?.stop();
   });
 
-  test('parsePorts and normalizeDump read ovs-ofctl text', () => {
-    expect(
-      parsePorts(' 1(p1): addr:aa\n     config: 0\n 12(vm-web1): addr:bb\n LOCAL(br.microseg): addr:cc\n'),
-    ).toEqual({ p1: 1, 'vm-web1': 12 });
+  test('normalizeDump reads ovs-ofctl text', () => {
     expect(normalizeDump('NXST_FLOW reply (xid=0x4):\n table=1, b\n a\n\n')).toEqual(['a', 'table=1, b']);
+  });
+
+  test('the driver reads the ports and the fail mode as Open vSwitch has them, without a process', async () => {
+    const driver = new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
+    const ofport = async (name: string) =>
+      Number((await vsctl(ovs.rundir, ['get', 'Interface', name, 'ofport'])).trim());
+    expect(await driver.readPorts()).toEqual({ p1: await ofport('p1'), p2: await ofport('p2') });
+    expect(await driver.ensureSecure()).toBeNull();
+    expect(driver.spawns).toBe(0);
+    // A mode set by hand is read as such and made secure (by ovs-vsctl, which waits until it is applied).
+    await vsctl(ovs.rundir, ['set-fail-mode', ovs.bridge, 'standalone']);
+    expect(await driver.ensureSecure()).toBe('standalone');
+    expect((await vsctl(ovs.rundir, ['get-fail-mode', ovs.bridge])).trim()).toBe('secure');
+    expect(driver.spawned.get('ovs-vsctl set-fail-mode')).toBe(1);
+    expect(driver.spawns).toBe(1);
   });
 
   test('first pass programs the bridge and reports the generation', async () => {
@@ -191,7 +204,7 @@ describe('host agent', () => {
     );
     expect(link.statuses.get('hx')).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
     expect(link.statuses.get('hx')!.last_error).toMatch(
-      /cannot reach Open vSwitch: ovs-ofctl show: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/,
+      /cannot reach Open vSwitch: openflow port-desc: .*\/nonexistent\/ovs\/br\.microseg\.mgmt/,
     );
     expect(link.statuses.get('ha')).toMatchObject({ reachable: true, realized_generation: 4, last_error: null });
     await dead.stop();
@@ -263,6 +276,63 @@ describe('host agent', () => {
     expect(slow.last).toMatchObject({ action: 'none', drift_repairs: repairs + 1 });
     expect(slowDriver.spawns).toBe(spawns);
     await slow.stop();
+  });
+
+  test('a change never waits behind the periodic full check: it is realized while the check is held up', async () => {
+    /** The real driver whose whole-bridge comparison can be held: a full check that takes long. */
+    class HeldDriver extends OvsDriver {
+      hold: { release: () => void; held: boolean; done: Promise<void> } | null = null;
+      override async diffFlows(flows: string[]) {
+        if (this.hold) {
+          this.hold.held = true;
+          await this.hold.done;
+        }
+        return super.diffFlows(flows);
+      }
+    }
+    const driver = new HeldDriver({ rundir: ovs.rundir, bridge: ovs.bridge });
+    // A full check due at every pass: without the backstop beside the loop each change would wait for one.
+    const a = new HostAgent({ host: 'ha', link, driver, compile: fakeCompile, intervalMs: 60_000, fullCheckMs: 1 });
+    agents.push(a);
+    a.start();
+    await eventually(
+      'realized and settled',
+      () => a.last?.realized_generation === link.snap.generation && a.settled(),
+      {
+        timeoutMs: margin(2000),
+      },
+    );
+    let release = () => undefined as void;
+    const done = new Promise<void>((r) => (release = r));
+    const hold = { release, held: false, done };
+    driver.hold = hold;
+    a.poke();
+    await eventually('a full check held up', () => hold.held, { timeoutMs: margin(1000) });
+    const repairs = a.last!.drift_repairs;
+    link.snap = {
+      ...link.snap,
+      generation: link.snap.generation + 1,
+      entities: [...link.snap.entities, { name: 'e9', host: 'ha', port: 'p1', ips: ['10.0.0.9'], categories: {} }],
+    };
+    a.poke();
+    const { ms } = await eventually(
+      'the change on the bridge',
+      async () =>
+        a.last?.realized_generation === link.snap.generation &&
+        (await dump(ovs)).join('\n').includes('nw_src=10.0.0.9'),
+      { timeoutMs: margin(1000), intervalMs: 20 },
+    );
+    process.stdout.write(
+      `a change realized in ${ms} ms while a full check was held (promise 1000, bound ${margin(1000)})\n`,
+    );
+    // Still held: the change did not wait for it.
+    expect(a.settled()).toBe(false);
+    driver.hold = null;
+    hold.release();
+    // Its comparison predates the change: dropped, not taken for drift.
+    await eventually('settled', () => a.settled(), { timeoutMs: margin(2000) });
+    expect(a.last!.drift_repairs).toBe(repairs);
+    await a.stop();
   });
 
   test('after an ovs-vswitchd restart the empty bridge is reprogrammed by the running loop', async () => {

@@ -1,7 +1,7 @@
 /** The pure helpers of the agent and the lab (no OVS, no root). */
 import { parseDuration, requireDuration } from '../../service/model/duration';
 import { INTERVAL_RANGE } from '../../service/agent/host-agent';
-import { normalizeDump, parsePorts } from '../../service/agent/flows';
+import { normalizeDump } from '../../service/agent/flows';
 import { readAgentOptions } from '../../service/agent/plugin';
 import { formatMatrix, matrixProbes } from '../../lab/matrix';
 
@@ -47,10 +47,7 @@ describe('agent helpers', () => {
     );
   });
 
-  test('flow text: ports, normalization', () => {
-    expect(
-      parsePorts('OFPT_FEATURES_REPLY (xid=0x2): dpid:1\n 2(uplink): addr:aa\n LOCAL(br.microseg): addr:bb\n'),
-    ).toEqual({ uplink: 2 });
+  test('flow text: normalization', () => {
     const a = normalizeDump(
       'OFPST_FLOW reply (OF1.3) (xid=0x2):\n priority=1 actions=drop\n cookie=0x1, table=1, actions=drop\n',
     );

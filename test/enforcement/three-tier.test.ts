@@ -262,7 +262,7 @@ describe('three-tier shop, real packets', () => {
     );
     expect(gone.status).toMatchObject({ reachable: false, realized_generation: null, flow_count: null });
     expect(gone.status.last_error).toMatch(
-      /^cannot reach Open vSwitch: ovs-ofctl show: .*no-such-ovs\/br\.microseg\.mgmt/,
+      /^cannot reach Open vSwitch: openflow port-desc: .*no-such-ovs\/br\.microseg\.mgmt/,
     );
     await api('DELETE', '/v1/hosts/hgone');
   });

@@ -1,7 +1,7 @@
 /** The conntrack and flow-counter parsers, on output captured from OVS 3.1 (userspace datapath). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConntrackDump, parseConntrackLine } from '../../service/agent/conntrack';
+import { parseConntrackDump, parseConntrackLine, type ConntrackEntry } from '../../service/agent/conntrack';
 import { OpenFlowFramer, parseFlowStats } from '../../service/agent/openflow';
 import { groupConnections, ObservationReporter, type ObservationDecoder } from '../../service/agent/reporter';
 import type { ObservationReportT } from '../../service/model/observation';
@@ -71,6 +71,21 @@ describe('dpctl/dump-conntrack parser', () => {
     expect(errors[0]).toMatch(/unbalanced/);
     expect(errors[1]).toMatch(/src\/dst/);
     expect(() => parseConntrackLine('garbage')).toThrow(/not a conntrack entry/);
+  });
+
+  test('a line seen in the last dump is reused, not parsed again; the result is the same as parsing afresh', () => {
+    const text = fixture('dump-conntrack-m-s.txt');
+    const first = new Map<string, ConntrackEntry>();
+    const fresh = parseConntrackDump(text, undefined, first);
+    expect(first.size).toBe(6);
+    // One connection gone, one new: only the new line is parsed.
+    const lines = text.split('\n').filter((l) => l.includes('orig=('));
+    const changed = [...lines.slice(1), lines[0].replace('sport=', 'sport=1')].join('\n');
+    const next = new Map<string, ConntrackEntry>();
+    const again = parseConntrackDump(changed, first, next);
+    expect(again.entries).toEqual(parseConntrackDump(changed).entries);
+    expect(again.entries.filter((e) => fresh.entries.includes(e))).toHaveLength(5);
+    expect([...next.keys()].sort()).toEqual(changed.split('\n').sort());
   });
 });
 
