@@ -25,6 +25,8 @@ export const statusRefreshMs = (staleAfterMs = DEFAULT_STALE_AFTER_MS): number =
 export interface StatusWrites {
   pending: Map<string, { text: string; at: number }>;
   written: Map<string, { text: string; at: number }>;
+  /** The newest report this process received per host: its own reads show it, written or not. */
+  latest: Map<string, { text: string; at: number }>;
 }
 
 /** The status a host shows, from its last report (if any) at `reportedAt` (ms). Pure. */

@@ -191,7 +191,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** Counts changes of `statuses` and of the host set. */
   private statusVersion = 0;
   /** Reports to write and what was written, per host (host-status.ts: when a report reaches the database). */
-  private readonly statusWrites: StatusWrites = { pending: new Map(), written: new Map() };
+  private readonly statusWrites: StatusWrites = { pending: new Map(), written: new Map(), latest: new Map() };
   /** SQLite: the batch write of the pending reports, when one is due. */
   private statusFlush: { timer: NodeJS.Timeout; due: number } | null = null;
   /** PostgreSQL: hears the generations other processes commit. */
@@ -493,6 +493,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       const at = Date.now();
       this.statuses?.set(host, { report: JSON.parse(text) as AgentStatusReport, at });
       this.statusVersion++;
+      this.statusWrites.latest.set(host, { text, at });
       const written = this.statusWrites.written.get(host);
       const changed = written?.text !== text;
       if (!changed && at - written.at < statusRefreshMs(this.staleAfterMs)) return;
@@ -833,11 +834,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
         this.statusVersion++;
         // A renamed host's report is written under its new name; a deleted or new one has none.
         const moved = this.statusWrites.pending.get(name);
+        const newest = this.statusWrites.latest.get(name);
         for (const n of [name, row?.name ?? name]) {
           this.statusWrites.pending.delete(n);
           this.statusWrites.written.delete(n);
+          this.statusWrites.latest.delete(n);
         }
-        if (moved && row && row.name !== name) this.statusWrites.pending.set(row.name, moved);
+        if (row && row.name !== name) {
+          if (moved) this.statusWrites.pending.set(row.name, moved);
+          if (newest) this.statusWrites.latest.set(row.name, newest);
+        }
       }
       this.emit('change', { kind, name: row?.name ?? name, action });
       for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
@@ -945,14 +951,16 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return this.objects.get(kind)!;
   }
 
-  /** The reports in the database, and over them those not written yet. */
+  /** The reports in the database, and over them the newer ones this process received (written or not yet). */
   private async readStatuses(host?: string): Promise<Map<string, { report: AgentStatusReport; at: number }>> {
     const rows = await this.ds.manager.find(HostStatusEntity, host === undefined ? {} : { where: { host } });
     const out = new Map(
       rows.map((r) => [r.host, { report: JSON.parse(r.report) as AgentStatusReport, at: Number(r.reported_at) }]),
     );
-    for (const [h, r] of this.statusWrites.pending)
-      if (host === undefined || h === host) out.set(h, { report: JSON.parse(r.text) as AgentStatusReport, at: r.at });
+    // An unchanged report reaches the database only every statusRefreshMs; this process shows it at once.
+    for (const [h, r] of this.statusWrites.latest)
+      if ((host === undefined || h === host) && r.at > (out.get(h)?.at ?? -1))
+        out.set(h, { report: JSON.parse(r.text) as AgentStatusReport, at: r.at });
     return out;
   }
 
