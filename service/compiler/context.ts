@@ -122,10 +122,9 @@ export class CompileContext {
   constructor(source: PolicySnapshot, derived?: { parent: CompileContext; changes: EntityChange[]; rules?: true }) {
     this.source = source;
     this.snapshot = inForce(source);
-    if (derived?.rules) {
-      // Only rules changed (the same entities, groups and hosts, the same peer labels): what depends on the
-      // entities alone stays; what lists the rules (their order, what each entity is targeted by) is dropped.
-      const { parent } = derived;
+    if (derived) {
+      // Derived from the previous context: the same groups and hosts, and copies of what it derived.
+      const { parent, changes } = derived;
       this.parent = parent;
       this.addressGroups = parent.addressGroups;
       this.serviceGroups = parent.serviceGroups;
@@ -134,26 +133,19 @@ export class CompileContext {
       this.byHost = new Map(parent.byHost);
       this.members = new Map(parent.members);
       this.memos = new Map(parent.memos);
+      if (!derived.rules) {
+        this.changes = changes;
+        this.patch(changes);
+        return;
+      }
+      // Only rules changed (the same entities, groups and hosts, the same peer labels): what depends on the
+      // entities alone stays; what lists the rules (their order, what each entity is targeted by) is dropped.
       for (const [key, entry] of this.memos) {
         if (!key.startsWith('sorted|') && !key.startsWith('targets|')) continue;
         if (key.startsWith('targets|')) this.previousTargets.set(key, entry.value as Targets<never>);
         this.memos.delete(key);
         this.invalidated.add(key);
       }
-      return;
-    }
-    if (derived) {
-      const { parent, changes } = derived;
-      this.parent = parent;
-      this.changes = changes;
-      this.addressGroups = parent.addressGroups;
-      this.serviceGroups = parent.serviceGroups;
-      this.hosts = parent.hosts;
-      this.byCategory = new Map(parent.byCategory);
-      this.byHost = new Map(parent.byHost);
-      this.members = new Map(parent.members);
-      this.memos = new Map(parent.memos);
-      this.patch(changes);
       return;
     }
     this.byCategory = new Map();
