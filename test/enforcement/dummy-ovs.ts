@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { startOvsdb, startVswitchd, stopOvsdb, stopVswitchd, vsctl } from '../../lab/ovs';
+import { OvsDriver } from '../../service/agent/ovs-driver';
 
 export interface DummyOvs {
   rundir: string;
@@ -41,4 +42,25 @@ export async function startDummyOvs(bridge = 'br.microseg', ports: string[] = []
     await stop();
     throw e;
   }
+}
+
+/**
+ * A second bridge `br.full` on the same daemon whose ports (`f-<name>`) get the same numbers as `ports`:
+ * flows compiled for the first bridge load there unchanged, to compare a bridge with a full load.
+ */
+export async function addReferenceBridge(ovs: DummyOvs, ports: Record<string, number>): Promise<OvsDriver> {
+  await vsctl(ovs.rundir, ['add-br', 'br.full', '--', 'set', 'bridge', 'br.full', 'datapath_type=dummy']);
+  for (const [p, ofport] of Object.entries(ports))
+    await vsctl(ovs.rundir, [
+      'add-port',
+      'br.full',
+      `f-${p}`,
+      '--',
+      'set',
+      'interface',
+      `f-${p}`,
+      'type=dummy',
+      `ofport_request=${ofport}`,
+    ]);
+  return new OvsDriver({ rundir: ovs.rundir, bridge: 'br.full' });
 }

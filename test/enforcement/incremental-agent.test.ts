@@ -20,9 +20,8 @@ import type { HostFlowCompiler, HostPorts, PolicyLink } from '../../service/agen
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { inventoryObjects, snapshotOf, hostPorts } from '../../bench/lib/inventory';
 import { run } from '../../lab/exec';
-import { vsctl } from '../../lab/ovs';
 import { eventually, margin } from '../../lab/eventually';
-import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { addReferenceBridge, startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 jest.setTimeout(180_000);
 
@@ -75,22 +74,9 @@ describe('incremental realization', () => {
   beforeAll(async () => {
     const names = Object.keys(hostPorts(first, HOST));
     ovs = await startDummyOvs('br.microseg', names);
-    await vsctl(ovs.rundir, ['add-br', 'br.full', '--', 'set', 'bridge', 'br.full', 'datapath_type=dummy']);
     ports = await new OvsDriver({ rundir: ovs.rundir, bridge: ovs.bridge }).readPorts();
     // br.full gets the same port numbers.
-    for (const p of names)
-      await vsctl(ovs.rundir, [
-        'add-port',
-        'br.full',
-        `f-${p}`,
-        '--',
-        'set',
-        'interface',
-        `f-${p}`,
-        'type=dummy',
-        `ofport_request=${ports[p]}`,
-      ]);
-    reference = new OvsDriver({ rundir: ovs.rundir, bridge: 'br.full' });
+    reference = await addReferenceBridge(ovs, ports);
   });
   afterEach(async () => {
     for (const a of agents.splice(0)) await a.stop();

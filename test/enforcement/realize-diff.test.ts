@@ -23,9 +23,8 @@ import type { CompiledFlows, HostFlowCompiler, HostPorts, PolicyLink } from '../
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { threeTier } from '../policy/fixtures';
 import { run } from '../../lab/exec';
-import { vsctl } from '../../lab/ovs';
 import { eventually, margin } from '../../lab/eventually';
-import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { addReferenceBridge, startDummyOvs, type DummyOvs } from './dummy-ovs';
 
 jest.setTimeout(180_000);
 
@@ -163,20 +162,11 @@ describe('realizing the difference', () => {
     expect(asked['ofproto/trace']).toBeGreaterThan(0);
 
     // The bridge: the same as a second bridge loaded with the full compile in one replace-flows.
-    await vsctl(ovs.rundir, ['add-br', 'br.full', '--', 'set', 'bridge', 'br.full', 'datapath_type=dummy']);
-    for (const p of ['p-web1', 'p-app1', 'p-db1'])
-      await vsctl(ovs.rundir, [
-        'add-port',
-        'br.full',
-        `f-${p}`,
-        '--',
-        'set',
-        'interface',
-        `f-${p}`,
-        'type=dummy',
-        `ofport_request=${ports[p]}`,
-      ]);
-    const reference = new OvsDriver({ rundir: ovs.rundir, bridge: 'br.full' });
+    const reference = await addReferenceBridge(ovs, {
+      'p-web1': ports['p-web1'],
+      'p-app1': ports['p-app1'],
+      'p-db1': ports['p-db1'],
+    });
     await reference.replaceFlows(after.flows);
     expect(await dump(ovs)).toEqual(await dump(ovs, 'br.full'));
     expect(await driver.diffFlows(after.flows)).toEqual({ missing: 0, unexpected: 0 });
