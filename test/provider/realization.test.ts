@@ -130,6 +130,13 @@ describe('against the service: only fresh reports count', () => {
   test('an agent that says it cannot reach Open vSwitch is not done, whatever generation it names', async () => {
     const stop = agentReporting({ reachable: false, last_error: 'cannot reach Open vSwitch: gone' });
     try {
+      // The previous test's last healthy report may still be fresh: wait until the service shows this one.
+      await eventually(
+        "the service shows the agent's unreachable report",
+        async () =>
+          /cannot reach Open vSwitch/.test((await svc.api('GET', '/v1/hosts/hq')).body.status.last_error ?? ''),
+        { timeoutMs: margin(1000) },
+      );
       const err = await wait(2_000).catch((e) => e);
       expect(err).toBeInstanceOf(RealizationTimeout);
       expect(err.message).toMatch(
