@@ -16,6 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+const { setImmediate } = require('node:timers');
 
 const file = path.join(__dirname, 'provider.js');
 const cacheFile = `${file}.cache`;
