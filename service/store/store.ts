@@ -73,9 +73,14 @@ export interface StoreOptions {
   timeouts?: DbTimeouts;
 }
 
+/** What a write asks of its caller's signal (an AbortSignal is one). */
+export interface WriteSignal {
+  readonly aborted: boolean;
+}
+
 export interface WriteOptions {
   /** Aborted: the client gave up; a change not yet committed is not made. */
-  signal?: AbortSignal;
+  signal?: WriteSignal;
   /** Filled in with what the write did beyond its object (the API answers it in headers). */
   outcome?: WriteOutcome;
 }
