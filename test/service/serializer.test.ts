@@ -52,7 +52,10 @@ test('answering every kind, every union branch, compiles no validator after star
     ['entities', { name: 'e1', host: 'h1', port: 'p1', ips: ['10.0.0.1'], categories: { Tier: 'web' } }],
     ['application-rules', { name: 'a', mode: 'apply', target: { categories: { Tier: ['web'] } } }],
     ['application-rules', { name: 'm', mode: 'monitor', target: { categories: { Tier: ['web'] } } }],
-    ['isolation-rules', { name: 'i', mode: 'monitor', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['db'] } }] }],
+    [
+      'isolation-rules',
+      { name: 'i', mode: 'monitor', groups: [{ categories: { Tier: ['web'] } }, { categories: { Tier: ['db'] } }] },
+    ],
   ] as const;
   for (const [collection, body] of created) {
     const r = await svc.api('POST', `/v1/${collection}`, body);
