@@ -3,9 +3,10 @@
  * starts a few). Reads its hosts from the JSON file named by its argument
  * (service, intervalMs, hosts[{ name, token, ports }]) and runs one simulated
  * host each (sim/agent.ts: the real HostAgent with its incremental compiler and
- * HTTP link on an in-memory
- * bridge), like `microseg-agent`: each follows its own view and reconciles
- * every interval. It has no verifier and answers no traces (no bridge to trace).
+ * HTTP link on an in-memory bridge), like `microseg-agent`: each follows its
+ * own view and reconciles every interval. Their views share one copy of each
+ * equal object (object-pool.ts). It has no verifier and answers no traces (no
+ * bridge to trace).
  *
  * Over IPC it answers `{ stats: true }` with what the suite cannot see from
  * outside: per host the generation realized, the times its view moved (woken)
@@ -16,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { HostPorts } from '../../service/agent/types';
 import { startSimAgent } from './agent';
+import { ObjectPool } from './object-pool';
 
 interface SimConfig {
   service: string;
@@ -32,6 +34,7 @@ export interface SimStats {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
+const pool = new ObjectPool();
 const sims = config.hosts.map((h) =>
   startSimAgent({
     service: config.service,
@@ -40,6 +43,7 @@ const sims = config.hosts.map((h) =>
     ports: h.ports,
     intervalMs: config.intervalMs,
     timeoutMs: 600_000,
+    pool,
   }),
 );
 process.on('message', (m: { stats?: true }) => {
