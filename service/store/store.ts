@@ -721,7 +721,8 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     // Unread for long: made now, so the changes held stay bounded (one list copy per PENDING_MAX changes).
     if (cache.pending.changes.length >= PENDING_MAX) this.snapshotOf(cache);
     const deltas = new Map<string, ViewDelta>();
-    const hosts = cache.span.apply({ generation }, changes, deltas);
+    // Only the followed views keep deltas (a feed is made when an agent first asks for its view).
+    const hosts = cache.span.apply({ generation }, changes, deltas, (h) => this.feeds.has(h));
     for (const [host, delta] of deltas) {
       const feed = this.feeds.get(host);
       if (!feed) continue;
