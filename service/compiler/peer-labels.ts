@@ -48,6 +48,8 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export class PeerLabels {
   private readonly fields = new Map<string, Field>();
   private readonly loads = new WeakMap<SnapshotEntity, string>();
+  /** The loads by register values: entities with the same labels share one string. */
+  private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
   readonly registers: number;
 
@@ -145,11 +147,16 @@ export class PeerLabels {
   private loadsOf(e: SnapshotEntity): string {
     let actions = this.loads.get(e);
     if (actions === undefined) {
-      const f = flow(0, 0);
-      this.valuesOf(e).forEach((value, i) => {
-        if (value !== 0) f.load(LABEL_REGISTERS[i], value);
-      });
-      actions = f.done().actions;
+      const values = this.valuesOf(e);
+      const key = values.join(',');
+      actions = this.rendered.get(key);
+      if (actions === undefined) {
+        const f = flow(0, 0);
+        values.forEach((value, i) => {
+          if (value !== 0) f.load(LABEL_REGISTERS[i], value);
+        });
+        this.rendered.set(key, (actions = f.done().actions));
+      }
       this.loads.set(e, actions);
     }
     return actions;
