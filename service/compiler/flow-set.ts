@@ -44,12 +44,56 @@ export function canonicalMatch(match: string): string {
 /** Ends a deciding flow (its verdict loads and goto). */
 export type Decide = (f: FlowBuilder) => Flow;
 
+/** What a conjunction is: its priority, cookie and clauses (each dimension's matches). */
+export interface ConjunctionContent {
+  priority: number;
+  cookie: bigint;
+  dims: readonly (readonly string[])[];
+}
+
 /** A conjunction a piece of flows took: its table, id and content (the id being its content's own hash). */
 export interface Conjunction {
   table: number;
   id: number;
-  content: string;
+  content: ConjunctionContent;
 }
+
+const sameContent = (a: ConjunctionContent, b: ConjunctionContent) =>
+  a === b ||
+  (a.priority === b.priority &&
+    a.cookie === b.cookie &&
+    a.dims.length === b.dims.length &&
+    a.dims.every((d, k) => {
+      const e = b.dims[k];
+      return d === e || (d.length === e.length && d.every((m, i) => m === e[i]));
+    }));
+
+/** FNV-1a step over a string's UTF-16 code units. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * FNV-1a of `${priority}|${cookie}|${JSON.stringify(dims)}`, without building that text (a conjunction of a
+ * few hundred clauses would be kilobytes per rule entry and host).
+ */
+function contentHash({ priority, cookie, dims }: ConjunctionContent): number {
+  let h = fnv(0x811c9dc5, `${priority}|${cookie}|[`);
+  dims.forEach((dim, k) => {
+    h = fnv(h, k === 0 ? '[' : ',[');
+    dim.forEach((m, i) => {
+      if (i > 0) h = fnv(h, ',');
+      if (JSON_SAFE.test(m)) h = Math.imul(fnv(Math.imul(h ^ QUOTE, 0x01000193), m) ^ QUOTE, 0x01000193);
+      else h = fnv(h, JSON.stringify(m));
+    });
+    h = fnv(h, ']');
+  });
+  return fnv(h, ']') >>> 0 || 1;
+}
+/** A match JSON writes as itself between quotes (no quote, backslash, control character or surrogate). */
+const JSON_SAFE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+const QUOTE = 0x22;
 
 export class FlowSet {
   /** table × 0x10000 + priority → canonical match → flow. */
@@ -62,7 +106,7 @@ export class FlowSet {
   private taken: Conjunction[] | null | undefined;
 
   /** `conjIds`: table → conjunction id → the conjunction's content (ids are unique per table), shared by pieces. */
-  constructor(private readonly conjIds = new Map<number, Map<number, string>>()) {}
+  constructor(private readonly conjIds = new Map<number, Map<number, ConjunctionContent>>()) {}
 
   /**
    * A flow set for a piece of this one (kept apart, added back with addSegment): it shares the conjunction
@@ -142,7 +186,7 @@ export class FlowSet {
       for (const match of dims[0]) this.add(decide(flow(table, priority, cookie).match(match)));
       return;
     }
-    const id = this.conjunctionId(table, `${priority}|${cookie}|${JSON.stringify(dims)}`);
+    const id = this.conjunctionId(table, { priority, cookie, dims });
     dims.forEach((dim, k) => {
       const actions = `conjunction(${id},${k + 1}/${dims.length})`;
       for (const match of dim) this.add({ table, priority, cookie, match, actions });
@@ -154,14 +198,14 @@ export class FlowSet {
    * A conjunction's id follows from its content (FNV-1a, the next free one on a collision), not from the order
    * of compilation: a change elsewhere leaves it, and so its flows, as they were.
    */
-  private conjunctionId(table: number, content: string): number {
+  private conjunctionId(table: number, content: ConjunctionContent): number {
     let ids = this.conjIds.get(table);
     if (!ids) this.conjIds.set(table, (ids = new Map()));
-    let h = 0x811c9dc5;
-    for (let i = 0; i < content.length; i++) h = Math.imul(h ^ content.charCodeAt(i), 0x01000193);
-    const hash = h >>> 0 || 1;
+    const hash = contentHash(content);
     let id = hash;
-    for (let seen = ids.get(id); seen !== undefined && seen !== content; seen = ids.get(id)) id = (id % 0xffffffff) + 1;
+    for (let seen = ids.get(id); seen !== undefined && !sameContent(seen, content); seen = ids.get(id)) {
+      id = (id % 0xffffffff) + 1;
+    }
     ids.set(id, content);
     if (this.taken) this.taken.push({ table, id, content });
     if (id !== hash) this.taken = null;

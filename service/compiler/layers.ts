@@ -442,9 +442,16 @@ function quarantineLayer(
     entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
-  const quarantined = rules.flatMap((r) => ctx.selectorMembers(r.target)).filter((e) => !isStrict(e));
+  // The quarantined peers' addresses follow from the targets' members: shared by every host (keyed by the
+  // targets, since a context derived for a rule change keeps the memos).
+  const targets = rules.map((r) => r.target);
+  const key = `quarantined|${spec.peer.v4}|${JSON.stringify(targets.map((t) => t.categories))}`;
+  const quarantined = ctx.memo(key, targets, () => {
+    const members = rules.flatMap((r) => ctx.selectorMembers(r.target)).filter((e) => !isStrict(e));
+    return addressMatches(spec.peer, addressSet(members.flatMap((e) => e.ips)));
+  });
   const noPart = decides(spec, 'allow', 'quarantine', 0);
-  for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
+  for (const match of quarantined) {
     fs.add(noPart(flow(table, PRIORITY.PEER_QUARANTINED, cookie).match(match)));
   }
 }
