@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 /**
  * npm run provider:install — bundles the Terraform provider (provider/main.ts)
- * into one JavaScript file with esbuild and installs it, with the protocol
- * files beside it, as terraform.local/microseg/microseg 0.1.0 in the implied
- * local mirror (~/.terraform.d/plugins), so `terraform init` works offline.
+ * into one JavaScript file (provider.js) with esbuild and installs it as
+ * terraform.local/microseg/microseg 0.1.0 in the implied local mirror
+ * (~/.terraform.d/plugins), so `terraform init` works offline: the executable
+ * is scripts/provider-loader.js, which runs the bundle with the V8 code cache
+ * the installer makes by starting it once; the protocol files and their
+ * descriptor (proto/protocol.json) are beside it.
  * The install needs nothing from this checkout or node_modules afterwards.
  *
  *   node scripts/provider-install.js [--mirror <dir>]
  */
 'use strict';
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -42,19 +46,51 @@ async function installProvider(mirrorRoot = path.join(os.homedir(), '.terraform.
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: exe,
-    banner: { js: '#!/usr/bin/env node' },
+    outfile: path.join(dir, 'provider.js'),
     logLevel: 'warning',
     legalComments: 'none',
   });
+  fs.copyFileSync(path.join(__dirname, 'provider-loader.js'), exe);
   fs.chmodSync(exe, 0o755);
   const protoSrc = path.join(ROOT, 'provider', 'proto');
   for (const f of fs.readdirSync(protoSrc)) fs.copyFileSync(path.join(protoSrc, f), path.join(dir, 'proto', f));
+  fs.writeFileSync(path.join(dir, 'proto', 'protocol.json'), JSON.stringify(protocolDescriptor(protoSrc)));
+  writeCodeCache(exe);
   return exe;
+}
+
+/** Starts the installed provider once so that it writes its code cache (scripts/provider-loader.js). */
+function writeCodeCache(exe) {
+  const r = spawnSync(process.execPath, [exe], {
+    env: {
+      PATH: process.env.PATH,
+      MICROSEG_PROVIDER_CODE_CACHE: 'write',
+      // Terraform's go-plugin cookie (provider/plugin/handshake.ts): without it the provider refuses to start.
+      TF_PLUGIN_MAGIC_COOKIE: 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2',
+      PLUGIN_PROTOCOL_VERSIONS: '6',
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0 || !fs.existsSync(`${path.join(path.dirname(exe), 'provider.js')}.cache`))
+    throw new Error(`the provider did not start to write its code cache: ${r.error?.message ?? r.stderr}`);
+}
+
+/**
+ * Every .proto file of the directory as one protobufjs descriptor (field names as written, as
+ * provider/plugin/serve.ts reads them): the provider reads it at each start instead of parsing the files.
+ */
+function protocolDescriptor(protoDir) {
+  const protobuf = require('protobufjs');
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => path.join(protoDir, target);
+  const files = fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto'));
+  return root.loadSync(files, { keepCase: true }).toJSON();
 }
 
 module.exports = {
   installProvider,
+  protocolDescriptor,
   packageDir,
   HOSTNAME,
   NAMESPACE,

@@ -10,6 +10,7 @@ import { localCompiler } from '../../service/agent/host-compile';
 import { httpLink } from '../../service/agent/http-link';
 import type { HostPorts } from '../../service/agent/types';
 import { MemoryDriver } from './memory-driver';
+import type { ObjectPool } from './object-pool';
 
 export interface SimAgent {
   agent: HostAgent;
@@ -25,8 +26,17 @@ export function startSimAgent(o: {
   ports: HostPorts;
   intervalMs?: number;
   timeoutMs?: number;
+  /** Shared by the simulated hosts of one process: their views hold one copy of each equal object. */
+  pool?: ObjectPool;
 }): SimAgent {
-  const link = httpLink({ services: [o.service], token: o.token, host: o.host, timeoutMs: o.timeoutMs ?? 120_000 });
+  const pool = o.pool;
+  const link = httpLink({
+    services: [o.service],
+    token: o.token,
+    host: o.host,
+    timeoutMs: o.timeoutMs ?? 120_000,
+    share: pool && ((answer) => pool.share(answer)),
+  });
   const driver = new MemoryDriver(o.ports);
   const agent = new HostAgent({ host: o.host, link, driver, compile: localCompiler(o.host), intervalMs: o.intervalMs });
   agent.start();

@@ -1,6 +1,7 @@
 /** What every resource and data source gets once the provider is configured. */
 import type { ApiClient } from '../client/http';
 import type { Logger } from '../log';
+import type { RunWarnings } from './run-warnings';
 
 /** The kinds other objects refer to by name and that the plan checks. */
 export type RefKind = 'category' | 'address_group' | 'service_group';
@@ -26,4 +27,6 @@ export interface Ctx {
    * was observed in the window, so no other change can alter a verdict.
    */
   impactReplayed: Promise<number | null> | null;
+  /** The impact warnings an earlier provider process of this terraform command showed (its plan, when this is its apply). */
+  runWarnings: RunWarnings;
 }

@@ -8,6 +8,8 @@
  * When it is none, no change can alter a verdict of observed traffic, so the
  * process's other changes are not sent (Terraform starts a provider process
  * for each plan and each apply: the question is asked again each time).
+ * `terraform apply` plans each change again while it applies it: a warning
+ * its plan already showed is not repeated (run-warnings.ts).
  */
 import type { Kind } from '../../service/model/schemas';
 import { impactSummary, type ImpactResultT } from '../../service/model/impact';
@@ -15,6 +17,7 @@ import { ApiError } from '../client/http';
 import { warning, type Diagnostic } from '../framework/diagnostics';
 import type { Body } from '../framework/body';
 import type { Ctx } from './context';
+import { warningKey } from './run-warnings';
 
 /** Hosts decide no verdict; every other kind can. */
 const JUDGED: ReadonlySet<Kind> = new Set<Kind>([
@@ -67,6 +70,15 @@ export async function planImpact(
     });
   const lines = impactSummary(result.flips, Date.now(), 10);
   if (lines.length === 0) return [];
+  // Terraform plans the change again while it applies it: what the plan showed is not shown a second time.
+  const key = warningKey([
+    change,
+    result.flips.map((f) => [f.source, f.destination, f.protocol, f.port, f.from.verdict, f.to.verdict, f.to.rule]),
+  ]);
+  if (ctx.runWarnings.shownBefore(key)) {
+    ctx.logger.debug('impact warning already shown by the plan of this terraform command', { kind });
+    return [];
+  }
   return [
     warning(
       'This change alters the verdict of observed connections',

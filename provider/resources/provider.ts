@@ -19,6 +19,7 @@ import {
 } from './data-sources';
 import { describeError } from './errors';
 import { restResource } from './rest';
+import { runWarnings } from './run-warnings';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7480';
 
@@ -168,6 +169,7 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
         unknownNames: new Set(),
         server: new Map(),
         impactReplayed: null,
+        runWarnings: runWarnings(),
       };
     },
     resources: [

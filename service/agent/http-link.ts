@@ -38,6 +38,11 @@ export interface HttpLinkOptions {
   host?: string;
   /** The view to resume from (the one kept on disk); its generation is the first resume point. */
   seed?: PolicySnapshot | null;
+  /**
+   * Called on each view answer before it is applied; it may swap objects for equal ones (several links in one
+   * process sharing their views' objects: the bench's simulated hosts). Must not change what the answer says.
+   */
+  share?: (answer: ViewAnswer) => ViewAnswer;
 }
 
 export class HttpLinkError extends Error {
@@ -173,7 +178,8 @@ export function httpLink(opts: HttpLinkOptions): HttpLink {
       undefined,
       waitSeconds * 1000,
     );
-    const answer = JSON.parse(text) as ViewAnswer;
+    const parsed = JSON.parse(text) as ViewAnswer;
+    const answer = opts.share ? opts.share(parsed) : parsed;
     received.bytes += Buffer.byteLength(text);
     if (answer.full) received.full++;
     else received.deltas++;

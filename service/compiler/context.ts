@@ -29,7 +29,7 @@ import {
 import { selectorMatches } from '../model/match';
 import { addressSet } from './address-sets';
 import { addressMatches, type AddressFields } from './exclusion-sets';
-import { flowBlock, type FlowBlock } from './flow-set';
+import { flowBlock, type Flow, type FlowBlock } from './flow-set';
 import { PeerLabels } from './peer-labels';
 
 /** What a memo entry depends on besides the rules: the members of these selectors, or every entity. */
@@ -96,8 +96,19 @@ function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
     for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
     for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
   }
-  return new PeerLabels(selectors);
+  const labels = new PeerLabels(selectors);
+  // One encoding object per signature in the process: its per-entity loads are then rendered once for every
+  // context that has the same entity objects (a process's simulated hosts share them), not once per host.
+  const known = labelsBySignature.get(labels.signature)?.deref();
+  if (known) return known;
+  labelsBySignature.set(labels.signature, new WeakRef(labels));
+  labelsCollected.register(labels, labels.signature);
+  return labels;
 }
+const labelsBySignature = new Map<string, WeakRef<PeerLabels>>();
+const labelsCollected = new FinalizationRegistry<string>((signature) => {
+  if (labelsBySignature.get(signature)?.deref() === undefined) labelsBySignature.delete(signature);
+});
 
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
@@ -361,17 +372,23 @@ export class CompileContext {
     return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }
 
-  /** A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot. */
+  /**
+   * A side's PEER table: every entity's addresses on `fields`, shared by the hosts of this snapshot, and by
+   * every context of this process whose table comes out the same (sharedPeerBlock).
+   */
   peerLookup(table: number, fields: AddressFields): FlowBlock {
     return this.memo(
       `lookup|${table}`,
       'entities',
-      () => ({ ...flowBlock(this.labels.lookupFlows(table, fields, this.source.entities)), source: { table, fields } }),
+      () => sharedPeerBlock(table, fields, this.labels.lookupFlows(table, fields, this.source.entities)),
       false,
     );
   }
 
-  /** Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones). */
+  /**
+   * Entity → the rules of `sorted` (one layer's, in their order) whose target selects it (read for local ones:
+   * only entities of the snapshot's hosts are listed, so a host's view lists its own, not the 20k peers it holds).
+   */
   targetsOf<R extends { name: string; target: SelectorT }>(layer: string, sorted: readonly R[]): Targets<R> {
     return this.memo(
       `targets|${layer}`,
@@ -382,6 +399,7 @@ export class CompileContext {
         const base = new Map<SnapshotEntity, R[]>();
         for (const rule of sorted) {
           for (const e of this.selectorMembers(rule.target)) {
+            if (!this.hosts.has(e.host)) continue;
             const list = base.get(e);
             if (list) list.push(rule);
             else base.set(e, [rule]);
@@ -475,6 +493,28 @@ export class Targets<R extends { name: string; target: SelectorT }> {
     if (swap.size > MAX_PATCHED) return null;
     return new Targets(sorted, this.base, this.overlay, swap);
   }
+}
+
+/**
+ * PEER blocks by their flows, held weakly: hosts whose views are different snapshots (every agent's own view;
+ * the simulated hosts of a bench process, a compile worker's hosts) mostly list the same peers with the same
+ * labels, and one such block is ≈ 20 MB at 20k entities. The key is the flows' whole content, so a block
+ * is shared only where building it again would give the same one (blocks are never changed: patchLookup copies).
+ */
+const peerBlocks = new Map<string, WeakRef<FlowBlock>>();
+const collected = new FinalizationRegistry<string>((key) => {
+  if (peerBlocks.get(key)?.deref() === undefined) peerBlocks.delete(key);
+});
+
+function sharedPeerBlock(table: number, fields: AddressFields, flows: Flow[]): FlowBlock {
+  let key = `${table}|${fields.v4}|${fields.v6}`;
+  for (const f of flows) key += `\n${f.table} ${f.priority} ${f.cookie} ${f.match} ${f.actions}`;
+  const known = peerBlocks.get(key)?.deref();
+  if (known) return known;
+  const block: FlowBlock = { ...flowBlock(flows), source: { table, fields } };
+  peerBlocks.set(key, new WeakRef(block));
+  collected.register(block, key);
+  return block;
 }
 
 /** The context for `snapshot`: `given` if it was built from it, else a new one. */

@@ -50,6 +50,8 @@ export class PeerLabels {
   private readonly loads = new WeakMap<SnapshotEntity, string>();
   /** selectorMatches' answers by the selector's categories object (selectors share them; never changed). */
   private readonly answers = new WeakMap<object, string[] | null>();
+  /** The loads by register values: entities with the same labels share one string. */
+  private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
   readonly registers: number;
 
@@ -153,11 +155,16 @@ export class PeerLabels {
   private loadsOf(e: SnapshotEntity): string {
     let actions = this.loads.get(e);
     if (actions === undefined) {
-      const f = flow(0, 0);
-      this.valuesOf(e).forEach((value, i) => {
-        if (value !== 0) f.load(LABEL_REGISTERS[i], value);
-      });
-      actions = f.done().actions;
+      const values = this.valuesOf(e);
+      const key = values.join(',');
+      actions = this.rendered.get(key);
+      if (actions === undefined) {
+        const f = flow(0, 0);
+        values.forEach((value, i) => {
+          if (value !== 0) f.load(LABEL_REGISTERS[i], value);
+        });
+        this.rendered.set(key, (actions = f.done().actions));
+      }
       this.loads.set(e, actions);
     }
     return actions;

@@ -3,10 +3,10 @@
  * as Open vSwitch does for the agent: a whole set replaces the bridge, a
  * difference (the bundle of two real compiles' delta) leaves exactly the new set,
  * an add replaces the flow of its identity, and its own comparison counts
- * what differs, on the compiler's real lines.
+ * what differs, on the compiler's real lines; flows whose identities hash alike stay apart.
  */
 import { applicationRuleBody, hostPorts, inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
-import { MemoryDriver } from '../../bench/sim/memory-driver';
+import { identityHash, MemoryDriver } from '../../bench/sim/memory-driver';
 import { compileHost } from '../../service/compiler';
 import { bundleOf, flowIdentity } from '../../service/agent/flow-diff';
 import { setDelta } from '../../service/agent/host-compile';
@@ -51,4 +51,24 @@ test('an add replaces the flow of its identity (table, priority, match; not the 
   expect(await bridge.dumpFlows()).toContain(replaced);
   expect(await bridge.dumpFlows()).not.toContain(line);
   expect(await bridge.diffFlows(a)).toEqual({ missing: 1, unexpected: 1 });
+});
+
+test('flows whose identities hash alike share a slot and stay apart', async () => {
+  // Two distinct identities with one 32-bit hash (found by a search over made-up source addresses).
+  const [x, y] = ['10.3.232.194', '10.3.237.90'].map(
+    (ip) => `cookie=0x0,table=40,priority=100,ip,nw_src=${ip} actions=drop`,
+  );
+  expect(identityHash(x)).toBe(identityHash(y));
+  expect(flowIdentity(x)).not.toBe(flowIdentity(y));
+  const bridge = new MemoryDriver(ports);
+  await bridge.replaceFlows([x, y]);
+  expect(bridge.size).toBe(2);
+  expect(await bridge.diffFlows([x, y])).toEqual({ missing: 0, unexpected: 0 });
+  const y2 = y.replace('actions=drop', 'actions=goto_table:41');
+  await bridge.applyDiff({ add: [y2], remove: [] });
+  expect(bridge.size).toBe(2);
+  expect(await bridge.dumpFlows()).toEqual([x, y2].sort());
+  await bridge.applyDiff({ add: [], remove: [x] });
+  expect(await bridge.dumpFlows()).toEqual([y2]);
+  expect(await bridge.diffFlows([x, y2])).toEqual({ missing: 1, unexpected: 0 });
 });

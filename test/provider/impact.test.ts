@@ -195,6 +195,40 @@ test('monitor → apply warns on the rule with the connections it would deny; de
   seen['destroy of the monitor rule'] = destroy.warnings.join('\n');
   expect(destroy.warnings).toHaveLength(1);
   expect(destroy.warnings[0]).toMatch(/\n2 observed connections would be allowed: pg-other → pg-db /);
+
+  // terraform apply shows the warning with its plan, before the question; the plan it makes again while applying
+  // (in a new provider process) does not repeat it after the apply.
+  const WARNING = 'Warning: This change alters the verdict of observed connections';
+  const count = (text: string) => text.split(WARNING).length - 1;
+  const asked = lab.spawnTf(dir, ['apply', '-no-color'], { TF_INPUT: '1' });
+  asked.child.stdin!.end('yes\n');
+  const answered = await asked.done;
+  seen['terraform apply, answered yes'] = answered.stdout;
+  expect(answered.code).toBe(0);
+  expect(count(answered.stdout)).toBe(1);
+  expect(answered.stdout.indexOf(WARNING)).toBeLessThan(
+    answered.stdout.indexOf('Do you want to perform these actions?'),
+  );
+  expect(answered.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+
+  // A saved plan: `terraform plan -out` shows it, and `terraform apply PLANFILE` (one planning process) shows it once.
+  fs.writeFileSync(path.join(dir, 'main.tf'), PROVIDER + RULE('monitor'));
+  const saved = await lab.tf(dir, ['plan', '-input=false', '-no-color', '-out=back.tfplan']);
+  expect(saved.code).toBe(0);
+  expect(count(saved.stdout)).toBe(1);
+  expect(saved.stdout).toContain('would be reported as would-deny (monitor)');
+  const savedApply = await lab.tf(dir, ['apply', '-input=false', '-no-color', 'back.tfplan']);
+  expect(savedApply.code).toBe(0);
+  expect(count(savedApply.stdout)).toBe(1);
+  expect(savedApply.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+
+  // -auto-approve: terraform shows the plan's warnings with the apply's at the end; the same one is not there twice.
+  fs.writeFileSync(path.join(dir, 'main.tf'), PROVIDER + RULE('apply'));
+  const auto = await apply(dir);
+  seen['terraform apply -auto-approve'] = auto.stdout;
+  expect(count(auto.stdout)).toBe(1);
+  expect(auto.stdout).not.toContain('similar warning');
+  expect(auto.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
 });
 
 test('nothing observed in the window: one impact request per terraform process however many changes, no warning', async () => {

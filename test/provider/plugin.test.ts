@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { builtinModules } from 'node:module';
+import Module, { builtinModules } from 'node:module';
+import * as vm from 'node:vm';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { encodeValue } from '../../provider/cty/msgpack';
@@ -23,7 +24,7 @@ import {
   MAGIC_COOKIE_VALUE,
   negotiateProtocolVersion,
 } from '../../provider/plugin/handshake';
-import { loadProtocol } from '../../provider/plugin/serve';
+import { DESCRIPTOR_FILE, loadProtocol, parseProtocol } from '../../provider/plugin/serve';
 import { schemaType } from '../../provider/framework/schema';
 import { microsegProvider } from '../../provider/resources/provider';
 
@@ -103,22 +104,40 @@ describe('the installed plugin process', () => {
   }
 
   test('the installed bundle stands alone: no path into the checkout, only Node built-in modules, protocol files beside it', () => {
-    const text = fs.readFileSync(exe, 'utf8');
-    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(text).not.toContain(path.resolve(__dirname, '..', '..'));
-    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1].replace(/^node:/, ''));
+    expect(fs.readFileSync(exe, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const builtins = new Set(builtinModules);
-    expect(required.filter((r) => !builtins.has(r))).toEqual([]);
+    for (const file of [exe, path.join(path.dirname(exe), 'provider.js')]) {
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text).not.toContain(path.resolve(__dirname, '..', '..'));
+      const required = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1].replace(/^node:/, ''));
+      expect(required.length).toBeGreaterThan(0);
+      expect(required.filter((r) => !builtins.has(r))).toEqual([]);
+    }
     expect(fs.readdirSync(path.join(path.dirname(exe), 'proto')).sort()).toEqual([
       'grpc_controller.proto',
       'grpc_stdio.proto',
       'health.proto',
+      'protocol.json',
       'tfplugin6.8.proto',
     ]);
+    // The descriptor the process reads instead of the .proto files says what they say.
+    const descriptor = JSON.parse(fs.readFileSync(path.join(path.dirname(exe), 'proto', DESCRIPTOR_FILE), 'utf8'));
+    expect(descriptor).toEqual(parseProtocol(path.join(__dirname, '..', '..', 'provider', 'proto')).toJSON());
     expect(path.basename(exe)).toBe('terraform-provider-microseg_v0.1.0');
     expect(path.relative(root, exe)).toMatch(
       /^mirror\/terraform\.local\/microseg\/microseg\/0\.1\.0\/linux_(amd64|arm64)\/terraform-provider-microseg_v0\.1\.0$/,
     );
+  });
+
+  test('the code cache the installer made fits this node: V8 takes it instead of compiling the bundle', () => {
+    // As scripts/provider-loader.js compiles the bundle.
+    const file = path.join(path.dirname(exe), 'provider.js');
+    const source = Module.wrap(fs.readFileSync(file, 'utf8'));
+    const cached = new vm.Script(source, { filename: file, cachedData: fs.readFileSync(`${file}.cache`) });
+    expect(cached.cachedDataRejected).toBe(false);
+    // A cache of other code is refused (the check can fail).
+    const other = new vm.Script(`${source}\n`, { filename: file, cachedData: fs.readFileSync(`${file}.cache`) });
+    expect(other.cachedDataRejected).toBe(true);
   });
 
   test('run by hand (no magic cookie): a message for a human, exit 1, nothing on stdout', async () => {
