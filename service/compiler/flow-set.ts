@@ -84,15 +84,21 @@ function contentHash({ priority, cookie, dims }: ConjunctionContent): number {
     h = fnv(h, k === 0 ? '[' : ',[');
     dim.forEach((m, i) => {
       if (i > 0) h = fnv(h, ',');
-      if (JSON_SAFE.test(m)) h = Math.imul(fnv(Math.imul(h ^ QUOTE, 0x01000193), m) ^ QUOTE, 0x01000193);
+      if (jsonSafe(m)) h = Math.imul(fnv(Math.imul(h ^ QUOTE, 0x01000193), m) ^ QUOTE, 0x01000193);
       else h = fnv(h, JSON.stringify(m));
     });
     h = fnv(h, ']');
   });
   return fnv(h, ']') >>> 0 || 1;
 }
-/** A match JSON writes as itself between quotes (no quote, backslash, control character or surrogate). */
-const JSON_SAFE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** Whether JSON writes `m` as itself between quotes (no quote, backslash, control character or surrogate). */
+function jsonSafe(m: string): boolean {
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
 const QUOTE = 0x22;
 
 export class FlowSet {
