@@ -44,7 +44,12 @@ describe('ApiClient', () => {
       const c = new ApiClient({ endpoint: srv.url, token: 'tkn', backoffMs: 50 });
       expect(await c.request('GET', '/v1/status')).toEqual({ ok: true, auth: 'Bearer tkn' });
       expect(times).toHaveLength(3);
-      expect(times[2] - times[1]).toBeGreaterThanOrEqual(times[1] - times[0] - 5); // backoff doubles
+      // Each retry waits at least its backoff, and the backoff doubles: 50 ms, then 100 ms. (The two gaps are not
+      // compared with each other: load stretches either one.) 1 ms for Date.now()'s granularity.
+      const gaps = [times[1] - times[0], times[2] - times[1]];
+      console.log(`retry gaps ${gaps.join(', ')} ms (backoff 50, then 100)`);
+      expect(gaps[0]).toBeGreaterThanOrEqual(49);
+      expect(gaps[1]).toBeGreaterThanOrEqual(99);
     } finally {
       await srv.close();
     }
