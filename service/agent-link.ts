@@ -33,9 +33,14 @@ export class AgentLink {
 
   constructor(private readonly store: PolicyStore) {}
 
-  /** The whole policy (which hosts there are, the observation decoder). */
+  /** The whole policy (the observation decoder). */
   fetchPolicy(): Promise<PolicySnapshot> {
     return this.store.getSnapshot();
+  }
+
+  /** Which hosts there are (the embedded agents look after every change): without the rest of the policy. */
+  fetchHosts(): Promise<PolicySnapshot['hosts']> {
+    return this.store.getSnapshotHosts();
   }
 
   /** One host's link: `fetchPolicy` answers that host's view, brought up to date by the deltas since the last. */

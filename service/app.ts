@@ -19,6 +19,7 @@ import { AgentLink } from './agent-link';
 import { servicePlugins } from './plugins';
 import { installErrorHandlers } from './api/errors';
 import { registerOpenApi } from './api/openapi';
+import { buildSerializer } from './api/serializer';
 import { crudPlugin } from './api/crud';
 import { agentsPlugin } from './api/agents';
 import { statusPlugin, type Explain } from './api/status';
@@ -80,6 +81,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // HTTPS only: a plain-HTTP request on this port gets no answer, so no token can travel in clear.
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } },
+    // Unions of scalars serialized by type, not by an ajv validator compiled on the first answer (serializer.ts).
+    schemaController: { compilersFactory: { buildSerializer } },
     bodyLimit: 1024 * 1024,
     // Errors fastify raises before routing (a malformed URL…) get our error format too.
     frameworkErrors: (err, _request, reply) => {

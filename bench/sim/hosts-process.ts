@@ -5,7 +5,7 @@
  * host each (sim/agent.ts: the real HostAgent with its incremental compiler and
  * HTTP link on an in-memory bridge), like `microseg-agent`: each follows its
  * own view and reconciles every interval. Their views share one copy of each
- * equal object (object-pool.ts). It has no verifier and answers no traces (no
+ * equal object (object-pool.ts); they start a few at a time. It has no verifier and answers no traces (no
  * bridge to trace).
  *
  * Over IPC it answers `{ stats: true }` with what the suite cannot see from
@@ -16,7 +16,8 @@
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { HostPorts } from '../../service/agent/types';
-import { startSimAgent } from './agent';
+import { eventually } from '../../lab/eventually';
+import { startSimAgent, type SimAgent } from './agent';
 import { ObjectPool } from './object-pool';
 
 interface SimConfig {
@@ -35,17 +36,31 @@ export interface SimStats {
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
 const pool = new ObjectPool();
-const sims = config.hosts.map((h) =>
-  startSimAgent({
-    service: config.service,
-    token: h.token,
-    host: h.name,
-    ports: h.ports,
-    intervalMs: config.intervalMs,
-    timeoutMs: 600_000,
-    pool,
-  }),
-);
+/**
+ * Hosts start a few at a time, each once one before it ended its first pass (loaded or failed): started all
+ * at once, every host would hold its whole view's text and parsed copy (≈ 9 MB at 20k entities) while the
+ * others download theirs, on top of what the hosts keep. The CPU, not this, bounds the initial load.
+ */
+const LOADING = 4;
+const sims: SimAgent[] = [];
+let next = 0;
+const starter = async () => {
+  while (next < config.hosts.length) {
+    const h = config.hosts[next++];
+    const sim = startSimAgent({
+      service: config.service,
+      token: h.token,
+      host: h.name,
+      ports: h.ports,
+      intervalMs: config.intervalMs,
+      timeoutMs: 600_000,
+      pool,
+    });
+    sims.push(sim);
+    await eventually(`${h.name}'s first pass`, () => sim.agent.last !== null, { timeoutMs: 600_000, intervalMs: 20 });
+  }
+};
+void Promise.all(Array.from({ length: LOADING }, starter));
 process.on('message', (m: { stats?: true }) => {
   if (!m.stats) return;
   const heap = getHeapStatistics();

@@ -194,7 +194,13 @@ export class ApiClient {
       }
       if (TRANSIENT_STATUS.has(res.status) && idempotent && attempt < retries && Date.now() + backoff < deadline) {
         tried.push(`answered ${res.status}`);
-        this.opts.logger?.debug('service unavailable, retrying', { method, path, status: res.status, attempt });
+        this.opts.logger?.debug('service unavailable, retrying', {
+          method,
+          path,
+          status: res.status,
+          attempt,
+          delay_ms: backoff,
+        });
         await this.pause(backoff, what);
         backoff *= 2;
         continue;

@@ -16,8 +16,8 @@ import type { PolicyCache } from './policy-cache';
 import { Verifier } from './verifier';
 
 export interface EmbeddedLink {
-  /** The whole policy: which hosts there are. */
-  fetchPolicy(): Promise<PolicySnapshot>;
+  /** Which hosts there are (asked after every change: not the whole policy). */
+  fetchHosts(): Promise<PolicySnapshot['hosts']>;
   onGeneration(listener: (generation: number) => void): () => void;
   /** Calls `listener` with the hosts whose view a change moved. */
   onViews(listener: (hosts: string[]) => void): () => void;
@@ -117,9 +117,9 @@ export class EmbeddedAgents {
 
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
-    const snapshot = await this.opts.link.fetchPolicy();
+    const hosts = await this.opts.link.fetchHosts();
     const wanted = new Map(
-      snapshot.hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]),
+      hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]),
     );
     for (const [name, r] of [...this.agents]) {
       const w = wanted.get(name);

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider
 import fp from 'fastify-plugin';
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { KINDS, NAME_PATTERN, type Kind } from '../model/schemas';
-import type { WriteOutcome } from '../store/store';
+import type { WriteOutcome, WriteSignal } from '../store/store';
 import { DomainError } from '../model/errors';
 
 const NameParams = Type.Object({ name: Type.String({ pattern: NAME_PATTERN, description: 'The object name.' }) });
@@ -74,13 +74,17 @@ function expectedVersion(request: FastifyRequest, bodyVersion: number | undefine
   return header ?? bodyVersion;
 }
 
-/** Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody waits for. */
-function clientGone(reply: FastifyReply): { signal: AbortSignal } {
-  const controller = new AbortController();
+/**
+ * Aborted when the client goes away before its answer is sent, so the store does not commit a change nobody
+ * waits for. A flag, not an AbortController: Node makes each AbortSignal transferable, which cost a tenth of a
+ * create's CPU.
+ */
+function clientGone(reply: FastifyReply): { signal: WriteSignal } {
+  const signal = { aborted: false };
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) signal.aborted = true;
   });
-  return { signal: controller.signal };
+  return { signal };
 }
 
 /**

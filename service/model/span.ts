@@ -224,9 +224,15 @@ export class Span {
   /**
    * Moves to `next`, which is the current snapshot with `changes` applied; returns the hosts whose view they
    * may change (sorted), whose desired generation becomes `next.generation`. `deltas`, when given, gets each
-   * of those hosts' delta, from its previous desired generation to the new one (possibly empty).
+   * of those hosts' delta, from its previous desired generation to the new one (possibly empty), for those
+   * that `follows` names (default all: the others' deltas would go nowhere, so only whether theirs moved is asked).
    */
-  apply(next: Pick<PolicySnapshot, 'generation'>, changes: SpanChange[], deltas?: Map<string, ViewDelta>): string[] {
+  apply(
+    next: Pick<PolicySnapshot, 'generation'>,
+    changes: SpanChange[],
+    deltas?: Map<string, ViewDelta>,
+    follows: (host: string) => boolean = () => true,
+  ): string[] {
     const touched = new Set<string>();
     const changed = new Set<string>();
     let all = false;
@@ -266,8 +272,13 @@ export class Span {
       const hosts = new Set(all ? [...touched, ...present.keys()] : touched);
       const patches = new Map<string, Omit<ViewDelta, 'since' | 'generation'>>();
       for (const [host, lists] of this.marks) {
-        const patch = present.has(host) ? this.deltaOf(host, lists, changed) : null;
+        if (!present.has(host)) continue;
         // A host whose view moved is touched (the over-approximation above never misses one; this keeps it so).
+        if (!deltas || !follows(host)) {
+          if (this.moves(host, lists, changed)) hosts.add(host);
+          continue;
+        }
+        const patch = this.deltaOf(host, lists, changed);
         if (patch) {
           hosts.add(host);
           patches.set(host, patch);
@@ -276,7 +287,8 @@ export class Span {
       const out = [...hosts].filter((h) => present.has(h)).sort();
       for (const h of out) {
         const since = this.desiredGeneration(h);
-        deltas?.set(h, { since, generation: next.generation, upsert: {}, remove: {}, ...patches.get(h) });
+        if (deltas && follows(h))
+          deltas.set(h, { since, generation: next.generation, upsert: {}, remove: {}, ...patches.get(h) });
         this.desired.set(h, next.generation);
       }
       this.generation = next.generation;
@@ -434,6 +446,16 @@ export class Span {
       any ||= up.length > 0 || gone.length > 0;
     }
     return any ? { upsert, remove } : null;
+  }
+
+  /** Whether `host`'s marks hold a move (deltaOf would not be null), without making the delta. */
+  private moves(host: string, lists: Map<SnapshotList, Map<string, boolean>>, changed: Set<string>): boolean {
+    for (const [list, names] of lists)
+      for (const [name, was] of names) {
+        const now = this.inView(host, list, name);
+        if (now ? !was || changed.has(`${list}\0${name}`) : was) return true;
+      }
+    return false;
   }
 
   private itemFor(host: string, list: SnapshotList, name: string): Item {

@@ -1,6 +1,7 @@
 /**
  * IP → entity resolution for one policy snapshot. Built once per generation
- * (entity IPs change only with the policy) and then answered from a Map.
+ * (entity IPs change only with the policy) and then answered from a Map; a
+ * generation that did not change the entities keeps the previous maps.
  */
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
 import { canonicalAddress } from '../model/net';
@@ -9,10 +10,22 @@ import { canonicalAddress } from '../model/net';
 export const canonicalIp = (ip: string): string => canonicalAddress(ip) ?? ip;
 
 export class EntityIndex {
-  private readonly byIp = new Map<string, SnapshotEntity>();
-  private readonly byName = new Map<string, SnapshotEntity>();
+  private readonly byIp: Map<string, SnapshotEntity>;
+  private readonly byName: Map<string, SnapshotEntity>;
 
-  constructor(readonly snapshot: PolicySnapshot) {
+  /** `previous`: an index of an older snapshot, whose maps are kept when the entity list is the same one. */
+  constructor(
+    readonly snapshot: PolicySnapshot,
+    previous?: EntityIndex,
+  ) {
+    // A change leaves the lists it does not touch as they were (the same array): a rule change indexes nothing.
+    if (previous?.snapshot.entities === snapshot.entities) {
+      this.byIp = previous.byIp;
+      this.byName = previous.byName;
+      return;
+    }
+    this.byIp = new Map();
+    this.byName = new Map();
     for (const e of snapshot.entities) {
       this.byName.set(e.name, e);
       for (const ip of e.ips) this.byIp.set(canonicalIp(ip), e);
@@ -36,7 +49,8 @@ export class EntityIndexCache {
 
   async get(): Promise<EntityIndex> {
     const snapshot = await this.load();
-    if (!this.current || this.current.snapshot !== snapshot) this.current = new EntityIndex(snapshot);
+    if (!this.current || this.current.snapshot !== snapshot)
+      this.current = new EntityIndex(snapshot, this.current ?? undefined);
     return this.current;
   }
 }

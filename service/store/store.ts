@@ -73,9 +73,14 @@ export interface StoreOptions {
   timeouts?: DbTimeouts;
 }
 
+/** What a write asks of its caller's signal (an AbortSignal is one). */
+export interface WriteSignal {
+  readonly aborted: boolean;
+}
+
 export interface WriteOptions {
   /** Aborted: the client gave up; a change not yet committed is not made. */
-  signal?: AbortSignal;
+  signal?: WriteSignal;
   /** Filled in with what the write did beyond its object (the API answers it in headers). */
   outcome?: WriteOutcome;
 }
@@ -153,7 +158,8 @@ interface Cache {
   ruleIds: Map<string, number>;
   /** The snapshot as last read; `pending` the changes since, made when it is read next (a write copies no list). */
   snapshot: PolicySnapshot;
-  pending: { generation: number; changes: SpanChange[] } | null;
+  /** `hosts`: whether a pending change is a host's (else the snapshot's host list is current as it is). */
+  pending: { generation: number; changes: SpanChange[]; hosts: boolean } | null;
   span: Span;
 }
 /**
@@ -335,6 +341,17 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /** The normalized policy the evaluator uses (and embedded tooling); kept up to date by each change. */
   getSnapshot(): Promise<PolicySnapshot> {
     return this.read(async () => this.snapshotOf(await this.current()));
+  }
+
+  /**
+   * The snapshot's hosts: which hosts there are and where their Open vSwitch is (the embedded agents look after
+   * every write). Without making the snapshot's other pending changes, which copies whole lists.
+   */
+  getSnapshotHosts(): Promise<PolicySnapshot['hosts']> {
+    return this.read(async () => {
+      const cache = await this.current();
+      return cache.pending?.hosts ? this.snapshotOf(cache).hosts : cache.snapshot.hosts;
+    });
   }
 
   /** The last generation that changed `host`'s view (the host's desired generation). */
@@ -697,13 +714,15 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
    * delta into its feed; the hosts they touch.
    */
   private applyChanges(cache: Cache, changes: SpanChange[], generation: number): string[] {
-    if (!cache.pending) cache.pending = { generation, changes: [] };
+    if (!cache.pending) cache.pending = { generation, changes: [], hosts: false };
     cache.pending.generation = generation;
     cache.pending.changes.push(...changes);
+    cache.pending.hosts ||= changes.some((c) => c.list === 'hosts');
     // Unread for long: made now, so the changes held stay bounded (one list copy per PENDING_MAX changes).
     if (cache.pending.changes.length >= PENDING_MAX) this.snapshotOf(cache);
     const deltas = new Map<string, ViewDelta>();
-    const hosts = cache.span.apply({ generation }, changes, deltas);
+    // Only the followed views keep deltas (a feed is made when an agent first asks for its view).
+    const hosts = cache.span.apply({ generation }, changes, deltas, (h) => this.feeds.has(h));
     for (const [host, delta] of deltas) {
       const feed = this.feeds.get(host);
       if (!feed) continue;

@@ -41,6 +41,9 @@ class Link implements EmbeddedLink {
   async fetchPolicy() {
     return this.snap;
   }
+  async fetchHosts() {
+    return this.snap.hosts;
+  }
   async reportStatus(host: string, s: AgentStatusReport) {
     this.statuses.set(host, s);
   }

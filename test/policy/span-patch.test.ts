@@ -124,6 +124,10 @@ test('after random change chains every patched view, and every view followed by 
           [changes[i], changes[j]] = [changes[j], changes[i]];
         }
         const span = new Span(a);
+        // The same chain where only some views are followed (the others' deltas are not made), and none.
+        const some = new Span(a);
+        const none = new Span(a);
+        const follows = (h: string) => h.charCodeAt(h.length - 1) % 2 === 0;
         let snapshot = a;
         const followed = new Map(a.hosts.map((h) => [h.name, span.view(h.name)]));
         for (const h of a.hosts) expect(withoutGeneration(span.view(h.name))).toEqual(fromScratch(a, h.name));
@@ -137,6 +141,11 @@ test('after random change chains every patched view, and every view followed by 
           const before = new Map(next.hosts.map((h) => [h.name, fromScratch(snapshot, h.name)]));
           const deltas = new Map<string, ViewDelta>();
           const hosts = span.apply(next, batch, deltas);
+          const someDeltas = new Map<string, ViewDelta>();
+          expect(some.apply(next, batch, someDeltas, follows)).toEqual(hosts);
+          expect(none.apply(next, batch)).toEqual(hosts);
+          expect([...someDeltas.keys()].sort()).toEqual(hosts.filter(follows));
+          for (const [h, d] of someDeltas) expect(d).toEqual(deltas.get(h));
           snapshot = next;
           steps++;
           for (const h of next.hosts) {
