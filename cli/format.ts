@@ -143,3 +143,10 @@ export function traceText(src: string, dst: string, svc: string, r: TraceAnswer)
   );
   return lines.join('\n');
 }
+
+/** The line `microseg trace` prints on stderr when the bridge and explain() disagree. */
+export function traceDisagreement(r: TraceAnswer): string {
+  const side = (v: { verdict: string; rule: string | null }) =>
+    `${v.verdict.toUpperCase()}${v.rule ? ` (rule ${v.rule})` : ''}`;
+  return `the bridge and explain() disagree: bridge ${side(r.bridge)}, explain() ${side(r.explain)}`;
+}

@@ -1,7 +1,8 @@
 /**
  * `microseg`: the operators' command line. Commands: status, flows [--watch],
  * explain SRC DST SERVICE, recommend RULE, trace SRC DST SERVICE, impact PLAN.json.
- * Errors print one line (no stack) and exit 1; impact exits 2 when the plan changes observed connections.
+ * Errors print one line (no stack) and exit 1; impact exits 2 when the plan changes observed connections, trace
+ * when the bridge and explain() disagree.
  */
 import { Command, Option } from 'commander';
 import { CliError, makeClient, type Client } from './client';
@@ -12,6 +13,7 @@ import {
   parseService,
   statusText,
   table,
+  traceDisagreement,
   traceText,
   type TraceAnswer,
   type ExplainAnswer,
@@ -204,7 +206,7 @@ export function buildProgram(
   program
     .command('trace')
     .description(
-      "ofproto/trace of a connection on the bridges of both its ends, through their agents: the path by table, the deciding rule, explain()'s verdict and whether they agree, e.g. trace web-1 db-1 tcp/5432",
+      "ofproto/trace of a connection on the bridges of both its ends, through their agents: the path by table, the deciding rule, explain()'s verdict and whether they agree (exit 2 when they disagree), e.g. trace web-1 db-1 tcp/5432",
     )
     .argument('<src>', 'source entity name or IP')
     .argument('<dst>', 'destination entity name or IP')
@@ -226,6 +228,11 @@ export function buildProgram(
       };
       const r = await client().post<TraceAnswer>('/v1/trace', body);
       io.out(o.json ? JSON.stringify(r, null, 2) : traceText(src, dst, svc, r));
+      // A script must not take a disagreement for a pass: a line on stderr (also with --json) and exit 2.
+      if (!r.agree) {
+        io.err(`${traceDisagreement(r)}; exit 2`);
+        exit.code = 2;
+      }
     });
 
   program

@@ -11,6 +11,7 @@
  *   (vm-daemon.ts) serving echo ports and running probes.
  * Everything is recorded in a state file before it is made; `down` removes it all.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
@@ -439,6 +440,75 @@ export class Lab {
     return r.seen as Record<string, number>;
   }
 
+  /**
+   * Stops (SIGSTOP) or resumes (SIGCONT) a VM's daemon: its held connections and streams send nothing meanwhile (the
+   * VM's kernel still answers). Its requests wait until it resumes.
+   */
+  pauseDaemon(vm: string, paused: boolean): void {
+    process.kill(this.daemon(vm).pid, paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  /**
+   * Follows `vm`'s TCP connection from port `lport` to `peer`:`pport` (a packet socket in the VM's namespace, python3's
+   * standard library) and, at `send()`, sends one bare ACK segment that continues it from `vm`'s side (its next
+   * sequence number, acknowledging all the peer sent) outside any socket: a packet of an existing connection in the
+   * direction a test chooses, whenever it chooses. Resolves once it has seen the connection both ways.
+   */
+  async followTcp(
+    vm: string,
+    lport: number,
+    peer: string,
+    pport: number,
+  ): Promise<{ send(): Promise<void>; stop(): void }> {
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.vm(vm).ns,
+        'python3',
+        '-c',
+        FOLLOW_TCP,
+        this.vm(vm).ip,
+        String(lport),
+        this.address(peer),
+        String(pport),
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += String(c)));
+    const line = (want: string) =>
+      new Promise<void>((resolve, reject) => {
+        let out = '';
+        const onData = (c: Buffer) => {
+          out += String(c);
+          if (out.includes(want)) {
+            child.stdout.off('data', onData);
+            resolve();
+          }
+        };
+        child.stdout.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`followTcp in ${vm} exited (${code}) before "${want}": ${err}`)));
+      });
+    try {
+      await line('seen');
+    } catch (e) {
+      child.kill();
+      throw e;
+    }
+    return {
+      send: async () => {
+        const sent = line('sent');
+        child.stdin.end('send\n');
+        await sent;
+      },
+      stop: () => {
+        if (child.exitCode === null) child.kill();
+      },
+    };
+  }
+
   /** Runs a command inside a VM's namespace (e.g. to spoof an address in a test). */
   vmExec(vm: string, cmd: string, args: string[]): Promise<string> {
     return run(cmd, args, { ns: this.vm(vm).ns });
@@ -545,3 +615,40 @@ async function teardown(state: LabState): Promise<void> {
   }
   rmSync(state.dir, { recursive: true, force: true });
 }
+
+/** argv: own IP, own port, peer IP, peer port. Prints "seen", then on a stdin line sends the ACK and prints "sent". */
+const FOLLOW_TCP = `
+import select, socket, struct, sys
+me, mport, peer, pport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+# ETH_P_ALL: a socket bound to one protocol sees no outgoing packets.
+cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
+nxt = {}
+while True:
+    ready = select.select([cap, sys.stdin], [], [])[0]
+    if sys.stdin in ready and 'mine' in nxt and 'theirs' in nxt:
+        break
+    if cap not in ready:
+        continue
+    p, addr = cap.recvfrom(65535)
+    ihl = (p[0] & 15) * 4
+    if addr[1] != 0x0800 or p[9] != 6:
+        continue
+    src, dst = socket.inet_ntoa(p[12:16]), socket.inet_ntoa(p[16:20])
+    sp, dp, seq = struct.unpack('!HHI', p[ihl:ihl + 8])
+    flags = p[ihl + 13]
+    end = (seq + struct.unpack('!H', p[2:4])[0] - ihl - (p[ihl + 12] >> 4) * 4 + (1 if flags & 3 else 0)) % 2**32
+    side = 'mine' if (src, sp, dst, dp) == (me, mport, peer, pport) else 'theirs' if (src, sp, dst, dp) == (peer, pport, me, mport) else None
+    if side:
+        first = len(nxt) < 2
+        nxt[side] = end
+        if first and len(nxt) == 2:
+            print('seen', flush=True)
+hdr = struct.pack('!HHIIBBHHH', mport, pport, nxt['mine'], nxt['theirs'], 5 << 4, 0x10, 502, 0, 0)
+data = socket.inet_aton(me) + socket.inet_aton(peer) + struct.pack('!BBH', 0, 6, len(hdr)) + hdr
+s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+s = (s >> 16) + (s & 0xffff)
+s += s >> 16
+hdr = hdr[:16] + struct.pack('!H', ~s & 0xffff) + hdr[18:]
+socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP).sendto(hdr, (peer, 0))
+print('sent', flush=True)
+`;

@@ -12,6 +12,7 @@ command -v nc >/dev/null || need+=(netcat-openbsd)
 command -v iperf3 >/dev/null || need+=(iperf3)
 command -v ping >/dev/null || need+=(iputils-ping)
 command -v ip >/dev/null || need+=(iproute2)
+[ -x /usr/bin/python3 ] || need+=(python3-minimal) # lab.sendTcpAck crafts a segment with a raw socket
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null || need+=(chromium)
 command -v openssl >/dev/null || need+=(openssl) # the TLS tests make their certificates

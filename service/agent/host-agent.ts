@@ -21,7 +21,7 @@
  * while the desired set is unchanged is drift, repaired and counted. An
  * unreachable host is retried every 500 ms, so a restarted ovs-vswitchd is
  * reprogrammed as soon as it is back. Once a new generation is on the bridge,
- * the conntrack entries it denies are deleted (revoke.ts, one conntrack dump per
+ * the conntrack entries it denies are deleted where that cannot reopen them backwards (revoke.ts, one conntrack dump per
  * generation): the pipeline re-checks only original-direction packets, so a
  * responder-only stream would flow on.
  *
@@ -509,7 +509,7 @@ export class HostAgent {
 
   /**
    * Once per generation, after its flows are on the bridge (never before: the old
-   * flows would re-admit the connection): delete the conntrack entries it denies.
+   * flows would re-admit the connection): delete the conntrack entries it denies (revoke.ts says which).
    * A failure is logged and retried on the next pass; it does not fail this one.
    * Runs right after the status report, so "realized" means the flows are in
    * place; the cuts follow within the same pass.

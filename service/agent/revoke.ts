@@ -3,13 +3,29 @@
  * bridge (Neutron-style revocation). The pipeline re-checks only
  * original-direction packets, so a connection whose initiator stays silent
  * (one-way UDP from the responder) would keep flowing; deleting its entry
- * makes the responder's next packet new (or invalid) and the pipeline drops it.
+ * makes the responder's next packet new and the pipeline judges it as a
+ * connection of its own.
+ *
+ * A deleted entry is made again by whichever packet comes next, in *its*
+ * direction, and judged only by this bridge's half of the path. So an entry
+ * is deleted only where that cannot reopen the connection backwards (seen
+ * under load: the responder's host deleted a TCP entry, Open vSwitch picked
+ * the connection up mid-stream from the responder's next segment, the
+ * responder's egress allowed it, and from then on the initiator's packets
+ * were replies there, never re-checked):
+ * - TCP: never. Its initiator always sends (it acknowledges what it
+ *   receives), so the re-check drops the connection at its next segment.
+ * - UDP: only if the reverse (responder → initiator's port) is denied too,
+ *   and in the responder's zone only if the initiator is no entity (an
+ *   entity's own zone is deleted by its host; the responder's entry keeps
+ *   the connection's direction, so the initiator's packets stay re-checked).
+ * - ICMP: in every zone (a reply cannot open a connection).
  * Pure: takes the parsed `dpctl/dump-conntrack` entries, returns flush targets.
  */
-import type { PolicySnapshot } from '../model/snapshot';
+import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
 import { ipVersion } from '../model/net';
 import type { ConntrackEntry } from './conntrack';
-import { explain, type ExplainQuery } from '../policy/explain';
+import { explain, resolveEndpoint, type ExplainQuery } from '../policy/explain';
 import type { HostPorts } from './types';
 
 /** One `ovs-appctl dpctl/flush-conntrack zone=<zone> '<tuple>'` call (original-direction tuple). */
@@ -21,17 +37,35 @@ export interface ConntrackCut {
 // No icmpv6: flushing an ICMPv6 tuple crashes ovs-vswitchd 3.1.0 (seen in the lab). An ICMPv6
 // echo is re-checked at its next request anyway; only replies sent alone escape.
 const PROTO: Record<string, { number: number; ports: boolean }> = {
-  tcp: { number: 6, ports: true },
   udp: { number: 17, ports: true },
   icmp: { number: 1, ports: false },
 };
 
+/** explain()'s verdict, or null for an address it cannot judge. */
+function verdictOf(snapshot: PolicySnapshot, query: ExplainQuery): string | null {
+  try {
+    return explain(snapshot, query).verdict;
+  } catch {
+    return null;
+  }
+}
+
+/** The entity owning `ip` in the view, or null (an external address, or one explain() rejects). */
+function ownerOf(snapshot: PolicySnapshot, ip: string): SnapshotEntity | null {
+  try {
+    return resolveEndpoint(snapshot, ip, 'src').entity;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Entries in a zone of one of `hostName`'s entities (zone = its ofport) whose
- * original-direction tuple explain() now denies. Allow and would-deny keep;
- * other zones (DENY_ZONE, other bridges), protocols other than TCP, UDP and
- * ICMP (IPv4), already blocked or closed connections, and tuples explain()
- * cannot judge are left alone. Duplicates are merged.
+ * original-direction tuple explain() now denies, where deleting them cannot
+ * reopen the connection backwards (above). Allow and would-deny keep; other
+ * zones (DENY_ZONE, other bridges), protocols other than UDP and ICMP (IPv4),
+ * already blocked connections, and tuples explain() cannot judge are left
+ * alone. Duplicates are merged.
  */
 export function entriesToCut(
   snapshot: PolicySnapshot,
@@ -39,17 +73,17 @@ export function entriesToCut(
   ports: HostPorts,
   entries: ConntrackEntry[],
 ): ConntrackCut[] {
-  const zones = new Set<number>();
+  const zones = new Map<number, SnapshotEntity>();
   for (const e of snapshot.entities) {
-    if (e.host === hostName && ports[e.port] !== undefined) zones.add(ports[e.port]);
+    if (e.host === hostName && ports[e.port] !== undefined) zones.set(ports[e.port], e);
   }
   const cuts = new Map<string, ConntrackCut>();
   for (const c of entries) {
     const proto = PROTO[c.protocol];
-    if (!proto || !zones.has(c.zone)) continue;
-    // Nothing to cut: already blocked (ct_mark verdict 3: its replies are dropped and its
-    // next original packet re-checked), or a closed TCP connection (a new SYN starts afresh).
-    if ((c.mark & 3) === 3 || (c.protocol === 'tcp' && (c.state === 'TIME_WAIT' || c.state === 'CLOSED'))) continue;
+    const here = zones.get(c.zone);
+    if (!proto || !here) continue;
+    // Nothing to cut: already blocked (ct_mark verdict 3: its replies are dropped and its next original packet re-checked).
+    if ((c.mark & 3) === 3) continue;
     const query: ExplainQuery = { src: c.src, dst: c.dst, protocol: c.protocol as ExplainQuery['protocol'] };
     if (proto.ports) {
       if (c.sport === null || c.dport === null) continue;
@@ -59,13 +93,13 @@ export function entriesToCut(
       query.icmp_type = c.icmp_type;
       if (c.icmp_code !== null) query.icmp_code = c.icmp_code;
     }
-    let verdict;
-    try {
-      verdict = explain(snapshot, query).verdict;
-    } catch {
-      continue; // an address explain() rejects: not ours to judge
+    if (verdictOf(snapshot, query) !== 'deny') continue;
+    if (proto.ports) {
+      // The responder's packet, once the entry is gone, is judged as a connection to the initiator's port.
+      if (verdictOf(snapshot, { src: c.dst, dst: c.src, protocol: c.protocol, port: c.sport! }) !== 'deny') continue;
+      const initiator = ownerOf(snapshot, c.src);
+      if (initiator && initiator.name !== here.name) continue;
     }
-    if (verdict !== 'deny') continue;
     const v6 = ipVersion(c.src) === 6;
     let tuple = `${v6 ? 'ct_ipv6_src' : 'ct_nw_src'}=${c.src},${v6 ? 'ct_ipv6_dst' : 'ct_nw_dst'}=${c.dst},ct_nw_proto=${proto.number}`;
     // The full tuple: OVS 3.1's userspace conntrack deletes only an exact match (a partial one fails with ENOENT).

@@ -48,6 +48,8 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export class PeerLabels {
   private readonly fields = new Map<string, Field>();
   private readonly loads = new WeakMap<SnapshotEntity, string>();
+  /** selectorMatches' answers by the selector's categories object (selectors share them; never changed). */
+  private readonly answers = new WeakMap<object, string[] | null>();
   /** The loads by register values: entities with the same labels share one string. */
   private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
@@ -95,6 +97,12 @@ export class PeerLabels {
 
   /** The selector's members as register matches (alternatives); null: not expressible, use addresses. */
   selectorMatches(selector: SelectorT): string[] | null {
+    let answer = this.answers.get(selector.categories);
+    if (answer === undefined) this.answers.set(selector.categories, (answer = this.matchesOf(selector)));
+    return answer;
+  }
+
+  private matchesOf(selector: SelectorT): string[] | null {
     if (this.registers === 0) return null;
     let combos: Map<number, { value: number; mask: number }>[] = [new Map([[0, { value: 1, mask: 1 }]])];
     for (const [key, values] of Object.entries(selector.categories)) {

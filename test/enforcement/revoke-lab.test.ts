@@ -138,4 +138,69 @@ describe('revoking a connection the responder alone keeps alive', () => {
       await Promise.all([cross.close(), local.close(), v6.close(), held.close()]);
     }
   });
+
+  test('a TCP connection whose responder speaks first after the change is still cut (no pickup backwards)', async () => {
+    // Seen under load: the agents deleted both hosts' entries of web1 → app1:8080, and app1's next segment
+    // reached hb first: Open vSwitch picked the connection up mid-stream as app1 → web1, app1's egress
+    // allowed it, and web1's segments were replies at hb from then on, never re-checked. Made certain here:
+    // web1 stays silent over the change and app1's side sends the first segment.
+    await api('PUT', '/v1/application-rules/shop', shopRule('apply'));
+    await realizedOn(api, ['ha', 'hb'], 'web → app allowed', figures);
+    const held = await lab.hold('web1', 'app1', 8080);
+    let app1Side: Awaited<ReturnType<Lab['followTcp']>> | null = null;
+    try {
+      await echoing(held);
+      const info = () => tcpInfo('web1', lab.address('app1'), 8080);
+      const { sport } = await info();
+      // app1's next segment, as its kernel would send it: made while web1 is silent, after the agents' cuts.
+      app1Side = await lab.followTcp('app1', 8080, 'web1', sport);
+      lab.pauseDaemon('web1', true);
+      try {
+        await api('PUT', '/v1/application-rules/shop', shopRule('apply', { withWebToApp: false }));
+        await realizedOn(api, ['ha', 'hb'], 'remove web → app allow (web1 silent)', figures);
+        // What the agents delete after realizing is deleted once their passes end.
+        await eventually(
+          'the agents finished their passes',
+          async () => ['ha', 'hb'].every((h) => svc.app.embeddedAgents!.agent(h)!.settled()),
+          { timeoutMs: margin(2000) },
+        );
+        await app1Side.send();
+      } finally {
+        lab.pauseDaemon('web1', false);
+      }
+      const resumed = Date.now();
+      const before = (await info()).retransmits;
+      // web1 sends again: 1.5 s on, either echoes still come (the connection flows on) or none has for a second
+      // and web1 retransmits (its segments go unanswered). An echo of what web1 sent before it paused may be read
+      // only as it resumes; a segment may be retransmitted once before a connection flows again.
+      const { value: outcome, ms } = await eventually(
+        'web1 still gets echoes, or none and retransmits',
+        async () => {
+          if (Date.now() - resumed < 1500) return false;
+          const s = await held.status();
+          if (s.lastEchoMs !== null && s.lastEchoMs < 500) return 'echoed';
+          return (s.lastEchoMs === null || s.lastEchoMs >= 1000) && (await info()).retransmits > before && 'unanswered';
+        },
+        { timeoutMs: margin(2000), intervalMs: 50 },
+      );
+      figures.push(
+        `web1 → app1:8080 with app1's segment first after the change: ${outcome} ${ms} ms after web1 resumed`,
+      );
+      expect(outcome).toBe('unanswered');
+      expect(await lab.probe({ src: 'web1', dst: 'app1', protocol: 'tcp', port: 8080 })).toBe(false);
+    } finally {
+      app1Side?.stop();
+      lab.pauseDaemon('web1', false);
+      await held.close();
+    }
+  });
+
+  /** The source port and retransmitted bytes of `vm`'s established TCP connection to peer:port (`ss -ti`). */
+  async function tcpInfo(vm: string, peer: string, port: number): Promise<{ sport: number; retransmits: number }> {
+    const lines = (await lab.vmExec(vm, 'ss', ['-Htni', 'state', 'established'])).split('\n');
+    const i = lines.findIndex((l) => l.includes(` ${peer}:${port}`));
+    if (i < 0) throw new Error(`${vm} has no established connection to ${peer}:${port}`);
+    const sport = Number(/:(\d+)\s+\S+:\d+\s*$/.exec(lines[i])![1]);
+    return { sport, retransmits: Number(/bytes_retrans:(\d+)/.exec(lines[i + 1] ?? '')?.[1] ?? 0) };
+  }
 });

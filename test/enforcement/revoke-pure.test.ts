@@ -17,57 +17,71 @@ const cut = (lines: string[], snapshot = threeTier('apply')) =>
   entriesToCut(snapshot, 'ha', PORTS, parseConntrackDump(lines.join('\n')).entries);
 
 describe('entriesToCut', () => {
-  test('cuts denied entries in entity zones, with their exact original tuple', () => {
+  test("cuts a denied UDP entry in its initiator's zone only, with its exact original tuple", () => {
+    // web1 → db1 udp/53: db takes only tcp/5432 from app, and db1 → web1's port is denied too.
     expect(
       cut([
-        tcp('10.0.0.11', '10.0.0.21', 40000, 8080, 2), // web → app 8080: allowed
-        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3), // web → db 5432: db takes it only from app
-        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 1), // the same connection in web1's own zone
+        udp('10.0.0.11', '10.0.0.31', 5000, 53, 3), // db1's zone: the responder keeps the connection's direction
+        udp('10.0.0.11', '10.0.0.31', 5000, 53, 1), // web1's zone: the initiator's
+        udp('fd00::11', 'fd00::31', 5000, 53, 3),
+        udp('fd00::11', 'fd00::31', 5000, 53, 1),
       ]),
     ).toEqual([
-      { zone: 3, tuple: 'ct_nw_src=10.0.0.11,ct_nw_dst=10.0.0.31,ct_nw_proto=6,ct_tp_src=40001,ct_tp_dst=5432' },
-      { zone: 1, tuple: 'ct_nw_src=10.0.0.11,ct_nw_dst=10.0.0.31,ct_nw_proto=6,ct_tp_src=40001,ct_tp_dst=5432' },
+      { zone: 1, tuple: 'ct_nw_src=10.0.0.11,ct_nw_dst=10.0.0.31,ct_nw_proto=17,ct_tp_src=5000,ct_tp_dst=53' },
+      { zone: 1, tuple: 'ct_ipv6_src=fd00::11,ct_ipv6_dst=fd00::31,ct_nw_proto=17,ct_tp_src=5000,ct_tp_dst=53' },
     ]);
   });
 
+  test('an external initiator: cut in the responder zone when the reverse is denied, kept when it is allowed', () => {
+    expect(
+      cut([
+        udp('192.168.60.1', '10.0.0.11', 5000, 53, 1), // web1 → 192.168.60.1:5000 is not listed either
+        udp('192.168.60.1', '10.0.0.11', 53, 5000, 1), // web1 may send to any udp/53: cutting would reopen it from web1
+      ]),
+    ).toEqual([
+      { zone: 1, tuple: 'ct_nw_src=192.168.60.1,ct_nw_dst=10.0.0.11,ct_nw_proto=17,ct_tp_src=5000,ct_tp_dst=53' },
+    ]);
+  });
+
+  test('TCP is never cut: the re-check of its initiator’s next segment drops it, and a cut would let Open vSwitch pick it up mid-stream in reverse', () => {
+    expect(
+      cut([
+        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3), // web → db 5432: denied
+        tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 1),
+        tcp('192.168.60.1', '10.0.0.11', 40000, 443, 1), // not the office
+      ]),
+    ).toEqual([]);
+  });
+
   test('leaves DENY_ZONE, uplink and unknown zones alone, and merges duplicates', () => {
-    const denied = tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 0);
+    const denied = udp('10.0.0.11', '10.0.0.31', 5000, 53, 0);
     expect(cut([65535, 9, 4].map((z) => denied.replace('zone=0', `zone=${z}`)))).toEqual([]);
-    expect(cut([udp('10.0.0.11', '10.0.0.31', 5000, 53, 3), udp('10.0.0.11', '10.0.0.31', 5000, 53, 3)])).toHaveLength(
+    expect(cut([udp('10.0.0.11', '10.0.0.31', 5000, 53, 1), udp('10.0.0.11', '10.0.0.31', 5000, 53, 1)])).toHaveLength(
       1,
     );
   });
 
-  test('already blocked (ct_mark verdict 3) and closed TCP connections need no cut', () => {
-    const denied = tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3);
-    expect(
-      cut([
-        denied.replace('mark=1', 'mark=19'),
-        denied.replace('state=ESTABLISHED', 'state=TIME_WAIT'),
-        denied.replace('state=ESTABLISHED', 'state=CLOSED'),
-      ]),
-    ).toEqual([]);
+  test('already blocked (ct_mark verdict 3) needs no cut', () => {
+    const denied = udp('10.0.0.11', '10.0.0.31', 5000, 53, 1);
+    expect(cut([denied.replace('mark=1', 'mark=19')])).toEqual([]);
     expect(cut([denied.replace('mark=1', 'mark=2')])).toHaveLength(1); // would-deny before: cut now
   });
 
   test('would-deny (monitor) and allow keep the connection', () => {
-    expect(cut([tcp('10.0.0.11', '10.0.0.31', 40001, 5432, 3)], threeTier('monitor'))).toEqual([]);
+    expect(cut([udp('10.0.0.11', '10.0.0.31', 5000, 53, 1)], threeTier('monitor'))).toEqual([]);
     expect(cut([udp('10.0.0.11', '8.8.8.8', 5000, 53, 1)])).toEqual([]); // web → anywhere udp/53 is listed
   });
 
-  test('external peers, UDP, IPv6 and ICMP', () => {
+  test('ICMP in every zone (a reply cannot open a connection)', () => {
     expect(
       cut([
-        tcp('192.168.50.9', '10.0.0.11', 40000, 443, 1), // office → web https: allowed
-        tcp('192.168.60.1', '10.0.0.11', 40000, 443, 1), // not the office
-        udp('fd00::11', 'fd00::31', 5000, 53, 3),
         icmp('10.0.0.21', '10.0.0.31', 8, 3), // echo between shop VMs: allowed
         icmp('10.0.0.21', '10.0.0.31', 13, 3), // timestamp: not listed
+        icmp('10.0.0.21', '10.0.0.31', 13, 2),
       ]),
     ).toEqual([
-      { zone: 1, tuple: 'ct_nw_src=192.168.60.1,ct_nw_dst=10.0.0.11,ct_nw_proto=6,ct_tp_src=40000,ct_tp_dst=443' },
-      { zone: 3, tuple: 'ct_ipv6_src=fd00::11,ct_ipv6_dst=fd00::31,ct_nw_proto=17,ct_tp_src=5000,ct_tp_dst=53' },
       { zone: 3, tuple: 'ct_nw_src=10.0.0.21,ct_nw_dst=10.0.0.31,ct_nw_proto=1,icmp_type=13,icmp_code=0,icmp_id=7' },
+      { zone: 2, tuple: 'ct_nw_src=10.0.0.21,ct_nw_dst=10.0.0.31,ct_nw_proto=1,icmp_type=13,icmp_code=0,icmp_id=7' },
     ]);
   });
 
