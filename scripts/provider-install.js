@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run provider:install — bundles the Terraform provider (provider/main.ts)
- * into one JavaScript file (provider.js) with esbuild and installs it as
+ * into one minified JavaScript file (provider.js) with esbuild and installs it as
  * terraform.local/microseg/microseg 0.1.0 in the implied local mirror
  * (~/.terraform.d/plugins), so `terraform init` works offline: the executable
  * is scripts/provider-loader.js, which runs the bundle with the V8 code cache
@@ -47,6 +47,8 @@ async function installProvider(mirrorRoot = path.join(os.homedir(), '.terraform.
     target: 'node20',
     format: 'cjs',
     outfile: path.join(dir, 'provider.js'),
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
     legalComments: 'none',
   });

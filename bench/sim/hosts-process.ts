@@ -5,7 +5,7 @@
  * host each (sim/agent.ts: the real HostAgent with its incremental compiler and
  * HTTP link on an in-memory bridge), like `microseg-agent`: each follows its
  * own view and reconciles every interval. Their views share one copy of each
- * equal object (object-pool.ts); they start a few at a time. It has no verifier and answers no traces (no
+ * equal object (object-pool.ts); they start 16 at a time. It has no verifier and answers no traces (no
  * bridge to trace).
  *
  * Over IPC it answers `{ stats: true }` with what the suite cannot see from
@@ -37,11 +37,11 @@ export interface SimStats {
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SimConfig;
 const pool = new ObjectPool();
 /**
- * Hosts start a few at a time, each once one before it ended its first pass (loaded or failed): started all
+ * Hosts start 16 at a time, each once one before it ended its first pass (loaded or failed): started all
  * at once, every host would hold its whole view's text and parsed copy (≈ 9 MB at 20k entities) while the
  * others download theirs, on top of what the hosts keep. The CPU, not this, bounds the initial load.
  */
-const LOADING = 4;
+const LOADING = 16;
 const sims: SimAgent[] = [];
 let next = 0;
 const starter = async () => {

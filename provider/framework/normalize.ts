@@ -6,6 +6,7 @@
  * a change forever. A real difference is kept, so drift shows.
  */
 import { UNKNOWN, isObject, valueEquals, type ObjectValue, type Value } from '../cty/value';
+import type { CtyType } from '../cty/types';
 import { attributeType, type Attribute } from './schema';
 
 /** null, [], {}, '' and false: "nothing" to the service. */
@@ -56,10 +57,11 @@ function adopt(a: Attribute, v: unknown, ref: Value): Value {
       // Elements have no identity but their value: pair each with a reference element that means the same.
       const refs = (Array.isArray(ref) ? ref : []).filter((x) => x !== UNKNOWN);
       const used = new Array<boolean>(refs.length).fill(false);
-      const elemType = attributeType({ description: '', nested: { nesting: 'single', attributes: attrs } });
+      const elemType = (attributeType(a) as { set: CtyType }).set;
+      const canonicalRefs = refs.map((x) => fromApi(attrs, x, null));
       return (v as unknown[]).map((e) => {
         const canonical = fromApi(attrs, e, null);
-        const j = refs.findIndex((x, k) => !used[k] && valueEquals(elemType, fromApi(attrs, x, null), canonical));
+        const j = canonicalRefs.findIndex((x, k) => !used[k] && valueEquals(elemType, x, canonical));
         if (j < 0) return canonical;
         used[j] = true;
         return fromApi(attrs, e, refs[j]);

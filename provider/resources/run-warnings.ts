@@ -58,6 +58,7 @@ export function runWarnings(
 
   const look = (): Set<string> => {
     try {
+      if (!ownedPrivately(dir)) throw new Error('not our directory');
       const note = JSON.parse(fs.readFileSync(file, 'utf8')) as Note;
       if (note.pid !== self) {
         fs.rmSync(file, { force: true });
@@ -72,6 +73,7 @@ export function runWarnings(
 
   const write = () => {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ownedPrivately(dir)) return; // made by someone else in a shared temporary directory: not to be trusted
     if (mine.size === 1) removeStale(dir, file);
     const note: Note = { pid: self, keys: [...mine] };
     fs.writeFileSync(file, JSON.stringify(note), { mode: 0o600 });
@@ -92,6 +94,12 @@ export function runWarnings(
       return false;
     },
   };
+}
+
+/** The directory is this user's alone (in a shared /tmp another user could have made it, to hide warnings). */
+function ownedPrivately(dir: string): boolean {
+  const st = fs.lstatSync(dir);
+  return st.isDirectory() && st.uid === os.userInfo().uid && (st.mode & 0o077) === 0;
 }
 
 /** Notes of terraform commands that have ended (a plan without an apply leaves one). */

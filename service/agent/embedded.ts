@@ -53,6 +53,8 @@ export class EmbeddedAgents {
   private resync: NodeJS.Timeout | null = null;
   private syncing: Promise<void> = Promise.resolve();
   private stopped = true;
+  /** The host list the loops were last matched to (a change that is not a host's leaves the same list). */
+  private synced: readonly unknown[] | null = null;
 
   constructor(private readonly opts: EmbeddedAgentsOptions) {}
 
@@ -72,6 +74,7 @@ export class EmbeddedAgents {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.synced = null;
     this.unsubscribe = [
       this.opts.link.onGeneration(() => void this.sync()),
       this.opts.link.onViews((hosts) => {
@@ -118,6 +121,7 @@ export class EmbeddedAgents {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const hosts = await this.opts.link.fetchHosts();
+    if (hosts === this.synced) return;
     const wanted = new Map(
       hosts.filter((h) => h.ovs_rundir).map((h) => [h.name, { rundir: h.ovs_rundir!, bridge: h.bridge }]),
     );
@@ -154,5 +158,6 @@ export class EmbeddedAgents {
       this.agents.set(name, { agent, verifier, ...w });
       agent.start();
     }
+    if (!this.stopped) this.synced = hosts;
   }
 }

@@ -49,7 +49,7 @@ export function localCompiler(host: string): HostFlowCompiler {
       }
       try {
         const u = compiler.update(snapshot, ports);
-        return numbering.answer(u.generation, u.added, u.removed, u.flows.length);
+        return numbering.answer(u.generation, u.added, u.removed, u.count);
       } catch (e) {
         // What it remembers may be half updated: the next answer starts from nothing.
         compiler = null;

@@ -114,6 +114,20 @@ interface Connection {
 
 const byEntityName = (a: SnapshotEntity, b: SnapshotEntity) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/**
+ * The host's entities and every entity, by name, per entity list: a change leaves the lists it does not touch
+ * as they were (the same array), so a pass after a rule change sorts nothing (tens of ms at 20k entities).
+ */
+const sortedOf = new WeakMap<SnapshotEntity[], { host: string; locals: SnapshotEntity[]; peers: SnapshotEntity[] }>();
+function entitiesOf(entities: SnapshotEntity[], host: string): { locals: SnapshotEntity[]; peers: SnapshotEntity[] } {
+  const had = sortedOf.get(entities);
+  if (had?.host === host) return had;
+  const peers = entities.slice().sort(byEntityName);
+  const sorted = { host, locals: peers.filter((e) => e.host === host), peers };
+  sortedOf.set(entities, sorted);
+  return sorted;
+}
+
 export class Verifier {
   private cursor = 0;
   private realized: { snapshot: PolicySnapshot; ports: HostPorts; generation: number } | null = null;
@@ -252,8 +266,7 @@ const packetOf = (c: Connection) => ({ ...c.query, srcIp: c.src.ips[0], dstIp: c
  * demand (nothing is materialised: the space grows with the inventory, a pass does not).
  */
 function connectionSpace(snapshot: PolicySnapshot, host: string) {
-  const locals = snapshot.entities.filter((e) => e.host === host).sort(byEntityName);
-  const peers = snapshot.entities.slice().sort(byEntityName);
+  const { locals, peers } = entitiesOf(snapshot.entities, host);
   const packets = verifyPackets(snapshot);
   const size = locals.length * peers.length * 2 * packets.length;
   const at = (i: number): Connection | null => {

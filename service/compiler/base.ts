@@ -3,7 +3,8 @@
  * connection state, commit and dispatch. Everything here is independent of
  * the rules (cookie BASE_COOKIE, the builder's default); the layers live in layers.ts.
  */
-import { flow, type FlowSet } from './flow-set';
+import type { SnapshotEntity } from '../model/snapshot';
+import { flow, type Flow, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { DENY_ZONE, MARK_VERDICT, MARK_VERDICT_MASK, PRIORITY, REG, REG_MATCH, TABLE, TABLES } from './pipeline';
 
@@ -15,10 +16,6 @@ const ND_TYPES = [133, 134, 135, 136];
 
 function classify(fs: FlowSet, view: HostView): void {
   const t = TABLE.CLASSIFY;
-  for (const { ofport } of view.local) {
-    if (ofport === null) continue;
-    fs.add(flow(t, 100).match(`in_port=${ofport}`).load('FROM_ENTITY', 1).load('SRC_PORT', ofport).goto(TABLE.SPOOF));
-  }
   for (const uplink of view.uplinks) {
     const at = `in_port=${uplink}`;
     // Address resolution and DHCP answers from the network reach the VMs as plain L2.
@@ -32,8 +29,14 @@ function classify(fs: FlowSet, view: HostView): void {
   }
 }
 
+/** A VM's traffic enters the pipeline at its port (classification). */
+function classifyEntity(out: Flow[], ofport: number): void {
+  const t = TABLE.CLASSIFY;
+  out.push(flow(t, 100).match(`in_port=${ofport}`).load('FROM_ENTITY', 1).load('SRC_PORT', ofport).goto(TABLE.SPOOF));
+}
+
 /** A VM may send only from its MAC (if known) and IPs; ARP/ND/DHCP for its own addresses go to NORMAL. */
-function antiSpoof(fs: FlowSet, entity: LocalEntity): void {
+function antiSpoof(out: Flow[], entity: LocalEntity): void {
   const t = TABLE.SPOOF;
   const { ofport } = entity;
   if (ofport === null) return;
@@ -42,30 +45,30 @@ function antiSpoof(fs: FlowSet, entity: LocalEntity): void {
   const v4 = entity.entity.ips.filter((ip) => !isV6(ip));
   const v6 = entity.entity.ips.filter(isV6);
   for (const ip of v4) {
-    fs.add(flow(t, 100).match(at, 'ip', `nw_src=${ip}`).goto(TABLE.EGRESS_CT));
-    fs.add(
+    out.push(flow(t, 100).match(at, 'ip', `nw_src=${ip}`).goto(TABLE.EGRESS_CT));
+    out.push(
       flow(t, 100)
         .match(at, 'arp', `arp_spa=${ip}`, mac ? `arp_sha=${mac}` : '')
         .then('NORMAL'),
     );
-    fs.add(flow(t, 110).match(at, 'udp', `nw_src=${ip}`, 'tp_src=68', 'tp_dst=67').then('NORMAL'));
+    out.push(flow(t, 110).match(at, 'udp', `nw_src=${ip}`, 'tp_src=68', 'tp_dst=67').then('NORMAL'));
   }
   // DHCP discover/request before the VM has its address.
-  fs.add(flow(t, 110).match(at, 'udp', 'nw_src=0.0.0.0', 'tp_src=68', 'tp_dst=67').then('NORMAL'));
+  out.push(flow(t, 110).match(at, 'udp', 'nw_src=0.0.0.0', 'tp_src=68', 'tp_dst=67').then('NORMAL'));
   if (v6.length > 0) {
     // ND runs from the link-local address (or :: during DAD), which the model does not list.
     for (const src of [...v6, 'fe80::/10', '::']) {
       for (const type of [133, 135]) {
-        fs.add(flow(t, 110).match(at, 'icmp6', `ipv6_src=${src}`, `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
+        out.push(flow(t, 110).match(at, 'icmp6', `ipv6_src=${src}`, `icmp_type=${type}`, 'icmp_code=0').then('NORMAL'));
       }
     }
     for (const target of [...v6, 'fe80::/10']) {
-      fs.add(flow(t, 110).match(at, 'icmp6', 'icmp_type=136', 'icmp_code=0', `nd_target=${target}`).then('NORMAL'));
+      out.push(flow(t, 110).match(at, 'icmp6', 'icmp_type=136', 'icmp_code=0', `nd_target=${target}`).then('NORMAL'));
     }
-    fs.add(flow(t, 110).match(at, 'udp6', 'ipv6_src=fe80::/10', 'tp_src=546', 'tp_dst=547').then('NORMAL'));
+    out.push(flow(t, 110).match(at, 'udp6', 'ipv6_src=fe80::/10', 'tp_src=546', 'tp_dst=547').then('NORMAL'));
   }
   for (const ip of v6) {
-    fs.add(flow(t, 100).match(at, 'ipv6', `ipv6_src=${ip}`).goto(TABLE.EGRESS_CT));
+    out.push(flow(t, 100).match(at, 'ipv6', `ipv6_src=${ip}`).goto(TABLE.EGRESS_CT));
   }
 }
 
@@ -111,15 +114,35 @@ function commit(fs: FlowSet, table: number, zoneReg: string, then: string): void
   }
 }
 
+/** Traffic to a local VM's addresses goes to its port (none yet: dropped). */
+function dispatchEntity(out: Flow[], { entity, ofport }: LocalEntity): void {
+  const t = TABLE.DISPATCH;
+  for (const ip of entity.ips) {
+    const f = flow(t, 100).match(...(isV6(ip) ? ['ipv6', `ipv6_dst=${ip}`] : ['ip', `nw_dst=${ip}`]));
+    // A local VM whose port is not on the bridge yet receives nothing.
+    out.push(ofport === null ? f.then('drop') : f.load('DST_PORT', ofport).goto(TABLE.INGRESS_CT));
+  }
+}
+
+/**
+ * A local entity's own flows (classification, anti-spoofing, dispatch): they follow from the entity object and
+ * its port alone, so they are built once per object and port (an update recompiling the host builds only the
+ * changed entities' again).
+ */
+const entityFlowMemo = new WeakMap<SnapshotEntity, { ofport: number | null; flows: readonly Flow[] }>();
+function entityFlows(local: LocalEntity): readonly Flow[] {
+  const known = entityFlowMemo.get(local.entity);
+  if (known && known.ofport === local.ofport) return known.flows;
+  const flows: Flow[] = [];
+  if (local.ofport !== null) classifyEntity(flows, local.ofport);
+  antiSpoof(flows, local);
+  dispatchEntity(flows, local);
+  entityFlowMemo.set(local.entity, { ofport: local.ofport, flows });
+  return flows;
+}
+
 function dispatch(fs: FlowSet, view: HostView): void {
   const t = TABLE.DISPATCH;
-  for (const { entity, ofport } of view.local) {
-    for (const ip of entity.ips) {
-      const f = flow(t, 100).match(...(isV6(ip) ? ['ipv6', `ipv6_dst=${ip}`] : ['ip', `nw_dst=${ip}`]));
-      // A local VM whose port is not on the bridge yet receives nothing.
-      fs.add(ofport === null ? f.then('drop') : f.load('DST_PORT', ofport).goto(TABLE.INGRESS_CT));
-    }
-  }
   const out = view.uplinks.map((u) => `output:${u}`).join(',') || 'drop';
   fs.add(flow(t, 10).match(`${REG_MATCH.FROM_ENTITY}=0x1`).then(out));
 }
@@ -134,7 +157,7 @@ function tableMisses(fs: FlowSet): void {
 
 export function compileBase(fs: FlowSet, view: HostView): void {
   classify(fs, view);
-  for (const entity of view.local) antiSpoof(fs, entity);
+  for (const local of view.local) for (const f of entityFlows(local)) fs.add(f);
   tableMisses(fs);
   const toOutput = `output:${REG.DST_PORT}[]`;
   conntrack(fs, TABLE.EGRESS_CT, TABLE.EGRESS_STATE, REG.SRC_PORT, TABLE.EGRESS_SETS, `goto_table:${TABLE.DISPATCH}`);

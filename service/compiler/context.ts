@@ -17,6 +17,7 @@
  * targets each entity). A host's compile can record the keys it read (`track`), so the
  * incremental compiler knows whether a host is touched by a change.
  */
+import { createHash } from 'node:crypto';
 import type { SelectorT } from '../model/schemas';
 import {
   inForce,
@@ -497,9 +498,10 @@ export class Targets<R extends { name: string; target: SelectorT }> {
 
 /**
  * PEER blocks by their flows, held weakly: hosts whose views are different snapshots (every agent's own view;
- * the simulated hosts of a bench process, a compile worker's hosts) mostly list the same peers with the same
- * labels, and one such block is ≈ 20 MB at 20k entities. The key is the flows' whole content, so a block
- * is shared only where building it again would give the same one (blocks are never changed: patchLookup copies).
+ * the simulated hosts of a bench process, a compile worker's hosts) may list the same peers with the same
+ * labels, and one such block is ≈ 20 MB at 20k entities. The key is the SHA-256 of the flows' whole content
+ * (the content itself would be megabytes held per block), so a block is shared only where building it again
+ * would give the same one (blocks are never changed: patchLookup copies).
  */
 const peerBlocks = new Map<string, WeakRef<FlowBlock>>();
 const collected = new FinalizationRegistry<string>((key) => {
@@ -509,6 +511,7 @@ const collected = new FinalizationRegistry<string>((key) => {
 function sharedPeerBlock(table: number, fields: AddressFields, flows: Flow[]): FlowBlock {
   let key = `${table}|${fields.v4}|${fields.v6}`;
   for (const f of flows) key += `\n${f.table} ${f.priority} ${f.cookie} ${f.match} ${f.actions}`;
+  key = createHash('sha256').update(key).digest('base64');
   const known = peerBlocks.get(key)?.deref();
   if (known) return known;
   const block: FlowBlock = { ...flowBlock(flows), source: { table, fields } };

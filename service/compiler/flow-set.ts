@@ -44,22 +44,75 @@ export function canonicalMatch(match: string): string {
 /** Ends a deciding flow (its verdict loads and goto). */
 export type Decide = (f: FlowBuilder) => Flow;
 
+/** What a conjunction is: its priority, cookie and clauses (each dimension's matches). */
+export interface ConjunctionContent {
+  priority: number;
+  cookie: bigint;
+  dims: readonly (readonly string[])[];
+}
+
 /** A conjunction a piece of flows took: its table, id and content (the id being its content's own hash). */
 export interface Conjunction {
   table: number;
   id: number;
-  content: string;
+  content: ConjunctionContent;
 }
 
+const sameContent = (a: ConjunctionContent, b: ConjunctionContent) =>
+  a === b ||
+  (a.priority === b.priority &&
+    a.cookie === b.cookie &&
+    a.dims.length === b.dims.length &&
+    a.dims.every((d, k) => {
+      const e = b.dims[k];
+      return d === e || (d.length === e.length && d.every((m, i) => m === e[i]));
+    }));
+
+/** FNV-1a step over a string's UTF-16 code units. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * FNV-1a of `${priority}|${cookie}|${JSON.stringify(dims)}`, without building that text (a conjunction of a
+ * few hundred clauses would be kilobytes per rule entry and host).
+ */
+function contentHash({ priority, cookie, dims }: ConjunctionContent): number {
+  let h = fnv(0x811c9dc5, `${priority}|${cookie}|[`);
+  dims.forEach((dim, k) => {
+    h = fnv(h, k === 0 ? '[' : ',[');
+    dim.forEach((m, i) => {
+      if (i > 0) h = fnv(h, ',');
+      if (jsonSafe(m)) h = Math.imul(fnv(Math.imul(h ^ QUOTE, 0x01000193), m) ^ QUOTE, 0x01000193);
+      else h = fnv(h, JSON.stringify(m));
+    });
+    h = fnv(h, ']');
+  });
+  return fnv(h, ']') >>> 0 || 1;
+}
+/** Whether JSON writes `m` as itself between quotes (no quote, backslash, control character or surrogate). */
+function jsonSafe(m: string): boolean {
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+const QUOTE = 0x22;
+
 export class FlowSet {
-  private readonly flows = new Map<string, Flow>();
+  /** table × 0x10000 + priority → canonical match → flow. */
+  private readonly flows = new Map<number, Map<string, Flow>>();
+  /** The conjunction actions of the flows several clauses merged into (rendered in parts()). */
+  private readonly mergedActions = new Map<Flow, Set<string>>();
   private readonly blocks: FlowBlock[] = [];
   private readonly segments: FlowBlock[] = [];
   /** The conjunctions taken while set (null: one took another id than its hash, on a collision). */
   private taken: Conjunction[] | null | undefined;
 
   /** `conjIds`: table → conjunction id → the conjunction's content (ids are unique per table), shared by pieces. */
-  constructor(private readonly conjIds = new Map<number, Map<number, string>>()) {}
+  constructor(private readonly conjIds = new Map<number, Map<number, ConjunctionContent>>()) {}
 
   /**
    * A flow set for a piece of this one (kept apart, added back with addSegment): it shares the conjunction
@@ -98,19 +151,28 @@ export class FlowSet {
   add(input: Flow): void {
     const match = canonicalMatch(input.match);
     const flow = match === input.match ? input : { ...input, match };
-    const key = `${flow.table}/${flow.priority}/${flow.match}`;
-    const existing = this.flows.get(key);
+    const position = flow.table * 0x10000 + flow.priority; // priorities are 16 bits
+    let at = this.flows.get(position);
+    if (!at) this.flows.set(position, (at = new Map()));
+    const existing = at.get(match);
     if (!existing) {
-      this.flows.set(key, flow);
+      at.set(match, flow);
       return;
     }
     const existingConj = CONJ.test(existing.actions);
     const newConj = CONJ.test(flow.actions);
     if (existingConj && newConj) {
-      const merged = new Set([...existing.actions.split(/,(?=conjunction\()/), flow.actions]);
-      this.flows.set(key, { ...existing, actions: [...merged].join(',') }); // the input objects stay the caller's
+      let actions = this.mergedActions.get(existing);
+      if (!actions) {
+        // A flow of our own from here on (the input objects stay the caller's); its actions joined in parts().
+        const own = { ...existing };
+        actions = new Set(existing.actions.split(/,(?=conjunction\()/));
+        this.mergedActions.set(own, actions);
+        at.set(match, own);
+      }
+      actions.add(flow.actions);
     } else if (existingConj && !newConj) {
-      this.flows.set(key, flow);
+      at.set(match, flow);
     } else if (!existingConj && !newConj && (existing.actions !== flow.actions || existing.cookie !== flow.cookie)) {
       throw new Error(
         `two flows for one match in table ${flow.table}, priority ${flow.priority}, ${flow.match || '(any)'}: ` +
@@ -130,7 +192,7 @@ export class FlowSet {
       for (const match of dims[0]) this.add(decide(flow(table, priority, cookie).match(match)));
       return;
     }
-    const id = this.conjunctionId(table, `${priority}|${cookie}|${JSON.stringify(dims)}`);
+    const id = this.conjunctionId(table, { priority, cookie, dims });
     dims.forEach((dim, k) => {
       const actions = `conjunction(${id},${k + 1}/${dims.length})`;
       for (const match of dim) this.add({ table, priority, cookie, match, actions });
@@ -142,14 +204,14 @@ export class FlowSet {
    * A conjunction's id follows from its content (FNV-1a, the next free one on a collision), not from the order
    * of compilation: a change elsewhere leaves it, and so its flows, as they were.
    */
-  private conjunctionId(table: number, content: string): number {
+  private conjunctionId(table: number, content: ConjunctionContent): number {
     let ids = this.conjIds.get(table);
     if (!ids) this.conjIds.set(table, (ids = new Map()));
-    let h = 0x811c9dc5;
-    for (let i = 0; i < content.length; i++) h = Math.imul(h ^ content.charCodeAt(i), 0x01000193);
-    const hash = h >>> 0 || 1;
+    const hash = contentHash(content);
     let id = hash;
-    for (let seen = ids.get(id); seen !== undefined && seen !== content; seen = ids.get(id)) id = (id % 0xffffffff) + 1;
+    for (let seen = ids.get(id); seen !== undefined && !sameContent(seen, content); seen = ids.get(id)) {
+      id = (id % 0xffffffff) + 1;
+    }
     ids.set(id, content);
     if (this.taken) this.taken.push({ table, id, content });
     if (id !== hash) this.taken = null;
@@ -159,12 +221,24 @@ export class FlowSet {
   /** `ovs-ofctl add-flow` lines, sorted by table, then priority (high first), then match. */
   lines(): string[] {
     const { own, blocks, segments } = this.parts();
-    return mergeLayout([own, ...blocks, ...segments]).lines;
+    return mergeLayout([own, ...blocks, ...segments]);
   }
 
   /** This set's own flows as one sorted block (not indexed), the blocks and the segments added to it. */
   parts(): { own: FlowBlock; blocks: readonly FlowBlock[]; segments: readonly FlowBlock[] } {
-    const flows = [...this.flows.values()].sort(byPosition);
+    // Sorted by position (table, then priority high first), then by match within each position.
+    const positions = [...this.flows.keys()].sort((a, b) => (a >>> 16) - (b >>> 16) || (b & 0xffff) - (a & 0xffff));
+    const flows: Flow[] = [];
+    for (const p of positions) {
+      const at = this.flows.get(p)!;
+      const matches = [...at.keys()].sort((a, b) => (a < b ? -1 : 1));
+      for (const m of matches) {
+        const f = at.get(m)!;
+        const actions = this.mergedActions.get(f);
+        if (actions) f.actions = [...actions].join(',');
+        flows.push(f);
+      }
+    }
     return { own: { flows, lines: flows.map(render), index: new Map() }, blocks: this.blocks, segments: this.segments };
   }
 
@@ -195,14 +269,13 @@ export function flowBlock(input: Flow[]): FlowBlock {
 }
 
 /**
- * The lines of sorted blocks merged by position, as FlowSet.lines() orders them, and where each source after the first landed when each one fell whole between two flows of
- * the others (a PEER table's block and a rule's segment always do: their table and priority are their own):
- * `offsets[k - 1]` is the position of `sources[k].lines[0]`, so a line of it can be replaced in place. null
- * when they interleave (then merged flow by flow).
+ * The lines of sorted blocks merged by position, as FlowSet.lines() orders them: each source after the first
+ * that falls whole between two flows of the others (a PEER table's block and a rule's segment always do: their
+ * table and priority are their own) is copied in one run; when they interleave, merged flow by flow.
  */
-export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; offsets: number[] | null } {
+export function mergeLayout(sources: readonly FlowBlock[]): string[] {
   const [own, ...blocks] = sources;
-  if (blocks.length === 0) return { lines: own.lines.slice(), offsets: [] };
+  if (blocks.length === 0) return own.lines.slice();
   const first = (k: number) => blocks[k].flows[0];
   const last = (k: number) => blocks[k].flows[blocks[k].flows.length - 1];
   const at = blocks.map((b) => (b.flows.length === 0 ? -1 : insertionPoint(own.flows, b.flows[0])));
@@ -215,18 +288,16 @@ export function mergeLayout(sources: readonly FlowBlock[]): { lines: string[]; o
     const prev = order[i - 1];
     return prev === undefined || at[prev] !== at[k] || byPosition(last(prev), first(k)) < 0;
   });
-  if (!apart) return { lines: mergeSlow(sources), offsets: null };
+  if (!apart) return mergeSlow(sources);
   const lines: string[] = [];
-  const offsets = blocks.map(() => 0);
   let from = 0;
   for (const k of order) {
     for (let i = from; i < at[k]; i++) lines.push(own.lines[i]);
     from = at[k];
-    offsets[k] = lines.length;
     for (const l of blocks[k].lines) lines.push(l);
   }
   for (let i = from; i < own.lines.length; i++) lines.push(own.lines[i]);
-  return { lines, offsets };
+  return lines;
 }
 
 /** The lines of sorted block `b` not in sorted block `a` and those of `a` not in `b`: one walk, by position. */

@@ -2,17 +2,18 @@
  * The incremental compiler of one host. API:
  *
  *   const hc = new HostCompiler('h1');
- *   const { flows, added, removed, changed } = hc.update(snapshot, ports);
+ *   const { flows, count, added, removed, changed } = hc.update(snapshot, ports);
  *
- * `flows` is always exactly `compileHost(snapshot, 'h1', ports).flows` (same lines, same order); `added` and
+ * `flows` is always exactly `compileHost(snapshot, 'h1', ports).flows` (same lines, same order), listed when
+ * first read (an agent needs only `count`, its length: an update does not lay out the whole list); `added` and
  * `removed` are the lines that differ from the previous `update` (all of `flows` added on the first one), so
  * an agent can realize the change as one bundle of adds and deletes; `changed` is false when nothing differs.
- * Pure: no I/O; it remembers its last answer and the CompileContext it was computed on.
+ * Pure: no I/O; it remembers its last answer (as its parts) and the CompileContext it was computed on.
  *
  * When only entities changed since the last update (rules, groups and hosts the same objects), or only rules
  * (keeping the peer labels), the context is derived from the previous one (CompileContext.next). A host none of whose entities changed and none of
  * whose inputs (the selectors it read) a changed entity falls in keeps its own flows: only the changed
- * entities' flows of the shared PEER tables are rewritten, in place. Otherwise the host compiles again, taking
+ * entities' flows of the shared PEER tables are taken (patched in the context). Otherwise the host compiles again, taking
  * each rule's flows on each side (a piece: layers.ts) as they were when its local entities are the same
  * objects on the same ports and the context dropped nothing it read: a changed entity recompiles the rules
  * it is a member of, not the host; a changed rule recompiles that rule's pieces. Anything else (groups,
@@ -29,7 +30,10 @@ import { StaleCache, type Piece } from './layers';
 
 export interface HostUpdate {
   generation: number;
-  flows: string[];
+  /** Listed on first read (then kept). */
+  readonly flows: string[];
+  /** flows.length. */
+  count: number;
   added: string[];
   removed: string[];
   changed: boolean;
@@ -45,9 +49,34 @@ interface Last {
   blocks: readonly FlowBlock[];
   segments: readonly FlowBlock[];
   pieces: ReadonlyMap<string, Piece>;
-  flows: string[];
-  /** Where each block's first line sits in `flows` (null: interleaved with the host's own flows). */
-  offsets: number[] | null;
+  layout: Layout;
+}
+
+/** The host's flows as its parts, merged into one list only when someone reads it. */
+class Layout {
+  readonly count: number;
+  private merged?: string[];
+
+  constructor(private readonly sources: readonly FlowBlock[]) {
+    this.count = sources.reduce((n, b) => n + b.lines.length, 0);
+  }
+
+  get flows(): string[] {
+    return (this.merged ??= mergeLayout(this.sources));
+  }
+}
+
+function answer(generation: number, layout: Layout, added: string[], removed: string[]): HostUpdate {
+  return {
+    generation,
+    get flows() {
+      return layout.flows;
+    },
+    count: layout.count,
+    added,
+    removed,
+    changed: added.length + removed.length > 0,
+  };
 }
 
 const NOTHING = new Map<string, Piece>();
@@ -67,7 +96,7 @@ export class HostCompiler {
     const last = this.last;
     const generation = snapshot.generation;
     if (last && snapshot === last.snapshot && key === last.ports) {
-      return { generation, flows: last.flows, added: [], removed: [], changed: false };
+      return answer(generation, last.layout, [], []);
     }
     const ctx =
       context && context.source === snapshot ? context : last ? last.ctx.next(snapshot) : new CompileContext(snapshot);
@@ -85,9 +114,11 @@ export class HostCompiler {
       if (!(e instanceof StaleCache)) throw e;
       next = this.compile(snapshot, ctx, ports, key, undefined);
     }
-    const { added, removed } = derived ? this.difference(derived, next, ctx) : wholeDifference(last?.flows, next.flows);
+    const { added, removed } = derived
+      ? this.difference(derived, next, ctx)
+      : wholeDifference(last?.layout.flows, next.layout.flows);
     this.last = next;
-    return { generation, flows: next.flows, added, removed, changed: added.length + removed.length > 0 };
+    return answer(generation, next.layout, added, removed);
   }
 
   /** The host's flows on `ctx`, taking `previous`'s pieces where they hold. */
@@ -99,9 +130,9 @@ export class HostCompiler {
     };
     const { value: fs, reads } = ctx.track(() => compileFlowSet(ctx, this.host, ports, cache));
     const { own, blocks, segments } = fs.parts();
-    const { lines: flows, offsets } = mergeLayout([own, ...blocks, ...segments]);
     for (const [k, p] of cache.next) if (previous?.pieces.get(k) === p) this.lastKeptPieces++;
-    return { snapshot, ports: key, ctx, reads, own, blocks, segments, pieces: cache.next, flows, offsets };
+    const layout = new Layout([own, ...blocks, ...segments]);
+    return { snapshot, ports: key, ctx, reads, own, blocks, segments, pieces: cache.next, layout };
   }
 
   /**
@@ -112,7 +143,7 @@ export class HostCompiler {
     const sameTables =
       was.blocks.length === is.blocks.length &&
       was.blocks.every((b, k) => b.source!.table === is.blocks[k].source!.table);
-    if (!sameTables) return wholeDifference(was.flows, is.flows);
+    if (!sameTables) return wholeDifference(was.layout.flows, is.layout.flows);
     const previous = new Set(was.segments);
     const kept = new Set(is.segments.filter((s) => previous.has(s)));
     // A position is either the host's own or a segment's: the two are compared apart.
@@ -136,20 +167,18 @@ export class HostCompiler {
   }
 
   /**
-   * The host's own flows kept; its PEER blocks taken from `ctx` (patched there for the changed entities). A
-   * patched block keeps its layout: its changed lines are replaced where they sit, nothing is merged again.
+   * The host's own flows and rule pieces kept; its PEER blocks taken from `ctx` (patched there for the changed
+   * entities): the cost is the changed lines, nothing is merged or copied.
    */
   private patch(last: Last, snapshot: PolicySnapshot, ctx: CompileContext, ports: string): HostUpdate {
     const blocks = last.blocks.map((b) => ctx.peerLookup(b.source!.table, b.source!.fields));
-    const { added, removed, replaced, rebuilt } = peerDifference(last.blocks, blocks, ctx);
-    let { flows, offsets } = last;
-    if (rebuilt || !offsets) ({ lines: flows, offsets } = mergeLayout([last.own, ...blocks, ...last.segments]));
-    else if (replaced.length > 0) {
-      flows = flows.slice(); // the previous answer stays as it was returned
-      for (const [k, i, line] of replaced) flows[offsets[k] + i] = line;
-    }
-    this.last = { ...last, snapshot, ports, ctx, blocks, flows, offsets };
-    return { generation: snapshot.generation, flows, added, removed, changed: added.length + removed.length > 0 };
+    const { added, removed } = peerDifference(last.blocks, blocks, ctx);
+    const layout =
+      added.length + removed.length > 0 || blocks.some((b, k) => b !== last.blocks[k])
+        ? new Layout([last.own, ...blocks, ...last.segments])
+        : last.layout;
+    this.last = { ...last, snapshot, ports, ctx, blocks, layout };
+    return answer(snapshot.generation, layout, added, removed);
   }
 }
 
@@ -161,20 +190,16 @@ function wholeDifference(before: readonly string[] = [], after: readonly string[
 
 /**
  * The lines that differ between the PEER blocks `was` and `is` (the same tables, `is` from `ctx`): a block
- * patched for the changed entities (same index) only at their addresses (`replaced`: block, line, new text),
- * a rebuilt one whole.
+ * patched for the changed entities (same index) only at their addresses, a rebuilt one whole.
  */
 function peerDifference(was: readonly FlowBlock[], is: readonly FlowBlock[], ctx: CompileContext) {
   const added: string[] = [];
   const removed: string[] = [];
-  const replaced: [number, number, string][] = [];
-  let rebuilt = false;
   is.forEach((b, k) => {
     const old = was[k];
     if (b === old) return;
     if (b.index !== old.index) {
       // Rebuilt, not patched (an address changed): compare the whole tables.
-      rebuilt = true;
       const d = wholeDifference(old.lines, b.lines);
       added.push(...d.added);
       removed.push(...d.removed);
@@ -187,9 +212,8 @@ function peerDifference(was: readonly FlowBlock[], is: readonly FlowBlock[], ctx
         if (i === undefined || old.lines[i] === b.lines[i]) continue;
         removed.push(old.lines[i]);
         added.push(b.lines[i]);
-        replaced.push([k, i, b.lines[i]]);
       }
     }
   });
-  return { added, removed, replaced, rebuilt };
+  return { added, removed };
 }

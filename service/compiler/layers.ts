@@ -83,7 +83,11 @@ function readsAny(reads: ReadonlySet<string>, keys: ReadonlySet<string>): boolea
 }
 
 /** The members as inputs of a piece: each entity object and its port. */
-const memberInputs = (members: Present[]) => members.flatMap((m) => [m.entity, m.ofport]);
+function memberInputs(members: Present[]): unknown[] {
+  const out: unknown[] = [];
+  for (const m of members) out.push(m.entity, m.ofport);
+  return out;
+}
 
 /**
  * `body`'s flows as a piece of `fs` (see Piece): the kept one when it still holds, else computed, and
@@ -94,7 +98,7 @@ function piece(
   ctx: CompileContext,
   spec: SideSpec,
   key: string,
-  inputs: readonly unknown[],
+  inputsOf: () => readonly unknown[],
   body: (fs: FlowSet) => void,
 ): void {
   const cache = spec.cache;
@@ -106,6 +110,7 @@ function piece(
   }
   const at = `${spec.side}|${key}`;
   const old = cache.previous.get(at);
+  const inputs = inputsOf();
   if (
     old?.conjunctions &&
     sameInputs(old.inputs, inputs) &&
@@ -209,7 +214,13 @@ function keyOf<T extends object>(keys: WeakMap<T, string>, o: T, text: () => str
   return key;
 }
 
-const entityMatch = (spec: SideSpec, m: Present) => `${spec.entityReg}=0x${m.ofport.toString(16)}`;
+/** The match on a local entity's port, rendered once per register and port (ports are below 0xff00: bounded). */
+const portMatches = new Map<string, string[]>();
+function entityMatch(spec: SideSpec, m: Present): string {
+  let texts = portMatches.get(spec.entityReg);
+  if (!texts) portMatches.set(spec.entityReg, (texts = []));
+  return (texts[m.ofport] ??= `${spec.entityReg}=0x${m.ofport.toString(16)}`);
+}
 const entityMatches = (spec: SideSpec, members: Present[]) => members.map((m) => entityMatch(spec, m));
 
 /**
@@ -350,8 +361,13 @@ function targetedLayer<R extends TargetedRule>(
     const members = decided.get(rule);
     if (!members) return;
     const priority = PRIORITY.RULE_BASE + (sorted.length - rank);
-    piece(fs, ctx, spec, `${layer}|${rank}`, [rule, priority, ...memberInputs(members)], (fs) =>
-      targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
+    piece(
+      fs,
+      ctx,
+      spec,
+      `${layer}|${rank}`,
+      () => [rule, priority, ...memberInputs(members)],
+      (fs) => targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
     );
   });
 }
@@ -426,9 +442,16 @@ function quarantineLayer(
     entries: spec.side === 'egress' ? r.outbound : r.inbound,
   }));
   // The other end is quarantined: its side decides (on its host); this side takes no part, later layers are skipped.
-  const quarantined = rules.flatMap((r) => ctx.selectorMembers(r.target)).filter((e) => !isStrict(e));
+  // The quarantined peers' addresses follow from the targets' members: shared by every host (keyed by the
+  // targets, since a context derived for a rule change keeps the memos).
+  const targets = rules.map((r) => r.target);
+  const key = `quarantined|${spec.peer.v4}|${JSON.stringify(targets.map((t) => t.categories))}`;
+  const quarantined = ctx.memo(key, targets, () => {
+    const members = rules.flatMap((r) => ctx.selectorMembers(r.target)).filter((e) => !isStrict(e));
+    return addressMatches(spec.peer, addressSet(members.flatMap((e) => e.ips)));
+  });
   const noPart = decides(spec, 'allow', 'quarantine', 0);
-  for (const match of addressMatches(spec.peer, addressSet(quarantined.flatMap((e) => e.ips)))) {
+  for (const match of quarantined) {
     fs.add(noPart(flow(table, PRIORITY.PEER_QUARANTINED, cookie).match(match)));
   }
 }
@@ -445,15 +468,23 @@ function sharedLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: 
     const id = rule.id;
     const priority = PRIORITY.RULE_BASE + (rules.length - rank);
     const local = spec.side === 'egress' ? [] : present.filter((m) => selectorMatches(rule.providers, m.entity));
-    piece(fs, ctx, spec, `shared|${rank}`, [rule, priority, ...memberInputs(local)], (fs) => {
-      const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
-      const providers = spec.side === 'egress' ? ctx.memberMatches(DST, [rule.providers]) : entityMatches(spec, local);
-      const services = entryServiceMatches(ctx, rule);
-      if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
-      const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
-      const allow = decides(spec, 'allow', 'shared_service', id);
-      fs.addProduct(table, priority, cookieFor('shared_service', id), dims, allow);
-    });
+    piece(
+      fs,
+      ctx,
+      spec,
+      `shared|${rank}`,
+      () => [rule, priority, ...memberInputs(local)],
+      (fs) => {
+        const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
+        const providers =
+          spec.side === 'egress' ? ctx.memberMatches(DST, [rule.providers]) : entityMatches(spec, local);
+        const services = entryServiceMatches(ctx, rule);
+        if (providers.length === 0 || consumers?.length === 0 || services?.length === 0) return;
+        const dims = [providers, consumers, services].filter((d): d is string[] => d !== null);
+        const allow = decides(spec, 'allow', 'shared_service', id);
+        fs.addProduct(table, priority, cookieFor('shared_service', id), dims, allow);
+      },
+    );
   });
 }
 
@@ -478,7 +509,7 @@ function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, presen
       ctx,
       spec,
       `isolation|${rank}`,
-      [rule, priority, ...owns.flatMap((own) => [own.length, ...memberInputs(own)])],
+      () => [rule, priority, ...owns.flatMap((own) => [own.length, ...memberInputs(own)])],
       (fs) => {
         const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
         rule.groups.forEach((_, i) => {

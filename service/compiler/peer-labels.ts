@@ -45,9 +45,25 @@ interface Field {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/**
+ * One string per address match in the process: every host's PEER tables list the same addresses (each host
+ * its own loads), and a host's tables hold ≈ 40,000 of them at 20k entities. Cleared when it grows past any
+ * inventory's size (as the cookie texts are), so it cannot grow without bound.
+ */
+const matches = new Map<string, string>();
+function addressMatch(match: string): string {
+  const known = matches.get(match);
+  if (known !== undefined) return known;
+  if (matches.size >= 1 << 20) matches.clear();
+  matches.set(match, match);
+  return match;
+}
+
 export class PeerLabels {
   private readonly fields = new Map<string, Field>();
   private readonly loads = new WeakMap<SnapshotEntity, string>();
+  /** selectorMatches' answers by the selector's categories object (selectors share them; never changed). */
+  private readonly answers = new WeakMap<object, string[] | null>();
   /** The loads by register values: entities with the same labels share one string. */
   private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
@@ -95,6 +111,12 @@ export class PeerLabels {
 
   /** The selector's members as register matches (alternatives); null: not expressible, use addresses. */
   selectorMatches(selector: SelectorT): string[] | null {
+    let answer = this.answers.get(selector.categories);
+    if (answer === undefined) this.answers.set(selector.categories, (answer = this.matchesOf(selector)));
+    return answer;
+  }
+
+  private matchesOf(selector: SelectorT): string[] | null {
     if (this.registers === 0) return null;
     let combos: Map<number, { value: number; mask: number }>[] = [new Map([[0, { value: 1, mask: 1 }]])];
     for (const [key, values] of Object.entries(selector.categories)) {
@@ -136,7 +158,7 @@ export class PeerLabels {
       const actions = this.loadsOf(e);
       for (const ip of e.ips) {
         // Entity IPs are validated bare addresses: a colon is the family.
-        const match = ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`;
+        const match = addressMatch(ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
         out.push({ table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions });
       }
     }

@@ -50,3 +50,14 @@ test('notes of commands that have ended are removed when a new one is written; n
   expect(gone.shownBefore(warningKey(['x']))).toBe(false);
   expect(gone.shownBefore(warningKey(['x']))).toBe(false);
 });
+
+test('a directory others may write to is not trusted: nothing is read from it or written to it', () => {
+  fs.chmodSync(dir, 0o777);
+  const k = warningKey(['change']);
+  expect(runWarnings(dir, process.pid, 1001).shownBefore(k)).toBe(false);
+  expect(fs.readdirSync(dir)).toEqual([]);
+  fs.chmodSync(dir, 0o700);
+  runWarnings(dir, process.pid, 1001).shownBefore(k);
+  fs.chmodSync(dir, 0o777);
+  expect(runWarnings(dir, process.pid, 1002).shownBefore(k)).toBe(false);
+});
