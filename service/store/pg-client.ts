@@ -37,6 +37,10 @@ export function boundedClient(t: DbTimeouts): typeof Client {
   return class BoundedClient extends Client {
     constructor(config?: string | ClientConfig) {
       super(config);
+      // Its holder listens too (the pool while it is idle, TypeORM's query runner while it is checked out); this
+      // one keeps an error on a client no holder listens to (e.g. the server's "terminating connection" reaching
+      // one left connected) from crashing the process. Such a client is unusable anyway: its next query fails.
+      this.on('error', () => undefined);
     }
 
     // Only the promise form is wrapped: TypeORM uses no other.

@@ -22,7 +22,10 @@ export function listenForGenerations(
   onGeneration: (generation: number) => void,
   onReconnect: () => void,
 ): GenerationListener {
-  let client: Client | null = null;
+  /** Every client made and not yet ended: close() ends them all, whatever attempt is under way. */
+  const clients = new Set<Client>();
+  /** The attempt in charge: only its loss schedules the next one (an older client ending late must not). */
+  let current: Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
 
@@ -35,27 +38,32 @@ export function listenForGenerations(
     retry.unref();
   };
 
+  /** `c`'s connection is gone or unwanted: end it, and if it was the one in charge, try again later. */
+  const lost = (c: Client) => {
+    clients.delete(c);
+    c.end().catch(() => undefined);
+    if (c !== current) return;
+    current = null;
+    schedule();
+  };
+
   const connect = async (again: boolean) => {
     const c = new Client({ connectionString: url, connectionTimeoutMillis: timeouts.connectMs, keepAlive: true });
-    client = c;
+    current = c;
+    clients.add(c);
     c.on('notification', (n) => {
       const generation = Number(n.payload);
-      if (n.channel === GENERATION_CHANNEL && Number.isSafeInteger(generation)) onGeneration(generation);
+      if (!closed && n.channel === GENERATION_CHANNEL && Number.isSafeInteger(generation)) onGeneration(generation);
     });
-    // A lost connection: drop it and try again.
-    c.on('error', () => {
-      c.end().catch(() => undefined);
-      schedule();
-    });
-    c.on('end', schedule);
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
     try {
       await c.connect();
       await c.query(`LISTEN ${GENERATION_CHANNEL}`);
-      if (closed) await c.end();
+      if (closed) lost(c);
       else if (again) onReconnect();
     } catch {
-      c.end().catch(() => undefined);
-      schedule();
+      lost(c);
     }
   };
 
@@ -65,7 +73,8 @@ export function listenForGenerations(
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
+      await Promise.all([...clients].map((c) => c.end().catch(() => undefined)));
+      clients.clear();
     },
   };
 }

@@ -20,6 +20,8 @@ export interface PgCluster {
   dir: string;
   /** A new empty database; returns its postgres:// URL. */
   createDatabase(name?: string): Promise<string>;
+  /** One query as the superuser on the `postgres` database (its own connection); the rows. */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Stops the server (fast shutdown: sessions are cut). */
   halt(): void;
   /** Starts it again after `halt`. */
@@ -102,19 +104,25 @@ export async function startPostgres(): Promise<PgCluster> {
     signalAll('SIGCONT');
     frozen = [];
   };
+  const query = async (sql: string, params: unknown[] = []) => {
+    const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    // A server stopping under it must fail the query, not crash the test process.
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      return (await admin.query(sql, params)).rows as Record<string, unknown>[];
+    } finally {
+      await admin.end();
+    }
+  };
   return {
     port,
     dir,
     async createDatabase(name = `microseg_${++counter}`) {
-      const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
+      await query(`CREATE DATABASE "${name}"`);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    query,
     halt() {
       asPostgres([`${BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
     },
