@@ -5,20 +5,17 @@
  * while the policy changes. The CLI prints the disagreement, says so on stderr
  * (with --json too) and exits 2; a trace that agrees exits 0.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { compileHost } from '../../service/compiler';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
 import { createTracePlugin } from '../../service/trace';
 import type { CompileHost } from '../../service/agent/types';
 import { eventually, margin } from '../../lab/eventually';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
+import { runCli } from '../support/cli';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
 import { strictApi } from './lab-service';
 
 jest.setTimeout(90_000);
-
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 
 describe('microseg trace exit code', () => {
   let ovs: DummyOvs;
@@ -26,23 +23,7 @@ describe('microseg trace exit code', () => {
   let failing = false;
   const api = strictApi(() => svc);
 
-  const cli = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        {
-          env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret },
-          timeout: 30_000,
-        },
-        (err, out, errOut) =>
-          resolve({
-            code: err ? ((err as { code?: number }).code ?? 1) : 0,
-            stdout: String(out),
-            stderr: String(errOut),
-          }),
-      ),
-    );
+  const cli = (...args: string[]) => runCli(svc.url, args);
 
   const rule = (port: string) => ({
     name: 'db',

@@ -7,14 +7,13 @@
  * verified_generation = realized_generation (status and /metrics); a host whose
  * agent is gone makes the trace fail with 504 naming the host.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Lab } from '../../lab/lab';
 import { isRoot } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
+import { runCli } from '../support/cli';
 import { monitoringPlugin } from '../../service/observations/monitoring';
 import { embeddedAgentsPlugin } from '../../service/agent/plugin';
 import { createTracePlugin } from '../../service/trace';
@@ -22,7 +21,6 @@ import { bundleAgent } from './agent-bundle';
 
 if (!isRoot()) throw new Error('test/enforcement needs root: network namespaces, veth pairs and Open vSwitch daemons');
 
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 /** The bound this test gives POST /v1/trace for a standalone agent's answer. */
 const TRACE_TIMEOUT_MS = 3000;
 
@@ -166,22 +164,7 @@ describe('trace on a lab', () => {
   }, 60_000);
 
   test('microseg trace prints the path with table names, the rule, both verdicts and agree', async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [CLI, 'trace', 'c1', 's1', 'tcp/5432'],
-        {
-          env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret },
-          timeout: 30_000,
-        },
-        (err, out, errOut) =>
-          resolve({
-            code: err ? ((err as { code?: number }).code ?? 1) : 0,
-            stdout: String(out),
-            stderr: String(errOut),
-          }),
-      ),
-    );
+    const { code, stdout, stderr } = await runCli(svc.url, ['trace', 'c1', 's1', 'tcp/5432']);
     console.log(stdout);
     expect(stderr).toBe('');
     expect(code).toBe(0);

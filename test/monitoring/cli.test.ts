@@ -1,8 +1,9 @@
 /** The `microseg` CLI as operators run it (node cli/microseg.js), against a real service. */
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { CLI, runCli } from '../support/cli';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { parseService } from '../../cli/format';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,31 +21,9 @@ function freePort(): Promise<number> {
   });
 }
 
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 let svc: TestService;
 
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret, ...env },
-        timeout: 30000,
-      },
-      (err, stdout, stderr) => {
-        resolve({
-          code: err ? ((err as { code?: number }).code ?? 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        });
-      },
-    );
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(svc.url, args, { env });
 
 const report = (port: number, verdict = 'would-deny') =>
   svc.api(

@@ -4,15 +4,13 @@
  * real service: exit 2 with the flips, 0 with none, 1 on a bad file or a
  * change the service refuses.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { planChanges } from '../../cli/plan-changes';
-import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { startService, type TestService } from '../support/service';
+import { runCli } from '../support/cli';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
-
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 
 const RULE = (mode: string) => ({
   name: 'db-guard',
@@ -114,19 +112,7 @@ describe('planChanges', () => {
 describe('microseg impact against a real service', () => {
   let svc: TestService;
   const tmp = mkdtempSync(join(tmpdir(), 'msic-'));
-  const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        {
-          env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret },
-          timeout: 30000,
-        },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const run = (args: string[]) => runCli(svc.url, args);
   const planFile = (name: string, mode: string, extra: Record<string, unknown> = {}) => {
     const file = join(tmp, name);
     writeFileSync(

@@ -6,7 +6,6 @@
  * before and after), `microseg impact` on the plan's JSON prints the same and
  * exits 2, and a change that affects nothing warns about nothing (exit 0).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../../lab/lab';
@@ -14,6 +13,7 @@ import { isRoot } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { serviceLabel, type MatrixServices } from '../../lab/matrix';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { runCli } from '../support/cli';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { createEmbeddedAgentsPlugin } from '../../service/agent/plugin';
 import { pipelineDecoder } from '../../service/agent/decode';
@@ -25,7 +25,6 @@ if (!isRoot())
   throw new Error('test/monitoring/impact-lab needs root: network namespaces, veth pairs and Open vSwitch daemons');
 jest.setTimeout(300_000);
 
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 const SERVICES: MatrixServices = { tcp: [22, 5432], udp: [], icmp: true };
 const WARNING = 'This change alters the verdict of observed connections';
 
@@ -62,19 +61,7 @@ describe('impact of a plan on observed traffic, real packets', () => {
   let dir: string;
   const api = strictApi(() => svc);
 
-  const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        {
-          env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret },
-          timeout: margin(20_000),
-        },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = (args: string[]) => runCli(svc.url, args, { timeoutMs: margin(20_000) });
 
   async function terraform(dir: string, args: string[]) {
     const r = await tf.tf(dir, args);

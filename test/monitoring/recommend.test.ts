@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startService, TEST_TOKENS, type TestService } from '../support/service';
+import { runCli } from '../support/cli';
 import { createMonitoringPlugin } from '../../service/observations/monitoring';
 import { explain } from '../../service/policy/explain';
 import { createLab, explainFailure } from '../provider/support';
 
-const CLI = join(__dirname, '..', '..', 'cli', 'microseg.js');
 let svc: TestService;
 
 const ENTITIES = [
@@ -48,21 +48,7 @@ const RULE = {
   outbound_policy: 'allow_listed',
 };
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH, MICROSEG_ENDPOINT: svc.url, MICROSEG_TOKEN: TEST_TOKENS.reader.secret } },
-      (err, stdout, stderr) =>
-        resolve({
-          code: err ? ((err as { code?: number }).code ?? 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        }),
-    );
-  });
-}
+const run = (args: string[]) => runCli(svc.url, args);
 
 const ok = async (method: string, path: string, body?: unknown) => {
   const r = await svc.api(method, path, body);
