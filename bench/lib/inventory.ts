@@ -164,6 +164,25 @@ export function snapshotOf(objects: Objects, generation = 1): PolicySnapshot {
   return buildSnapshot(generation, model, (kind, name) => ids.get(`${kind}\0${name}`)!);
 }
 
+/** rule0 as the benches change it: its first inbound entry's ports 443, 8443 become 443, 31000. */
+export function changedRule0Body(apps: number) {
+  const body = applicationRuleBody(0, apps);
+  body.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '31000'] }];
+  return body;
+}
+
+/** The snapshots of `objects` before (generation 1) and after (2) that change of rule0. */
+export function aroundRule0Change(objects: Objects, apps: number): { before: PolicySnapshot; after: PolicySnapshot } {
+  const rule = changedRule0Body(apps);
+  return {
+    before: snapshotOf(objects, 1),
+    after: snapshotOf(
+      objects.map((o) => (o.kind === 'application_rule' && o.body.name === 'rule0' ? { ...o, body: rule } : o)),
+      2,
+    ),
+  };
+}
+
 /** The OpenFlow port numbers of host h's bridge: uplink 1, then its entities' ports. */
 export function hostPorts(snapshot: PolicySnapshot, host: string): Record<string, number> {
   const ports: Record<string, number> = { uplink: 1 };

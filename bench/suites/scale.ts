@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, failed, type Figure } from '../lib/figures';
-import { applicationRuleBody, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
+import { changedRule0Body, hostName, hostPorts, inventoryObjects, snapshotOf } from '../lib/inventory';
 import { cpuSeconds } from '../lib/measure';
 import { eventually, EventuallyTimeout } from '../../lab/eventually';
 import { agentSecret, realizedAt, startBenchService, type BenchService } from '../lib/service';
@@ -228,8 +228,7 @@ export const scaleSuite: Suite = {
 
       // 3. One rule change, from the API write until every host whose view it changed realized it.
       svc.bytesSent.clear();
-      const body = applicationRuleBody(0, Math.ceil(snapshot.application_rules.length / 2));
-      body.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '31000'] }];
+      const body = changedRule0Body(Math.ceil(snapshot.application_rules.length / 2));
       const c1 = cpuSeconds('self');
       const w0 = performance.now();
       await svc.api('PUT', '/v1/application-rules/rule0', body);

@@ -5,20 +5,13 @@
  * an add replaces the flow of its identity, and its own comparison counts
  * what differs, on the compiler's real lines; flows whose identities hash alike stay apart.
  */
-import { applicationRuleBody, hostPorts, inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
+import { aroundRule0Change, hostPorts, inventoryObjects } from '../../bench/lib/inventory';
 import { identityHash, MemoryDriver } from '../../bench/sim/memory-driver';
 import { compileHost } from '../../service/compiler';
 import { bundleOf, flowIdentity } from '../../service/agent/flow-diff';
 import { setDelta } from '../../service/agent/host-compile';
 
-const objects = inventoryObjects({ entities: 400, hosts: 4, rules: 20 });
-const before = snapshotOf(objects, 1);
-const rule = applicationRuleBody(0, 10);
-rule.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '31000'] }];
-const after = snapshotOf(
-  objects.map((o) => (o.kind === 'application_rule' && o.body.name === 'rule0' ? { ...o, body: rule } : o)),
-  2,
-);
+const { before, after } = aroundRule0Change(inventoryObjects({ entities: 400, hosts: 4, rules: 20 }), 10);
 const host = 'h0';
 const ports = hostPorts(before, host);
 const a = compileHost(before, host, ports).flows;

@@ -4,21 +4,14 @@
  * is pooled, says exactly what it said, and still follows deltas (the patch path). What the compiler
  * makes of a shared view is what it makes of the parsed one.
  */
-import { applicationRuleBody, hostPorts, inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
+import { aroundRule0Change, hostPorts, inventoryObjects } from '../../bench/lib/inventory';
 import { ObjectPool } from '../../bench/sim/object-pool';
 import { compileHost } from '../../service/compiler';
 import { snapshotForHost } from '../../service/model/host-snapshot';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { followView, type ViewAnswer } from '../../service/model/view-delta';
 
-const objects = inventoryObjects({ entities: 400, hosts: 4, rules: 20 });
-const before = snapshotOf(objects, 1);
-const rule = applicationRuleBody(0, 10);
-rule.inbound[0].services = [{ protocol: 'tcp', ports: ['443', '31000'] }];
-const after = snapshotOf(
-  objects.map((o) => (o.kind === 'application_rule' && o.body.name === 'rule0' ? { ...o, body: rule } : o)),
-  2,
-);
+const { before, after } = aroundRule0Change(inventoryObjects({ entities: 400, hosts: 4, rules: 20 }), 10);
 /** What the service sends and the link parses: a fresh copy each time. */
 const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const full = (host: string): ViewAnswer => wire({ full: true, view: snapshotForHost(before, host) });

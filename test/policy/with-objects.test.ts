@@ -6,21 +6,10 @@
 import fc from 'fast-check';
 import { withObjects } from '../../service/model/load-snapshot';
 import { byName } from '../../service/model/verdicts';
-import type { PolicySnapshot, SnapshotHost } from '../../service/model/snapshot';
+import type { SnapshotHost } from '../../service/model/snapshot';
+import { snap } from './fixtures';
 
 const host = (name: string, uplink: string): SnapshotHost => ({ name, bridge: 'br.microseg', uplinks: [uplink] });
-const empty: PolicySnapshot = {
-  generation: 1,
-  categories: [],
-  address_groups: [],
-  service_groups: [],
-  hosts: [],
-  entities: [],
-  application_rules: [],
-  isolation_rules: [],
-  quarantine_rules: [],
-  shared_service_rules: [],
-};
 
 test('several changes made at once give the lists of making them one by one', () => {
   const name = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
@@ -29,7 +18,7 @@ test('several changes made at once give the lists of making them one by one', ()
       fc.uniqueArray(name),
       fc.array(fc.record({ before: fc.option(name), after: fc.option(name), uplink: fc.string() }), { maxLength: 8 }),
       (start, changes) => {
-        const snapshot = { ...empty, hosts: start.sort().map((n) => host(n, 'up')) };
+        const snapshot = snap({ hosts: start.sort().map((n) => host(n, 'up')) });
         const want = new Map(snapshot.hosts.map((h) => [h.name, h]));
         const made = changes.map((c) => ({
           list: 'hosts' as const,
