@@ -39,6 +39,7 @@ import type { AgentStatusReport } from '../model/host-status';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
 import type { Verifier } from './verifier';
+import { portsKey } from './types';
 import type {
   BridgeChange,
   BridgeDriver,
@@ -302,8 +303,7 @@ export class HostAgent {
         try {
           const was = await driver.ensureSecure?.();
           if (was) {
-            this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
-            this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
+            this.noteSecured(was);
           }
         } catch (e) {
           warning = `cannot make the bridge's fail mode secure: ${(e as Error).message}`;
@@ -317,7 +317,7 @@ export class HostAgent {
     const ports = this.ports;
 
     // Same generation and same ports → same flows (the compiler is pure): skip asking it.
-    const input = `${snapshot.generation}|${JSON.stringify(Object.entries(ports).sort())}`;
+    const input = `${snapshot.generation}|${portsKey(ports)}`;
     let change: Change = { added: [], removed: [], exact: true };
     if (this.compiledFor !== input || !this.desired) {
       try {
@@ -402,6 +402,12 @@ export class HostAgent {
     }
   }
 
+  /** The bridge was found in fail mode `was` and made secure: said in the next report and logged. */
+  private noteSecured(was: string): void {
+    this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
+    this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host: this.opts.host, was });
+  }
+
   /**
    * The periodic full check, beside the loop: reads only, and what it finds is handled by a full pass
    * (a poke). The fail mode is made secure here at once (a bridge left standalone must not wait), which
@@ -417,13 +423,11 @@ export class HostAgent {
     const check = async (): Promise<string | null> => {
       const was = await driver.ensureSecure?.();
       if (was) {
-        this.notice = `the bridge was in fail-mode ${was} (a bridge that loses its flows then forwards everything by NORMAL): set it to secure at ${new Date().toISOString()}`;
-        this.log('warn', `bridge was in fail-mode ${was}: set it to secure`, { host, was });
+        this.noteSecured(was);
         return 'fail mode';
       }
       const now = await driver.readPorts();
-      if (JSON.stringify(Object.entries(now).sort()) !== JSON.stringify(Object.entries(ports ?? {}).sort()))
-        return 'ports';
+      if (portsKey(now) !== portsKey(ports ?? {})) return 'ports';
       const d = await this.bridgeDiffers(flows);
       // A pass wrote the bridge meanwhile: the comparison is stale; check again at the next pass.
       if (this.writes !== writes) {

@@ -11,6 +11,9 @@ export interface HostPorts {
   [ovsInterfaceName: string]: number;
 }
 
+/** The same text for the same port map, whatever order its entries were read in (a key for "ports unchanged"). */
+export const portsKey = (ports: HostPorts): string => JSON.stringify(Object.entries(ports).sort());
+
 /** The compiler's answer for one host (service/compiler: compileHost). */
 export interface CompiledFlows {
   host: string;

@@ -30,7 +30,7 @@ import {
   type ParsedTrace,
   type TraceRole,
 } from '../compiler/trace';
-import type { HostPorts } from './types';
+import { portsKey, type HostPorts } from './types';
 
 /** Connections traced per pass unless configured (MICROSEG_VERIFY_SAMPLE, --verify-sample). */
 export const DEFAULT_VERIFY_SAMPLE = 8;
@@ -175,7 +175,7 @@ export class Verifier {
     this.realized = { snapshot, ports, generation };
     // An idle pass hands over the same generation and ports object: nothing to do, cheaply.
     if (this.sample === 0 || (was?.generation === generation && was.ports === ports)) return false;
-    const input = `${generation}|${JSON.stringify(Object.entries(ports).sort())}`;
+    const input = `${generation}|${portsKey(ports)}`;
     if (input === this.verifiedInput) return false;
     this.verifiedInput = input;
     try {
