@@ -88,7 +88,7 @@ function onlyRulesChanged(a: PolicySnapshot, b: PolicySnapshot): boolean {
   );
 }
 
-/** The label encoding of the categories the rules in force (`snapshot`) name their peers by. */
+/** The label encoding of the snapshot's categories, for the selectors the rules in force name their peers by. */
 function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
   const { application_rules, quarantine_rules, isolation_rules } = snapshot;
   const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
@@ -97,7 +97,7 @@ function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
     for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
     for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
   }
-  const labels = new PeerLabels(selectors);
+  const labels = new PeerLabels(snapshot.categories, selectors);
   // One encoding object per signature in the process: its per-entity loads are then rendered once for every
   // context that has the same entity objects (a process's simulated hosts share them), not once per host.
   const known = labelsBySignature.get(labels.signature)?.deref();
@@ -368,7 +368,7 @@ export class CompileContext {
     return this.untracked(() => this.selectorMembers(selector)).length > 0;
   }
 
-  /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
+  /** The label encoding of the snapshot's categories (peer-labels.ts). */
   get labels(): PeerLabels {
     return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }

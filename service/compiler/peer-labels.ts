@@ -9,14 +9,20 @@
  * value, packed into the label registers), and a rule's clause matches those
  * registers: one flow per selector, whatever its size.
  *
- * The ids are those of the values the rules list (sorted per category), so
- * they follow from the snapshot alone. Bit 0 of the first label register says
- * "the peer is an entity" (a selector with no category). A category that
- * does not fit the registers, or a selector whose value combinations are too
- * many, keeps the address lists.
+ * The encoding follows from the categories alone, so every host's view (each
+ * carries every category: service/model/span.ts) gives the same one, and the
+ * PEER lines of one entity are the same on every host: a value's id is its
+ * position in its category's `values` (1-based), fields in category-name
+ * order, each as wide as its category's values need. Adding a value at the end
+ * renumbers nothing (a field that must grow moves the ones after it). A value
+ * a selector lists that its category object lacks (only hand-made snapshots:
+ * the store refuses them) follows the object's values, sorted. Bit 0 of the
+ * first label register says "the peer is an entity" (a selector with no
+ * category). A category that does not fit the registers, or a selector whose
+ * value combinations are too many, keeps the address lists.
  */
 import type { SelectorT } from '../model/schemas';
-import type { SnapshotEntity } from '../model/snapshot';
+import type { SnapshotCategory, SnapshotEntity } from '../model/snapshot';
 import type { AddressFields } from './exclusion-sets';
 import { flow, type Flow } from './flow-set';
 import { BASE_COOKIE, PRIORITY, REGISTERS, type RegisterName } from './pipeline';
@@ -69,24 +75,33 @@ export class PeerLabels {
   /** How many label registers are in use (0: none). */
   readonly registers: number;
 
-  /** `selectors`: every selector a peer may be named by (their values get ids). */
-  constructor(selectors: readonly SelectorT[]) {
-    const values = new Map<string, Set<string>>();
+  /**
+   * `categories`: the snapshot's category objects (their values get ids in order); `selectors`: every selector a
+   * peer may be named by (none: no label lookup at all).
+   */
+  constructor(categories: readonly SnapshotCategory[], selectors: readonly SelectorT[]) {
+    const values = new Map<string, string[]>(categories.map((c) => [c.name, c.values]));
+    const extra = new Map<string, Set<string>>();
     for (const s of selectors) {
       for (const [key, vs] of Object.entries(s.categories)) {
-        const set = values.get(key) ?? new Set<string>();
-        for (const v of vs) set.add(v);
-        values.set(key, set);
+        const known = values.get(key);
+        for (const v of vs) {
+          if (known?.includes(v)) continue;
+          const set = extra.get(key) ?? new Set<string>();
+          extra.set(key, set.add(v));
+        }
       }
     }
+    for (const [key, set] of extra) values.set(key, [...(values.get(key) ?? []), ...[...set].sort()]);
     let reg = 0;
     let used = 1; // bit 0 of the first register: the peer is an entity
     for (const key of [...values.keys()].sort()) {
-      const sorted = [...values.get(key)!].sort();
-      const width = Math.ceil(Math.log2(sorted.length + 1));
+      const listed = values.get(key)!;
+      if (listed.length === 0) continue;
+      const width = Math.ceil(Math.log2(listed.length + 1));
       if (used + width > 32) [reg, used] = [reg + 1, 0];
       if (reg >= LABEL_REGISTERS.length) break; // the remaining categories keep address lists
-      this.fields.set(key, { reg, shift: used, width, ids: new Map(sorted.map((v, i) => [v, i + 1])) });
+      this.fields.set(key, { reg, shift: used, width, ids: new Map(listed.map((v, i) => [v, i + 1])) });
       used += width;
     }
     this.registers = selectors.length === 0 ? 0 : Math.min(reg + 1, LABEL_REGISTERS.length);
