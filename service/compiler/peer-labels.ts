@@ -24,7 +24,7 @@
 import type { SelectorT } from '../model/schemas';
 import type { SnapshotCategory, SnapshotEntity } from '../model/snapshot';
 import type { AddressFields } from './exclusion-sets';
-import { flow, type Flow } from './flow-set';
+import { flow, render, type Flow, type FlowBlock } from './flow-set';
 import { BASE_COOKIE, PRIORITY, REGISTERS, type RegisterName } from './pipeline';
 
 export const LABEL_REGISTERS: readonly RegisterName[] = [
@@ -41,6 +41,12 @@ export const LABEL_REGISTERS: readonly RegisterName[] = [
 /** A selector listing more value combinations than this keeps its address list. */
 const MAX_COMBINATIONS = 16;
 const FULL = 0xffffffff;
+
+/** One entity's PEER flows on one side, and their lines. */
+interface EntityLines {
+  flows: Flow[];
+  lines: string[];
+}
 
 interface Field {
   reg: number; // index into LABEL_REGISTERS
@@ -70,6 +76,12 @@ export class PeerLabels {
   private readonly loads = new WeakMap<SnapshotEntity, string>();
   /** selectorMatches' answers by the selector's categories object (selectors share them; never changed). */
   private readonly answers = new WeakMap<object, string[] | null>();
+  /**
+   * Per side, each entity object's PEER flows and lines: one encoding is shared by every context in the process
+   * that has it (context.ts), and the simulated hosts of a process share entity objects, so every host's table
+   * holds the same line objects rather than each its own copy.
+   */
+  private readonly sides = new Map<string, WeakMap<SnapshotEntity, EntityLines>>();
   /** The loads by register values: entities with the same labels share one string. */
   private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
@@ -166,16 +178,38 @@ export class PeerLabels {
     return LABEL_REGISTERS.slice(0, this.registers);
   }
 
-  /** The PEER table of one side: each entity address on `fields` loads the entity's labels. */
-  lookupFlows(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): Flow[] {
-    const out: Flow[] = [];
+  /** The PEER table of one side: each entity address on `fields` loads the entity's labels; sorted, indexed. */
+  lookupBlock(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): FlowBlock {
+    const rows: { flow: Flow; line: string }[] = [];
     for (const e of entities) {
+      const { flows, lines } = this.entityLines(table, fields, e);
+      flows.forEach((flow, i) => rows.push({ flow, line: lines[i] }));
+    }
+    // One table and priority: the block's position order is its matches' order.
+    rows.sort((a, b) => (a.flow.match < b.flow.match ? -1 : a.flow.match > b.flow.match ? 1 : 0));
+    const flows = rows.map((r) => r.flow);
+    return {
+      flows,
+      lines: rows.map((r) => r.line),
+      index: new Map(flows.map((f, i) => [f.match, i])),
+      source: { table, fields },
+    };
+  }
+
+  /** One entity's PEER flows on one side (an address match is canonical: bare addresses), made once per object. */
+  entityLines(table: number, fields: AddressFields, e: SnapshotEntity): EntityLines {
+    const side = `${table}|${fields.v4}|${fields.v6}`;
+    let known = this.sides.get(side);
+    if (!known) this.sides.set(side, (known = new WeakMap()));
+    let out = known.get(e);
+    if (out === undefined) {
       const actions = this.loadsOf(e);
-      for (const ip of e.ips) {
+      const flows = e.ips.map((ip): Flow => {
         // Entity IPs are validated bare addresses: a colon is the family.
         const match = addressMatch(ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
-        out.push({ table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions });
-      }
+        return { table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions };
+      });
+      known.set(e, (out = { flows, lines: flows.map(render) }));
     }
     return out;
   }
