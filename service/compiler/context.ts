@@ -290,9 +290,9 @@ export class CompileContext {
 
   /**
    * Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot, or a piece
-   * of them); an enclosing `track` sees them too.
+   * of them); an enclosing `track` sees them too unless `apart` (a piece's reads, counted by its host apart).
    */
-  track<T>(fn: () => T): { value: T; reads: Set<string> } {
+  track<T>(fn: () => T, apart = false): { value: T; reads: Set<string> } {
     const outer = this.reads;
     const reads = new Set<string>();
     this.reads = reads;
@@ -300,13 +300,8 @@ export class CompileContext {
       return { value: fn(), reads };
     } finally {
       this.reads = outer;
-      if (outer) for (const key of reads) outer.add(key);
+      if (outer && !apart) for (const key of reads) outer.add(key);
     }
-  }
-
-  /** Counts `reads` as read by the enclosing `track` (a piece of flows kept from before read them). */
-  noteReads(reads: Iterable<string>): void {
-    if (this.reads) for (const key of reads) this.reads.add(key);
   }
 
   private untracked<T>(fn: () => T): T {

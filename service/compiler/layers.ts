@@ -19,7 +19,7 @@ import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
 import type { CompileContext } from './context';
 import { addressMatches, ExclusionSets, type AddressFields, type SetCall } from './exclusion-sets';
-import { flow, type Conjunction, type Decide, type FlowBlock, type FlowSet } from './flow-set';
+import { flow, type Conjunction, type Decide, type Flow, type FlowBlock, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import { cookieFor, encodeMark, PRIORITY, REG_MATCH, TABLE, type Side } from './pipeline';
@@ -118,7 +118,6 @@ function piece(
     fs.claim(old.conjunctions)
   ) {
     if (!spec.sets.replay(old.sets)) throw new StaleCache();
-    ctx.noteReads(old.reads);
     if (old.labels) spec.labels = true;
     fs.addSegment(old.segment);
     cache.next.set(at, old);
@@ -131,7 +130,7 @@ function piece(
   spec.labels = false;
   let reads: Set<string>;
   try {
-    ({ reads } = ctx.track(() => body(part)));
+    ({ reads } = ctx.track(() => body(part), true)); // the host counts its pieces' reads apart
   } finally {
     spec.sets.log = outerLog;
   }
@@ -352,10 +351,7 @@ function targetedLayer<R extends TargetedRule>(
       if (list) list.push(member);
       else decided.set(r, [member]);
     }
-    const first = chosen[0];
-    const id = first.id;
-    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id);
-    fs.add(deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, id)).match(entityMatch(spec, member))));
+    fs.add(sideDefault(spec, layer, table, chosen[0], member));
   }
   sorted.forEach((rule, rank) => {
     const members = decided.get(rule);
@@ -370,6 +366,26 @@ function targetedLayer<R extends TargetedRule>(
       (fs) => targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
     );
   });
+}
+
+/**
+ * The entity's default below the rules when `first` decides it: one flow object per rule object, table and port
+ * (so a recompile adds the same object again, rendered and compared once).
+ */
+const defaults = new WeakMap<TargetedRule, Map<number, Flow>>();
+function sideDefault(spec: SideSpec, layer: Layer, table: number, first: TargetedRule, member: Present): Flow {
+  let byPort = defaults.get(first);
+  if (!byPort) defaults.set(first, (byPort = new Map()));
+  const at = table * 0x10000 + member.ofport; // ports are below 0xff00
+  let f = byPort.get(at);
+  if (!f) {
+    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, first.id);
+    byPort.set(
+      at,
+      (f = deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, first.id)).match(entityMatch(spec, member)))),
+    );
+  }
+  return f;
 }
 
 /** One rule's allowing flows for its members (targetedLayer). */
