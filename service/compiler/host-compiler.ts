@@ -131,7 +131,7 @@ export class HostCompiler {
       this.lastWasPatched = true;
       return this.patch(last, snapshot, ctx);
     }
-    const derived = last && same && ctx.parent === last.ctx ? last : undefined;
+    const derived = last && same && ctx.derivedFrom(last.ctx) ? last : undefined;
     const key = same ? last.ports : copyPorts(ports);
     let next: Last;
     try {
@@ -200,7 +200,7 @@ export class HostCompiler {
 
   /** `ctx` follows `last.ctx` by entity changes none of which is on this host or in what the host read. */
   private untouched(last: Last, ctx: CompileContext): boolean {
-    if (ctx.parent !== last.ctx) return false;
+    if (!ctx.derivedFrom(last.ctx)) return false;
     if (ctx.changes.some((c) => c.before.host === this.host || c.after.host === this.host)) return false;
     for (const key of ctx.invalidated) if (last.reads.has(key) || last.pieceReads.has(key)) return false;
     return true;
