@@ -238,8 +238,33 @@ test('with 1,000 hosts a change works on the hosts whose view holds what it chan
   }
   // The other hosts: not answered, their desired generation unchanged.
   expect(span.desiredGeneration('h0') === 2).toBe(hosts.includes('h0'));
+  // An isolation rule whose groups hold 2,000 entities on most hosts: only the followed host's delta lists them.
+  const h0View = span.view('h0');
+  const isolation = {
+    name: 'split',
+    id: 1000,
+    mode: 'apply' as const,
+    groups: [0, 10].map((k) => ({ categories: { App: Array.from({ length: 10 }, (_, i) => app(k + i)) } })),
+    log: false,
+  };
+  const third = { ...next, generation: 3, isolation_rules: [isolation] };
+  const followed = new Map<string, ViewDelta>();
+  t = performance.now();
+  const reached = span.apply(
+    third,
+    [{ list: 'isolation_rules', before: null, after: isolation }],
+    followed,
+    (h) => h === 'h0',
+  );
+  const isolationMs = performance.now() - t;
+  expect(reached.length).toBeGreaterThan(HOSTS / 2);
+  expect(reached).toContain('h0');
+  expect([...followed.keys()]).toEqual(['h0']);
+  expect(followed.get('h0')!.upsert.entities!.length).toBeGreaterThan(1000);
+  expect(withoutGeneration(applyDelta(h0View, followed.get('h0')!))).toEqual(withoutGeneration(span.view('h0')));
   console.log(
     `span at ${HOSTS} hosts, ${snapshot.entities.length} entities, ${APPS} rules: built in ${buildMs.toFixed(0)} ms; ` +
-      `one entity's change answered ${hosts.length} hosts (those holding it) in ${applyMs.toFixed(2)} ms`,
+      `one entity's change answered ${hosts.length} hosts (those holding it) in ${applyMs.toFixed(2)} ms; ` +
+      `an isolation rule of 2,000 entities answered ${reached.length} hosts (one followed) in ${isolationMs.toFixed(0)} ms`,
   );
 });
