@@ -30,7 +30,7 @@ import {
 import { selectorMatches } from '../model/match';
 import { addressSet } from './address-sets';
 import { addressMatches, type AddressFields } from './exclusion-sets';
-import { flowBlock, type Flow, type FlowBlock } from './flow-set';
+import type { FlowBlock } from './flow-set';
 import { PeerLabels } from './peer-labels';
 
 /** What a memo entry depends on besides the rules: the members of these selectors, or every entity. */
@@ -88,7 +88,7 @@ function onlyRulesChanged(a: PolicySnapshot, b: PolicySnapshot): boolean {
   );
 }
 
-/** The label encoding of the categories the rules in force (`snapshot`) name their peers by. */
+/** The label encoding of the snapshot's categories, for the selectors the rules in force name their peers by. */
 function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
   const { application_rules, quarantine_rules, isolation_rules } = snapshot;
   const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
@@ -97,7 +97,7 @@ function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
     for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
     for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
   }
-  const labels = new PeerLabels(selectors);
+  const labels = new PeerLabels(snapshot.categories, selectors);
   // One encoding object per signature in the process: its per-entity loads are then rendered once for every
   // context that has the same entity objects (a process's simulated hosts share them), not once per host.
   const known = labelsBySignature.get(labels.signature)?.deref();
@@ -111,13 +111,20 @@ const labelsCollected = new FinalizationRegistry<string>((signature) => {
   if (labelsBySignature.get(signature)?.deref() === undefined) labelsBySignature.delete(signature);
 });
 
+let serials = 0;
+
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
   readonly source: PolicySnapshot;
   /** The rules in force only: drafts (mode off) are never compiled. */
   readonly snapshot: PolicySnapshot;
-  /** Set when derived by `parent.next(source)`: the entities that changed and the memo keys dropped. */
-  readonly parent?: CompileContext;
+  /**
+   * This context's number and, when derived by `parent.next(source)`, its parent's: a number, not the parent
+   * (a chain of derived contexts would hold every one before it, and everything each derived). Also set when
+   * derived: the entities that changed and the memo keys dropped.
+   */
+  private readonly serial = ++serials;
+  private readonly parentSerial?: number;
   readonly changes: readonly EntityChange[] = [];
   readonly invalidated = new Set<string>();
   private readonly byCategory: Map<string, Map<string, SnapshotEntity[]>>;
@@ -137,7 +144,7 @@ export class CompileContext {
     if (derived) {
       // Derived from the previous context: the same groups and hosts, and copies of what it derived.
       const { parent, changes } = derived;
-      this.parent = parent;
+      this.parentSerial = parent.serial;
       this.addressGroups = parent.addressGroups;
       this.serviceGroups = parent.serviceGroups;
       this.hosts = parent.hosts;
@@ -168,6 +175,11 @@ export class CompileContext {
     this.addressGroups = new Map(source.address_groups.map((g) => [g.name, g]));
     this.serviceGroups = new Map(source.service_groups.map((g) => [g.name, g]));
     this.hosts = new Map(source.hosts.map((h) => [h.name, h]));
+  }
+
+  /** Whether this context was derived from `other` (by other.next()). */
+  derivedFrom(other: CompileContext): boolean {
+    return this.parentSerial === other.serial;
   }
 
   /**
@@ -277,7 +289,7 @@ export class CompileContext {
     const lines = block.lines.slice();
     for (const { before, after } of changes) {
       if (!sameItems(before.ips, after.ips)) return null;
-      const next = flowBlock(this.labels.lookupFlows(table, fields, [after]));
+      const next = this.labels.entityLines(table, fields, after);
       for (const [k, f] of next.flows.entries()) {
         const at = block.index.get(f.match);
         if (at === undefined) return null;
@@ -290,9 +302,9 @@ export class CompileContext {
 
   /**
    * Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot, or a piece
-   * of them); an enclosing `track` sees them too.
+   * of them); an enclosing `track` sees them too unless `apart` (a piece's reads, counted by its host apart).
    */
-  track<T>(fn: () => T): { value: T; reads: Set<string> } {
+  track<T>(fn: () => T, apart = false): { value: T; reads: Set<string> } {
     const outer = this.reads;
     const reads = new Set<string>();
     this.reads = reads;
@@ -300,13 +312,8 @@ export class CompileContext {
       return { value: fn(), reads };
     } finally {
       this.reads = outer;
-      if (outer) for (const key of reads) outer.add(key);
+      if (outer && !apart) for (const key of reads) outer.add(key);
     }
-  }
-
-  /** Counts `reads` as read by the enclosing `track` (a piece of flows kept from before read them). */
-  noteReads(reads: Iterable<string>): void {
-    if (this.reads) for (const key of reads) this.reads.add(key);
   }
 
   private untracked<T>(fn: () => T): T {
@@ -368,7 +375,7 @@ export class CompileContext {
     return this.untracked(() => this.selectorMembers(selector)).length > 0;
   }
 
-  /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
+  /** The label encoding of the snapshot's categories (peer-labels.ts). */
   get labels(): PeerLabels {
     return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }
@@ -381,7 +388,7 @@ export class CompileContext {
     return this.memo(
       `lookup|${table}`,
       'entities',
-      () => sharedPeerBlock(table, fields, this.labels.lookupFlows(table, fields, this.source.entities)),
+      () => sharedPeerBlock(this.labels.lookupBlock(table, fields, this.source.entities)),
       false,
     );
   }
@@ -499,22 +506,22 @@ export class Targets<R extends { name: string; target: SelectorT }> {
 /**
  * PEER blocks by their flows, held weakly: hosts whose views are different snapshots (every agent's own view;
  * the simulated hosts of a bench process, a compile worker's hosts) may list the same peers with the same
- * labels, and one such block is ≈ 20 MB at 20k entities. The key is the SHA-256 of the flows' whole content
- * (the content itself would be megabytes held per block), so a block is shared only where building it again
- * would give the same one (blocks are never changed: patchLookup copies).
+ * labels: their lines are already one copy per entity (PeerLabels.entityLines), and an equal block spares its
+ * arrays and index too. The key is the SHA-256 of the lines (the text itself would be megabytes held per
+ * block), so a block is shared only where it is the same one (blocks are never changed: patchLookup copies).
  */
 const peerBlocks = new Map<string, WeakRef<FlowBlock>>();
 const collected = new FinalizationRegistry<string>((key) => {
   if (peerBlocks.get(key)?.deref() === undefined) peerBlocks.delete(key);
 });
 
-function sharedPeerBlock(table: number, fields: AddressFields, flows: Flow[]): FlowBlock {
+function sharedPeerBlock(block: FlowBlock): FlowBlock {
+  const { table, fields } = block.source!;
   let key = `${table}|${fields.v4}|${fields.v6}`;
-  for (const f of flows) key += `\n${f.table} ${f.priority} ${f.cookie} ${f.match} ${f.actions}`;
+  for (const line of block.lines) key += `\n${line}`;
   key = createHash('sha256').update(key).digest('base64');
   const known = peerBlocks.get(key)?.deref();
   if (known) return known;
-  const block: FlowBlock = { ...flowBlock(flows), source: { table, fields } };
   peerBlocks.set(key, new WeakRef(block));
   collected.register(block, key);
   return block;
