@@ -564,6 +564,13 @@ export class UdpStream {
     return { received: r.received as number, lastMs: (r.lastMs as number | null) ?? null };
   }
 
+  /** The initiator sends again from the stream's socket (the same connection): true when its echo came back. */
+  async poke(timeoutMs = 1000): Promise<boolean> {
+    const r = await this.d.request({ op: 'udpStreamPoke', stream: this.id, timeoutMs });
+    if (r.error) throw new Error(`udpStream: ${String(r.error)}`);
+    return r.open === true;
+  }
+
   async close(): Promise<void> {
     await this.d.request({ op: 'udpStreamClose', stream: this.id });
   }

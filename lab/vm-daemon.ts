@@ -16,6 +16,8 @@
  *     (resent until answered, then never again); the echo port that gets it sends a datagram back
  *     every 50 ms for durationMs → { id, ok } once the first one arrived;
  *   { id, op: 'udpStreamStatus', stream } → { id, received, lastMs (ms since the last datagram) }
+ *   { id, op: 'udpStreamPoke', stream, timeoutMs } → the initiator speaks again: sends `poke` from the stream's
+ *     socket (resent a few times within timeoutMs) → { id, open } (open: its echo came back);
  *   { id, op: 'udpStreamClose', stream } → { id, ok }
  *   { id, op: 'udpStreamSent' } → { id, sent: { <initiator IP>: stream datagrams this VM's echo ports sent it } }
  *     (since start: lets a test wait until a responder has kept sending, instead of sleeping)
@@ -181,13 +183,17 @@ interface UdpStream {
   sock: dgram.Socket;
   received: number;
   last: number;
+  ip: string;
+  port: number;
+  /** Called when the echo of a `poke` comes back. */
+  poked?: () => void;
 }
 const streams = new Map<number, UdpStream>();
 
 function startUdpStream(id: number, ip: string, port: number, durationMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
-    const st: UdpStream = { sock, received: 0, last: 0 };
+    const st: UdpStream = { sock, received: 0, last: 0, ip, port };
     streams.set(id, st);
     const payload = Buffer.from(`stream:${durationMs}`);
     const fire = () => sock.send(payload, port, ip, () => undefined);
@@ -197,7 +203,8 @@ function startUdpStream(id: number, ip: string, port: number, durationMs: number
       clearInterval(again);
       resolve(false);
     }, 3000);
-    sock.on('message', () => {
+    sock.on('message', (msg) => {
+      if (String(msg) === 'poke') return st.poked?.();
       st.received++;
       st.last = Date.now();
       if (st.received === 1) {
@@ -208,6 +215,23 @@ function startUdpStream(id: number, ip: string, port: number, durationMs: number
     });
     sock.on('error', () => undefined);
     sock.bind(0, fire);
+  });
+}
+
+/** The initiator of a stream sends again, from the same socket (the same connection): whether its echo comes back. */
+function pokeUdpStream(st: UdpStream, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (open: boolean) => {
+      clearInterval(again);
+      clearTimeout(t);
+      st.poked = undefined;
+      resolve(open);
+    };
+    st.poked = () => done(true);
+    const t = setTimeout(() => done(false), timeoutMs);
+    const fire = () => st.sock.send('poke', st.port, st.ip, () => undefined);
+    const again = setInterval(fire, Math.max(100, Math.floor(timeoutMs / 4)));
+    fire();
   });
 }
 
@@ -242,6 +266,11 @@ async function handle(req: Req): Promise<object> {
       const st = streams.get(req.stream!);
       if (!st) return { error: `no stream ${req.stream}` };
       return { received: st.received, lastMs: st.last ? Date.now() - st.last : null };
+    }
+    case 'udpStreamPoke': {
+      const st = streams.get(req.stream!);
+      if (!st) return { error: `no stream ${req.stream}` };
+      return { open: await pokeUdpStream(st, timeoutMs) };
     }
     case 'udpStreamClose': {
       const st = streams.get(req.stream!);

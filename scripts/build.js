@@ -4,6 +4,7 @@
  * cli/, provider/, no tests) and fails on any error, then bundles with esbuild:
  *   dist/service.js         the policy service (npm start); npm packages stay external
  *   dist/compile-worker.js  the worker thread the embedded agents compile in (service/agent/compile-pool.ts finds it beside service.js)
+ *   dist/ovs-helper.js      the process that runs the embedded agents' OVS programs (service/agent/ovs-helper-client.ts, beside service.js)
  *   dist/microseg-agent.js  the standalone agent as one self-contained file a host can run
  * `ensureBuilt()` rebuilds only when an output is missing or older than the sources.
  */
@@ -16,6 +17,7 @@ const ROOT = join(__dirname, '..');
 const OUT = {
   service: join(ROOT, 'dist', 'service.js'),
   compileWorker: join(ROOT, 'dist', 'compile-worker.js'),
+  ovsHelper: join(ROOT, 'dist', 'ovs-helper.js'),
   agent: join(ROOT, 'dist', 'microseg-agent.js'),
 };
 const SOURCES = ['service', 'cli', 'provider'].map((d) => join(ROOT, d));
@@ -64,13 +66,17 @@ function build() {
     packages: 'external',
     sourcemap: true,
   });
-  require('esbuild').buildSync({
-    ...COMMON,
-    entryPoints: [join(ROOT, 'service', 'agent', 'compile-worker.ts')],
-    outfile: OUT.compileWorker,
-    packages: 'external',
-    sourcemap: true,
-  });
+  for (const [name, outfile] of [
+    ['compile-worker', OUT.compileWorker],
+    ['ovs-helper', OUT.ovsHelper],
+  ])
+    require('esbuild').buildSync({
+      ...COMMON,
+      entryPoints: [join(ROOT, 'service', 'agent', `${name}.ts`)],
+      outfile,
+      packages: 'external',
+      sourcemap: true,
+    });
   bundleAgent(OUT.agent);
 }
 

@@ -32,12 +32,14 @@ function bundle(outDir) {
     entryPoints: [join(ROOT, 'service', 'main.ts')],
     outfile: join(outDir, 'service.js'),
   });
-  // service/agent/compile-pool.ts starts its worker threads from compile-worker.js beside service.js.
-  esbuild.buildSync({
-    ...common,
-    entryPoints: [join(ROOT, 'service', 'agent', 'compile-worker.ts')],
-    outfile: join(outDir, 'compile-worker.js'),
-  });
+  // service/agent/compile-pool.ts starts its worker threads from compile-worker.js beside service.js, and
+  // ovs-helper-client.ts its helper process from ovs-helper.js.
+  for (const name of ['compile-worker', 'ovs-helper'])
+    esbuild.buildSync({
+      ...common,
+      entryPoints: [join(ROOT, 'service', 'agent', `${name}.ts`)],
+      outfile: join(outDir, `${name}.js`),
+    });
   // lab/vm.ts looks for vm-daemon.js beside itself (here: beside demo.js).
   const daemon = esbuild.transformSync(readFileSync(join(ROOT, 'lab', 'vm-daemon.ts'), 'utf8'), {
     loader: 'ts',

@@ -13,11 +13,10 @@
  * run build` writes dist/compile-worker.js next to dist/service.js); from the
  * TypeScript sources (tests, the bench) it is bundled once per process.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PolicySnapshot } from '../model/snapshot';
+import { bundledScript } from './bundled-script';
 import { patchOf, type WorkerReply, type WorkerRequest } from './compile-worker';
 import type { FlowUpdate, HostFlowCompiler, HostPorts } from './types';
 
@@ -42,29 +41,6 @@ interface Slot {
 interface Home {
   slot: Slot;
   sent: PolicySnapshot | null;
-}
-
-let bundled: string | null = null;
-
-function workerScript(): string {
-  const beside = join(__dirname, 'compile-worker.js');
-  if (existsSync(beside)) return beside;
-  if (bundled) return bundled;
-  const out = join(tmpdir(), `microseg-compile-worker-${process.pid}.js`);
-  // Only from sources, where esbuild (a dev dependency) is installed.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('esbuild') as typeof import('esbuild')).buildSync({
-    entryPoints: [join(__dirname, 'compile-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: out,
-    logLevel: 'error',
-  });
-  process.once('exit', () => rmSync(out, { force: true }));
-  bundled = out;
-  return out;
 }
 
 /** One worker per core but one (the event loop keeps its own), at least one, at most four. */
@@ -129,7 +105,7 @@ export class CompilePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerScript());
+    const worker = new Worker(bundledScript(__dirname, 'compile-worker'));
     // A pool must never keep the process alive on its own.
     worker.unref();
     const slot: Slot = { worker, waiting: new Map(), hosts: new Set() };

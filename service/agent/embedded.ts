@@ -11,6 +11,7 @@
 import { HostAgent, type AgentLog, type HostAgentOptions } from './host-agent';
 import { OvsDriver } from './ovs-driver';
 import type { CompileHost, HostFlowCompiler, PolicyLink } from './types';
+import type { CommandRunner } from './exec';
 import type { PolicySnapshot } from '../model/snapshot';
 import type { PolicyCache } from './policy-cache';
 import { Verifier } from './verifier';
@@ -38,6 +39,8 @@ export interface EmbeddedAgentsOptions {
   cacheFor?: (host: string) => PolicyCache;
   /** Connections each agent's verifier traces after a realization (verifier.ts; default 8, 0: off). */
   verifySample?: number;
+  /** Who runs the agents' OVS programs (the plugin's helper process, ovs-helper-client.ts; default: this process). */
+  commands?: CommandRunner;
 }
 
 interface Running {
@@ -135,7 +138,7 @@ export class EmbeddedAgents {
     for (const [name, w] of wanted) {
       if (this.agents.has(name) || this.stopped) continue;
       const afterPass = this.opts.afterPass;
-      const driver = new OvsDriver({ rundir: w.rundir, bridge: w.bridge });
+      const driver = new OvsDriver({ rundir: w.rundir, bridge: w.bridge, commands: this.opts.commands });
       const verifier = new Verifier({
         host: name,
         trace: (flow, ctNext) => driver.trace(flow, ctNext),

@@ -1,16 +1,13 @@
 /**
  * One bridge of one Open vSwitch instance, reached through its run directory:
- * `unix:<rundir>/<bridge>.mgmt` for OpenFlow (`ovs-ofctl` for flows; the ports
+ * `unix:<rundir>/<bridge>.mgmt` for OpenFlow (`ovs-ofctl` for flows, run by the
+ * driver's CommandRunner, exec.ts: spawned here or by a helper process; the ports
  * read in OpenFlow by the driver itself, openflow.ts), `<rundir>/db.sock` for the
  * fail mode (read as JSON-RPC, ovsdb.ts) and the port monitor, and ovs-vswitchd's control socket (unixctl.ts, kept
  * open) for traces and conntrack, so a realization's verifier traces and revocation
  * dump start no process. Every call has a timeout so a hung daemon cannot stall the loop.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { runCommand } from './exec';
+import { FILE_ARG, localCommands, type CommandRunner } from './exec';
 import { UnixctlClient, vswitchdControl } from './unixctl';
 import { normalizeDump } from './flows';
 import { readPortDesc } from './openflow';
@@ -23,11 +20,14 @@ export interface OvsDriverOptions {
   bridge: string;
   /** Per command (default 5000 ms). */
   timeoutMs?: number;
+  /** Who starts the programs (default: this process). */
+  commands?: CommandRunner;
 }
 
 export class OvsDriver implements BridgeDriver {
   readonly target: string;
   private readonly timeoutMs: number;
+  private readonly commands: CommandRunner;
   /** Processes started so far, by program and subcommand (commands and monitors): what a change or an idle interval costs. */
   readonly spawned = new Map<string, number>();
   /** ovs-vswitchd's control socket; its `calls` count the requests (no process each). */
@@ -46,16 +46,21 @@ export class OvsDriver implements BridgeDriver {
   constructor(private readonly opts: OvsDriverOptions) {
     this.target = `unix:${opts.rundir}/${opts.bridge}.mgmt`;
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.commands = opts.commands ?? localCommands;
     // Found anew at each connection: the pid in the socket's name changes when ovs-vswitchd restarts.
     this.unixctl = new UnixctlClient({ target: () => vswitchdControl(opts.rundir), timeoutMs: this.timeoutMs });
   }
 
-  /** `flows`: how many flows the command moves; a whole-bridge load or compare gets time in proportion. */
-  private ofctl(args: string[], okExit: number[] = [], flows = 0): Promise<string> {
+  /**
+   * `flows`: how many flows the command moves; a whole-bridge load or compare gets time in proportion.
+   * `file`: the text of the FILE_ARG argument's file.
+   */
+  private ofctl(args: string[], okExit: number[] = [], flows = 0, file?: string): Promise<string> {
     this.count(`ovs-ofctl ${args.find((a) => !a.startsWith('-') && !a.startsWith('OpenFlow'))}`);
     // 50,000 flows took 2 s here idle and 13 s on a loaded machine: allow 1 ms a flow on top.
     const ms = this.timeoutMs + flows;
-    return runCommand('ovs-ofctl', [`--timeout=${Math.max(1, Math.ceil(ms / 1000))}`, ...args], ms + 1000, okExit);
+    const timeout = `--timeout=${Math.max(1, Math.ceil(ms / 1000))}`;
+    return this.commands.run('ovs-ofctl', [timeout, ...args], ms + 1000, okExit, file);
   }
 
   /** OFPMP_PORT_DESC on the management socket: no process (openflow.ts). */
@@ -66,7 +71,7 @@ export class OvsDriver implements BridgeDriver {
   /** ovs-vsctl against this instance's database; it waits until ovs-vswitchd has applied a change. */
   private vsctl(args: string[]): Promise<string> {
     this.count(`ovs-vsctl ${args[0]}`);
-    return runCommand(
+    return this.commands.run(
       'ovs-vsctl',
       [`--db=unix:${this.opts.rundir}/db.sock`, `--timeout=${Math.max(1, Math.ceil(this.timeoutMs / 1000))}`, ...args],
       this.timeoutMs + 1000,
@@ -88,23 +93,9 @@ export class OvsDriver implements BridgeDriver {
     return normalizeDump(await this.ofctl(['--no-names', '--no-stats', 'dump-flows', this.target], [], 50_000));
   }
 
-  /** Runs `ovs-ofctl <args…> <file>` with `text` in a temporary file. */
-  private async withFile<T>(text: string, run: (file: string) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(tmpdir(), 'microseg-flows-'));
-    try {
-      const file = join(dir, 'flows');
-      await writeFile(file, text);
-      return await run(file);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
   async replaceFlows(flows: string[]): Promise<void> {
     // One bundle: the bridge goes from the old set to the new one, or stays as it was.
-    await this.withFile(flows.join('\n') + '\n', (f) =>
-      this.ofctl(['--bundle', 'replace-flows', this.target, f], [], flows.length),
-    );
+    await this.ofctl(['--bundle', 'replace-flows', this.target, FILE_ARG], [], flows.length, flows.join('\n') + '\n');
   }
 
   async applyDiff(diff: FlowDiff): Promise<void> {
@@ -113,14 +104,17 @@ export class OvsDriver implements BridgeDriver {
     // `add`/`delete_strict` lines in one bundle (checked with OVS 3.1): all of them or none. A single
     // flow mod is atomic by itself, and a bundle commit costs ~50 ms more on a 50,000-flow bridge.
     const bundle = n > 1 ? ['--bundle'] : [];
-    await this.withFile(bundleText(diff), (f) => this.ofctl([...bundle, 'add-flows', this.target, f], [], n));
+    await this.ofctl([...bundle, 'add-flows', this.target, FILE_ARG], [], n, bundleText(diff));
   }
 
   async diffFlows(flows: string[]): Promise<{ missing: number; unexpected: number }> {
     // Exit 2: the sets differ; `-` lines are on the bridge only, `+` lines in the file only. It compares
     // action text: OpenFlow 1.3 prints both sides alike (1.0 shows goto_table as resubmit, 1.5 load as set_field).
-    const out = await this.withFile(flows.join('\n') + '\n', (f) =>
-      this.ofctl(['-O', 'OpenFlow13', '--no-names', 'diff-flows', this.target, f], [2], flows.length),
+    const out = await this.ofctl(
+      ['-O', 'OpenFlow13', '--no-names', 'diff-flows', this.target, FILE_ARG],
+      [2],
+      flows.length,
+      flows.join('\n') + '\n',
     );
     let missing = 0;
     let unexpected = 0;
@@ -162,27 +156,9 @@ export class OvsDriver implements BridgeDriver {
   watch(onChange: (change: BridgeChange) => void): FlowWatch {
     // `ovs-ofctl monitor` opens a control socket in $OVS_RUNDIR (default /var/run/openvswitch,
     // which may not exist here): keep it in the instance's own run dir.
-    const env = { ...process.env, OVS_RUNDIR: this.opts.rundir };
+    const env = { OVS_RUNDIR: this.opts.rundir };
     this.count('ovs-ofctl monitor');
     this.count('ovsdb-client monitor');
-    const flowsMon = spawn('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    // stdbuf: ovsdb-client's stdout is block-buffered on a pipe; line-buffer it so changes arrive at once.
-    const portsMon = spawn(
-      'stdbuf',
-      [
-        '-oL',
-        'ovsdb-client',
-        'monitor',
-        `unix:${this.opts.rundir}/db.sock`,
-        'Open_vSwitch',
-        'Interface',
-        'name,ofport',
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'], env },
-    );
     let alive = true;
     // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both, by line.
     const onFlowLines = lineReader((lines) => {
@@ -198,25 +174,42 @@ export class OvsDriver implements BridgeDriver {
       if (lost) onChange({ kind: 'flows', events: null });
       else if (events.length) onChange({ kind: 'flows', events });
     });
-    flowsMon.stdout.on('data', onFlowLines());
-    flowsMon.stderr.on('data', onFlowLines());
-    portsMon.stdout.on('data', (chunk: Buffer) => {
-      if (/ (insert|new|delete) /.test(String(chunk))) onChange({ kind: 'ports' });
+    const flowsMon = this.commands.start('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], env, {
+      out: onFlowLines(),
+      err: onFlowLines(),
+      exit: () => ended(),
     });
-    portsMon.on('error', () => undefined);
-    portsMon.on('exit', () => ended());
+    // stdbuf: ovsdb-client's stdout is block-buffered on a pipe; line-buffer it so changes arrive at once.
+    const portsMon = this.commands.start(
+      'stdbuf',
+      [
+        '-oL',
+        'ovsdb-client',
+        'monitor',
+        `unix:${this.opts.rundir}/db.sock`,
+        'Open_vSwitch',
+        'Interface',
+        'name,ofport',
+      ],
+      env,
+      {
+        out: (chunk) => {
+          if (/ (insert|new|delete) /.test(chunk)) onChange({ kind: 'ports' });
+        },
+        err: () => undefined,
+        exit: () => ended(),
+      },
+    );
     const stop = () => {
       alive = false;
-      flowsMon.kill('SIGTERM');
-      portsMon.kill('SIGTERM');
+      flowsMon.kill();
+      portsMon.kill();
     };
     function ended() {
       if (!alive) return;
       stop();
       onChange({ kind: 'ended' });
     }
-    flowsMon.on('exit', ended);
-    flowsMon.on('error', ended);
     return { alive: () => alive, stop };
   }
 }
@@ -228,11 +221,11 @@ export function parseFlowEvent(line: string): FlowEvent | null {
 }
 
 /** A data handler per stream that hands on whole lines (a chunk may end mid-line). */
-function lineReader(onLines: (lines: string[]) => void): () => (chunk: Buffer) => void {
+function lineReader(onLines: (lines: string[]) => void): () => (chunk: string) => void {
   return () => {
     let rest = '';
     return (chunk) => {
-      const text = rest + String(chunk);
+      const text = rest + chunk;
       const cut = text.lastIndexOf('\n');
       rest = text.slice(cut + 1);
       if (cut >= 0) onLines(text.slice(0, cut).split('\n'));

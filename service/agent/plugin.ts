@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { EmbeddedAgents } from './embedded';
 import { CompilePool } from './compile-pool';
+import { OvsHelper } from './ovs-helper-client';
 import { fileCache } from './policy-cache';
 import { observationAfterPass } from './observe';
 import { readAgentTimings, type AgentTimings } from './timings';
@@ -64,12 +65,15 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       const { agentLink: link, dataDir } = app;
       // Compiling a host takes long at scale: off the event loop, so the API keeps answering meanwhile.
       const pool = opts.compile ? null : new CompilePool();
+      // Their OVS programs are started by a small helper process: a fork of the service held its event loop.
+      const commands = new OvsHelper();
       const agents = new EmbeddedAgents({
         link,
         compilerFor: (host) => opts.compile ?? pool!.forHost(host),
         intervalMs: opts.intervalMs,
         fullCheckMs: opts.fullCheckMs,
         verifySample: opts.verifySample,
+        commands,
         log: (level, msg, fields) => app.log[level]({ ...fields }, msg),
         afterPass: opts.decoderFor
           ? observationAfterPass({ link, decoderFor: opts.decoderFor, intervalMs: opts.observeIntervalMs })
@@ -82,7 +86,7 @@ export function createEmbeddedAgentsPlugin(options: EmbeddedAgentsPluginOptions 
       });
       app.addHook('onClose', async () => {
         await agents.stop();
-        await pool?.close();
+        await Promise.all([pool?.close(), commands.close()]);
       });
     },
     { name: 'microseg-embedded-agents', dependencies: ['microseg-core'], fastify: '5.x' },

@@ -3,29 +3,34 @@
  * bridge (Neutron-style revocation). The pipeline re-checks only
  * original-direction packets, so a connection whose initiator stays silent
  * (one-way UDP from the responder) would keep flowing; deleting its entry
- * makes the responder's next packet new and the pipeline judges it as a
- * connection of its own.
+ * makes the responder's next packet new, judged as a connection of its own.
  *
  * A deleted entry is made again by whichever packet comes next, in *its*
- * direction, and judged only by this bridge's half of the path. So an entry
- * is deleted only where that cannot reopen the connection backwards (seen
- * under load: the responder's host deleted a TCP entry, Open vSwitch picked
- * the connection up mid-stream from the responder's next segment, the
- * responder's egress allowed it, and from then on the initiator's packets
- * were replies there, never re-checked):
- * - TCP: never. Its initiator always sends (it acknowledges what it
- *   receives), so the re-check drops the connection at its next segment.
- * - UDP: only if the reverse (responder → initiator's port) is denied too,
- *   and in the responder's zone only if the initiator is no entity (an
- *   entity's own zone is deleted by its host; the responder's entry keeps
- *   the connection's direction, so the initiator's packets stay re-checked).
+ * direction, and judged only by this zone's side of the path. So an entry is
+ * deleted only where no packet can make it again backwards (responder →
+ * initiator): every entry of the connection, kept or made again, then keeps
+ * its direction, the initiator's packets stay re-checked on both halves of
+ * the path, and the responder's find no entry here and are dropped.
+ * - UDP: when its original direction is denied and this zone's own side
+ *   denies the reverse as a new connection (the responder → the initiator's
+ *   port: the initiator's ingress in the initiator's zone, the responder's
+ *   egress in the responder's). Whenever both directions are denied, one of
+ *   the two zones qualifies, so a stream its responder alone keeps alive is
+ *   cut; when the reverse is allowed, the responder may send it anyway.
+ *   (Deleting where this side allows the reverse let the responder's next
+ *   datagram make the entry again backwards, after which the initiator's
+ *   datagrams were replies there, never re-checked.)
  * - ICMP: in every zone (a reply cannot open a connection).
+ * - TCP: never. Open vSwitch picks TCP up mid-stream from any segment, so
+ *   the responder's next segment would make the entry again backwards; its
+ *   initiator always sends (it acknowledges what it receives), so the
+ *   re-check drops the connection at its next segment.
  * Pure: takes the parsed `dpctl/dump-conntrack` entries, returns flush targets.
  */
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
 import { ipVersion } from '../model/net';
 import type { ConntrackEntry } from './conntrack';
-import { explain, resolveEndpoint, type ExplainQuery } from '../policy/explain';
+import { explain, explainSides, resolveEndpoint, type ExplainQuery } from '../policy/explain';
 import type { HostPorts } from './types';
 
 /** One `ovs-appctl dpctl/flush-conntrack zone=<zone> '<tuple>'` call (original-direction tuple). */
@@ -50,12 +55,21 @@ function verdictOf(snapshot: PolicySnapshot, query: ExplainQuery): string | null
   }
 }
 
-/** The entity owning `ip` in the view, or null (an external address, or one explain() rejects). */
-function ownerOf(snapshot: PolicySnapshot, ip: string): SnapshotEntity | null {
+/** explainSides(), or null for an address it cannot judge. */
+function sidesOf(snapshot: PolicySnapshot, query: ExplainQuery): ReturnType<typeof explainSides> | null {
   try {
-    return resolveEndpoint(snapshot, ip, 'src').entity;
+    return explainSides(snapshot, query);
   } catch {
     return null;
+  }
+}
+
+/** Whether `ip` is one of `entity`'s addresses as explain() reads them. */
+function owns(snapshot: PolicySnapshot, entity: SnapshotEntity, ip: string): boolean {
+  try {
+    return resolveEndpoint(snapshot, ip, 'src').entity?.name === entity.name;
+  } catch {
+    return false;
   }
 }
 
@@ -95,10 +109,11 @@ export function entriesToCut(
     }
     if (verdictOf(snapshot, query) !== 'deny') continue;
     if (proto.ports) {
-      // The responder's packet, once the entry is gone, is judged as a connection to the initiator's port.
-      if (verdictOf(snapshot, { src: c.dst, dst: c.src, protocol: c.protocol, port: c.sport! }) !== 'deny') continue;
-      const initiator = ownerOf(snapshot, c.src);
-      if (initiator && initiator.name !== here.name) continue;
+      // The responder's packet, once the entry is gone, is a new connection to the initiator's port, judged here by
+      // this zone's side alone: the initiator's ingress in its zone, the responder's egress in the responder's.
+      const reverse = sidesOf(snapshot, { src: c.dst, dst: c.src, protocol: c.protocol, port: c.sport! });
+      const side = owns(snapshot, here, c.src) ? 'ingress' : owns(snapshot, here, c.dst) ? 'egress' : null;
+      if (side === null || reverse?.[side] !== 'deny') continue;
     }
     const v6 = ipVersion(c.src) === 6;
     let tuple = `${v6 ? 'ct_ipv6_src' : 'ct_nw_src'}=${c.src},${v6 ? 'ct_ipv6_dst' : 'ct_nw_dst'}=${c.dst},ct_nw_proto=${proto.number}`;

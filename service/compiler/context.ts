@@ -111,13 +111,20 @@ const labelsCollected = new FinalizationRegistry<string>((signature) => {
   if (labelsBySignature.get(signature)?.deref() === undefined) labelsBySignature.delete(signature);
 });
 
+let serials = 0;
+
 export class CompileContext {
   /** The snapshot it was built from (compileHost rebuilds when given another one). */
   readonly source: PolicySnapshot;
   /** The rules in force only: drafts (mode off) are never compiled. */
   readonly snapshot: PolicySnapshot;
-  /** Set when derived by `parent.next(source)`: the entities that changed and the memo keys dropped. */
-  readonly parent?: CompileContext;
+  /**
+   * This context's number and, when derived by `parent.next(source)`, its parent's: a number, not the parent
+   * (a chain of derived contexts would hold every one before it, and everything each derived). Also set when
+   * derived: the entities that changed and the memo keys dropped.
+   */
+  private readonly serial = ++serials;
+  private readonly parentSerial?: number;
   readonly changes: readonly EntityChange[] = [];
   readonly invalidated = new Set<string>();
   private readonly byCategory: Map<string, Map<string, SnapshotEntity[]>>;
@@ -137,7 +144,7 @@ export class CompileContext {
     if (derived) {
       // Derived from the previous context: the same groups and hosts, and copies of what it derived.
       const { parent, changes } = derived;
-      this.parent = parent;
+      this.parentSerial = parent.serial;
       this.addressGroups = parent.addressGroups;
       this.serviceGroups = parent.serviceGroups;
       this.hosts = parent.hosts;
@@ -168,6 +175,11 @@ export class CompileContext {
     this.addressGroups = new Map(source.address_groups.map((g) => [g.name, g]));
     this.serviceGroups = new Map(source.service_groups.map((g) => [g.name, g]));
     this.hosts = new Map(source.hosts.map((h) => [h.name, h]));
+  }
+
+  /** Whether this context was derived from `other` (by other.next()). */
+  derivedFrom(other: CompileContext): boolean {
+    return this.parentSerial === other.serial;
   }
 
   /**
@@ -290,9 +302,9 @@ export class CompileContext {
 
   /**
    * Runs `fn`, returning the memo and member keys it read (a host's dependencies on the snapshot, or a piece
-   * of them); an enclosing `track` sees them too.
+   * of them); an enclosing `track` sees them too unless `apart` (a piece's reads, counted by its host apart).
    */
-  track<T>(fn: () => T): { value: T; reads: Set<string> } {
+  track<T>(fn: () => T, apart = false): { value: T; reads: Set<string> } {
     const outer = this.reads;
     const reads = new Set<string>();
     this.reads = reads;
@@ -300,13 +312,8 @@ export class CompileContext {
       return { value: fn(), reads };
     } finally {
       this.reads = outer;
-      if (outer) for (const key of reads) outer.add(key);
+      if (outer && !apart) for (const key of reads) outer.add(key);
     }
-  }
-
-  /** Counts `reads` as read by the enclosing `track` (a piece of flows kept from before read them). */
-  noteReads(reads: Iterable<string>): void {
-    if (this.reads) for (const key of reads) this.reads.add(key);
   }
 
   private untracked<T>(fn: () => T): T {

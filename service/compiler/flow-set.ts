@@ -239,7 +239,8 @@ export class FlowSet {
         flows.push(f);
       }
     }
-    return { own: { flows, lines: flows.map(render), index: new Map() }, blocks: this.blocks, segments: this.segments };
+    const lines = flows.map((f) => (this.mergedActions.has(f) ? render(f) : renderOnce(f)));
+    return { own: { flows, lines, index: new Map() }, blocks: this.blocks, segments: this.segments };
   }
 
   /**
@@ -306,6 +307,12 @@ export function sortedDifference(a: FlowBlock, b: FlowBlock): { added: string[];
   const removed: string[] = [];
   let [i, j] = [0, 0];
   while (i < a.flows.length || j < b.flows.length) {
+    if (i < a.flows.length && a.flows[i] === b.flows[j]) {
+      // The same flow object (a local entity's, built once): the same line.
+      i++;
+      j++;
+      continue;
+    }
     const order = i >= a.flows.length ? 1 : j >= b.flows.length ? -1 : byPosition(a.flows[i], b.flows[j]);
     if (order < 0) removed.push(a.lines[i++]);
     else if (order > 0) added.push(b.lines[j++]);
@@ -360,6 +367,17 @@ const cookieText = (c: bigint) => {
   }
   return t;
 };
+
+/**
+ * A flow's line, kept with the flow object: flows built once (a local entity's, a rule's default for one port)
+ * are rendered once. Flow objects are not changed after they are added (a merged flow is a copy, rendered apart).
+ */
+const rendered = new WeakMap<Flow, string>();
+function renderOnce(f: Flow): string {
+  let line = rendered.get(f);
+  if (line === undefined) rendered.set(f, (line = render(f)));
+  return line;
+}
 
 const render = (f: Flow) =>
   `cookie=${cookieText(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`;

@@ -20,7 +20,6 @@
  * hosts, ports changed, or rules that change the peer labels) recompiles the host whole.
  * Pass `context` (the same one to every host of a snapshot, e.g. `previousContext.next(snapshot)`) to share it.
  */
-import { ipVersion } from '../model/net';
 import type { PolicySnapshot } from '../model/snapshot';
 import { compileFlowSet } from './compile';
 import { CompileContext } from './context';
@@ -41,9 +40,11 @@ export interface HostUpdate {
 
 interface Last {
   snapshot: PolicySnapshot;
-  ports: string;
+  ports: ReadonlyMap<string, number>;
   ctx: CompileContext;
+  /** What the host read outside its pieces, and how many of its pieces read each key. */
   reads: Set<string>;
+  pieceReads: Map<string, number>;
   /** The host's flows outside the pieces and PEER blocks, sorted. */
   own: FlowBlock;
   blocks: readonly FlowBlock[];
@@ -52,18 +53,42 @@ interface Last {
   layout: Layout;
 }
 
-/** The host's flows as its parts, merged into one list only when someone reads it. */
+/** The host's flows as its parts (its own, the PEER blocks, the segments), merged into one list only when read. */
 class Layout {
-  readonly count: number;
   private merged?: string[];
 
-  constructor(private readonly sources: readonly FlowBlock[]) {
-    this.count = sources.reduce((n, b) => n + b.lines.length, 0);
-  }
+  constructor(
+    private readonly own: FlowBlock,
+    private readonly blocks: readonly FlowBlock[],
+    private readonly segments: readonly FlowBlock[],
+    readonly count = own.lines.length + total(blocks) + total(segments),
+  ) {}
 
   get flows(): string[] {
-    return (this.merged ??= mergeLayout(this.sources));
+    return (this.merged ??= mergeLayout([this.own, ...this.blocks, ...this.segments]));
   }
+
+  /** The same with other PEER blocks (counted from theirs, not from every segment again). */
+  withBlocks(blocks: readonly FlowBlock[]): Layout {
+    return new Layout(this.own, blocks, this.segments, this.count - total(this.blocks) + total(blocks));
+  }
+}
+
+const total = (blocks: readonly FlowBlock[]) => {
+  let n = 0;
+  for (const b of blocks) n += b.lines.length;
+  return n;
+};
+
+/** A copy of the ports (the caller may change its object), compared entry by entry: cheaper than their JSON. */
+function copyPorts(ports: HostPorts): ReadonlyMap<string, number> {
+  return new Map(Object.entries(ports));
+}
+function samePorts(ports: HostPorts, copy: ReadonlyMap<string, number>): boolean {
+  const names = Object.keys(ports);
+  if (names.length !== copy.size) return false;
+  for (const name of names) if (copy.get(name) !== ports[name]) return false;
+  return true;
 }
 
 function answer(generation: number, layout: Layout, added: string[], removed: string[]): HostUpdate {
@@ -92,21 +117,22 @@ export class HostCompiler {
   constructor(readonly host: string) {}
 
   update(snapshot: PolicySnapshot, ports: HostPorts, context?: CompileContext): HostUpdate {
-    const key = JSON.stringify(ports);
     const last = this.last;
+    const same = last !== undefined && samePorts(ports, last.ports);
     const generation = snapshot.generation;
-    if (last && snapshot === last.snapshot && key === last.ports) {
+    if (last && snapshot === last.snapshot && same) {
       return answer(generation, last.layout, [], []);
     }
     const ctx =
       context && context.source === snapshot ? context : last ? last.ctx.next(snapshot) : new CompileContext(snapshot);
     this.lastWasPatched = false;
     this.lastKeptPieces = 0;
-    if (last && key === last.ports && this.untouched(last, ctx)) {
+    if (last && same && this.untouched(last, ctx)) {
       this.lastWasPatched = true;
-      return this.patch(last, snapshot, ctx, key);
+      return this.patch(last, snapshot, ctx);
     }
-    const derived = last && key === last.ports && ctx.parent === last.ctx ? last : undefined;
+    const derived = last && same && ctx.derivedFrom(last.ctx) ? last : undefined;
+    const key = same ? last.ports : copyPorts(ports);
     let next: Last;
     try {
       next = this.compile(snapshot, ctx, ports, key, derived);
@@ -122,7 +148,13 @@ export class HostCompiler {
   }
 
   /** The host's flows on `ctx`, taking `previous`'s pieces where they hold. */
-  private compile(snapshot: PolicySnapshot, ctx: CompileContext, ports: HostPorts, key: string, previous?: Last): Last {
+  private compile(
+    snapshot: PolicySnapshot,
+    ctx: CompileContext,
+    ports: HostPorts,
+    key: ReadonlyMap<string, number>,
+    previous?: Last,
+  ): Last {
     const cache = {
       previous: previous?.pieces ?? NOTHING,
       invalidated: previous ? ctx.invalidated : NONE,
@@ -130,9 +162,17 @@ export class HostCompiler {
     };
     const { value: fs, reads } = ctx.track(() => compileFlowSet(ctx, this.host, ports, cache));
     const { own, blocks, segments } = fs.parts();
-    for (const [k, p] of cache.next) if (previous?.pieces.get(k) === p) this.lastKeptPieces++;
-    const layout = new Layout([own, ...blocks, ...segments]);
-    return { snapshot, ports: key, ctx, reads, own, blocks, segments, pieces: cache.next, layout };
+    // The pieces' reads counted from the previous compile's (taken over: it is replaced) by the pieces that differ.
+    const pieceReads = previous?.pieceReads ?? new Map<string, number>();
+    if (previous) {
+      for (const [k, p] of previous.pieces) if (cache.next.get(k) !== p) count(pieceReads, p.reads, -1);
+    }
+    for (const [k, p] of cache.next) {
+      if (previous?.pieces.get(k) === p) this.lastKeptPieces++;
+      else count(pieceReads, p.reads, 1);
+    }
+    const layout = new Layout(own, blocks, segments);
+    return { snapshot, ports: key, ctx, reads, pieceReads, own, blocks, segments, pieces: cache.next, layout };
   }
 
   /**
@@ -160,9 +200,9 @@ export class HostCompiler {
 
   /** `ctx` follows `last.ctx` by entity changes none of which is on this host or in what the host read. */
   private untouched(last: Last, ctx: CompileContext): boolean {
-    if (ctx.parent !== last.ctx) return false;
+    if (!ctx.derivedFrom(last.ctx)) return false;
     if (ctx.changes.some((c) => c.before.host === this.host || c.after.host === this.host)) return false;
-    for (const key of ctx.invalidated) if (last.reads.has(key)) return false;
+    for (const key of ctx.invalidated) if (last.reads.has(key) || last.pieceReads.has(key)) return false;
     return true;
   }
 
@@ -170,15 +210,23 @@ export class HostCompiler {
    * The host's own flows and rule pieces kept; its PEER blocks taken from `ctx` (patched there for the changed
    * entities): the cost is the changed lines, nothing is merged or copied.
    */
-  private patch(last: Last, snapshot: PolicySnapshot, ctx: CompileContext, ports: string): HostUpdate {
+  private patch(last: Last, snapshot: PolicySnapshot, ctx: CompileContext): HostUpdate {
     const blocks = last.blocks.map((b) => ctx.peerLookup(b.source!.table, b.source!.fields));
     const { added, removed } = peerDifference(last.blocks, blocks, ctx);
     const layout =
       added.length + removed.length > 0 || blocks.some((b, k) => b !== last.blocks[k])
-        ? new Layout([last.own, ...blocks, ...last.segments])
+        ? last.layout.withBlocks(blocks)
         : last.layout;
-    this.last = { ...last, snapshot, ports, ctx, blocks, layout };
+    this.last = { ...last, snapshot, ctx, blocks, layout };
     return answer(snapshot.generation, layout, added, removed);
+  }
+}
+
+function count(counts: Map<string, number>, keys: Iterable<string>, by: 1 | -1): void {
+  for (const key of keys) {
+    const n = (counts.get(key) ?? 0) + by;
+    if (n === 0) counts.delete(key);
+    else counts.set(key, n);
   }
 }
 
@@ -208,7 +256,8 @@ function peerDifference(was: readonly FlowBlock[], is: readonly FlowBlock[], ctx
     const { fields } = b.source!;
     for (const { after } of ctx.changes) {
       for (const ip of after.ips) {
-        const i = b.index.get(ipVersion(ip) === 6 ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
+        // Entity IPs are validated bare addresses: a colon is the family (parsing each one costs).
+        const i = b.index.get(ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
         if (i === undefined || old.lines[i] === b.lines[i]) continue;
         removed.push(old.lines[i]);
         added.push(b.lines[i]);

@@ -25,6 +25,19 @@ function checkOfport(name: string, value: unknown): number {
   return value;
 }
 
+/**
+ * One LocalEntity object per entity object and port: a recompile finds the same objects for the entities that
+ * did not change (the incremental compiler compares a rule's members by identity).
+ */
+const locals = new WeakMap<SnapshotEntity, LocalEntity>();
+function localEntity(entity: SnapshotEntity, ofport: number | null): LocalEntity {
+  const known = locals.get(entity);
+  if (known && known.ofport === ofport) return known;
+  const local = { entity, ofport };
+  locals.set(entity, local);
+  return local;
+}
+
 export function hostView(ctx: CompileContext, hostName: string, ports: HostPorts): HostView {
   const host = ctx.host(hostName);
   if (!host) throw new Error(`host ${JSON.stringify(hostName)} is not in the policy snapshot`);
@@ -34,7 +47,7 @@ export function hostView(ctx: CompileContext, hostName: string, ports: HostPorts
     .entitiesOn(hostName)
     .slice()
     .sort(byName)
-    .map((entity) => ({ entity, ofport: portOf(entity.port) }));
+    .map((entity) => localEntity(entity, portOf(entity.port)));
   const uplinks = [...new Set(host.uplinks.map(portOf).filter((p): p is number => p !== null))].sort((a, b) => a - b);
   return { host, local, uplinks };
 }

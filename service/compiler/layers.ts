@@ -19,7 +19,7 @@ import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
 import type { CompileContext } from './context';
 import { addressMatches, ExclusionSets, type AddressFields, type SetCall } from './exclusion-sets';
-import { flow, type Conjunction, type Decide, type FlowBlock, type FlowSet } from './flow-set';
+import { flow, type Conjunction, type Decide, type Flow, type FlowBlock, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
 import { portMasks } from './port-masks';
 import { cookieFor, encodeMark, PRIORITY, REG_MATCH, TABLE, type Side } from './pipeline';
@@ -73,20 +73,21 @@ export interface PieceCache {
 /** A kept piece's excluding sets came out otherwise than before: the compile starts again without pieces. */
 export class StaleCache extends Error {}
 
+/** Inputs compared item by item; an item that is a list of members, member by member (no copy is made of it). */
 const sameInputs = (a: readonly unknown[], b: readonly unknown[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
+  a.length === b.length &&
+  a.every((x, i) => {
+    const y = b[i];
+    if (x === y) return true;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+    return true;
+  });
 
 function readsAny(reads: ReadonlySet<string>, keys: ReadonlySet<string>): boolean {
   const [small, large] = reads.size < keys.size ? [reads, keys] : [keys, reads];
   for (const k of small) if (large.has(k)) return true;
   return false;
-}
-
-/** The members as inputs of a piece: each entity object and its port. */
-function memberInputs(members: Present[]): unknown[] {
-  const out: unknown[] = [];
-  for (const m of members) out.push(m.entity, m.ofport);
-  return out;
 }
 
 /**
@@ -118,7 +119,6 @@ function piece(
     fs.claim(old.conjunctions)
   ) {
     if (!spec.sets.replay(old.sets)) throw new StaleCache();
-    ctx.noteReads(old.reads);
     if (old.labels) spec.labels = true;
     fs.addSegment(old.segment);
     cache.next.set(at, old);
@@ -131,7 +131,7 @@ function piece(
   spec.labels = false;
   let reads: Set<string>;
   try {
-    ({ reads } = ctx.track(() => body(part)));
+    ({ reads } = ctx.track(() => body(part), true)); // the host counts its pieces' reads apart
   } finally {
     spec.sets.log = outerLog;
   }
@@ -352,10 +352,7 @@ function targetedLayer<R extends TargetedRule>(
       if (list) list.push(member);
       else decided.set(r, [member]);
     }
-    const first = chosen[0];
-    const id = first.id;
-    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, id);
-    fs.add(deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, id)).match(entityMatch(spec, member))));
+    fs.add(sideDefault(spec, layer, table, chosen[0], member));
   }
   sorted.forEach((rule, rank) => {
     const members = decided.get(rule);
@@ -366,10 +363,30 @@ function targetedLayer<R extends TargetedRule>(
       ctx,
       spec,
       `${layer}|${rank}`,
-      () => [rule, priority, ...memberInputs(members)],
+      () => [rule, priority, members],
       (fs) => targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
     );
   });
+}
+
+/**
+ * The entity's default below the rules when `first` decides it: one flow object per rule object, table and port
+ * (so a recompile adds the same object again, rendered and compared once).
+ */
+const defaults = new WeakMap<TargetedRule, Map<number, Flow>>();
+function sideDefault(spec: SideSpec, layer: Layer, table: number, first: TargetedRule, member: Present): Flow {
+  let byPort = defaults.get(first);
+  if (!byPort) defaults.set(first, (byPort = new Map()));
+  const at = table * 0x10000 + member.ofport; // ports are below 0xff00
+  let f = byPort.get(at);
+  if (!f) {
+    const deny = decides(spec, first.mode === 'apply' ? 'deny' : 'would-deny', layer, first.id);
+    byPort.set(
+      at,
+      (f = deny(flow(table, PRIORITY.SIDE_DEFAULT, cookieFor(layer, first.id)).match(entityMatch(spec, member)))),
+    );
+  }
+  return f;
 }
 
 /** One rule's allowing flows for its members (targetedLayer). */
@@ -409,13 +426,51 @@ function targetedRule<R extends TargetedRule>(
   }
 }
 
-/** The present entities the selector matches, once per compile (both sides ask): keyed by the list and selector. */
-const localCache = new WeakMap<Present[], Map<SelectorT, Present[]>>();
+/**
+ * The present entities the selector matches (in `present`'s order), once per compile (both sides ask): candidates
+ * from an index of `present` by category value (its narrowest key), then checked.
+ */
+interface LocalIndex {
+  byCategory: Map<string, Map<string, Present[]>>;
+  position: Map<Present, number>;
+  bySelector: Map<SelectorT, Present[]>;
+}
+const localIndexes = new WeakMap<Present[], LocalIndex>();
 function localMembers(present: Present[], selector: SelectorT): Present[] {
-  let bySelector = localCache.get(present);
-  if (!bySelector) localCache.set(present, (bySelector = new Map()));
-  let list = bySelector.get(selector);
-  if (!list) bySelector.set(selector, (list = present.filter((m) => selectorMatches(selector, m.entity))));
+  let at = localIndexes.get(present);
+  if (!at) {
+    at = { byCategory: new Map(), position: new Map(), bySelector: new Map() };
+    present.forEach((m, i) => {
+      at!.position.set(m, i);
+      for (const [key, value] of Object.entries(m.entity.categories)) {
+        let values = at!.byCategory.get(key);
+        if (!values) at!.byCategory.set(key, (values = new Map()));
+        const list = values.get(value);
+        if (list) list.push(m);
+        else values.set(value, [m]);
+      }
+    });
+    localIndexes.set(present, at);
+  }
+  let list = at.bySelector.get(selector);
+  if (list) return list;
+  let best: Present[][] | null = null;
+  let size = Infinity;
+  for (const key in selector.categories) {
+    const values = at.byCategory.get(key);
+    const lists = [...new Set(selector.categories[key])].map((v) => values?.get(v) ?? []);
+    const n = lists.reduce((sum, l) => sum + l.length, 0);
+    if (n < size) [best, size] = [lists, n];
+  }
+  if (best === null)
+    list = present; // no key: every entity
+  else {
+    const position = at.position;
+    // Distinct values of one key hold disjoint lists: no duplicates; several are put back in `present`'s order.
+    list = best.flat().filter((m) => selectorMatches(selector, m.entity));
+    if (best.filter((l) => l.length > 0).length > 1) list.sort((a, b) => position.get(a)! - position.get(b)!);
+  }
+  at.bySelector.set(selector, list);
   return list;
 }
 
@@ -473,7 +528,7 @@ function sharedLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: 
       ctx,
       spec,
       `shared|${rank}`,
-      () => [rule, priority, ...memberInputs(local)],
+      () => [rule, priority, local],
       (fs) => {
         const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
         const providers =
@@ -509,7 +564,7 @@ function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, presen
       ctx,
       spec,
       `isolation|${rank}`,
-      () => [rule, priority, ...owns.flatMap((own) => [own.length, ...memberInputs(own)])],
+      () => [rule, priority, ...owns],
       (fs) => {
         const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);
         rule.groups.forEach((_, i) => {

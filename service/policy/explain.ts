@@ -49,8 +49,17 @@ export class ExplainInputError extends Error {
 /** One side's outcome in one layer. */
 interface SideResult {
   verdict: Verdict;
-  rule: string;
+  rule: string | null;
   mode: LiveMode;
+}
+/**
+ * The deciding layer and each side's outcome in it: egress is decided in the source's zone on its host, ingress in
+ * the destination's (docs/pipeline.md), each side by the same layers. Null: the side takes no part (allow).
+ */
+interface Decision {
+  layer: Layer;
+  egress: SideResult | null;
+  ingress: SideResult | null;
 }
 
 const SEVERITY: Record<Verdict, number> = { allow: 0, 'would-deny': 1, deny: 2 };
@@ -131,8 +140,9 @@ function decideSide<R extends { name: string; mode: string }>(
 }
 
 /** Worse side wins, egress on a tie; all allow: the ingress side's rule, else the egress side's. */
-function combine(layer: Layer, egress: SideResult | null, ingress: SideResult | null): ExplainResult {
+function combine({ layer, egress, ingress }: Decision): ExplainResult {
   const sides = [egress, ingress].filter((s): s is SideResult => s !== null);
+  if (sides.length === 0) return { verdict: 'allow', layer, rule: null, mode: null };
   const worst = Math.max(...sides.map((s) => SEVERITY[s.verdict]));
   const chosen = worst === 0 ? (ingress ?? egress)! : sides.find((s) => SEVERITY[s.verdict] === worst)!;
   return { verdict: chosen.verdict, layer, rule: chosen.rule, mode: chosen.mode };
@@ -142,10 +152,20 @@ const isStrict = (e: SnapshotEntity | null) => e !== null && e.categories[STRICT
 
 /** The verdict of the rules in force (drafts left out). */
 export function explain(snapshot: PolicySnapshot, query: ExplainQuery): ExplainResult {
-  return decide(inForce(snapshot), checkPacket(query), query);
+  return combine(decide(inForce(snapshot), checkPacket(query), query));
 }
 
-function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): ExplainResult {
+/**
+ * Each side's own verdict, as its half of the path decides the packet when conntrack has no entry for it (a new
+ * connection): egress in the source's zone, ingress in the destination's; a side that takes no part, or whose end
+ * is no entity, allows. explain()'s verdict is the worse of the two.
+ */
+export function explainSides(snapshot: PolicySnapshot, query: ExplainQuery): { egress: Verdict; ingress: Verdict } {
+  const d = decide(inForce(snapshot), checkPacket(query), query);
+  return { egress: d.egress?.verdict ?? 'allow', ingress: d.ingress?.verdict ?? 'allow' };
+}
+
+function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): Decision {
   const src = resolveEndpoint(snapshot, query.src, 'src');
   const dst = resolveEndpoint(snapshot, query.dst, 'dst');
 
@@ -157,14 +177,16 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
   ) => rules.filter((r) => selectorMatches(r.target, e));
 
   // 1. Quarantine: Strict has no traffic at all, whatever any rule lists; otherwise the quarantine rules decide.
-  if (isStrict(src.entity) || isStrict(dst.entity))
-    return { verdict: 'deny', layer: 'quarantine', rule: null, mode: 'apply' };
+  if (isStrict(src.entity) || isStrict(dst.entity)) {
+    const strict: SideResult = { verdict: 'deny', rule: null, mode: 'apply' };
+    return { layer: 'quarantine', egress: strict, ingress: strict };
+  }
   const qSrc = targeting(snapshot.quarantine_rules, src.entity);
   const qDst = targeting(snapshot.quarantine_rules, dst.entity);
   if (qSrc.length > 0 || qDst.length > 0) {
     const egress = decideSide(qSrc, (r: SnapshotQuarantineRule) => r.outbound.some(outbound));
     const ingress = decideSide(qDst, (r: SnapshotQuarantineRule) => r.inbound.some(inbound));
-    return combine('quarantine', egress, ingress);
+    return { layer: 'quarantine', egress, ingress };
   }
 
   // 2. Shared services: an allowance to a provider entity decides allow.
@@ -179,7 +201,10 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
           peerMatches(snapshot, r.consumers, src) &&
           entryServicesMatch(snapshot, r, packet),
       );
-    if (allowing) return { verdict: 'allow', layer: 'shared_service', rule: allowing.name, mode: 'apply' };
+    if (allowing) {
+      const allowed: SideResult = { verdict: 'allow', rule: allowing.name, mode: 'apply' };
+      return { layer: 'shared_service', egress: allowed, ingress: allowed };
+    }
   }
 
   // 3. Isolation: both ends entities, in different groups of a rule.
@@ -190,8 +215,9 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
       r.groups.some((g, i) => selectorMatches(g, s) && r.groups.some((h, j) => j !== i && selectorMatches(h, d))),
     );
     if (hits.length > 0) {
+      // Both sides hold the isolation rule.
       const side = decideSide(hits, () => false)!;
-      return { verdict: side.verdict, layer: 'isolation', rule: side.rule, mode: side.mode };
+      return { layer: 'isolation', egress: side, ingress: side };
     }
   }
 
@@ -207,11 +233,11 @@ function decide(snapshot: PolicySnapshot, packet: Packet, query: ExplainQuery): 
       aDst,
       (r: SnapshotApplicationRule) => applicationAllows(snapshot, r, src, dst, packet).ingress === true,
     );
-    return combine('application', egress, ingress);
+    return { layer: 'application', egress, ingress };
   }
 
   // 5. Default.
-  return { verdict: 'allow', layer: 'default', rule: null, mode: null };
+  return { layer: 'default', egress: null, ingress: null };
 }
 
 /** An inbound entry allows src → dst (dst being in the rule's target). */
@@ -306,7 +332,7 @@ export function explainDrafts(snapshot: PolicySnapshot, query: ExplainQuery): Dr
     for (const draft of snapshot[list] as { name: string; mode: string }[]) {
       if (draft.mode !== 'off') continue;
       const trial = { ...live, [list]: [...(live[list] as object[]), { ...draft, mode: 'apply' }] } as PolicySnapshot;
-      const r = decide(trial, packet, query);
+      const r = combine(decide(trial, packet, query));
       if (r.rule === draft.name && KIND_OF_LAYER[r.layer] === kind)
         out.push({ kind, rule: draft.name, verdict: r.verdict });
     }

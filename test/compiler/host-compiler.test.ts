@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { CompileContext, compileHost, HostCompiler, type HostPorts, type HostUpdate } from '../../service/compiler';
-import type { PolicySnapshot } from '../../service/model/snapshot';
+import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
 import { policyArb } from '../support/arbitraries';
 
 const SEED = 7;
@@ -117,4 +117,121 @@ test('HostCompiler.update equals compileHost along random chains of changes', ()
   expect(patched).toBeGreaterThan(0); // the derived path was exercised, not only whole recompiles
   expect(pieces).toBeGreaterThan(0); // and the recompile of a touched host that keeps its untouched rules' flows
   expect(rulePieces).toBeGreaterThan(0); // a rule change recompiles that rule's pieces, not the host's
+});
+
+/** A step of the random chains: what changes in the snapshot, and the ports each host's agent reports. */
+interface Step {
+  snapshot: PolicySnapshot;
+  ports: (host: string) => HostPorts;
+}
+
+/**
+ * One random step from `s` (`pick` chooses what and where): one or two entities change a category value, take
+ * Strict quarantine, move host, change address; an entity is deleted or one deleted before comes back; a rule
+ * changes; an entity's port leaves the bridge or is renumbered; or nothing changes but the generation.
+ */
+function randomStep(s: PolicySnapshot, deleted: SnapshotEntity[], pick: number[]): Step {
+  const [what, a, b] = pick;
+  const at = (n: number) => n % Math.max(1, s.entities.length);
+  const next = (entities: SnapshotEntity[]) => ({ ...s, generation: s.generation + 1, entities });
+  const plain = (snapshot: PolicySnapshot): Step => ({ snapshot, ports: (h) => portsOf(snapshot, h) });
+  const recategorized = (e: SnapshotEntity, n: number): SnapshotEntity => {
+    const values = [...new Set(s.entities.flatMap((x) => Object.values(x.categories)))];
+    const keys = Object.keys(e.categories);
+    const key = keys.length ? keys[n % keys.length] : 'Tier';
+    return { ...e, categories: { ...e.categories, [key]: values[n % Math.max(1, values.length)] ?? 'web' } };
+  };
+  if (s.entities.length === 0 && what % 10 !== 5) return plain({ ...s, generation: s.generation + 1 });
+  const entities = s.entities.slice();
+  switch (what % 10) {
+    case 0:
+      entities[at(a)] = recategorized(entities[at(a)], b);
+      return plain(next(entities));
+    case 1:
+      entities[at(a)] = recategorized(entities[at(a)], b);
+      entities[at(a + 1)] = recategorized(entities[at(a + 1)], b + 1);
+      return plain(next(entities));
+    case 2: {
+      const e = entities[at(a)];
+      entities[at(a)] = { ...e, categories: { ...e.categories, Quarantine: b % 2 ? 'Strict' : 'Forensic' } };
+      return plain(next(entities));
+    }
+    case 3:
+      entities[at(a)] = { ...entities[at(a)], host: s.hosts[b % s.hosts.length].name };
+      return plain(next(entities));
+    case 4: {
+      const v6 = b % 2 === 1;
+      entities[at(a)] = { ...entities[at(a)], ips: [v6 ? `fd00:9::${(b % 250) + 1}` : `10.9.${b % 250}.${at(a) + 1}`] };
+      return plain(next(entities));
+    }
+    case 5: {
+      // A deleted entity comes back (its name and address are still its own), else one is deleted.
+      const back = deleted.shift();
+      if (back) return plain(next([...entities, back]));
+      deleted.push(...entities.splice(at(a), 1));
+      return plain(next(entities));
+    }
+    case 6:
+      return plain(s.application_rules.length ? changeRule(s, a) : next(entities));
+    case 7:
+    case 8: {
+      // The snapshot stays; one entity's port leaves the bridge (7) or is renumbered (8).
+      const snapshot = { ...s, generation: s.generation + 1 };
+      const e = s.entities[at(a)];
+      return {
+        snapshot,
+        ports: (h) => {
+          const ports = portsOf(snapshot, h);
+          if (e.host !== h) return ports;
+          if (what % 10 === 7) delete ports[e.port];
+          else ports[e.port] = 200 + (b % 50);
+          return ports;
+        },
+      };
+    }
+    default:
+      return plain({ ...s, generation: s.generation + 1 });
+  }
+}
+
+test('HostCompiler.update equals compileHost along random chains of entity, port and rule changes in random order', () => {
+  const cases = fc.sample(
+    fc.tuple(
+      policyArb(),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 10, maxLength: 20 }),
+      fc.boolean(),
+    ),
+    { seed: SEED + 1, numRuns: 25 },
+  );
+  const kinds = new Map<string, number>();
+  let updates = 0;
+  for (const [first, picks, share] of cases) {
+    const compilers = new Map(first.hosts.map((h) => [h.name, new HostCompiler(h.name)]));
+    const previous = new Map<string, string[]>();
+    const deleted: SnapshotEntity[] = [];
+    let step: Step = { snapshot: first, ports: (h) => portsOf(first, h) };
+    let shared: CompileContext | undefined;
+    for (const [k, pick] of [[-1, 0, 0], ...picks].entries()) {
+      if (k > 0) step = randomStep(step.snapshot, deleted, pick);
+      const s = step.snapshot;
+      shared = share ? (shared ? shared.next(s) : new CompileContext(s)) : undefined;
+      for (const [host, hc] of compilers) {
+        const ports = step.ports(host);
+        const update = hc.update(s, ports, shared);
+        const full = compileHost(s, host, ports).flows;
+        expect(update.count).toBe(full.length);
+        expect(update.flows).toEqual(full);
+        const before = new Set(previous.get(host) ?? []);
+        for (const f of update.removed) expect(before.delete(f)).toBe(true);
+        for (const f of update.added) before.add(f);
+        expect([...before].sort()).toEqual([...full].sort());
+        previous.set(host, full);
+        updates++;
+        const kind = hc.lastWasPatched ? 'patched' : hc.lastKeptPieces > 0 ? 'pieces kept' : 'whole';
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+    }
+  }
+  console.log(`${updates} updates along random chains checked against full compiles: ${JSON.stringify([...kinds])}`);
+  for (const kind of ['patched', 'pieces kept', 'whole']) expect(kinds.get(kind) ?? 0).toBeGreaterThan(0);
 });

@@ -10,7 +10,13 @@ import { decodeMark, KIND_LAYER } from '../../service/compiler/pipeline';
 import type { RuleModelKind } from '../../service/model/snapshot';
 import { rulesOf } from '../../service/compiler/rule-ids';
 import type { PolicySnapshot, SnapshotEntity } from '../../service/model/snapshot';
-import { explain, resolveEndpoint, type ExplainQuery, type ExplainResult } from '../../service/policy/explain';
+import {
+  explain,
+  explainSides,
+  resolveEndpoint,
+  type ExplainQuery,
+  type ExplainResult,
+} from '../../service/policy/explain';
 import { hasPorts, isIcmp, protocolNumber } from '../../service/model/protocols';
 import { OvsDummy, type TraceRequest } from '../support/ovs-dummy';
 import { parseTrace, type ParsedTrace } from '../../service/compiler/trace';
@@ -120,6 +126,8 @@ function packetFields(q: ExplainQuery, srcIp: string, dstIp: string, srcPort = 4
 interface Step {
   request: TraceRequest;
   expectOutput: number;
+  /** The half of the path this trace runs: one side, or both when the two ends share a host. */
+  side: 'egress' | 'ingress' | 'both';
 }
 
 const LAYER_KIND: Record<string, RuleModelKind> = Object.fromEntries(
@@ -131,12 +139,14 @@ function planned(snapshot: PolicySnapshot, query: ExplainQuery, steps: Step[]): 
     expected.rule === null
       ? null
       : rulesOf(snapshot).find((r) => r.kind === LAYER_KIND[expected.layer] && r.name === expected.rule)!;
-  return { query, expected, ruleId: rule?.id ?? 0, steps };
+  return { query, expected, sides: explainSides(snapshot, query), ruleId: rule?.id ?? 0, steps };
 }
 /** `ruleId`: the id of explain()'s deciding rule (0: none), which ct_label must carry. */
 export interface PlannedSample {
   query: ExplainQuery;
   expected: ExplainResult;
+  /** explainSides(): what each host's half alone must do (conntrack revocation relies on it). */
+  sides: ReturnType<typeof explainSides>;
   ruleId: number;
   steps: Step[];
 }
@@ -175,6 +185,7 @@ export function planSample(
         ctNext: sameHost ? [state, state] : [state],
       },
       expectOutput: sameHost ? dstPort : UPLINK_OFPORT,
+      side: sameHost ? 'both' : 'egress',
     });
     if (sameHost) return planned(snapshot, query, steps);
   }
@@ -182,6 +193,7 @@ export function planSample(
     steps.push({
       request: { bridge: dstPlan!.bridge, flow: `in_port=${UPLINK_OFPORT},${packet}`, ctNext: [state] },
       expectOutput: dstPort,
+      side: 'ingress',
     });
   }
   return planned(snapshot, query, steps);
@@ -190,6 +202,13 @@ export function planSample(
 /** The verdict the traces show, or a reason they disagree with explain(); null when they agree. */
 export function judge(sample: PlannedSample, outcomes: TraceOutcome[]): string | null {
   const { expected } = sample;
+  // A host's half of the path alone passes the packet exactly when its side does not deny it.
+  for (let i = 0; i < outcomes.length; i++) {
+    const side = sample.steps[i].side;
+    if (side !== 'both' && outcomes[i].forwarded !== (sample.sides[side] !== 'deny')) {
+      return `the ${side} side alone ${outcomes[i].forwarded ? 'forwarded' : 'dropped'} it; explainSides(): ${sample.sides[side]}`;
+    }
+  }
   // The connection goes as far as the first step that drops it.
   let dropped = false;
   const commits: TraceOutcome['commits'] = [];

@@ -5,6 +5,10 @@
  * allow is removed through the API (an IPv6 stream db2 → app1 too), the agents delete the denied conntrack
  * entries (service/agent/revoke.ts) and the streams stop reaching the clients,
  * while a still-allowed held TCP connection (web1 → app1:8080) keeps echoing.
+ * The same streams are cut where only the responder's egress denies the
+ * reverse (the allow removed from the responder's ingress, or from the
+ * initiator's egress while its ingress takes the reverse), and the initiator
+ * speaking again on the same socket is not let through.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +32,27 @@ function shopWithoutDns() {
     services: e.services.filter((s) => s.protocol !== 'udp'),
   }));
   return { ...rule, inbound };
+}
+
+/**
+ * app → db udp/53 allowed on both sides, the reverse denied by the db's egress only (outbound_policy allow_listed
+ * lists nothing for db) while the app's ingress takes any UDP from db. `remove`: which side loses the udp/53 allow.
+ */
+function dnsOneSided(remove?: 'db ingress' | 'app egress') {
+  const app = { categories: { AppTier: ['app'] } };
+  const db = { categories: { AppTier: ['db'] } };
+  const dns = [{ protocol: 'udp', ports: ['53'] }];
+  return {
+    name: 'shop',
+    mode: 'apply',
+    target: { categories: { AppType: ['shop'] } },
+    inbound: [
+      ...(remove === 'db ingress' ? [] : [{ from: app, to: db, services: dns }]),
+      { from: db, to: app, services: [{ protocol: 'udp' }] },
+    ],
+    outbound_policy: 'allow_listed',
+    outbound: remove === 'app egress' ? [] : [{ from: app, to: db, services: dns }],
+  };
 }
 
 /** When the stream stopped, in ms after t0 (its last datagram), once none has come for 500 ms; null if it still flows margin(2000) after t0. */
@@ -194,6 +219,66 @@ describe('revoking a connection the responder alone keeps alive', () => {
       await held.close();
     }
   });
+
+  for (const [removed, label] of [
+    ['db ingress', "the responder's ingress"],
+    ['app egress', "the initiator's egress (its ingress takes the reverse)"],
+  ] as const) {
+    test(`an allow removed from ${label}, the reverse denied by the responder's egress alone: the one-way UDP streams stop within 2 s, and the initiator's next datagram does not pass`, async () => {
+      await api('PUT', '/v1/application-rules/shop', dnsOneSided());
+      await realizedOn(api, ['ha', 'hb'], 'app → db udp/53, db egress lists nothing', figures);
+      const streams = [
+        await lab.udpStream('app1', 'db1', 53, { durationMs: 30_000 }), // hb → ha
+        await lab.udpStream('app2', 'db1', 53, { durationMs: 30_000 }), // both on ha
+        await lab.udpStream('app1', 'db2', 53, { durationMs: 30_000, ipv6: true }), // hb → hb, IPv6
+      ];
+      try {
+        const before = await Promise.all(streams.map((s) => s.status()));
+        await eventually(
+          'the three streams flow',
+          async () => {
+            const after = await Promise.all(streams.map((s) => s.status()));
+            return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
+          },
+          { timeoutMs: margin(1000) },
+        );
+
+        const t0 = Date.now();
+        await api('PUT', '/v1/application-rules/shop', dnsOneSided(removed));
+        const realizedMs = await realizedOn(api, ['ha', 'hb'], `remove udp/53 from ${removed}`, figures);
+        const cuts = await Promise.all(streams.map((s) => streamCutAfter(s, t0)));
+        // Still nothing while the responders keep sending (20 more datagrams each).
+        const s1 = await Promise.all(streams.map((s) => s.status()));
+        const responders = [
+          { vm: 'db1', to: lab.address('app1') },
+          { vm: 'db1', to: lab.address('app2') },
+          { vm: 'db2', to: lab.address('app1', true) },
+        ];
+        const sent = async () => Promise.all(responders.map(async (r) => (await lab.udpStreamSent(r.vm))[r.to] ?? 0));
+        const sent1 = await sent();
+        await eventually(
+          'the responders sent 20 more datagrams each',
+          async () => (await sent()).every((n, i) => n - sent1[i] >= 20),
+          { timeoutMs: margin(1000), intervalMs: 100 },
+        );
+        const s2 = await Promise.all(streams.map((s) => s.status()));
+        const later = s2.map((s, i) => s.received - s1[i].received);
+        // The initiator speaks again on the same connection: app → db udp/53 is denied, so it must not pass.
+        const pokes = await Promise.all(streams.map((s) => s.poke()));
+        figures.push(
+          `udp/53 removed from ${removed}: one-way UDP stopped after the API call: db1→app1 (cross-host) ${cuts[0]} ms, db1→app2 (same host) ${cuts[1]} ms, db2→app1 IPv6 ${cuts[2]} ms (realized in ${realizedMs} ms; promise 2000, bound ${margin(2000)}); then received ${later.join(', ')} of 20 more; the initiator's next datagram passed: ${pokes.join(', ')}`,
+        );
+        // Promised within 2 s; streamCutAfter gives up (null) after margin(2000).
+        expect({ stopped: cuts.map((c) => c !== null), later, pokes }).toEqual({
+          stopped: [true, true, true],
+          later: [0, 0, 0],
+          pokes: [false, false, false],
+        });
+      } finally {
+        await Promise.all(streams.map((s) => s.close()));
+      }
+    });
+  }
 
   /** The source port and retransmitted bytes of `vm`'s established TCP connection to peer:port (`ss -ti`). */
   async function tcpInfo(vm: string, peer: string, port: number): Promise<{ sport: number; retransmits: number }> {

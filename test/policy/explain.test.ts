@@ -1,5 +1,11 @@
 /** explain() clause by clause, as docs/semantics.md states it. */
-import { explain, explainDrafts, ExplainInputError, type ExplainQuery } from '../../service/policy/explain';
+import {
+  explain,
+  explainDrafts,
+  explainSides,
+  ExplainInputError,
+  type ExplainQuery,
+} from '../../service/policy/explain';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { app, ent, inb, iso, outb, quar, shared, snap, threeTier } from './fixtures';
 
@@ -383,6 +389,34 @@ describe('quarantine layer', () => {
       quarantine_rules: [quar({ name: 'qr', outbound: [outb({ to: { any: true } })] })],
     });
     expect(explain(s, q('q1', 'q2'))).toEqual({ verdict: 'deny', layer: 'quarantine', rule: 'qr', mode: 'apply' });
+  });
+});
+
+describe('explainSides: each side on its own', () => {
+  test('a side that takes no part allows; the application layer decides each side by its own rules', () => {
+    expect(explainSides(two({}), q('a', 'b'))).toEqual({ egress: 'allow', ingress: 'allow' });
+    const s = two({
+      application_rules: [app({ name: 'r', target: { categories: { T: ['a'] } }, outbound_policy: 'allow_listed' })],
+    });
+    expect(explainSides(s, q('a', 'b'))).toEqual({ egress: 'deny', ingress: 'allow' });
+    expect(explainSides(s, q('b', 'a'))).toEqual({ egress: 'allow', ingress: 'deny' });
+    expect(explainSides(s, q('192.0.2.1', 'a'))).toEqual({ egress: 'allow', ingress: 'deny' });
+    const m = two({
+      application_rules: [app({ name: 'r', mode: 'monitor', target: { categories: { T: ['a'] } } })],
+    });
+    expect(explainSides(m, q('b', 'a'))).toEqual({ egress: 'allow', ingress: 'would-deny' });
+  });
+
+  test('isolation and Strict quarantine hold on both sides; a quarantine rule on its own side only', () => {
+    const isolated = two({ isolation_rules: [iso('iso', 'apply', { T: ['a'] }, { T: ['b'] })] });
+    expect(explainSides(isolated, q('b', 'a'))).toEqual({ egress: 'deny', ingress: 'deny' });
+    const strict = snap({
+      entities: [ent('s', 'ha', ['10.0.0.1'], { Quarantine: 'Strict' }), ent('b', 'hb', ['10.0.0.2'], {})],
+    });
+    expect(explainSides(strict, q('b', 's'))).toEqual({ egress: 'deny', ingress: 'deny' });
+    const quarantined = two({ quarantine_rules: [quar({ name: 'qr' })] });
+    expect(explainSides(quarantined, q('a', 'q'))).toEqual({ egress: 'allow', ingress: 'deny' });
+    expect(explainSides(quarantined, q('q', 'a'))).toEqual({ egress: 'deny', ingress: 'allow' });
   });
 });
 

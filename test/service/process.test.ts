@@ -39,16 +39,17 @@ beforeAll(async () => {
     packages: 'external',
     logLevel: 'error',
   });
-  // The embedded agents' compile worker, beside the service as `npm run build` puts it.
-  await build({
-    entryPoints: [join(root, 'service', 'agent', 'compile-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    outfile: join(bundleDir, 'compile-worker.js'),
-    packages: 'external',
-    logLevel: 'error',
-  });
+  // The embedded agents' compile worker and OVS helper, beside the service as `npm run build` puts them.
+  for (const name of ['compile-worker', 'ovs-helper'])
+    await build({
+      entryPoints: [join(root, 'service', 'agent', `${name}.ts`)],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: join(bundleDir, `${name}.js`),
+      packages: 'external',
+      logLevel: 'error',
+    });
 });
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
