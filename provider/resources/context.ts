@@ -1,4 +1,5 @@
 /** What every resource and data source gets once the provider is configured. */
+import type { BatchReader } from '../client/batch';
 import type { ApiClient } from '../client/http';
 import type { Logger } from '../log';
 import type { RunWarnings } from './run-warnings';
@@ -8,6 +9,8 @@ export type RefKind = 'category' | 'address_group' | 'service_group';
 
 export interface Ctx {
   client: ApiClient;
+  /** Reads by id, batched (client/batch.ts). */
+  reads: BatchReader;
   logger: Logger;
   waitForRealization: boolean;
   timeoutMs: number;

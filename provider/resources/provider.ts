@@ -3,6 +3,7 @@
  * MICROSEG_* variable), the nine resources and four data sources.
  */
 import { parseDuration } from '../../service/model/duration';
+import { BatchReader } from '../client/batch';
 import { ApiClient } from '../client/http';
 import { T } from '../cty/types';
 import { UNKNOWN, type ObjectValue } from '../cty/value';
@@ -162,6 +163,7 @@ export function microsegProvider(env: NodeJS.ProcessEnv = process.env): Provider
       await client.request('GET', '/v1/status');
       return {
         client,
+        reads: new BatchReader(client),
         logger,
         waitForRealization: s.waitForRealization,
         timeoutMs: s.timeoutMs,

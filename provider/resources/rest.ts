@@ -197,9 +197,10 @@ export function restResource(kind: Kind, description: string): ResourceDef<Ctx> 
     },
     async read(ctx, state) {
       // By the id, which survives a rename: an object renamed out of band shows as a change of name.
+      // Batched with the other reads of this collection under way (a refresh reads every resource at once).
       const found =
         typeof state.id === 'string' && state.id !== ''
-          ? await get(ctx, `${base}/by-id/${encodeURIComponent(state.id)}`)
+          ? await ctx.reads.read(KINDS[kind].collection, state.id)
           : await get(ctx, url(state.name));
       return found === null ? null : toState(found, state);
     },

@@ -11,7 +11,10 @@
  * replaced in one bundle when it differs) only on a *full check*: the first
  * pass, after ovs-vswitchd or the monitors restart, when the flow monitor
  * reports a change that is not ours (drift), and on every pass when there is no
- * monitor (`pass()` called alone, a driver without `watch`). Ports are read then
+ * monitor (`pass()` called alone, a driver without `watch`). A full check
+ * starts the monitors first when they do not run and waits (bounded) until they
+ * listen, so it is the last check needed: what changes after it is reported (an
+ * empty bridge's load is expected as the agent's own). Ports are read then
  * and when the ovsdb monitor says one appeared, went or was renumbered. Every
  * `fullCheckMs` (default 60 s) a *backstop* reads the fail mode, the ports and the
  * bridge's difference beside the loop, never in a pass: a change never waits
@@ -96,6 +99,8 @@ interface Desired {
 }
 
 export const FULL_CHECK_DEFAULT_MS = 60_000;
+/** How long a full check waits for new monitors to listen (they did in ≈ 50 ms here); then it checks anyway. */
+const FLOW_MONITOR_WAIT_MS = 2000;
 
 export class HostAgent {
   /** Set while the bridge holds `desired` (as of the last pass that programmed or checked it). */
@@ -200,14 +205,39 @@ export class HostAgent {
 
   /** Keeps the monitors on the bridge while the loop runs (restarted after the daemon comes back). */
   private ensureWatch(): void {
-    if (this.stopped || !this.opts.driver.watch || this.flowWatch?.alive()) return;
-    // A monitor that keeps dying must not turn into a busy loop: at most one start per second.
-    if (Date.now() - this.watchStarted < 1000) return;
-    this.watchStarted = Date.now();
-    this.flowWatch = this.opts.driver.watch((change) => this.onBridgeChange(change));
+    if (!this.startWatch()) return;
     // What changed before the monitors started is not reported: check once now.
     this.needFull = true;
     this.poke();
+  }
+
+  /** Starts the monitors unless they run; false when they run or must wait (at most one start per second). */
+  private startWatch(): boolean {
+    if (this.stopped || !this.opts.driver.watch || this.flowWatch?.alive()) return false;
+    // A monitor that keeps dying must not turn into a busy loop.
+    if (Date.now() - this.watchStarted < 1000) return false;
+    this.watchStarted = Date.now();
+    this.flowWatch = this.opts.driver.watch((change) => this.onBridgeChange(change));
+    return true;
+  }
+
+  /**
+   * Before a full check: the monitors started if they do not run, and waited for (bounded) until they
+   * report every later change. `listening` when they do: then this check is the last one needed (what
+   * changes after it is reported), instead of a second whole-bridge comparison once the monitors are up.
+   * `recheck` when monitors started here cannot say so in time: a full check must follow, as after any start.
+   */
+  private async listenFirst(): Promise<{ listening: boolean; recheck: boolean }> {
+    if (this.last?.reachable === false) return { listening: false, recheck: false };
+    const started = this.startWatch();
+    const ready = this.flowWatch?.alive() ? this.flowWatch.ready : undefined;
+    let listening = false;
+    if (ready) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), FLOW_MONITOR_WAIT_MS)));
+      listening = (await Promise.race([ready, late]).finally(() => clearTimeout(timer))) && this.flowWatch!.alive();
+    }
+    return { listening, recheck: started && !listening };
   }
 
   private onBridgeChange(change: BridgeChange): void {
@@ -292,13 +322,15 @@ export class HostAgent {
     let full = this.needFull || this.programmed === null || !this.flowWatch?.alive();
     if (!full && !this.backstop && this.desired && Date.now() - this.lastFull >= this.fullCheckMs) this.startBackstop();
     let warning = offline;
+    const { listening, recheck } = full ? await this.listenFirst() : { listening: false, recheck: false };
     try {
       if (full || this.portsDirty || !this.ports) {
         this.portsDirty = false;
         this.ports = await driver.readPorts();
       }
       if (full) {
-        this.needFull = false;
+        this.needFull = recheck;
+        if (recheck) this.poke();
         // Before comparing: setting the fail mode flushes the bridge's flows.
         try {
           const was = await driver.ensureSecure?.();
@@ -369,11 +401,15 @@ export class HostAgent {
       this.lastFull = Date.now();
       this.expected.clear();
       const flows = [...desired.flows];
-      const differs = p === null ? null : await this.bridgeDiffers(flows);
+      // A first programming compares only when the monitors listen (else a full check follows their start).
+      const differs = p === null && !listening ? null : await this.bridgeDiffers(flows);
       if (differs && !differs.missing && !differs.unexpected) {
         if (!offline) this.realized = snapshot;
         return realizedNow(changed ? 'programmed' : 'none');
       }
+      // An empty bridge: the replace adds exactly the desired flows, which the monitors then report as ours.
+      if (differs && !differs.unexpected && differs.missing === flows.length)
+        this.expected.expect({ add: flows, remove: [] });
       const drift = p !== null && !changed;
       if (drift)
         this.log('warn', 'bridge drifted from the desired flows: repairing', {
@@ -396,6 +432,7 @@ export class HostAgent {
       return realizedNow(drift ? 'repaired' : 'programmed');
     } catch (e) {
       // What the bridge holds is unknown now: the next pass compares all of it.
+      this.expected.clear();
       this.needFull = true;
       this.behind = true;
       return this.failed(`cannot program the bridge: ${(e as Error).message}`, true);

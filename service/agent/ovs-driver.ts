@@ -160,6 +160,8 @@ export class OvsDriver implements BridgeDriver {
     this.count('ovs-ofctl monitor');
     this.count('ovsdb-client monitor');
     let alive = true;
+    let listening: (yes: boolean) => void = () => undefined;
+    const ready = new Promise<boolean>((r) => (listening = r));
     // The updates arrive on stderr (seen with OVS 3.1), the first reply on stdout: read both, by line.
     const onFlowLines = lineReader((lines) => {
       const events: FlowEvent[] = [];
@@ -174,8 +176,13 @@ export class OvsDriver implements BridgeDriver {
       if (lost) onChange({ kind: 'flows', events: null });
       else if (events.length) onChange({ kind: 'flows', events });
     });
+    const stdoutLines = onFlowLines();
     const flowsMon = this.commands.start('ovs-ofctl', ['monitor', this.target, 'watch:!initial'], env, {
-      out: onFlowLines(),
+      out: (chunk) => {
+        // The reply to the monitor request: from here on every change is reported.
+        if (chunk.includes('NXST_FLOW_MONITOR reply')) listening(true);
+        stdoutLines(chunk);
+      },
       err: onFlowLines(),
       exit: () => ended(),
     });
@@ -206,11 +213,12 @@ export class OvsDriver implements BridgeDriver {
       portsMon.kill();
     };
     function ended() {
+      listening(false);
       if (!alive) return;
       stop();
       onChange({ kind: 'ended' });
     }
-    return { alive: () => alive, stop };
+    return { alive: () => alive, stop, ready };
   }
 }
 

@@ -102,4 +102,6 @@ export type BridgeChange = { kind: 'flows'; events: FlowEvent[] | null } | { kin
 export interface FlowWatch {
   alive(): boolean;
   stop(): void;
+  /** Optional: true once the flow monitor reports every later change (it has subscribed), false if it ended first. */
+  ready?: Promise<boolean>;
 }

@@ -16,6 +16,26 @@ const IdParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (stable across renames).' }),
 });
 
+/** How many objects one list by ids may name: a Terraform refresh batches its reads (provider/client/batch.ts). */
+export const MAX_IDS = 100;
+const ListQuery = Type.Object({
+  ids: Type.Optional(
+    Type.String({
+      maxLength: MAX_IDS * 65,
+      description: `Comma-separated object ids (at most ${MAX_IDS}): only those objects, sorted by name; an id of no object is left out.`,
+    }),
+  ),
+});
+
+function parseIds(text: string): string[] {
+  const ids = text.split(',');
+  if (ids.length > MAX_IDS)
+    throw new DomainError('bad_request', `ids names ${ids.length} objects; at most ${MAX_IDS}`, 'ids');
+  const bad = ids.find((id) => id.length === 0 || id.length > 64);
+  if (bad !== undefined) throw new DomainError('bad_request', `ids holds "${bad}", which is not an object id`, 'ids');
+  return [...new Set(ids)];
+}
+
 /** A fresh outcome for one write, and the headers that answer it: the generation and the hosts that must realize it. */
 const newOutcome = (): WriteOutcome => ({ generation: 0, hosts: [] });
 function outcomeHeaders(reply: { header(k: string, v: string): unknown }, outcome: WriteOutcome): void {
@@ -122,8 +142,18 @@ function kindRoutes(untyped: FastifyInstance, kind: Kind): void {
 
   app.get(
     base,
-    { schema: { tags, summary: `List ${collection}`, response: { 200: Type.Object({ items: Type.Array(output) }) } } },
-    async () => ({ items: await store.list(kind) }),
+    {
+      schema: {
+        tags,
+        summary: `List ${collection}, or only those with the given ids`,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(output) }), '4xx': ErrorSchema },
+      },
+    },
+    async (request) => {
+      const ids = request.query.ids;
+      return { items: ids === undefined ? await store.list(kind) : await store.getByIds(kind, parseIds(ids)) };
+    },
   );
 
   app.post(

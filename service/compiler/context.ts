@@ -30,7 +30,7 @@ import {
 import { selectorMatches } from '../model/match';
 import { addressSet } from './address-sets';
 import { addressMatches, type AddressFields } from './exclusion-sets';
-import { flowBlock, type Flow, type FlowBlock } from './flow-set';
+import type { FlowBlock } from './flow-set';
 import { PeerLabels } from './peer-labels';
 
 /** What a memo entry depends on besides the rules: the members of these selectors, or every entity. */
@@ -88,7 +88,7 @@ function onlyRulesChanged(a: PolicySnapshot, b: PolicySnapshot): boolean {
   );
 }
 
-/** The label encoding of the categories the rules in force (`snapshot`) name their peers by. */
+/** The label encoding of the snapshot's categories, for the selectors the rules in force name their peers by. */
 function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
   const { application_rules, quarantine_rules, isolation_rules } = snapshot;
   const selectors: SelectorT[] = isolation_rules.flatMap((r) => r.groups);
@@ -97,7 +97,7 @@ function peerLabelsOf(snapshot: PolicySnapshot): PeerLabels {
     for (const e of r.inbound) if (e.from.categories) selectors.push({ categories: e.from.categories });
     for (const e of r.outbound) if (e.to.categories) selectors.push({ categories: e.to.categories });
   }
-  const labels = new PeerLabels(selectors);
+  const labels = new PeerLabels(snapshot.categories, selectors);
   // One encoding object per signature in the process: its per-entity loads are then rendered once for every
   // context that has the same entity objects (a process's simulated hosts share them), not once per host.
   const known = labelsBySignature.get(labels.signature)?.deref();
@@ -289,7 +289,7 @@ export class CompileContext {
     const lines = block.lines.slice();
     for (const { before, after } of changes) {
       if (!sameItems(before.ips, after.ips)) return null;
-      const next = flowBlock(this.labels.lookupFlows(table, fields, [after]));
+      const next = this.labels.entityLines(table, fields, after);
       for (const [k, f] of next.flows.entries()) {
         const at = block.index.get(f.match);
         if (at === undefined) return null;
@@ -375,7 +375,7 @@ export class CompileContext {
     return this.untracked(() => this.selectorMembers(selector)).length > 0;
   }
 
-  /** The label encoding of the categories the rules in force name their peers by (peer-labels.ts). */
+  /** The label encoding of the snapshot's categories (peer-labels.ts). */
   get labels(): PeerLabels {
     return this.memo('labels', [], () => peerLabelsOf(this.snapshot));
   }
@@ -388,7 +388,7 @@ export class CompileContext {
     return this.memo(
       `lookup|${table}`,
       'entities',
-      () => sharedPeerBlock(table, fields, this.labels.lookupFlows(table, fields, this.source.entities)),
+      () => sharedPeerBlock(this.labels.lookupBlock(table, fields, this.source.entities)),
       false,
     );
   }
@@ -506,22 +506,22 @@ export class Targets<R extends { name: string; target: SelectorT }> {
 /**
  * PEER blocks by their flows, held weakly: hosts whose views are different snapshots (every agent's own view;
  * the simulated hosts of a bench process, a compile worker's hosts) may list the same peers with the same
- * labels, and one such block is ≈ 20 MB at 20k entities. The key is the SHA-256 of the flows' whole content
- * (the content itself would be megabytes held per block), so a block is shared only where building it again
- * would give the same one (blocks are never changed: patchLookup copies).
+ * labels: their lines are already one copy per entity (PeerLabels.entityLines), and an equal block spares its
+ * arrays and index too. The key is the SHA-256 of the lines (the text itself would be megabytes held per
+ * block), so a block is shared only where it is the same one (blocks are never changed: patchLookup copies).
  */
 const peerBlocks = new Map<string, WeakRef<FlowBlock>>();
 const collected = new FinalizationRegistry<string>((key) => {
   if (peerBlocks.get(key)?.deref() === undefined) peerBlocks.delete(key);
 });
 
-function sharedPeerBlock(table: number, fields: AddressFields, flows: Flow[]): FlowBlock {
+function sharedPeerBlock(block: FlowBlock): FlowBlock {
+  const { table, fields } = block.source!;
   let key = `${table}|${fields.v4}|${fields.v6}`;
-  for (const f of flows) key += `\n${f.table} ${f.priority} ${f.cookie} ${f.match} ${f.actions}`;
+  for (const line of block.lines) key += `\n${line}`;
   key = createHash('sha256').update(key).digest('base64');
   const known = peerBlocks.get(key)?.deref();
   if (known) return known;
-  const block: FlowBlock = { ...flowBlock(flows), source: { table, fields } };
   peerBlocks.set(key, new WeakRef(block));
   collected.register(block, key);
   return block;

@@ -267,11 +267,6 @@ export interface FlowBlock {
   source?: { table: number; fields: { v4: string; v6: string } };
 }
 
-export function flowBlock(input: Flow[]): FlowBlock {
-  const flows = input.map((f) => ({ ...f, match: canonicalMatch(f.match) })).sort(byPosition);
-  return { flows, lines: flows.map(render), index: new Map(flows.map((f, i) => [f.match, i])) };
-}
-
 /**
  * The lines of sorted blocks merged by position, as FlowSet.lines() orders them: each source after the first
  * that falls whole between two flows of the others (a PEER table's block and a rule's segment always do: their
@@ -382,7 +377,8 @@ function renderOnce(f: Flow): string {
   return line;
 }
 
-const render = (f: Flow) =>
+/** A flow's `ovs-ofctl add-flow` line. */
+export const render = (f: Flow) =>
   `cookie=${cookieText(f.cookie)},table=${f.table},priority=${f.priority}${f.match ? `,${f.match}` : ''} actions=${f.actions}`;
 
 /**

@@ -9,16 +9,22 @@
  * value, packed into the label registers), and a rule's clause matches those
  * registers: one flow per selector, whatever its size.
  *
- * The ids are those of the values the rules list (sorted per category), so
- * they follow from the snapshot alone. Bit 0 of the first label register says
- * "the peer is an entity" (a selector with no category). A category that
- * does not fit the registers, or a selector whose value combinations are too
- * many, keeps the address lists.
+ * The encoding follows from the categories alone, so every host's view (each
+ * carries every category: service/model/span.ts) gives the same one, and the
+ * PEER lines of one entity are the same on every host: a value's id is its
+ * position in its category's `values` (1-based), fields in category-name
+ * order, each as wide as its category's values need. Adding a value at the end
+ * renumbers nothing (a field that must grow moves the ones after it). A value
+ * a selector lists that its category object lacks (only hand-made snapshots:
+ * the store refuses them) follows the object's values, sorted. Bit 0 of the
+ * first label register says "the peer is an entity" (a selector with no
+ * category). A category that does not fit the registers, or a selector whose
+ * value combinations are too many, keeps the address lists.
  */
 import type { SelectorT } from '../model/schemas';
-import type { SnapshotEntity } from '../model/snapshot';
+import type { SnapshotCategory, SnapshotEntity } from '../model/snapshot';
 import type { AddressFields } from './exclusion-sets';
-import { flow, type Flow } from './flow-set';
+import { flow, render, type Flow, type FlowBlock } from './flow-set';
 import { BASE_COOKIE, PRIORITY, REGISTERS, type RegisterName } from './pipeline';
 
 export const LABEL_REGISTERS: readonly RegisterName[] = [
@@ -35,6 +41,12 @@ export const LABEL_REGISTERS: readonly RegisterName[] = [
 /** A selector listing more value combinations than this keeps its address list. */
 const MAX_COMBINATIONS = 16;
 const FULL = 0xffffffff;
+
+/** One entity's PEER flows on one side, and their lines. */
+interface EntityLines {
+  flows: Flow[];
+  lines: string[];
+}
 
 interface Field {
   reg: number; // index into LABEL_REGISTERS
@@ -64,29 +76,44 @@ export class PeerLabels {
   private readonly loads = new WeakMap<SnapshotEntity, string>();
   /** selectorMatches' answers by the selector's categories object (selectors share them; never changed). */
   private readonly answers = new WeakMap<object, string[] | null>();
+  /**
+   * Per side, each entity object's PEER flows and lines: one encoding is shared by every context in the process
+   * that has it (context.ts), and the simulated hosts of a process share entity objects, so every host's table
+   * holds the same line objects rather than each its own copy.
+   */
+  private readonly sides = new Map<string, WeakMap<SnapshotEntity, EntityLines>>();
   /** The loads by register values: entities with the same labels share one string. */
   private readonly rendered = new Map<string, string>();
   /** How many label registers are in use (0: none). */
   readonly registers: number;
 
-  /** `selectors`: every selector a peer may be named by (their values get ids). */
-  constructor(selectors: readonly SelectorT[]) {
-    const values = new Map<string, Set<string>>();
+  /**
+   * `categories`: the snapshot's category objects (their values get ids in order); `selectors`: every selector a
+   * peer may be named by (none: no label lookup at all).
+   */
+  constructor(categories: readonly SnapshotCategory[], selectors: readonly SelectorT[]) {
+    const values = new Map<string, string[]>(categories.map((c) => [c.name, c.values]));
+    const extra = new Map<string, Set<string>>();
     for (const s of selectors) {
       for (const [key, vs] of Object.entries(s.categories)) {
-        const set = values.get(key) ?? new Set<string>();
-        for (const v of vs) set.add(v);
-        values.set(key, set);
+        const known = values.get(key);
+        for (const v of vs) {
+          if (known?.includes(v)) continue;
+          const set = extra.get(key) ?? new Set<string>();
+          extra.set(key, set.add(v));
+        }
       }
     }
+    for (const [key, set] of extra) values.set(key, [...(values.get(key) ?? []), ...[...set].sort()]);
     let reg = 0;
     let used = 1; // bit 0 of the first register: the peer is an entity
     for (const key of [...values.keys()].sort()) {
-      const sorted = [...values.get(key)!].sort();
-      const width = Math.ceil(Math.log2(sorted.length + 1));
+      const listed = values.get(key)!;
+      if (listed.length === 0) continue;
+      const width = Math.ceil(Math.log2(listed.length + 1));
       if (used + width > 32) [reg, used] = [reg + 1, 0];
       if (reg >= LABEL_REGISTERS.length) break; // the remaining categories keep address lists
-      this.fields.set(key, { reg, shift: used, width, ids: new Map(sorted.map((v, i) => [v, i + 1])) });
+      this.fields.set(key, { reg, shift: used, width, ids: new Map(listed.map((v, i) => [v, i + 1])) });
       used += width;
     }
     this.registers = selectors.length === 0 ? 0 : Math.min(reg + 1, LABEL_REGISTERS.length);
@@ -151,16 +178,38 @@ export class PeerLabels {
     return LABEL_REGISTERS.slice(0, this.registers);
   }
 
-  /** The PEER table of one side: each entity address on `fields` loads the entity's labels. */
-  lookupFlows(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): Flow[] {
-    const out: Flow[] = [];
+  /** The PEER table of one side: each entity address on `fields` loads the entity's labels; sorted, indexed. */
+  lookupBlock(table: number, fields: AddressFields, entities: readonly SnapshotEntity[]): FlowBlock {
+    const rows: { flow: Flow; line: string }[] = [];
     for (const e of entities) {
+      const { flows, lines } = this.entityLines(table, fields, e);
+      flows.forEach((flow, i) => rows.push({ flow, line: lines[i] }));
+    }
+    // One table and priority: the block's position order is its matches' order.
+    rows.sort((a, b) => (a.flow.match < b.flow.match ? -1 : a.flow.match > b.flow.match ? 1 : 0));
+    const flows = rows.map((r) => r.flow);
+    return {
+      flows,
+      lines: rows.map((r) => r.line),
+      index: new Map(flows.map((f, i) => [f.match, i])),
+      source: { table, fields },
+    };
+  }
+
+  /** One entity's PEER flows on one side (an address match is canonical: bare addresses), made once per object. */
+  entityLines(table: number, fields: AddressFields, e: SnapshotEntity): EntityLines {
+    const side = `${table}|${fields.v4}|${fields.v6}`;
+    let known = this.sides.get(side);
+    if (!known) this.sides.set(side, (known = new WeakMap()));
+    let out = known.get(e);
+    if (out === undefined) {
       const actions = this.loadsOf(e);
-      for (const ip of e.ips) {
+      const flows = e.ips.map((ip): Flow => {
         // Entity IPs are validated bare addresses: a colon is the family.
         const match = addressMatch(ip.includes(':') ? `ipv6,${fields.v6}=${ip}` : `ip,${fields.v4}=${ip}`);
-        out.push({ table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions });
-      }
+        return { table, priority: PRIORITY.LABEL, cookie: BASE_COOKIE, match, actions };
+      });
+      known.set(e, (out = { flows, lines: flows.map(render) }));
     }
     return out;
   }

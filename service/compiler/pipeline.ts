@@ -95,7 +95,7 @@ export const TABLES: readonly TableSpec[] = [
     name: 'EGRESS_PEER',
     id: 24,
     miss: DROP,
-    does: "Per entity address (`nw_dst`/`ipv6_dst`), one flow shared by every rule: loads the entity's labels (the ids of its values of the categories the rules name, and the entity bit) into the label registers. Not an entity: no flow, the registers stay clear.",
+    does: "Per entity address (`nw_dst`/`ipv6_dst`), one flow shared by every rule: loads the entity's labels (the id of its value of each category, and the entity bit) into the label registers. Not an entity: no flow, the registers stay clear.",
   },
   {
     name: 'EGRESS_QUARANTINE',

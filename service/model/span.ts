@@ -12,8 +12,10 @@
  * (`any`, CIDRs, address groups) may be on any host, so such a rule concerns
  * every host. Host H's view holds its own host and entities, the rules that
  * concern it, the entities those rules pick as targets or peers, every Strict
- * entity (every host denies them), and the categories, address groups and
- * service groups those rules use. Compiling H from its view gives the flows of
+ * entity (every host denies them), the address groups and service groups
+ * those rules use, and every category (the compiler's peer label encoding
+ * follows from the categories, service/compiler/peer-labels.ts: so every view
+ * gives the same one, and a host's PEER lines are the same as its neighbours'). Compiling H from its view gives the flows of
  * a full compile with the rules H takes no part in left out: the same verdicts
  * (test/compiler/span-views.test.ts); priorities may differ, being ranks among
  * the rules present.
@@ -78,9 +80,8 @@ export interface RuleSpan {
   targets: SelectorT[];
   /** The entities these pick are in the view of every concerned host. */
   needs: SelectorT[];
-  /** Every selector of the rule (narrowing ones too): the categories it uses. */
+  /** Every selector of the rule (narrowing ones too). */
   all: SelectorT[];
-  categories: Set<string>;
   addressGroups: Set<string>;
   serviceGroups: Set<string>;
 }
@@ -143,7 +144,6 @@ export function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
     for (const g of r.service_groups) serviceGroups.add(g);
   }
   all.push(...needs, ...targets);
-  const categories = new Set(all.flatMap((s) => Object.keys(s.categories)));
   return {
     key: ruleKey(list, rule.name),
     list,
@@ -152,7 +152,6 @@ export function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
     targets,
     needs,
     all,
-    categories,
     addressGroups,
     serviceGroups,
   };
@@ -161,15 +160,13 @@ export function ruleSpan(list: RuleList, rule: AnyRule): RuleSpan {
 /** Hosts in a counted multiset: how many of a rule's target-picked entities each host carries. */
 type Counts = Map<string, number>;
 /** The lists whose membership is counted: entities, and the objects rules use by name. */
-type Counted = 'entities' | 'categories' | 'address_groups' | 'service_groups';
+type Counted = 'entities' | 'address_groups' | 'service_groups';
 const GROUPS = [
-  ['categories', 'categories'],
   ['address_groups', 'addressGroups'],
   ['service_groups', 'serviceGroups'],
 ] as const;
 const countedLists = (): Record<Counted, Counts> => ({
   entities: new Map(),
-  categories: new Map(),
   address_groups: new Map(),
   service_groups: new Map(),
 });
@@ -251,11 +248,12 @@ export class Span {
           if (c.list === 'hosts') {
             for (const h of [c.before, c.after] as (SnapshotHost | null)[]) if (h) touched.add(h.name);
             if (c.before) this.desired.delete(c.before.name);
+          } else if (c.list === 'categories') {
+            all = true; // in every view
           } else {
-            // A category, address group or service group: the hosts of every rule that uses it, by either name.
+            // An address group or service group: the hosts of every rule that uses it, by either name.
             const names = new Set([c.before?.name, c.after?.name].filter((n): n is string => n !== undefined));
-            const field =
-              c.list === 'categories' ? 'categories' : c.list === 'address_groups' ? 'addressGroups' : 'serviceGroups';
+            const field = c.list === 'address_groups' ? 'addressGroups' : 'serviceGroups';
             for (const r of this.rules.values())
               if ([...names].some((n) => r[field].has(n))) all = this.concerned(r, touched) || all;
           }
@@ -328,7 +326,7 @@ export class Span {
     const own = this.items.get('hosts')!.get(host) as SnapshotHost | undefined;
     return {
       generation: this.desiredGeneration(host),
-      categories: used('categories') as PolicySnapshot['categories'],
+      categories: [...this.items.get('categories')!.values()].sort(byName) as PolicySnapshot['categories'],
       address_groups: used('address_groups') as PolicySnapshot['address_groups'],
       service_groups: used('service_groups') as PolicySnapshot['service_groups'],
       hosts: own ? [own] : [],
@@ -370,6 +368,7 @@ export class Span {
           this.neededOn(host, name))
       );
     if (list === 'hosts') return name === host && this.items.get('hosts')!.has(name);
+    if (list === 'categories') return this.items.get('categories')!.has(name);
     if (isRuleList(list)) {
       const key = ruleKey(list, name);
       return this.rules.has(key) && (this.everywhere.has(key) || this.hostRules.get(host)?.has(key) === true);
@@ -692,7 +691,7 @@ function sameReach(a: RuleSpan, b: RuleSpan): boolean {
       r.targets,
       r.needs,
       r.all,
-      ...[r.categories, r.addressGroups, r.serviceGroups].map((x) => [...x].sort()),
+      ...[r.addressGroups, r.serviceGroups].map((x) => [...x].sort()),
     ]);
   return reach(a) === reach(b);
 }

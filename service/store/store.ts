@@ -319,6 +319,19 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     });
   }
 
+  /** The objects of `kind` whose ids are among `ids`, in one query; ids of no object are left out. */
+  getByIds(kind: Kind, ids: string[]): Promise<StoredObject[]> {
+    return this.read(async () => {
+      if (ids.length === 0) return [];
+      if (kind === 'host') await this.refreshNow();
+      const rows = await this.ds.manager.find(ObjectEntity, { where: { kind, id: In(ids) } });
+      const out: StoredObject[] = [];
+      for (const r of rows.sort(byName))
+        out.push(this.present(kind, r, kind === 'host' ? await this.readStatuses(r.name) : null));
+      return out;
+    });
+  }
+
   /** Every stored object of every kind, with its kind, in one read (export, tests). */
   listAll(): Promise<{ generation: number; objects: (StoredObject & { kind: Kind })[] }> {
     return this.read(async () => {

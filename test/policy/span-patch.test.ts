@@ -32,11 +32,11 @@ function fromScratch(s: PolicySnapshot, host: string): Omit<PolicySnapshot, 'gen
     e.host === host ||
     e.categories[STRICT.category] === STRICT.value ||
     concerning.some(({ span }) => span.needs.some((n) => selectorMatches(n, e)));
-  const used = (field: 'categories' | 'addressGroups' | 'serviceGroups', name: string) =>
+  const used = (field: 'addressGroups' | 'serviceGroups', name: string) =>
     concerning.some(({ span }) => span[field].has(name));
   const list = (l: (typeof RULE_LISTS)[number]) => concerning.filter((c) => c.list === l).map((c) => c.rule) as never;
   return {
-    categories: s.categories.filter((c) => used('categories', c.name)),
+    categories: s.categories, // every view holds every category (the peer label encoding follows from them)
     address_groups: s.address_groups.filter((g) => used('addressGroups', g.name)),
     service_groups: s.service_groups.filter((g) => used('serviceGroups', g.name)),
     hosts: s.hosts.filter((h) => h.name === host),

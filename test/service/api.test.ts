@@ -249,6 +249,31 @@ describe.each(['sqlite', 'postgres'] as const)('policy API on %s', (backend) => 
     }
   });
 
+  test('list by ids: only the objects named, sorted by name, unknown ids left out; a bad id list is a 400 on ids', async () => {
+    const made = [];
+    for (const name of ['ids-b', 'ids-a', 'ids-c'])
+      made.push((await api('POST', '/v1/address-groups', { name, cidrs: ['10.77.0.0/16'] })).body);
+    const [b, a] = made;
+    const some = await api('GET', `/v1/address-groups?ids=${b.id},no-such-id,${a.id},${a.id}`);
+    expect([some.status, some.body.items.map((o: { name: string }) => o.name)]).toEqual([200, ['ids-a', 'ids-b']]);
+    expect(some.body.items[1]).toEqual(b);
+    const host = (await api('POST', '/v1/hosts', { name: 'ids-host', uplinks: ['u'] })).body;
+    const hosts = await api('GET', `/v1/hosts?ids=${host.id}`);
+    // The same object as a read by id, the host's status included.
+    expect(hosts.body.items).toEqual([(await api('GET', `/v1/hosts/by-id/${host.id}`)).body]);
+    for (const [query, message] of [
+      [`${a.id},,${b.id}`, /is not an object id/],
+      [Array.from({ length: 101 }, (_, i) => `id${i}`).join(','), /names 101 objects; at most 100/],
+    ] as const) {
+      const bad = await api('GET', `/v1/address-groups?ids=${query}`);
+      expect([bad.status, bad.body.error, bad.body.field]).toEqual([400, 'bad_request', 'ids']);
+      expect(bad.body.message).toMatch(message);
+    }
+    for (const name of ['ids-a', 'ids-b', 'ids-c'])
+      expect((await api('DELETE', `/v1/address-groups/${name}`)).status).toBe(204);
+    expect((await api('DELETE', '/v1/hosts/ids-host')).status).toBe(204);
+  });
+
   test('the built-in Quarantine category exists and cannot be deleted or renamed', async () => {
     const q = await api('GET', '/v1/categories/Quarantine');
     expect(q.body.values).toEqual(['Strict', 'Forensic']);
