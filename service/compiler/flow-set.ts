@@ -108,6 +108,8 @@ export class FlowSet {
   private readonly mergedActions = new Map<Flow, Set<string>>();
   private readonly blocks: FlowBlock[] = [];
   private readonly segments: FlowBlock[] = [];
+  /** A piece's flows are built anew when it is (rendered once, not kept with renderOnce). */
+  private isPiece = false;
   /** The conjunctions taken while set (null: one took another id than its hash, on a collision). */
   private taken: Conjunction[] | null | undefined;
 
@@ -120,6 +122,7 @@ export class FlowSet {
    */
   piece(record: boolean): FlowSet {
     const fs = new FlowSet(this.conjIds);
+    fs.isPiece = true;
     if (record) fs.taken = [];
     return fs;
   }
@@ -239,7 +242,7 @@ export class FlowSet {
         flows.push(f);
       }
     }
-    const lines = flows.map((f) => (this.mergedActions.has(f) ? render(f) : renderOnce(f)));
+    const lines = flows.map((f) => (this.isPiece || this.mergedActions.has(f) ? render(f) : renderOnce(f)));
     return { own: { flows, lines, index: new Map() }, blocks: this.blocks, segments: this.segments };
   }
 
