@@ -16,14 +16,15 @@ import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { snap } from '../policy/fixtures';
 
 jest.setTimeout(120_000);
 
 const PORTS = 40;
 /** A few hundred flows in two tables, with cookies, as the compiler's are. */
-const compile = (snap: PolicySnapshot, host: string, ports: HostPorts): CompiledFlows => ({
+const compile = (s: PolicySnapshot, host: string, ports: HostPorts): CompiledFlows => ({
   host,
-  generation: snap.generation,
+  generation: s.generation,
   flows: [
     'table=0,priority=0,actions=drop',
     'table=1,priority=0,actions=drop',
@@ -37,18 +38,7 @@ const compile = (snap: PolicySnapshot, host: string, ports: HostPorts): Compiled
   ],
 });
 
-const snap: PolicySnapshot = {
-  generation: 1,
-  categories: [],
-  address_groups: [],
-  service_groups: [],
-  application_rules: [],
-  isolation_rules: [],
-  quarantine_rules: [],
-  shared_service_rules: [],
-  hosts: [{ name: 'ha', bridge: 'br.microseg', uplinks: [] }],
-  entities: [],
-};
+const view = snap({ hosts: [{ name: 'ha', bridge: 'br.microseg', uplinks: [] }] });
 
 /** The whole-bridge commands a driver has run so far. */
 const wholeBridge = (d: OvsDriver) =>
@@ -71,7 +61,7 @@ describe('the first full check listens first', () => {
     let atFirstReport: number | null = null;
     let last: AgentStatusReport | null = null;
     const link: PolicyLink = {
-      fetchPolicy: async () => snap,
+      fetchPolicy: async () => view,
       reportStatus: async (_h, s) => {
         if (s.realized_generation === 1 && atFirstReport === null) atFirstReport = wholeBridge(driver);
         last = s;
@@ -83,7 +73,7 @@ describe('the first full check listens first', () => {
       const until = (what: string, f: () => boolean | Promise<boolean>) =>
         eventually(what, f, { timeoutMs: margin(5000), intervalMs: 20 });
       await until('generation 1 realized and the agent settled', () => atFirstReport !== null && agent.settled());
-      const flows = compile(snap, 'ha', await driver.readPorts()).flows.length;
+      const flows = compile(view, 'ha', await driver.readPorts()).flows.length;
       process.stdout.write(
         `first realization of ${flows} flows: ${atFirstReport} whole-bridge commands when reported, ${wholeBridge(driver)} once settled\n`,
       );

@@ -18,15 +18,16 @@ import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { snap } from '../policy/fixtures';
 
 jest.setTimeout(120_000);
 
-const compile: CompileHost = (snap, host, ports) => ({
+const compile: CompileHost = (s, host, ports) => ({
   host,
-  generation: snap.generation,
+  generation: s.generation,
   flows: [
     'table=0,priority=0,actions=drop',
-    ...snap.entities
+    ...s.entities
       .filter((e) => e.host === host && ports[e.port])
       .map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`),
   ],
@@ -37,18 +38,7 @@ class Link implements EmbeddedLink {
   private listeners = new Set<(hosts: string[]) => void>();
   snap: PolicySnapshot;
   constructor(ovs: DummyOvs) {
-    this.snap = {
-      generation: 1,
-      categories: [],
-      address_groups: [],
-      service_groups: [],
-      hosts: [{ name: 'ha', bridge: ovs.bridge, ovs_rundir: ovs.rundir, uplinks: [] }],
-      entities: [],
-      application_rules: [],
-      isolation_rules: [],
-      quarantine_rules: [],
-      shared_service_rules: [],
-    };
+    this.snap = snap({ hosts: [{ name: 'ha', bridge: ovs.bridge, ovs_rundir: ovs.rundir, uplinks: [] }] });
   }
   async fetchPolicy() {
     return this.snap;
