@@ -9,64 +9,30 @@
  * store is the API suite's business, not this one's).
  */
 import Fastify from 'fastify';
-import { EmbeddedAgents, type EmbeddedAgentsOptions, type EmbeddedLink } from '../../service/agent/embedded';
+import { EmbeddedAgents, type EmbeddedAgentsOptions } from '../../service/agent/embedded';
 import { CompilePool } from '../../service/agent/compile-pool';
 import { compileHost } from '../../service/compiler';
 import { inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
-import type { AgentStatusReport } from '../../service/model/host-status';
-import type { PolicySnapshot } from '../../service/model/snapshot';
 import { vsctl } from '../../lab/ovs';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { MemoryLink } from './memory-link';
 
 jest.setTimeout(900_000);
 
 const SIZE = { entities: 10_000, hosts: 50 };
 const EMBEDDED = 2;
 
-class Link implements EmbeddedLink {
-  statuses = new Map<string, AgentStatusReport>();
-  private listeners: ((g: number) => void)[] = [];
-  private viewListeners: ((hosts: string[]) => void)[] = [];
-  constructor(public snap: PolicySnapshot) {}
-  async fetchPolicy() {
-    return this.snap;
-  }
-  async fetchHosts() {
-    return this.snap.hosts;
-  }
-  async reportStatus(host: string, s: AgentStatusReport) {
-    this.statuses.set(host, s);
-  }
-  onGeneration(l: (g: number) => void) {
-    this.listeners.push(l);
-    return () => (this.listeners = this.listeners.filter((x) => x !== l));
-  }
-  onViews(l: (hosts: string[]) => void) {
-    this.viewListeners.push(l);
-    return () => (this.viewListeners = this.viewListeners.filter((x) => x !== l));
-  }
-  /** Every host reads the whole snapshot here (a view may be the whole policy). */
-  forHost() {
-    return this;
-  }
-  /** Every change touches every host here. */
-  publish(snap: PolicySnapshot) {
-    this.snap = snap;
-    for (const l of this.listeners) l(snap.generation);
-    for (const l of this.viewListeners) l(snap.hosts.map((h) => h.name));
-  }
-  realized(g: number) {
-    return [...Array(EMBEDDED).keys()].every((h) => (this.statuses.get(`h${h}`)?.realized_generation ?? 0) >= g);
-  }
-}
+/** Every embedded host has realized generation `g`. */
+const realized = (link: MemoryLink, g: number) =>
+  [...Array(EMBEDDED).keys()].every((h) => (link.statuses.get(`h${h}`)?.realized_generation ?? 0) >= g);
 
 async function measure(
   instances: DummyOvs[],
   compilerFor: EmbeddedAgentsOptions['compilerFor'],
 ): Promise<{ p50: number; p99: number; max: number; n: number; realizedMs: number }> {
   const objects = inventoryObjects(SIZE, (h) => (h < EMBEDDED ? { ovs_rundir: instances[h].rundir } : {}));
-  const link = new Link(snapshotOf(objects, 1));
+  const link = new MemoryLink(snapshotOf(objects, 1));
   // The change: one rule's first inbound entry moves to another port.
   const rule = objects.find((o) => o.kind === 'application_rule')!;
   const body = structuredClone(rule.body) as { inbound: { services: unknown[] }[] };
@@ -80,7 +46,7 @@ async function measure(
   const agents = new EmbeddedAgents({ link, compilerFor, intervalMs: 60_000 });
   try {
     await agents.start();
-    await eventually('generation 1 realized', () => link.realized(1), { timeoutMs: 600_000, intervalMs: 100 });
+    await eventually('generation 1 realized', () => realized(link, 1), { timeoutMs: 600_000, intervalMs: 100 });
     const latencies: number[] = [];
     let done = false;
     const loop = (async () => {
@@ -92,7 +58,7 @@ async function measure(
     })();
     const t0 = Date.now();
     link.publish(changed);
-    await eventually('generation 2 realized', () => link.realized(2), { timeoutMs: 600_000, intervalMs: 20 });
+    await eventually('generation 2 realized', () => realized(link, 2), { timeoutMs: 600_000, intervalMs: 20 });
     const realizedMs = Date.now() - t0;
     done = true;
     await loop;

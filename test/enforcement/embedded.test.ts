@@ -3,73 +3,12 @@
  * create, restarted when the run dir changes, stopped on delete; a new
  * generation is realized at once (not at the next interval).
  */
-import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded';
-import type { AgentStatusReport } from '../../service/model/host-status';
-import type { CompileHost } from '../../service/agent/types';
-import type { PolicySnapshot } from '../../service/model/snapshot';
+import { EmbeddedAgents } from '../../service/agent/embedded';
 import { run } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
-
-const compile: CompileHost = (snap, host, ports) => ({
-  host,
-  generation: snap.generation,
-  flows: [
-    'table=0,priority=0,actions=drop',
-    ...snap.entities
-      .filter((e) => e.host === host && ports[e.port])
-      .map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`),
-  ],
-});
-
-class Link implements EmbeddedLink {
-  statuses = new Map<string, AgentStatusReport>();
-  listeners = new Set<(g: number) => void>();
-  viewListeners = new Set<(hosts: string[]) => void>();
-  snap: PolicySnapshot = {
-    generation: 1,
-    categories: [],
-    address_groups: [],
-    service_groups: [],
-    hosts: [],
-    entities: [],
-    application_rules: [],
-    isolation_rules: [],
-    quarantine_rules: [],
-    shared_service_rules: [],
-  };
-  async fetchPolicy() {
-    return this.snap;
-  }
-  async fetchHosts() {
-    return this.snap.hosts;
-  }
-  async reportStatus(host: string, s: AgentStatusReport) {
-    this.statuses.set(host, s);
-  }
-  onGeneration(l: (g: number) => void) {
-    this.listeners.add(l);
-    return () => {
-      this.listeners.delete(l);
-    };
-  }
-  onViews(l: (hosts: string[]) => void) {
-    this.viewListeners.add(l);
-    return () => {
-      this.viewListeners.delete(l);
-    };
-  }
-  /** Every host reads the whole snapshot here (a view may be the whole policy). */
-  forHost() {
-    return this;
-  }
-  /** Every change touches every host here. */
-  change(f: (s: PolicySnapshot) => Partial<PolicySnapshot>) {
-    this.snap = { ...this.snap, ...f(this.snap), generation: this.snap.generation + 1 };
-    for (const l of this.listeners) l(this.snap.generation);
-    for (const l of this.viewListeners) l(this.snap.hosts.map((h) => h.name));
-  }
-}
+import { dropPerPort, MemoryLink } from './memory-link';
+import { snap } from '../policy/fixtures';
 
 const flows = async (o: DummyOvs) =>
   (await run('ovs-ofctl', ['--no-stats', 'dump-flows', `unix:${o.rundir}/${o.bridge}.mgmt`]))
@@ -81,9 +20,9 @@ const until = async (what: string, f: () => Promise<boolean> | boolean) =>
 describe('embedded agents', () => {
   let one: DummyOvs;
   let two: DummyOvs;
-  const link = new Link();
+  const link = new MemoryLink(snap({ hosts: [] }));
   // A long interval: anything that happens fast below happened because of the generation event.
-  const agents = new EmbeddedAgents({ link, compilerFor: () => compile, intervalMs: 30_000 });
+  const agents = new EmbeddedAgents({ link, compilerFor: () => dropPerPort, intervalMs: 30_000 });
 
   beforeAll(async () => {
     one = await startDummyOvs('br.microseg', ['p1']);

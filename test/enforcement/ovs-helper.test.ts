@@ -9,61 +9,16 @@
  * is realized through a new helper, monitors started again.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { EmbeddedAgents, type EmbeddedLink } from '../../service/agent/embedded';
+import { EmbeddedAgents } from '../../service/agent/embedded';
 import { FILE_ARG, localCommands, OvsCommandError } from '../../service/agent/exec';
 import { OvsHelper } from '../../service/agent/ovs-helper-client';
-import type { AgentStatusReport } from '../../service/model/host-status';
-import type { CompileHost } from '../../service/agent/types';
-import type { PolicySnapshot } from '../../service/model/snapshot';
 import { run } from '../../lab/exec';
 import { eventually, margin } from '../../lab/eventually';
 import { startDummyOvs, type DummyOvs } from './dummy-ovs';
+import { dropPerPort, MemoryLink } from './memory-link';
 import { snap } from '../policy/fixtures';
 
 jest.setTimeout(120_000);
-
-const compile: CompileHost = (s, host, ports) => ({
-  host,
-  generation: s.generation,
-  flows: [
-    'table=0,priority=0,actions=drop',
-    ...s.entities
-      .filter((e) => e.host === host && ports[e.port])
-      .map((e) => `table=0,priority=10,in_port=${ports[e.port]},actions=drop`),
-  ],
-});
-
-class Link implements EmbeddedLink {
-  statuses = new Map<string, AgentStatusReport>();
-  private listeners = new Set<(hosts: string[]) => void>();
-  snap: PolicySnapshot;
-  constructor(ovs: DummyOvs) {
-    this.snap = snap({ hosts: [{ name: 'ha', bridge: ovs.bridge, ovs_rundir: ovs.rundir, uplinks: [] }] });
-  }
-  async fetchPolicy() {
-    return this.snap;
-  }
-  async fetchHosts() {
-    return this.snap.hosts;
-  }
-  async reportStatus(host: string, s: AgentStatusReport) {
-    this.statuses.set(host, s);
-  }
-  onGeneration() {
-    return () => undefined;
-  }
-  onViews(l: (hosts: string[]) => void) {
-    this.listeners.add(l);
-    return () => void this.listeners.delete(l);
-  }
-  forHost() {
-    return this;
-  }
-  change(entities: PolicySnapshot['entities']) {
-    this.snap = { ...this.snap, entities, generation: this.snap.generation + 1 };
-    for (const l of this.listeners) l(['ha']);
-  }
-}
 
 /** Field `n` (1-based, as in proc(5)) of /proc/<pid>/stat, read from after the command name (which may hold spaces). */
 function statField(stat: string, n: number): string {
@@ -121,12 +76,14 @@ describe('the OVS command helper', () => {
   });
 
   test('an embedded agent programs and watches its bridge through the helper; a helper killed fails closed', async () => {
-    const link = new Link(ovs);
+    const link = new MemoryLink(
+      snap({ hosts: [{ name: 'ha', bridge: ovs.bridge, ovs_rundir: ovs.rundir, uplinks: [] }] }),
+    );
     // A short interval: a monitor that ended within a second of its start is started again at the next pass.
-    const agents = new EmbeddedAgents({ link, compilerFor: () => compile, intervalMs: 300, commands: helper });
+    const agents = new EmbeddedAgents({ link, compilerFor: () => dropPerPort, intervalMs: 300, commands: helper });
     try {
       await agents.start();
-      link.change([{ name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} }]);
+      link.change(() => ({ entities: [{ name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} }] }));
       await until('generation 2 realized', () => link.statuses.get('ha')?.realized_generation === 2);
       expect(await flowCount(ovs)).toBe(2);
       // The monitors run under the helper; the test process (the service here) started none.
@@ -143,10 +100,12 @@ describe('the OVS command helper', () => {
       process.kill(first, 'SIGKILL');
       await until('the old helper is gone', () => helper.pid !== first);
       expect(await flowCount(ovs)).toBe(2);
-      link.change([
-        { name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} },
-        { name: 'e2', host: 'ha', port: 'p2', ips: ['10.0.0.2'], categories: {} },
-      ]);
+      link.change(() => ({
+        entities: [
+          { name: 'e1', host: 'ha', port: 'p1', ips: ['10.0.0.1'], categories: {} },
+          { name: 'e2', host: 'ha', port: 'p2', ips: ['10.0.0.2'], categories: {} },
+        ],
+      }));
       const { ms } = await until('generation 3 realized', async () => {
         const s = link.statuses.get('ha');
         return s?.realized_generation === 3 && (await flowCount(ovs)) === 3;

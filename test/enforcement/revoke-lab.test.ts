@@ -132,21 +132,7 @@ describe('revoking a connection the responder alone keeps alive', () => {
       );
       expect(cuts.every((c) => c !== null)).toBe(true);
       // Still nothing while the responders keep sending (20 more datagrams each): they are dropped.
-      const s1 = await Promise.all(streams.map((s) => s.status()));
-      const responders = [
-        { vm: 'db1', to: lab.address('app1') },
-        { vm: 'db1', to: lab.address('app2') },
-        { vm: 'db2', to: lab.address('app1', true) },
-      ];
-      const sent = async () => Promise.all(responders.map(async (r) => (await lab.udpStreamSent(r.vm))[r.to] ?? 0));
-      const sent1 = await sent();
-      await eventually(
-        'the responders sent 20 more datagrams each',
-        async () => (await sent()).every((n, i) => n - sent1[i] >= 20),
-        { timeoutMs: margin(1000), intervalMs: 100 },
-      );
-      const s2 = await Promise.all(streams.map((s) => s.status()));
-      expect(s2.map((s, i) => s.received - s1[i].received)).toEqual([0, 0, 0]);
+      expect(await receivedWhileRespondersSend(streams)).toEqual([0, 0, 0]);
 
       // The unrelated, still-allowed connections keep working.
       await echoing(held);
@@ -248,21 +234,7 @@ describe('revoking a connection the responder alone keeps alive', () => {
         const realizedMs = await realizedOn(api, ['ha', 'hb'], `remove udp/53 from ${removed}`, figures);
         const cuts = await Promise.all(streams.map((s) => streamCutAfter(s, t0)));
         // Still nothing while the responders keep sending (20 more datagrams each).
-        const s1 = await Promise.all(streams.map((s) => s.status()));
-        const responders = [
-          { vm: 'db1', to: lab.address('app1') },
-          { vm: 'db1', to: lab.address('app2') },
-          { vm: 'db2', to: lab.address('app1', true) },
-        ];
-        const sent = async () => Promise.all(responders.map(async (r) => (await lab.udpStreamSent(r.vm))[r.to] ?? 0));
-        const sent1 = await sent();
-        await eventually(
-          'the responders sent 20 more datagrams each',
-          async () => (await sent()).every((n, i) => n - sent1[i] >= 20),
-          { timeoutMs: margin(1000), intervalMs: 100 },
-        );
-        const s2 = await Promise.all(streams.map((s) => s.status()));
-        const later = s2.map((s, i) => s.received - s1[i].received);
+        const later = await receivedWhileRespondersSend(streams);
         // The initiator speaks again on the same connection: app → db udp/53 is denied, so it must not pass.
         const pokes = await Promise.all(streams.map((s) => s.poke()));
         figures.push(
@@ -278,6 +250,28 @@ describe('revoking a connection the responder alone keeps alive', () => {
         await Promise.all(streams.map((s) => s.close()));
       }
     });
+  }
+
+  /**
+   * What each of the three streams (app1←db1, app2←db1, app1←db2 over IPv6, in that order) received while its
+   * responder sent 20 more datagrams.
+   */
+  async function receivedWhileRespondersSend(streams: UdpStream[]): Promise<number[]> {
+    const s1 = await Promise.all(streams.map((s) => s.status()));
+    const responders = [
+      { vm: 'db1', to: lab.address('app1') },
+      { vm: 'db1', to: lab.address('app2') },
+      { vm: 'db2', to: lab.address('app1', true) },
+    ];
+    const sent = async () => Promise.all(responders.map(async (r) => (await lab.udpStreamSent(r.vm))[r.to] ?? 0));
+    const sent1 = await sent();
+    await eventually(
+      'the responders sent 20 more datagrams each',
+      async () => (await sent()).every((n, i) => n - sent1[i] >= 20),
+      { timeoutMs: margin(1000), intervalMs: 100 },
+    );
+    const s2 = await Promise.all(streams.map((s) => s.status()));
+    return s2.map((s, i) => s.received - s1[i].received);
   }
 
   /** The source port and retransmitted bytes of `vm`'s established TCP connection to peer:port (`ss -ti`). */
