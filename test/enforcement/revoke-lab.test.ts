@@ -72,6 +72,19 @@ async function streamCutAfter(stream: UdpStream, t0: number): Promise<number | n
   }
 }
 
+/** Waits until every stream has received 5 more datagrams and its last one came within 300 ms. */
+async function flowing(streams: UdpStream[]): Promise<void> {
+  const before = await Promise.all(streams.map((s) => s.status()));
+  await eventually(
+    `the ${streams.length} streams flow`,
+    async () => {
+      const after = await Promise.all(streams.map((s) => s.status()));
+      return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
+    },
+    { timeoutMs: margin(1000) },
+  );
+}
+
 describe('revoking a connection the responder alone keeps alive', () => {
   const prefix = `rv${process.pid % 100000}`;
   const tmp = mkdtempSync('/tmp/msrv-');
@@ -112,15 +125,7 @@ describe('revoking a connection the responder alone keeps alive', () => {
     try {
       // The streams flow with the client silent.
       const streams = [cross, local, v6];
-      const before = await Promise.all(streams.map((s) => s.status()));
-      await eventually(
-        'the three streams flow',
-        async () => {
-          const after = await Promise.all(streams.map((s) => s.status()));
-          return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
-        },
-        { timeoutMs: margin(1000) },
-      );
+      await flowing(streams);
 
       const t0 = Date.now();
       await api('PUT', '/v1/application-rules/shop', shopWithoutDns());
@@ -219,15 +224,7 @@ describe('revoking a connection the responder alone keeps alive', () => {
         await lab.udpStream('app1', 'db2', 53, { durationMs: 30_000, ipv6: true }), // hb → hb, IPv6
       ];
       try {
-        const before = await Promise.all(streams.map((s) => s.status()));
-        await eventually(
-          'the three streams flow',
-          async () => {
-            const after = await Promise.all(streams.map((s) => s.status()));
-            return after.every((a, i) => a.received - before[i].received >= 5 && a.lastMs !== null && a.lastMs < 300);
-          },
-          { timeoutMs: margin(1000) },
-        );
+        await flowing(streams);
 
         const t0 = Date.now();
         await api('PUT', '/v1/application-rules/shop', dnsOneSided(removed));
