@@ -144,6 +144,34 @@ interface Applied {
   also?: { kind: Kind; row: ObjectRow }[];
 }
 
+/** One write as the store runs it (`write`). */
+interface StagedWrite {
+  kind: Kind;
+  name: string;
+  action: 'create' | 'update' | 'delete';
+  options: WriteOptions;
+  apply: (tx: WriteTx, model: IndexedModel) => Promise<Applied>;
+  /** When it was asked for (a write that waited too long is refused). */
+  queued: number;
+}
+/** What a write's statements did (`stage`), and the hosts its change touches (`remember`). */
+interface WriteDone {
+  row: ObjectRow | null;
+  meta: Meta;
+  model: IndexedModel;
+  ruleIds: Map<string, number>;
+  /** undefined: no change the snapshot holds (no generation bump). */
+  before: AnyBody | null | undefined;
+  also: { kind: Kind; row: ObjectRow }[];
+  hosts: string[];
+}
+/** A write waiting for its group's commit (SQLite). */
+interface GroupJob {
+  staged: StagedWrite;
+  resolve: (o: StoredObject) => void;
+  reject: (e: unknown) => void;
+}
+
 /** How many changes the snapshot may hold unmade (see `Cache.pending`). */
 const PENDING_MAX = 4096;
 
@@ -205,6 +233,9 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   private readonly timeouts: DbTimeouts;
   /** SQLite: the write statements, prepared once on the connection (write-tx.ts says why). */
   private readonly sqlite: SqliteWrites | null;
+  /** SQLite: writes waiting to join a group commit, and whether one runs (`commitGroup`). */
+  private readonly groupQueue: GroupJob[] = [];
+  private grouping = false;
   /** The observed-connection history (service/observations/flow-store.ts aggregates into it). */
   readonly flows: FlowTable;
 
@@ -786,7 +817,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     return out;
   }
 
-  private async write(
+  /**
+   * Runs one write: its statements (`apply`) in a transaction, then the model, span and views updated, then
+   * its events. SQLite: writes that arrive together share one transaction (`commitGroup`).
+   */
+  private write(
     kind: Kind,
     name: string,
     action: 'create' | 'update' | 'delete',
@@ -794,96 +829,168 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     apply: (tx: WriteTx, model: IndexedModel) => Promise<Applied>,
   ): Promise<StoredObject> {
     const queued = Date.now();
+    const staged: StagedWrite = { kind, name, action, options, apply, queued };
+    if (this.sqlite) {
+      const sqlite = this.sqlite;
+      return new Promise((resolve, reject) => {
+        this.groupQueue.push({ staged, resolve, reject });
+        if (this.groupQueue.length === 1 && !this.grouping) void this.lock.write(() => this.commitGroup(sqlite));
+      });
+    }
     return this.lock.write(async () => {
       this.checkStillWanted(options, queued);
-      // SQLite: the model is read before the transaction opens (one process owns the file, so it stays current).
-      if (this.sqlite && !this.cache) await this.current();
-      const { row, meta, model, ruleIds, before, also } = await this.transaction(async (tx, em) => {
-        const locked = await this.lockMeta(tx, em);
-        // Another process wrote since this one last read: start from the database, not the cache.
-        if (!this.cache || this.cache.revision !== locked.revision) this.adopt(await this.readModel(em));
-        const { view: model, ruleIds } = this.cache!;
-        const applied = await apply(tx, model);
-        const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
-        await tx.setMeta('revision', String(meta.revision));
-        if (applied.bump) {
-          await tx.setMeta('generation', String(meta.generation));
-          // Delivered to every listening process when, and only if, this commits.
-          if (em) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
-        }
-        // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
-        this.checkStillWanted(options, null);
-        return {
-          row: applied.row,
-          meta,
-          model,
-          ruleIds,
-          before: applied.bump ? applied.before : undefined,
-          also: applied.also ?? [],
-        };
-      });
-      // Committed: the model in hand plus this change is the database at the new revision.
-      const cache = this.cache!;
-      const ids = idsOf(ruleIds);
-      const bodyOf = (k: Kind, n: string) => (model.objects[k] as Map<string, AnyBody>).get(n)!;
-      const changes: SpanChange[] = [];
-      const was = action === 'create' ? null : normalize(kind, bodyOf(kind, name), ids);
-      if (action !== 'create') {
-        model.delete(kind, name);
-        ruleIds.delete(`${kind}:${name}`);
-      }
-      if (row) {
-        model.set(kind, row.name, JSON.parse(row.body));
-        if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
-      }
-      changes.push({
-        list: LIST_OF[kind],
-        before: was,
-        after: row ? normalize(kind, bodyOf(kind, row.name), ids) : null,
-      });
-      // References rewritten by a rename: same names, new bodies (rule ids unchanged).
-      for (const a of also) {
-        const old = normalize(a.kind, bodyOf(a.kind, a.row.name), ids);
-        model.set(a.kind, a.row.name, JSON.parse(a.row.body));
-        changes.push({ list: LIST_OF[a.kind], before: old, after: normalize(a.kind, bodyOf(a.kind, a.row.name), ids) });
-      }
-      cache.revision = meta.revision;
-      // A description-only change leaves the snapshot as it was (it holds no descriptions).
-      const hosts = before === undefined ? [] : this.applyChanges(cache, changes, meta.generation);
-      if (options.outcome) {
-        options.outcome.generation = meta.generation;
-        options.outcome.hosts = hosts;
-      }
-      if (this.objects) {
-        const answered = this.objects;
-        answered.get(kind)!.delete(name);
-        if (row) answered.get(kind)!.set(row.name, this.present(kind, row, null));
-        for (const a of also) answered.get(a.kind)!.set(a.row.name, this.present(a.kind, a.row, null));
-      }
-      // Host writes move or drop reports (create, rename, delete): read them again when next asked.
-      if (kind === 'host') {
-        this.statuses = null;
-        this.statusVersion++;
-        // A renamed host's report is written under its new name; a deleted or new one has none.
-        const moved = this.statusWrites.pending.get(name);
-        const newest = this.statusWrites.latest.get(name);
-        for (const n of [name, row?.name ?? name]) {
-          this.statusWrites.pending.delete(n);
-          this.statusWrites.written.delete(n);
-          this.statusWrites.latest.delete(n);
-        }
-        if (row && row.name !== name) {
-          if (moved) this.statusWrites.pending.set(row.name, moved);
-          if (newest) this.statusWrites.latest.set(row.name, newest);
-        }
-      }
-      this.emit('change', { kind, name: row?.name ?? name, action });
-      for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
-      this.noteMeta(meta);
-      if (hosts.length) this.emit('views', meta.generation, hosts);
-      if (!row) return undefined as unknown as StoredObject;
-      return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
+      const done = await this.ds.transaction((em) => this.stage(staged, ormWriteTx(em), em));
+      this.remember(staged, done);
+      return this.announce(staged, done);
     });
+  }
+
+  /**
+   * SQLite group commit: the queued writes run one after another in one transaction, each in a savepoint (a
+   * write that fails undoes only its own statements and gets its own error), and commit together once no
+   * other write is waiting. Each is answered, and its events go out, only after that COMMIT: the lock is held
+   * throughout, so no read sees what is not committed. One turn of the event loop before the COMMIT lets the
+   * requests that arrived meanwhile join: concurrent writers share one journal sync instead of queueing one
+   * sync each (Terraform creates 10 at a time). Each write still checks against the model as the writes
+   * before it left it, and bumps the generation and revision by itself.
+   */
+  private async commitGroup(sqlite: SqliteWrites): Promise<void> {
+    this.grouping = true;
+    const done: { job: GroupJob; result: WriteDone }[] = [];
+    try {
+      if (!this.cache) await this.current(); // the model is read before the transaction opens
+      sqlite.begin();
+      for (;;) {
+        const job = this.groupQueue.shift();
+        if (!job) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.groupQueue.length === 0) break;
+          continue;
+        }
+        try {
+          this.checkStillWanted(job.staged.options, job.staged.queued);
+          const result = await sqlite.savepoint((tx) => this.stage(job.staged, tx, null));
+          this.remember(job.staged, result);
+          done.push({ job, result });
+        } catch (err) {
+          job.reject(err);
+        }
+      }
+      sqlite.commit();
+    } catch (err) {
+      // Nothing of the group reached the database: what this process holds of it goes too, read again when next asked.
+      sqlite.rollback();
+      this.cache = null;
+      this.objects = null;
+      this.statuses = null;
+      this.statusVersion++;
+      this.feeds.clear();
+      for (const { job } of done) job.reject(err);
+      for (const job of this.groupQueue.splice(0)) job.reject(err);
+      return;
+    } finally {
+      this.grouping = false;
+    }
+    for (const { job, result } of done) await this.announce(job.staged, result).then(job.resolve, job.reject);
+  }
+
+  /** A write's statements, in its transaction (or savepoint); what the cache and the outcome need. */
+  private async stage(w: StagedWrite, tx: WriteTx, em: EntityManager | null): Promise<WriteDone> {
+    const locked = await this.lockMeta(tx, em);
+    // Another process wrote since this one last read: start from the database, not the cache.
+    if (!this.cache || this.cache.revision !== locked.revision) this.adopt(await this.readModel(em));
+    const { view: model, ruleIds } = this.cache!;
+    const applied = await w.apply(tx, model);
+    const meta = { generation: locked.generation + (applied.bump ? 1 : 0), revision: locked.revision + 1 };
+    await tx.setMeta('revision', String(meta.revision));
+    if (applied.bump) {
+      await tx.setMeta('generation', String(meta.generation));
+      // Delivered to every listening process when, and only if, this commits.
+      if (em) await em.query('SELECT pg_notify($1, $2)', [GENERATION_CHANNEL, String(meta.generation)]);
+    }
+    // Last chance before COMMIT: a client that gave up meanwhile gets nothing made.
+    this.checkStillWanted(w.options, null);
+    return {
+      row: applied.row,
+      meta,
+      model,
+      ruleIds,
+      before: applied.bump ? applied.before : undefined,
+      also: applied.also ?? [],
+      hosts: [],
+    };
+  }
+
+  /** The model in hand plus this change is the database at the new revision: the cache, span and views take it. */
+  private remember(w: StagedWrite, done: WriteDone): void {
+    const { kind, name, action, options } = w;
+    const { row, meta, model, ruleIds, before, also } = done;
+    const cache = this.cache!;
+    const ids = idsOf(ruleIds);
+    const bodyOf = (k: Kind, n: string) => (model.objects[k] as Map<string, AnyBody>).get(n)!;
+    const changes: SpanChange[] = [];
+    const was = action === 'create' ? null : normalize(kind, bodyOf(kind, name), ids);
+    if (action !== 'create') {
+      model.delete(kind, name);
+      ruleIds.delete(`${kind}:${name}`);
+    }
+    if (row) {
+      model.set(kind, row.name, JSON.parse(row.body));
+      if (row.rule_id !== null) ruleIds.set(`${kind}:${row.name}`, row.rule_id);
+    }
+    changes.push({
+      list: LIST_OF[kind],
+      before: was,
+      after: row ? normalize(kind, bodyOf(kind, row.name), ids) : null,
+    });
+    // References rewritten by a rename: same names, new bodies (rule ids unchanged).
+    for (const a of also) {
+      const old = normalize(a.kind, bodyOf(a.kind, a.row.name), ids);
+      model.set(a.kind, a.row.name, JSON.parse(a.row.body));
+      changes.push({ list: LIST_OF[a.kind], before: old, after: normalize(a.kind, bodyOf(a.kind, a.row.name), ids) });
+    }
+    cache.revision = meta.revision;
+    // A description-only change leaves the snapshot as it was (it holds no descriptions).
+    done.hosts = before === undefined ? [] : this.applyChanges(cache, changes, meta.generation);
+    if (options.outcome) {
+      options.outcome.generation = meta.generation;
+      options.outcome.hosts = done.hosts;
+    }
+    if (this.objects) {
+      const answered = this.objects;
+      answered.get(kind)!.delete(name);
+      if (row) answered.get(kind)!.set(row.name, this.present(kind, row, null));
+      for (const a of also) answered.get(a.kind)!.set(a.row.name, this.present(a.kind, a.row, null));
+    }
+    // Host writes move or drop reports (create, rename, delete): read them again when next asked.
+    if (kind === 'host') {
+      this.statuses = null;
+      this.statusVersion++;
+      // A renamed host's report is written under its new name; a deleted or new one has none.
+      const moved = this.statusWrites.pending.get(name);
+      const newest = this.statusWrites.latest.get(name);
+      for (const n of [name, row?.name ?? name]) {
+        this.statusWrites.pending.delete(n);
+        this.statusWrites.written.delete(n);
+        this.statusWrites.latest.delete(n);
+      }
+      if (row && row.name !== name) {
+        if (moved) this.statusWrites.pending.set(row.name, moved);
+        if (newest) this.statusWrites.latest.set(row.name, newest);
+      }
+    }
+  }
+
+  /** Committed: the write's events, and its answer. */
+  private async announce(w: StagedWrite, done: WriteDone): Promise<StoredObject> {
+    const { kind, name, action } = w;
+    const { row, meta, also, hosts } = done;
+    this.emit('change', { kind, name: row?.name ?? name, action });
+    for (const a of also) this.emit('change', { kind: a.kind, name: a.row.name, action: 'update' });
+    this.noteMeta(meta);
+    if (hosts.length) this.emit('views', meta.generation, hosts);
+    if (!row) return undefined as unknown as StoredObject;
+    return this.present(kind, row, kind === 'host' ? await this.readStatuses(row.name) : null);
   }
 
   /** Refuses a write whose client gave up, or that waited behind others longer than a query may take. */
@@ -914,15 +1021,6 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       ? this.sqlite.metaNow()
       : new Map((await manager.find(MetaEntity)).map((r) => [r.key, r.value]));
     return metaOf(rows);
-  }
-
-  /**
-   * Runs `task` in one transaction: PostgreSQL through TypeORM (`em` is its manager, for the row lock, the
-   * model and pg_notify); SQLite through the prepared statements (`em` null).
-   */
-  private transaction<T>(task: (tx: WriteTx, em: EntityManager | null) => Promise<T>): Promise<T> {
-    if (this.sqlite) return this.sqlite.transaction((tx) => task(tx, null));
-    return this.ds.transaction((em) => task(ormWriteTx(em), em));
   }
 
   /** Reads meta in a write; PostgreSQL under a row lock, so writers of all processes queue here. */

@@ -107,6 +107,9 @@ export class SqliteWrites implements WriteTx {
     | 'begin'
     | 'commit'
     | 'rollback'
+    | 'savepoint'
+    | 'release'
+    | 'rollbackTo'
     | 'meta'
     | 'setMeta'
     | 'find'
@@ -130,6 +133,9 @@ export class SqliteWrites implements WriteTx {
       begin: prepare('BEGIN'),
       commit: prepare('COMMIT'),
       rollback: prepare('ROLLBACK'),
+      savepoint: prepare('SAVEPOINT one_write'),
+      release: prepare('RELEASE one_write'),
+      rollbackTo: prepare('ROLLBACK TO one_write'),
       meta: prepare(`SELECT ${m.column('key')} AS key, ${m.column('value')} AS value FROM ${m.table}`),
       setMeta: prepare(`UPDATE ${m.table} SET ${m.column('value')} = @value WHERE ${m.column('key')} = @key`),
       find: prepare(
@@ -150,14 +156,43 @@ export class SqliteWrites implements WriteTx {
 
   /** Runs `task` in a transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(task: (tx: WriteTx) => Promise<T>): Promise<T> {
-    this.s.begin.run();
+    this.begin();
     try {
       const result = await task(this);
-      this.s.commit.run();
+      this.commit();
       return result;
     } catch (err) {
-      // A failed COMMIT (busy, disk full) leaves the transaction open: it must not outlive this write.
-      if (this.db.inTransaction) this.s.rollback.run();
+      this.rollback();
+      throw err;
+    }
+  }
+
+  /**
+   * A group commit's parts (store.ts): one transaction holds several writes, each in a savepoint, so one
+   * write's failure undoes its own statements only, and their one COMMIT costs one journal sync.
+   */
+  begin(): void {
+    this.s.begin.run();
+  }
+  commit(): void {
+    this.s.commit.run();
+  }
+  /** A failed COMMIT (busy, disk full) leaves the transaction open: it must not outlive the write. */
+  rollback(): void {
+    if (this.db.inTransaction) this.s.rollback.run();
+  }
+  /** Runs `task` in a savepoint of the open transaction: kept when it resolves, undone when it throws. */
+  async savepoint<T>(task: (tx: WriteTx) => Promise<T>): Promise<T> {
+    this.s.savepoint.run();
+    try {
+      const result = await task(this);
+      this.s.release.run();
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) {
+        this.s.rollbackTo.run();
+        this.s.release.run();
+      }
       throw err;
     }
   }
