@@ -92,6 +92,7 @@ function protocolDescriptor(protoDir) {
 
 module.exports = {
   installProvider,
+  writeCodeCache,
   protocolDescriptor,
   packageDir,
   HOSTNAME,
