@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { ADMIN_SECRET, startBenchService } from './lib/service';
 import { median } from './lib/measure';
 import { baselineConfig, microsegConfig } from './suites/terraform';
@@ -15,6 +14,7 @@ import { createLab, explainFailure, type Lab } from '../test/provider/support';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const install = require('../scripts/provider-install.js') as {
   packageDir(mirror: string): string;
+  bundleProvider(entry: string, outfile: string): Promise<void>;
   writeCodeCache(exe: string): void;
 };
 
@@ -24,17 +24,7 @@ async function floorMirror(lab: Lab): Promise<string> {
   const dir = install.packageDir(mirror);
   fs.cpSync(install.packageDir(lab.mirror), dir, { recursive: true });
   fs.rmSync(path.join(dir, 'provider.js.cache'));
-  await build({
-    entryPoints: [path.join(__dirname, 'terraform-floor-provider.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: path.join(dir, 'provider.js'),
-    minify: true,
-    keepNames: true,
-    logLevel: 'warning',
-  });
+  await install.bundleProvider(path.join(__dirname, 'terraform-floor-provider.ts'), path.join(dir, 'provider.js'));
   install.writeCodeCache(path.join(dir, path.basename(lab.executable)));
   return mirror;
 }
