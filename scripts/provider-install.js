@@ -33,25 +33,29 @@ function packageDir(mirrorRoot) {
   return path.join(mirrorRoot, HOSTNAME, NAMESPACE, TYPE, VERSION, platform());
 }
 
-/** Builds and installs; returns the path of the executable. */
-async function installProvider(mirrorRoot = path.join(os.homedir(), '.terraform.d', 'plugins')) {
-  const esbuild = require('esbuild');
-  const dir = packageDir(mirrorRoot);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, 'proto'), { recursive: true });
-  const exe = path.join(dir, `terraform-provider-${TYPE}_v${VERSION}`);
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'provider', 'main.ts')],
+/** The provider's entry point bundled into one minified file, as installed. */
+async function bundleProvider(entry, outfile) {
+  await require('esbuild').build({
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: path.join(dir, 'provider.js'),
+    outfile,
     minify: true,
     keepNames: true,
     logLevel: 'warning',
     legalComments: 'none',
   });
+}
+
+/** Builds and installs; returns the path of the executable. */
+async function installProvider(mirrorRoot = path.join(os.homedir(), '.terraform.d', 'plugins')) {
+  const dir = packageDir(mirrorRoot);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'proto'), { recursive: true });
+  const exe = path.join(dir, `terraform-provider-${TYPE}_v${VERSION}`);
+  await bundleProvider(path.join(ROOT, 'provider', 'main.ts'), path.join(dir, 'provider.js'));
   fs.copyFileSync(path.join(__dirname, 'provider-loader.js'), exe);
   fs.chmodSync(exe, 0o755);
   const protoSrc = path.join(ROOT, 'provider', 'proto');
@@ -92,6 +96,8 @@ function protocolDescriptor(protoDir) {
 
 module.exports = {
   installProvider,
+  bundleProvider,
+  writeCodeCache,
   protocolDescriptor,
   packageDir,
   HOSTNAME,

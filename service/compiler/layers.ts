@@ -17,7 +17,7 @@ import type {
 import { parsePortSpec, selectorMatches } from '../model/match';
 import { byName } from '../model/verdicts';
 import { addressSet } from './address-sets';
-import type { CompileContext } from './context';
+import type { CompileContext, Targets } from './context';
 import { addressMatches, ExclusionSets, type AddressFields, type SetCall } from './exclusion-sets';
 import { flow, type Conjunction, type Decide, type Flow, type FlowBlock, type FlowSet } from './flow-set';
 import type { HostView, LocalEntity } from './host-view';
@@ -340,20 +340,8 @@ function targetedLayer<R extends TargetedRule>(
   allowing: (rule: R) => Allowing,
 ): void {
   const sorted = ctx.memo(`sorted|${layer}`, [], () => rules.slice().sort(byName));
-  const targets = ctx.targetsOf(layer, sorted);
-  const decided = new Map<R, Present[]>();
-  for (const member of present) {
-    const targeting = targets.get(member.entity);
-    if (!targeting) continue;
-    const apply = targeting.filter((r) => r.mode === 'apply');
-    const chosen = apply.length > 0 ? apply : targeting;
-    for (const r of chosen) {
-      const list = decided.get(r);
-      if (list) list.push(member);
-      else decided.set(r, [member]);
-    }
-    fs.add(sideDefault(spec, layer, table, chosen[0], member));
-  }
+  const { decided, first } = decide(present, ctx.targetsOf(layer, sorted));
+  for (const [member, rule] of first) fs.add(sideDefault(spec, layer, table, rule, member));
   sorted.forEach((rule, rank) => {
     const members = decided.get(rule);
     if (!members) return;
@@ -367,6 +355,36 @@ function targetedLayer<R extends TargetedRule>(
       (fs) => targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
     );
   });
+}
+
+/** Which rules decide each present entity (targetedLayer): the same on both sides of one compile. */
+interface Decision<R> {
+  /** Rule → the members it decides (those of the deciding mode: apply if any, else monitor). */
+  decided: Map<R, Present[]>;
+  /** Each targeted member and the first rule deciding it. */
+  first: [Present, R][];
+}
+const decisions = new WeakMap<Present[], Map<Targets<TargetedRule>, Decision<TargetedRule>>>();
+function decide<R extends TargetedRule>(present: Present[], targets: Targets<R>): Decision<R> {
+  let byTargets = decisions.get(present) as Map<Targets<R>, Decision<R>> | undefined;
+  if (!byTargets) decisions.set(present, (byTargets = new Map()) as Map<Targets<TargetedRule>, Decision<TargetedRule>>);
+  const known = byTargets.get(targets);
+  if (known) return known;
+  const decision: Decision<R> = { decided: new Map(), first: [] };
+  for (const member of present) {
+    const targeting = targets.get(member.entity);
+    if (!targeting) continue;
+    const apply = targeting.filter((r) => r.mode === 'apply');
+    const chosen = apply.length > 0 ? apply : targeting;
+    for (const r of chosen) {
+      const list = decision.decided.get(r);
+      if (list) list.push(member);
+      else decision.decided.set(r, [member]);
+    }
+    decision.first.push([member, chosen[0]]);
+  }
+  byTargets.set(targets, decision);
+  return decision;
 }
 
 /**
