@@ -174,6 +174,11 @@ interface GroupJob {
 
 /** How many changes the snapshot may hold unmade (see `Cache.pending`). */
 const PENDING_MAX = 4096;
+/**
+ * How many writes one SQLite group commit takes at most: reads wait for the group (they take the lock), so a
+ * steady stream of writers must not hold them off; Terraform's 10 concurrent creates fit many times over.
+ */
+const GROUP_MAX = 32;
 
 interface Meta {
   generation: number;
@@ -848,7 +853,7 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
   /**
    * SQLite group commit: the queued writes run one after another in one transaction, each in a savepoint (a
    * write that fails undoes only its own statements and gets its own error), and commit together once no
-   * other write is waiting. Each is answered, and its events go out, only after that COMMIT: the lock is held
+   * other write is waiting or GROUP_MAX joined. Each is answered, and its events go out, only after that COMMIT: the lock is held
    * throughout, so no read sees what is not committed. One turn of the event loop before the COMMIT lets the
    * requests that arrived meanwhile join: concurrent writers share one journal sync instead of queueing one
    * sync each (Terraform creates 10 at a time). Each write still checks against the model as the writes
@@ -860,11 +865,12 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
     try {
       if (!this.cache) await this.current(); // the model is read before the transaction opens
       sqlite.begin();
-      for (;;) {
+      for (let taken = 0; taken < GROUP_MAX; taken++) {
         const job = this.groupQueue.shift();
         if (!job) {
           await new Promise((resolve) => setImmediate(resolve));
           if (this.groupQueue.length === 0) break;
+          taken--;
           continue;
         }
         try {
@@ -886,10 +892,11 @@ export class PolicyStore extends EventEmitter<StoreEvents> {
       this.statusVersion++;
       this.feeds.clear();
       for (const { job } of done) job.reject(err);
-      for (const job of this.groupQueue.splice(0)) job.reject(err);
       return;
     } finally {
       this.grouping = false;
+      // Writes beyond GROUP_MAX, or queued while a failed group unwound, are the next group's (none of them ran).
+      if (this.groupQueue.length) void this.lock.write(() => this.commitGroup(sqlite));
     }
     for (const { job, result } of done) await this.announce(job.staged, result).then(job.resolve, job.reject);
   }

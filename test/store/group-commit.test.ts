@@ -111,3 +111,27 @@ test('a COMMIT that fails leaves none of its group: not in the file, not in what
   expect(made.version).toBe(1);
   expect(store.generation()).toBe(before + 1);
 });
+
+test('a group takes at most GROUP_MAX writes: a longer burst commits in several groups, and every write lands', async () => {
+  const sqlite = sqliteOf(store);
+  const commit = sqlite.commit;
+  let commits = 0;
+  sqlite.commit = () => {
+    commits++;
+    commit.call(sqlite);
+  };
+  const before = store.generation();
+  try {
+    const names = Array.from({ length: 70 }, (_, i) => `burst${i}`);
+    const results = await settle(names.map((n, i) => store.create('entity', entity(n, `10.3.0.${i + 1}`))));
+    expect(results).toEqual(names.map(() => 'ok'));
+    console.log(`70 concurrent writes, ${commits} COMMIT(s)`);
+    expect(commits).toBeGreaterThanOrEqual(3); // 32 + 32 + 6 at most per group
+    expect(commits).toBeLessThan(70);
+  } finally {
+    sqlite.commit = commit;
+  }
+  expect(store.generation()).toBe(before + 70);
+  const listed = new Set((await store.list('entity')).map((e) => e.name));
+  for (let i = 0; i < 70; i++) expect(listed.has(`burst${i}`)).toBe(true);
+});
