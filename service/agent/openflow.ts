@@ -59,6 +59,20 @@ export function flowStatsRequest(xid: number): Buffer {
  */
 export function parseFlowStats(body: Buffer): FlowCounter[] {
   const out: FlowCounter[] = [];
+  // A bridge has tens of thousands of flows and a few cookies (one per rule): each cookie's text is made once,
+  // and the counters are read without a BigInt per field (this runs on the service's event loop, embedded).
+  const cookies = new Map<number, Map<number, string>>();
+  const cookieAt = (at: number) => {
+    const high = body.readUInt32BE(at);
+    const low = body.readUInt32BE(at + 4);
+    let byLow = cookies.get(high);
+    if (!byLow) cookies.set(high, (byLow = new Map()));
+    let text = byLow.get(low);
+    if (text === undefined) byLow.set(low, (text = `0x${body.readBigUInt64BE(at).toString(16)}`));
+    return text;
+  };
+  // Exact below 2^53 (as Number(BigInt) is; above it both round).
+  const countAt = (at: number) => body.readUInt32BE(at) * 2 ** 32 + body.readUInt32BE(at + 4);
   for (let at = 0; at < body.length;) {
     if (body.length - at < 48) throw new Error(`truncated flow stats entry at byte ${at}`);
     const length = body.readUInt16BE(at);
@@ -66,9 +80,9 @@ export function parseFlowStats(body: Buffer): FlowCounter[] {
       throw new Error(`bad flow stats entry length ${length} at byte ${at}`);
     out.push({
       table: body.readUInt8(at + 2),
-      cookie: `0x${body.readBigUInt64BE(at + 24).toString(16)}`,
-      packets: Number(body.readBigUInt64BE(at + 32)),
-      bytes: Number(body.readBigUInt64BE(at + 40)),
+      cookie: cookieAt(at + 24),
+      packets: countAt(at + 32),
+      bytes: countAt(at + 40),
     });
     at += length;
   }

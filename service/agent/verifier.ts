@@ -15,6 +15,7 @@
  * ports): an idle agent spawns nothing for it.
  */
 import { parsePortSpec } from '../model/match';
+import type { ServiceT } from '../model/schemas';
 import { hasPorts, isIcmp } from '../model/protocols';
 import type { PolicySnapshot, SnapshotEntity } from '../model/snapshot';
 import { MAX_REPORTED_DISAGREEMENTS, type VerifyDisagreement } from '../model/host-status';
@@ -81,28 +82,34 @@ export interface VerifyStatus {
   verify_disagreements: VerifyDisagreement[];
 }
 
-/** A connection's packet kinds: the first port of each port range the policy names, its ICMP types, tcp/22. */
+/**
+ * A connection's packet kinds: the first port of each port range the policy names, its ICMP types, tcp/22.
+ * One walk over the services with a packet made only for a kind not seen yet: the policy names thousands of
+ * services and few kinds, and this runs on the agent's event loop (the service's, embedded) once per pass.
+ */
 export function verifyPackets(s: PolicySnapshot): Omit<ExplainQuery, 'src' | 'dst'>[] {
-  const services = [
-    ...s.application_rules.flatMap((r) => [...r.inbound, ...r.outbound].flatMap((e) => e.services)),
-    ...s.quarantine_rules.flatMap((r) => [...r.inbound, ...r.outbound].flatMap((e) => e.services)),
-    ...s.shared_service_rules.flatMap((r) => r.services),
-    ...s.service_groups.flatMap((g) => g.services),
-  ];
   const out = new Map<string, Omit<ExplainQuery, 'src' | 'dst'>>([['tcp/22', { protocol: 'tcp', port: 22 }]]);
-  for (const svc of services) {
-    if (svc.protocol === 'any') continue;
-    if (hasPorts(svc.protocol)) {
-      for (const spec of svc.ports?.length ? svc.ports : ['1']) {
-        const [low] = parsePortSpec(spec);
-        out.set(`${svc.protocol}/${low}`, { protocol: svc.protocol, port: low });
-      }
-    } else if (isIcmp(svc.protocol)) {
-      const icmp_type = svc.icmp_type ?? (svc.protocol === 'icmp' ? 8 : 128); // echo request
+  const addPort = (protocol: string, port: number) => {
+    const key = `${protocol}/${port}`;
+    if (!out.has(key)) out.set(key, { protocol, port });
+  };
+  const add = (svc: ServiceT) => {
+    const { protocol } = svc;
+    if (protocol === 'any') return;
+    if (hasPorts(protocol)) {
+      if (!svc.ports?.length) addPort(protocol, 1);
+      else for (const spec of svc.ports) addPort(protocol, parsePortSpec(spec)[0]);
+    } else if (isIcmp(protocol)) {
+      const icmp_type = svc.icmp_type ?? (protocol === 'icmp' ? 8 : 128); // echo request
       const icmp_code = svc.icmp_code ?? 0;
-      out.set(`${svc.protocol}/${icmp_type}/${icmp_code}`, { protocol: svc.protocol, icmp_type, icmp_code });
-    } else out.set(svc.protocol, { protocol: svc.protocol });
-  }
+      const key = `${protocol}/${icmp_type}/${icmp_code}`;
+      if (!out.has(key)) out.set(key, { protocol, icmp_type, icmp_code });
+    } else if (!out.has(protocol)) out.set(protocol, { protocol });
+  };
+  for (const r of [...s.application_rules, ...s.quarantine_rules])
+    for (const entries of [r.inbound, r.outbound]) for (const e of entries) for (const svc of e.services) add(svc);
+  for (const r of s.shared_service_rules) for (const svc of r.services) add(svc);
+  for (const g of s.service_groups) for (const svc of g.services) add(svc);
   return [...out.values()];
 }
 

@@ -49,5 +49,7 @@ export function protocolNumber(protocol: string): number | null {
 export function canonicalProtocol(protocol: string): string | null {
   const n = protocolNumber(protocol);
   if (n === null) return null;
-  return Object.keys(PROTOCOL_NUMBERS).find((k) => PROTOCOL_NUMBERS[k] === n) ?? String(n);
+  return NAME_OF_NUMBER.get(n) ?? String(n);
 }
+// Asked for every service of every rule (the verifier, explain()): a lookup, not a search of the names.
+const NAME_OF_NUMBER = new Map(Object.entries(PROTOCOL_NUMBERS).map(([name, n]) => [n, name]));
