@@ -82,34 +82,52 @@ export interface VerifyStatus {
   verify_disagreements: VerifyDisagreement[];
 }
 
+type PacketKind = Omit<ExplainQuery, 'src' | 'dst'>;
+
+/** A service's packet kinds into `out` by key: the first port of each port range, its ICMP type, or the protocol. */
+function addKinds(out: Map<string, PacketKind>, svc: ServiceT): void {
+  const { protocol } = svc;
+  if (protocol === 'any') return;
+  if (hasPorts(protocol)) {
+    for (const spec of svc.ports?.length ? svc.ports : ['1']) {
+      const port = parsePortSpec(spec)[0];
+      const key = `${protocol}/${port}`;
+      if (!out.has(key)) out.set(key, { protocol, port });
+    }
+  } else if (isIcmp(protocol)) {
+    const icmp_type = svc.icmp_type ?? (protocol === 'icmp' ? 8 : 128); // echo request
+    const icmp_code = svc.icmp_code ?? 0;
+    const key = `${protocol}/${icmp_type}/${icmp_code}`;
+    if (!out.has(key)) out.set(key, { protocol, icmp_type, icmp_code });
+  } else if (!out.has(protocol)) out.set(protocol, { protocol });
+}
+
 /**
- * A connection's packet kinds: the first port of each port range the policy names, its ICMP types, tcp/22.
- * One walk over the services with a packet made only for a kind not seen yet: the policy names thousands of
- * services and few kinds, and this runs on the agent's event loop (the service's, embedded) once per pass.
+ * Each rule's (and service group's) packet kinds, by object: a change replaces the objects it changes and
+ * keeps the others (view-delta.ts), so a pass after a rule change walks that rule's services only, not the
+ * thousands the policy names (this runs on the service's event loop for the embedded agents).
  */
-export function verifyPackets(s: PolicySnapshot): Omit<ExplainQuery, 'src' | 'dst'>[] {
-  const out = new Map<string, Omit<ExplainQuery, 'src' | 'dst'>>([['tcp/22', { protocol: 'tcp', port: 22 }]]);
-  const addPort = (protocol: string, port: number) => {
-    const key = `${protocol}/${port}`;
-    if (!out.has(key)) out.set(key, { protocol, port });
-  };
-  const add = (svc: ServiceT) => {
-    const { protocol } = svc;
-    if (protocol === 'any') return;
-    if (hasPorts(protocol)) {
-      if (!svc.ports?.length) addPort(protocol, 1);
-      else for (const spec of svc.ports) addPort(protocol, parsePortSpec(spec)[0]);
-    } else if (isIcmp(protocol)) {
-      const icmp_type = svc.icmp_type ?? (protocol === 'icmp' ? 8 : 128); // echo request
-      const icmp_code = svc.icmp_code ?? 0;
-      const key = `${protocol}/${icmp_type}/${icmp_code}`;
-      if (!out.has(key)) out.set(key, { protocol, icmp_type, icmp_code });
-    } else if (!out.has(protocol)) out.set(protocol, { protocol });
+const kindsOf = new WeakMap<object, [string, PacketKind][]>();
+function ownKinds(owner: object, services: () => ServiceT[]): [string, PacketKind][] {
+  let kinds = kindsOf.get(owner);
+  if (!kinds) {
+    const out = new Map<string, PacketKind>();
+    for (const svc of services()) addKinds(out, svc);
+    kindsOf.set(owner, (kinds = [...out]));
+  }
+  return kinds;
+}
+
+/** A connection's packet kinds: the first port of each port range the policy names, its ICMP types, tcp/22. */
+export function verifyPackets(s: PolicySnapshot): PacketKind[] {
+  const out = new Map<string, PacketKind>([['tcp/22', { protocol: 'tcp', port: 22 }]]);
+  const add = (kinds: [string, PacketKind][]) => {
+    for (const [key, packet] of kinds) if (!out.has(key)) out.set(key, packet);
   };
   for (const r of [...s.application_rules, ...s.quarantine_rules])
-    for (const entries of [r.inbound, r.outbound]) for (const e of entries) for (const svc of e.services) add(svc);
-  for (const r of s.shared_service_rules) for (const svc of r.services) add(svc);
-  for (const g of s.service_groups) for (const svc of g.services) add(svc);
+    add(ownKinds(r, () => [...r.inbound, ...r.outbound].flatMap((e) => e.services)));
+  for (const r of s.shared_service_rules) add(ownKinds(r, () => r.services));
+  for (const g of s.service_groups) add(ownKinds(g, () => g.services));
   return [...out.values()];
 }
 
