@@ -22,7 +22,9 @@ try {
 const started = new Map<number, { kill(): void }>();
 
 function send(reply: HelperReply): void {
-  if (process.connected) process.send!(reply);
+  // The service may close the channel before this process sees 'disconnect' (a monitor's last lines at its
+  // shutdown): that write fails with EPIPE, which must not crash the helper before 'disconnect' cleans up.
+  if (process.connected) process.send!(reply, undefined, undefined, () => undefined);
 }
 
 process.on('message', (req: HelperRequest) => {
