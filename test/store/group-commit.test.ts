@@ -26,6 +26,23 @@ const settle = <T>(ps: Promise<T>[]) =>
     ),
   );
 
+/** Counts the store's COMMITs until `stop()`. */
+function countCommits(s: PolicyStore): { count: number; stop(): void } {
+  const sqlite = sqliteOf(s);
+  const commit = sqlite.commit;
+  const counter = {
+    count: 0,
+    stop: () => {
+      sqlite.commit = commit;
+    },
+  };
+  sqlite.commit = () => {
+    counter.count++;
+    commit.call(sqlite);
+  };
+  return counter;
+}
+
 beforeAll(async () => {
   store = await PolicyStore.open(file);
   await store.create('category', { name: 'Tier', values: ['web', 'app'] } as never);
@@ -37,13 +54,7 @@ afterAll(async () => {
 });
 
 test('concurrent writes with invalid ones among them: the valid land, each invalid one gets its own error', async () => {
-  const sqlite = sqliteOf(store);
-  const commit = sqlite.commit;
-  let commits = 0;
-  sqlite.commit = () => {
-    commits++;
-    commit.call(sqlite);
-  };
+  const commits = countCommits(store);
   const before = store.generation();
   const generations: number[] = [];
   const listener = (g: number) => generations.push(g);
@@ -69,10 +80,10 @@ test('concurrent writes with invalid ones among them: the valid land, each inval
       expect.stringMatching(/^\w+ ips/),
       'ok',
     ]);
-    console.log(`8 concurrent writes, ${commits} COMMIT(s)`);
-    expect(commits).toBeLessThan(8); // they shared a transaction
+    console.log(`8 concurrent writes, ${commits.count} COMMIT(s)`);
+    expect(commits.count).toBeLessThan(8); // they shared a transaction
   } finally {
-    sqlite.commit = commit;
+    commits.stop();
     store.off('generation', listener);
   }
   // One generation per write that landed, announced in order after the commit.
@@ -113,23 +124,17 @@ test('a COMMIT that fails leaves none of its group: not in the file, not in what
 });
 
 test('a group takes at most GROUP_MAX writes: a longer burst commits in several groups, and every write lands', async () => {
-  const sqlite = sqliteOf(store);
-  const commit = sqlite.commit;
-  let commits = 0;
-  sqlite.commit = () => {
-    commits++;
-    commit.call(sqlite);
-  };
+  const commits = countCommits(store);
   const before = store.generation();
   try {
     const names = Array.from({ length: 70 }, (_, i) => `burst${i}`);
     const results = await settle(names.map((n, i) => store.create('entity', entity(n, `10.3.0.${i + 1}`))));
     expect(results).toEqual(names.map(() => 'ok'));
-    console.log(`70 concurrent writes, ${commits} COMMIT(s)`);
-    expect(commits).toBeGreaterThanOrEqual(3); // 32 + 32 + 6 at most per group
-    expect(commits).toBeLessThan(70);
+    console.log(`70 concurrent writes, ${commits.count} COMMIT(s)`);
+    expect(commits.count).toBeGreaterThanOrEqual(3); // 32 + 32 + 6 at most per group
+    expect(commits.count).toBeLessThan(70);
   } finally {
-    sqlite.commit = commit;
+    commits.stop();
   }
   expect(store.generation()).toBe(before + 70);
   const listed = new Set((await store.list('entity')).map((e) => e.name));
