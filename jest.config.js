@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/sqlite-errors.js'],
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

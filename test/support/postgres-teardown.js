@@ -32,4 +32,6 @@ module.exports = async () => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(file, { force: true });
   }
+  // And what jest.config.js's own teardown removes (this config replaces it).
+  await require('./global-teardown')();
 };
