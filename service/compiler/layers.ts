@@ -460,7 +460,9 @@ function localMembers(present: Present[], selector: SelectorT): Present[] {
     at = { byCategory: new Map(), position: new Map(), bySelector: new Map() };
     present.forEach((m, i) => {
       at!.position.set(m, i);
-      for (const [key, value] of Object.entries(m.entity.categories)) {
+      const categories = m.entity.categories;
+      for (const key in categories) {
+        const value = categories[key];
         let values = at!.byCategory.get(key);
         if (!values) at!.byCategory.set(key, (values = new Map()));
         const list = values.get(value);
