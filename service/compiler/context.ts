@@ -30,7 +30,7 @@ import {
 import { selectorMatches } from '../model/match';
 import { addressSet } from './address-sets';
 import { addressMatches, type AddressFields } from './exclusion-sets';
-import type { FlowBlock } from './flow-set';
+import { PatchedBlock, type Flow, type FlowBlock } from './flow-set';
 import { PeerLabels } from './peer-labels';
 
 /** What a memo entry depends on besides the rules: the members of these selectors, or every entity. */
@@ -58,10 +58,23 @@ function selectorKey(selector: SelectorT): string {
   return key;
 }
 
+/**
+ * A copy of the map, filled by forEach: `new Map(map)` and for-of go through an iterator, an entry array
+ * per entry (garbage a derivation makes per change, hundreds of entries per map).
+ */
+function copyMap<K, V>(map: ReadonlyMap<K, V>): Map<K, V> {
+  const copy = new Map<K, V>();
+  map.forEach((v, k) => copy.set(k, v));
+  return copy;
+}
+
 const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const RULE_KINDS = ['application_rules', 'isolation_rules', 'quarantine_rules', 'shared_service_rules'] as const;
 /** Beyond this many changed entities a fresh context is cheaper than patching. */
 const MAX_PATCHED = 64;
+/** A patched PEER block is laid out anew past this many rewritten lines (each derivation copies its patches). */
+const MAX_PATCHES = 512;
+type PeerPatch = { flow: Flow; line: string };
 
 /** The entities that changed from `a` to `b`, or null when anything else changed (or too much). */
 function entityChanges(a: PolicySnapshot, b: PolicySnapshot): EntityChange[] | null {
@@ -69,8 +82,10 @@ function entityChanges(a: PolicySnapshot, b: PolicySnapshot): EntityChange[] | n
   if (!sameItems(a.address_groups, b.address_groups) || !sameItems(a.service_groups, b.service_groups)) return null;
   if (!sameItems(a.hosts, b.hosts) || a.entities.length !== b.entities.length) return null;
   const out: EntityChange[] = [];
+  // Indexed, not destructured: 20,000 entities a change (a pair array each would be a megabyte of garbage).
   for (let i = 0; i < a.entities.length; i++) {
-    const [before, after] = [a.entities[i], b.entities[i]];
+    const before = a.entities[i];
+    const after = b.entities[i];
     if (before === after) continue;
     if (before.name !== after.name || out.length >= MAX_PATCHED) return null;
     out.push({ before, after });
@@ -148,10 +163,10 @@ export class CompileContext {
       this.addressGroups = parent.addressGroups;
       this.serviceGroups = parent.serviceGroups;
       this.hosts = parent.hosts;
-      this.byCategory = new Map(parent.byCategory);
-      this.byHost = new Map(parent.byHost);
-      this.members = new Map(parent.members);
-      this.memos = new Map(parent.memos);
+      this.byCategory = copyMap(parent.byCategory);
+      this.byHost = copyMap(parent.byHost);
+      this.members = copyMap(parent.members);
+      this.memos = copyMap(parent.memos);
       if (!derived.rules) {
         this.changes = changes;
         this.patch(changes);
@@ -256,48 +271,54 @@ export class CompileContext {
     const touches = (s: SelectorT) => changes.some((c) => selectorMatches(s, c.before) || selectorMatches(s, c.after));
     // Member lists are patched, not dropped, so the next derivation can still tell whether one became empty.
     const gone = new Set(changes.map((c) => c.before));
-    for (const [key, m] of this.members) {
-      if (!touches(m.selector)) continue;
+    // forEach, not for-of (copyMap); setting or deleting a visited key while iterating is safe.
+    this.members.forEach((m, key) => {
+      if (!touches(m.selector)) return;
       const list = m.list.filter((e) => !gone.has(e));
       for (const { after } of changes) if (selectorMatches(m.selector, after)) list.push(after);
       this.members.set(key, { selector: m.selector, list });
       this.invalidated.add(`m|${key}`);
       if (m.list.length > 0 !== list.length > 0) this.invalidated.add(`e|${key}`);
-    }
-    for (const [key, entry] of this.memos) {
+    });
+    this.memos.forEach((entry, key) => {
       if (key.startsWith('targets|')) {
         this.memos.set(key, { ...entry, value: (entry.value as Targets<never>).with(changes.map((c) => c.after)) });
-        continue;
+        return;
       }
       if (key.startsWith('lookup|')) {
         const patched = this.patchLookup(entry.value as FlowBlock, changes);
         if (patched) this.memos.set(key, { ...entry, value: patched });
         else this.memos.delete(key);
-        continue;
+        return;
       }
       if (entry.deps === 'entities' || entry.deps.some(touches)) {
         this.memos.delete(key);
         this.invalidated.add(key);
       }
-    }
+    });
   }
 
-  /** The block with the changed entities' flows rewritten in place; null when their addresses changed. */
+  /**
+   * The block with the changed entities' flows rewritten at their positions (over the same base block: no copy
+   * of its arrays, folded into a new base past MAX_PATCHES); null when their addresses changed.
+   */
   private patchLookup(block: FlowBlock, changes: EntityChange[]): FlowBlock | null {
     const { table, fields } = block.source!;
-    const flows = block.flows.slice();
-    const lines = block.lines.slice();
+    const base = block instanceof PatchedBlock ? block.base : block;
+    const patches = block instanceof PatchedBlock ? copyMap(block.patches) : new Map<number, PeerPatch>();
     for (const { before, after } of changes) {
       if (!sameItems(before.ips, after.ips)) return null;
       const next = this.labels.entityLines(table, fields, after);
-      for (const [k, f] of next.flows.entries()) {
-        const at = block.index.get(f.match);
+      for (let k = 0; k < next.flows.length; k++) {
+        const at = base.index.get(next.flows[k].match);
         if (at === undefined) return null;
-        flows[at] = f;
-        lines[at] = next.lines[k];
+        patches.set(at, { flow: next.flows[k], line: next.lines[k] });
       }
     }
-    return { ...block, flows, lines };
+    const patched = new PatchedBlock(base, patches);
+    if (patches.size <= MAX_PATCHES) return patched;
+    // The same index: a host still tells it from a rebuilt block (HostCompiler's peerDifference).
+    return { flows: patched.flows, lines: patched.lines, index: base.index, source: base.source };
   }
 
   /**

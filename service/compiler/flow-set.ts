@@ -268,6 +268,63 @@ export interface FlowBlock {
 }
 
 /**
+ * A block with some positions rewritten (a PEER block patched for changed entities): the base block's arrays
+ * shared, the rewritten flows apart, so a change costs its own lines, not a copy of the 20,000-line arrays.
+ * `flows` and `lines` are laid out on first read (a host's whole list); `lineAt` and `size` read it as is.
+ * The rewritten flows keep their position (the same match, table and priority): the base orders them.
+ */
+export class PatchedBlock implements FlowBlock {
+  private laidOut?: { flows: Flow[]; lines: string[] };
+
+  constructor(
+    readonly base: FlowBlock,
+    readonly patches: ReadonlyMap<number, { flow: Flow; line: string }>,
+  ) {}
+
+  get index(): ReadonlyMap<string, number> {
+    return this.base.index;
+  }
+
+  get source(): FlowBlock['source'] {
+    return this.base.source;
+  }
+
+  get size(): number {
+    return this.base.lines.length;
+  }
+
+  lineAt(i: number): string {
+    return this.patches.get(i)?.line ?? this.base.lines[i];
+  }
+
+  get flows(): readonly Flow[] {
+    return this.layOut().flows;
+  }
+
+  get lines(): readonly string[] {
+    return this.layOut().lines;
+  }
+
+  private layOut(): { flows: Flow[]; lines: string[] } {
+    if (!this.laidOut) {
+      const flows = this.base.flows.slice();
+      const lines = this.base.lines.slice();
+      this.patches.forEach((p, i) => {
+        flows[i] = p.flow;
+        lines[i] = p.line;
+      });
+      this.laidOut = { flows, lines };
+    }
+    return this.laidOut;
+  }
+}
+
+/** Line `i` of the block, without laying a patched one out. */
+export const lineAt = (b: FlowBlock, i: number): string => (b instanceof PatchedBlock ? b.lineAt(i) : b.lines[i]);
+/** The block's number of lines, without laying a patched one out. */
+export const blockSize = (b: FlowBlock): number => (b instanceof PatchedBlock ? b.size : b.lines.length);
+
+/**
  * The lines of sorted blocks merged by position, as FlowSet.lines() orders them: each source after the first
  * that falls whole between two flows of the others (a PEER table's block and a rule's segment always do: their
  * table and priority are their own) is copied in one run; when they interleave, merged flow by flow.

@@ -94,11 +94,25 @@ function readsAny(reads: ReadonlySet<string>, keys: ReadonlySet<string>): boolea
  * `body`'s flows as a piece of `fs` (see Piece): the kept one when it still holds, else computed, and
  * recorded in the side's cache (when there is one) for the next compile.
  */
+/**
+ * A piece's key in the caches, `${side}|${layer}|${rank}`: each made once (a host looks up 800 a compile; a key
+ * made anew each time would be hashed anew each time).
+ */
+const pieceKeys = new Map<Side, Map<string, string[]>>();
+function pieceKey(side: Side, layer: string, rank: number): string {
+  let layers = pieceKeys.get(side);
+  if (!layers) pieceKeys.set(side, (layers = new Map()));
+  let keys = layers.get(layer);
+  if (!keys) layers.set(layer, (keys = []));
+  return (keys[rank] ??= `${side}|${layer}|${rank}`);
+}
+
 function piece(
   fs: FlowSet,
   ctx: CompileContext,
   spec: SideSpec,
-  key: string,
+  layer: string,
+  rank: number,
   inputsOf: () => readonly unknown[],
   body: (fs: FlowSet) => void,
 ): void {
@@ -109,7 +123,7 @@ function piece(
     fs.addSegment(part.parts().own);
     return;
   }
-  const at = `${spec.side}|${key}`;
+  const at = pieceKey(spec.side, layer, rank);
   const old = cache.previous.get(at);
   const inputs = inputsOf();
   if (
@@ -350,7 +364,8 @@ function targetedLayer<R extends TargetedRule>(
       fs,
       ctx,
       spec,
-      `${layer}|${rank}`,
+      layer,
+      rank,
       () => [rule, priority, members],
       (fs) => targetedRule(fs, ctx, spec, layer, table, rule, priority, members, allowing(rule)),
     );
@@ -460,7 +475,9 @@ function localMembers(present: Present[], selector: SelectorT): Present[] {
     at = { byCategory: new Map(), position: new Map(), bySelector: new Map() };
     present.forEach((m, i) => {
       at!.position.set(m, i);
-      for (const [key, value] of Object.entries(m.entity.categories)) {
+      const categories = m.entity.categories;
+      for (const key in categories) {
+        const value = categories[key];
         let values = at!.byCategory.get(key);
         if (!values) at!.byCategory.set(key, (values = new Map()));
         const list = values.get(value);
@@ -545,7 +562,8 @@ function sharedLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, present: 
       fs,
       ctx,
       spec,
-      `shared|${rank}`,
+      'shared',
+      rank,
       () => [rule, priority, local],
       (fs) => {
         const consumers = peerMatches(ctx, spec, SRC, rule.consumers); // the source address, on either side
@@ -581,7 +599,8 @@ function isolationLayer(fs: FlowSet, ctx: CompileContext, spec: SideSpec, presen
       fs,
       ctx,
       spec,
-      `isolation|${rank}`,
+      'isolation',
+      rank,
       () => [rule, priority, ...owns],
       (fs) => {
         const actions = decides(spec, rule.mode === 'apply' ? 'deny' : 'would-deny', 'isolation', id);

@@ -1,11 +1,13 @@
 /**
  * Contexts of different snapshots share a PEER block when it comes out the same (each host's own view,
- * parsed on its own, lists the same peers with the same labels), and only then.
+ * parsed on its own, lists the same peers with the same labels), and only then. A derived context patches
+ * its parent's blocks without copying them, and the patched block is the one a fresh context builds.
  */
-import { CompileContext, TABLE } from '../../service/compiler';
+import { CompileContext, compileHost, HostCompiler, TABLE } from '../../service/compiler';
+import { blockSize, lineAt, PatchedBlock } from '../../service/compiler/flow-set';
 import type { PolicySnapshot } from '../../service/model/snapshot';
 import { Span } from '../../service/model/span';
-import { inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
+import { hostPorts, inventoryObjects, snapshotOf } from '../../bench/lib/inventory';
 
 const snapshot = snapshotOf(inventoryObjects({ entities: 300, hosts: 3, rules: 20 }));
 const copy = () => JSON.parse(JSON.stringify(snapshot)) as PolicySnapshot;
@@ -43,4 +45,53 @@ test('views with other rules and other peers share the label encoding and each e
   expect(b.flows.length).toBe(a.flows.length - 1);
   const byMatch = new Map(a.flows.map((f) => [f.match, f]));
   for (const f of b.flows) expect(byMatch.get(f.match)).toBe(f);
+});
+
+test('a PEER block patched along a chain of changes is the table a fresh context builds, until and after it is laid out anew', () => {
+  // 600 entities (one address each) change AppTier one after another, each context derived from the one before:
+  // the blocks are patched over one base, then (past 512 rewritten lines) laid out into a new base.
+  const first = snapshotOf(inventoryObjects({ entities: 600, hosts: 2, rules: 20 }));
+  const sides = [
+    { table: TABLE.INGRESS_PEER, fields: SRC },
+    { table: TABLE.EGRESS_PEER, fields: { v4: 'nw_dst', v6: 'ipv6_dst' } },
+  ];
+  const hc = new HostCompiler('h0');
+  let s = first;
+  let ctx = new CompileContext(s);
+  let held = new Set(hc.update(s, hostPorts(s, 'h0'), ctx).flows);
+  const kinds = { patched: 0, laidOut: 0 };
+  for (let i = 0; i < s.entities.length; i++) {
+    const e = s.entities[i];
+    const is = { ...e, categories: { ...e.categories, AppTier: e.categories.AppTier === 'web' ? 'db' : 'web' } };
+    s = { ...s, generation: s.generation + 1, entities: s.entities.map((x, j) => (j === i ? is : x)) };
+    const next = ctx.next(s);
+    expect(next.derivedFrom(ctx)).toBe(true);
+    ctx = next;
+    for (const { table, fields } of sides) {
+      const block = ctx.peerLookup(table, fields);
+      const fresh = new CompileContext(s).peerLookup(table, fields);
+      if (block instanceof PatchedBlock) kinds.patched++;
+      else kinds.laidOut++;
+      expect(blockSize(block)).toBe(fresh.lines.length);
+      if (i % 50 === 0 || i === 511 || i === 512) {
+        expect(block.lines.map((_, k) => lineAt(block, k))).toEqual(fresh.lines);
+        expect(block.lines).toEqual(fresh.lines);
+        expect(block.flows).toEqual(fresh.flows);
+      }
+    }
+    // The host follows: its flows are the full compile's, its delta takes the held ones there.
+    const ports = hostPorts(s, 'h0');
+    const u = hc.update(s, ports, ctx);
+    for (const l of u.removed) expect(held.delete(l)).toBe(true);
+    for (const l of u.added) held.add(l);
+    if (i % 100 === 0 || i === 512 || i === s.entities.length - 1) {
+      const full = compileHost(s, 'h0', ports).flows;
+      expect(u.flows).toEqual(full);
+      expect([...held].sort()).toEqual([...full].sort());
+      held = new Set(full);
+    }
+  }
+  console.log(`PEER blocks along ${s.entities.length} changes: ${JSON.stringify(kinds)}`);
+  expect(kinds.patched).toBeGreaterThan(0);
+  expect(kinds.laidOut).toBeGreaterThan(0);
 });
