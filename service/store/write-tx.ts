@@ -154,19 +154,6 @@ export class SqliteWrites implements WriteTx {
     };
   }
 
-  /** Runs `task` in a transaction: committed when it resolves, rolled back when it throws. */
-  async transaction<T>(task: (tx: WriteTx) => Promise<T>): Promise<T> {
-    this.begin();
-    try {
-      const result = await task(this);
-      this.commit();
-      return result;
-    } catch (err) {
-      this.rollback();
-      throw err;
-    }
-  }
-
   /**
    * A group commit's parts (store.ts): one transaction holds several writes, each in a savepoint, so one
    * write's failure undoes its own statements only, and their one COMMIT costs one journal sync.

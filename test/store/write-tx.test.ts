@@ -85,28 +85,45 @@ test.each(Object.entries(both))('%s: meta and host status rows, as TypeORM reads
   expect(await ds.manager.findOneBy(HostStatusEntity, { host: `b-${how}` })).toBeNull();
 });
 
-test('a prepared transaction that fails leaves nothing behind, and the connection out of any transaction', async () => {
+const inTransaction = () =>
+  (ds.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction;
+const names = async () =>
+  (await ds.manager.findBy(ObjectEntity, { kind: 'application_rule' })).map((r) => r.name).sort();
+
+test('a group: a savepoint that fails undoes its own statements only, COMMIT keeps the others', async () => {
+  const before = await names();
+  prepared.begin();
+  await prepared.savepoint(async (tx) => tx.insertObject(row('kept', null)));
   await expect(
-    prepared.transaction(async (tx) => {
+    prepared.savepoint(async (tx) => {
       await tx.insertObject(row('ghost', null));
       await tx.setMeta('revision', '999999');
-      throw new Error('fails before COMMIT');
+      throw new Error('fails before RELEASE');
     }),
-  ).rejects.toThrow('fails before COMMIT');
-  expect(await ds.manager.findOneBy(ObjectEntity, { name: 'ghost' })).toBeNull();
-  expect((await ds.manager.findOneBy(MetaEntity, { key: 'revision' }))?.value).not.toBe('999999');
-  // A statement that fails inside (the id is taken): rolled back too, the row before it included.
-  await prepared.transaction(async (tx) => tx.insertObject(row('twin', null)));
+  ).rejects.toThrow('fails before RELEASE');
+  // A statement that fails inside (the id is taken): its savepoint is undone, the row before it included.
   await expect(
-    prepared.transaction(async (tx) => {
+    prepared.savepoint(async (tx) => {
       await tx.insertObject(row('other', null));
-      await tx.insertObject({ ...row('twin', null), name: 'twin-2' });
+      await tx.insertObject({ ...row('kept', null), name: 'kept-2' });
     }),
   ).rejects.toThrow(/UNIQUE|PRIMARY/);
-  expect((await ds.manager.findBy(ObjectEntity, { kind: 'application_rule' })).map((r) => r.name).sort()).toEqual([
-    'twin',
-  ]);
-  expect(
-    (ds.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
-  ).toBe(false);
+  await prepared.savepoint(async (tx) => tx.insertObject(row('after', null)));
+  expect(inTransaction()).toBe(true);
+  prepared.commit();
+  expect(inTransaction()).toBe(false);
+  expect(await names()).toEqual([...before, 'after', 'kept'].sort());
+  expect((await ds.manager.findOneBy(MetaEntity, { key: 'revision' }))?.value).not.toBe('999999');
+});
+
+test('a group rolled back (a failed COMMIT) leaves nothing behind, and the connection out of any transaction', async () => {
+  const before = await names();
+  prepared.begin();
+  await prepared.savepoint(async (tx) => tx.insertObject(row('undone', null)));
+  prepared.rollback();
+  expect(inTransaction()).toBe(false);
+  expect(await names()).toEqual(before);
+  // Rolling back with no transaction open (SQLite already ended it) is not an error.
+  prepared.rollback();
+  expect(inTransaction()).toBe(false);
 });
