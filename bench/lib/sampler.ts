@@ -1,4 +1,7 @@
-/** The bench's side of bench/sim/sampler.ts: open-loop GET latencies over a window of the bench's choosing. */
+/**
+ * The bench's side of its load clients, each in its own process (bench/sim/): an open-loop GET sampler
+ * (bench/sim/sampler.ts) and a closed-loop POST client (bench/sim/poster.ts).
+ */
 import { fork, type ChildProcess } from 'node:child_process';
 import { bundle } from './build';
 import { ADMIN_SECRET } from './service';
@@ -14,18 +17,45 @@ export interface Sampler {
   close(): Promise<void>;
 }
 
-export async function startSampler(url: string, everyMs: number): Promise<Sampler> {
-  const entry = await bundle('bench/sim/sampler.ts');
-  const child: ChildProcess = fork(entry, [url, String(everyMs)], {
+export interface Poster {
+  /** POSTs each body to every URL in turn, one request at a time; the latencies in ms, one list per URL. */
+  post(urls: string[], bodies: unknown[]): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+async function forkClient(file: string, args: string[]): Promise<{ child: ChildProcess; close(): Promise<void> }> {
+  const child: ChildProcess = fork(await bundle(file), args, {
     env: { ...process.env, MICROSEG_TOKEN: ADMIN_SECRET },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return {
+    child,
+    async close() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.disconnect();
+      await gone;
+    },
+  };
+}
+
+/** The child's next message; rejects if it exits first. */
+function answer<T>(child: ChildProcess, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the ${what} exited (${code})`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.removeListener('exit', onExit);
+      resolve(m as T);
+    });
+  });
+}
+
+export async function startSampler(url: string, everyMs: number): Promise<Sampler> {
+  const { child, close } = await forkClient('bench/sim/sampler.ts', [url, String(everyMs)]);
+  return {
     async over(during) {
-      const answer = new Promise<Sampled>((resolve, reject) => {
-        child.once('message', (m) => resolve(m as Sampled));
-        child.once('exit', (code) => reject(new Error(`the latency sampler exited (${code})`)));
-      });
+      const sampled = answer<Sampled>(child, 'latency sampler');
       child.send({ start: true });
       let error: unknown = null;
       try {
@@ -34,16 +64,24 @@ export async function startSampler(url: string, everyMs: number): Promise<Sample
         error = e;
       }
       child.send({ stop: true });
-      const r = await answer;
-      child.removeAllListeners('exit');
+      const r = await sampled;
       if (error) throw error;
       return r;
     },
-    async close() {
-      if (child.exitCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.disconnect();
-      await gone;
+    close,
+  };
+}
+
+export async function startPoster(): Promise<Poster> {
+  const { child, close } = await forkClient('bench/sim/poster.ts', []);
+  return {
+    async post(urls, bodies) {
+      const done = answer<{ ms?: number[][]; error?: string }>(child, 'POST client');
+      child.send({ urls, bodies });
+      const r = await done;
+      if (r.error !== undefined) throw new Error(r.error);
+      return r.ms!;
     },
+    close,
   };
 }

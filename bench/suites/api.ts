@@ -1,7 +1,8 @@
 /**
  * The API: 10,000 entity creates through the service on SQLite against a bare
  * fastify route inserting the same JSON into better-sqlite3 in a transaction
- * (same journal mode), one request each, interleaved A B A B; then autocannon
+ * (same journal mode), one request each from a client in its own process,
+ * interleaved A B A B; then autocannon
  * against GET of one rule and GET /v1/status at that size against bare fastify
  * routes returning the same JSON; then what one agent downloads for one change
  * (and while nothing changes) against the whole policy; then the latency of a
@@ -17,7 +18,7 @@ import { applicationRuleBody, entityBody, hostPorts, inventoryObjects, type Obje
 import { exponent, median, percentile } from '../lib/measure';
 import { eventually } from '../../lab/eventually';
 import { OvsDummy } from '../lib/ovs';
-import { startSampler } from '../lib/sampler';
+import { startPoster, startSampler } from '../lib/sampler';
 import { agentSecret, ADMIN_SECRET, startBenchService, type BenchService } from '../lib/service';
 import { runParts, type BenchContext, type Suite } from '../lib/suite';
 import { startSimAgent } from '../sim/agent';
@@ -50,18 +51,6 @@ async function bareService(
       db.close();
     },
   };
-}
-
-async function post(url: string, body: unknown): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 201) throw new Error(`POST ${url}: ${res.status}`);
-  return performance.now() - t0;
 }
 
 /** autocannon in its own process (so it does not share this event loop with the servers): requests per second. */
@@ -125,6 +114,8 @@ async function writePath(
     /* the store may refuse a second opener: keep SQLite's default */
   }
   const bare = await bareService(join(svc.dir, 'bare.sqlite'), journal);
+  // The client in its own process: in this one, its garbage would be collected in the services' pauses.
+  const client = await startPoster();
   try {
     const apps = Math.ceil(objects.filter((o) => o.kind === 'application_rule').length / 2);
     const size = n / 20;
@@ -132,11 +123,9 @@ async function writePath(
     const t0 = Date.now();
     for (let k = 0; k < 20 && (k < 2 || Date.now() - t0 < budgetMs); k++) {
       const bucket = { x: (k + 0.5) * size, a: [] as number[], b: [] as number[] };
-      for (let i = k * size; i < (k + 1) * size; i++) {
-        const body = entityBody(i, { entities: n, hosts }, apps);
-        bucket.a.push(await post(`${svc.url}/v1/entities`, body));
-        bucket.b.push(await post(`${bare.url}/v1/entities`, body));
-      }
+      const bodies = [];
+      for (let i = k * size; i < (k + 1) * size; i++) bodies.push(entityBody(i, { entities: n, hosts }, apps));
+      [bucket.a, bucket.b] = await client.post([`${svc.url}/v1/entities`, `${bare.url}/v1/entities`], bodies);
       buckets.push(bucket);
       ctx.log(
         `api: ${(k + 1) * size} creates, last ${size}: p50 ${median(bucket.a).toFixed(1)} ms vs ${median(bucket.b).toFixed(1)} ms bare`,
@@ -184,6 +173,7 @@ async function writePath(
       ],
     };
   } finally {
+    await client.close();
     await bare.close();
   }
 }

@@ -196,10 +196,11 @@ export class Span {
   /** Other hosts' entities without their MAC, one copy per entity object (so views keep identities too). */
   private readonly stripped = new WeakMap<SnapshotEntity, SnapshotEntity>();
   /**
-   * During `apply`: per host, per list, whether each object whose membership may have moved was in the view
-   * before (the first time it was seen). Null outside `apply`: building the span records nothing.
+   * During `apply`: per list, per object whose membership may have moved, whether each host's view held it
+   * before (the first time it was seen). By object, not by host: an entity reaching 50 hosts is one map of 50,
+   * not 100 maps (this runs on every write). Null outside `apply`: building the span records nothing.
    */
-  private marks: Map<string, Map<SnapshotList, Map<string, boolean>>> | null = null;
+  private marks: Map<SnapshotList, Map<string, Map<string, boolean>>> | null = null;
   /** During `apply`: whether a host gets a delta (else only whether its view moved is asked). */
   private delivered: (host: string) => boolean = () => false;
   /** During one change's own mutation: its object, whose membership the change records itself. */
@@ -239,8 +240,7 @@ export class Span {
     this.delivered = (host) => deltas !== undefined && follows(host);
     try {
       for (const c of changes) {
-        const ownBefore = c.before ? this.candidates(c.list, c.before.name) : [];
-        for (const h of ownBefore) this.mark(h, c.list, c.before!.name);
+        if (c.before) this.eachCandidate(c.list, c.before.name, (h, list, name) => this.mark(h, list, name));
         this.own = { list: c.list, names: [c.before?.name, c.after?.name] };
         if (c.list === 'entities')
           this.entityChange(c.before as SnapshotEntity | null, c.after as SnapshotEntity | null);
@@ -265,20 +265,32 @@ export class Span {
         if (c.after) {
           changed.add(`${c.list}\0${c.after.name}`);
           // Not marked yet: not in the view before (a new name), so the change may only add it.
-          for (const h of this.candidates(c.list, c.after.name)) this.mark(h, c.list, c.after.name, false);
+          this.eachCandidate(c.list, c.after.name, (h, list, name) => this.mark(h, list, name, false));
         }
       }
       // The hosts as the changes left them (next's hosts), without a pass over them unless every one is touched.
       const present = this.items.get('hosts')!;
       const hosts = new Set(all ? [...touched, ...present.keys()] : touched);
+      // A host whose view moved is touched (the over-approximation above never misses one; this keeps it so).
+      // Only a host that gets a delta has its marks gathered; of the others it is only asked whether one moved.
+      const delivered = new Map<string, Map<SnapshotList, Map<string, boolean>>>();
+      this.marks.forEach((names, list) =>
+        names.forEach((seen, name) => {
+          const isChanged = changed.has(`${list}\0${name}`);
+          seen.forEach((was, host) => {
+            if (!present.has(host)) return;
+            if (deltas && follows(host)) {
+              let lists = delivered.get(host);
+              if (!lists) delivered.set(host, (lists = new Map()));
+              let mine = lists.get(list);
+              if (!mine) lists.set(list, (mine = new Map()));
+              mine.set(name, was);
+            } else if (!hosts.has(host) && (this.inView(host, list, name) ? !was || isChanged : was)) hosts.add(host);
+          });
+        }),
+      );
       const patches = new Map<string, Omit<ViewDelta, 'since' | 'generation'>>();
-      for (const [host, lists] of this.marks) {
-        if (!present.has(host)) continue;
-        // A host whose view moved is touched (the over-approximation above never misses one; this keeps it so).
-        if (!deltas || !follows(host)) {
-          if (this.moves(host, lists, changed)) hosts.add(host);
-          continue;
-        }
+      for (const [host, lists] of delivered) {
         const patch = this.deltaOf(host, lists, changed);
         if (patch) {
           hosts.add(host);
@@ -389,23 +401,28 @@ export class Span {
     return false;
   }
 
-  /** The present hosts whose view may hold the object (a superset). */
-  private candidates(list: SnapshotList, name: string): Iterable<string> {
-    const hosts = this.items.get('hosts')!;
-    if (list === 'hosts') return [name];
-    if (list === 'entities') {
+  /**
+   * Visits the hosts whose view may hold the object (a superset; a host may come more than once: `mark` keeps
+   * the first), without gathering them into a set first.
+   */
+  private eachCandidate(
+    list: SnapshotList,
+    name: string,
+    visit: (host: string, list: SnapshotList, name: string) => void,
+  ): void {
+    const every = () => this.items.get('hosts')!.forEach((_, h) => visit(h, list, name));
+    if (list === 'hosts') visit(name, list, name);
+    else if (list === 'entities') {
       const e = this.entities.get(name);
-      if (!e) return [];
-      if (this.strict.has(name) || this.global.entities.has(name)) return hosts.keys();
-      const out = new Set([e.host]);
-      for (const r of this.neededBy.get(name) ?? []) for (const h of this.ruleHosts.get(r)?.keys() ?? []) out.add(h);
-      return out;
-    }
-    if (isRuleList(list)) {
+      if (!e) return;
+      if (this.strict.has(name) || this.global.entities.has(name)) return every();
+      visit(e.host, list, name);
+      this.neededBy.get(name)?.forEach((r) => this.ruleHosts.get(r)?.forEach((_, h) => visit(h, list, name)));
+    } else if (isRuleList(list)) {
       const key = ruleKey(list, name);
-      return this.everywhere.has(key) ? hosts.keys() : [...(this.ruleHosts.get(key)?.keys() ?? [])];
-    }
-    return hosts.keys();
+      if (this.everywhere.has(key)) every();
+      else this.ruleHosts.get(key)?.forEach((_, h) => visit(h, list, name));
+    } else every();
   }
 
   /**
@@ -416,11 +433,11 @@ export class Span {
   private mark(host: string, list: SnapshotList, name: string, was?: boolean): void {
     if (!this.marks || !this.items.get('hosts')!.has(host)) return;
     if (was === undefined && this.own?.list === list && this.own.names.includes(name)) return;
-    let lists = this.marks.get(host);
-    if (!lists) this.marks.set(host, (lists = new Map()));
-    let names = lists.get(list);
-    if (!names) lists.set(list, (names = new Map()));
-    if (!names.has(name)) names.set(name, was ?? this.inView(host, list, name));
+    let names = this.marks.get(list);
+    if (!names) this.marks.set(list, (names = new Map()));
+    let seen = names.get(name);
+    if (!seen) names.set(name, (seen = new Map()));
+    if (!seen.has(host)) seen.set(host, was ?? this.inView(host, list, name));
   }
 
   private markAll(list: SnapshotList, name: string): void {
@@ -449,16 +466,6 @@ export class Span {
       any ||= up.length > 0 || gone.length > 0;
     }
     return any ? { upsert, remove } : null;
-  }
-
-  /** Whether `host`'s marks hold a move (deltaOf would not be null), without making the delta. */
-  private moves(host: string, lists: Map<SnapshotList, Map<string, boolean>>, changed: Set<string>): boolean {
-    for (const [list, names] of lists)
-      for (const [name, was] of names) {
-        const now = this.inView(host, list, name);
-        if (now ? !was || changed.has(`${list}\0${name}`) : was) return true;
-      }
-    return false;
   }
 
   private itemFor(host: string, list: SnapshotList, name: string): Item {
