@@ -6,11 +6,26 @@
  * it), so an unchanged object keeps its identity here too, which is what lets
  * the compiler keep what a change does not touch.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { PolicySnapshot } from '../model/snapshot';
 import { SNAPSHOT_LISTS, type SnapshotList } from '../model/load-snapshot';
 import { localCompiler } from './host-compile';
 import type { FlowUpdate, HostFlowCompiler, HostPorts } from './types';
+
+// This thread runs 5 nice levels below the service's main thread, as the OVS helper does (ovs-helper.ts): a
+// compile takes the CPU for tens of milliseconds to seconds, and on a busy machine it must not starve the event
+// loop that answers the API. On Linux a thread's nice is its own: setpriority on its thread id
+// (/proc/thread-self names it) changes this thread only.
+if (parentPort) {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(tid, Math.min(19, getPriority(tid) + 5));
+  } catch {
+    /* no /proc or not permitted: it runs at the service's priority */
+  }
+}
 
 type Item = PolicySnapshot[SnapshotList][number];
 /** A list as a patch of the held one: new objects, and runs [from, count] of the held list's objects. */

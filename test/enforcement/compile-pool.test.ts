@@ -5,6 +5,8 @@
  * as rejections and a dead worker's hosts start again whole elsewhere; the
  * event loop stays free while a large host compiles.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { CompilePool } from '../../service/agent/compile-pool';
 import { applyPatch, patchOf } from '../../service/agent/compile-worker';
@@ -141,5 +143,22 @@ describe('compile pool', () => {
     );
     // The worker's stall is the view's structured clone, a fraction of the compile.
     expect(inWorker.worst).toBeLessThan(Math.max(inThread.worst, 50));
+  });
+
+  test('its worker threads run 5 nice levels below the service (Linux: a thread has its own nice)', async () => {
+    const base = getPriority();
+    // /proc/self/task/<tid>/stat: the 19th field is the thread's nice (fields after the command's parenthesis).
+    const nices = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = nices().filter((n) => n === Math.min(19, base + 5)).length;
+    const pool = new CompilePool(1);
+    pools.push(pool);
+    await pool.forHost('ha').update(threeTier(), {});
+    expect(nices().filter((n) => n === Math.min(19, base + 5)).length).toBe(before + 1);
+    // The thread that answered is not this one: this process keeps its own priority.
+    expect(getPriority()).toBe(base);
   });
 });
