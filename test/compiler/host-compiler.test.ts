@@ -128,7 +128,8 @@ interface Step {
 /**
  * One random step from `s` (`pick` chooses what and where): one or two entities change a category value, take
  * Strict quarantine, move host, change address; an entity is deleted or one deleted before comes back; a rule
- * changes; an entity's port leaves the bridge or is renumbered; or nothing changes but the generation.
+ * changes; an entity's port leaves the bridge or is renumbered; the ports are listed in another order (one
+ * renumbered or none); or nothing changes but the generation.
  */
 function randomStep(s: PolicySnapshot, deleted: SnapshotEntity[], pick: number[]): Step {
   const [what, a, b] = pick;
@@ -189,8 +190,21 @@ function randomStep(s: PolicySnapshot, deleted: SnapshotEntity[], pick: number[]
         },
       };
     }
-    default:
-      return plain({ ...s, generation: s.generation + 1 });
+    default: {
+      // Nothing changes but the generation (b even), or the ports are listed in another order (an agent's
+      // reading of its bridge need not keep one), some with one renumbered too (b % 4 = 3).
+      const snapshot = { ...s, generation: s.generation + 1 };
+      if (b % 2 === 0) return plain(snapshot);
+      const e = s.entities[at(a)];
+      return {
+        snapshot,
+        ports: (h) => {
+          const ports = portsOf(snapshot, h);
+          if (b % 4 === 3 && e.host === h && e.port in ports) ports[e.port] = 200 + (a % 50);
+          return Object.fromEntries(Object.entries(ports).reverse());
+        },
+      };
+    }
   }
 }
 
