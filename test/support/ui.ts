@@ -48,7 +48,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Waits until the rule view has drawn at least once after `after` (ms epoch). */
+/** Waits until the rule view, and the connections table below it, have drawn at least once after `after` (ms epoch). */
 export async function waitForView(page: Page, after = 0, timeout = 10_000): Promise<void> {
   await page.waitForFunction(
     (t) => Number(document.querySelector('#view')?.getAttribute('data-rendered') ?? 0) > t,

@@ -668,7 +668,7 @@ async function rulePage(page, params, name) {
   const view = async () => {
     const v = await api(`/v1/application-rules/${enc(name)}/flow-view?${filterQuery(params)}`);
     const text = JSON.stringify(v);
-    if (text === drawn) return; // nothing new: keep the drawing, and the reader's focus and hover on it
+    if (text === drawn) return false; // nothing new: keep the drawing, and the reader's focus and hover on it
     drawn = text;
     title.textContent = `(${v.mode}${v.intra_group === 'allow' ? '; members of the target may talk to each other' : ''})`;
     const focused = document.activeElement?.closest?.('#view path.band')?.getAttribute('data-band');
@@ -677,9 +677,13 @@ async function rulePage(page, params, name) {
       [...holder.querySelectorAll('path.band')]
         .find((p) => p.getAttribute('data-band') === focused)
         ?.focus({ preventScroll: true });
-    holder.dataset.rendered = String(Date.now());
+    return true;
   };
-  return () => Promise.all([view(), table()]);
+  // Marked once the table below is drawn too: both come from one refresh, so one mark says both are current.
+  return async () => {
+    const [drew] = await Promise.all([view(), table()]);
+    if (drew) holder.dataset.rendered = String(Date.now());
+  };
 }
 
 async function entityPage(page, params, name) {
